@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { HttpResult } from '../lambdas/http/http-types.js';
+import { matchRoute } from '../lambdas/http/route-matcher.js';
+import type { HttpFunctionName } from '../lambdas/http/routes.js';
+import { routeKey } from '../lambdas/http/routes.js';
+import { apiGatewayEvent } from './http-events.js';
+import { localLambdaContext } from './local-lambda-context.js';
+
+/** An HTTP API function as the dev server calls it. */
+export type LocalHttpFunction = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<HttpResult>;
+
+/** Options of {@link serveHttpApi}. */
+export interface ServeHttpApiOptions {
+  functions: Partial<Record<HttpFunctionName, LocalHttpFunction>>;
+  /** Requests that match no route and that `extra` does not answer go to `$default`. */
+  extra?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  timeoutMs?: number;
+}
+
+/** Reads a request body into one buffer. */
+export const readBody = async (request: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+const writeResult = (response: ServerResponse, result: HttpResult) => {
+  const headers: Record<string, string | string[]> = { ...(result.headers ?? {}) };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body
+    ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
+    : Buffer.alloc(0);
+  response.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
+  response.end(body);
+};
+
+/**
+ * An HTTP server that plays API Gateway for the local stack: it matches each request against
+ * the route table, builds a real API Gateway v2 event (route key, path parameters, base64 for
+ * binary bodies) and calls the same handler the Lambda function runs.
+ *
+ * @example
+ * const server = serveHttpApi({ functions: { public: publicHandler, chat, documents } });
+ * server.listen(3000);
+ */
+export const serveHttpApi = (options: ServeHttpApiOptions): Server =>
+  createServer(async (request, response) => {
+    try {
+      if (options.extra?.(request, response)) return;
+      const method = request.method ?? 'GET';
+      const path = new URL(request.url ?? '/', 'http://local').pathname;
+      const match = matchRoute(method, path);
+      const found = match.kind === 'found' ? match : undefined;
+      const event = apiGatewayEvent({
+        method,
+        url: request.url ?? '/',
+        headers: request.headers,
+        body: await readBody(request),
+        routeKey: found ? routeKey(found.route) : '$default',
+        ...(found && Object.keys(found.pathParameters).length > 0
+          ? { pathParameters: found.pathParameters }
+          : {}),
+      });
+      const fn =
+        options.functions[found ? found.route.function : 'public'] ?? options.functions.public;
+      if (!fn) throw new Error('the public function is not served');
+      const name = found ? found.route.function : 'public';
+      writeResult(response, await fn(event, localLambdaContext(name, options.timeoutMs ?? 29_000)));
+    } catch (error) {
+      response.writeHead(502, { 'content-type': 'application/problem+json' });
+      response.end(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Bad Gateway',
+          status: 502,
+          detail: `The function failed: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
+    }
+  });

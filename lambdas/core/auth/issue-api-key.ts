@@ -1,0 +1,39 @@
+import type { ApiKeyRecord, ApiKeyStore } from '../ports/api-key-store.js';
+import type { Clock } from '../ports/clock.js';
+import { API_KEY_PREFIX, generateApiKey, hashApiKey, keyIdOf } from './api-key-format.js';
+
+/** A newly issued key: the secret, shown once, and its stored record. */
+export interface IssuedApiKey {
+  key: string;
+  record: ApiKeyRecord;
+}
+
+const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/**
+ * Issues an API key for a tenant and stores only its hash.
+ *
+ * @example
+ * const { key } = await issueApiKey(store, systemClock, 'acme');
+ * console.log(key); // printed once, never stored
+ */
+export const issueApiKey = async (
+  store: ApiKeyStore,
+  clock: Clock,
+  tenantId: string,
+  key: string = generateApiKey(),
+): Promise<IssuedApiKey> => {
+  if (!TENANT_PATTERN.test(tenantId)) {
+    throw new Error('A tenant name is 1–63 letters, digits, dots, dashes or underscores');
+  }
+  const keyHash = hashApiKey(key);
+  const record: ApiKeyRecord = {
+    keyId: keyIdOf(keyHash),
+    tenantId,
+    keyHash,
+    prefix: `${key.slice(0, API_KEY_PREFIX.length + 4)}…`,
+    createdAt: clock.now().toISOString(),
+  };
+  await store.put(record);
+  return { key, record };
+};

@@ -1,0 +1,36 @@
+import { HttpProblem } from './problem.js';
+
+/** The external systems the API depends on, named as clients see them in problem documents. */
+export type Dependency = 'openai' | 'qdrant' | 'dynamodb' | 's3' | 'sqs' | 'secrets-manager';
+
+/** How a dependency failed: it said no (502), it is unavailable or throttling (503), it was too slow (504). */
+export type DependencyFailure = 'bad-gateway' | 'unavailable' | 'timeout';
+
+const STATUS: Record<DependencyFailure, number> = {
+  'bad-gateway': 502,
+  unavailable: 503,
+  timeout: 504,
+};
+
+/**
+ * An upstream failure that survived the adapter's retries. Rendered as a 502/503/504 problem
+ * whose detail names the dependency.
+ *
+ * @example
+ * throw new DependencyError('openai', 'timeout', 'chat completion timed out after 25000 ms');
+ */
+export class DependencyError extends HttpProblem {
+  readonly dependency: Dependency;
+  readonly failure: DependencyFailure;
+
+  constructor(dependency: Dependency, failure: DependencyFailure, detail: string, cause?: unknown) {
+    super(STATUS[failure], {
+      type: `urn:problem:dependency:${dependency}`,
+      detail: `${dependency}: ${detail}`,
+      cause,
+    });
+    this.name = 'DependencyError';
+    this.dependency = dependency;
+    this.failure = failure;
+  }
+}

@@ -1,0 +1,107 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { HttpProblem } from '../core/problem.js';
+import { authenticate, type CallerResolver } from './authenticate.js';
+import { bodyLimit } from './body-limit.js';
+import type { ApiContext, HttpEvent, HttpResult } from './http-types.js';
+import { problemJson } from './problem-json.js';
+import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
+
+/** A route's implementation: receives the normalised event and the context with the caller. */
+export type RouteHandler = (event: HttpEvent, context: ApiContext) => Promise<HttpResult>;
+
+/** The route key API Gateway gives requests that match no declared route. */
+export const DEFAULT_ROUTE = '$default';
+
+/** Options of {@link createHttpHandler}. */
+export interface HttpHandlerOptions {
+  logger: Logger;
+  resolver: CallerResolver;
+  corsOrigins: readonly string[];
+  maxBodyBytes: number;
+  /** Implementations by route key (`'GET /health'`); each key must be declared in `ROUTES`. */
+  routes: Record<string, RouteHandler>;
+  /** Handles the `$default` route (unknown paths); public by nature. */
+  fallback?: RouteHandler;
+}
+
+const declaredRoutes = new Map(ROUTES.map((route) => [routeKey(route), route]));
+
+const routeOf = (event: HttpEvent): RouteDefinition | undefined =>
+  declaredRoutes.get(event.routeKey);
+
+const jsonBodyParser = httpJsonBodyParser() as MiddlewareObj<HttpEvent>;
+
+/**
+ * Parses the body with Middy's own parsers according to what the route accepts; a body of any
+ * other media type is a 415, and JSON that does not parse a 400.
+ */
+const routeBodyParser = (): MiddlewareObj<HttpEvent> => ({
+  before: async (request) => {
+    const accepts = routeOf(request.event)?.accepts ?? [];
+    const contentType = (request.event.headers['content-type'] ?? '').toLowerCase();
+    if (accepts.length === 0) return;
+    if (accepts.includes('application/json') && /^application\/(.+\+)?json/.test(contentType)) {
+      await jsonBodyParser.before?.(request);
+      return;
+    }
+    if (accepts.includes('multipart/form-data') && contentType.startsWith('multipart/form-data')) {
+      return;
+    }
+    throw new HttpProblem(415, {
+      detail: `This route accepts ${accepts.join(' or ')}; got ${contentType || 'no content type'}`,
+    });
+  },
+});
+
+/** Adds the API Gateway request id to every log line of the request. */
+const correlateLogs = (logger: Logger): MiddlewareObj<HttpEvent> => ({
+  before: (request) => {
+    logger.setCorrelationId(request.event.requestContext?.requestId);
+  },
+});
+
+/**
+ * Builds an HTTP API function with the project's standard middleware stack: Powertools logger
+ * with the Lambda context and request id, header normalisation, CORS, security headers,
+ * problem+json errors, a body size limit, API key authentication (skipped only for routes
+ * declared public in `ROUTES`) and body parsing; then dispatches on the event's route key.
+ *
+ * @example
+ * export const createHandler = (deps: Deps) =>
+ *   createHttpHandler({ ...deps.http, routes: { 'GET /v1/sessions': listSessions(deps) } });
+ */
+export const createHttpHandler = (options: HttpHandlerOptions) => {
+  for (const key of Object.keys(options.routes)) {
+    if (!declaredRoutes.has(key)) throw new Error(`Route ${key} is not declared in ROUTES`);
+  }
+  const dispatch = async (event: HttpEvent, context: ApiContext): Promise<HttpResult> => {
+    const route = options.routes[event.routeKey];
+    if (route) return route(event, context);
+    if (options.fallback) return options.fallback(event, context);
+    throw new HttpProblem(404, { detail: `No route for ${event.routeKey}` });
+  };
+
+  return middy<HttpEvent, HttpResult, Error, ApiContext>()
+    .use(injectLambdaContext(options.logger, { resetKeys: true }))
+    .use(correlateLogs(options.logger))
+    .use(httpHeaderNormalizer())
+    .use(httpCors({ origins: [...options.corsOrigins], credentials: false }))
+    .use(httpSecurityHeaders())
+    .use(problemJson(options.logger))
+    .use(bodyLimit(options.maxBodyBytes))
+    .use(
+      authenticate<HttpEvent>({
+        resolver: options.resolver,
+        isPublic: (event) => event.routeKey === DEFAULT_ROUTE || routeOf(event)?.public === true,
+        authorization: (event) => event.headers.authorization,
+      }),
+    )
+    .use(routeBodyParser())
+    .handler(dispatch);
+};

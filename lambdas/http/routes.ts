@@ -1,0 +1,36 @@
+/** The Lambda functions that serve HTTP API routes, by the name the stack and the dev server use. */
+export type HttpFunctionName = 'public' | 'chat' | 'documents';
+
+/** One route of the HTTP API. */
+export interface RouteDefinition {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** API Gateway v2 path syntax: `{id}` for a path parameter. */
+  path: string;
+  function: HttpFunctionName;
+  /** Public routes skip authentication; every other route requires an API key. */
+  public?: true;
+  /** Body media types the route accepts; a route without it takes no body. */
+  accepts?: readonly BodyMediaType[];
+}
+
+/** Body media types a route may accept. */
+export type BodyMediaType = 'application/json' | 'multipart/form-data';
+
+/**
+ * Every route of the HTTP API: the single table the CDK stack turns into API Gateway routes,
+ * the dev server dispatches on, and the auth test enumerates.
+ */
+export const ROUTES: readonly RouteDefinition[] = [
+  { method: 'GET', path: '/health', function: 'public', public: true },
+];
+
+/** Source file of each HTTP function's handler, relative to the project root. */
+export const HTTP_FUNCTION_ENTRIES: Record<HttpFunctionName, string> = {
+  public: 'lambdas/handlers/public-api.ts',
+  chat: 'lambdas/handlers/chat-api.ts',
+  documents: 'lambdas/handlers/documents-api.ts',
+};
+
+/** The route key API Gateway and Middy's router use: `METHOD /path`. */
+export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string =>
+  `${route.method} ${route.path}`;

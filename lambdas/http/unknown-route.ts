@@ -1,0 +1,18 @@
+import { HttpProblem } from '../core/problem.js';
+import type { HttpEvent, HttpResult } from './http-types.js';
+import { matchRoute } from './route-matcher.js';
+
+/**
+ * Answers requests that match no declared route (API Gateway's `$default`): 405 with `Allow`
+ * when the path exists under another method, 404 otherwise.
+ */
+export const unknownRoute = async (event: HttpEvent): Promise<HttpResult> => {
+  const match = matchRoute(event.requestContext.http.method, event.rawPath);
+  if (match.kind === 'method-not-allowed') {
+    throw new HttpProblem(405, {
+      detail: `${event.requestContext.http.method} is not allowed on ${event.rawPath}`,
+      headers: { allow: match.allow.join(', ') },
+    });
+  }
+  throw new HttpProblem(404, { detail: `No route matches ${event.rawPath}` });
+};

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { apiGatewayEvent } from '../../../dev/http-events.js';
+import { createHandler } from '../../../lambdas/handlers/public-api.js';
+import { testHttpOptions } from '../../support/http-deps.js';
+import { lambdaContext } from '../../support/lambda-context.js';
+
+const up = async () => undefined;
+const down = async () => {
+  throw new Error('connect ECONNREFUSED');
+};
+
+describe('public API function', () => {
+  describe('GET /health', () => {
+    it('answers 200 without probing dependencies', async () => {
+      let probed = false;
+      const handler = createHandler({
+        http: testHttpOptions(),
+        probes: {
+          dynamodb: async () => {
+            probed = true;
+          },
+        },
+      });
+
+      const result = await handler(
+        apiGatewayEvent({ method: 'GET', url: '/health', routeKey: 'GET /health' }),
+        lambdaContext(),
+      );
+
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body as string)).toEqual({ status: 'ok', checks: {} });
+      expect(probed).toBe(false);
+    });
+
+    it('reports each reachable dependency with ?deep=true', async () => {
+      const handler = createHandler({ http: testHttpOptions(), probes: { dynamodb: up } });
+
+      const result = await handler(
+        apiGatewayEvent({ method: 'GET', url: '/health?deep=true', routeKey: 'GET /health' }),
+        lambdaContext(),
+      );
+
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body as string).checks.dynamodb.status).toBe('up');
+    });
+
+    it('answers 503 and names the dependency that is down', async () => {
+      const handler = createHandler({
+        http: testHttpOptions(),
+        probes: { dynamodb: down, qdrant: up },
+      });
+
+      const result = await handler(
+        apiGatewayEvent({ method: 'GET', url: '/health?deep=true', routeKey: 'GET /health' }),
+        lambdaContext(),
+      );
+
+      const body = JSON.parse(result.body as string);
+      expect(result.statusCode).toBe(503);
+      expect(body.status).toBe('degraded');
+      expect(body.checks.dynamodb).toMatchObject({ status: 'down', error: 'connect ECONNREFUSED' });
+      expect(body.checks.qdrant.status).toBe('up');
+    });
+
+    it('treats a probe that never answers as down after the timeout', async () => {
+      const handler = createHandler({
+        http: testHttpOptions(),
+        probes: { dynamodb: () => new Promise<void>(() => undefined) },
+        probeTimeoutMs: 50,
+      });
+
+      const result = await handler(
+        apiGatewayEvent({ method: 'GET', url: '/health?deep=true', routeKey: 'GET /health' }),
+        lambdaContext(),
+      );
+
+      expect(result.statusCode).toBe(503);
+    });
+  });
+
+  describe('unknown routes ($default)', () => {
+    it('answers 404 problem+json for a path no route declares', async () => {
+      const handler = createHandler({ http: testHttpOptions(), probes: {} });
+
+      const result = await handler(
+        apiGatewayEvent({ method: 'GET', url: '/nowhere' }),
+        lambdaContext(),
+      );
+
+      expect(result.statusCode).toBe(404);
+      expect(result.headers?.['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(result.body as string)).toMatchObject({
+        type: 'about:blank',
+        title: 'Not Found',
+        status: 404,
+        instance: '/nowhere',
+      });
+    });
+
+    it('answers 405 with Allow for a known path under another method', async () => {
+      const handler = createHandler({ http: testHttpOptions(), probes: {} });
+
+      const result = await handler(
+        apiGatewayEvent({ method: 'DELETE', url: '/health' }),
+        lambdaContext(),
+      );
+
+      expect(result.statusCode).toBe(405);
+      expect(result.headers?.allow).toBe('GET');
+    });
+  });
+
+  it('adds security headers and CORS for allowed origins to every response', async () => {
+    const handler = createHandler({ http: testHttpOptions(), probes: {} });
+
+    const result = await handler(
+      apiGatewayEvent({
+        method: 'GET',
+        url: '/nowhere',
+        headers: { origin: 'http://localhost:3000' },
+      }),
+      lambdaContext(),
+    );
+
+    expect(result.headers?.['X-Content-Type-Options']).toBe('nosniff');
+    expect(result.headers?.['Access-Control-Allow-Origin']).toBe('http://localhost:3000');
+  });
+});

@@ -1,0 +1,57 @@
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { createAppTable } from '../../lambdas/adapters/dynamodb/create-app-table.js';
+import { startTcpProxy } from './tcp-proxy.js';
+
+/** A running dynalite server with the application table created. */
+export interface DynaliteHandle {
+  endpoint: string;
+  tableName: string;
+  client: DynamoDBClient;
+  documentClient: DynamoDBDocumentClient;
+  /** Takes the database off the network (connection refused), keeping its data. */
+  stop(): Promise<void>;
+  /** Brings it back on the same endpoint. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts dynalite (a real DynamoDB wire protocol, in memory) on a random port behind a
+ * cuttable relay, and creates the application table from the same schema the CDK stack
+ * declares, so the tested table and the deployed one cannot drift.
+ *
+ * @example
+ * const db = await startDynalite();
+ * afterAll(() => db.close());
+ */
+export const startDynalite = async (tableName = 'app-test'): Promise<DynaliteHandle> => {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const proxy = await startTcpProxy((server.address() as AddressInfo).port);
+  const endpoint = `http://127.0.0.1:${proxy.port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  await createAppTable(client, tableName);
+  return {
+    endpoint,
+    tableName,
+    client,
+    documentClient: DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    stop: proxy.cut,
+    start: proxy.restore,
+    close: async () => {
+      client.destroy();
+      await proxy.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};
