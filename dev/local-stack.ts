@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -12,6 +12,7 @@ import { loadRuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import { composeShared } from '../lambdas/composition/shared.js';
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { ensureDevApiKey } from './dev-api-key.js';
+import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
 import { serveHttpApi } from './serve-http-api.js';
 
 /** Options of {@link startLocalStack}; every one has an embedded default. */
@@ -30,8 +31,6 @@ export interface LocalStack {
   dataDir: string;
   close(): Promise<void>;
 }
-
-const TABLE_NAME = 'rag-api-local';
 
 const listen = (server: Server, port: number) =>
   new Promise<number>((resolveListen, reject) => {
@@ -64,6 +63,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     DYNAMODB_ENDPOINT: endpoint,
     API_KEY_CACHE_TTL_SECONDS: process.env.API_KEY_CACHE_TTL_SECONDS ?? '5',
   });
+  writeFileSync(localEndpointFile(dataDir), `${endpoint}\n`);
   const dbClient = new DynamoDBClient({ endpoint });
   await createAppTable(dbClient, TABLE_NAME);
   dbClient.destroy();
@@ -94,6 +94,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       api.closeAllConnections();
       await new Promise<void>((done) => api.close(() => done()));
       shared.dynamo.destroy();
+      rmSync(localEndpointFile(dataDir), { force: true });
       await new Promise<void>((done) => db.close(() => done()));
     },
   };

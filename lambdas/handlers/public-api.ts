@@ -35,6 +35,6 @@ export const createHandler = (deps: PublicApiDeps) =>
   });
 
 /** The Lambda entry point. */
-export const handler = deferredHandler(() =>
+export const handler = await deferredHandler(() =>
   createHandler(composePublicApi(loadRuntimeConfig(process.env))),
 );

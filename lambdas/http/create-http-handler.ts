@@ -41,7 +41,7 @@ const jsonBodyParser = httpJsonBodyParser() as MiddlewareObj<HttpEvent>;
  * Parses the body with Middy's own parsers according to what the route accepts; a body of any
  * other media type is a 415, and JSON that does not parse a 400.
  */
-const routeBodyParser = (): MiddlewareObj<HttpEvent> => ({
+const routeBodyParser = (routeOf: RouteLookup): MiddlewareObj<HttpEvent> => ({
   before: async (request) => {
     const accepts = routeOf(request.event)?.accepts ?? [];
     const contentType = (request.event.headers['content-type'] ?? '').toLowerCase();
@@ -77,6 +77,10 @@ const correlateLogs = (logger: Logger): MiddlewareObj<HttpEvent> => ({
  *   createHttpHandler({ ...deps.http, routes: { 'GET /v1/sessions': listSessions(deps) } });
  */
 export const createHttpHandler = (options: HttpHandlerOptions) => {
+  const declaredRoutes = new Map(
+    (options.routeTable ?? ROUTES).map((route) => [routeKey(route), route]),
+  );
+  const routeOf: RouteLookup = (event) => declaredRoutes.get(event.routeKey);
   for (const key of Object.keys(options.routes)) {
     if (!declaredRoutes.has(key)) throw new Error(`Route ${key} is not declared in ROUTES`);
   }
@@ -102,6 +106,6 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
         authorization: (event) => event.headers.authorization,
       }),
     )
-    .use(routeBodyParser())
+    .use(routeBodyParser(routeOf))
     .handler(dispatch);
 };

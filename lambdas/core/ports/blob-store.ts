@@ -1,0 +1,8 @@
+/** Port for raw document storage (S3 in AWS, the filesystem locally). */
+export interface BlobStore {
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Returns the bytes, or undefined when there is no such object. */
+  get(key: string): Promise<Buffer | undefined>;
+  /** Deletes every object whose key starts with `prefix`. */
+  deletePrefix(prefix: string): Promise<void>;
+}

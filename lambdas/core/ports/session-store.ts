@@ -1,0 +1,52 @@
+import type { TokenUsage } from './chat-model.js';
+import type { Page, PageRequest } from './document-store.js';
+
+/** A cited chunk, as stored with an assistant message and returned to clients. */
+export interface Source {
+  documentId: string;
+  title: string;
+  chunkIndex: number;
+  score: number;
+  snippet: string;
+}
+
+/** One message of a session. */
+export interface StoredMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  createdAt: string;
+  sources?: Source[];
+  usage?: TokenUsage;
+  model?: string;
+  /** Set when the answer was cut (client gone, time budget, model failure after the first token). */
+  incomplete?: boolean;
+}
+
+/** A session's summary, as listed. */
+export interface SessionSummary {
+  sessionId: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+}
+
+/** A completed turn: the question and its answer, stored together or not at all. */
+export interface Turn {
+  user: StoredMessage;
+  assistant: StoredMessage;
+}
+
+/** Port for chat sessions: one item per message, every method scoped by tenant. */
+export interface SessionStore {
+  /** Newest-first messages of a session; undefined when the tenant has no such session. */
+  getMessages(tenantId: string, sessionId: string, page: PageRequest): Promise<Page<StoredMessage> | undefined>;
+  /** Whether the tenant has this session. */
+  exists(tenantId: string, sessionId: string): Promise<boolean>;
+  /** Stores both messages of a turn atomically, creating the session if needed. */
+  appendTurn(tenantId: string, sessionId: string, turn: Turn): Promise<void>;
+  list(tenantId: string, page: PageRequest): Promise<Page<SessionSummary>>;
+  /** Removes the session and all its messages; false when the tenant has no such session. */
+  delete(tenantId: string, sessionId: string): Promise<boolean>;
+}

@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { LOCAL_TABLE_NAME, localEndpointFile } from '../dev/local-paths.js';
+import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
+import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
+import { issueApiKey } from '../lambdas/core/auth/issue-api-key.js';
+import { systemClock } from '../lambdas/core/ports/clock.js';
+
+const USAGE = `Usage: npm run keys -- <command> [options]
+
+Commands:
+  create --tenant NAME     issue a key for a tenant (printed once, only its hash is stored)
+  list [--tenant NAME]     list keys (id, tenant, prefix, created, last used, revoked)
+  revoke KEY_ID            revoke a key; it stops working within the key cache TTL
+
+Table:
+  --table NAME             a deployed stack's table (AWS credentials and region from the
+                           environment, as for the AWS CLI); default: TABLE_NAME, else the
+                           local stack's data in DATA_DIR (default .data)
+`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { tenant: { type: 'string' }, table: { type: 'string' }, help: { type: 'boolean' } },
+});
+
+/** Opens the table the configuration points at: a deployed one, or the local stack's. */
+const openTable = async (): Promise<{
+  client: DynamoDBClient;
+  table: string;
+  close(): Promise<void>;
+}> => {
+  const table = values.table ?? process.env.TABLE_NAME;
+  if (table) return { client: new DynamoDBClient({}), table, close: async () => undefined };
+
+  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const endpointFile = localEndpointFile(dataDir);
+  if (existsSync(endpointFile)) {
+    // The local stack is running and holds the database's lock: go through its server.
+    const endpoint = readFileSync(endpointFile, 'utf8').trim();
+    const client = new DynamoDBClient({ endpoint, region: 'local', credentials });
+    try {
+      await createAppTable(client, LOCAL_TABLE_NAME);
+      return { client, table: LOCAL_TABLE_NAME, close: async () => undefined };
+    } catch {
+      client.destroy();
+    }
+  }
+  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  const server = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0 });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'local',
+    credentials,
+  });
+  await createAppTable(client, LOCAL_TABLE_NAME);
+  return {
+    client,
+    table: LOCAL_TABLE_NAME,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+};
+
+const main = async (): Promise<number> => {
+  const [command, argument] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const { client, table, close } = await openTable();
+  const store = new DynamoDbApiKeyStore(DynamoDBDocumentClient.from(client), table);
+  try {
+    switch (command) {
+      case 'create': {
+        if (!values.tenant) throw new Error('create needs --tenant NAME');
+        const { key, record } = await issueApiKey(store, systemClock, values.tenant);
+        process.stdout.write(
+          `Created ${record.keyId} for tenant "${record.tenantId}" in ${table}.\n` +
+            `Key (shown once, store it now):\n\n  ${key}\n\n`,
+        );
+        return 0;
+      }
+      case 'list': {
+        const records = await store.list(values.tenant);
+        const rows = records.map((r) =>
+          [
+            r.keyId,
+            r.tenantId,
+            r.prefix,
+            r.createdAt,
+            r.lastUsedAt ?? '-',
+            r.revokedAt ?? '-',
+          ].join('\t'),
+        );
+        process.stdout.write(
+          `${['KEY_ID', 'TENANT', 'PREFIX', 'CREATED', 'LAST_USED', 'REVOKED'].join('\t')}\n${rows.join('\n')}\n`,
+        );
+        return 0;
+      }
+      case 'revoke': {
+        if (!argument) throw new Error('revoke needs a KEY_ID (see `list`)');
+        const revoked = await store.revoke(argument, systemClock.now().toISOString());
+        process.stdout.write(revoked ? `Revoked ${argument}.\n` : `No key ${argument}.\n`);
+        return revoked ? 0 : 1;
+      }
+      default:
+        process.stderr.write(`Unknown command ${command}\n\n${USAGE}`);
+        return 2;
+    }
+  } finally {
+    client.destroy();
+    await close();
+  }
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`keys: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
