@@ -28,12 +28,11 @@ export interface HttpHandlerOptions {
   routes: Record<string, RouteHandler>;
   /** Handles the `$default` route (unknown paths); public by nature. */
   fallback?: RouteHandler;
+  /** The declared routes; the application's `ROUTES` unless a test declares its own. */
+  routeTable?: readonly RouteDefinition[];
 }
 
-const declaredRoutes = new Map(ROUTES.map((route) => [routeKey(route), route]));
-
-const routeOf = (event: HttpEvent): RouteDefinition | undefined =>
-  declaredRoutes.get(event.routeKey);
+type RouteLookup = (event: HttpEvent) => RouteDefinition | undefined;
 
 const jsonBodyParser = httpJsonBodyParser() as MiddlewareObj<HttpEvent>;
 

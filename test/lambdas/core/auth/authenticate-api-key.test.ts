@@ -61,12 +61,12 @@ describe('AuthenticateApiKey', () => {
   });
 
   it.each([
-    ['another scheme', `Basic ${key}`],
-    ['no key after the scheme', 'Bearer'],
-    ['a key of the wrong shape', 'Bearer sk-other-123'],
-    ['two tokens', `Bearer ${key} extra`],
+    ['another scheme', (k: string) => `Basic ${k}`],
+    ['no key after the scheme', () => 'Bearer'],
+    ['a key of the wrong shape', () => 'Bearer sk-other-123'],
+    ['two tokens', (k: string) => `Bearer ${k} extra`],
   ])('rejects a malformed header (%s) as an invalid token', async (_, header) => {
-    const problem = await rejection(authenticate.execute(header));
+    const problem = await rejection(authenticate.execute(header(key)));
 
     expect(problem.status).toBe(401);
     expect(problem.headers['www-authenticate']).toContain('error="invalid_token"');
