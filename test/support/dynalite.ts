@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { startTransactWriteEmulator } from '../../dev/transact-write-emulator.js';
 import { createAppTable } from '../../lambdas/adapters/dynamodb/create-app-table.js';
 import { startTcpProxy } from './tcp-proxy.js';
 
@@ -19,8 +20,8 @@ export interface DynaliteHandle {
 }
 
 /**
- * Starts dynalite (a real DynamoDB wire protocol, in memory) on a random port behind a
- * cuttable relay, and creates the application table from the same schema the CDK stack
+ * Starts dynalite (a real DynamoDB wire protocol, in memory) on a random port, with
+ * `TransactWriteItems` emulated in front of it, behind a cuttable relay, and creates the application table from the same schema the CDK stack
  * declares, so the tested table and the deployed one cannot drift.
  *
  * @example
@@ -30,7 +31,8 @@ export interface DynaliteHandle {
 export const startDynalite = async (tableName = 'app-test'): Promise<DynaliteHandle> => {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxy = await startTcpProxy((server.address() as AddressInfo).port);
+  const transactions = await startTransactWriteEmulator((server.address() as AddressInfo).port);
+  const proxy = await startTcpProxy(transactions.port);
   const endpoint = `http://127.0.0.1:${proxy.port}`;
   const client = new DynamoDBClient({
     endpoint,
@@ -51,6 +53,7 @@ export const startDynalite = async (tableName = 'app-test'): Promise<DynaliteHan
     close: async () => {
       client.destroy();
       await proxy.close();
+      await transactions.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

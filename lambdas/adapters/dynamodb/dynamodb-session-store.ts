@@ -1,0 +1,237 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../core/ports/clock.js';
+import type { Page, PageRequest } from '../../core/ports/document-store.js';
+import type {
+  SessionStore,
+  SessionSummary,
+  StoredMessage,
+  Turn,
+} from '../../core/ports/session-store.js';
+import { dynamoCall } from './dynamodb-errors.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { LISTING_INDEX } from './table-schema.js';
+
+/** Options of {@link DynamoDbSessionStore}. */
+export interface DynamoDbSessionStoreOptions {
+  tableName: string;
+  clock: Clock;
+  /** Sessions expire this long after their last turn; each message this long after it is written. */
+  ttlDays: number;
+  /** Attempts of a turn's transaction when concurrent turns on the session conflict. */
+  maxConflictRetries?: number;
+}
+
+const tenantPrefix = (tenantId: string) => `TENANT#${tenantId}#`;
+const sessionPk = (tenantId: string, sessionId: string) =>
+  `${tenantPrefix(tenantId)}SESSION#${sessionId}`;
+const sessionsListPk = (tenantId: string) => `${tenantPrefix(tenantId)}SESSIONS`;
+const TITLE_CHARS = 80;
+
+const toMessage = (item: Record<string, unknown>): StoredMessage => {
+  const { id, role, content, createdAt, sources, usage, model, incomplete } = item;
+  return {
+    id: String(id),
+    role: role === 'assistant' ? 'assistant' : 'user',
+    content: String(content),
+    createdAt: String(createdAt),
+    ...(sources ? { sources: sources as StoredMessage['sources'] } : {}),
+    ...(usage ? { usage: usage as StoredMessage['usage'] } : {}),
+    ...(model ? { model: String(model) } : {}),
+    ...(incomplete ? { incomplete: true } : {}),
+  };
+};
+
+const toSummary = (item: Record<string, unknown>): SessionSummary => ({
+  sessionId: String(item.sessionId),
+  title: String(item.title),
+  createdAt: String(item.createdAt),
+  updatedAt: String(item.updatedAt),
+  messageCount: Number(item.messageCount),
+});
+
+const isConflict = (error: unknown) =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
+
+/**
+ * {@link SessionStore} on the application table: one item per message (never one growing
+ * item), all in the session's partition, plus one summary item per session that the listing
+ * index sorts by last activity. A turn's two messages and the summary update are one
+ * transaction; each message is written with `attribute_not_exists`, so concurrent turns on
+ * one session never overwrite each other (conflicting transactions are retried with jitter).
+ */
+export class DynamoDbSessionStore implements SessionStore {
+  readonly #options: Required<DynamoDbSessionStoreOptions>;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    options: DynamoDbSessionStoreOptions,
+  ) {
+    this.#options = { maxConflictRetries: 10, ...options };
+  }
+
+  async exists(tenantId: string, sessionId: string): Promise<boolean> {
+    const { Item } = await dynamoCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.#options.tableName,
+          Key: { pk: sessionPk(tenantId, sessionId), sk: 'SESSION' },
+          ProjectionExpression: 'pk',
+        }),
+      ),
+    );
+    return Item !== undefined;
+  }
+
+  async getMessages(
+    tenantId: string,
+    sessionId: string,
+    page: PageRequest,
+  ): Promise<Page<StoredMessage> | undefined> {
+    const pk = sessionPk(tenantId, sessionId);
+    const [exists, result] = await Promise.all([
+      this.exists(tenantId, sessionId),
+      dynamoCall(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.#options.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+            ExpressionAttributeValues: { ':pk': pk, ':msg': 'MSG#' },
+            ScanIndexForward: false,
+            Limit: page.limit,
+            ExclusiveStartKey: decodeCursor(page.cursor, pk, ['pk']),
+          }),
+        ),
+      ),
+    ]);
+    if (!exists) return undefined;
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return {
+      items: (result.Items ?? []).map(toMessage),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
+  async appendTurn(tenantId: string, sessionId: string, turn: Turn): Promise<void> {
+    const now = this.#options.clock.now();
+    const expiresAt = Math.floor(now.getTime() / 1000) + Math.round(this.#options.ttlDays * 86_400);
+    const pk = sessionPk(tenantId, sessionId);
+    const messageItem = (message: StoredMessage, order: number) => ({
+      Put: {
+        TableName: this.#options.tableName,
+        Item: {
+          pk,
+          sk: `MSG#${message.createdAt}#${order}#${message.id}`,
+          type: 'Message',
+          ...message,
+          expiresAt,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+    const updatedAt = now.toISOString();
+    const command = new TransactWriteCommand({
+      TransactItems: [
+        messageItem(turn.user, 0),
+        messageItem(turn.assistant, 1),
+        {
+          Update: {
+            TableName: this.#options.tableName,
+            Key: { pk, sk: 'SESSION' },
+            UpdateExpression:
+              'SET #type = :type, sessionId = :sid, tenantId = :tenant, updatedAt = :now, ' +
+              'expiresAt = :ttl, gsi1pk = :listPk, gsi1sk = :listSk, ' +
+              'createdAt = if_not_exists(createdAt, :now), title = if_not_exists(title, :title) ' +
+              'ADD messageCount :two',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':type': 'Session',
+              ':sid': sessionId,
+              ':tenant': tenantId,
+              ':now': updatedAt,
+              ':ttl': expiresAt,
+              ':listPk': sessionsListPk(tenantId),
+              ':listSk': `${updatedAt}#${sessionId}`,
+              ':title': turn.user.content.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS),
+              ':two': 2,
+            },
+          },
+        },
+      ],
+    });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await dynamoCall(() => this.client.send(command));
+        return;
+      } catch (error) {
+        if (!isConflict(error) || attempt >= this.#options.maxConflictRetries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<SessionSummary>> {
+    const listPk = sessionsListPk(tenantId);
+    const result = await dynamoCall(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.#options.tableName,
+          IndexName: LISTING_INDEX,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': listPk },
+          ScanIndexForward: false,
+          Limit: page.limit,
+          ExclusiveStartKey: decodeCursor(page.cursor, tenantPrefix(tenantId), ['pk', 'gsi1pk']),
+        }),
+      ),
+    );
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return { items: (result.Items ?? []).map(toSummary), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async delete(tenantId: string, sessionId: string): Promise<boolean> {
+    if (!(await this.exists(tenantId, sessionId))) return false;
+    const pk = sessionPk(tenantId, sessionId);
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.#options.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ProjectionExpression: 'pk, sk',
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
+      for (let index = 0; index < keys.length; index += 25) {
+        await this.#deleteBatch(keys.slice(index, index + 25));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return true;
+  }
+
+  async #deleteBatch(keys: Record<string, unknown>[]): Promise<void> {
+    let pending = keys.map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const result = await dynamoCall(() =>
+        this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.#options.tableName]: pending } }),
+        ),
+      );
+      pending = (result.UnprocessedItems?.[this.#options.tableName] ?? []) as typeof pending;
+      if (attempt > 8) throw new Error('DynamoDB left items unprocessed after retries');
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatMessage, ChatModel, TokenUsage } from '../ports/chat-model.js';
+import type { Clock } from '../ports/clock.js';
+import type { Embedder } from '../ports/embedder.js';
+import type { SessionStore, Source, StoredMessage } from '../ports/session-store.js';
+import type { VectorStore } from '../ports/vector-store.js';
+import { notFound } from '../problem.js';
+import { buildPrompt } from './build-prompt.js';
+import { historyWindow } from './history-window.js';
+import { toSources } from './to-sources.js';
+
+/** Retrieval and prompt settings of {@link AnswerQuestion}. */
+export interface AnswerSettings {
+  topK: number;
+  minScore: number;
+  historyTokenBudget: number;
+  /** How many recent messages are read to fill the history budget. */
+  historyReadLimit?: number;
+}
+
+/** Dependencies of {@link AnswerQuestion}: ports only. */
+export interface AnswerQuestionDeps {
+  sessions: SessionStore;
+  embedder: Embedder;
+  vectors: VectorStore;
+  model: ChatModel;
+  clock: Clock;
+  settings: AnswerSettings;
+  newId?: () => string;
+}
+
+/** A question to answer. The tenant comes from the caller's credential, never the request. */
+export interface Question {
+  tenantId: string;
+  message: string;
+  sessionId?: string;
+  /** Create the session when `sessionId` names none (the AI SDK's useChat picks its own ids). */
+  createIfMissing?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A buffered answer. */
+export interface Answer {
+  sessionId: string;
+  message: StoredMessage & { role: 'assistant'; sources: Source[] };
+  usage: TokenUsage;
+}
+
+/** Events of {@link AnswerQuestion.stream}: `start`, then deltas, then `finish`. */
+export type AnswerEvent =
+  | { type: 'start'; sessionId: string; messageId: string; sources: Source[] }
+  | { type: 'delta'; text: string }
+  | { type: 'finish'; message: StoredMessage; usage: TokenUsage };
+
+interface PreparedTurn {
+  sessionId: string;
+  user: StoredMessage;
+  prompt: ChatMessage[];
+  sources: Source[];
+}
+
+const EMPTY_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+/**
+ * Answers a question from the tenant's documents: loads the session's history window and
+ * embeds the question concurrently, retrieves the top chunks above a score threshold, asks the
+ * model with the passages delimited as numbered data, and stores the question and the answer
+ * together with their sources and usage.
+ *
+ * A failed turn stores nothing, with one exception in streaming: once tokens have reached the
+ * client, a cut (client gone, time budget, model failure) stores what was said, marked
+ * `incomplete`, so the user's history matches what they saw.
+ *
+ * @example
+ * const answer = await new AnswerQuestion(deps).answer({ tenantId, message: 'What is X?' });
+ * answer.message.sources[0] // { documentId, title, chunkIndex, score, snippet }
+ */
+export class AnswerQuestion {
+  readonly #deps: Required<AnswerQuestionDeps>;
+
+  constructor(deps: AnswerQuestionDeps) {
+    this.#deps = { newId: randomUUID, ...deps };
+  }
+
+  /** Answers in one piece; stores the turn only when the model succeeded. */
+  async answer(question: Question): Promise<Answer> {
+    const turn = await this.#prepare(question);
+    const completion = await this.#deps.model.complete(turn.prompt, this.#signalOf(question));
+    const message = this.#assistantMessage(
+      turn,
+      completion.content,
+      completion.model,
+      completion.usage,
+    );
+    await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
+      user: turn.user,
+      assistant: message,
+    });
+    return {
+      sessionId: turn.sessionId,
+      message: { ...message, role: 'assistant', sources: turn.sources },
+      usage: completion.usage,
+    };
+  }
+
+  /**
+   * Answers token by token. Errors before the first token store nothing and propagate; after
+   * it, the partial answer is stored as `incomplete` and the error propagates.
+   */
+  async *stream(question: Question): AsyncGenerator<AnswerEvent> {
+    const turn = await this.#prepare(question);
+    const messageId = this.#deps.newId();
+    yield { type: 'start', sessionId: turn.sessionId, messageId, sources: turn.sources };
+
+    let text = '';
+    let finished = false;
+    try {
+      for await (const event of this.#deps.model.stream(turn.prompt, this.#signalOf(question))) {
+        if (event.type === 'delta') {
+          text += event.text;
+          yield { type: 'delta', text: event.text };
+          continue;
+        }
+        const message = this.#assistantMessage(turn, text, event.model, event.usage, messageId);
+        await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
+          user: turn.user,
+          assistant: message,
+        });
+        finished = true;
+        yield { type: 'finish', message, usage: event.usage };
+      }
+    } finally {
+      if (!finished && text.length > 0) {
+        const partial = this.#assistantMessage(
+          turn,
+          text,
+          this.#deps.model.model,
+          EMPTY_USAGE,
+          messageId,
+        );
+        await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
+          user: turn.user,
+          assistant: { ...partial, incomplete: true },
+        });
+      }
+    }
+  }
+
+  async #prepare(question: Question): Promise<PreparedTurn> {
+    const { sessions, embedder, vectors, settings, clock } = this.#deps;
+    const signal = question.signal;
+    const [page, embedded] = await Promise.all([
+      question.sessionId
+        ? sessions.getMessages(question.tenantId, question.sessionId, {
+            limit: settings.historyReadLimit ?? 50,
+          })
+        : undefined,
+      embedder.embed([question.message], signal ? { signal } : {}),
+    ]);
+    if (question.sessionId && !page && !question.createIfMissing) throw notFound('Session');
+    const chunks = await vectors.query(question.tenantId, embedded.vectors[0]!, {
+      limit: settings.topK,
+      scoreThreshold: settings.minScore,
+      ...(signal ? { signal } : {}),
+    });
+    const history = historyWindow(page?.items ?? [], settings.historyTokenBudget);
+    return {
+      sessionId: question.sessionId ?? this.#deps.newId(),
+      user: {
+        id: this.#deps.newId(),
+        role: 'user',
+        content: question.message,
+        createdAt: clock.now().toISOString(),
+      },
+      prompt: buildPrompt({ question: question.message, history, chunks }),
+      sources: toSources(chunks),
+    };
+  }
+
+  #assistantMessage(
+    turn: PreparedTurn,
+    content: string,
+    model: string,
+    usage: TokenUsage,
+    id: string = this.#deps.newId(),
+  ): StoredMessage {
+    return {
+      id,
+      role: 'assistant',
+      content,
+      createdAt: this.#deps.clock.now().toISOString(),
+      sources: turn.sources,
+      usage,
+      model,
+    };
+  }
+
+  #signalOf(question: Question) {
+    return question.signal ? { signal: question.signal } : {};
+  }
+}

@@ -1,0 +1,230 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+const RETENTION_DAYS = new Set<number>(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
+);
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** `true`/`false` from cdk.json (booleans) or from `-c key=value` (strings). */
+const flag = z.union([
+  z.boolean(),
+  z.enum(['true', 'false']).transform((value) => value === 'true'),
+]);
+
+const origin = z
+  .string()
+  .regex(/^(\*|https?:\/\/[^/\s]+)$/, 'must be * or an origin such as https://app.example.com');
+
+/** A list from cdk.json (array) or from `-c corsOrigins=a,b` (comma-separated string). */
+const originList = z
+  .union([
+    z.array(z.string()),
+    z.string().transform((value) => value.split(',').map((item) => item.trim())),
+  ])
+  .transform((items) => items.filter(Boolean))
+  .pipe(z.array(origin).min(1));
+
+const url = z.url({ protocol: /^https?$/ });
+
+/**
+ * The deployment configuration: every key is read from CDK context (`cdk.json` `context`, or
+ * `cdk deploy -c key=value`) and falls back to the documented default. Each field's
+ * description is the text of {@link CONFIG_DOCS}.
+ */
+export const appConfigSchema = z
+  .object({
+    appName: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, at most 40')
+      .default('rag-api')
+      .describe('Name prefix of the stack and its resources; also the Powertools service name.'),
+    chatModel: z.string().min(1).default('gpt-4o-mini').describe('OpenAI chat model.'),
+    embeddingModel: z
+      .string()
+      .min(1)
+      .default('text-embedding-3-small')
+      .describe('OpenAI embedding model.'),
+    embeddingDimensions: integer(1, 8192)
+      .default(1536)
+      .describe('Vector size of the embedding model; must match the Qdrant collection.'),
+    openAiBaseUrl: url
+      .optional()
+      .describe('OpenAI-compatible base URL (vLLM, Ollama, a proxy); unset means api.openai.com.'),
+    qdrantUrl: z
+      .union([z.literal(''), url])
+      .default('')
+      .describe('Qdrant base URL. Required for a working deployment (synth warns when empty).'),
+    qdrantCollection: z.string().min(1).default('chunks').describe('Qdrant collection name.'),
+    openAiSecretName: z
+      .string()
+      .min(1)
+      .default('rag-api/openai-api-key')
+      .describe('Name of an EXISTING Secrets Manager secret holding the OpenAI API key.'),
+    qdrantSecretName: z
+      .string()
+      .min(1)
+      .default('rag-api/qdrant-api-key')
+      .describe('Name of an EXISTING Secrets Manager secret holding the Qdrant API key.'),
+    corsOrigins: originList
+      .default(['http://localhost:3000'])
+      .describe('Browser origins allowed by CORS (HTTP API and streaming URL); comma-separated.'),
+    sessionTtlDays: integer(1, 3650)
+      .default(30)
+      .describe('Days after the last turn before a session and its messages expire (TTL).'),
+    apiKeyCacheTtlSeconds: integer(0, 3600)
+      .default(60)
+      .describe(
+        'Seconds a resolved API key is cached per container; a revoked key lives this long.',
+      ),
+    logRetentionDays: z.coerce
+      .number()
+      .refine(
+        (days) => RETENTION_DAYS.has(days),
+        'must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, ...)',
+      )
+      .default(30)
+      .describe('Retention of every log group (functions and API access logs).'),
+    logLevel: z
+      .enum(['DEBUG', 'INFO', 'WARN', 'ERROR'])
+      .default('INFO')
+      .describe('Application log level of every function (Lambda advanced logging controls).'),
+    throttlingRateLimit: integer(1, 100_000)
+      .default(50)
+      .describe('Steady-state requests per second of the HTTP API default stage.'),
+    throttlingBurstLimit: integer(1, 100_000)
+      .default(100)
+      .describe('Burst requests of the HTTP API default stage.'),
+    maxBodyBytes: integer(1024, 6 * 1024 * 1024)
+      .default(1_048_576)
+      .describe('Largest accepted request body; larger bodies get 413.'),
+    retrievalTopK: integer(1, 100).default(5).describe('Chunks retrieved per question.'),
+    retrievalMinScore: z.coerce
+      .number()
+      .min(-1)
+      .max(1)
+      .default(0.25)
+      .describe('Lowest cosine similarity a retrieved chunk needs to be cited.'),
+    historyTokenBudget: integer(0, 200_000)
+      .default(2_000)
+      .describe('Tokens of session history sent to the model with each question.'),
+    chunkSizeTokens: integer(50, 8_000).default(400).describe('Tokens per indexed chunk.'),
+    chunkOverlapTokens: integer(0, 2_000)
+      .default(60)
+      .describe('Tokens shared by consecutive chunks.'),
+    indexerBatchSize: integer(1, 10_000)
+      .default(10)
+      .describe('SQS messages per indexer invocation (above 10 needs a batching window).'),
+    indexerBatchWindowSeconds: integer(0, 300)
+      .default(5)
+      .describe('Seconds SQS waits to fill an indexer batch.'),
+    indexerMaxConcurrency: integer(2, 1_000)
+      .default(5)
+      .describe('Most concurrent indexer invocations, to stay under the embedding rate limit.'),
+    indexerTimeoutSeconds: integer(10, 900)
+      .default(120)
+      .describe('Indexer timeout; the queue visibility timeout is six times this.'),
+    noncurrentVersionDays: integer(1, 3650)
+      .default(30)
+      .describe('Days before a replaced or deleted raw document version is removed from S3.'),
+    streamTimeoutSeconds: integer(10, 900)
+      .default(300)
+      .describe('Timeout of the streaming chat function (longest answer stream).'),
+    apiTimeoutSeconds: integer(3, 30)
+      .default(29)
+      .describe('Timeout of the HTTP API functions (API Gateway stops waiting at 30 s).'),
+    memorySize: integer(128, 10_240)
+      .default(1024)
+      .describe('Memory (MB) of every function; CPU scales with it.'),
+    retainData: flag
+      .default(true)
+      .describe('Keep the table, bucket and log groups when the stack is deleted.'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.indexerBatchSize > 10 && config.indexerBatchWindowSeconds === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['indexerBatchWindowSeconds'],
+        message: 'must be at least 1 when indexerBatchSize is above 10',
+      });
+    }
+    if (config.chunkOverlapTokens >= config.chunkSizeTokens) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['chunkOverlapTokens'],
+        message: 'must be smaller than chunkSizeTokens',
+      });
+    }
+    if (config.throttlingBurstLimit < config.throttlingRateLimit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['throttlingBurstLimit'],
+        message: 'must be at least throttlingRateLimit',
+      });
+    }
+  });
+
+/** The validated deployment configuration. */
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+/** A configuration key, as written in CDK context. */
+export type AppConfigKey = keyof z.input<typeof appConfigSchema>;
+
+/** Every configuration key, in documentation order. */
+export const APP_CONFIG_KEYS = Object.keys(appConfigSchema.shape) as AppConfigKey[];
+
+/**
+ * Validates raw configuration values and fills in the defaults.
+ *
+ * @throws Error naming every invalid key, so `cdk synth` fails before anything is built.
+ * @example
+ * const config = parseAppConfig({ qdrantUrl: 'https://qdrant.example.com', corsOrigins: 'https://a.example' });
+ */
+export const parseAppConfig = (raw: Partial<Record<AppConfigKey, unknown>>): AppConfig => {
+  const result = appConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new Error(`Invalid CDK context configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+};
+
+/**
+ * Reads the configuration from CDK context (`app.node.tryGetContext`).
+ *
+ * @example
+ * const app = new App();
+ * const config = loadAppConfig(app.node);
+ */
+export const loadAppConfig = (node: Node): AppConfig =>
+  parseAppConfig(Object.fromEntries(APP_CONFIG_KEYS.map((key) => [key, node.tryGetContext(key)])));
+
+/** The configuration defaults, as used when no context is given. */
+export const DEFAULT_APP_CONFIG: AppConfig = parseAppConfig({});
+
+/** One row of the configuration reference. */
+export interface ConfigDoc {
+  /** CDK context key. */
+  key: AppConfigKey;
+  /** Default value, JSON-encoded; `(unset)` when the key is optional. */
+  default: string;
+  /** What the key controls. */
+  meaning: string;
+}
+
+/** The configuration reference (key, default, meaning), e.g. for the README. */
+export const CONFIG_DOCS: readonly ConfigDoc[] = APP_CONFIG_KEYS.map((key) => {
+  const value: unknown = DEFAULT_APP_CONFIG[key];
+  return {
+    key,
+    default: value === undefined ? '(unset)' : JSON.stringify(value),
+    meaning: appConfigSchema.shape[key].description ?? '',
+  };
+});
+
+/** Maps a validated retention in days onto the CloudWatch Logs enum. */
+export const toRetentionDays = (days: number): RetentionDays => days as RetentionDays;

@@ -1,0 +1,410 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { APP_TABLE_SCHEMA } from '../../lambdas/adapters/dynamodb/table-schema.js';
+import { type HttpFunctionName, ROUTES, routeKey } from '../../lambdas/http/routes.js';
+import { loadAppConfig } from '../../lib/config.js';
+import { RagApiStack } from '../../lib/rag-api-stack.js';
+
+/** Context as a user would pass it with `-c`: strings, and a comma-separated origin list. */
+const CONTEXT = {
+  qdrantUrl: 'https://qdrant.example.com',
+  corsOrigins: 'https://app.example.com, https://admin.example.com',
+  indexerTimeoutSeconds: '90',
+  indexerBatchSize: '8',
+  indexerMaxConcurrency: '3',
+  logRetentionDays: '14',
+};
+const ORIGINS = ['https://app.example.com', 'https://admin.example.com'];
+
+/** Logical-id prefix of each HTTP function (its construct id in the stack). */
+const FUNCTION_IDS: Record<HttpFunctionName, string> = {
+  public: 'PublicApi',
+  chat: 'ChatApi',
+  documents: 'DocumentsApi',
+};
+
+interface CfnResource {
+  Properties: Record<string, unknown>;
+}
+
+type Ref = { Ref: string };
+type GetAtt = { 'Fn::GetAtt': [string, string] };
+
+let template: Template;
+
+const resources = (type: string): Record<string, CfnResource> =>
+  template.findResources(type) as Record<string, CfnResource>;
+
+const propsOf = (type: string): Record<string, unknown>[] =>
+  Object.values(resources(type)).map((resource) => resource.Properties);
+
+const functionsById = (): [string, Record<string, unknown>][] =>
+  Object.entries(resources('AWS::Lambda::Function')).map(([id, resource]) => [
+    id,
+    resource.Properties,
+  ]);
+
+const environmentOf = (properties: Record<string, unknown>): Record<string, unknown> =>
+  (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+/** Actions granted by every policy attached to the role of the function `functionIdPrefix`. */
+const actionsOf = (functionIdPrefix: string): string[] => {
+  const policies = Object.entries(resources('AWS::IAM::Policy')).filter(([id]) =>
+    id.startsWith(functionIdPrefix),
+  );
+  return policies.flatMap(([, policy]) =>
+    (
+      policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }
+    ).Statement.flatMap((statement) => statement.Action),
+  );
+};
+
+beforeAll(() => {
+  const app = new App({ context: CONTEXT });
+  const stack = new RagApiStack(app, 'TestStack', { config: loadAppConfig(app.node) });
+  template = Template.fromStack(stack);
+});
+
+describe('RagApiStack', () => {
+  describe('functions', () => {
+    it('runs every function on nodejs24.x arm64', () => {
+      // Arrange
+      const functions = propsOf('AWS::Lambda::Function');
+
+      // Act
+      const platforms = functions.map((fn) => ({ runtime: fn.Runtime, arch: fn.Architectures }));
+
+      // Assert
+      expect(functions).toHaveLength(5);
+      for (const platform of platforms) {
+        expect(platform).toEqual({ runtime: 'nodejs24.x', arch: ['arm64'] });
+      }
+    });
+
+    it('ships ESM bundles with source maps, JSON logs and active tracing', () => {
+      for (const fn of propsOf('AWS::Lambda::Function')) {
+        expect(fn.Handler).toBe('index.handler');
+        expect(environmentOf(fn).NODE_OPTIONS).toBe('--enable-source-maps');
+        expect(environmentOf(fn).POWERTOOLS_SERVICE_NAME).toBe('rag-api');
+        expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
+        expect(fn.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
+      }
+    });
+
+    it('sends each function to its own log group with the configured retention', () => {
+      // Arrange
+      const logGroups = resources('AWS::Logs::LogGroup');
+
+      // Act
+      const targets = propsOf('AWS::Lambda::Function').map(
+        (fn) => ((fn.LoggingConfig as { LogGroup: Ref }).LogGroup as Ref).Ref,
+      );
+
+      // Assert
+      expect(new Set(targets).size).toBe(5);
+      for (const target of targets) {
+        expect(Object.keys(logGroups)).toContain(target);
+      }
+      expect(Object.keys(logGroups)).toHaveLength(6); // five functions and the API access log
+      for (const logGroup of Object.values(logGroups)) {
+        expect(logGroup.Properties.RetentionInDays).toBe(14);
+      }
+    });
+
+    it('puts no secret value in any environment, only secret ARNs', () => {
+      // Arrange
+      const environments = propsOf('AWS::Lambda::Function').map(environmentOf);
+
+      // Act
+      const secretArns = environments.flatMap((environment) =>
+        Object.entries(environment).filter(([name]) => name.endsWith('_SECRET_ARN')),
+      );
+
+      // Assert
+      expect(secretArns.length).toBeGreaterThan(0);
+      for (const [, value] of secretArns) {
+        expect(JSON.stringify(value)).toContain(':secretsmanager:');
+      }
+      for (const environment of environments) {
+        for (const [name, value] of Object.entries(environment)) {
+          expect(name).not.toMatch(/(_API_KEY|_PASSWORD|_TOKEN|_SECRET)$/);
+          expect(JSON.stringify(value)).not.toMatch(/sk-[A-Za-z0-9]/);
+        }
+      }
+    });
+
+    it('gives the public function no secret and only dynamodb:DescribeTable on data', () => {
+      // Arrange
+      const [, publicFn] = functionsById().find(([id]) => id.startsWith('PublicApi')) ?? [];
+
+      // Act
+      const actions = actionsOf('PublicApi');
+
+      // Assert
+      expect(Object.keys(environmentOf(publicFn ?? {}))).not.toContain('OPENAI_API_KEY_SECRET_ARN');
+      expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([
+        'dynamodb:DescribeTable',
+      ]);
+      expect(actions.some((action) => /^(s3|sqs|secretsmanager):/.test(action))).toBe(false);
+    });
+
+    it('grants Resource "*" only for the X-Ray actions, which have no resource scope', () => {
+      // Arrange
+      const statements = propsOf('AWS::IAM::Policy').flatMap(
+        (policy) =>
+          (
+            policy.PolicyDocument as {
+              Statement: { Action: string | string[]; Resource: unknown }[];
+            }
+          ).Statement,
+      );
+
+      // Act
+      const starActions = statements
+        .filter((statement) => [statement.Resource].flat().includes('*'))
+        .flatMap((statement) => [statement.Action].flat());
+
+      // Assert
+      expect(new Set(starActions)).toEqual(
+        new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']),
+      );
+    });
+
+    it('sets the runtime configuration from the stack config', () => {
+      // Arrange
+      const [, chatFn] = functionsById().find(([id]) => id.startsWith('ChatApi')) ?? [];
+
+      // Act
+      const environment = environmentOf(chatFn ?? {});
+
+      // Assert
+      expect(environment).toMatchObject({
+        QDRANT_URL: 'https://qdrant.example.com',
+        QDRANT_COLLECTION: 'chunks',
+        CHAT_MODEL: 'gpt-4o-mini',
+        EMBEDDING_MODEL: 'text-embedding-3-small',
+        EMBEDDING_DIMENSIONS: '1536',
+        CORS_ORIGINS: ORIGINS.join(','),
+        MAX_BODY_BYTES: '1048576',
+        SESSION_TTL_DAYS: '30',
+      });
+      expect(environment.TABLE_NAME).toBeDefined();
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('has a route for every entry of ROUTES, GET /health among them, plus $default', () => {
+      // Arrange
+      const expected = [...ROUTES.map(routeKey), '$default'].sort();
+
+      // Act
+      const routeKeys = propsOf('AWS::ApiGatewayV2::Route').map((route) => route.RouteKey);
+
+      // Assert
+      expect(routeKeys).toContain('GET /health');
+      expect([...routeKeys].sort()).toEqual(expected);
+    });
+
+    it('sends each route to the function ROUTES names, and $default to public', () => {
+      // Arrange
+      const integrations = resources('AWS::ApiGatewayV2::Integration');
+      const functionIdOf = (target: unknown): string => {
+        const integrationId = (target as { 'Fn::Join': [string, [string, Ref]] })['Fn::Join'][1][1]
+          .Ref;
+        const uri = integrations[integrationId]?.Properties.IntegrationUri as GetAtt;
+        return uri['Fn::GetAtt'][0];
+      };
+      const expected = new Map<string, HttpFunctionName>([
+        ...ROUTES.map((route): [string, HttpFunctionName] => [routeKey(route), route.function]),
+        ['$default', 'public'],
+      ]);
+
+      // Act
+      const routes = propsOf('AWS::ApiGatewayV2::Route');
+
+      // Assert
+      for (const route of routes) {
+        const name = expected.get(route.RouteKey as string) ?? 'public';
+        expect(functionIdOf(route.Target).startsWith(FUNCTION_IDS[name])).toBe(true);
+        expect(route.AuthorizationType).toBe('NONE');
+      }
+    });
+
+    it('answers CORS preflights for the configured origins only', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        ProtocolType: 'HTTP',
+        CorsConfiguration: {
+          AllowOrigins: ORIGINS,
+          AllowHeaders: ['authorization', 'content-type'],
+        },
+      });
+    });
+
+    it('throttles the $default stage and writes JSON access logs', () => {
+      // Arrange
+      const [stage] = propsOf('AWS::ApiGatewayV2::Stage');
+
+      // Act
+      const settings = stage?.AccessLogSettings as { Format: string };
+      const format = JSON.parse(settings.Format) as Record<string, string>;
+
+      // Assert
+      expect(stage).toMatchObject({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      });
+      expect(format).toMatchObject({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        responseLatency: '$context.responseLatency',
+      });
+    });
+  });
+
+  describe('table', () => {
+    it('matches APP_TABLE_SCHEMA: keys, GSI and TTL', () => {
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        KeySchema: [
+          { AttributeName: APP_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+          { AttributeName: APP_TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: APP_TABLE_SCHEMA.globalSecondaryIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        TimeToLiveSpecification: {
+          AttributeName: APP_TABLE_SCHEMA.timeToLiveAttribute,
+          Enabled: true,
+        },
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+    });
+
+    it('has point-in-time recovery, deletion protection and retention', () => {
+      // Arrange
+      const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
+
+      // Act
+      const properties = (table?.Properties ?? {}) as { Replicas?: Record<string, unknown>[] };
+
+      // Assert
+      expect(properties.Replicas?.[0]).toMatchObject({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+      expect(table?.DeletionPolicy).toBe('Retain');
+    });
+  });
+
+  describe('ingestion', () => {
+    it('moves a message to the DLQ after 5 receives, with visibility ≥ 6 × indexer timeout', () => {
+      // Arrange
+      const queues = propsOf('AWS::SQS::Queue');
+
+      // Act
+      const main = queues.find((queue) => queue.RedrivePolicy !== undefined);
+      const dlq = queues.find((queue) => queue.RedrivePolicy === undefined);
+
+      // Assert
+      expect(queues).toHaveLength(2);
+      expect(main?.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
+      expect(main?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 90);
+      expect(dlq?.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      for (const queue of queues) {
+        expect(queue.SqsManagedSseEnabled).toBe(true);
+      }
+    });
+
+    it('feeds the indexer in batches with partial failures and bounded concurrency', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BatchSize: 8,
+        MaximumBatchingWindowInSeconds: 5,
+        ScalingConfig: { MaximumConcurrency: 3 },
+      });
+    });
+
+    it('gives the indexer the configured timeout', () => {
+      // Arrange
+      const [, indexer] = functionsById().find(([id]) => id.startsWith('IngestionIndexer')) ?? [];
+
+      // Act
+      const timeout = indexer?.Timeout;
+
+      // Assert
+      expect(timeout).toBe(90);
+    });
+
+    it('alarms as soon as one message is visible in the DLQ', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('keeps raw documents private, encrypted, versioned and access-logged', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+          ],
+        },
+        LoggingConfiguration: { LogFilePrefix: 'raw-documents/' },
+      });
+    });
+  });
+
+  describe('streaming endpoint', () => {
+    it('streams responses through a function URL open to the configured origins', () => {
+      template.hasResourceProperties('AWS::Lambda::Url', {
+        InvokeMode: 'RESPONSE_STREAM',
+        AuthType: 'NONE',
+        Cors: {
+          AllowOrigins: ORIGINS,
+          AllowMethods: ['POST'],
+          AllowHeaders: ['authorization', 'content-type'],
+        },
+      });
+    });
+
+    it('gives the streaming function the configured stream timeout', () => {
+      // Arrange
+      const [, stream] = functionsById().find(([id]) => id.startsWith('StreamingStreamChat')) ?? [];
+
+      // Act
+      const timeout = stream?.Timeout;
+
+      // Assert
+      expect(timeout).toBe(300);
+    });
+  });
+
+  it('outputs the API URL, stream URL, table, bucket and queue', () => {
+    // Arrange
+    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+
+    // Act
+    const names = Object.keys(outputs);
+
+    // Assert
+    expect(names).toEqual(
+      expect.arrayContaining(['ApiUrl', 'StreamUrl', 'TableName', 'BucketName', 'QueueUrl']),
+    );
+  });
+});
