@@ -3,6 +3,8 @@ import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import { checkHealth, type DependencyProbe } from '../core/health/check-health.js';
 import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
+import { DEFAULT_DOCS_ASSETS_URL, docsPage } from '../http/docs-page.js';
+import { buildOpenApiDocument } from '../http/openapi-document.js';
 import { json } from '../http/responses.js';
 import { unknownRoute } from '../http/unknown-route.js';
 
@@ -12,10 +14,15 @@ export interface PublicApiDeps {
   /** Probes run by `GET /health?deep=true`, by dependency name. */
   probes: Record<string, DependencyProbe>;
   probeTimeoutMs?: number;
+  /** Where the docs page loads Swagger UI from. */
+  docsAssetsUrl?: string;
+  /** The streaming endpoint's URL, named in the OpenAPI description. */
+  streamUrl?: string;
 }
 
 /**
- * Builds the public function: `GET /health` (with `?deep=true`, each dependency's status and a
+ * Builds the public function: `GET /openapi.json` (OpenAPI 3.1 generated from the zod
+ * schemas), `GET /docs` (Swagger UI over it), `GET /health` (with `?deep=true`, each dependency's status and a
  * 503 when one is down) and the `$default` route's 404/405 problems.
  *
  * @example
@@ -25,6 +32,29 @@ export const createHandler = (deps: PublicApiDeps) =>
   createHttpHandler({
     ...deps.http,
     routes: {
+      'GET /openapi.json': async (event) =>
+        json(
+          200,
+          buildOpenApiDocument({
+            serverUrl: `https://${event.requestContext.domainName}`,
+            ...(deps.streamUrl ? { streamUrl: deps.streamUrl } : {}),
+          }),
+          { 'cache-control': 'public, max-age=300' },
+        ),
+      'GET /docs': async () => {
+        const page = docsPage({
+          assetsUrl: deps.docsAssetsUrl ?? DEFAULT_DOCS_ASSETS_URL,
+          specUrl: '/openapi.json',
+        });
+        return {
+          statusCode: 200,
+          headers: {
+            'content-type': 'text/html; charset=utf-8',
+            'Content-Security-Policy': page.contentSecurityPolicy,
+          },
+          body: page.html,
+        };
+      },
       'GET /health': async (event) => {
         const deep = event.queryStringParameters?.deep === 'true';
         const report = await checkHealth(deep ? deps.probes : {}, deps.probeTimeoutMs ?? 2_000);

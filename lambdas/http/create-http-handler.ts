@@ -58,6 +58,18 @@ const routeBodyParser = (routeOf: RouteLookup): MiddlewareObj<HttpEvent> => ({
   },
 });
 
+const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Gives every response without its own policy the strict one an API needs. */
+const defaultContentSecurityPolicy = (): MiddlewareObj<HttpEvent, HttpResult> => {
+  const apply = (request: { response?: HttpResult | null }) => {
+    if (!request.response) return;
+    request.response.headers ??= {};
+    request.response.headers['Content-Security-Policy'] ??= API_CONTENT_SECURITY_POLICY;
+  };
+  return { after: apply, onError: apply };
+};
+
 /** Adds the API Gateway request id to every log line of the request. */
 const correlateLogs = (logger: Logger): MiddlewareObj<HttpEvent> => ({
   before: (request) => {
@@ -95,7 +107,15 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
     .use(correlateLogs(options.logger))
     .use(httpHeaderNormalizer())
     .use(httpCors({ origins: [...options.corsOrigins], credentials: false }))
-    .use(httpSecurityHeaders())
+    .use(
+      httpSecurityHeaders({
+        // Set per response below: the API's JSON is locked down, HTML pages bring their own.
+        contentSecurityPolicy: false,
+        crossOriginEmbedderPolicy: false,
+        permissionsPolicy: false,
+      }),
+    )
+    .use(defaultContentSecurityPolicy())
     .use(problemJson(options.logger))
     .use(bodyLimit(options.maxBodyBytes))
     .use(

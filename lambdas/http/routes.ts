@@ -22,6 +22,21 @@ export type BodyMediaType = 'application/json' | 'multipart/form-data';
  */
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/health', function: 'public', public: true },
+  { method: 'GET', path: '/openapi.json', function: 'public', public: true },
+  { method: 'GET', path: '/docs', function: 'public', public: true },
+  { method: 'POST', path: '/v1/chat', function: 'chat', accepts: ['application/json'] },
+  { method: 'GET', path: '/v1/sessions', function: 'chat' },
+  { method: 'GET', path: '/v1/sessions/{id}', function: 'chat' },
+  { method: 'DELETE', path: '/v1/sessions/{id}', function: 'chat' },
+  {
+    method: 'POST',
+    path: '/v1/documents',
+    function: 'documents',
+    accepts: ['application/json', 'multipart/form-data'],
+  },
+  { method: 'GET', path: '/v1/documents', function: 'documents' },
+  { method: 'GET', path: '/v1/documents/{id}', function: 'documents' },
+  { method: 'DELETE', path: '/v1/documents/{id}', function: 'documents' },
 ];
 
 /** Source file of each HTTP function's handler, relative to the project root. */

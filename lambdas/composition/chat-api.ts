@@ -1,0 +1,47 @@
+import { DynamoDbSessionStore } from '../adapters/dynamodb/dynamodb-session-store.js';
+import { AnswerQuestion } from '../core/chat/answer-question.js';
+import { systemClock } from '../core/ports/clock.js';
+import type { ChatApiDeps } from '../handlers/chat-api.js';
+import { type AiComponents, composeAi } from './ai-components.js';
+import type { RuntimeConfig } from './runtime-config.js';
+import { composeShared, type SharedComponents } from './shared.js';
+
+/**
+ * Builds the `AnswerQuestion` use case and the session store from configuration: shared by
+ * the buffered chat function and the streaming one.
+ */
+export const composeChat = (config: RuntimeConfig, shared: SharedComponents, ai: AiComponents) => {
+  const sessions = new DynamoDbSessionStore(shared.dynamo, {
+    tableName: config.TABLE_NAME,
+    clock: systemClock,
+    ttlDays: config.SESSION_TTL_DAYS,
+  });
+  const answerQuestion = new AnswerQuestion({
+    sessions,
+    embedder: ai.embedder,
+    vectors: ai.vectorStore,
+    model: ai.chatModel,
+    clock: systemClock,
+    settings: {
+      topK: config.RETRIEVAL_TOP_K,
+      minScore: config.RETRIEVAL_MIN_SCORE,
+      historyTokenBudget: config.HISTORY_TOKEN_BUDGET,
+    },
+  });
+  return { sessions, answerQuestion };
+};
+
+/**
+ * Composes the chat function's dependencies, once per container.
+ *
+ * @example
+ * const deps = await composeChatApi(loadRuntimeConfig(process.env));
+ */
+export const composeChatApi = async (
+  config: RuntimeConfig,
+  shared: SharedComponents = composeShared(config),
+  ai?: AiComponents,
+): Promise<ChatApiDeps> => ({
+  http: shared.http,
+  ...composeChat(config, shared, ai ?? (await composeAi(config))),
+});

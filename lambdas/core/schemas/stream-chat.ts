@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { chatRequestSchema, MAX_MESSAGE_CHARS } from './chat.js';
+import { resourceId } from './common.js';
+
+/** The body `useChat` sends through `DefaultChatTransport`: the whole conversation. */
+export const useChatRequestSchema = z
+  .looseObject({
+    id: resourceId,
+    messages: z
+      .array(
+        z.looseObject({
+          role: z.enum(['system', 'user', 'assistant']),
+          parts: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+        }),
+      )
+      .min(1)
+      .max(1_000),
+    trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
+    messageId: z.string().optional(),
+  })
+  .meta({ id: 'UseChatRequest' });
+
+/** What the streaming endpoint needs from either body. */
+export interface StreamQuestion {
+  sessionId?: string;
+  message: string;
+}
+
+const questionText = z.string().trim().min(1).max(MAX_MESSAGE_CHARS);
+
+/**
+ * Reads a streaming chat request: either `{ sessionId?, message }` or the body of the AI SDK's
+ * `useChat` (`{ id, messages }`: `id` is the session, the last user message's text parts are
+ * the question). Returns the zod error of the form the body most resembles.
+ *
+ * @example
+ * parseStreamRequest({ id: 'chat-1', messages: [{ role: 'user', parts: [{ type: 'text', text: 'Hi' }] }] })
+ * // { success: true, data: { sessionId: 'chat-1', message: 'Hi' } }
+ */
+export const parseStreamRequest = (
+  body: unknown,
+): { success: true; data: StreamQuestion } | { success: false; error: z.ZodError } => {
+  const looksLikeUseChat = typeof body === 'object' && body !== null && 'messages' in body;
+  if (!looksLikeUseChat) {
+    const simple = chatRequestSchema.safeParse(body);
+    return simple.success ? { success: true, data: simple.data } : simple;
+  }
+  const chat = useChatRequestSchema.safeParse(body);
+  if (!chat.success) return chat;
+  const lastUser = chat.data.messages.findLast((message) => message.role === 'user');
+  const text = (lastUser?.parts ?? [])
+    .filter((part) => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text)
+    .join('\n');
+  const question = questionText.safeParse(text);
+  if (!question.success) {
+    return {
+      success: false,
+      error: new z.ZodError(
+        question.error.issues.map((issue) => ({
+          ...issue,
+          path: ['messages', 'last user message', 'text'],
+        })),
+      ),
+    };
+  }
+  return { success: true, data: { sessionId: chat.data.id, message: question.data } };
+};

@@ -1,0 +1,67 @@
+import { composeChatApi } from '../composition/chat-api.js';
+import { loadRuntimeConfig } from '../composition/runtime-config.js';
+import type { AnswerQuestion } from '../core/chat/answer-question.js';
+import type { SessionStore } from '../core/ports/session-store.js';
+import { notFound } from '../core/problem.js';
+import { chatRequestSchema } from '../core/schemas/chat.js';
+import { pageQuery } from '../core/schemas/common.js';
+import { tenantOf } from '../http/authenticate.js';
+import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
+import { deferredHandler } from '../http/deferred-handler.js';
+import { parsePart, pathId } from '../http/request-parts.js';
+import { json } from '../http/responses.js';
+import { timeBudget, withinBudget } from '../http/time-budget.js';
+
+/** Dependencies of the chat function. */
+export interface ChatApiDeps {
+  http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
+  answerQuestion: Pick<AnswerQuestion, 'answer'>;
+  sessions: SessionStore;
+  /** Time kept in reserve before the function's timeout to answer with a problem. */
+  budgetMarginMs?: number;
+}
+
+/**
+ * Builds the chat function: `POST /v1/chat` (a buffered, cited answer) and the session routes
+ * `GET /v1/sessions`, `GET /v1/sessions/{id}`, `DELETE /v1/sessions/{id}`. Every route reads
+ * the tenant from the authenticated caller only.
+ *
+ * @example
+ * const handler = createHandler({ http, answerQuestion, sessions });
+ */
+export const createHandler = (deps: ChatApiDeps) =>
+  createHttpHandler({
+    ...deps.http,
+    routes: {
+      'POST /v1/chat': async (event, context) => {
+        const body = parsePart(chatRequestSchema, event.body, 'body');
+        const signal = timeBudget(context, deps.budgetMarginMs ?? 1_000);
+        const answer = await withinBudget(
+          signal,
+          deps.answerQuestion.answer({ tenantId: tenantOf(context), ...body, signal }),
+        );
+        return json(200, answer);
+      },
+      'GET /v1/sessions': async (event, context) => {
+        const page = parsePart(pageQuery, event.queryStringParameters ?? {}, 'query');
+        return json(200, await deps.sessions.list(tenantOf(context), page));
+      },
+      'GET /v1/sessions/{id}': async (event, context) => {
+        const sessionId = pathId(event);
+        const page = parsePart(pageQuery, event.queryStringParameters ?? {}, 'query');
+        const messages = await deps.sessions.getMessages(tenantOf(context), sessionId, page);
+        if (!messages) throw notFound('Session');
+        return json(200, { sessionId, ...messages });
+      },
+      'DELETE /v1/sessions/{id}': async (event, context) => {
+        const deleted = await deps.sessions.delete(tenantOf(context), pathId(event));
+        if (!deleted) throw notFound('Session');
+        return { statusCode: 204 };
+      },
+    },
+  });
+
+/** The Lambda entry point. */
+export const handler = await deferredHandler(async () =>
+  createHandler(await composeChatApi(loadRuntimeConfig(process.env))),
+);

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import {
+  chatRequestSchema,
+  chatResponseSchema,
+  sessionListSchema,
+  sessionMessagesSchema,
+} from '../core/schemas/chat.js';
+import { pageQuery } from '../core/schemas/common.js';
+
+/** One documented response. */
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  mediaType?: string;
+  headers?: Record<string, string>;
+}
+
+/** What `/openapi.json` says about one route, beside its schemas. */
+export interface OperationDoc {
+  operationId: string;
+  summary: string;
+  tag: string;
+  body?: { schema: z.ZodType; mediaType?: string }[];
+  query?: z.ZodObject;
+  responses: Record<number, ResponseDoc>;
+}
+
+/**
+ * Documentation of every route, by route key. The OpenAPI test checks that each declared route
+ * has an entry here, so the published description cannot fall behind the route table.
+ */
+export const API_OPERATIONS: Record<string, OperationDoc> = {
+  'GET /health': {
+    operationId: 'getHealth',
+    summary: 'Liveness; with ?deep=true, the status of each dependency',
+    tag: 'Operations',
+    responses: { 200: { description: 'Healthy' }, 503: { description: 'A dependency is down' } },
+  },
+  'GET /openapi.json': {
+    operationId: 'getOpenApi',
+    summary: 'This OpenAPI 3.1 description',
+    tag: 'Operations',
+    responses: { 200: { description: 'The description' } },
+  },
+  'GET /docs': {
+    operationId: 'getDocs',
+    summary: 'Interactive documentation',
+    tag: 'Operations',
+    responses: { 200: { description: 'An HTML page', mediaType: 'text/html' } },
+  },
+  'POST /v1/chat': {
+    operationId: 'chat',
+    summary: "Ask a question; the answer is grounded in the tenant's documents, with citations",
+    tag: 'Chat',
+    body: [{ schema: chatRequestSchema }],
+    responses: {
+      200: { description: 'The answer', schema: chatResponseSchema },
+      404: { description: 'No such session' },
+      502: { description: 'An upstream dependency answered wrongly' },
+      503: { description: 'An upstream dependency is unavailable' },
+      504: { description: 'An upstream dependency or the time budget timed out' },
+    },
+  },
+  'GET /v1/sessions': {
+    operationId: 'listSessions',
+    summary: 'Sessions, most recently active first',
+    tag: 'Sessions',
+    query: pageQuery,
+    responses: { 200: { description: 'A page of sessions', schema: sessionListSchema } },
+  },
+  'GET /v1/sessions/{id}': {
+    operationId: 'getSession',
+    summary: "A session's messages, newest first",
+    tag: 'Sessions',
+    query: pageQuery,
+    responses: {
+      200: { description: 'A page of messages', schema: sessionMessagesSchema },
+      404: { description: 'No such session' },
+    },
+  },
+  'DELETE /v1/sessions/{id}': {
+    operationId: 'deleteSession',
+    summary: 'Delete a session and all its messages',
+    tag: 'Sessions',
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such session' } },
+  },
+};

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+
+/** Where the docs page loads Swagger UI from by default (the local stack serves its own copy). */
+export const DEFAULT_DOCS_ASSETS_URL = 'https://cdn.jsdelivr.net/npm/swagger-ui-dist@5';
+
+const escapeAttribute = (value: string) => value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The rendered page and the Content-Security-Policy that lets exactly its script run. */
+export interface DocsPage {
+  html: string;
+  contentSecurityPolicy: string;
+}
+
+/**
+ * The interactive documentation page, FastAPI's `/docs`: Swagger UI over `/openapi.json`,
+ * with "Authorize" for the API key and "Try it out" on every operation. Its one inline script
+ * is allowed by hash, so the policy needs no `unsafe-inline` for scripts.
+ *
+ * @example
+ * const { html, contentSecurityPolicy } = docsPage({ assetsUrl: '/docs/assets', specUrl: '/openapi.json' });
+ */
+export const docsPage = (options: { assetsUrl: string; specUrl: string }): DocsPage => {
+  const assets = options.assetsUrl.replace(/\/$/, '');
+  const script = `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(options.specUrl).replace(/</g, '\\u003c')}, dom_id: '#docs', deepLinking: true, persistAuthorization: true, tryItOutEnabled: true });`;
+  const scriptHash = createHash('sha256').update(script).digest('base64');
+  const origin = /^https?:\/\//.test(assets) ? new URL(assets).origin : "'self'";
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>RAG API · docs</title>
+<link rel="stylesheet" href="${escapeAttribute(assets)}/swagger-ui.css">
+</head>
+<body>
+<div id="docs"></div>
+<script src="${escapeAttribute(assets)}/swagger-ui-bundle.js"></script>
+<script>${script}</script>
+</body>
+</html>`;
+  return {
+    html,
+    contentSecurityPolicy: [
+      "default-src 'none'",
+      `script-src ${origin} 'sha256-${scriptHash}'`,
+      `style-src ${origin} 'unsafe-inline'`,
+      `img-src ${origin} data:`,
+      "connect-src 'self' https:",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+    ].join('; '),
+  };
+};

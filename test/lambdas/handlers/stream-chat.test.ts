@@ -1,0 +1,276 @@
+import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
+import { describe, expect, it } from 'vitest';
+import { functionUrlEvent } from '../../../dev/http-events.js';
+import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
+import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
+import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
+import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
+import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
+import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
+import { ManualClock } from '../../support/fakes/manual-clock.js';
+import { ScriptedChatModel } from '../../support/fakes/scripted-chat-model.js';
+import { testHttpOptions } from '../../support/http-deps.js';
+import { lambdaContext } from '../../support/lambda-context.js';
+import { type ClientRead, invokeStreaming } from '../../support/streaming-invoke.js';
+
+installAwsLambdaGlobal();
+
+const QUESTION = 'How do path parameters work?';
+
+const setup = (
+  model = new ScriptedChatModel(),
+  handlerOptions: { budgetMarginMs?: number } = {},
+) => {
+  const embedder = new FakeEmbedder();
+  const vectors = new FakeVectorStore();
+  const sessions = new InMemorySessionStore();
+  let id = 0;
+  const answerQuestion = new AnswerQuestion({
+    sessions,
+    embedder,
+    vectors,
+    model,
+    clock: new ManualClock(),
+    settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
+    newId: () => `id-${++id}`,
+  });
+  const handler = createHandler({
+    ...testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 }),
+    answerQuestion,
+    ...handlerOptions,
+  });
+  const seed = () =>
+    vectors.upsert('tenant-a', [
+      {
+        id: 'p1',
+        vector: embedder.vectorOf(QUESTION),
+        payload: {
+          tenantId: 'tenant-a',
+          documentId: 'doc-1',
+          version: 1,
+          title: 'Path Parameters',
+          chunkIndex: 0,
+          text: 'Declare path parameters with braces.',
+        },
+      },
+    ]);
+  return { handler, sessions, model, seed };
+};
+
+const post = (body: unknown, headers: Record<string, string> = { authorization: 'Bearer key-a' }) =>
+  functionUrlEvent({
+    method: 'POST',
+    url: '/',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+/** The data of every SSE event, comment lines ignored (each of our events is one `data:` line). */
+const frames = (body: string) =>
+  body
+    .split('\n')
+    .filter((line) => line.startsWith('data: '))
+    .map((line) => line.slice('data: '.length));
+
+const parts = (body: string) =>
+  frames(body)
+    .filter((frame) => frame !== '[DONE]')
+    .map((frame) => JSON.parse(frame) as { type: string; [key: string]: unknown });
+
+describe('streaming chat function', () => {
+  it('streams the exact UI message stream: prelude, part order, one write per token, [DONE]', async () => {
+    const { handler, seed } = setup();
+    await seed();
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    expect(response.prelude).toEqual({
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-vercel-ai-ui-message-stream': 'v1',
+        'x-accel-buffering': 'no',
+      },
+    });
+    expect(parts(response.body).map((part) => part.type)).toEqual([
+      'start',
+      'source-document',
+      'text-start',
+      'text-delta',
+      'text-delta',
+      'text-delta',
+      'text-delta',
+      'text-delta',
+      'text-end',
+      'finish',
+    ]);
+    expect(frames(response.body).at(-1)).toBe('[DONE]');
+    const deltaWrites = response.writes.filter((write) => write.text.includes('"text-delta"'));
+    expect(deltaWrites.map((write) => JSON.parse(write.text.slice(6)).delta)).toEqual([
+      'The ',
+      'answer ',
+      'is ',
+      '42 ',
+      '[1].',
+    ]);
+    expect(parts(response.body)[0]).toMatchObject({
+      messageMetadata: { sessionId: expect.any(String) },
+    });
+    expect(parts(response.body).at(-1)).toMatchObject({
+      type: 'finish',
+      messageMetadata: { usage: { completionTokens: 5 } },
+    });
+  });
+
+  it("is read by the AI SDK's own reader into the full text and its sources", async () => {
+    const { handler, seed } = setup();
+    await seed();
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    const chunks = parts(response.body) as unknown as UIMessageChunk[];
+    let last: UIMessage | undefined;
+    for await (const message of readUIMessageStream({
+      stream: new ReadableStream<UIMessageChunk>({
+        start: (controller) => {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+    })) {
+      last = message;
+    }
+
+    const text = last?.parts
+      .filter((part) => part.type === 'text')
+      .map((part) => part.text)
+      .join('');
+    const sources = last?.parts.filter((part) => part.type === 'source-document');
+    expect(text).toBe('The answer is 42 [1].');
+    expect(sources).toMatchObject([{ title: 'Path Parameters', sourceId: 'doc-1:0' }]);
+  });
+
+  it('delivers each token to the client as it is emitted, not with the next one', async () => {
+    const model = new ScriptedChatModel({ tokenIntervalMs: 50 });
+    const { handler } = setup(model);
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    const tokenReads = response.reads.filter((read) => read.text.includes('"text-delta"'));
+    expect(tokenReads).toHaveLength(5);
+    tokenReads.forEach((read, index) => {
+      const emitted = model.emittedAt[index]!;
+      expect(read.at - emitted).toBeLessThan(25);
+    });
+    const gaps = tokenReads.slice(1).map((read, index) => read.at - tokenReads[index]!.at);
+    for (const gap of gaps) expect(gap).toBeGreaterThan(30);
+  });
+
+  it('accepts the body useChat sends and answers in the session it names', async () => {
+    const { handler, sessions } = setup();
+
+    const response = invokeStreaming(
+      handler,
+      post({
+        id: 'chat-42',
+        trigger: 'submit-message',
+        messageId: 'm-2',
+        messages: [
+          { id: 'm-1', role: 'user', parts: [{ type: 'text', text: 'Earlier question' }] },
+          { id: 'a-1', role: 'assistant', parts: [{ type: 'text', text: 'Earlier answer' }] },
+          { id: 'm-2', role: 'user', parts: [{ type: 'text', text: QUESTION }] },
+        ],
+      }),
+      lambdaContext(),
+    );
+    await response.done;
+
+    expect(parts(response.body)[0]).toMatchObject({ messageMetadata: { sessionId: 'chat-42' } });
+    expect(sessions.messagesOf('tenant-a', 'chat-42')[0]?.content).toBe(QUESTION);
+  });
+
+  it.each([
+    ['no key', post({ message: QUESTION }, {}), 401],
+    ['an empty message', post({ message: '' }), 400],
+    ['unknown fields', post({ message: QUESTION, admin: true }), 400],
+    ['malformed JSON', post('{"message":'), 400],
+    ['a body over the limit', post({ message: 'x'.repeat(20_000) }), 413],
+    [
+      'another content type',
+      post('message=hi', { authorization: 'Bearer key-a', 'content-type': 'text/plain' }),
+      415,
+    ],
+  ])('answers %s with a problem before the stream starts', async (_, event, status) => {
+    const { handler } = setup();
+
+    const response = invokeStreaming(handler, event, lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(status);
+    expect(response.prelude.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(response.body).status).toBe(status);
+  });
+
+  it('ends with an error part after the first byte when the model fails, keeping the partial answer', async () => {
+    const model = new ScriptedChatModel({
+      failAfterTokens: { count: 2, error: new Error('upstream reset') },
+    });
+    const { handler, sessions } = setup(model);
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    const all = parts(response.body);
+    expect(response.prelude.statusCode).toBe(200);
+    expect(all.at(-1)).toMatchObject({ type: 'error' });
+    expect(frames(response.body).at(-1)).toBe('[DONE]');
+    const sessionId = (all[0]!.messageMetadata as { sessionId: string }).sessionId;
+    expect(sessions.messagesOf('tenant-a', sessionId)[1]).toMatchObject({
+      content: 'The answer ',
+      incomplete: true,
+    });
+  });
+
+  it('aborts the model at once when the client goes away after 3 tokens, keeping those tokens', async () => {
+    const model = new ScriptedChatModel({ tokenIntervalMs: 30 });
+    const { handler, sessions } = setup(model);
+    const afterThreeTokens = (reads: ClientRead[]) =>
+      reads.filter((read) => read.text.includes('"text-delta"')).length === 3;
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext(), {
+      closeAfterReads: afterThreeTokens,
+    });
+    await response.done;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(model.aborted).toBe(true);
+    expect(model.emittedAt).toHaveLength(3);
+    const sessionId = (parts(response.body)[0]!.messageMetadata as { sessionId: string }).sessionId;
+    expect(sessions.messagesOf('tenant-a', sessionId)[1]).toMatchObject({
+      content: 'The answer is ',
+      incomplete: true,
+    });
+  });
+
+  it('stops the model before the function times out and says why in an error part', async () => {
+    const model = new ScriptedChatModel({ tokenIntervalMs: 100 });
+    const { handler } = setup(model, { budgetMarginMs: 0 });
+
+    const response = invokeStreaming(
+      handler,
+      post({ message: QUESTION }),
+      lambdaContext({ timeoutMs: 150 }),
+    );
+    await response.done;
+
+    expect(model.aborted).toBe(true);
+    expect(parts(response.body).at(-1)).toMatchObject({
+      type: 'error',
+      errorText: expect.stringContaining('time budget'),
+    });
+  });
+});
