@@ -1,34 +1,62 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
+import { FilesystemBlobStore } from '../lambdas/adapters/local/filesystem-blob-store.js';
+import { InProcessQueue } from '../lambdas/adapters/local/in-process-queue.js';
+import { type AiComponents, composeAi, flushAi } from '../lambdas/composition/ai-components.js';
+import { composeChatApi } from '../lambdas/composition/chat-api.js';
+import { composeDocumentsApi } from '../lambdas/composition/documents-api.js';
+import { composeIndexer } from '../lambdas/composition/indexer.js';
 import { composePublicApi } from '../lambdas/composition/public-api.js';
-import { loadRuntimeConfig } from '../lambdas/composition/runtime-config.js';
+import { loadRuntimeConfig, type RuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import { composeShared } from '../lambdas/composition/shared.js';
+import { composeStreamChat } from '../lambdas/composition/stream-chat.js';
+import { createHandler as createChatApi } from '../lambdas/handlers/chat-api.js';
+import { createHandler as createDocumentsApi } from '../lambdas/handlers/documents-api.js';
+import { createHandler as createIndexer } from '../lambdas/handlers/index-documents.js';
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
+import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { ensureDevApiKey } from './dev-api-key.js';
+import { installAwsLambdaGlobal } from './lambda-response-stream.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
-import { serveHttpApi } from './serve-http-api.js';
+import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
+import { httpApiListener } from './serve-http-api.js';
+import { serveStaticAssets } from './static-assets.js';
+import { startTransactWriteEmulator } from './transact-write-emulator.js';
 
 /** Options of {@link startLocalStack}; every one has an embedded default. */
 export interface LocalStackOptions {
+  /** HTTP API port (`PORT`, default 3000; 0 picks a free one). */
   port?: number;
+  /** Streaming function URL port (`STREAM_PORT`, default 3001; 0 picks a free one). */
+  streamPort?: number;
+  /** Local data: the table, raw uploads, the vector store, the dev key (`DATA_DIR`, default `.data`). */
   dataDir?: string;
-  /** Use this key for tenant `local` instead of creating one. */
+  /** Use this key for tenant `local` instead of the saved or a new one (`API_KEY`). */
   apiKey?: string;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Delay between the offline model's streamed words, to watch streaming (default 0). */
+  offlineTokenDelayMs?: number;
+  /** Extra environment, on top of `process.env` (tests point OpenAI or Qdrant elsewhere with it). */
+  env?: Record<string, string>;
 }
 
 /** A running local stack. */
 export interface LocalStack {
   apiUrl: string;
+  streamUrl: string;
   apiKey: string;
   dataDir: string;
+  provider: AiComponents['provider'];
+  vectorStore: 'qdrant' | 'embedded';
+  queue: InProcessQueue;
   close(): Promise<void>;
 }
 
@@ -38,42 +66,119 @@ const listen = (server: Server, port: number) =>
     server.listen(port, '127.0.0.1', () => resolveListen((server.address() as AddressInfo).port));
   });
 
-/**
- * Starts the whole API on this machine with embedded defaults: dynalite with its data under
- * `dataDir`, and the same handlers the Lambda functions run, behind a server that builds real
- * API Gateway v2 events. Port 0 picks a free port (tests).
- *
- * @example
- * const stack = await startLocalStack({ port: 3000 });
- * console.log(stack.apiUrl, stack.apiKey);
- */
-export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
-  const dataDir = resolve(options.dataDir ?? '.data');
+const closeServer = (server: Server) =>
+  new Promise<void>((done) => {
+    server.closeAllConnections();
+    server.close(() => done());
+  });
+
+/** Starts dynalite on the data folder, with transactions emulated in front of it. */
+const startDatabase = async (dataDir: string) => {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   const db = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0 });
   const dbPort = await listen(db, 0);
-  const endpoint = `http://127.0.0.1:${dbPort}`;
+  const transactions = await startTransactWriteEmulator(dbPort);
+  const client = new DynamoDBClient({ endpoint: transactions.endpoint });
+  await createAppTable(client, TABLE_NAME);
+  client.destroy();
+  writeFileSync(localEndpointFile(dataDir), `${transactions.endpoint}\n`);
+  return {
+    endpoint: transactions.endpoint,
+    close: async () => {
+      rmSync(localEndpointFile(dataDir), { force: true });
+      await transactions.close();
+      await new Promise<void>((done) => db.close(() => done()));
+    },
+  };
+};
+
+/** Environment defaults of the local stack, below whatever the user's environment sets. */
+const LOCAL_DEFAULTS: Record<string, string> = {
+  API_KEY_CACHE_TTL_SECONDS: '5',
+};
+
+/** Defaults that suit the offline provider: its hashed-feature scores run lower than OpenAI's. */
+const OFFLINE_DEFAULTS: Record<string, string> = {
+  RETRIEVAL_MIN_SCORE: '0.1',
+};
+
+const localConfig = (
+  options: LocalStackOptions,
+  endpoint: string,
+  corsOrigins: string,
+): RuntimeConfig => {
+  const base = { ...LOCAL_DEFAULTS, ...process.env, ...options.env };
+  const offline = !base.OPENAI_API_KEY && !base.OPENAI_BASE_URL;
+  return loadRuntimeConfig({
+    ...(offline ? OFFLINE_DEFAULTS : {}),
+    ...base,
+    ...options.env,
+    TABLE_NAME,
+    DYNAMODB_ENDPOINT: endpoint,
+    CORS_ORIGINS: corsOrigins,
+    ...(options.offlineTokenDelayMs !== undefined
+      ? { OFFLINE_TOKEN_DELAY_MS: String(options.offlineTokenDelayMs) }
+      : {}),
+  });
+};
+
+/**
+ * Starts the whole API on this machine with embedded defaults and no AWS account, Docker or
+ * network: dynalite with its data under `dataDir`, the filesystem blob store, the in-process
+ * queue delivering real `SQSEvent` batches to the indexer, the embedded vector store (or Qdrant
+ * with `QDRANT_URL`), the offline model (or OpenAI with `OPENAI_API_KEY`/`OPENAI_BASE_URL`), and
+ * the same handlers the Lambda functions run, behind servers that build real API Gateway v2
+ * and function URL events.
+ *
+ * @example
+ * const stack = await startLocalStack({ port: 3000, streamPort: 3001 });
+ * console.log(stack.apiUrl, stack.streamUrl, stack.apiKey);
+ */
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  installAwsLambdaGlobal();
   // The AWS SDK reads these; dynalite accepts any credentials.
   process.env.AWS_REGION ??= 'local';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  const config = loadRuntimeConfig({
-    ...process.env,
-    TABLE_NAME,
-    DYNAMODB_ENDPOINT: endpoint,
-    API_KEY_CACHE_TTL_SECONDS: process.env.API_KEY_CACHE_TTL_SECONDS ?? '5',
-  });
-  writeFileSync(localEndpointFile(dataDir), `${endpoint}\n`);
-  const dbClient = new DynamoDBClient({ endpoint });
-  await createAppTable(dbClient, TABLE_NAME);
-  dbClient.destroy();
+  const dataDir = resolve(options.dataDir ?? '.data');
+  const database = await startDatabase(dataDir);
 
-  const logger = new Logger({
-    serviceName: 'rag-api-local',
-    logLevel: options.logLevel ?? 'WARN',
-  });
+  // The servers listen first (ports are part of the configuration: CORS origins, the docs'
+  // stream URL); their listeners are set once every function is composed.
+  let apiListener: RequestListener | undefined;
+  let streamListener: RequestListener | undefined;
+  const unavailable: RequestListener = (_, response) => {
+    response.writeHead(503).end();
+  };
+  const api = createServer((request, response) => (apiListener ?? unavailable)(request, response));
+  const stream = createServer((request, response) =>
+    (streamListener ?? unavailable)(request, response),
+  );
+  const apiPort = await listen(api, options.port ?? 3000);
+  const streamPort = await listen(stream, options.streamPort ?? 3001);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const streamUrl = `http://127.0.0.1:${streamPort}`;
+  const corsOrigins = [apiUrl, `http://localhost:${apiPort}`].join(',');
+  const config = localConfig(options, database.endpoint, corsOrigins);
+
+  const logger = new Logger({ serviceName: 'rag-api-local', logLevel: options.logLevel ?? 'WARN' });
   const shared = composeShared(config, logger);
-  // The development key is kept beside the data, so it survives restarts like the data does.
+  const ai = await composeAi(config, { dataDir });
+  const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
+  let indexer:
+    | ((
+        event: SQSEvent,
+        context: Parameters<ReturnType<typeof createIndexer>>[1],
+      ) => Promise<unknown>)
+    | undefined;
+  const queue = new InProcessQueue({
+    handler: (event, context) => indexer!(event, context),
+    maxReceiveCount: config.MAX_RECEIVE_COUNT,
+    onBatchError: (error) => logger.error('indexing batch failed', { error: error as Error }),
+  });
+  const adapters = { blobs, queue, ai };
+  indexer = createIndexer(await composeIndexer(config, shared, adapters));
+
   const keyFile = join(dataDir, 'dev-api-key');
   const savedKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
   const apiKey = await ensureDevApiKey(
@@ -81,21 +186,42 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     options.apiKey ?? savedKey,
   );
   if (!options.apiKey) writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
-  const api = serveHttpApi({
-    functions: { public: createPublicApi(composePublicApi(config, shared)) },
+
+  const publicApi = createPublicApi({
+    ...composePublicApi(config, shared),
+    docsAssetsUrl: '/docs/assets',
+    streamUrl,
   });
-  const apiPort = await listen(api, options.port ?? 3000);
+  apiListener = httpApiListener({
+    functions: {
+      public: publicApi,
+      chat: createChatApi(await composeChatApi(config, shared, ai)),
+      documents: createDocumentsApi(await composeDocumentsApi(config, shared, adapters)),
+    },
+    extra: serveStaticAssets({ config: { streamUrl, apiKey } }),
+  });
+  streamListener = functionUrlListener({
+    handler: createStreamChat(
+      await composeStreamChat(config, shared, ai),
+    ) as unknown as LocalStreamingHandler,
+    corsOrigins: config.CORS_ORIGINS,
+    timeoutMs: 300_000,
+  });
 
   return {
-    apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiUrl,
+    streamUrl,
     apiKey,
     dataDir,
+    provider: ai.provider,
+    vectorStore: config.QDRANT_URL ? 'qdrant' : 'embedded',
+    queue,
     close: async () => {
-      api.closeAllConnections();
-      await new Promise<void>((done) => api.close(() => done()));
+      await Promise.all([closeServer(api), closeServer(stream)]);
+      await queue.close();
+      await flushAi(ai);
       shared.dynamo.destroy();
-      rmSync(localEndpointFile(dataDir), { force: true });
-      await new Promise<void>((done) => db.close(() => done()));
+      await database.close();
     },
   };
 };

@@ -1,22 +1,34 @@
 import { startLocalStack } from './local-stack.js';
 
+const started = performance.now();
 const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 3000),
+  streamPort: Number(process.env.STREAM_PORT ?? 3001),
   dataDir: process.env.DATA_DIR ?? '.data',
   ...(process.env.API_KEY ? { apiKey: process.env.API_KEY } : {}),
   logLevel: (process.env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'WARN',
 });
 
+const model =
+  stack.provider === 'offline'
+    ? 'offline (extractive answers, hashed-feature embeddings; set OPENAI_API_KEY or OPENAI_BASE_URL for a real model)'
+    : `OpenAI-compatible (${process.env.OPENAI_BASE_URL ?? 'api.openai.com'})`;
 process.stdout.write(
   [
     '',
-    '  RAG API: local stack',
-    `  HTTP API      ${stack.apiUrl}`,
+    `  RAG API: local stack, ready in ${Math.round(performance.now() - started)} ms`,
+    '',
+    `  Playground    ${stack.apiUrl}/`,
+    `  HTTP API      ${stack.apiUrl}        (docs: ${stack.apiUrl}/docs)`,
+    `  Stream URL    ${stack.streamUrl}`,
+    `  Models        ${model}`,
+    `  Vectors       ${stack.vectorStore === 'qdrant' ? `Qdrant at ${process.env.QDRANT_URL}` : 'embedded'}`,
     `  Data          ${stack.dataDir}`,
     `  API key       ${stack.apiKey}   (tenant "local")`,
     '',
-    `  export API_URL=${stack.apiUrl} API_KEY=${stack.apiKey}`,
-    '  curl -s $API_URL/health',
+    `  export API_URL=${stack.apiUrl} STREAM_URL=${stack.streamUrl} API_KEY=${stack.apiKey}`,
+    '',
+    '  Ctrl-C stops the stack; the data stays in the data folder.',
     '',
   ].join('\n'),
 );

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { Context } from 'aws-lambda';
 import { functionUrlEvent } from './http-events.js';
 import { installAwsLambdaGlobal, LambdaResponseStream } from './lambda-response-stream.js';
@@ -28,11 +28,11 @@ export interface ServeFunctionUrlOptions {
  * configuration without invoking the function, as the function URL service does.
  *
  * @example
- * serveFunctionUrl({ handler, corsOrigins: ['http://localhost:3000'], timeoutMs: 300_000 }).listen(3001);
+ * createServer(functionUrlListener({ handler, corsOrigins, timeoutMs: 300_000 })).listen(3001);
  */
-export const serveFunctionUrl = (options: ServeFunctionUrlOptions): Server => {
+export const functionUrlListener = (options: ServeFunctionUrlOptions): RequestListener => {
   installAwsLambdaGlobal();
-  return createServer(async (request, response) => {
+  return async (request, response) => {
     const origin = request.headers.origin;
     const allowedOrigin = origin && options.corsOrigins.includes(origin) ? origin : undefined;
     if (request.method === 'OPTIONS') {
@@ -84,5 +84,5 @@ export const serveFunctionUrl = (options: ServeFunctionUrlOptions): Server => {
         response.writeHead(502, { 'content-type': 'application/problem+json' });
       response.end();
     }
-  });
+  };
 };

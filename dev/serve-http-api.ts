@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { HttpResult } from '../lambdas/http/http-types.js';
 import { matchRoute } from '../lambdas/http/route-matcher.js';
@@ -39,16 +39,16 @@ const writeResult = (response: ServerResponse, result: HttpResult) => {
 };
 
 /**
- * An HTTP server that plays API Gateway for the local stack: it matches each request against
- * the route table, builds a real API Gateway v2 event (route key, path parameters, base64 for
- * binary bodies) and calls the same handler the Lambda function runs.
+ * A request listener that plays API Gateway for the local stack: it matches each request
+ * against the route table, builds a real API Gateway v2 event (route key, path parameters,
+ * base64 for binary bodies) and calls the same handler the Lambda function runs.
  *
  * @example
- * const server = serveHttpApi({ functions: { public: publicHandler, chat, documents } });
- * server.listen(3000);
+ * createServer(httpApiListener({ functions: { public: publicHandler, chat, documents } })).listen(3000);
  */
-export const serveHttpApi = (options: ServeHttpApiOptions): Server =>
-  createServer(async (request, response) => {
+export const httpApiListener =
+  (options: ServeHttpApiOptions): RequestListener =>
+  async (request, response) => {
     try {
       if (options.extra?.(request, response)) return;
       const method = request.method ?? 'GET';
@@ -81,4 +81,4 @@ export const serveHttpApi = (options: ServeHttpApiOptions): Server =>
         }),
       );
     }
-  });
+  };

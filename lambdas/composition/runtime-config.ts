@@ -39,6 +39,22 @@ export const runtimeConfigSchema = z.object({
   HISTORY_TOKEN_BUDGET: z.coerce.number().int().positive().default(2_000),
   CHUNK_SIZE_TOKENS: z.coerce.number().int().positive().default(400),
   CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(60),
+  /** Largest document upload, in bytes (of the file or of the JSON `text`); beyond it, 413. */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2_097_152),
+  /** Receives of an indexing message before it moves to the DLQ: the queue's `maxReceiveCount`. */
+  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(5),
+  /** Per-request timeout of the Qdrant client, in ms. */
+  QDRANT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** How long a secret read from Secrets Manager is reused before it is read again, in s. */
+  SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Cap on the tokens of one answer (unset: the model's own limit). */
+  CHAT_MAX_TOKENS: z.coerce.number().int().positive().optional(),
+  /** Sampling temperature (unset: the model's default; reasoning models accept no other). */
+  CHAT_TEMPERATURE: z.coerce.number().min(0).max(2).optional(),
+  /** Vector size of the offline provider's hashed-feature embeddings. */
+  OFFLINE_EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().default(512),
+  /** Pause before each word the offline provider streams, in ms (makes streaming visible). */
+  OFFLINE_TOKEN_DELAY_MS: z.coerce.number().int().min(0).default(0),
 });
 
 /** Parsed runtime configuration. */

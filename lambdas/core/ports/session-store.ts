@@ -41,7 +41,11 @@ export interface Turn {
 /** Port for chat sessions: one item per message, every method scoped by tenant. */
 export interface SessionStore {
   /** Newest-first messages of a session; undefined when the tenant has no such session. */
-  getMessages(tenantId: string, sessionId: string, page: PageRequest): Promise<Page<StoredMessage> | undefined>;
+  getMessages(
+    tenantId: string,
+    sessionId: string,
+    page: PageRequest,
+  ): Promise<Page<StoredMessage> | undefined>;
   /** Whether the tenant has this session. */
   exists(tenantId: string, sessionId: string): Promise<boolean>;
   /** Stores both messages of a turn atomically, creating the session if needed. */

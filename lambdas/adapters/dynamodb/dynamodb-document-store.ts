@@ -1,0 +1,286 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  DocumentRecord,
+  DocumentStatus,
+  DocumentStore,
+  DocumentTransition,
+  DocumentVersion,
+  Page,
+  PageRequest,
+  PublishedVersion,
+  ReservedVersion,
+} from '../../core/ports/document-store.js';
+import { HttpProblem } from '../../core/problem.js';
+import { dynamoCall } from './dynamodb-errors.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { LISTING_INDEX } from './table-schema.js';
+
+const tenantPrefix = (tenantId: string) => `TENANT#${tenantId}#`;
+
+/** Key of a document's item. */
+const documentKey = (tenantId: string, documentId: string) => ({
+  pk: `${tenantPrefix(tenantId)}DOC#${documentId}`,
+  sk: 'DOC',
+});
+
+/** Key of the item that maps a title to its document and counts its versions. */
+const titleKey = (tenantId: string, title: string) => ({
+  pk: `${tenantPrefix(tenantId)}DOCTITLE#${createHash('sha256').update(title).digest('hex')}`,
+  sk: 'DOCTITLE',
+});
+
+/** Partition of the tenant's documents in the listing index. */
+const listingPk = (tenantId: string) => `${tenantPrefix(tenantId)}DOCS`;
+
+const STATUSES: readonly DocumentStatus[] = ['queued', 'indexing', 'ready', 'failed'];
+
+const toRecord = (item: Record<string, unknown>): DocumentRecord => ({
+  tenantId: String(item.tenantId),
+  documentId: String(item.documentId),
+  title: String(item.title),
+  version: Number(item.version),
+  status: STATUSES.find((status) => status === item.status) ?? 'failed',
+  contentType: String(item.contentType),
+  sizeBytes: Number(item.sizeBytes),
+  blobKey: String(item.blobKey),
+  ...(item.metadata ? { metadata: item.metadata as DocumentRecord['metadata'] } : {}),
+  ...(item.chunkCount !== undefined ? { chunkCount: Number(item.chunkCount) } : {}),
+  ...(item.error !== undefined ? { error: String(item.error) } : {}),
+  ...(item.attempts !== undefined ? { attempts: Number(item.attempts) } : {}),
+  createdAt: String(item.createdAt),
+  updatedAt: String(item.updatedAt),
+});
+
+const updateExpression = (set: string[], remove: string[]): string =>
+  `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`;
+
+const failedCondition = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/**
+ * {@link DocumentStore} on the application table. Every key starts with the tenant:
+ *
+ * | item        | pk                                   | sk         | gsi1pk               | gsi1sk                  |
+ * |-------------|--------------------------------------|------------|----------------------|-------------------------|
+ * | document    | `TENANT#<t>#DOC#<documentId>`        | `DOC`      | `TENANT#<t>#DOCS`    | `<createdAt>#<documentId>` |
+ * | title claim | `TENANT#<t>#DOCTITLE#<sha256(title)>`| `DOCTITLE` |                      |                         |
+ *
+ * The title claim maps a title to its document id and counts its versions: one atomic
+ * `UpdateItem` (`if_not_exists` on the id, `ADD` on the counter) gives concurrent uploads of
+ * one title the same document and distinct version numbers. The document item is then
+ * published with a condition (`version < :v`), so a slower, older upload never overwrites a
+ * newer one. Reads of a single document are strongly consistent (the indexer compares
+ * versions); listings go through the listing index, newest first, with opaque cursors that
+ * are checked to belong to the caller's tenant.
+ */
+export class DynamoDbDocumentStore implements DocumentStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async reserveVersion(tenantId: string, title: string): Promise<ReservedVersion> {
+    const { Attributes } = await dynamoCall(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: titleKey(tenantId, title),
+          UpdateExpression:
+            'SET documentId = if_not_exists(documentId, :id), tenantId = :tenant, title = :title, #type = :type ADD lastVersion :one',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':id': randomUUID(),
+            ':tenant': tenantId,
+            ':title': title,
+            ':type': 'DocumentTitle',
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return { documentId: String(Attributes?.documentId), version: Number(Attributes?.lastVersion) };
+  }
+
+  async publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion> {
+    const { tenantId, documentId, metadata } = version;
+    try {
+      const { Attributes } = await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: documentKey(tenantId, documentId),
+            UpdateExpression: updateExpression(
+              [
+                '#type = :type',
+                'tenantId = :tenant',
+                'documentId = :id',
+                'title = :title',
+                'version = :version',
+                '#status = :queued',
+                'contentType = :contentType',
+                'sizeBytes = :size',
+                'blobKey = :blobKey',
+                'updatedAt = :at',
+                'createdAt = if_not_exists(createdAt, :at)',
+                'gsi1pk = :listing',
+                'gsi1sk = if_not_exists(gsi1sk, :sortKey)',
+                ...(metadata ? ['metadata = :metadata'] : []),
+              ],
+              ['chunkCount', '#error', 'attempts', ...(metadata ? [] : ['metadata'])],
+            ),
+            ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+            ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: {
+              ':type': 'Document',
+              ':tenant': tenantId,
+              ':id': documentId,
+              ':title': version.title,
+              ':version': version.version,
+              ':queued': 'queued',
+              ':contentType': version.contentType,
+              ':size': version.sizeBytes,
+              ':blobKey': version.blobKey,
+              ':at': at,
+              ':listing': listingPk(tenantId),
+              ':sortKey': `${at}#${documentId}`,
+              ...(metadata ? { ':metadata': metadata } : {}),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return { current: true, record: toRecord(Attributes ?? {}) };
+    } catch (error) {
+      if (!failedCondition(error)) throw error;
+      const record = await this.get(tenantId, documentId);
+      if (!record) throw new Error(`Document ${documentId} vanished while being published`);
+      return { current: false, record };
+    }
+  }
+
+  async get(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {
+    const { Item } = await dynamoCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: documentKey(tenantId, documentId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<DocumentRecord>> {
+    const startKey = decodeCursor(page.cursor, tenantPrefix(tenantId), ['pk', 'gsi1pk']);
+    if (startKey && startKey.gsi1pk !== listingPk(tenantId)) {
+      // A cursor of another of the tenant's listings (sessions, say) is not one of ours.
+      throw new HttpProblem(400, {
+        type: 'urn:problem:validation',
+        detail: 'The cursor is invalid',
+      });
+    }
+    // One item more than asked tells whether another page exists, so the last page has no cursor.
+    const { Items = [] } = await dynamoCall(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: LISTING_INDEX,
+          KeyConditionExpression: 'gsi1pk = :listing',
+          ExpressionAttributeValues: { ':listing': listingPk(tenantId) },
+          ScanIndexForward: false,
+          Limit: page.limit + 1,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      ),
+    );
+    const items = Items.slice(0, page.limit);
+    const last = items.at(-1);
+    const nextCursor =
+      Items.length > page.limit && last
+        ? encodeCursor({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk })
+        : undefined;
+    return { items: items.map(toRecord), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async transition(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    change: DocumentTransition,
+  ): Promise<boolean> {
+    const set = ['#status = :status', 'updatedAt = :at'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = {
+      ':status': change.status,
+      ':at': change.at,
+      ':version': version,
+    };
+    if (change.chunkCount !== undefined) {
+      set.push('chunkCount = :chunkCount');
+      values[':chunkCount'] = change.chunkCount;
+    } else remove.push('chunkCount');
+    if (change.error !== undefined) {
+      set.push('#error = :error');
+      values[':error'] = change.error;
+    } else remove.push('#error');
+    if (change.attempts !== undefined) {
+      set.push('attempts = :attempts');
+      values[':attempts'] = change.attempts;
+    }
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: documentKey(tenantId, documentId),
+            UpdateExpression: updateExpression(set, remove),
+            ConditionExpression: 'attribute_exists(pk) AND version = :version',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (failedCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  async delete(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {
+    const { Attributes } = await dynamoCall(() =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: documentKey(tenantId, documentId),
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    if (!Attributes) return undefined;
+    const record = toRecord(Attributes);
+    // Free the title, unless it already names another document (a delete racing an upload).
+    await dynamoCall(() =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: titleKey(tenantId, record.title),
+          ConditionExpression: 'documentId = :id',
+          ExpressionAttributeValues: { ':id': documentId },
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (!failedCondition(error)) throw error;
+    });
+    return record;
+  }
+}

@@ -1,0 +1,242 @@
+import type {
+  ChunkPayload,
+  ChunkPoint,
+  ScoredChunk,
+  VectorQuery,
+  VectorStore,
+} from '../../core/ports/vector-store.js';
+import { decodeFloat32Base64, encodeFloat32Base64 } from './float32-base64.js';
+import { readNdjson, writeNdjsonAtomically } from './ndjson-file.js';
+import { WriteBehind } from './write-behind.js';
+
+/** Options of {@link EmbeddedVectorStore}. */
+export interface EmbeddedVectorStoreOptions {
+  /** Vector size; must match the embedder. */
+  dimensions: number;
+  /** NDJSON file that keeps the points across restarts; memory only when absent. */
+  filePath?: string;
+  /** Delay that coalesces changes into one file write, in ms (default 50). */
+  writeDelayMs?: number;
+}
+
+interface StoredPoint {
+  id: string;
+  /** Unit length (or all zeros), so the dot product is the cosine. */
+  vector: Float32Array;
+  payload: ChunkPayload;
+}
+
+/** One line of the persistence file. */
+interface PointRecord {
+  id: string;
+  vector: string;
+  payload: ChunkPayload;
+}
+
+const unit = (vector: ArrayLike<number>): Float32Array => {
+  let sum = 0;
+  for (let index = 0; index < vector.length; index += 1) sum += (vector[index] ?? 0) ** 2;
+  const norm = Math.sqrt(sum);
+  const result = new Float32Array(vector.length);
+  if (norm === 0) return result;
+  for (let index = 0; index < vector.length; index += 1)
+    result[index] = (vector[index] ?? 0) / norm;
+  return result;
+};
+
+const dot = (a: Float32Array, b: Float32Array): number => {
+  let sum = 0;
+  for (let index = 0; index < a.length; index += 1) sum += (a[index] ?? 0) * (b[index] ?? 0);
+  return sum;
+};
+
+const isRecord = (value: unknown): value is PointRecord => {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Partial<PointRecord>;
+  return (
+    typeof record.id === 'string' &&
+    typeof record.vector === 'string' &&
+    typeof record.payload === 'object' &&
+    record.payload !== null &&
+    typeof record.payload.tenantId === 'string'
+  );
+};
+
+/**
+ * {@link VectorStore} for the local stack: points in memory, grouped by tenant, searched by
+ * exact cosine similarity (a full scan, fine for the few thousand chunks of a laptop).
+ *
+ * With a `filePath`, the points survive restarts: the file is read on first use and rewritten
+ * (write-behind, atomically through a rename) shortly after each change; {@link flush} waits for
+ * the write, e.g. before the process exits. Vectors are stored as base64 float32. Lines whose
+ * vectors have another size than `dimensions` (written for another embedder) are ignored.
+ *
+ * @example
+ * const store = new EmbeddedVectorStore({ dimensions: 512, filePath: '.data/vectors.ndjson' });
+ * await store.ensureReady();
+ * await store.upsert('tenant-a', points);
+ * await store.flush();
+ */
+export class EmbeddedVectorStore implements VectorStore {
+  readonly #dimensions: number;
+  readonly #filePath: string | undefined;
+  readonly #tenants = new Map<string, Map<string, StoredPoint>>();
+  readonly #persistence: WriteBehind;
+  #loaded: Promise<void> | undefined;
+
+  constructor(options: EmbeddedVectorStoreOptions) {
+    this.#dimensions = options.dimensions;
+    this.#filePath = options.filePath;
+    this.#persistence = new WriteBehind(() => this.#save(), options.writeDelayMs ?? 50);
+  }
+
+  async ensureReady(): Promise<void> {
+    await this.#load();
+  }
+
+  async upsert(tenantId: string, points: ChunkPoint[]): Promise<void> {
+    await this.#load();
+    for (const point of points) {
+      if (point.payload.tenantId !== tenantId) {
+        throw new RangeError(`point ${point.id} belongs to another tenant`);
+      }
+      this.#checkSize(point.vector, `point ${point.id}`);
+    }
+    if (points.length === 0) return;
+    const tenant = this.#tenant(tenantId);
+    for (const point of points) {
+      tenant.set(point.id, {
+        id: point.id,
+        vector: unit(point.vector),
+        payload: { ...point.payload },
+      });
+    }
+    this.#changed();
+  }
+
+  async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {
+    await this.#load();
+    options.signal?.throwIfAborted();
+    this.#checkSize(vector, 'query vector');
+    const query = unit(vector);
+    const threshold = options.scoreThreshold ?? Number.NEGATIVE_INFINITY;
+    const scored: ScoredChunk[] = [];
+    for (const point of this.#tenants.get(tenantId)?.values() ?? []) {
+      const score = dot(query, point.vector);
+      if (score < threshold) continue;
+      const { documentId, title, chunkIndex, text } = point.payload;
+      scored.push({ documentId, title, chunkIndex, text, score });
+    }
+    return scored
+      .sort(
+        (a, b) =>
+          b.score - a.score ||
+          a.documentId.localeCompare(b.documentId) ||
+          a.chunkIndex - b.chunkIndex,
+      )
+      .slice(0, Math.max(0, options.limit));
+  }
+
+  async deleteDocumentChunks(
+    tenantId: string,
+    documentId: string,
+    options: { fromChunkIndex?: number } = {},
+  ): Promise<void> {
+    await this.#load();
+    const tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) return;
+    const from = options.fromChunkIndex ?? Number.NEGATIVE_INFINITY;
+    let deleted = 0;
+    for (const [id, point] of tenant) {
+      if (point.payload.documentId === documentId && point.payload.chunkIndex >= from) {
+        tenant.delete(id);
+        deleted += 1;
+      }
+    }
+    if (tenant.size === 0) this.#tenants.delete(tenantId);
+    if (deleted > 0) this.#changed();
+  }
+
+  async count(tenantId: string, documentId?: string): Promise<number> {
+    await this.#load();
+    const tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) return 0;
+    if (documentId === undefined) return tenant.size;
+    let count = 0;
+    for (const point of tenant.values()) if (point.payload.documentId === documentId) count += 1;
+    return count;
+  }
+
+  async ping(): Promise<void> {
+    await this.#load();
+  }
+
+  /** Resolves once every change so far is written to the file (at once without a file). */
+  async flush(): Promise<void> {
+    await this.#load();
+    await this.#persistence.flush();
+  }
+
+  #tenant(tenantId: string): Map<string, StoredPoint> {
+    let tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) {
+      tenant = new Map();
+      this.#tenants.set(tenantId, tenant);
+    }
+    return tenant;
+  }
+
+  #checkSize(vector: readonly number[], what: string): void {
+    if (vector.length !== this.#dimensions) {
+      throw new RangeError(`${what} has ${vector.length} dimensions, not ${this.#dimensions}`);
+    }
+  }
+
+  #changed(): void {
+    if (this.#filePath !== undefined) this.#persistence.touch();
+  }
+
+  #load(): Promise<void> {
+    this.#loaded ??= this.#read().catch((error: unknown) => {
+      this.#loaded = undefined;
+      throw error;
+    });
+    return this.#loaded;
+  }
+
+  async #read(): Promise<void> {
+    if (this.#filePath === undefined) return;
+    for (const record of await readNdjson(this.#filePath)) {
+      if (!isRecord(record)) continue;
+      let vector: Float32Array;
+      try {
+        vector = decodeFloat32Base64(record.vector);
+      } catch {
+        continue;
+      }
+      if (vector.length !== this.#dimensions) continue;
+      this.#tenant(record.payload.tenantId).set(record.id, {
+        id: record.id,
+        vector,
+        payload: record.payload,
+      });
+    }
+  }
+
+  async #save(): Promise<void> {
+    if (this.#filePath === undefined) return;
+    const records = function* (tenants: Map<string, Map<string, StoredPoint>>) {
+      for (const tenant of tenants.values()) {
+        for (const point of tenant.values()) {
+          const record: PointRecord = {
+            id: point.id,
+            vector: encodeFloat32Base64(point.vector),
+            payload: point.payload,
+          };
+          yield record;
+        }
+      }
+    };
+    await writeNdjsonAtomically(this.#filePath, records(this.#tenants));
+  }
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { BlobStore } from '../../core/ports/blob-store.js';
+
+/** Suffix of stored files, so that a key can also be the prefix of other keys (`a` and `a/b`). */
+const SUFFIX = '.blob';
+
+const SEGMENT = /^[A-Za-z0-9._=+@-]+$/;
+
+const isErrno = (error: unknown, code: string) => (error as { code?: string }).code === code;
+
+/**
+ * {@link BlobStore} on the local filesystem, for `npm run dev`: each object is a file under
+ * `rootDir`, its path the key's `/`-separated segments. Keys are checked before any file is
+ * touched: only relative keys of plain segments (letters, digits, `._=+@-`, never `.` or `..`)
+ * are accepted, and the resolved path must stay inside `rootDir`, so no key can reach a file
+ * outside it. Writes go to a temporary file renamed into place, so readers never see half an
+ * object.
+ *
+ * @example
+ * const blobs = new FilesystemBlobStore('.data/blobs');
+ * await blobs.put('tenants/local/documents/0b4e…/v1', Buffer.from('# Guide'), 'text/markdown');
+ */
+export class FilesystemBlobStore implements BlobStore {
+  readonly #root: string;
+
+  constructor(rootDir: string) {
+    this.#root = resolve(rootDir);
+  }
+
+  async put(key: string, body: Buffer, _contentType: string): Promise<void> {
+    const file = this.#fileOf(key);
+    await mkdir(dirname(file), { recursive: true });
+    const temporary = join(dirname(file), `.tmp-${randomUUID()}`);
+    await writeFile(temporary, body);
+    await rename(temporary, file);
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.#fileOf(key));
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return undefined;
+      throw error;
+    }
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    const directory = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const start = directory === '' ? this.#root : dirname(this.#fileOf(`${directory}/x`));
+    for (const file of await this.#filesUnder(start)) {
+      const key = relative(this.#root, file).split(sep).join('/').slice(0, -SUFFIX.length);
+      if (key.startsWith(prefix)) await rm(file, { force: true });
+    }
+    await this.#pruneEmptyDirectories(start);
+  }
+
+  /** The file of a key; throws for any key that is not a plain relative path. */
+  #fileOf(key: string): string {
+    const segments = key.split('/');
+    if (
+      key.length > 1024 ||
+      segments.some((segment) => !SEGMENT.test(segment) || segment === '.' || segment === '..')
+    ) {
+      throw new Error(`Invalid blob key: ${JSON.stringify(key)}`);
+    }
+    const file = resolve(this.#root, ...segments) + SUFFIX;
+    if (!file.startsWith(this.#root + sep)) throw new Error(`Invalid blob key: ${key}`);
+    return file;
+  }
+
+  async #filesUnder(directory: string): Promise<string[]> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(directory, { withFileTypes: true });
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return [];
+      throw error;
+    }
+    const files: string[] = [];
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) files.push(...(await this.#filesUnder(path)));
+      else if (entry.isFile() && entry.name.endsWith(SUFFIX)) files.push(path);
+    }
+    return files;
+  }
+
+  /** Removes the empty directories under and including `directory`, then its emptied parents. */
+  async #pruneEmptyDirectories(directory: string): Promise<void> {
+    const prune = async (path: string): Promise<void> => {
+      const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) if (entry.isDirectory()) await prune(join(path, entry.name));
+      await rmdir(path).catch(() => undefined);
+    };
+    if (directory !== this.#root) await prune(directory);
+    let parent = dirname(directory);
+    while (parent.startsWith(this.#root + sep)) {
+      const removed = await rmdir(parent).then(
+        () => true,
+        () => false,
+      );
+      if (!removed) return;
+      parent = dirname(parent);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type OpenAI from 'openai';
+import { DependencyError } from '../../core/dependency-error.js';
+import type { Embedder, EmbeddingLimits, Embeddings } from '../../core/ports/embedder.js';
+import { splitIntoBatches } from './embedding-batches.js';
+import { toOpenAiFailure } from './openai-errors.js';
+
+/**
+ * What one `POST /embeddings` request may carry. From the published OpenAPI description
+ * (`CreateEmbeddingRequest.input`, ../shared/specs/openai-openapi.json): "any array must be 2048
+ * dimensions or less" (`maxItems: 2048`) and "all embedding models enforce a maximum of 300,000
+ * tokens summed across all inputs in a single request". Each input is further limited to 8192
+ * tokens, which the chunker's much smaller chunks stay under.
+ */
+export const OPENAI_EMBEDDING_LIMITS: EmbeddingLimits = Object.freeze({
+  maxInputsPerRequest: 2048,
+  maxTokensPerRequest: 300_000,
+});
+
+/** Options of {@link OpenAiEmbedder}. */
+export interface OpenAiEmbedderOptions {
+  /** Embedding model, e.g. `text-embedding-3-small`. */
+  model: string;
+  /** Size of every vector; must match the vector store's collection. */
+  dimensions: number;
+  /**
+   * Whether to send `dimensions` in the request. Default: only for `text-embedding-3*` models,
+   * the ones documented to accept it (OpenAI-compatible servers often reject it).
+   */
+  sendDimensions?: boolean;
+  /** Overrides the provider's request limits (default {@link OPENAI_EMBEDDING_LIMITS}). */
+  limits?: EmbeddingLimits;
+}
+
+/**
+ * {@link Embedder} on the `openai` SDK (`POST /embeddings`). Inputs beyond one request's limits
+ * are split into consecutive requests; vectors come back in input order. The wire format is
+ * left to the SDK, which asks for base64 and decodes it to numbers (a quarter of the JSON size).
+ *
+ * Failures that survive the SDK's retries become {@link DependencyError}s naming `openai`;
+ * an abort through `options.signal` propagates unchanged.
+ *
+ * @example
+ * const embedder = new OpenAiEmbedder(new OpenAI({ timeout: 20_000, maxRetries: 2 }), {
+ *   model: 'text-embedding-3-small',
+ *   dimensions: 1536,
+ * });
+ * const { vectors } = await embedder.embed(['What are path parameters?']);
+ */
+export class OpenAiEmbedder implements Embedder {
+  readonly model: string;
+  readonly dimensions: number;
+  readonly limits: EmbeddingLimits;
+  readonly #client: OpenAI;
+  readonly #sendDimensions: boolean;
+
+  constructor(client: OpenAI, options: OpenAiEmbedderOptions) {
+    this.#client = client;
+    this.model = options.model;
+    this.dimensions = options.dimensions;
+    this.limits = options.limits ?? OPENAI_EMBEDDING_LIMITS;
+    this.#sendDimensions = options.sendDimensions ?? options.model.startsWith('text-embedding-3');
+  }
+
+  async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<Embeddings> {
+    const blank = texts.findIndex((text) => text.trim() === '');
+    if (blank >= 0) throw new RangeError(`cannot embed a blank text (input ${blank})`);
+    const vectors: number[][] = [];
+    let promptTokens = 0;
+    for (const batch of splitIntoBatches(texts, this.limits)) {
+      const result = await this.#request(batch, options.signal);
+      vectors.push(...result.vectors);
+      promptTokens += result.promptTokens;
+    }
+    return { vectors, promptTokens };
+  }
+
+  async #request(input: string[], signal?: AbortSignal): Promise<Embeddings> {
+    let response: OpenAI.Embeddings.CreateEmbeddingResponse;
+    try {
+      response = await this.#client.embeddings.create(
+        {
+          model: this.model,
+          input,
+          ...(this.#sendDimensions ? { dimensions: this.dimensions } : {}),
+        },
+        { signal: signal ?? null },
+      );
+    } catch (error) {
+      throw toOpenAiFailure(error, 'embeddings', signal);
+    }
+    const data = [...response.data].sort((a, b) => a.index - b.index);
+    if (data.length !== input.length) {
+      throw new DependencyError(
+        'openai',
+        'bad-gateway',
+        `embeddings: ${data.length} vectors for ${input.length} inputs`,
+      );
+    }
+    const vectors = data.map((item) => Array.from(item.embedding));
+    const wrong = vectors.find((vector) => vector.length !== this.dimensions);
+    if (wrong !== undefined) {
+      throw new DependencyError(
+        'openai',
+        'bad-gateway',
+        `embeddings: ${this.model} returned ${wrong.length} dimensions, ${this.dimensions} are configured (EMBEDDING_DIMENSIONS)`,
+      );
+    }
+    return { vectors, promptTokens: response.usage?.prompt_tokens ?? 0 };
+  }
+}

@@ -1,0 +1,254 @@
+import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
+import { DependencyError } from '../../core/dependency-error.js';
+import type {
+  ChunkPoint,
+  ScoredChunk,
+  VectorQuery,
+  VectorStore,
+} from '../../core/ports/vector-store.js';
+import { toQdrantFailure } from './qdrant-errors.js';
+import {
+  abortable,
+  DEFAULT_QDRANT_RETRY,
+  type QdrantRetryPolicy,
+  withQdrantRetries,
+} from './qdrant-retry.js';
+
+/** Options of {@link QdrantVectorStore}. */
+export interface QdrantVectorStoreOptions {
+  /** The one collection that holds every tenant's chunks. */
+  collection: string;
+  /** Vector size; must match the embedder. */
+  dimensions: number;
+  /** Points per upsert request (default 256). */
+  upsertBatchSize?: number;
+  /** Retries of throttled, failing or unreachable calls (default {@link DEFAULT_QDRANT_RETRY}). */
+  retry?: QdrantRetryPolicy;
+}
+
+/**
+ * The payload indexes the store relies on: `tenantId` is the tenant partition (`is_tenant`, so
+ * Qdrant co-locates each tenant's points), `documentId` serves deletes and counts by document,
+ * `chunkIndex` the range delete of a shrunken document's stale chunks.
+ */
+export const QDRANT_PAYLOAD_INDEXES: ReadonlyArray<{
+  field: string;
+  schema: Schemas['PayloadFieldSchema'];
+}> = [
+  { field: 'tenantId', schema: { type: 'keyword', is_tenant: true } },
+  { field: 'documentId', schema: { type: 'keyword' } },
+  { field: 'chunkIndex', schema: { type: 'integer', lookup: false, range: true } },
+];
+
+const PAYLOAD_FIELDS = ['documentId', 'title', 'chunkIndex', 'text'];
+
+type Condition = Schemas['FieldCondition'];
+
+const byTenant = (tenantId: string): Condition => ({ key: 'tenantId', match: { value: tenantId } });
+
+const statusOf = (error: unknown): number | undefined =>
+  error instanceof Error && 'status' in error && typeof error.status === 'number'
+    ? error.status
+    : undefined;
+
+/** Qdrant answers 409 to a second creation; older servers answered 400 "already exists". */
+const alreadyExists = (error: unknown): boolean => {
+  const status = statusOf(error);
+  if (status === 409) return true;
+  const data = error instanceof Error && 'data' in error ? JSON.stringify(error.data) : '';
+  return status === 400 && /already exists/i.test(data);
+};
+
+const vectorSizeOf = (info: Schemas['CollectionInfo']): number | undefined => {
+  const vectors = info.config.params.vectors;
+  return vectors !== undefined && 'size' in vectors && typeof vectors.size === 'number'
+    ? vectors.size
+    : undefined;
+};
+
+const toScoredChunk = (point: Schemas['ScoredPoint']): ScoredChunk => {
+  const payload = point.payload ?? {};
+  return {
+    documentId: String(payload.documentId ?? ''),
+    title: String(payload.title ?? ''),
+    chunkIndex: Number(payload.chunkIndex ?? 0),
+    text: String(payload.text ?? ''),
+    score: point.score,
+  };
+};
+
+/**
+ * {@link VectorStore} on Qdrant through `@qdrant/js-client-rest`: one cosine collection for all
+ * tenants, the tenant filter on every read, count and delete, and the Query API
+ * (`/points/query`; `/points/search` is gone in Qdrant 1.19).
+ *
+ * `ensureReady()` creates the collection and its payload indexes when missing, once per
+ * container (a failed attempt is retried by the next call; a concurrent creator is tolerated);
+ * every read and write awaits it first, so callers need not call it themselves.
+ * Upserts wait for the write (`wait: true`) and go in batches. Throttling, 5xx and connection
+ * failures are retried briefly; what survives becomes a {@link DependencyError} naming `qdrant`.
+ *
+ * @example
+ * const store = new QdrantVectorStore(new QdrantClient({ url, apiKey }), {
+ *   collection: 'chunks',
+ *   dimensions: 1536,
+ * });
+ * await store.ensureReady();
+ * const chunks = await store.query('tenant-a', vector, { limit: 5, scoreThreshold: 0.25 });
+ */
+export class QdrantVectorStore implements VectorStore {
+  readonly #client: QdrantClient;
+  readonly #collection: string;
+  readonly #dimensions: number;
+  readonly #batchSize: number;
+  readonly #retry: QdrantRetryPolicy;
+  #ready: Promise<void> | undefined;
+
+  constructor(client: QdrantClient, options: QdrantVectorStoreOptions) {
+    this.#client = client;
+    this.#collection = options.collection;
+    this.#dimensions = options.dimensions;
+    this.#batchSize = options.upsertBatchSize ?? 256;
+    this.#retry = options.retry ?? DEFAULT_QDRANT_RETRY;
+  }
+
+  ensureReady(): Promise<void> {
+    this.#ready ??= this.#prepare().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  async upsert(tenantId: string, points: ChunkPoint[]): Promise<void> {
+    for (const point of points) {
+      if (point.payload.tenantId !== tenantId) {
+        throw new RangeError(`point ${point.id} belongs to another tenant`);
+      }
+      if (point.vector.length !== this.#dimensions) {
+        throw new RangeError(
+          `point ${point.id} has ${point.vector.length} dimensions, not ${this.#dimensions}`,
+        );
+      }
+    }
+    if (points.length === 0) return;
+    await this.ensureReady();
+    for (let start = 0; start < points.length; start += this.#batchSize) {
+      const batch = points.slice(start, start + this.#batchSize).map((point) => ({
+        id: point.id,
+        vector: point.vector,
+        payload: { ...point.payload },
+      }));
+      await this.#call('upsert', () =>
+        this.#client.upsert(this.#collection, { wait: true, points: batch }),
+      );
+    }
+  }
+
+  async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {
+    await abortable(this.ensureReady(), options.signal);
+    const result = await this.#call(
+      'query',
+      () =>
+        this.#client.query(this.#collection, {
+          query: vector,
+          filter: { must: [byTenant(tenantId)] },
+          limit: options.limit,
+          ...(options.scoreThreshold === undefined
+            ? {}
+            : { score_threshold: options.scoreThreshold }),
+          with_payload: PAYLOAD_FIELDS,
+          with_vector: false,
+        }),
+      options.signal,
+    );
+    return result.points.map(toScoredChunk);
+  }
+
+  async deleteDocumentChunks(
+    tenantId: string,
+    documentId: string,
+    options: { fromChunkIndex?: number } = {},
+  ): Promise<void> {
+    await this.ensureReady();
+    const must: Condition[] = [
+      byTenant(tenantId),
+      { key: 'documentId', match: { value: documentId } },
+    ];
+    if (options.fromChunkIndex !== undefined) {
+      must.push({ key: 'chunkIndex', range: { gte: options.fromChunkIndex } });
+    }
+    await this.#call('delete', () =>
+      this.#client.delete(this.#collection, { wait: true, filter: { must } }),
+    );
+  }
+
+  async count(tenantId: string, documentId?: string): Promise<number> {
+    await this.ensureReady();
+    const must: Condition[] = [byTenant(tenantId)];
+    if (documentId !== undefined) must.push({ key: 'documentId', match: { value: documentId } });
+    const result = await this.#call('count', () =>
+      this.#client.count(this.#collection, { filter: { must }, exact: true }),
+    );
+    return result.count;
+  }
+
+  async ping(): Promise<void> {
+    await this.#call('ping', () => this.#client.collectionExists(this.#collection));
+  }
+
+  #call<T>(operation: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return withQdrantRetries(operation, call, this.#retry, signal);
+  }
+
+  async #prepare(): Promise<void> {
+    const info = await this.#collectionInfo();
+    if (info === undefined) await this.#createCollection();
+    else this.#checkVectorSize(info);
+    const present = new Set(Object.keys(info?.payload_schema ?? {}));
+    for (const index of QDRANT_PAYLOAD_INDEXES) {
+      if (present.has(index.field)) continue;
+      // Creating an index that exists is a no-op in Qdrant, so a racing container is harmless.
+      await this.#call('create payload index', () =>
+        this.#client.createPayloadIndex(this.#collection, {
+          field_name: index.field,
+          field_schema: index.schema,
+          wait: true,
+        }),
+      );
+    }
+  }
+
+  async #collectionInfo(): Promise<Schemas['CollectionInfo'] | undefined> {
+    try {
+      return await this.#call('get collection', () => this.#client.getCollection(this.#collection));
+    } catch (error) {
+      if (error instanceof DependencyError && statusOf(error.cause) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async #createCollection(): Promise<void> {
+    try {
+      await this.#client.createCollection(this.#collection, {
+        vectors: { size: this.#dimensions, distance: 'Cosine' },
+        // Qdrant's multitenancy guidance: no global graph, one HNSW graph per tenant.
+        hnsw_config: { payload_m: 16, m: 0 },
+      });
+    } catch (error) {
+      if (alreadyExists(error)) return; // another container created it first
+      throw toQdrantFailure(error, 'create collection');
+    }
+  }
+
+  #checkVectorSize(info: Schemas['CollectionInfo']): void {
+    const size = vectorSizeOf(info);
+    if (size !== undefined && size !== this.#dimensions) {
+      throw new DependencyError(
+        'qdrant',
+        'bad-gateway',
+        `collection ${this.#collection} holds ${size}-dimensional vectors, the embedder makes ${this.#dimensions}`,
+      );
+    }
+  }
+}

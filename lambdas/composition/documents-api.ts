@@ -1,0 +1,48 @@
+import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
+import { DeleteDocument } from '../core/ingestion/delete-document.js';
+import { UploadDocument } from '../core/ingestion/upload-document.js';
+import { systemClock } from '../core/ports/clock.js';
+import type { DocumentsApiDeps } from '../handlers/documents-api.js';
+import { composeAi } from './ai-components.js';
+import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
+import type { RuntimeConfig } from './runtime-config.js';
+import { composeShared, type SharedComponents } from './shared.js';
+
+/** Room for a multipart envelope or JSON escaping around an upload of the largest size. */
+const FRAMING_BYTES = 65_536;
+
+/**
+ * Composes the documents function's dependencies, once per container: the document store on
+ * the table, the raw uploads in S3 (`BUCKET_NAME`), the indexing queue in SQS (`QUEUE_URL`) and
+ * the vector store (for deletes), unless `adapters` provides them. The function's body limit
+ * is raised to fit an upload of `MAX_UPLOAD_BYTES`; the exact limit is enforced per file.
+ *
+ * @example
+ * const deps = await composeDocumentsApi(loadRuntimeConfig(process.env));
+ */
+export const composeDocumentsApi = async (
+  config: RuntimeConfig,
+  shared: SharedComponents = composeShared(config),
+  adapters: IngestionAdapters = {},
+): Promise<DocumentsApiDeps> => {
+  const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
+  const blobs = composeBlobStore(config, adapters.blobs);
+  const queue = composeJobQueue(config, adapters.queue);
+  const { vectorStore } = adapters.ai ?? (await composeAi(config));
+  return {
+    http: {
+      ...shared.http,
+      maxBodyBytes: Math.max(shared.http.maxBodyBytes, 2 * config.MAX_UPLOAD_BYTES + FRAMING_BYTES),
+    },
+    documents,
+    uploadDocument: new UploadDocument({
+      documents,
+      blobs,
+      queue,
+      clock: systemClock,
+      maxBytes: config.MAX_UPLOAD_BYTES,
+    }),
+    deleteDocument: new DeleteDocument({ documents, blobs, vectors: vectorStore }),
+    maxUploadBytes: config.MAX_UPLOAD_BYTES,
+  };
+};

@@ -1,0 +1,19 @@
+/**
+ * The prefix under which every raw upload of a document is stored: deleting it removes all of
+ * the document's versions.
+ *
+ * @example
+ * documentBlobPrefix('acme', '0b4e…') // 'tenants/acme/documents/0b4e…/'
+ */
+export const documentBlobPrefix = (tenantId: string, documentId: string): string =>
+  `tenants/${tenantId}/documents/${documentId}/`;
+
+/**
+ * The key of one version's raw upload. Version numbers are never reused (they are reserved
+ * before the upload is written), so an upload never overwrites another.
+ *
+ * @example
+ * documentBlobKey('acme', '0b4e…', 3) // 'tenants/acme/documents/0b4e…/v3'
+ */
+export const documentBlobKey = (tenantId: string, documentId: string, version: number): string =>
+  `${documentBlobPrefix(tenantId, documentId)}v${version}`;

@@ -1,0 +1,177 @@
+import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { DocumentRecord, DocumentStore } from '../ports/document-store.js';
+import type { Embedder } from '../ports/embedder.js';
+import type { IndexJob, JobQueue } from '../ports/job-queue.js';
+import type { ChunkPoint, VectorStore } from '../ports/vector-store.js';
+import { chunkId } from './chunk-id.js';
+import { chunkText, type TextChunk } from './chunk-text.js';
+import { textFormatOf } from './content-types.js';
+import { embeddingBatches } from './embedding-batches.js';
+import { extractText } from './extract-text.js';
+
+/** Dependencies of {@link IndexDocument}. */
+export interface IndexDocumentDeps {
+  documents: DocumentStore;
+  blobs: BlobStore;
+  embedder: Embedder;
+  vectors: VectorStore;
+  /** Used only to re-queue a newer version whose chunks a superseded run may have overwritten. */
+  queue: JobQueue;
+  clock: Clock;
+  chunking: { maxTokens: number; overlapTokens: number };
+  /** Points per vector store upsert request. */
+  upsertBatchSize?: number;
+}
+
+/** What {@link IndexDocument.execute} did with a job. */
+export type IndexOutcome =
+  | { kind: 'indexed'; chunkCount: number; embeddingCalls: number }
+  | { kind: 'skipped'; reason: string };
+
+/** Options of {@link IndexDocument.execute}. */
+export interface IndexOptions {
+  /** Which delivery of the job this is (SQS `ApproximateReceiveCount`), recorded on the document. */
+  attempt?: number;
+  /** Aborts the work (the Lambda deadline): embedding requests are cancelled. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Use case: index one version of a document, as asked by an {@link IndexJob}.
+ *
+ * Loads the record (a job for a deleted document, or for a version older than the stored one,
+ * is skipped), marks it `indexing`, loads and chunks the raw text, embeds the chunks in as few
+ * requests as the embedder's limits allow, upserts them under deterministic ids (UUIDv5 of
+ * `tenantId:documentId:chunkIndex`), deletes the chunks past the new count (left by a longer
+ * earlier version) and marks the version `ready` with its chunk count. Running it again for
+ * the same job overwrites the same points: redelivery is harmless.
+ *
+ * Failures propagate (the queue retries the message later rather than the function spinning
+ * on a throttled upstream); nothing is written to the vector store before every chunk is
+ * embedded, and the record never says `ready` for partial work. Marking the document `failed`
+ * after the last attempt is the caller's decision: see {@link markFailed}.
+ *
+ * If the version is superseded or the document deleted while the run is in flight, the run
+ * repairs what it may have overwritten: it re-queues the newer version, or removes the
+ * deleted document's chunks.
+ *
+ * @example
+ * const outcome = await indexDocument.execute({ tenantId, documentId, version: 2 }, { attempt: 1 });
+ * // { kind: 'indexed', chunkCount: 14, embeddingCalls: 1 }
+ */
+export class IndexDocument {
+  constructor(private readonly deps: IndexDocumentDeps) {}
+
+  async execute(job: IndexJob, options: IndexOptions = {}): Promise<IndexOutcome> {
+    const { documents, clock } = this.deps;
+    const { tenantId, documentId, version } = job;
+    const record = await documents.get(tenantId, documentId);
+    if (!record) return { kind: 'skipped', reason: 'the document was deleted' };
+    if (record.version > version) {
+      return { kind: 'skipped', reason: `version ${version} is superseded by ${record.version}` };
+    }
+    if (record.version < version) {
+      throw new Error(`Version ${version} is not stored; the document is at ${record.version}`);
+    }
+    options.signal?.throwIfAborted();
+    const started = await documents.transition(tenantId, documentId, version, {
+      status: 'indexing',
+      attempts: options.attempt ?? 1,
+      at: clock.now().toISOString(),
+    });
+    if (!started) return { kind: 'skipped', reason: `version ${version} was superseded` };
+
+    const chunks = await this.#chunk(record);
+    const { vectors, calls } = await this.#embed(chunks, options.signal);
+    await this.#store(record, chunks, vectors);
+    options.signal?.throwIfAborted();
+
+    const finished = await documents.transition(tenantId, documentId, version, {
+      status: 'ready',
+      chunkCount: chunks.length,
+      at: clock.now().toISOString(),
+    });
+    if (!finished) return this.#repair(job);
+    return { kind: 'indexed', chunkCount: chunks.length, embeddingCalls: calls };
+  }
+
+  /**
+   * Marks the job's version `failed` with a reason the client can read; does nothing when the
+   * version is gone or superseded. Returns whether the record changed.
+   */
+  async markFailed(job: IndexJob, reason: string, attempts?: number): Promise<boolean> {
+    return this.deps.documents.transition(job.tenantId, job.documentId, job.version, {
+      status: 'failed',
+      error: reason,
+      ...(attempts !== undefined ? { attempts } : {}),
+      at: this.deps.clock.now().toISOString(),
+    });
+  }
+
+  async #chunk(record: DocumentRecord): Promise<TextChunk[]> {
+    const raw = await this.deps.blobs.get(record.blobKey);
+    if (!raw) throw new Error(`The raw text of version ${record.version} is missing from storage`);
+    return chunkText(extractText(raw, record.contentType), {
+      ...this.deps.chunking,
+      format: textFormatOf(record.contentType),
+    });
+  }
+
+  async #embed(
+    chunks: TextChunk[],
+    signal?: AbortSignal,
+  ): Promise<{ vectors: number[][]; calls: number }> {
+    const batches = embeddingBatches(chunks, this.deps.embedder.limits, (chunk) => chunk.tokens);
+    const vectors: number[][] = [];
+    for (const batch of batches) {
+      signal?.throwIfAborted();
+      const result = await this.deps.embedder.embed(
+        batch.map((chunk) => chunk.text),
+        signal ? { signal } : {},
+      );
+      if (result.vectors.length !== batch.length) {
+        throw new Error(
+          `The embedder returned ${result.vectors.length} vectors for ${batch.length} inputs`,
+        );
+      }
+      vectors.push(...result.vectors);
+    }
+    return { vectors, calls: batches.length };
+  }
+
+  async #store(record: DocumentRecord, chunks: TextChunk[], vectors: number[][]): Promise<void> {
+    const { tenantId, documentId, version, title } = record;
+    const points: ChunkPoint[] = chunks.map((chunk, position) => ({
+      id: chunkId(tenantId, documentId, chunk.index),
+      vector: vectors[position]!,
+      payload: { tenantId, documentId, version, title, chunkIndex: chunk.index, text: chunk.text },
+    }));
+    const size = this.deps.upsertBatchSize ?? 128;
+    for (let start = 0; start < points.length; start += size) {
+      await this.deps.vectors.upsert(tenantId, points.slice(start, start + size));
+    }
+    await this.deps.vectors.deleteDocumentChunks(tenantId, documentId, {
+      fromChunkIndex: chunks.length,
+    });
+  }
+
+  async #repair(job: IndexJob): Promise<IndexOutcome> {
+    const current = await this.deps.documents.get(job.tenantId, job.documentId);
+    if (!current) {
+      await this.deps.vectors.deleteDocumentChunks(job.tenantId, job.documentId);
+      return { kind: 'skipped', reason: 'the document was deleted while it was being indexed' };
+    }
+    if (current.version <= job.version) {
+      return {
+        kind: 'skipped',
+        reason: `version ${job.version} changed while it was being indexed`,
+      };
+    }
+    await this.deps.queue.enqueue({ ...job, version: current.version });
+    return {
+      kind: 'skipped',
+      reason: `version ${job.version} was superseded by ${current.version} while it was being indexed; re-queued ${current.version}`,
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { SUPPORTED_CONTENT_TYPES } from '../ingestion/content-types.js';
+import { pageOf } from './common.js';
+
+/** Longest document title, in characters. */
+export const MAX_TITLE_CHARS = 300;
+
+/** Most metadata entries a document may carry. */
+export const MAX_METADATA_ENTRIES = 32;
+
+const title = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_TITLE_CHARS)
+  .describe('Uploading the same title again creates a new version of the same document.');
+
+/** Free-form, flat metadata stored with a document and returned with it. */
+export const documentMetadataSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Use 1–64 letters, digits or _.:-'),
+    z.union([z.string().max(1_000), z.number(), z.boolean()]),
+  )
+  .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_ENTRIES, {
+    message: `At most ${MAX_METADATA_ENTRIES} entries`,
+  })
+  .meta({ id: 'DocumentMetadata', description: 'Flat key/value metadata.' });
+
+/** JSON body of `POST /v1/documents`; the text is indexed as Markdown (plain prose is Markdown). */
+export const uploadDocumentSchema = z
+  .strictObject({
+    title,
+    text: z
+      .string()
+      .refine((text) => text.trim() !== '', 'The text is empty')
+      .describe('The document, as Markdown or plain text.'),
+    metadata: documentMetadataSchema.optional(),
+  })
+  .meta({ id: 'UploadDocument', description: 'A document to index, sent as JSON.' });
+
+/** Multipart form of `POST /v1/documents`, as documented (the file is binary). */
+export const uploadDocumentFormSchema = z
+  .strictObject({
+    file: z.string().meta({
+      format: 'binary',
+      description: `The document: ${SUPPORTED_CONTENT_TYPES.join(', ')} (by media type or file extension).`,
+    }),
+    title: title.optional().describe('Defaults to the file name.'),
+    metadata: z.string().optional().describe('A JSON object of flat metadata.'),
+  })
+  .meta({ id: 'UploadDocumentForm', description: 'A document to index, sent as a file upload.' });
+
+/** A file part as the multipart parser leaves it. */
+export const uploadedFileSchema = z.object(
+  {
+    filename: z.string(),
+    mimetype: z.string(),
+    content: z.instanceof(Buffer),
+  },
+  'Expected one file',
+);
+
+/** The multipart form of `POST /v1/documents` as parsed, checked at run time. */
+export const parsedUploadFormSchema = z.strictObject({
+  file: uploadedFileSchema,
+  title: title.optional(),
+  metadata: z
+    .string()
+    .transform((value, context) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'Not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(documentMetadataSchema)
+    .optional(),
+});
+
+/** Where a document is in its indexing life. */
+export const documentStatusSchema = z
+  .enum(['queued', 'indexing', 'ready', 'failed'])
+  .meta({ id: 'DocumentStatus' });
+
+/** Reply of `POST /v1/documents` (202, with `Location: /v1/documents/{id}`). */
+export const documentAcceptedSchema = z
+  .object({
+    id: z.uuid(),
+    status: documentStatusSchema,
+    version: z.number().int().positive(),
+  })
+  .meta({ id: 'DocumentAccepted', description: 'The upload is stored and queued for indexing.' });
+
+/** A document, as `GET /v1/documents/{id}` and the listing show it. */
+export const documentSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    status: documentStatusSchema,
+    version: z.number().int().positive(),
+    contentType: z.enum(SUPPORTED_CONTENT_TYPES),
+    sizeBytes: z.number().int().min(0),
+    chunkCount: z.number().int().min(0).optional().describe('Set once the version is ready.'),
+    error: z.string().optional().describe('Why indexing failed, when it did.'),
+    attempts: z.number().int().min(0).optional().describe('Indexing attempts of this version.'),
+    metadata: documentMetadataSchema.optional(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Document' });
+
+/** Reply of `GET /v1/documents`. */
+export const documentListSchema = pageOf(documentSchema, 'DocumentList');
+
+/** Path parameters of `/v1/documents/{id}`. */
+export const documentPathSchema = z.strictObject({ id: z.uuid() });
+
+/** The claim check the indexing queue carries: the text itself stays in the blob store. */
+export const indexJobSchema = z
+  .object({
+    tenantId: z.string().min(1).max(64),
+    documentId: z.uuid(),
+    version: z.number().int().positive(),
+  })
+  .meta({ id: 'IndexJob' });

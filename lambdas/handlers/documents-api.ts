@@ -1,0 +1,170 @@
+import type { MiddlewareObj } from '@middy/core';
+import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
+import { composeDocumentsApi } from '../composition/documents-api.js';
+import { loadRuntimeConfig } from '../composition/runtime-config.js';
+import {
+  resolveContentType,
+  SUPPORTED_CONTENT_TYPES,
+  type SupportedContentType,
+} from '../core/ingestion/content-types.js';
+import type { DeleteDocument } from '../core/ingestion/delete-document.js';
+import type { UploadDocument, UploadDocumentInput } from '../core/ingestion/upload-document.js';
+import type { DocumentRecord, DocumentStore } from '../core/ports/document-store.js';
+import { HttpProblem, notFound } from '../core/problem.js';
+import { pageQuery } from '../core/schemas/common.js';
+import {
+  documentPathSchema,
+  parsedUploadFormSchema,
+  uploadDocumentSchema,
+} from '../core/schemas/documents.js';
+import { tenantOf } from '../http/authenticate.js';
+import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
+import { deferredHandler } from '../http/deferred-handler.js';
+import type { ApiContext, HttpEvent, HttpResult } from '../http/http-types.js';
+import { parsePart } from '../http/request-parts.js';
+import { json } from '../http/responses.js';
+
+/** Dependencies of the documents function. */
+export interface DocumentsApiDeps {
+  /** The standard HTTP options; `maxBodyBytes` must leave room for `maxUploadBytes` plus framing. */
+  http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
+  documents: DocumentStore;
+  uploadDocument: Pick<UploadDocument, 'execute'>;
+  deleteDocument: Pick<DeleteDocument, 'execute'>;
+  /** Largest accepted file (or JSON `text`), in bytes. */
+  maxUploadBytes: number;
+}
+
+const UPLOAD_ROUTE = 'POST /v1/documents';
+
+const isMultipart = (event: HttpEvent) =>
+  /^multipart\/form-data/i.test(event.headers['content-type'] ?? '');
+
+/**
+ * Parses the multipart upload with Middy's parser (which decodes API Gateway's base64 bodies),
+ * stopping a file at `maxBytes` (413) and answering malformed forms with a 400.
+ */
+const multipartUpload = (
+  maxBytes: number,
+): MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext> => {
+  const parser = httpMultipartBodyParser({
+    busboy: { limits: { fileSize: maxBytes, files: 1, fields: 8, fieldSize: 65_536, parts: 9 } },
+    // The route table has already checked the media type; boundaries need not match Middy's pattern.
+    disableContentTypeCheck: true,
+  }) as unknown as MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext>;
+  return {
+    before: async (request) => {
+      if (request.event.routeKey !== UPLOAD_ROUTE || !isMultipart(request.event)) return;
+      try {
+        await parser.before?.(request);
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 413) {
+          throw new HttpProblem(413, { detail: `The file exceeds the limit of ${maxBytes} bytes` });
+        }
+        throw new HttpProblem(400, {
+          type: 'urn:problem:malformed-multipart',
+          detail: 'The request body is not a valid multipart/form-data upload',
+          cause: error,
+        });
+      }
+    },
+  };
+};
+
+const fromJson = (body: unknown): Omit<UploadDocumentInput, 'tenantId'> => {
+  const { title, text, metadata } = parsePart(uploadDocumentSchema, body, 'body');
+  return {
+    title,
+    content: Buffer.from(text, 'utf8'),
+    contentType: 'text/markdown',
+    ...(metadata ? { metadata } : {}),
+  };
+};
+
+const fromForm = (body: unknown): Omit<UploadDocumentInput, 'tenantId'> => {
+  const { file, title, metadata } = parsePart(parsedUploadFormSchema, body, 'body');
+  const contentType: SupportedContentType | undefined = resolveContentType(
+    file.mimetype,
+    file.filename,
+  );
+  if (!contentType) {
+    throw new HttpProblem(415, {
+      detail: `Files of type ${file.mimetype || 'unknown'} are not supported; send ${SUPPORTED_CONTENT_TYPES.join(', ')}`,
+    });
+  }
+  return {
+    title: title ?? file.filename,
+    content: file.content,
+    contentType,
+    ...(metadata ? { metadata } : {}),
+  };
+};
+
+/** A document as clients see it: no storage keys, no tenant. */
+export const toDocumentView = (record: DocumentRecord) => ({
+  id: record.documentId,
+  title: record.title,
+  status: record.status,
+  version: record.version,
+  contentType: record.contentType,
+  sizeBytes: record.sizeBytes,
+  ...(record.chunkCount !== undefined ? { chunkCount: record.chunkCount } : {}),
+  ...(record.error !== undefined ? { error: record.error } : {}),
+  ...(record.attempts !== undefined ? { attempts: record.attempts } : {}),
+  ...(record.metadata ? { metadata: record.metadata } : {}),
+  createdAt: record.createdAt,
+  updatedAt: record.updatedAt,
+});
+
+const documentId = (event: HttpEvent): string =>
+  parsePart(documentPathSchema, event.pathParameters ?? {}, 'path').id;
+
+/**
+ * Builds the documents function: `POST /v1/documents` (JSON `{ title, text, metadata? }` or a
+ * multipart upload of a `file` with an optional `title` and `metadata`; `202` with `Location`
+ * once the upload is stored and queued), `GET /v1/documents` (newest first, paginated),
+ * `GET /v1/documents/{id}` (status, chunk count, error, timestamps) and
+ * `DELETE /v1/documents/{id}` (`204`; chunks, uploads and record). Every route reads the tenant
+ * from the authenticated caller only, so another tenant's document is a 404.
+ *
+ * @example
+ * const handler = createHandler({ http, documents, uploadDocument, deleteDocument, maxUploadBytes });
+ */
+export const createHandler = (deps: DocumentsApiDeps) =>
+  createHttpHandler({
+    ...deps.http,
+    routes: {
+      [UPLOAD_ROUTE]: async (event, context) => {
+        const input = isMultipart(event) ? fromForm(event.body) : fromJson(event.body);
+        const accepted = await deps.uploadDocument.execute({
+          tenantId: tenantOf(context),
+          ...input,
+        });
+        return json(202, accepted, { location: `/v1/documents/${accepted.id}` });
+      },
+      'GET /v1/documents': async (event, context) => {
+        const page = parsePart(pageQuery, event.queryStringParameters ?? {}, 'query');
+        const { items, nextCursor } = await deps.documents.list(tenantOf(context), page);
+        return json(200, {
+          items: items.map(toDocumentView),
+          ...(nextCursor ? { nextCursor } : {}),
+        });
+      },
+      'GET /v1/documents/{id}': async (event, context) => {
+        const record = await deps.documents.get(tenantOf(context), documentId(event));
+        if (!record) throw notFound('Document');
+        return json(200, toDocumentView(record));
+      },
+      'DELETE /v1/documents/{id}': async (event, context) => {
+        const deleted = await deps.deleteDocument.execute(tenantOf(context), documentId(event));
+        if (!deleted) throw notFound('Document');
+        return { statusCode: 204 };
+      },
+    },
+  }).use(multipartUpload(deps.maxUploadBytes));
+
+/** The Lambda entry point. */
+export const handler = await deferredHandler(async () =>
+  createHandler(await composeDocumentsApi(loadRuntimeConfig(process.env))),
+);

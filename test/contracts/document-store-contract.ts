@@ -1,0 +1,278 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DocumentStore, DocumentVersion } from '../../lambdas/core/ports/document-store.js';
+
+/**
+ * The behaviour every {@link DocumentStore} must have, as a vitest suite: run it once per
+ * adapter (DynamoDB on dynalite, the in-memory fake) so that the fake cannot drift from the
+ * real thing.
+ *
+ * @example
+ * describeDocumentStoreContract('DynamoDbDocumentStore', async () => new DynamoDbDocumentStore(client, table));
+ */
+export const describeDocumentStoreContract = (
+  name: string,
+  createStore: () => Promise<DocumentStore>,
+): void => {
+  describe(`${name} (DocumentStore contract)`, () => {
+    let store: DocumentStore;
+    let tenant: string;
+    let counter = 0;
+
+    beforeEach(async () => {
+      store = await createStore();
+      counter += 1;
+      tenant = `tenant-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+    });
+
+    const versionOf = (
+      documentId: string,
+      version: number,
+      overrides: Partial<DocumentVersion> = {},
+    ): DocumentVersion => ({
+      tenantId: tenant,
+      documentId,
+      title: 'Guide',
+      version,
+      contentType: 'text/markdown',
+      sizeBytes: 10,
+      blobKey: `tenants/${tenant}/documents/${documentId}/v${version}`,
+      ...overrides,
+    });
+
+    const create = async (title: string, at: string) => {
+      const { documentId, version } = await store.reserveVersion(tenant, title);
+      return (await store.publishVersion(versionOf(documentId, version, { title }), at)).record;
+    };
+
+    describe('reserveVersion', () => {
+      it('maps a title to one document and hands out increasing versions', async () => {
+        const first = await store.reserveVersion(tenant, 'Guide');
+        const second = await store.reserveVersion(tenant, 'Guide');
+        const other = await store.reserveVersion(tenant, 'Other');
+
+        expect(first.version).toBe(1);
+        expect(second).toEqual({ documentId: first.documentId, version: 2 });
+        expect(other.documentId).not.toBe(first.documentId);
+      });
+
+      it('gives concurrent reservations of one title one document and distinct versions', async () => {
+        const reservations = await Promise.all(
+          Array.from({ length: 12 }, () => store.reserveVersion(tenant, 'Race')),
+        );
+
+        expect(new Set(reservations.map((r) => r.documentId)).size).toBe(1);
+        expect(reservations.map((r) => r.version).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: 12 }, (_, i) => i + 1),
+        );
+      });
+
+      it('scopes titles by tenant', async () => {
+        const mine = await store.reserveVersion(tenant, 'Guide');
+        const theirs = await store.reserveVersion(`${tenant}-other`, 'Guide');
+
+        expect(theirs.documentId).not.toBe(mine.documentId);
+        expect(theirs.version).toBe(1);
+      });
+    });
+
+    describe('publishVersion', () => {
+      it('creates the document queued', async () => {
+        const { documentId } = await store.reserveVersion(tenant, 'Guide');
+
+        const published = await store.publishVersion(
+          versionOf(documentId, 1, { metadata: { lang: 'en', pages: 3 } }),
+          '2026-01-01T00:00:00.000Z',
+        );
+
+        expect(published).toEqual({
+          current: true,
+          record: {
+            ...versionOf(documentId, 1),
+            metadata: { lang: 'en', pages: 3 },
+            status: 'queued',
+            createdAt: '2026-01-01T00:00:00.000Z',
+            updatedAt: '2026-01-01T00:00:00.000Z',
+          },
+        });
+        expect(await store.get(tenant, documentId)).toEqual(published.record);
+      });
+
+      it('replaces the previous version, keeping createdAt and clearing its results', async () => {
+        const { documentId } = await store.reserveVersion(tenant, 'Guide');
+        await store.publishVersion(
+          versionOf(documentId, 1, { metadata: { a: 1 } }),
+          '2026-01-01T00:00:00.000Z',
+        );
+        await store.transition(tenant, documentId, 1, {
+          status: 'failed',
+          error: 'boom',
+          attempts: 5,
+          at: '2026-01-01T00:01:00.000Z',
+        });
+
+        const { current, record } = await store.publishVersion(
+          versionOf(documentId, 2, { sizeBytes: 20 }),
+          '2026-01-02T00:00:00.000Z',
+        );
+
+        expect(current).toBe(true);
+        expect(record).toEqual({
+          ...versionOf(documentId, 2, { sizeBytes: 20 }),
+          status: 'queued',
+          createdAt: '2026-01-01T00:00:00.000Z',
+          updatedAt: '2026-01-02T00:00:00.000Z',
+        });
+      });
+
+      it('does not let an older version replace a newer one', async () => {
+        const { documentId } = await store.reserveVersion(tenant, 'Guide');
+        await store.publishVersion(versionOf(documentId, 3), '2026-01-02T00:00:00.000Z');
+
+        const late = await store.publishVersion(
+          versionOf(documentId, 2),
+          '2026-01-03T00:00:00.000Z',
+        );
+
+        expect(late.current).toBe(false);
+        expect(late.record.version).toBe(3);
+      });
+    });
+
+    describe('get', () => {
+      it("does not see another tenant's document", async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+
+        expect(await store.get(`${tenant}-other`, record.documentId)).toBeUndefined();
+      });
+    });
+
+    describe('list', () => {
+      it('pages through the tenant’s documents newest first, with no cursor on the last page', async () => {
+        const created = [];
+        for (let day = 1; day <= 5; day += 1) {
+          created.push(await create(`Doc ${day}`, `2026-01-0${day}T00:00:00.000Z`));
+        }
+        await store.reserveVersion(`${tenant}-other`, 'Foreign');
+
+        const first = await store.list(tenant, { limit: 2 });
+        const second = await store.list(tenant, { limit: 2, cursor: first.nextCursor! });
+        const last = await store.list(tenant, { limit: 2, cursor: second.nextCursor! });
+
+        expect([...first.items, ...second.items, ...last.items].map((r) => r.title)).toEqual([
+          'Doc 5',
+          'Doc 4',
+          'Doc 3',
+          'Doc 2',
+          'Doc 1',
+        ]);
+        expect(last.nextCursor).toBeUndefined();
+      });
+
+      it('has no cursor when everything fits', async () => {
+        await create('Only', '2026-01-01T00:00:00.000Z');
+
+        expect(await store.list(tenant, { limit: 1 })).toEqual({
+          items: [expect.objectContaining({ title: 'Only' })],
+        });
+      });
+
+      it('keeps a document in its place when a new version is published', async () => {
+        await create('Old', '2026-01-01T00:00:00.000Z');
+        await create('New', '2026-01-02T00:00:00.000Z');
+        await create('Old', '2026-01-03T00:00:00.000Z');
+
+        const { items } = await store.list(tenant, { limit: 10 });
+
+        expect(items.map((r) => [r.title, r.version])).toEqual([
+          ['New', 1],
+          ['Old', 2],
+        ]);
+      });
+
+      it("never lists another tenant's documents", async () => {
+        await create('Mine', '2026-01-01T00:00:00.000Z');
+
+        expect((await store.list(`${tenant}-other`, { limit: 10 })).items).toEqual([]);
+      });
+
+      it('refuses a cursor it did not issue with a 400', async () => {
+        await expect(
+          store.list(tenant, { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }),
+        ).rejects.toMatchObject({
+          status: 400,
+        });
+      });
+    });
+
+    describe('transition', () => {
+      it('changes the status of the current version', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+
+        const changed = await store.transition(tenant, record.documentId, 1, {
+          status: 'ready',
+          chunkCount: 7,
+          at: '2026-01-01T00:05:00.000Z',
+        });
+
+        expect(changed).toBe(true);
+        expect(await store.get(tenant, record.documentId)).toMatchObject({
+          status: 'ready',
+          chunkCount: 7,
+          updatedAt: '2026-01-01T00:05:00.000Z',
+        });
+      });
+
+      it('clears a previous error and keeps the attempts when not given', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        await store.transition(tenant, record.documentId, 1, {
+          status: 'failed',
+          error: 'boom',
+          attempts: 2,
+          at: '2026-01-01T00:01:00.000Z',
+        });
+
+        await store.transition(tenant, record.documentId, 1, {
+          status: 'ready',
+          chunkCount: 1,
+          at: '2026-01-01T00:02:00.000Z',
+        });
+
+        const stored = await store.get(tenant, record.documentId);
+        expect(stored).not.toHaveProperty('error');
+        expect(stored).toMatchObject({ status: 'ready', attempts: 2 });
+      });
+
+      it('refuses to change a superseded version or a missing document', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        await create('Guide', '2026-01-02T00:00:00.000Z');
+        const change = { status: 'ready' as const, chunkCount: 1, at: '2026-01-03T00:00:00.000Z' };
+
+        expect(await store.transition(tenant, record.documentId, 1, change)).toBe(false);
+        expect(
+          await store.transition(tenant, '00000000-0000-4000-8000-000000000000', 1, change),
+        ).toBe(false);
+        expect((await store.get(tenant, record.documentId))?.status).toBe('queued');
+      });
+    });
+
+    describe('delete', () => {
+      it('removes the record and frees the title', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+
+        const removed = await store.delete(tenant, record.documentId);
+        const next = await store.reserveVersion(tenant, 'Guide');
+
+        expect(removed).toEqual(record);
+        expect(await store.get(tenant, record.documentId)).toBeUndefined();
+        expect(next.documentId).not.toBe(record.documentId);
+      });
+
+      it("does not delete another tenant's document", async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+
+        expect(await store.delete(`${tenant}-other`, record.documentId)).toBeUndefined();
+        expect(await store.get(tenant, record.documentId)).toBeDefined();
+      });
+    });
+  });
+};

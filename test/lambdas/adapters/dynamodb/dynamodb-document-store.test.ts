@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbDocumentStore } from '../../../../lambdas/adapters/dynamodb/dynamodb-document-store.js';
+import { encodeCursor } from '../../../../lambdas/adapters/dynamodb/page-cursor.js';
+import { UploadDocument } from '../../../../lambdas/core/ingestion/upload-document.js';
+import { describeDocumentStoreContract } from '../../../contracts/document-store-contract.js';
+import { type DynaliteHandle, startDynalite } from '../../../support/dynalite.js';
+import { FakeBlobStore } from '../../../support/fakes/fake-blob-store.js';
+import { FakeJobQueue } from '../../../support/fakes/fake-job-queue.js';
+import { ManualClock } from '../../../support/fakes/manual-clock.js';
+
+let db: DynaliteHandle;
+beforeAll(async () => {
+  db = await startDynalite();
+});
+afterAll(() => db.close());
+
+describeDocumentStoreContract(
+  'DynamoDbDocumentStore',
+  async () => new DynamoDbDocumentStore(db.documentClient, db.tableName),
+);
+
+describe('DynamoDbDocumentStore', () => {
+  it('creates one document when uploads of a new title race', async () => {
+    const store = new DynamoDbDocumentStore(db.documentClient, db.tableName);
+    const queue = new FakeJobQueue();
+    const upload = new UploadDocument({
+      documents: store,
+      blobs: new FakeBlobStore(),
+      queue,
+      clock: new ManualClock(),
+      maxBytes: 1_000,
+    });
+
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, n) =>
+        upload.execute({
+          tenantId: 'racer',
+          title: 'Same title',
+          content: Buffer.from(`version ${n}`),
+          contentType: 'text/plain',
+        }),
+      ),
+    );
+
+    const ids = new Set(results.map((result) => result.id));
+    expect(ids.size).toBe(1);
+    const { items } = await store.list('racer', { limit: 10 });
+    expect(items).toHaveLength(1);
+    expect(items[0]!.version).toBe(8);
+    expect(queue.jobs.some((job) => job.version === 8)).toBe(true);
+  });
+
+  it("refuses a forged cursor that points into another tenant's listing", async () => {
+    const store = new DynamoDbDocumentStore(db.documentClient, db.tableName);
+    const forged = encodeCursor({
+      pk: 'TENANT#victim#DOC#x',
+      sk: 'DOC',
+      gsi1pk: 'TENANT#victim#DOCS',
+      gsi1sk: '2026#x',
+    });
+
+    await expect(store.list('attacker', { limit: 5, cursor: forged })).rejects.toMatchObject({
+      status: 400,
+    });
+  });
+
+  it('names DynamoDB in the problem it raises when the table is unreachable', async () => {
+    const store = new DynamoDbDocumentStore(db.documentClient, db.tableName);
+    await db.stop();
+    try {
+      await expect(store.get('acme', '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject(
+        {
+          name: 'DependencyError',
+          dependency: 'dynamodb',
+        },
+      );
+    } finally {
+      await db.start();
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FilesystemBlobStore } from '../../../../lambdas/adapters/local/filesystem-blob-store.js';
+import { describeBlobStoreContract } from '../../../contracts/blob-store-contract.js';
+
+const base = mkdtempSync(join(tmpdir(), 'blobs-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describeBlobStoreContract(
+  'FilesystemBlobStore',
+  async () => new FilesystemBlobStore(join(base, 'contract')),
+);
+
+describe('FilesystemBlobStore', () => {
+  const root = join(base, 'store');
+  const store = new FilesystemBlobStore(root);
+
+  it.each([
+    '../outside',
+    'a/../../outside',
+    '/etc/passwd',
+    'a//b',
+    'a/./b',
+    'a\\..\\b',
+    '',
+    'a/b\u0000c',
+  ])('refuses the key %j before touching the filesystem', async (key) => {
+    await expect(store.put(key, Buffer.from('x'), 'text/plain')).rejects.toThrow(
+      'Invalid blob key',
+    );
+    await expect(store.get(key)).rejects.toThrow('Invalid blob key');
+  });
+
+  it('never writes outside its directory', async () => {
+    await store.put('tenants/a/documents/d/v1', Buffer.from('x'), 'text/plain');
+
+    expect(readdirSync(base).sort()).toEqual(['contract', 'store']);
+    expect(existsSync(join(root, 'tenants/a/documents/d/v1.blob'))).toBe(true);
+  });
+
+  it('lets a key be the prefix of another key', async () => {
+    await store.put('k', Buffer.from('short'), 'text/plain');
+    await store.put('k/longer', Buffer.from('long'), 'text/plain');
+
+    expect((await store.get('k'))?.toString()).toBe('short');
+    expect((await store.get('k/longer'))?.toString()).toBe('long');
+  });
+
+  it('removes the directories a prefix delete empties', async () => {
+    await store.put('tenants/z/documents/d/v1', Buffer.from('x'), 'text/plain');
+
+    await store.deletePrefix('tenants/z/documents/d/');
+
+    expect(existsSync(join(root, 'tenants/z'))).toBe(false);
+  });
+
+  it('ignores files that are not blobs (left-over temporaries)', async () => {
+    await store.put('tenants/y/documents/d/v1', Buffer.from('x'), 'text/plain');
+    writeFileSync(join(root, 'tenants/y/documents/d/.tmp-123'), 'partial');
+
+    await store.deletePrefix('tenants/y/documents/d/');
+
+    expect(await store.get('tenants/y/documents/d/v1')).toBeUndefined();
+  });
+});

@@ -1,0 +1,206 @@
+import OpenAI from 'openai';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OpenAiEmbedder } from '../../../lambdas/adapters/openai/openai-embedder.js';
+import { DependencyError } from '../../../lambdas/core/dependency-error.js';
+import {
+  deterministicEmbedding,
+  type OpenAiStandIn,
+  startOpenAiStandIn,
+} from '../../support/openai-stand-in.js';
+
+let standIn: OpenAiStandIn;
+
+const client = (options: { timeout?: number; maxRetries?: number } = {}) =>
+  new OpenAI({
+    apiKey: 'sk-test',
+    baseURL: standIn.url,
+    timeout: options.timeout ?? 5_000,
+    maxRetries: options.maxRetries ?? 2,
+  });
+
+const embedder = (
+  options: Partial<ConstructorParameters<typeof OpenAiEmbedder>[1]> = {},
+  clientOptions: { timeout?: number; maxRetries?: number } = {},
+) =>
+  new OpenAiEmbedder(client(clientOptions), {
+    model: 'text-embedding-3-small',
+    dimensions: 32,
+    ...options,
+  });
+
+let firstRequest = 0;
+const embeddingRequests = () =>
+  standIn.requests.slice(firstRequest).filter((request) => request.endpoint === 'embeddings');
+
+beforeAll(async () => {
+  standIn = await startOpenAiStandIn({ logViolations: false });
+});
+
+afterAll(async () => {
+  await standIn.close();
+});
+
+beforeEach(() => {
+  firstRequest = standIn.requests.length;
+});
+
+afterEach(() => {
+  standIn.clearFaults();
+  try {
+    standIn.assertNoViolations();
+  } finally {
+    standIn.clearViolations();
+  }
+});
+
+describe('OpenAiEmbedder against the OpenAI stand-in', () => {
+  it('returns one vector per text, in order, with the configured size and usage', async () => {
+    const texts = ['path parameters', 'query parameters', 'request body'];
+
+    const result = await embedder().embed(texts);
+
+    expect(result.vectors).toHaveLength(3);
+    result.vectors.forEach((vector, index) => {
+      const expected = deterministicEmbedding(texts[index] ?? '', 32);
+      expect(vector).toHaveLength(32);
+      vector.forEach((value, position) => {
+        expect(value).toBeCloseTo(expected[position] ?? Number.NaN, 6);
+      });
+    });
+    expect(result.promptTokens).toBe(6);
+  });
+
+  it('sends `dimensions` to text-embedding-3 models and lets the SDK pick base64', async () => {
+    await embedder().embed(['hello']);
+
+    expect(embeddingRequests()[0]?.body).toEqual({
+      model: 'text-embedding-3-small',
+      input: ['hello'],
+      dimensions: 32,
+      encoding_format: 'base64',
+    });
+  });
+
+  it('returns plain number arrays although the wire carried base64', async () => {
+    const { vectors } = await embedder().embed(['hello']);
+
+    expect(Array.isArray(vectors[0])).toBe(true);
+    expect(typeof vectors[0]?.[0]).toBe('number');
+  });
+
+  it('leaves `dimensions` out for other models (OpenAI-compatible servers)', async () => {
+    const { vectors } = await embedder({ model: 'nomic-embed-text', dimensions: 64 }).embed(['hi']);
+
+    expect(embeddingRequests()[0]?.body).not.toHaveProperty('dimensions');
+    expect(vectors[0]).toHaveLength(64);
+  });
+
+  it('splits inputs beyond one request’s limits into consecutive requests', async () => {
+    const limits = { maxInputsPerRequest: 2, maxTokensPerRequest: 1_000 };
+    const texts = ['one', 'two', 'three', 'four', 'five'];
+
+    const result = await embedder({ limits }).embed(texts);
+
+    expect(
+      embeddingRequests().map((request) => (request.body as { input: string[] }).input),
+    ).toEqual([['one', 'two'], ['three', 'four'], ['five']]);
+    expect(result.vectors[4]?.[0]).toBeCloseTo(
+      deterministicEmbedding('five', 32)[0] ?? Number.NaN,
+      6,
+    );
+    expect(result.promptTokens).toBe(5);
+  });
+
+  it('documents the provider limits from the published spec', () => {
+    expect(embedder().limits).toEqual({ maxInputsPerRequest: 2048, maxTokensPerRequest: 300_000 });
+  });
+
+  it('sends nothing for no texts and refuses a blank one', async () => {
+    await expect(embedder().embed([])).resolves.toEqual({ vectors: [], promptTokens: 0 });
+    await expect(embedder().embed(['ok', '  '])).rejects.toThrow(RangeError);
+
+    expect(embeddingRequests()).toHaveLength(0);
+  });
+
+  describe('failures', () => {
+    it('waits as Retry-After says after a 429, then succeeds', async () => {
+      standIn.setFault('embeddings', { kind: '429', retryAfterSeconds: 1 }, 1);
+
+      const result = await embedder().embed(['retry me']);
+
+      expect(result.vectors).toHaveLength(1);
+      const [limited, retried] = embeddingRequests();
+      expect(limited?.status).toBe(429);
+      expect(retried?.status).toBe(200);
+      expect((retried?.receivedAt ?? 0) - (limited?.receivedAt ?? 0)).toBeGreaterThanOrEqual(990);
+    });
+
+    it('answers DependencyError 503 when the rate limit persists', async () => {
+      standIn.setFault('embeddings', { kind: '429', retryAfterSeconds: 1 });
+
+      const failure = await embedder({}, { maxRetries: 1 })
+        .embed(['x'])
+        .catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(DependencyError);
+      expect(failure).toMatchObject({ dependency: 'openai', failure: 'unavailable', status: 503 });
+      expect(embeddingRequests().map((request) => request.status)).toEqual([429, 429]);
+    });
+
+    it('answers DependencyError 503 after retrying a persistent 500', async () => {
+      standIn.setFault('embeddings', { kind: '500' });
+
+      const failure = await embedder({}, { maxRetries: 1 })
+        .embed(['x'])
+        .catch((error: unknown) => error);
+
+      expect(failure).toMatchObject({ dependency: 'openai', failure: 'unavailable', status: 503 });
+      expect(embeddingRequests()).toHaveLength(2);
+    });
+
+    it('answers DependencyError 504 when the provider hangs past the timeout', async () => {
+      standIn.setFault('embeddings', { kind: 'hang' });
+
+      const failure = await embedder({}, { timeout: 100, maxRetries: 0 })
+        .embed(['x'])
+        .catch((error: unknown) => error);
+
+      expect(failure).toMatchObject({ dependency: 'openai', failure: 'timeout', status: 504 });
+    });
+
+    it('answers DependencyError 502 when the provider rejects the request', async () => {
+      const failure = await embedder({ dimensions: 4096 })
+        .embed(['x'])
+        .catch((error: unknown) => error);
+
+      expect(failure).toMatchObject({ dependency: 'openai', failure: 'bad-gateway', status: 502 });
+      standIn.clearViolations(); // the stand-in rightly flags the over-large `dimensions`
+    });
+
+    it('answers DependencyError 502 when the vectors have another size than configured', async () => {
+      const failure = await embedder({ model: 'nomic-embed-text', dimensions: 32 })
+        .embed(['x'])
+        .catch((error: unknown) => error);
+
+      expect(failure).toMatchObject({
+        status: 502,
+        detail: expect.stringMatching(/64 dimensions/),
+      });
+    });
+
+    it("propagates the caller's abort untranslated and closes the request", async () => {
+      standIn.setFault('embeddings', { kind: 'hang' });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 30);
+
+      const failure = await embedder()
+        .embed(['x'], { signal: controller.signal })
+        .catch((error: unknown) => error);
+
+      expect(failure).not.toBeInstanceOf(DependencyError);
+      expect(failure).toBeInstanceOf(OpenAI.APIUserAbortError);
+      await embeddingRequests()[0]?.settled;
+      expect(embeddingRequests()[0]?.clientAborted).toBe(true);
+    });
+  });
+});

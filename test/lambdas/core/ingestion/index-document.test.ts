@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
+import { chunkId } from '../../../../lambdas/core/ingestion/chunk-id.js';
+import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
+
+describe('IndexDocument', () => {
+  it('chunks, embeds and upserts a queued document, then marks it ready', async () => {
+    const { uploadText, queue, indexDocument, documents, vectors } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(3));
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
+
+    expect(outcome).toEqual({ kind: 'indexed', chunkCount: 3, embeddingCalls: 1 });
+    expect(await documents.get('acme', id)).toMatchObject({
+      status: 'ready',
+      chunkCount: 3,
+      attempts: 1,
+    });
+    const points = vectors.pointsOf('acme', id);
+    expect(points.map((point) => point.id)).toEqual([0, 1, 2].map((i) => chunkId('acme', id, i)));
+    expect(points[1]!.payload).toEqual({
+      tenantId: 'acme',
+      documentId: id,
+      version: 1,
+      title: 'Guide',
+      chunkIndex: 1,
+      text: 'topic 1\n\nThis paragraph explains topic number 1 in a few words.',
+    });
+  });
+
+  it('embeds N chunks in ceil(N / batch limit) calls', async () => {
+    const { uploadText, queue, indexDocument, embedder } = ingestionFixture({
+      limits: { maxInputsPerRequest: 4 },
+    });
+    await uploadText('Big', sectionedMarkdown(10));
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!);
+
+    expect(outcome).toMatchObject({ chunkCount: 10, embeddingCalls: 3 });
+    expect(embedder.calls.map((call) => call.length)).toEqual([4, 4, 2]);
+  });
+
+  it('leaves the point count unchanged when the same document is indexed again', async () => {
+    const { uploadText, queue, indexDocument, vectors } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(4));
+    await indexDocument.execute(queue.jobs[0]!);
+
+    await uploadText('Guide', sectionedMarkdown(4));
+    await indexDocument.execute(queue.jobs[1]!);
+
+    expect(await vectors.count('acme', id)).toBe(4);
+    expect(vectors.pointsOf('acme', id).map((point) => point.payload.version)).toEqual([
+      2, 2, 2, 2,
+    ]);
+  });
+
+  it('removes the chunks a shortened version no longer has', async () => {
+    const { uploadText, queue, indexDocument, vectors, documents } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(6));
+    await indexDocument.execute(queue.jobs[0]!);
+
+    await uploadText('Guide', sectionedMarkdown(2, 'shorter'));
+    await indexDocument.execute(queue.jobs[1]!);
+
+    expect(vectors.pointsOf('acme', id).map((point) => point.payload.chunkIndex)).toEqual([0, 1]);
+    expect(vectors.pointsOf('acme', id)[0]!.payload.text).toContain('shorter');
+    expect(await documents.get('acme', id)).toMatchObject({
+      status: 'ready',
+      chunkCount: 2,
+      version: 2,
+    });
+  });
+
+  it('makes a redelivered message harmless', async () => {
+    const { uploadText, queue, indexDocument, vectors, documents } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(3));
+    await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
+    const before = structuredClone([...vectors.points.entries()]);
+
+    const again = await indexDocument.execute(queue.jobs[0]!, { attempt: 2 });
+
+    expect(again).toMatchObject({ kind: 'indexed', chunkCount: 3 });
+    expect([...vectors.points.entries()]).toEqual(before);
+    expect(await documents.get('acme', id)).toMatchObject({ status: 'ready', chunkCount: 3 });
+  });
+
+  it('skips a job for a version older than the stored one', async () => {
+    const { uploadText, queue, indexDocument, embedder, documents } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(2));
+    await uploadText('Guide', sectionedMarkdown(3));
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!);
+
+    expect(outcome).toEqual({ kind: 'skipped', reason: 'version 1 is superseded by 2' });
+    expect(embedder.calls).toEqual([]);
+    expect(await documents.get('acme', id)).toMatchObject({ status: 'queued', version: 2 });
+  });
+
+  it('skips a job for a deleted document', async () => {
+    const { uploadText, queue, indexDocument, documents, embedder } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(2));
+    await documents.delete('acme', id);
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!);
+
+    expect(outcome).toEqual({ kind: 'skipped', reason: 'the document was deleted' });
+    expect(embedder.calls).toEqual([]);
+  });
+
+  it('lets a transient embedding error propagate and stores no partial work', async () => {
+    const { uploadText, queue, indexDocument, embedder, vectors, documents } = ingestionFixture({
+      limits: { maxInputsPerRequest: 2 },
+    });
+    const { id } = await uploadText('Guide', sectionedMarkdown(5));
+    embedder.failures.push(
+      null,
+      new DependencyError('openai', 'unavailable', 'rate limited (429)'),
+    );
+
+    await expect(indexDocument.execute(queue.jobs[0]!)).rejects.toThrow('rate limited (429)');
+
+    expect(embedder.calls).toHaveLength(2);
+    expect(await vectors.count('acme', id)).toBe(0);
+    expect((await documents.get('acme', id))?.status).toBe('indexing');
+  });
+
+  it('succeeds when the queue retries after a transient error', async () => {
+    const { uploadText, queue, indexDocument, embedder, documents } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(2));
+    embedder.failures.push(new DependencyError('openai', 'unavailable', 'rate limited (429)'));
+    await expect(indexDocument.execute(queue.jobs[0]!, { attempt: 1 })).rejects.toThrow();
+
+    await indexDocument.execute(queue.jobs[0]!, { attempt: 2 });
+
+    expect(await documents.get('acme', id)).toMatchObject({ status: 'ready', attempts: 2 });
+  });
+
+  it('marks the version failed with a readable reason when told to give up', async () => {
+    const { uploadText, queue, indexDocument, documents } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(2));
+
+    const marked = await indexDocument.markFailed(queue.jobs[0]!, 'openai: rate limited', 5);
+
+    expect(marked).toBe(true);
+    expect(await documents.get('acme', id)).toMatchObject({
+      status: 'failed',
+      error: 'openai: rate limited',
+      attempts: 5,
+    });
+  });
+
+  it('does not mark a newer version failed for an older job', async () => {
+    const { uploadText, queue, indexDocument, documents } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(2));
+    await uploadText('Guide', sectionedMarkdown(3));
+
+    const marked = await indexDocument.markFailed(queue.jobs[0]!, 'too late', 5);
+
+    expect(marked).toBe(false);
+    expect((await documents.get('acme', id))?.status).toBe('queued');
+  });
+
+  it('re-queues the newer version when it is superseded while running', async () => {
+    const { uploadText, queue, indexDocument, embedder, documents } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(2));
+    embedder.onCall = async () => {
+      embedder.onCall = undefined;
+      await uploadText('Guide', sectionedMarkdown(3, 'newer'));
+    };
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!);
+
+    expect(outcome.kind).toBe('skipped');
+    expect(queue.jobs.map((job) => job.version)).toEqual([1, 2, 2]);
+    expect(await documents.get('acme', id)).toMatchObject({ version: 2, status: 'queued' });
+  });
+
+  it('removes what it wrote when the document is deleted while running', async () => {
+    const { uploadText, queue, indexDocument, embedder, documents, vectors } = ingestionFixture();
+    const { id } = await uploadText('Guide', sectionedMarkdown(3));
+    embedder.onCall = async () => {
+      await documents.delete('acme', id);
+    };
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!);
+
+    expect(outcome).toMatchObject({ kind: 'skipped' });
+    expect(await vectors.count('acme', id)).toBe(0);
+  });
+
+  it('stops when its deadline passes', async () => {
+    const { uploadText, queue, indexDocument, embedder } = ingestionFixture();
+    await uploadText('Guide', sectionedMarkdown(2));
+
+    await expect(
+      indexDocument.execute(queue.jobs[0]!, { signal: AbortSignal.abort() }),
+    ).rejects.toThrow();
+    expect(embedder.calls).toEqual([]);
+  });
+
+  it('indexes HTML as text, keeping its headings in the chunks', async () => {
+    const { upload, queue, indexDocument, vectors } = ingestionFixture();
+    const html =
+      '<html><head><script>x()</script></head><body><h1>Guide</h1><p>Hello &amp; welcome</p></body></html>';
+    const { id } = await upload.execute({
+      tenantId: 'acme',
+      title: 'Page',
+      content: Buffer.from(html),
+      contentType: 'text/html',
+    });
+
+    await indexDocument.execute(queue.jobs[0]!);
+
+    expect(vectors.pointsOf('acme', id).map((point) => point.payload.text)).toEqual([
+      'Guide\n\nHello & welcome',
+    ]);
+  });
+
+  it('fails, to be retried, when the raw text is missing', async () => {
+    const { uploadText, queue, indexDocument, blobs } = ingestionFixture();
+    await uploadText('Guide', sectionedMarkdown(2));
+    blobs.objects.clear();
+
+    await expect(indexDocument.execute(queue.jobs[0]!)).rejects.toThrow('missing');
+  });
+});

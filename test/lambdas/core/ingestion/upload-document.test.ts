@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
+import { NOT_QUEUED_REASON } from '../../../../lambdas/core/ingestion/upload-document.js';
+import { HttpProblem } from '../../../../lambdas/core/problem.js';
+import { ingestionFixture } from '../../../support/ingestion-fixture.js';
+
+describe('UploadDocument', () => {
+  it('stores the raw text, records the document queued and sends the claim check', async () => {
+    const { uploadText, blobs, documents, queue } = ingestionFixture();
+
+    const accepted = await uploadText('Guide', '# Guide\n\nHello.');
+
+    expect(accepted).toEqual({ id: expect.any(String), status: 'queued', version: 1 });
+    const key = `tenants/acme/documents/${accepted.id}/v1`;
+    expect(blobs.objects.get(key)).toEqual({
+      body: Buffer.from('# Guide\n\nHello.'),
+      contentType: 'text/markdown',
+    });
+    expect(await documents.get('acme', accepted.id)).toMatchObject({
+      title: 'Guide',
+      status: 'queued',
+      version: 1,
+      blobKey: key,
+      sizeBytes: 15,
+      contentType: 'text/markdown',
+    });
+    expect(queue.jobs).toEqual([{ tenantId: 'acme', documentId: accepted.id, version: 1 }]);
+  });
+
+  it('makes a new version of the same document when the title is uploaded again', async () => {
+    const { uploadText, blobs } = ingestionFixture();
+    const first = await uploadText('Guide', 'one');
+
+    const second = await uploadText('  Guide ', 'two');
+
+    expect(second).toEqual({ id: first.id, status: 'queued', version: 2 });
+    expect(blobs.keys(`tenants/acme/documents/${first.id}/`)).toEqual([
+      `tenants/acme/documents/${first.id}/v1`,
+      `tenants/acme/documents/${first.id}/v2`,
+    ]);
+  });
+
+  it('keeps documents of different tenants apart even under the same title', async () => {
+    const { uploadText } = ingestionFixture();
+
+    const a = await uploadText('Guide', 'one', 'tenant-a');
+    const b = await uploadText('Guide', 'one', 'tenant-b');
+
+    expect(a.id).not.toBe(b.id);
+    expect(b.version).toBe(1);
+  });
+
+  it('gives concurrent uploads of one title one document and distinct versions', async () => {
+    const { uploadText, documents } = ingestionFixture();
+
+    const results = await Promise.all([1, 2, 3, 4].map((n) => uploadText('Guide', `text ${n}`)));
+
+    expect(new Set(results.map((result) => result.id)).size).toBe(1);
+    expect(results.map((result) => result.version).sort()).toEqual([1, 2, 3, 4]);
+    expect((await documents.get('acme', results[0]!.id))?.version).toBe(4);
+  });
+
+  it('answers 413 for a document over the size limit, storing nothing', async () => {
+    const { upload, blobs, queue } = ingestionFixture();
+
+    const attempt = upload.execute({
+      tenantId: 'acme',
+      title: 'Big',
+      content: Buffer.alloc(100_001, 'a'),
+      contentType: 'text/plain',
+    });
+
+    await expect(attempt).rejects.toMatchObject({ status: 413 });
+    expect(blobs.objects.size).toBe(0);
+    expect(queue.jobs).toEqual([]);
+  });
+
+  it('answers 422 for HTML with no text and for bytes that are not UTF-8', async () => {
+    const { upload } = ingestionFixture();
+    const input = { tenantId: 'acme', title: 'T' };
+
+    await expect(
+      upload.execute({
+        ...input,
+        content: Buffer.from('<script>x()</script>'),
+        contentType: 'text/html',
+      }),
+    ).rejects.toMatchObject({ status: 422, type: 'urn:problem:empty-document' });
+    await expect(
+      upload.execute({
+        ...input,
+        content: Buffer.from([0xff, 0xfe, 0x00]),
+        contentType: 'text/plain',
+      }),
+    ).rejects.toMatchObject({ status: 422, type: 'urn:problem:unreadable-document' });
+  });
+
+  it('answers 400 for a blank title', async () => {
+    const { uploadText } = ingestionFixture();
+
+    await expect(uploadText('   ', 'text')).rejects.toBeInstanceOf(HttpProblem);
+  });
+
+  it('leaves the previous version current when the raw text cannot be stored', async () => {
+    const { uploadText, blobs, documents, queue } = ingestionFixture();
+    const first = await uploadText('Guide', 'one');
+    blobs.putFailures.push(new DependencyError('s3', 'unavailable', 'PutObject is unavailable'));
+
+    await expect(uploadText('Guide', 'two')).rejects.toMatchObject({ status: 503 });
+
+    expect(await documents.get('acme', first.id)).toMatchObject({ version: 1, status: 'queued' });
+    expect(queue.jobs).toHaveLength(1);
+  });
+
+  it('marks the stored version failed, saying to upload again, when the job cannot be sent', async () => {
+    const { uploadText, blobs, documents, queue } = ingestionFixture();
+    queue.failures.push(new DependencyError('sqs', 'unavailable', 'SendMessage is unavailable'));
+
+    const attempt = uploadText('Guide', 'one');
+
+    await expect(attempt).rejects.toMatchObject({ status: 503, dependency: 'sqs' });
+    const [record] = (await documents.list('acme', { limit: 10 })).items;
+    expect(record).toMatchObject({ status: 'failed', error: NOT_QUEUED_REASON, version: 1 });
+    expect(blobs.objects.has(record!.blobKey)).toBe(true);
+  });
+
+  it('recovers from a failed enqueue when the client uploads again', async () => {
+    const { uploadText, documents, queue } = ingestionFixture();
+    queue.failures.push(new DependencyError('sqs', 'unavailable', 'SendMessage is unavailable'));
+    await expect(uploadText('Guide', 'one')).rejects.toThrow();
+
+    const retry = await uploadText('Guide', 'one');
+
+    expect(retry).toMatchObject({ status: 'queued', version: 2 });
+    expect(await documents.get('acme', retry.id)).not.toHaveProperty('error');
+    expect(queue.jobs).toEqual([{ tenantId: 'acme', documentId: retry.id, version: 2 }]);
+  });
+});

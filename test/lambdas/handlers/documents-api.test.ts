@@ -1,0 +1,378 @@
+import { describe, expect, it } from 'vitest';
+import { apiGatewayEvent, type HttpRequestParts } from '../../../dev/http-events.js';
+import { DeleteDocument } from '../../../lambdas/core/ingestion/delete-document.js';
+import { createHandler } from '../../../lambdas/handlers/documents-api.js';
+import { testHttpOptions } from '../../support/http-deps.js';
+import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
+import { lambdaContext } from '../../support/lambda-context.js';
+
+const MAX_UPLOAD_BYTES = 2_000;
+
+const setup = () => {
+  const fixture = ingestionFixture({ maxUploadBytes: MAX_UPLOAD_BYTES });
+  const { documents, blobs, vectors, upload } = fixture;
+  const handler = createHandler({
+    http: testHttpOptions({ 'key-a': 'tenant-a', 'key-b': 'tenant-b' }, { maxBodyBytes: 10_000 }),
+    documents,
+    uploadDocument: upload,
+    deleteDocument: new DeleteDocument({ documents, blobs, vectors }),
+    maxUploadBytes: MAX_UPLOAD_BYTES,
+  });
+  const call = async (parts: HttpRequestParts & { routeKey: string }, key = 'key-a') => {
+    const result = await handler(
+      apiGatewayEvent({ ...parts, headers: { authorization: `Bearer ${key}`, ...parts.headers } }),
+      lambdaContext(),
+    );
+    return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
+  };
+  const postJson = (body: unknown, key?: string) =>
+    call(
+      {
+        method: 'POST',
+        url: '/v1/documents',
+        routeKey: 'POST /v1/documents',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      key,
+    );
+  const postForm = async (form: FormData, key?: string) => {
+    const request = new Request('http://local/', { method: 'POST', body: form });
+    return call(
+      {
+        method: 'POST',
+        url: '/v1/documents',
+        routeKey: 'POST /v1/documents',
+        headers: { 'content-type': request.headers.get('content-type')! },
+        body: Buffer.from(await request.arrayBuffer()),
+      },
+      key,
+    );
+  };
+  const getOne = (id: string, key?: string) =>
+    call(
+      {
+        method: 'GET',
+        url: `/v1/documents/${id}`,
+        routeKey: 'GET /v1/documents/{id}',
+        pathParameters: { id },
+      },
+      key,
+    );
+  const list = (query = '', key?: string) =>
+    call({ method: 'GET', url: `/v1/documents${query}`, routeKey: 'GET /v1/documents' }, key);
+  const remove = (id: string, key?: string) =>
+    call(
+      {
+        method: 'DELETE',
+        url: `/v1/documents/${id}`,
+        routeKey: 'DELETE /v1/documents/{id}',
+        pathParameters: { id },
+      },
+      key,
+    );
+  return { ...fixture, call, postJson, postForm, getOne, list, remove };
+};
+
+const fileForm = (
+  content: string | Uint8Array<ArrayBuffer>,
+  name: string,
+  type: string,
+  fields: Record<string, string> = {},
+) => {
+  const form = new FormData();
+  form.append('file', new Blob([content], { type }), name);
+  for (const [field, value] of Object.entries(fields)) form.append(field, value);
+  return form;
+};
+
+describe('documents function', () => {
+  describe('POST /v1/documents', () => {
+    it('accepts JSON with 202, a Location and the queued version', async () => {
+      const { postJson, queue, blobs } = setup();
+
+      const result = await postJson({
+        title: 'Guide',
+        text: '# Guide\n\nHello.',
+        metadata: { lang: 'en' },
+      });
+
+      expect(result.statusCode).toBe(202);
+      expect(result.json).toEqual({ id: expect.any(String), status: 'queued', version: 1 });
+      expect(result.headers?.location).toBe(`/v1/documents/${result.json.id}`);
+      expect(queue.jobs).toEqual([
+        { tenantId: 'tenant-a', documentId: result.json.id, version: 1 },
+      ]);
+      expect(blobs.keys()).toEqual([`tenants/tenant-a/documents/${result.json.id}/v1`]);
+    });
+
+    it('answers a second upload of a title with a new version of the same document', async () => {
+      const { postJson } = setup();
+      const first = await postJson({ title: 'Guide', text: 'one' });
+
+      const second = await postJson({ title: 'Guide', text: 'two' });
+
+      expect(second.json).toEqual({ id: first.json.id, status: 'queued', version: 2 });
+    });
+
+    it('answers 400 naming each invalid field, unknown fields included', async () => {
+      const { postJson } = setup();
+
+      const result = await postJson({ text: '', extra: true, metadata: { 'bad key!': 1 } });
+
+      expect(result.statusCode).toBe(400);
+      expect(result.headers?.['content-type']).toBe('application/problem+json');
+      const paths = result.json.errors.map((error: { path: string }) => error.path);
+      expect(paths).toEqual(
+        expect.arrayContaining(['body.title', 'body.text', 'body', 'body.metadata.bad key!']),
+      );
+    });
+
+    it('answers 413 for a text over the upload limit', async () => {
+      const { postJson, queue } = setup();
+
+      const result = await postJson({ title: 'Big', text: 'x'.repeat(MAX_UPLOAD_BYTES + 1) });
+
+      expect(result.statusCode).toBe(413);
+      expect(queue.jobs).toEqual([]);
+    });
+
+    it('answers 413 for a body over the function limit before reading it', async () => {
+      const { postJson } = setup();
+
+      const result = await postJson({ title: 'Huge', text: 'x'.repeat(20_000) });
+
+      expect(result.statusCode).toBe(413);
+    });
+
+    it('answers 415 for a body that is neither JSON nor multipart', async () => {
+      const { call } = setup();
+
+      const result = await call({
+        method: 'POST',
+        url: '/v1/documents',
+        routeKey: 'POST /v1/documents',
+        headers: { 'content-type': 'text/plain' },
+        body: 'hello',
+      });
+
+      expect(result.statusCode).toBe(415);
+    });
+
+    it('accepts a Markdown file upload (base64 body) titled by its file name', async () => {
+      const { postForm, documents, blobs } = setup();
+
+      const result = await postForm(fileForm('# Notes\n\nSome text.', 'notes.md', 'text/markdown'));
+
+      expect(result.statusCode).toBe(202);
+      expect(await documents.get('tenant-a', result.json.id)).toMatchObject({
+        title: 'notes.md',
+        contentType: 'text/markdown',
+        sizeBytes: 19,
+      });
+      expect(
+        blobs.objects.get(`tenants/tenant-a/documents/${result.json.id}/v1`)?.body.toString(),
+      ).toBe('# Notes\n\nSome text.');
+    });
+
+    it('takes the title and metadata fields of the form', async () => {
+      const { postForm, documents } = setup();
+
+      const result = await postForm(
+        fileForm('<h1>Hi</h1><p>there</p>', 'page.html', 'text/html', {
+          title: 'Welcome page',
+          metadata: '{"source":"web"}',
+        }),
+      );
+
+      expect(result.statusCode).toBe(202);
+      expect(await documents.get('tenant-a', result.json.id)).toMatchObject({
+        title: 'Welcome page',
+        contentType: 'text/html',
+        metadata: { source: 'web' },
+      });
+    });
+
+    it('recognises a Markdown file sent as application/octet-stream by its extension', async () => {
+      const { postForm } = setup();
+
+      const result = await postForm(
+        fileForm('# Hi', 'readme.markdown', 'application/octet-stream'),
+      );
+
+      expect(result.statusCode).toBe(202);
+    });
+
+    it('answers 415 for a file of another type', async () => {
+      const { postForm, queue } = setup();
+
+      const result = await postForm(
+        fileForm(new Uint8Array([0x25, 0x50, 0x44, 0x46]), 'a.pdf', 'application/pdf'),
+      );
+
+      expect(result.statusCode).toBe(415);
+      expect(result.json.detail).toContain('text/plain, text/markdown, text/html');
+      expect(queue.jobs).toEqual([]);
+    });
+
+    it('answers 413 for a file over the upload limit', async () => {
+      const { postForm } = setup();
+
+      const result = await postForm(
+        fileForm('x'.repeat(MAX_UPLOAD_BYTES + 1), 'big.txt', 'text/plain'),
+      );
+
+      expect(result.statusCode).toBe(413);
+      expect(result.json.detail).toContain(`${MAX_UPLOAD_BYTES} bytes`);
+    });
+
+    it('answers 400 for a form without a file, or with unknown fields', async () => {
+      const { postForm } = setup();
+      const form = new FormData();
+      form.append('title', 'No file');
+      form.append('colour', 'blue');
+
+      const result = await postForm(form);
+
+      expect(result.statusCode).toBe(400);
+      expect(result.json.errors.map((error: { path: string }) => error.path)).toEqual(
+        expect.arrayContaining(['body.file', 'body']),
+      );
+    });
+
+    it('answers 400 for a malformed multipart body', async () => {
+      const { call } = setup();
+
+      const result = await call({
+        method: 'POST',
+        url: '/v1/documents',
+        routeKey: 'POST /v1/documents',
+        headers: { 'content-type': 'multipart/form-data' },
+        body: Buffer.from('garbage'),
+      });
+
+      expect(result.statusCode).toBe(400);
+    });
+
+    it('answers 401 without an API key', async () => {
+      const { call } = setup();
+
+      const result = await call({
+        method: 'POST',
+        url: '/v1/documents',
+        routeKey: 'POST /v1/documents',
+        headers: { authorization: '', 'content-type': 'application/json' },
+        body: '{}',
+      });
+
+      expect(result.statusCode).toBe(401);
+    });
+  });
+
+  describe('GET /v1/documents/{id}', () => {
+    it('shows status, chunk count, version, title and timestamps, and no storage details', async () => {
+      const { postJson, getOne, queue, indexDocument } = setup();
+      const { json: accepted } = await postJson({ title: 'Guide', text: sectionedMarkdown(3) });
+      await indexDocument.execute(queue.jobs[0]!);
+
+      const result = await getOne(accepted.id);
+
+      expect(result.statusCode).toBe(200);
+      expect(result.json).toEqual({
+        id: accepted.id,
+        title: 'Guide',
+        status: 'ready',
+        version: 1,
+        contentType: 'text/markdown',
+        sizeBytes: expect.any(Number),
+        chunkCount: 3,
+        attempts: 1,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+    });
+
+    it('answers 400 for an id that is not a document id, 404 for an unknown one', async () => {
+      const { getOne } = setup();
+
+      const bad = await getOne('not-a-uuid');
+      const unknown = await getOne('0b4e6a52-3c1d-4e8f-9a7b-2d5c8e1f0a36');
+
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json.errors[0].path).toBe('path.id');
+      expect(unknown.statusCode).toBe(404);
+    });
+  });
+
+  describe('GET /v1/documents', () => {
+    it('pages newest first with an opaque cursor', async () => {
+      const { postJson, list, clock } = setup();
+      for (const title of ['A', 'B', 'C']) {
+        clock.advance(1_000);
+        await postJson({ title, text: `text ${title}` });
+      }
+
+      const first = await list('?limit=2');
+      const second = await list(`?limit=2&cursor=${encodeURIComponent(first.json.nextCursor)}`);
+
+      expect(first.json.items.map((d: { title: string }) => d.title)).toEqual(['C', 'B']);
+      expect(second.json.items.map((d: { title: string }) => d.title)).toEqual(['A']);
+      expect(second.json.nextCursor).toBeUndefined();
+    });
+
+    it('answers 400 for a bad limit or cursor', async () => {
+      const { list } = setup();
+
+      expect((await list('?limit=0')).statusCode).toBe(400);
+      expect((await list('?cursor=forged')).statusCode).toBe(400);
+    });
+  });
+
+  describe('DELETE /v1/documents/{id}', () => {
+    it('answers 204 and removes the uploads, the record and every chunk', async () => {
+      const { postJson, remove, getOne, queue, indexDocument, blobs, vectors } = setup();
+      const { json: accepted } = await postJson({ title: 'Guide', text: sectionedMarkdown(3) });
+      await indexDocument.execute(queue.jobs[0]!);
+
+      const result = await remove(accepted.id);
+
+      expect(result.statusCode).toBe(204);
+      expect(result.body).toBeUndefined();
+      expect(blobs.keys()).toEqual([]);
+      expect(await vectors.count('tenant-a', accepted.id)).toBe(0);
+      expect((await getOne(accepted.id)).statusCode).toBe(404);
+    });
+  });
+
+  describe('tenant isolation', () => {
+    it("gives tenant B a 404 for tenant A's document on every route, and never lists it", async () => {
+      const { postJson, getOne, list, remove, queue, indexDocument, vectors } = setup();
+      const { json: accepted } = await postJson(
+        { title: 'Secret', text: sectionedMarkdown(2) },
+        'key-a',
+      );
+      await indexDocument.execute(queue.jobs[0]!);
+      await postJson({ title: 'Mine', text: 'b text' }, 'key-b');
+
+      const read = await getOne(accepted.id, 'key-b');
+      const removed = await remove(accepted.id, 'key-b');
+      const listed = await list('', 'key-b');
+
+      expect(read.statusCode).toBe(404);
+      expect(removed.statusCode).toBe(404);
+      expect(listed.json.items.map((d: { title: string }) => d.title)).toEqual(['Mine']);
+      expect((await getOne(accepted.id, 'key-a')).statusCode).toBe(200);
+      expect(await vectors.count('tenant-a', accepted.id)).toBe(2);
+    });
+
+    it('keeps the same title of two tenants as two documents', async () => {
+      const { postJson } = setup();
+
+      const a = await postJson({ title: 'Guide', text: 'a' }, 'key-a');
+      const b = await postJson({ title: 'Guide', text: 'b' }, 'key-b');
+
+      expect(b.json.id).not.toBe(a.json.id);
+      expect(b.json.version).toBe(1);
+    });
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { InProcessQueue } from '../../../lambdas/adapters/local/in-process-queue.js';
+import { DependencyError } from '../../../lambdas/core/dependency-error.js';
+import { createHandler } from '../../../lambdas/handlers/index-documents.js';
+import { silentLogger } from '../../support/http-deps.js';
+import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
+import { lambdaContext } from '../../support/lambda-context.js';
+import { sqsEvent, sqsRecord } from '../../support/sqs-events.js';
+
+const setup = () => {
+  const fixture = ingestionFixture();
+  const handler = createHandler({
+    logger: silentLogger(),
+    indexDocument: fixture.indexDocument,
+    maxReceiveCount: 5,
+  });
+  const invoke = (...records: ReturnType<typeof sqsRecord>[]) =>
+    handler(sqsEvent(...records), lambdaContext());
+  return { ...fixture, handler, invoke };
+};
+
+const rateLimited = () => new DependencyError('openai', 'unavailable', 'rate limited (429)');
+
+describe('index-documents function', () => {
+  it('indexes a batch of 10 with one poison record: 9 succeed, exactly one failure is reported', async () => {
+    const { uploadText, queue, invoke, documents } = setup();
+    for (let i = 0; i < 9; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(2, `doc${i}`));
+    const records = queue.jobs.map((job) => sqsRecord(JSON.stringify(job)));
+    const poison = sqsRecord('{"tenantId":"acme","documentId":"not-a-uuid"}');
+    records.splice(4, 0, poison);
+
+    const response = await invoke(...records);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
+    const { items } = await documents.list('acme', { limit: 20 });
+    expect(items.map((record) => record.status)).toEqual(Array(9).fill('ready'));
+  });
+
+  it('fails a record whose body is not JSON on its own', async () => {
+    const { invoke } = setup();
+    const bad = sqsRecord('not json');
+
+    expect(await invoke(bad)).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+  });
+
+  it('processes the records of a batch concurrently', async () => {
+    const { uploadText, queue, invoke, embedder } = setup();
+    for (let i = 0; i < 4; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(1, `doc${i}`));
+    let inFlight = 0;
+    let peak = 0;
+    embedder.onCall = async () => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      inFlight -= 1;
+    };
+
+    await invoke(...queue.jobs.map((job) => sqsRecord(JSON.stringify(job))));
+
+    expect(peak).toBe(4);
+  });
+
+  it('reports a transient failure so the queue retries, leaving the document not failed', async () => {
+    const { uploadText, queue, invoke, embedder, documents } = setup();
+    const { id } = await uploadText('Guide', sectionedMarkdown(2));
+    embedder.failures.push(rateLimited());
+    const record = sqsRecord(JSON.stringify(queue.jobs[0]), { receiveCount: 1 });
+
+    const response = await invoke(record);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect((await documents.get('acme', id))?.status).toBe('indexing');
+  });
+
+  it('marks the document failed with a reason on the fifth receive, then reports the failure', async () => {
+    const { uploadText, queue, invoke, embedder, documents } = setup();
+    const { id } = await uploadText('Guide', sectionedMarkdown(2));
+    const body = JSON.stringify(queue.jobs[0]);
+    const responses = [];
+
+    for (let receive = 1; receive <= 5; receive += 1) {
+      embedder.failures.push(rateLimited());
+      responses.push(await invoke(sqsRecord(body, { receiveCount: receive, messageId: 'm-1' })));
+      if (receive < 5) expect((await documents.get('acme', id))?.status).toBe('indexing');
+    }
+
+    expect(responses.every((r) => r.batchItemFailures[0]?.itemIdentifier === 'm-1')).toBe(true);
+    expect(await documents.get('acme', id)).toMatchObject({
+      status: 'failed',
+      attempts: 5,
+      error: 'Indexing failed after 5 attempts: openai: rate limited (429)',
+    });
+  });
+
+  it('treats a job for a superseded version as done', async () => {
+    const { uploadText, queue, invoke, embedder } = setup();
+    await uploadText('Guide', sectionedMarkdown(2));
+    await uploadText('Guide', sectionedMarkdown(3));
+
+    const response = await invoke(sqsRecord(JSON.stringify(queue.jobs[0])));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(embedder.calls).toEqual([]);
+  });
+
+  it('runs behind the in-process queue: retries, then the dead-letter list and a failed document', async () => {
+    const { uploadText, handler, embedder, documents } = setup();
+    const local = new InProcessQueue({ handler, retryDelayMs: () => 1, batchWindowMs: 1 });
+    const { id } = await uploadText('Guide', sectionedMarkdown(2));
+    const { id: healthy } = await uploadText('Other', sectionedMarkdown(2, 'other'));
+    embedder.onCall = (texts) => {
+      if (texts.some((text) => text.includes('topic'))) throw rateLimited();
+    };
+
+    await local.enqueue({ tenantId: 'acme', documentId: id, version: 1 });
+    await local.enqueue({ tenantId: 'acme', documentId: healthy, version: 1 });
+    await local.drain();
+    await local.close();
+
+    expect(local.deadLetters).toHaveLength(1);
+    expect(JSON.parse(local.deadLetters[0]!.body)).toMatchObject({ documentId: id });
+    expect(await documents.get('acme', id)).toMatchObject({ status: 'failed', attempts: 5 });
+    expect(await documents.get('acme', healthy)).toMatchObject({ status: 'ready' });
+  });
+});

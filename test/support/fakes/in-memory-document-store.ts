@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  DocumentRecord,
+  DocumentStore,
+  DocumentTransition,
+  DocumentVersion,
+  Page,
+  PageRequest,
+  PublishedVersion,
+  ReservedVersion,
+} from '../../../lambdas/core/ports/document-store.js';
+import { HttpProblem } from '../../../lambdas/core/problem.js';
+
+const key = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
+
+/**
+ * A {@link DocumentStore} in memory, with the same semantics as the DynamoDB one (the port's
+ * contract test runs against both). Records are copied in and out, so tests cannot mutate
+ * stored state by accident.
+ */
+export class InMemoryDocumentStore implements DocumentStore {
+  readonly records = new Map<string, DocumentRecord>();
+  readonly #titles = new Map<string, { documentId: string; lastVersion: number }>();
+
+  async reserveVersion(tenantId: string, title: string): Promise<ReservedVersion> {
+    const claim = this.#titles.get(key(tenantId, title)) ?? {
+      documentId: randomUUID(),
+      lastVersion: 0,
+    };
+    claim.lastVersion += 1;
+    this.#titles.set(key(tenantId, title), claim);
+    return { documentId: claim.documentId, version: claim.lastVersion };
+  }
+
+  async publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion> {
+    const existing = this.records.get(key(version.tenantId, version.documentId));
+    if (existing && existing.version >= version.version) {
+      return { current: false, record: structuredClone(existing) };
+    }
+    const record: DocumentRecord = {
+      ...version,
+      ...(version.metadata ? { metadata: structuredClone(version.metadata) } : {}),
+      status: 'queued',
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: at,
+    };
+    if (!version.metadata) delete record.metadata;
+    this.records.set(key(version.tenantId, version.documentId), record);
+    return { current: true, record: structuredClone(record) };
+  }
+
+  async get(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {
+    const record = this.records.get(key(tenantId, documentId));
+    return record ? structuredClone(record) : undefined;
+  }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<DocumentRecord>> {
+    const sortKey = (record: DocumentRecord) => `${record.createdAt}#${record.documentId}`;
+    let after: string | undefined;
+    if (page.cursor !== undefined) {
+      after = Buffer.from(page.cursor, 'base64url').toString('utf8');
+      if (!/^\S+#[0-9a-f-]{36}$/.test(after)) {
+        throw new HttpProblem(400, {
+          type: 'urn:problem:validation',
+          detail: 'The cursor is invalid',
+        });
+      }
+    }
+    const all = [...this.records.values()]
+      .filter((record) => record.tenantId === tenantId)
+      .sort((a, b) => sortKey(b).localeCompare(sortKey(a)))
+      .filter((record) => after === undefined || sortKey(record) < after);
+    const items = all.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((record) => structuredClone(record)),
+      ...(all.length > page.limit && last
+        ? { nextCursor: Buffer.from(sortKey(last)).toString('base64url') }
+        : {}),
+    };
+  }
+
+  async transition(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    change: DocumentTransition,
+  ): Promise<boolean> {
+    const record = this.records.get(key(tenantId, documentId));
+    if (!record || record.version !== version) return false;
+    record.status = change.status;
+    record.updatedAt = change.at;
+    if (change.chunkCount !== undefined) record.chunkCount = change.chunkCount;
+    else delete record.chunkCount;
+    if (change.error !== undefined) record.error = change.error;
+    else delete record.error;
+    if (change.attempts !== undefined) record.attempts = change.attempts;
+    return true;
+  }
+
+  async delete(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {
+    const record = this.records.get(key(tenantId, documentId));
+    if (!record) return undefined;
+    this.records.delete(key(tenantId, documentId));
+    const claim = this.#titles.get(key(tenantId, record.title));
+    if (claim?.documentId === documentId) this.#titles.delete(key(tenantId, record.title));
+    return structuredClone(record);
+  }
+}

@@ -1,0 +1,51 @@
+import { IndexDocument } from '../../lambdas/core/ingestion/index-document.js';
+import { UploadDocument } from '../../lambdas/core/ingestion/upload-document.js';
+import type { EmbeddingLimits } from '../../lambdas/core/ports/embedder.js';
+import { FakeBlobStore } from './fakes/fake-blob-store.js';
+import { FakeEmbedder } from './fakes/fake-embedder.js';
+import { FakeJobQueue } from './fakes/fake-job-queue.js';
+import { FakeVectorStore } from './fakes/fake-vector-store.js';
+import { InMemoryDocumentStore } from './fakes/in-memory-document-store.js';
+import { ManualClock } from './fakes/manual-clock.js';
+
+/**
+ * The ingestion use cases wired to fakes, sharing one set of stores, as the documents function
+ * and the indexer share DynamoDB, S3, SQS and Qdrant.
+ */
+export const ingestionFixture = (
+  options: { limits?: Partial<EmbeddingLimits>; maxUploadBytes?: number } = {},
+) => {
+  const documents = new InMemoryDocumentStore();
+  const blobs = new FakeBlobStore();
+  const queue = new FakeJobQueue();
+  const embedder = new FakeEmbedder(options.limits ? { limits: options.limits } : {});
+  const vectors = new FakeVectorStore();
+  const clock = new ManualClock();
+  const upload = new UploadDocument({
+    documents,
+    blobs,
+    queue,
+    clock,
+    maxBytes: options.maxUploadBytes ?? 100_000,
+  });
+  const indexDocument = new IndexDocument({
+    documents,
+    blobs,
+    embedder,
+    vectors,
+    queue,
+    clock,
+    chunking: { maxTokens: 40, overlapTokens: 8 },
+  });
+  const uploadText = (title: string, text: string, tenantId = 'acme') =>
+    upload.execute({ tenantId, title, content: Buffer.from(text), contentType: 'text/markdown' });
+  return { documents, blobs, queue, embedder, vectors, clock, upload, indexDocument, uploadText };
+};
+
+/** A Markdown document of `sections` sections, each long enough to be its own chunk. */
+export const sectionedMarkdown = (sections: number, stem = 'topic') =>
+  Array.from(
+    { length: sections },
+    (_, index) =>
+      `## ${stem} ${index}\n\nThis paragraph explains ${stem} number ${index} in a few words.`,
+  ).join('\n\n');

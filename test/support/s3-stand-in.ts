@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A stored object of the stand-in. */
+export interface S3StandInObject {
+  body: Buffer;
+  contentType: string;
+}
+
+/** A running {@link startS3StandIn}. */
+export interface S3StandIn {
+  /** Endpoint for an `S3Client` with `forcePathStyle: true`. */
+  readonly endpoint: string;
+  /** Objects by `bucket/key`. */
+  readonly objects: Map<string, S3StandInObject>;
+  /** `METHOD /path?query` of every request, in order. */
+  readonly requests: string[];
+  /** Answers the next `count` requests with this S3 error. */
+  failNext(status: number, code: string, count?: number): void;
+  close(): Promise<void>;
+}
+
+const readBody = async (request: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+const xmlEscape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const xmlUnescape = (text: string) =>
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+const errorXml = (code: string) =>
+  `<Error><Code>${code}</Code><Message>${code}</Message><RequestId>stand-in</RequestId></Error>`;
+
+/**
+ * A minimal S3 REST stand-in for adapter tests, path-style, in memory: `PutObject`,
+ * `GetObject` (404 `NoSuchKey`), `ListObjectsV2` (with `max-keys` and continuation tokens) and
+ * `DeleteObjects`: the calls the blob store makes, answered in S3's wire format so that the
+ * real SDK (serialisation, XML parsing, checksums, errors) runs end to end.
+ *
+ * @example
+ * const s3 = await startS3StandIn();
+ * const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'local' });
+ */
+export const startS3StandIn = async (): Promise<S3StandIn> => {
+  const objects = new Map<string, S3StandInObject>();
+  const requests: string[] = [];
+  const failures: { status: number; code: string }[] = [];
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://s3.local');
+    requests.push(`${request.method} ${url.pathname}${url.search}`);
+    const body = await readBody(request);
+    const failure = failures.shift();
+    if (failure) {
+      response.writeHead(failure.status, { 'content-type': 'application/xml' });
+      response.end(`${XML_DECLARATION}${errorXml(failure.code)}`);
+      return;
+    }
+    const [bucket = '', ...keyParts] = url.pathname.slice(1).split('/');
+    const key = keyParts.map(decodeURIComponent).join('/');
+    const send = (status: number, xml: string) => {
+      response.writeHead(status, { 'content-type': 'application/xml' });
+      response.end(`${XML_DECLARATION}${xml}`);
+    };
+
+    if (request.method === 'PUT' && key) {
+      objects.set(`${bucket}/${key}`, {
+        body,
+        contentType: request.headers['content-type'] ?? 'application/octet-stream',
+      });
+      response.writeHead(200, { etag: '"stand-in"' });
+      response.end();
+    } else if (request.method === 'GET' && key) {
+      const object = objects.get(`${bucket}/${key}`);
+      if (!object) return send(404, errorXml('NoSuchKey'));
+      response.writeHead(200, {
+        'content-type': object.contentType,
+        'content-length': String(object.body.length),
+      });
+      response.end(object.body);
+    } else if (request.method === 'GET' && url.searchParams.get('list-type') === '2') {
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const maxKeys = Number(url.searchParams.get('max-keys') ?? 1000);
+      const start = Number(url.searchParams.get('continuation-token') ?? 0);
+      const keys = [...objects.keys()]
+        .filter((name) => name.startsWith(`${bucket}/${prefix}`))
+        .map((name) => name.slice(bucket.length + 1))
+        .sort();
+      const page = keys.slice(start, start + maxKeys);
+      const truncated = start + maxKeys < keys.length;
+      send(
+        200,
+        `<ListBucketResult><Name>${bucket}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${
+          truncated ? `<NextContinuationToken>${start + maxKeys}</NextContinuationToken>` : ''
+        }${page.map((name) => `<Contents><Key>${xmlEscape(name)}</Key><Size>${objects.get(`${bucket}/${name}`)!.body.length}</Size></Contents>`).join('')}</ListBucketResult>`,
+      );
+    } else if (request.method === 'POST' && url.searchParams.has('delete')) {
+      const names = [...body.toString('utf8').matchAll(/<Key>([\s\S]*?)<\/Key>/g)].map((m) =>
+        xmlUnescape(m[1]!),
+      );
+      for (const name of names) objects.delete(`${bucket}/${name}`);
+      send(200, '<DeleteResult></DeleteResult>');
+    } else {
+      send(400, errorXml('NotImplemented'));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    objects,
+    requests,
+    failNext: (status, code, count = 1) => {
+      for (let i = 0; i < count; i += 1) failures.push({ status, code });
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+};
