@@ -18,6 +18,8 @@ import { composePublicApi } from '../lambdas/composition/public-api.js';
 import { loadRuntimeConfig, type RuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import { composeShared } from '../lambdas/composition/shared.js';
 import { composeStreamChat } from '../lambdas/composition/stream-chat.js';
+import { issueApiKey } from '../lambdas/core/auth/issue-api-key.js';
+import { systemClock } from '../lambdas/core/ports/clock.js';
 import { createHandler as createChatApi } from '../lambdas/handlers/chat-api.js';
 import { createHandler as createDocumentsApi } from '../lambdas/handlers/documents-api.js';
 import { createHandler as createIndexer } from '../lambdas/handlers/index-documents.js';
@@ -57,6 +59,8 @@ export interface LocalStack {
   provider: AiComponents['provider'];
   vectorStore: 'qdrant' | 'embedded';
   queue: InProcessQueue;
+  /** Issues an API key for another tenant (tests of tenant isolation, demos). */
+  issueApiKey(tenantId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -181,10 +185,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   const keyFile = join(dataDir, 'dev-api-key');
   const savedKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
-  const apiKey = await ensureDevApiKey(
-    new DynamoDbApiKeyStore(shared.dynamo, TABLE_NAME),
-    options.apiKey ?? savedKey,
-  );
+  const keyStore = new DynamoDbApiKeyStore(shared.dynamo, TABLE_NAME);
+  const apiKey = await ensureDevApiKey(keyStore, options.apiKey ?? savedKey);
   if (!options.apiKey) writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
 
   const publicApi = createPublicApi({
@@ -216,6 +218,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     provider: ai.provider,
     vectorStore: config.QDRANT_URL ? 'qdrant' : 'embedded',
     queue,
+    issueApiKey: async (tenantId) => (await issueApiKey(keyStore, systemClock, tenantId)).key,
     close: async () => {
       await Promise.all([closeServer(api), closeServer(stream)]);
       await queue.close();

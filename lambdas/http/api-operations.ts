@@ -6,6 +6,13 @@ import {
   sessionMessagesSchema,
 } from '../core/schemas/chat.js';
 import { pageQuery } from '../core/schemas/common.js';
+import {
+  documentAcceptedSchema,
+  documentListSchema,
+  documentSchema,
+  uploadDocumentFormSchema,
+  uploadDocumentSchema,
+} from '../core/schemas/documents.js';
 
 /** One documented response. */
 export interface ResponseDoc {
@@ -83,5 +90,43 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Delete a session and all its messages',
     tag: 'Sessions',
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such session' } },
+  },
+  'POST /v1/documents': {
+    operationId: 'uploadDocument',
+    summary: 'Upload a document (JSON text or a file); it is indexed in the background',
+    tag: 'Documents',
+    body: [
+      { schema: uploadDocumentSchema },
+      { schema: uploadDocumentFormSchema, mediaType: 'multipart/form-data' },
+    ],
+    responses: {
+      202: {
+        description: 'Stored and queued; poll the Location until `ready` or `failed`',
+        schema: documentAcceptedSchema,
+        headers: { location: 'The document URL' },
+      },
+    },
+  },
+  'GET /v1/documents': {
+    operationId: 'listDocuments',
+    summary: 'Documents, newest first',
+    tag: 'Documents',
+    query: pageQuery,
+    responses: { 200: { description: 'A page of documents', schema: documentListSchema } },
+  },
+  'GET /v1/documents/{id}': {
+    operationId: 'getDocument',
+    summary: "A document's indexing status",
+    tag: 'Documents',
+    responses: {
+      200: { description: 'The document', schema: documentSchema },
+      404: { description: 'No such document' },
+    },
+  },
+  'DELETE /v1/documents/{id}': {
+    operationId: 'deleteDocument',
+    summary: 'Delete a document, its raw upload and every indexed chunk',
+    tag: 'Documents',
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such document' } },
   },
 };
