@@ -1,4 +1,4 @@
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../../lambdas/http/openapi-document.js';
 import { ROUTES } from '../../../lambdas/http/routes.js';
