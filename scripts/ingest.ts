@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const USAGE = `Usage: npm run ingest -- [options] PATH...
+
+Uploads files (.md, .markdown, .mdx, .txt, .html, .htm) and folders (recursively) to the API
+and waits until every document is ready or failed; exits 1 if any failed.
+
+  API_URL    the HTTP API (default http://127.0.0.1:3000, the local stack)
+  API_KEY    an API key (default: the local stack's development key in DATA_DIR/dev-api-key)
+  --concurrency N   parallel uploads (default 4)
+  --timeout S       seconds to wait for indexing (default 600)
+`;
+
+const TYPES: Record<string, string> = {
+  '.md': 'text/markdown',
+  '.markdown': 'text/markdown',
+  '.mdx': 'text/markdown',
+  '.txt': 'text/plain',
+  '.html': 'text/html',
+  '.htm': 'text/html',
+};
+
+interface Upload {
+  path: string;
+  title: string;
+  id?: string;
+  status: 'pending' | 'queued' | 'indexing' | 'ready' | 'failed';
+  error?: string;
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    concurrency: { type: 'string', default: '4' },
+    timeout: { type: 'string', default: '600' },
+    help: { type: 'boolean' },
+  },
+});
+
+const apiUrl = (process.env.API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+const localKeyFile = join(resolve(process.env.DATA_DIR ?? '.data'), 'dev-api-key');
+const apiKey =
+  process.env.API_KEY ??
+  (existsSync(localKeyFile) ? readFileSync(localKeyFile, 'utf8').trim() : '');
+
+/** Lists the supported files under each path; a file's title is its path from the root given. */
+const collect = async (paths: string[]): Promise<Upload[]> => {
+  const uploads: Upload[] = [];
+  const walk = async (root: string, path: string): Promise<void> => {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      for (const entry of (await readdir(path)).sort()) await walk(root, join(path, entry));
+      return;
+    }
+    if (!TYPES[extname(path).toLowerCase()]) return;
+    const title = root === path ? basename(path) : relative(root, path).split('\\').join('/');
+    uploads.push({ path, title, status: 'pending' });
+  };
+  for (const path of paths) {
+    const absolute = resolve(path);
+    const info = await stat(absolute);
+    await walk(info.isDirectory() ? absolute : resolve(absolute, '..'), absolute);
+  }
+  return uploads;
+};
+
+const request = async (path: string, init: RequestInit = {}) => {
+  const response = await fetch(`${apiUrl}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${apiKey}`, ...(init.headers ?? {}) },
+  });
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    throw new Error(
+      `${response.status} ${String(body.detail ?? body.title ?? response.statusText)}`,
+    );
+  }
+  return body;
+};
+
+const upload = async (item: Upload) => {
+  const form = new FormData();
+  const type = TYPES[extname(item.path).toLowerCase()]!;
+  form.set('file', new Blob([await readFile(item.path)], { type }), basename(item.path));
+  form.set('title', item.title);
+  try {
+    const body = await request('/v1/documents', { method: 'POST', body: form });
+    item.id = String(body.id);
+    item.status = 'queued';
+  } catch (error) {
+    item.status = 'failed';
+    item.error = error instanceof Error ? error.message : String(error);
+  }
+};
+
+const pool = async <T>(items: T[], size: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+};
+
+const render = (uploads: Upload[], phase: string) => {
+  const count = (status: Upload['status']) => uploads.filter((u) => u.status === status).length;
+  const done = count('ready') + count('failed');
+  const width = 30;
+  const filled = uploads.length ? Math.round((done / uploads.length) * width) : width;
+  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${uploads.length} ${phase}: ${count('ready')} ready, ${count('failed')} failed, ${count('queued') + count('indexing')} indexing`;
+  if (process.stdout.isTTY) process.stdout.write(`\r${line}`);
+  else process.stdout.write(`${line}\n`);
+};
+
+const main = async (): Promise<number> => {
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(USAGE);
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  if (!apiKey)
+    throw new Error('set API_KEY (or start the local stack, which writes its key to .data)');
+  const uploads = await collect(positionals);
+  if (uploads.length === 0) throw new Error('no .md, .txt or .html files under the given paths');
+  process.stdout.write(`Uploading ${uploads.length} documents to ${apiUrl}\n`);
+
+  await pool(uploads, Number(values.concurrency), async (item) => {
+    await upload(item);
+    render(uploads, 'uploading');
+  });
+
+  const deadline = Date.now() + Number(values.timeout) * 1000;
+  while (uploads.some((u) => u.status === 'queued' || u.status === 'indexing')) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for indexing');
+    await new Promise((done) => setTimeout(done, 300));
+    const pending = uploads.filter((u) => u.status === 'queued' || u.status === 'indexing');
+    await pool(pending, 8, async (item) => {
+      const body = await request(`/v1/documents/${item.id}`);
+      item.status = body.status as Upload['status'];
+      if (body.error) item.error = String(body.error);
+    });
+    render(uploads, 'indexing');
+  }
+  render(uploads, 'done');
+  process.stdout.write('\n');
+  const failed = uploads.filter((u) => u.status === 'failed');
+  for (const item of failed)
+    process.stdout.write(`failed: ${item.title}: ${item.error ?? 'unknown'}\n`);
+  return failed.length > 0 ? 1 : 0;
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`\ningest: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
