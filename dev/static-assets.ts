@@ -67,7 +67,7 @@ export const serveStaticAssets =
     const streamOrigin = new URL(options.config.streamUrl).origin;
     if (path === '/' || path === '/index.html') {
       void send(response, join(PLAYGROUND_DIR, 'index.html'), {
-        'content-security-policy': `default-src 'self'; connect-src 'self' ${streamOrigin}; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'`,
+        'content-security-policy': `default-src 'self'; connect-src 'self' ${streamOrigin} https:; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'`,
       });
       return true;
     }

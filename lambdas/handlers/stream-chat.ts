@@ -2,7 +2,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
-import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
@@ -24,7 +23,6 @@ import { validationProblem } from '../http/to-problem.js';
 export interface StreamChatDeps {
   logger: Logger;
   resolver: CallerResolver;
-  corsOrigins: readonly string[];
   maxBodyBytes: number;
   answerQuestion: Pick<AnswerQuestion, 'stream'>;
   /** Comment frames keep idle connections open at this interval (default 15 s). */
@@ -63,7 +61,8 @@ const describeError = (error: unknown): string => {
  * (retrieval, an unknown session) are answered with a status and a problem document before
  * any byte of the stream. The stream follows the AI SDK UI message stream protocol v1, so
  * `useChat` with `DefaultChatTransport` works unchanged. A client that goes away, or the time
- * budget running out, aborts the upstream model call at once.
+ * budget running out, aborts the upstream model call at once. CORS is the function URL's own
+ * configuration (it answers preflights and sets the headers), so the handler adds none.
  *
  * @example
  * export const handler = createHandler({ logger, resolver, corsOrigins, maxBodyBytes, answerQuestion });
@@ -75,7 +74,6 @@ export const createHandler = (deps: StreamChatDeps) =>
   })
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
-    .use(httpCors({ origins: [...deps.corsOrigins] }))
     .use(problemJson(deps.logger))
     .use(onlyPost())
     .use(bodyLimit(deps.maxBodyBytes))
