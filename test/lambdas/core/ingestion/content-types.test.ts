@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import {
+  resolveContentType,
+  textFormatOf,
+} from '../../../../lambdas/core/ingestion/content-types.js';
+import { extractText } from '../../../../lambdas/core/ingestion/extract-text.js';
+
+describe('resolveContentType', () => {
+  it.each([
+    ['text/markdown; charset=utf-8', 'a.txt', 'text/markdown'],
+    ['TEXT/PLAIN', undefined, 'text/plain'],
+    ['text/x-markdown', 'a', 'text/markdown'],
+    ['application/octet-stream', 'guide.MD', 'text/markdown'],
+    ['', 'page.htm', 'text/html'],
+    [undefined, 'notes.txt', 'text/plain'],
+  ])('reads %j with file name %j as %s', (mediaType, fileName, expected) => {
+    expect(resolveContentType(mediaType, fileName)).toBe(expected);
+  });
+
+  it.each([
+    ['application/pdf', 'a.pdf'],
+    ['image/png', 'a.md'],
+    ['application/octet-stream', 'archive.zip'],
+    ['application/octet-stream', undefined],
+  ])('refuses %j with file name %j', (mediaType, fileName) => {
+    expect(resolveContentType(mediaType, fileName)).toBeUndefined();
+  });
+});
+
+describe('textFormatOf', () => {
+  it('reads plain text as paragraphs only and everything else as Markdown', () => {
+    expect(textFormatOf('text/plain')).toBe('plain');
+    expect(textFormatOf('text/markdown')).toBe('markdown');
+    expect(textFormatOf('text/html')).toBe('markdown');
+  });
+});
+
+describe('extractText', () => {
+  it('decodes UTF-8 and drops a byte order mark', () => {
+    expect(extractText(Buffer.from('\uFEFFcafé', 'utf8'), 'text/plain')).toBe('café');
+  });
+
+  it('strips HTML, keeping headings as Markdown', () => {
+    expect(extractText(Buffer.from('<h2>Hi</h2><p>there</p>'), 'text/html')).toBe('## Hi\n\nthere');
+  });
+
+  it('refuses bytes that are not UTF-8 text with a 422', () => {
+    expect(() => extractText(Buffer.from([0xc3, 0x28]), 'text/plain')).toThrow(
+      expect.objectContaining({ status: 422 }),
+    );
+    expect(() => extractText(Buffer.from('a\u0000b'), 'text/plain')).toThrow(
+      expect.objectContaining({ status: 422 }),
+    );
+  });
+});
