@@ -256,6 +256,18 @@ describe('streaming chat function', () => {
     });
   });
 
+  it('sends a ping comment while the model is silent', async () => {
+    const model = new ScriptedChatModel({ tokens: ['slow ', 'answer'], tokenIntervalMs: 120 });
+    const { handler } = setup(model, { pingIntervalMs: 40 });
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    const between = response.body.split('"delta":"slow "')[1]!.split('"delta":"answer"')[0]!;
+    expect(between).toContain(': ping\n\n');
+    expect(parts(response.body).map((part) => part.type)).not.toContain('error');
+  });
+
   it('stops the model before the function times out and says why in an error part', async () => {
     const model = new ScriptedChatModel({ tokenIntervalMs: 100 });
     const { handler } = setup(model, { budgetMarginMs: 0 });
