@@ -41,7 +41,18 @@ const corpus = (): Page[] => {
   }
   return Array.from({ length: 20 }, (_, index) => ({
     title: `page-${index}.md`,
-    text: `# Topic ${index}\n\n${Array.from({ length: 6 }, (__, p) => `Paragraph ${p} about subject${index} and feature${index}x${p}, with details that only page ${index} has.`).join('\n\n')}`,
+    text: [
+      `# Topic ${index}`,
+      ...Array.from({ length: 6 }, (__, section) =>
+        [
+          `## Section ${section} of topic ${index}`,
+          Array.from(
+            { length: 30 },
+            (___, word) => `subject${index} feature${index}x${section} detail${word}`,
+          ).join(' '),
+        ].join('\n\n'),
+      ),
+    ].join('\n\n'),
   }));
 };
 
