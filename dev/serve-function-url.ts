@@ -1,8 +1,8 @@
 import type { RequestListener } from 'node:http';
 import type { Context } from 'aws-lambda';
+import { localLambdaContext } from '../lambdas/adapters/local/local-lambda-context.js';
 import { functionUrlEvent } from './http-events.js';
 import { installAwsLambdaGlobal, LambdaResponseStream } from './lambda-response-stream.js';
-import { localLambdaContext } from './local-lambda-context.js';
 import { readBody } from './serve-http-api.js';
 
 /** A streaming handler as `awslambda.streamifyResponse` returns it. */

@@ -1,11 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { localLambdaContext } from '../lambdas/adapters/local/local-lambda-context.js';
 import type { HttpResult } from '../lambdas/http/http-types.js';
 import { matchRoute } from '../lambdas/http/route-matcher.js';
 import type { HttpFunctionName } from '../lambdas/http/routes.js';
 import { routeKey } from '../lambdas/http/routes.js';
 import { apiGatewayEvent } from './http-events.js';
-import { localLambdaContext } from './local-lambda-context.js';
 
 /** An HTTP API function as the dev server calls it. */
 export type LocalHttpFunction = (

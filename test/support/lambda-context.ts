@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { localLambdaContext } from '../../dev/local-lambda-context.js';
+import { localLambdaContext } from '../../lambdas/adapters/local/local-lambda-context.js';
 
 /**
  * A Lambda context for tests, whose remaining time counts down from `timeoutMs`.

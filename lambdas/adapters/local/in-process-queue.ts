@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { IndexJob, JobQueue } from '../../core/ports/job-queue.js';
+import { localLambdaContext } from './local-lambda-context.js';
 
 /**
  * An SQS-triggered function, as the queue calls it: it answers `{ batchItemFailures }`, or
@@ -68,24 +69,6 @@ const ACCOUNT = '000000000000';
 
 const defaultRetryDelay = (receiveCount: number) =>
   Math.min(1000 * 2 ** (receiveCount - 1), 30_000);
-
-const localContext = (functionName: string, timeoutMs: number): Context => {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-};
 
 /**
  * The local stack's SQS queue and Lambda event source mapping in one: messages sent to it are
@@ -310,7 +293,7 @@ export class InProcessQueue implements JobQueue {
         );
       });
       const response = await Promise.race([
-        this.#options.handler(event, localContext(queueName, functionTimeoutMs)),
+        this.#options.handler(event, localLambdaContext(queueName, functionTimeoutMs)),
         timeout,
       ]);
       const failures = (response as Partial<SQSBatchResponse> | undefined)?.batchItemFailures ?? [];

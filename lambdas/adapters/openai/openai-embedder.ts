@@ -1,8 +1,9 @@
 import type OpenAI from 'openai';
 import { DependencyError } from '../../core/dependency-error.js';
+import { embeddingBatches } from '../../core/ingestion/embedding-batches.js';
 import type { Embedder, EmbeddingLimits, Embeddings } from '../../core/ports/embedder.js';
-import { splitIntoBatches } from './embedding-batches.js';
 import { toOpenAiFailure } from './openai-errors.js';
+import { upperBoundTokens } from './upper-bound-tokens.js';
 
 /**
  * What one `POST /embeddings` request may carry. From the published OpenAPI description
@@ -66,7 +67,7 @@ export class OpenAiEmbedder implements Embedder {
     if (blank >= 0) throw new RangeError(`cannot embed a blank text (input ${blank})`);
     const vectors: number[][] = [];
     let promptTokens = 0;
-    for (const batch of splitIntoBatches(texts, this.limits)) {
+    for (const batch of embeddingBatches(texts, this.limits, upperBoundTokens)) {
       const result = await this.#request(batch, options.signal);
       vectors.push(...result.vectors);
       promptTokens += result.promptTokens;

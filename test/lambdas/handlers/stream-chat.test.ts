@@ -19,7 +19,7 @@ const QUESTION = 'How do path parameters work?';
 
 const setup = (
   model = new ScriptedChatModel(),
-  handlerOptions: { budgetMarginMs?: number } = {},
+  handlerOptions: { budgetMarginMs?: number; pingIntervalMs?: number } = {},
 ) => {
   const embedder = new FakeEmbedder();
   const vectors = new FakeVectorStore();
