@@ -4,11 +4,11 @@ import { functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
+import { FakeChatModel, pacedTokens } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
 import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
 import { ManualClock } from '../../support/fakes/manual-clock.js';
-import { ScriptedChatModel } from '../../support/fakes/scripted-chat-model.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 import { type ClientRead, invokeStreaming } from '../../support/streaming-invoke.js';
@@ -16,9 +16,11 @@ import { type ClientRead, invokeStreaming } from '../../support/streaming-invoke
 installAwsLambdaGlobal();
 
 const QUESTION = 'How do path parameters work?';
+const ANSWER = 'The answer is 42 [1].';
+const lastCall = (model: FakeChatModel) => model.calls.at(-1)!;
 
 const setup = (
-  model = new ScriptedChatModel(),
+  model = new FakeChatModel({ defaultReply: ANSWER }),
   handlerOptions: { budgetMarginMs?: number; pingIntervalMs?: number } = {},
 ) => {
   const embedder = new FakeEmbedder();
@@ -110,11 +112,11 @@ describe('streaming chat function', () => {
     expect(frames(response.body).at(-1)).toBe('[DONE]');
     const deltaWrites = response.writes.filter((write) => write.text.includes('"text-delta"'));
     expect(deltaWrites.map((write) => JSON.parse(write.text.slice(6)).delta)).toEqual([
-      'The ',
-      'answer ',
-      'is ',
-      '42 ',
-      '[1].',
+      'The',
+      ' answer',
+      ' is',
+      ' 42',
+      ' [1].',
     ]);
     expect(parts(response.body)[0]).toMatchObject({
       messageMetadata: { sessionId: expect.any(String) },
@@ -149,12 +151,13 @@ describe('streaming chat function', () => {
       .map((part) => part.text)
       .join('');
     const sources = last?.parts.filter((part) => part.type === 'source-document');
-    expect(text).toBe('The answer is 42 [1].');
+    expect(text).toBe(ANSWER);
     expect(sources).toMatchObject([{ title: 'Path Parameters', sourceId: 'doc-1:0' }]);
   });
 
   it('delivers each token to the client as it is emitted, not with the next one', async () => {
-    const model = new ScriptedChatModel({ tokenIntervalMs: 50 });
+    const pace = pacedTokens(50);
+    const model = new FakeChatModel({ defaultReply: ANSWER, onToken: pace.onToken });
     const { handler } = setup(model);
 
     const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
@@ -163,7 +166,7 @@ describe('streaming chat function', () => {
     const tokenReads = response.reads.filter((read) => read.text.includes('"text-delta"'));
     expect(tokenReads).toHaveLength(5);
     tokenReads.forEach((read, index) => {
-      const emitted = model.emittedAt[index]!;
+      const emitted = pace.emittedAt[index]!;
       expect(read.at - emitted).toBeLessThan(25);
     });
     const gaps = tokenReads.slice(1).map((read, index) => read.at - tokenReads[index]!.at);
@@ -216,9 +219,12 @@ describe('streaming chat function', () => {
   });
 
   it('ends with an error part after the first byte when the model fails, keeping the partial answer', async () => {
-    const model = new ScriptedChatModel({
-      failAfterTokens: { count: 2, error: new Error('upstream reset') },
-    });
+    const model = new FakeChatModel({ defaultReply: ANSWER }).failWith(
+      new Error('upstream reset'),
+      {
+        afterTokens: 2,
+      },
+    );
     const { handler, sessions } = setup(model);
 
     const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
@@ -230,13 +236,14 @@ describe('streaming chat function', () => {
     expect(frames(response.body).at(-1)).toBe('[DONE]');
     const sessionId = (all[0]!.messageMetadata as { sessionId: string }).sessionId;
     expect(sessions.messagesOf('tenant-a', sessionId)[1]).toMatchObject({
-      content: 'The answer ',
+      content: 'The answer',
       incomplete: true,
     });
   });
 
   it('aborts the model at once when the client goes away after 3 tokens, keeping those tokens', async () => {
-    const model = new ScriptedChatModel({ tokenIntervalMs: 30 });
+    const pace = pacedTokens(30);
+    const model = new FakeChatModel({ defaultReply: ANSWER, onToken: pace.onToken });
     const { handler, sessions } = setup(model);
     const afterThreeTokens = (reads: ClientRead[]) =>
       reads.filter((read) => read.text.includes('"text-delta"')).length === 3;
@@ -247,29 +254,32 @@ describe('streaming chat function', () => {
     await response.done;
     await new Promise((resolve) => setTimeout(resolve, 50));
 
-    expect(model.aborted).toBe(true);
-    expect(model.emittedAt).toHaveLength(3);
+    expect(lastCall(model).aborted).toBe(true);
+    expect(lastCall(model).tokens).toHaveLength(3);
     const sessionId = (parts(response.body)[0]!.messageMetadata as { sessionId: string }).sessionId;
     expect(sessions.messagesOf('tenant-a', sessionId)[1]).toMatchObject({
-      content: 'The answer is ',
+      content: 'The answer is',
       incomplete: true,
     });
   });
 
   it('sends a ping comment while the model is silent', async () => {
-    const model = new ScriptedChatModel({ tokens: ['slow ', 'answer'], tokenIntervalMs: 120 });
+    const model = new FakeChatModel({
+      defaultReply: 'slow answer',
+      onToken: pacedTokens(120).onToken,
+    });
     const { handler } = setup(model, { pingIntervalMs: 40 });
 
     const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
     await response.done;
 
-    const between = response.body.split('"delta":"slow "')[1]!.split('"delta":"answer"')[0]!;
+    const between = response.body.split('"delta":"slow"')[1]!.split('"delta":" answer"')[0]!;
     expect(between).toContain(': ping\n\n');
     expect(parts(response.body).map((part) => part.type)).not.toContain('error');
   });
 
   it('stops the model before the function times out and says why in an error part', async () => {
-    const model = new ScriptedChatModel({ tokenIntervalMs: 100 });
+    const model = new FakeChatModel({ defaultReply: ANSWER, onToken: pacedTokens(100).onToken });
     const { handler } = setup(model, { budgetMarginMs: 0 });
 
     const response = invokeStreaming(
@@ -279,7 +289,7 @@ describe('streaming chat function', () => {
     );
     await response.done;
 
-    expect(model.aborted).toBe(true);
+    expect(lastCall(model).aborted).toBe(true);
     expect(parts(response.body).at(-1)).toMatchObject({
       type: 'error',
       errorText: expect.stringContaining('time budget'),

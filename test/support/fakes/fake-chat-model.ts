@@ -157,3 +157,25 @@ export class FakeChatModel implements ChatModel {
     return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
   }
 }
+
+/**
+ * An `onToken` callback that spaces streamed tokens `intervalMs` apart (none before the first)
+ * and records when each one is emitted (`performance.now()`), for timing tests.
+ *
+ * @example
+ * const pace = pacedTokens(50);
+ * const model = new FakeChatModel({ onToken: pace.onToken });
+ * // … pace.emittedAt[i] is when token i left the model
+ */
+export const pacedTokens = (
+  intervalMs: number,
+): { onToken: TokenCallback; emittedAt: number[] } => {
+  const emittedAt: number[] = [];
+  return {
+    emittedAt,
+    onToken: async (_token, index) => {
+      if (index > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      emittedAt.push(performance.now());
+    },
+  };
+};

@@ -4,19 +4,19 @@ import { NO_CONTEXT_NOTE } from '../../../../lambdas/core/chat/build-prompt.js';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
 import type { StoredMessage } from '../../../../lambdas/core/ports/session-store.js';
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
+import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
 import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
-import { ScriptedChatModel } from '../../../support/fakes/scripted-chat-model.js';
 
 const QUESTION = 'How do path parameters work?';
 
-const setup = (options: { model?: ScriptedChatModel; historyTokenBudget?: number } = {}) => {
+const setup = (options: { model?: FakeChatModel; historyTokenBudget?: number } = {}) => {
   const embedder = new FakeEmbedder();
   const vectors = new FakeVectorStore();
   const sessions = new InMemorySessionStore();
-  const model = options.model ?? new ScriptedChatModel();
+  const model = options.model ?? new FakeChatModel({ defaultReply: 'The answer is 42 [1].' });
   let id = 0;
   const useCase = new AnswerQuestion({
     sessions,
@@ -164,7 +164,7 @@ describe('AnswerQuestion', () => {
 
   it('stores nothing when the model fails', async () => {
     const failure = new DependencyError('openai', 'unavailable', 'rate limited');
-    const { useCase, sessions } = setup({ model: new ScriptedChatModel({ failure }) });
+    const { useCase, sessions } = setup({ model: new FakeChatModel().failWith(failure) });
 
     await expect(useCase.answer({ tenantId: 'tenant-a', message: QUESTION })).rejects.toBe(failure);
 
@@ -193,9 +193,12 @@ describe('AnswerQuestion', () => {
     });
 
     it('keeps a partial answer marked incomplete when the model fails after the first token', async () => {
-      const model = new ScriptedChatModel({
-        failAfterTokens: { count: 2, error: new Error('dropped') },
-      });
+      const model = new FakeChatModel({ defaultReply: 'The answer is 42 [1].' }).failWith(
+        new Error('dropped'),
+        {
+          afterTokens: 2,
+        },
+      );
       const { useCase, sessions } = setup({ model });
 
       const events: AnswerEvent[] = [];
@@ -206,12 +209,12 @@ describe('AnswerQuestion', () => {
 
       const start = events[0] as Extract<AnswerEvent, { type: 'start' }>;
       const stored = sessions.messagesOf('tenant-a', start.sessionId);
-      expect(stored[1]).toMatchObject({ content: 'The answer ', incomplete: true });
+      expect(stored[1]).toMatchObject({ content: 'The answer', incomplete: true });
     });
 
     it('stores nothing when the model fails before the first token', async () => {
       const { useCase, sessions } = setup({
-        model: new ScriptedChatModel({ failure: new Error('down') }),
+        model: new FakeChatModel().failWith(new Error('down')),
       });
 
       await expect(
