@@ -1,5 +1,4 @@
 import type { MiddlewareObj } from '@middy/core';
-import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import { composeDocumentsApi } from '../composition/documents-api.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import {
@@ -21,6 +20,7 @@ import { tenantOf } from '../http/authenticate.js';
 import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import type { ApiContext, HttpEvent, HttpResult } from '../http/http-types.js';
+import { parseMultipart } from '../http/parse-multipart.js';
 import { parsePart } from '../http/request-parts.js';
 import { json } from '../http/responses.js';
 
@@ -41,36 +41,24 @@ const isMultipart = (event: HttpEvent) =>
   /^multipart\/form-data/i.test(event.headers['content-type'] ?? '');
 
 /**
- * Parses the multipart upload with Middy's parser (which decodes API Gateway's base64 bodies),
- * stopping a file at `maxBytes` (413) and answering malformed forms with a 400.
+ * Parses the multipart upload (API Gateway's base64 bodies included), stopping a file at
+ * `maxBytes` (413) and answering malformed forms with a 400; the parsed fields and files
+ * replace the body, as Middy's parsers do.
  */
 const multipartUpload = (
   maxBytes: number,
-): MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext> => {
-  const parser = httpMultipartBodyParser({
-    busboy: { limits: { fileSize: maxBytes, files: 1, fields: 8, fieldSize: 65_536, parts: 9 } },
-    // The route table has already checked the media type; boundaries need not match Middy's pattern.
-    disableContentTypeCheck: true,
-  }) as unknown as MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext>;
-  return {
-    before: async (request) => {
-      if (request.event.routeKey !== UPLOAD_ROUTE || !isMultipart(request.event)) return;
-      try {
-        await parser.before?.(request);
-      } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
-        if (status === 413) {
-          throw new HttpProblem(413, { detail: `The file exceeds the limit of ${maxBytes} bytes` });
-        }
-        throw new HttpProblem(400, {
-          type: 'urn:problem:malformed-multipart',
-          detail: 'The request body is not a valid multipart/form-data upload',
-          cause: error,
-        });
-      }
-    },
-  };
-};
+): MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext> => ({
+  before: async (request) => {
+    if (request.event.routeKey !== UPLOAD_ROUTE || !isMultipart(request.event)) return;
+    const { fields, files } = await parseMultipart(request.event, {
+      fileSize: maxBytes,
+      files: 1,
+      fields: 8,
+      fieldSize: 65_536,
+    });
+    (request.event as { body: unknown }).body = { ...fields, ...files };
+  },
+});
 
 const fromJson = (body: unknown): Omit<UploadDocumentInput, 'tenantId'> => {
   const { title, text, metadata } = parsePart(uploadDocumentSchema, body, 'body');

@@ -6,6 +6,15 @@ export type RouteMatch =
   | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'not-found' };
 
+/** Decodes a path segment; a malformed escape stays as sent, for validation to reject. */
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
 interface CompiledRoute {
   route: RouteDefinition;
   pattern: RegExp;
@@ -46,7 +55,7 @@ export const createRouteMatcher = (routes: readonly RouteDefinition[]) => {
       }
       const pathParameters: Record<string, string> = {};
       names.forEach((name, index) => {
-        pathParameters[name] = decodeURIComponent(found[index + 1]!);
+        pathParameters[name] = decodeSegment(found[index + 1]!);
       });
       return { kind: 'found', route, pathParameters };
     }

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord, ApiKeyStore } from '../../core/ports/api-key-store.js';
+import { dynamoCall } from './dynamodb-errors.js';
 import { LISTING_INDEX } from './table-schema.js';
 
 const keyOf = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
@@ -32,24 +33,26 @@ export class DynamoDbApiKeyStore implements ApiKeyStore {
   ) {}
 
   async put(record: ApiKeyRecord): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keyOf(record.keyHash),
-          type: 'ApiKey',
-          ...record,
-          gsi1pk: 'APIKEYS',
-          gsi1sk: `${record.tenantId}#${record.createdAt}#${record.keyId}`,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+    await dynamoCall(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keyOf(record.keyHash),
+            type: 'ApiKey',
+            ...record,
+            gsi1pk: 'APIKEYS',
+            gsi1sk: `${record.tenantId}#${record.createdAt}#${record.keyId}`,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
     );
   }
 
   async findByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keyOf(keyHash) }),
+    const { Item } = await dynamoCall(() =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: keyOf(keyHash) })),
     );
     return Item ? toRecord(Item) : undefined;
   }
@@ -70,33 +73,39 @@ export class DynamoDbApiKeyStore implements ApiKeyStore {
         },
       },
     );
-    for await (const page of pages) records.push(...(page.Items ?? []).map(toRecord));
+    await dynamoCall(async () => {
+      for await (const page of pages) records.push(...(page.Items ?? []).map(toRecord));
+    });
     return records;
   }
 
   async revoke(keyId: string, at: string): Promise<boolean> {
     const record = (await this.list()).find((candidate) => candidate.keyId === keyId);
     if (!record) return false;
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(record.keyHash),
-        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-        ExpressionAttributeValues: { ':at': at },
-      }),
+    await dynamoCall(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(record.keyHash),
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
     );
     return true;
   }
 
   async touch(keyHash: string, at: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(keyHash),
-        UpdateExpression: 'SET lastUsedAt = :at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':at': at },
-      }),
+    await dynamoCall(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(keyHash),
+          UpdateExpression: 'SET lastUsedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
     );
   }
 }

@@ -18,7 +18,6 @@ import type {
   PublishedVersion,
   ReservedVersion,
 } from '../../core/ports/document-store.js';
-import { HttpProblem } from '../../core/problem.js';
 import { dynamoCall } from './dynamodb-errors.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { LISTING_INDEX } from './table-schema.js';
@@ -180,14 +179,11 @@ export class DynamoDbDocumentStore implements DocumentStore {
   }
 
   async list(tenantId: string, page: PageRequest): Promise<Page<DocumentRecord>> {
-    const startKey = decodeCursor(page.cursor, tenantPrefix(tenantId), ['pk', 'gsi1pk']);
-    if (startKey && startKey.gsi1pk !== listingPk(tenantId)) {
-      // A cursor of another of the tenant's listings (sessions, say) is not one of ours.
-      throw new HttpProblem(400, {
-        type: 'urn:problem:validation',
-        detail: 'The cursor is invalid',
-      });
-    }
+    const startKey = decodeCursor(page.cursor, {
+      attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+      equal: { gsi1pk: listingPk(tenantId), sk: 'DOC' },
+      prefixed: { pk: tenantPrefix(tenantId) },
+    });
     // One item more than asked tells whether another page exists, so the last page has no cursor.
     const { Items = [] } = await dynamoCall(() =>
       this.client.send(

@@ -106,7 +106,11 @@ export class DynamoDbSessionStore implements SessionStore {
             ExpressionAttributeValues: { ':pk': pk, ':msg': 'MSG#' },
             ScanIndexForward: false,
             Limit: page.limit,
-            ExclusiveStartKey: decodeCursor(page.cursor, pk, ['pk']),
+            ExclusiveStartKey: decodeCursor(page.cursor, {
+              attributes: ['pk', 'sk'],
+              equal: { pk },
+              prefixed: { sk: 'MSG#' },
+            }),
           }),
         ),
       ),
@@ -188,7 +192,11 @@ export class DynamoDbSessionStore implements SessionStore {
           ExpressionAttributeValues: { ':pk': listPk },
           ScanIndexForward: false,
           Limit: page.limit,
-          ExclusiveStartKey: decodeCursor(page.cursor, tenantPrefix(tenantId), ['pk', 'gsi1pk']),
+          ExclusiveStartKey: decodeCursor(page.cursor, {
+            attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+            equal: { gsi1pk: listPk, sk: 'SESSION' },
+            prefixed: { pk: tenantPrefix(tenantId) },
+          }),
         }),
       ),
     );

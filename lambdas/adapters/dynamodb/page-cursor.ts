@@ -2,7 +2,18 @@ import { HttpProblem } from '../../core/problem.js';
 
 type KeyValue = Record<string, string>;
 
-const invalidCursor = () =>
+/** What a valid cursor of one listing looks like. */
+export interface CursorShape {
+  /** Exactly these attributes, all strings. */
+  attributes: readonly string[];
+  /** Attributes that must have exactly this value (the query's own partition). */
+  equal?: Record<string, string>;
+  /** Attributes that must start with this value (the caller's tenant prefix). */
+  prefixed?: Record<string, string>;
+}
+
+/** The 400 a cursor we did not make, or made for another listing, gets. */
+export const invalidCursor = (): HttpProblem =>
   new HttpProblem(400, { type: 'urn:problem:validation', detail: 'The cursor is invalid' });
 
 /**
@@ -15,14 +26,17 @@ export const encodeCursor = (key: Record<string, unknown> | undefined): string |
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 
 /**
- * Decodes a cursor back to an `ExclusiveStartKey`, refusing (400) any cursor that is not one we
- * made for this tenant: every key attribute must be a string and every partition-like key must
- * start with `tenantPrefix`, so a forged cursor cannot page into another tenant's data.
+ * Decodes a cursor back to an `ExclusiveStartKey`, refusing (400) any cursor that is not one
+ * this listing made for this caller: exactly the listing's key attributes, the query's own
+ * partition, and keys inside the caller's tenant. A forged cursor can neither page into
+ * another tenant's data nor make DynamoDB reject the start key.
+ *
+ * @example
+ * decodeCursor(cursor, { attributes: ['pk', 'sk'], equal: { pk: sessionPk } })
  */
 export const decodeCursor = (
   cursor: string | undefined,
-  tenantPrefix: string,
-  partitionAttributes: readonly string[],
+  shape: CursorShape,
 ): KeyValue | undefined => {
   if (cursor === undefined) return undefined;
   let parsed: unknown;
@@ -32,13 +46,24 @@ export const decodeCursor = (
     throw invalidCursor();
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidCursor();
-  const entries = Object.entries(parsed);
-  if (entries.length === 0 || entries.length > 4) throw invalidCursor();
-  for (const [name, value] of entries) {
-    if (typeof value !== 'string') throw invalidCursor();
-    if (partitionAttributes.includes(name) && !value.startsWith(tenantPrefix))
+  const key = parsed as Record<string, unknown>;
+  const names = Object.keys(key);
+  if (
+    names.length !== shape.attributes.length ||
+    !shape.attributes.every((name) => names.includes(name))
+  ) {
+    throw invalidCursor();
+  }
+  for (const name of names) {
+    const value = key[name];
+    if (typeof value !== 'string' || value.length === 0 || value.length > 1024)
       throw invalidCursor();
   }
-  for (const name of partitionAttributes) if (!(name in parsed)) throw invalidCursor();
-  return parsed as KeyValue;
+  for (const [name, value] of Object.entries(shape.equal ?? {})) {
+    if (key[name] !== value) throw invalidCursor();
+  }
+  for (const [name, prefix] of Object.entries(shape.prefixed ?? {})) {
+    if (!(key[name] as string).startsWith(prefix)) throw invalidCursor();
+  }
+  return key as KeyValue;
 };

@@ -153,3 +153,13 @@ describe('createHttpHandler', () => {
     expect(result.headers?.['retry-after']).toBe('3');
   });
 });
+
+describe('matchRoute', () => {
+  it('keeps a malformed percent-escape as sent, for validation to reject', async () => {
+    const { matchRoute } = await import('../../../lambdas/http/route-matcher.js');
+
+    const match = matchRoute('GET', '/v1/sessions/%E0%A4%A');
+
+    expect(match).toMatchObject({ kind: 'found', pathParameters: { id: '%E0%A4%A' } });
+  });
+});
