@@ -4,7 +4,8 @@ import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
 /**
- * Composes the public function's dependencies; the deep health check probes the table.
+ * Composes the public function's dependencies; the deep health check probes the table and,
+ * when one is configured, Qdrant.
  *
  * @example
  * const deps = composePublicApi(loadRuntimeConfig(process.env));
@@ -20,5 +21,14 @@ export const composePublicApi = (
         abortSignal: signal,
       });
     },
+    // Qdrant answers /healthz without an API key, so this function needs no secret.
+    ...(config.QDRANT_URL
+      ? {
+          qdrant: async (signal: AbortSignal) => {
+            const response = await fetch(new URL('/healthz', config.QDRANT_URL), { signal });
+            if (!response.ok) throw new Error(`Qdrant answered ${response.status}`);
+          },
+        }
+      : {}),
   },
 });

@@ -58,7 +58,22 @@ export const createHandler = (deps: PublicApiDeps) =>
       'GET /health': async (event) => {
         const deep = event.queryStringParameters?.deep === 'true';
         const report = await checkHealth(deep ? deps.probes : {}, deps.probeTimeoutMs ?? 2_000);
-        return json(report.status === 'ok' ? 200 : 503, report, { 'cache-control': 'no-store' });
+        if (report.status === 'ok') return json(200, report, { 'cache-control': 'no-store' });
+        const down = Object.entries(report.checks)
+          .filter(([, check]) => check.status === 'down')
+          .map(([name]) => name);
+        // A 503 is a problem document like every other error, with the checks as an extension.
+        return {
+          statusCode: 503,
+          headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+          body: JSON.stringify({
+            type: 'urn:problem:dependency-down',
+            title: 'Service Unavailable',
+            status: 503,
+            detail: `Unreachable: ${down.join(', ')}`,
+            checks: report.checks,
+          }),
+        };
       },
     },
     fallback: unknownRoute,

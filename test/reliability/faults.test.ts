@@ -428,8 +428,9 @@ describe('faults: failing dependencies give clear errors, no partial writes, ful
       const up = await api.json('GET', '/health?deep=true');
 
       expect(down.status).toBe(503);
+      expect(down.headers.get('content-type')).toBe('application/problem+json');
       expect(down.body).toMatchObject({
-        status: 'degraded',
+        status: 503,
         checks: { dynamodb: { status: 'down' } },
       });
       expect(up.status).toBe(200);

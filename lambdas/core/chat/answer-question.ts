@@ -110,12 +110,20 @@ export class AnswerQuestion {
   async *stream(question: Question): AsyncGenerator<AnswerEvent> {
     const turn = await this.#prepare(question);
     const messageId = this.#deps.newId();
+    // The model call starts before `start` is handed out, so that the caller's work on it
+    // (response head, source frames) overlaps the model's time to first token.
+    const events = this.#deps.model
+      .stream(turn.prompt, this.#signalOf(question))
+      [Symbol.asyncIterator]();
+    const firstEvent = events.next();
+    firstEvent.catch(() => undefined);
     yield { type: 'start', sessionId: turn.sessionId, messageId, sources: turn.sources };
 
     let text = '';
     let finished = false;
     try {
-      for await (const event of this.#deps.model.stream(turn.prompt, this.#signalOf(question))) {
+      for (let next = await firstEvent; !next.done; next = await events.next()) {
+        const event = next.value;
         if (event.type === 'delta') {
           text += event.text;
           yield { type: 'delta', text: event.text };
@@ -149,13 +157,14 @@ export class AnswerQuestion {
   async #prepare(question: Question): Promise<PreparedTurn> {
     const { sessions, embedder, vectors, settings, clock } = this.#deps;
     const signal = question.signal;
-    const [page, embedded] = await Promise.all([
+    // The embedding request goes out first: the history read's signing work would delay it.
+    const [embedded, page] = await Promise.all([
+      embedder.embed([question.message], signal ? { signal } : {}),
       question.sessionId
         ? sessions.getMessages(question.tenantId, question.sessionId, {
             limit: settings.historyReadLimit ?? 50,
           })
         : undefined,
-      embedder.embed([question.message], signal ? { signal } : {}),
     ]);
     if (question.sessionId && !page && !question.createIfMissing) throw notFound('Session');
     const chunks = await vectors.query(question.tenantId, embedded.vectors[0]!, {

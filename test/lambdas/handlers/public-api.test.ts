@@ -57,7 +57,8 @@ describe('public API function', () => {
 
       const body = JSON.parse(result.body as string);
       expect(result.statusCode).toBe(503);
-      expect(body.status).toBe('degraded');
+      expect(result.headers?.['content-type']).toBe('application/problem+json');
+      expect(body).toMatchObject({ status: 503, detail: 'Unreachable: dynamodb' });
       expect(body.checks.dynamodb).toMatchObject({ status: 'down', error: 'connect ECONNREFUSED' });
       expect(body.checks.qdrant.status).toBe('up');
     });

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composePublicApi } from '../../../lambdas/composition/public-api.js';
+import { loadRuntimeConfig } from '../../../lambdas/composition/runtime-config.js';
+import { composeShared } from '../../../lambdas/composition/shared.js';
+import { silentLogger } from '../../support/http-deps.js';
+import { type QdrantStandIn, startQdrantStandIn } from '../../support/qdrant-stand-in.js';
+
+describe('composePublicApi', () => {
+  let qdrant: QdrantStandIn;
+
+  beforeAll(async () => {
+    qdrant = await startQdrantStandIn();
+  });
+  afterAll(() => qdrant.close());
+
+  const probesFor = (env: Record<string, string>) => {
+    const config = loadRuntimeConfig({ TABLE_NAME: 't', AWS_REGION: 'local', ...env });
+    return composePublicApi(config, composeShared(config, silentLogger())).probes;
+  };
+
+  it('probes Qdrant when one is configured, and only then', () => {
+    expect(Object.keys(probesFor({ QDRANT_URL: qdrant.url })).sort()).toEqual([
+      'dynamodb',
+      'qdrant',
+    ]);
+    expect(Object.keys(probesFor({}))).toEqual(['dynamodb']);
+  });
+
+  it("reports Qdrant up while it answers /healthz, and down when it doesn't", async () => {
+    const probe = probesFor({ QDRANT_URL: qdrant.url }).qdrant!;
+
+    await expect(probe(AbortSignal.timeout(2_000))).resolves.toBeUndefined();
+    await qdrant.setDown(true);
+    await expect(probe(AbortSignal.timeout(2_000))).rejects.toThrow();
+    await qdrant.setDown(false);
+  });
+});
