@@ -3,10 +3,11 @@
  * for tests and benchmarks. Deterministic embeddings, configurable replies and latencies,
  * injectable faults, and every request and reply checked against the committed spec extract.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { getSpecValidator, type SpecViolation, ViolationLog } from './spec-validator.js';
+import { readText, standInServer } from './stand-in-server.js';
 
 /** The endpoints the stand-in serves. */
 export type OpenAiEndpoint = 'embeddings' | 'chat.completions';
@@ -192,12 +193,6 @@ function sleep(ms: number): Promise<void> {
 
 function errorBody(message: string, type: string, code: string | null = null) {
   return { error: { message, type, param: null, code } };
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Starts the stand-in on a random port of 127.0.0.1. */
@@ -453,7 +448,7 @@ export async function startOpenAiStandIn(
     });
     let text: string;
     try {
-      text = await readBody(request);
+      text = await readText(request);
     } catch {
       return; // the client went away mid-upload: 'close' marks it aborted
     }
@@ -517,20 +512,7 @@ export async function startOpenAiStandIn(
     else await serveChat(body as ChatRequestBody, response, record, fault);
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      log.record({
-        service: 'openai',
-        kind: 'reply',
-        method: request.method ?? '',
-        url: request.url ?? '',
-        errors: [`stand-in crashed: ${message}`],
-      });
-      if (!response.headersSent) response.writeHead(500).end();
-      else response.destroy();
-    });
-  });
+  const server = standInServer('openai', log, handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 

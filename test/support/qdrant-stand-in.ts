@@ -5,10 +5,11 @@
  * that Qdrant 1.19 does not have (e.g. the removed `POST /collections/{name}/points/search`)
  * answers 404 and is recorded as a violation.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { getSpecValidator, type SpecViolation, ViolationLog } from './spec-validator.js';
+import { readText, standInServer } from './stand-in-server.js';
 
 /** The version the stand-in reports at `GET /` (the `@qdrant/js-client-rest` it pairs with). */
 export const QDRANT_STAND_IN_VERSION = '1.19.0';
@@ -502,12 +503,6 @@ function errorEnvelope(message: string, time: number): Json {
   return { status: { error: message }, time };
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** Starts the stand-in on a random port of 127.0.0.1. */
 export async function startQdrantStandIn(
   options: QdrantStandInOptions = {},
@@ -569,7 +564,7 @@ export async function startQdrantStandIn(
       });
     let text: string;
     try {
-      text = await readBody(request);
+      text = await readText(request);
     } catch {
       return; // the client went away mid-upload
     }
@@ -619,20 +614,7 @@ export async function startQdrantStandIn(
     }
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      log.record({
-        service: 'qdrant',
-        kind: 'reply',
-        method: request.method ?? '',
-        url: request.url ?? '',
-        errors: [`stand-in crashed: ${message}`],
-      });
-      if (!response.headersSent) response.writeHead(500).end();
-      else response.destroy();
-    });
-  });
+  const server = standInServer('qdrant', log, handle);
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
       server.once('error', reject);
