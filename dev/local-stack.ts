@@ -4,16 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { FilesystemBlobStore } from '../lambdas/adapters/local/filesystem-blob-store.js';
-import { InProcessQueue } from '../lambdas/adapters/local/in-process-queue.js';
+import type { InProcessQueue } from '../lambdas/adapters/local/in-process-queue.js';
 import { type AiComponents, composeAi, flushAi } from '../lambdas/composition/ai-components.js';
 import { composeChatApi } from '../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../lambdas/composition/documents-api.js';
-import { composeIndexer } from '../lambdas/composition/indexer.js';
 import { composePublicApi } from '../lambdas/composition/public-api.js';
 import { loadRuntimeConfig, type RuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import { composeShared } from '../lambdas/composition/shared.js';
@@ -22,11 +20,11 @@ import { issueApiKey } from '../lambdas/core/auth/issue-api-key.js';
 import { systemClock } from '../lambdas/core/ports/clock.js';
 import { createHandler as createChatApi } from '../lambdas/handlers/chat-api.js';
 import { createHandler as createDocumentsApi } from '../lambdas/handlers/documents-api.js';
-import { createHandler as createIndexer } from '../lambdas/handlers/index-documents.js';
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { ensureDevApiKey } from './dev-api-key.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
+import { composeLocalIndexing } from './local-indexing.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
 import { httpApiListener } from './serve-http-api.js';
@@ -169,19 +167,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const shared = composeShared(config, logger);
   const ai = await composeAi(config, { dataDir });
   const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
-  let indexer:
-    | ((
-        event: SQSEvent,
-        context: Parameters<ReturnType<typeof createIndexer>>[1],
-      ) => Promise<unknown>)
-    | undefined;
-  const queue = new InProcessQueue({
-    handler: (event, context) => indexer!(event, context),
-    maxReceiveCount: config.MAX_RECEIVE_COUNT,
-    onBatchError: (error) => logger.error('indexing batch failed', { error: error as Error }),
-  });
-  const adapters = { blobs, queue, ai };
-  indexer = createIndexer(await composeIndexer(config, shared, adapters));
+  const { queue, adapters } = await composeLocalIndexing(
+    config,
+    shared,
+    { blobs, ai },
+    {
+      onBatchError: (error) => logger.error('indexing batch failed', { error: error as Error }),
+    },
+  );
 
   const keyFile = join(dataDir, 'dev-api-key');
   const savedKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;

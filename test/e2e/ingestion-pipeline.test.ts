@@ -1,20 +1,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayEvent } from '../../dev/http-events.js';
-import { InProcessQueue } from '../../lambdas/adapters/local/in-process-queue.js';
+import { composeLocalIndexing } from '../../dev/local-indexing.js';
+import type { InProcessQueue } from '../../lambdas/adapters/local/in-process-queue.js';
 import { S3BlobStore } from '../../lambdas/adapters/s3/s3-blob-store.js';
 import { composeAi } from '../../lambdas/composition/ai-components.js';
 import { composeChatApi } from '../../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../../lambdas/composition/documents-api.js';
-import { composeIndexer } from '../../lambdas/composition/indexer.js';
 import { loadRuntimeConfig } from '../../lambdas/composition/runtime-config.js';
 import { composeShared } from '../../lambdas/composition/shared.js';
 import { createHandler as createChatApi } from '../../lambdas/handlers/chat-api.js';
 import { createHandler as createDocumentsApi } from '../../lambdas/handlers/documents-api.js';
-import { createHandler as createIndexer } from '../../lambdas/handlers/index-documents.js';
 import { type DynaliteHandle, startDynalite } from '../support/dynalite.js';
 import { silentLogger, testHttpOptions } from '../support/http-deps.js';
 import { lambdaContext } from '../support/lambda-context.js';
@@ -127,16 +125,17 @@ describe('ingestion pipeline: documents API → S3 + queue → indexer → Qdran
       'raw-documents',
     );
     const ai = await composeAi(config);
-    let indexer: ((event: SQSEvent) => Promise<unknown>) | undefined;
-    queue = new InProcessQueue({
-      handler: (event, context) =>
-        (indexer as (e: SQSEvent, c: unknown) => Promise<unknown>)(event, context),
-      retryDelayMs: () => 20,
-      batchWindowMs: 10,
-    });
-    const adapters = { blobs, queue, ai };
-    const indexerHandler = createIndexer(await composeIndexer(config, shared, adapters));
-    indexer = (event) => indexerHandler(event, lambdaContext({ timeoutMs: 60_000 }));
+    const indexing = await composeLocalIndexing(
+      config,
+      shared,
+      { blobs, ai },
+      {
+        retryDelayMs: () => 20,
+        batchWindowMs: 10,
+      },
+    );
+    queue = indexing.queue;
+    const { adapters } = indexing;
     documentsApi = createDocumentsApi({
       ...(await composeDocumentsApi(config, shared, adapters)),
       http: { ...http },

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSEvent } from 'aws-lambda';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
+import { composeLocalIndexing } from '../../../dev/local-indexing.js';
 import {
   functionUrlListener,
   type LocalStreamingHandler,
@@ -13,11 +13,10 @@ import {
 import { httpApiListener } from '../../../dev/serve-http-api.js';
 import { DynamoDbApiKeyStore } from '../../../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { FilesystemBlobStore } from '../../../lambdas/adapters/local/filesystem-blob-store.js';
-import { InProcessQueue } from '../../../lambdas/adapters/local/in-process-queue.js';
+import type { InProcessQueue } from '../../../lambdas/adapters/local/in-process-queue.js';
 import { composeAi } from '../../../lambdas/composition/ai-components.js';
 import { composeChatApi } from '../../../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../../../lambdas/composition/documents-api.js';
-import { composeIndexer } from '../../../lambdas/composition/indexer.js';
 import { composePublicApi } from '../../../lambdas/composition/public-api.js';
 import { loadRuntimeConfig } from '../../../lambdas/composition/runtime-config.js';
 import { composeShared } from '../../../lambdas/composition/shared.js';
@@ -26,7 +25,6 @@ import { issueApiKey } from '../../../lambdas/core/auth/issue-api-key.js';
 import { systemClock } from '../../../lambdas/core/ports/clock.js';
 import { createHandler as createChatApi } from '../../../lambdas/handlers/chat-api.js';
 import { createHandler as createDocumentsApi } from '../../../lambdas/handlers/documents-api.js';
-import { createHandler as createIndexer } from '../../../lambdas/handlers/index-documents.js';
 import { createHandler as createPublicApi } from '../../../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../../../lambdas/handlers/stream-chat.js';
 import { type DynaliteHandle, startDynalite } from '../../support/dynalite.js';
@@ -118,21 +116,16 @@ export const startFaultHarness = async (
   const shared = composeShared(config, logger);
   const ai = await composeAi(config);
   const blobs = new FilesystemBlobStore(blobDir);
-  let indexer:
-    | ((
-        event: SQSEvent,
-        context: Parameters<ReturnType<typeof createIndexer>>[1],
-      ) => Promise<unknown>)
-    | undefined;
   const retryDelayMs = options.retryDelayMs ?? 100;
-  const queue = new InProcessQueue({
-    handler: (event, context) => indexer!(event, context),
-    maxReceiveCount: config.MAX_RECEIVE_COUNT,
-    batchWindowMs: 10,
-    retryDelayMs: () => retryDelayMs,
-  });
-  const adapters = { blobs, queue, ai };
-  indexer = createIndexer(await composeIndexer(config, shared, adapters));
+  const { queue, adapters } = await composeLocalIndexing(
+    config,
+    shared,
+    { blobs, ai },
+    {
+      batchWindowMs: 10,
+      retryDelayMs: () => retryDelayMs,
+    },
+  );
 
   const keyStore = new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME);
   const issue = async (tenantId: string) =>

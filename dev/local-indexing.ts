@@ -1,0 +1,51 @@
+import type { SQSEvent } from 'aws-lambda';
+import {
+  InProcessQueue,
+  type InProcessQueueOptions,
+} from '../lambdas/adapters/local/in-process-queue.js';
+import type { AiComponents } from '../lambdas/composition/ai-components.js';
+import { composeIndexer } from '../lambdas/composition/indexer.js';
+import type { RuntimeConfig } from '../lambdas/composition/runtime-config.js';
+import type { SharedComponents } from '../lambdas/composition/shared.js';
+import type { BlobStore } from '../lambdas/core/ports/blob-store.js';
+import { createHandler as createIndexer } from '../lambdas/handlers/index-documents.js';
+
+/** The local stand-in of SQS and the indexer behind it, and the adapters the API functions share with it. */
+export interface LocalIndexing {
+  queue: InProcessQueue;
+  adapters: { blobs: BlobStore; queue: InProcessQueue; ai: AiComponents };
+}
+
+/**
+ * Wires the in-process queue to the same indexer handler the SQS-triggered Lambda runs. The
+ * queue delivers to the indexer and the indexer re-queues through the queue, so the handler is
+ * bound once both exist.
+ *
+ * @example
+ * const { queue, adapters } = await composeLocalIndexing(config, shared, { blobs, ai });
+ * createDocumentsApi(await composeDocumentsApi(config, shared, adapters));
+ */
+export const composeLocalIndexing = async (
+  config: RuntimeConfig,
+  shared: Pick<SharedComponents, 'logger' | 'dynamo'>,
+  parts: { blobs: BlobStore; ai: AiComponents },
+  queueOptions: Omit<InProcessQueueOptions, 'handler'> = {},
+): Promise<LocalIndexing> => {
+  let indexer:
+    | ((
+        event: SQSEvent,
+        context: Parameters<InProcessQueueOptions['handler']>[1],
+      ) => Promise<unknown>)
+    | undefined;
+  const queue = new InProcessQueue({
+    maxReceiveCount: config.MAX_RECEIVE_COUNT,
+    ...queueOptions,
+    handler: (event, context) => {
+      if (!indexer) throw new Error('the indexer is not composed yet');
+      return indexer(event, context);
+    },
+  });
+  const adapters = { ...parts, queue };
+  indexer = createIndexer(await composeIndexer(config, shared, adapters));
+  return { queue, adapters };
+};
