@@ -42,7 +42,12 @@ export const composeDocumentsApi = async (
       clock: systemClock,
       maxBytes: config.MAX_UPLOAD_BYTES,
     }),
-    deleteDocument: new DeleteDocument({ documents, blobs, vectors: vectorStore }),
+    deleteDocument: new DeleteDocument({
+      documents,
+      blobs,
+      vectors: vectorStore,
+      clock: systemClock,
+    }),
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
   };
 };

@@ -1,5 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DocumentStore, DocumentVersion } from '../../lambdas/core/ports/document-store.js';
+import type {
+  DocumentRecord,
+  DocumentStore,
+  DocumentVersion,
+  PublishedVersion,
+} from '../../lambdas/core/ports/document-store.js';
+
+/** The record a publication stored; fails the test when the document was deleted instead. */
+const storedRecord = (published: PublishedVersion): DocumentRecord => {
+  if (published.outcome === 'deleted') throw new Error('the version was not published');
+  return published.record;
+};
 
 /**
  * The behaviour every {@link DocumentStore} must have, as a vitest suite: run it once per
@@ -41,7 +52,9 @@ export const describeDocumentStoreContract = (
 
     const create = async (title: string, at: string) => {
       const { documentId, version } = await store.reserveVersion(tenant, title);
-      return (await store.publishVersion(versionOf(documentId, version, { title }), at)).record;
+      return storedRecord(
+        await store.publishVersion(versionOf(documentId, version, { title }), at),
+      );
     };
 
     describe('reserveVersion', () => {
@@ -85,7 +98,7 @@ export const describeDocumentStoreContract = (
         );
 
         expect(published).toEqual({
-          current: true,
+          outcome: 'current',
           record: {
             ...versionOf(documentId, 1),
             metadata: { lang: 'en', pages: 3 },
@@ -94,7 +107,7 @@ export const describeDocumentStoreContract = (
             updatedAt: '2026-01-01T00:00:00.000Z',
           },
         });
-        expect(await store.get(tenant, documentId)).toEqual(published.record);
+        expect(await store.get(tenant, documentId)).toEqual(storedRecord(published));
       });
 
       it('replaces the previous version, keeping createdAt and clearing its results', async () => {
@@ -110,13 +123,13 @@ export const describeDocumentStoreContract = (
           at: '2026-01-01T00:01:00.000Z',
         });
 
-        const { current, record } = await store.publishVersion(
+        const published = await store.publishVersion(
           versionOf(documentId, 2, { sizeBytes: 20 }),
           '2026-01-02T00:00:00.000Z',
         );
 
-        expect(current).toBe(true);
-        expect(record).toEqual({
+        expect(published.outcome).toBe('current');
+        expect(storedRecord(published)).toEqual({
           ...versionOf(documentId, 2, { sizeBytes: 20 }),
           status: 'queued',
           createdAt: '2026-01-01T00:00:00.000Z',
@@ -133,8 +146,101 @@ export const describeDocumentStoreContract = (
           '2026-01-03T00:00:00.000Z',
         );
 
-        expect(late.current).toBe(false);
-        expect(late.record.version).toBe(3);
+        expect(late.outcome).toBe('superseded');
+        expect(storedRecord(late).version).toBe(3);
+      });
+
+      it('publishes nothing for a document being deleted', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        const { version } = await store.reserveVersion(tenant, 'Guide');
+        await store.markDeleting(tenant, record.documentId, '2026-01-01T00:01:00.000Z');
+
+        const published = await store.publishVersion(
+          versionOf(record.documentId, version),
+          '2026-01-01T00:02:00.000Z',
+        );
+
+        expect(published).toEqual({ outcome: 'deleted' });
+        expect(await store.get(tenant, record.documentId)).toMatchObject({
+          status: 'deleting',
+          version: 1,
+        });
+      });
+
+      it('does not revive a document deleted after its version was reserved', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        const { version } = await store.reserveVersion(tenant, 'Guide');
+        await store.delete(tenant, record.documentId);
+
+        const published = await store.publishVersion(
+          versionOf(record.documentId, version),
+          '2026-01-01T00:02:00.000Z',
+        );
+
+        expect(published).toEqual({ outcome: 'deleted' });
+        expect(await store.get(tenant, record.documentId)).toBeUndefined();
+      });
+    });
+
+    describe('markDeleting', () => {
+      it('turns the document into a deleting tombstone', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+
+        const marked = await store.markDeleting(
+          tenant,
+          record.documentId,
+          '2026-01-01T00:03:00.000Z',
+        );
+
+        expect(marked).toEqual({
+          ...record,
+          status: 'deleting',
+          updatedAt: '2026-01-01T00:03:00.000Z',
+        });
+      });
+
+      it('answers undefined for a missing document, creating nothing', async () => {
+        const missing = '00000000-0000-4000-8000-000000000000';
+
+        expect(await store.markDeleting(tenant, missing, '2026-01-01T00:00:00.000Z')).toBe(
+          undefined,
+        );
+        expect(await store.get(tenant, missing)).toBeUndefined();
+      });
+    });
+
+    describe('listStale', () => {
+      it('lists queued, indexing and deleting documents changed before the instant, oldest first', async () => {
+        const queued = await create(`Queued ${tenant}`, '2020-01-01T00:00:03.000Z');
+        const indexing = await create(`Indexing ${tenant}`, '2020-01-01T00:00:00.000Z');
+        await store.transition(tenant, indexing.documentId, 1, {
+          status: 'indexing',
+          at: '2020-01-01T00:00:02.000Z',
+        });
+        const deleting = await create(`Deleting ${tenant}`, '2020-01-01T00:00:00.000Z');
+        await store.markDeleting(tenant, deleting.documentId, '2020-01-01T00:00:01.000Z');
+        const ready = await create(`Ready ${tenant}`, '2020-01-01T00:00:00.000Z');
+        await store.transition(tenant, ready.documentId, 1, {
+          status: 'ready',
+          chunkCount: 1,
+          at: '2020-01-01T00:00:01.000Z',
+        });
+        await create(`Recent ${tenant}`, '2020-01-01T00:00:09.000Z');
+
+        const stale = await store.listStale('2020-01-01T00:00:05.000Z', 100);
+        const mine = stale.filter((record) => record.tenantId === tenant);
+
+        expect(mine.map((record) => [record.documentId, record.status])).toEqual([
+          [deleting.documentId, 'deleting'],
+          [indexing.documentId, 'indexing'],
+          [queued.documentId, 'queued'],
+        ]);
+      });
+
+      it('returns at most the limit', async () => {
+        for (let n = 0; n < 3; n += 1) await create(`Doc ${n}`, `2019-01-0${n + 1}T00:00:00.000Z`);
+
+        expect(await store.listStale('2019-02-01T00:00:00.000Z', 2)).toHaveLength(2);
       });
     });
 
@@ -252,6 +358,49 @@ export const describeDocumentStoreContract = (
           await store.transition(tenant, '00000000-0000-4000-8000-000000000000', 1, change),
         ).toBe(false);
         expect((await store.get(tenant, record.documentId))?.status).toBe('queued');
+      });
+    });
+
+    describe('transition guards', () => {
+      it('refuses to change a document being deleted', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        await store.markDeleting(tenant, record.documentId, '2026-01-01T00:01:00.000Z');
+
+        const changed = await store.transition(tenant, record.documentId, 1, {
+          status: 'ready',
+          chunkCount: 3,
+          at: '2026-01-01T00:02:00.000Z',
+        });
+
+        expect(changed).toBe(false);
+        expect((await store.get(tenant, record.documentId))?.status).toBe('deleting');
+      });
+
+      it('applies a change guarded by ifUpdatedAt only while nothing else changed', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        await store.transition(tenant, record.documentId, 1, {
+          status: 'indexing',
+          at: '2026-01-01T00:01:00.000Z',
+        });
+
+        const stale = await store.transition(tenant, record.documentId, 1, {
+          status: 'queued',
+          requeues: 1,
+          at: '2026-01-01T00:02:00.000Z',
+          ifUpdatedAt: '2026-01-01T00:00:00.000Z',
+        });
+        const fresh = await store.transition(tenant, record.documentId, 1, {
+          status: 'queued',
+          requeues: 1,
+          at: '2026-01-01T00:02:00.000Z',
+          ifUpdatedAt: '2026-01-01T00:01:00.000Z',
+        });
+
+        expect([stale, fresh]).toEqual([false, true]);
+        expect(await store.get(tenant, record.documentId)).toMatchObject({
+          status: 'queued',
+          requeues: 1,
+        });
       });
     });
 

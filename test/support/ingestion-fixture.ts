@@ -1,3 +1,4 @@
+import { DeleteDocument } from '../../lambdas/core/ingestion/delete-document.js';
 import { IndexDocument } from '../../lambdas/core/ingestion/index-document.js';
 import { UploadDocument } from '../../lambdas/core/ingestion/upload-document.js';
 import type { EmbeddingLimits } from '../../lambdas/core/ports/embedder.js';
@@ -37,9 +38,21 @@ export const ingestionFixture = (
     clock,
     chunking: { maxTokens: 40, overlapTokens: 8 },
   });
+  const deleteDocument = new DeleteDocument({ documents, blobs, vectors, clock });
   const uploadText = (title: string, text: string, tenantId = 'acme') =>
     upload.execute({ tenantId, title, content: Buffer.from(text), contentType: 'text/markdown' });
-  return { documents, blobs, queue, embedder, vectors, clock, upload, indexDocument, uploadText };
+  return {
+    documents,
+    blobs,
+    queue,
+    embedder,
+    vectors,
+    clock,
+    upload,
+    indexDocument,
+    deleteDocument,
+    uploadText,
+  };
 };
 
 /** A Markdown document of `sections` sections, each long enough to be its own chunk. */

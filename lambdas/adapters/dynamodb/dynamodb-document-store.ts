@@ -1,26 +1,31 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  DocumentRecord,
-  DocumentStatus,
-  DocumentStore,
-  DocumentTransition,
-  DocumentVersion,
-  Page,
-  PageRequest,
-  PublishedVersion,
-  ReservedVersion,
+import {
+  type DocumentRecord,
+  type DocumentStatus,
+  type DocumentStore,
+  type DocumentTransition,
+  type DocumentVersion,
+  type Page,
+  type PageRequest,
+  PENDING_STATUSES,
+  type PublishedVersion,
+  type ReservedVersion,
 } from '../../core/ports/document-store.js';
 import { dynamoCall } from './dynamodb-errors.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
-import { LISTING_INDEX } from './table-schema.js';
+import { LISTING_INDEX, PENDING_INDEX } from './table-schema.js';
 
 const tenantPrefix = (tenantId: string) => `TENANT#${tenantId}#`;
 
@@ -39,7 +44,25 @@ const titleKey = (tenantId: string, title: string) => ({
 /** Partition of the tenant's documents in the listing index. */
 const listingPk = (tenantId: string) => `${tenantPrefix(tenantId)}DOCS`;
 
-const STATUSES: readonly DocumentStatus[] = ['queued', 'indexing', 'ready', 'failed'];
+const STATUSES: readonly DocumentStatus[] = ['queued', 'indexing', 'ready', 'failed', 'deleting'];
+
+/**
+ * Partitions of the pending index. Every upload writes it, so it is spread over a few
+ * partition keys (by the document id's first hex digit) instead of one hot key.
+ */
+const PENDING_SHARDS = 4;
+
+const pendingShard = (documentId: string) =>
+  `PENDING#${Number.parseInt(documentId[0] ?? '0', 16) % PENDING_SHARDS || 0}`;
+
+/** Attribute values that put a document in the pending index as of `at`. */
+const pendingKeys = (tenantId: string, documentId: string, at: string) => ({
+  ':pendingPk': pendingShard(documentId),
+  ':pendingSk': `${at}#${tenantId}#${documentId}`,
+});
+
+const PENDING_SET = ['gsi2pk = :pendingPk', 'gsi2sk = :pendingSk'];
+const PENDING_REMOVE = ['gsi2pk', 'gsi2sk'];
 
 const toRecord = (item: Record<string, unknown>): DocumentRecord => ({
   tenantId: String(item.tenantId),
@@ -54,6 +77,7 @@ const toRecord = (item: Record<string, unknown>): DocumentRecord => ({
   ...(item.chunkCount !== undefined ? { chunkCount: Number(item.chunkCount) } : {}),
   ...(item.error !== undefined ? { error: String(item.error) } : {}),
   ...(item.attempts !== undefined ? { attempts: Number(item.attempts) } : {}),
+  ...(item.requeues !== undefined ? { requeues: Number(item.requeues) } : {}),
   createdAt: String(item.createdAt),
   updatedAt: String(item.updatedAt),
 });
@@ -63,6 +87,10 @@ const updateExpression = (set: string[], remove: string[]): string =>
 
 const failedCondition = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
+/** Which actions of a cancelled transaction failed their condition, by position. */
+const failedConditions = (error: TransactionCanceledException): boolean[] =>
+  (error.CancellationReasons ?? []).map((reason) => reason.Code === 'ConditionalCheckFailed');
+
 /**
  * {@link DocumentStore} on the application table. Every key starts with the tenant:
  *
@@ -71,11 +99,17 @@ const failedCondition = (error: unknown) => error instanceof ConditionalCheckFai
  * | document    | `TENANT#<t>#DOC#<documentId>`        | `DOC`      | `TENANT#<t>#DOCS`    | `<createdAt>#<documentId>` |
  * | title claim | `TENANT#<t>#DOCTITLE#<sha256(title)>`| `DOCTITLE` |                      |                         |
  *
+ * While a document is `queued`, `indexing` or `deleting` it also carries the keys of the
+ * sparse pending index (`gsi2pk` = `PENDING#<shard>`, `gsi2sk` = `<updatedAt>#<t>#<id>`), which
+ * {@link listStale} reads; reaching `ready` or `failed` removes them.
+ *
  * The title claim maps a title to its document id and counts its versions: one atomic
  * `UpdateItem` (`if_not_exists` on the id, `ADD` on the counter) gives concurrent uploads of
  * one title the same document and distinct version numbers. The document item is then
- * published with a condition (`version < :v`), so a slower, older upload never overwrites a
- * newer one. Reads of a single document are strongly consistent (the indexer compares
+ * published in one transaction with a check that the title still names the document (a
+ * deletion removes the claim last) and a condition on the document (`version < :v`, not
+ * `deleting`), so a slower, older upload never overwrites a newer one and no upload revives a
+ * document being deleted. Reads of a single document are strongly consistent (the indexer compares
  * versions); listings go through the listing index, newest first, with opaque cursors that
  * are checked to belong to the caller's tenant.
  */
@@ -111,58 +145,89 @@ export class DynamoDbDocumentStore implements DocumentStore {
   async publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion> {
     const { tenantId, documentId, metadata } = version;
     try {
-      const { Attributes } = await dynamoCall(() =>
+      await dynamoCall(() =>
         this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: documentKey(tenantId, documentId),
-            UpdateExpression: updateExpression(
-              [
-                '#type = :type',
-                'tenantId = :tenant',
-                'documentId = :id',
-                'title = :title',
-                'version = :version',
-                '#status = :queued',
-                'contentType = :contentType',
-                'sizeBytes = :size',
-                'blobKey = :blobKey',
-                'updatedAt = :at',
-                'createdAt = if_not_exists(createdAt, :at)',
-                'gsi1pk = :listing',
-                'gsi1sk = if_not_exists(gsi1sk, :sortKey)',
-                ...(metadata ? ['metadata = :metadata'] : []),
-              ],
-              ['chunkCount', '#error', 'attempts', ...(metadata ? [] : ['metadata'])],
-            ),
-            ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
-            ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#error': 'error' },
-            ExpressionAttributeValues: {
-              ':type': 'Document',
-              ':tenant': tenantId,
-              ':id': documentId,
-              ':title': version.title,
-              ':version': version.version,
-              ':queued': 'queued',
-              ':contentType': version.contentType,
-              ':size': version.sizeBytes,
-              ':blobKey': version.blobKey,
-              ':at': at,
-              ':listing': listingPk(tenantId),
-              ':sortKey': `${at}#${documentId}`,
-              ...(metadata ? { ':metadata': metadata } : {}),
-            },
-            ReturnValues: 'ALL_NEW',
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: titleKey(tenantId, version.title),
+                  UpdateExpression: 'SET publishedAt = :at',
+                  ConditionExpression: 'documentId = :id',
+                  ExpressionAttributeValues: { ':id': documentId, ':at': at },
+                },
+              },
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: documentKey(tenantId, documentId),
+                  UpdateExpression: updateExpression(
+                    [
+                      '#type = :type',
+                      'tenantId = :tenant',
+                      'documentId = :id',
+                      'title = :title',
+                      'version = :version',
+                      '#status = :queued',
+                      'contentType = :contentType',
+                      'sizeBytes = :size',
+                      'blobKey = :blobKey',
+                      'updatedAt = :at',
+                      'createdAt = if_not_exists(createdAt, :at)',
+                      'gsi1pk = :listing',
+                      'gsi1sk = if_not_exists(gsi1sk, :sortKey)',
+                      ...PENDING_SET,
+                      ...(metadata ? ['metadata = :metadata'] : []),
+                    ],
+                    [
+                      'chunkCount',
+                      '#error',
+                      'attempts',
+                      'requeues',
+                      ...(metadata ? [] : ['metadata']),
+                    ],
+                  ),
+                  ConditionExpression:
+                    'attribute_not_exists(pk) OR (version < :version AND #status <> :deleting)',
+                  ExpressionAttributeNames: {
+                    '#type': 'type',
+                    '#status': 'status',
+                    '#error': 'error',
+                  },
+                  ExpressionAttributeValues: {
+                    ':type': 'Document',
+                    ':tenant': tenantId,
+                    ':id': documentId,
+                    ':title': version.title,
+                    ':version': version.version,
+                    ':queued': 'queued',
+                    ':deleting': 'deleting',
+                    ':contentType': version.contentType,
+                    ':size': version.sizeBytes,
+                    ':blobKey': version.blobKey,
+                    ':at': at,
+                    ':listing': listingPk(tenantId),
+                    ':sortKey': `${at}#${documentId}`,
+                    ...pendingKeys(tenantId, documentId, at),
+                    ...(metadata ? { ':metadata': metadata } : {}),
+                  },
+                },
+              },
+            ],
           }),
         ),
       );
-      return { current: true, record: toRecord(Attributes ?? {}) };
     } catch (error) {
-      if (!failedCondition(error)) throw error;
-      const record = await this.get(tenantId, documentId);
-      if (!record) throw new Error(`Document ${documentId} vanished while being published`);
-      return { current: false, record };
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [titleMoved] = failedConditions(error);
+      const record = titleMoved ? undefined : await this.get(tenantId, documentId);
+      if (!record || record.status === 'deleting') return { outcome: 'deleted' };
+      return { outcome: 'superseded', record };
     }
+    const record = await this.get(tenantId, documentId);
+    if (!record) return { outcome: 'deleted' };
+    return { outcome: record.version === version.version ? 'current' : 'superseded', record };
   }
 
   async get(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {
@@ -213,12 +278,15 @@ export class DynamoDbDocumentStore implements DocumentStore {
     version: number,
     change: DocumentTransition,
   ): Promise<boolean> {
-    const set = ['#status = :status', 'updatedAt = :at'];
-    const remove: string[] = [];
+    const pending = PENDING_STATUSES.includes(change.status);
+    const set = ['#status = :status', 'updatedAt = :at', ...(pending ? PENDING_SET : [])];
+    const remove: string[] = pending ? [] : [...PENDING_REMOVE];
     const values: Record<string, unknown> = {
       ':status': change.status,
       ':at': change.at,
       ':version': version,
+      ':deleting': 'deleting',
+      ...(pending ? pendingKeys(tenantId, documentId, change.at) : {}),
     };
     if (change.chunkCount !== undefined) {
       set.push('chunkCount = :chunkCount');
@@ -232,6 +300,15 @@ export class DynamoDbDocumentStore implements DocumentStore {
       set.push('attempts = :attempts');
       values[':attempts'] = change.attempts;
     }
+    if (change.requeues !== undefined) {
+      set.push('requeues = :requeues');
+      values[':requeues'] = change.requeues;
+    }
+    let condition = 'attribute_exists(pk) AND version = :version AND #status <> :deleting';
+    if (change.ifUpdatedAt !== undefined) {
+      condition += ' AND updatedAt = :ifUpdatedAt';
+      values[':ifUpdatedAt'] = change.ifUpdatedAt;
+    }
     try {
       await dynamoCall(() =>
         this.client.send(
@@ -239,7 +316,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
             TableName: this.tableName,
             Key: documentKey(tenantId, documentId),
             UpdateExpression: updateExpression(set, remove),
-            ConditionExpression: 'attribute_exists(pk) AND version = :version',
+            ConditionExpression: condition,
             ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
             ExpressionAttributeValues: values,
           }),
@@ -250,6 +327,63 @@ export class DynamoDbDocumentStore implements DocumentStore {
       if (failedCondition(error)) return false;
       throw error;
     }
+  }
+
+  async markDeleting(
+    tenantId: string,
+    documentId: string,
+    at: string,
+  ): Promise<DocumentRecord | undefined> {
+    try {
+      const { Attributes } = await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: documentKey(tenantId, documentId),
+            UpdateExpression: updateExpression(
+              ['#status = :deleting', 'updatedAt = :at', ...PENDING_SET],
+              [],
+            ),
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':deleting': 'deleting',
+              ':at': at,
+              ...pendingKeys(tenantId, documentId, at),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return Attributes ? toRecord(Attributes) : undefined;
+    } catch (error) {
+      if (failedCondition(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async listStale(before: string, limit: number): Promise<DocumentRecord[]> {
+    const shards = Array.from({ length: PENDING_SHARDS }, (_, shard) => `PENDING#${shard}`);
+    const pages = await Promise.all(
+      shards.map((shard) =>
+        dynamoCall(() =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: PENDING_INDEX,
+              KeyConditionExpression: 'gsi2pk = :shard AND gsi2sk < :before',
+              ExpressionAttributeValues: { ':shard': shard, ':before': before },
+              Limit: limit,
+            }),
+          ),
+        ),
+      ),
+    );
+    return pages
+      .flatMap(({ Items = [] }) => Items)
+      .sort((a, b) => String(a.gsi2sk).localeCompare(String(b.gsi2sk)))
+      .slice(0, limit)
+      .map(toRecord);
   }
 
   async delete(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {

@@ -1,4 +1,5 @@
 import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { documentBlobPrefix } from './document-blob-key.js';
@@ -8,14 +9,17 @@ export interface DeleteDocumentDeps {
   documents: DocumentStore;
   blobs: BlobStore;
   vectors: VectorStore;
+  clock: Clock;
 }
 
 /**
- * Use case: remove a document entirely: every chunk from the vector store, every uploaded
- * version from the blob store, then the record (which frees the title). The record goes last,
- * so that when a step fails the document is still listed and deleting it again finishes the
- * job; every step is idempotent. An indexing run still in flight notices the record is gone
- * when it finishes and removes the chunks it wrote.
+ * Use case: remove a document entirely. Deletion is a state, not a single write: first the
+ * tombstone (the document becomes `deleting`, which no upload or indexing run can change
+ * any more), then every chunk from the vector store, every uploaded version from the blob
+ * store, and last the record (which frees the title). Every step is idempotent: when one fails,
+ * the document stays listed as `deleting`, and deleting it again (or the reconciler) finishes
+ * the job. An indexing run in flight cannot mark the tombstoned document `ready`; it then
+ * removes the chunks it wrote, so deleted text never stays searchable.
  *
  * @example
  * const deleted = await deleteDocument.execute('acme', documentId); // false: no such document
@@ -25,7 +29,8 @@ export class DeleteDocument {
 
   /** Returns false when the tenant has no such document. */
   async execute(tenantId: string, documentId: string): Promise<boolean> {
-    const record = await this.deps.documents.get(tenantId, documentId);
+    const at = this.deps.clock.now().toISOString();
+    const record = await this.deps.documents.markDeleting(tenantId, documentId, at);
     if (!record) return false;
     await this.deps.vectors.deleteDocumentChunks(tenantId, documentId);
     await this.deps.blobs.deletePrefix(documentBlobPrefix(tenantId, documentId));

@@ -52,9 +52,10 @@ export interface IndexOptions {
  * embedded, and the record never says `ready` for partial work. Marking the document `failed`
  * after the last attempt is the caller's decision: see {@link markFailed}.
  *
- * If the version is superseded or the document deleted while the run is in flight, the run
- * repairs what it may have overwritten: it re-queues the newer version, or removes the
- * deleted document's chunks.
+ * After storing, the `ready` transition re-checks the record: if the version was superseded
+ * or the document deleted (or tombstoned `deleting`) while the run was in flight, the run
+ * repairs what it may have overwritten: it re-queues the newer version, or removes every chunk
+ * of the deleted document, so deleted text never stays searchable.
  *
  * @example
  * const outcome = await indexDocument.execute({ tenantId, documentId, version: 2 }, { attempt: 1 });
@@ -68,6 +69,9 @@ export class IndexDocument {
     const { tenantId, documentId, version } = job;
     const record = await documents.get(tenantId, documentId);
     if (!record) return { kind: 'skipped', reason: 'the document was deleted' };
+    if (record.status === 'deleting') {
+      return { kind: 'skipped', reason: 'the document is being deleted' };
+    }
     if (record.version > version) {
       return { kind: 'skipped', reason: `version ${version} is superseded by ${record.version}` };
     }
@@ -158,7 +162,7 @@ export class IndexDocument {
 
   async #repair(job: IndexJob): Promise<IndexOutcome> {
     const current = await this.deps.documents.get(job.tenantId, job.documentId);
-    if (!current) {
+    if (!current || current.status === 'deleting') {
       await this.deps.vectors.deleteDocumentChunks(job.tenantId, job.documentId);
       return { kind: 'skipped', reason: 'the document was deleted while it was being indexed' };
     }

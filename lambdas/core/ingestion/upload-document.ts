@@ -4,7 +4,7 @@ import type { DocumentStatus, DocumentStore } from '../ports/document-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { HttpProblem } from '../problem.js';
 import type { SupportedContentType } from './content-types.js';
-import { documentBlobKey } from './document-blob-key.js';
+import { documentBlobKey, documentBlobPrefix } from './document-blob-key.js';
 import { extractText } from './extract-text.js';
 
 /** What a client uploads. */
@@ -38,6 +38,14 @@ export interface UploadDocumentDeps {
 export const NOT_QUEUED_REASON =
   'The document could not be queued for indexing; upload it again to retry.';
 
+/** The answer when the document was deleted while the upload was being stored. */
+const deletedMeanwhile = () =>
+  new HttpProblem(409, {
+    type: 'urn:problem:document-deleted',
+    detail:
+      'The document was deleted while this upload was in progress; nothing was stored. Upload it again.',
+  });
+
 /**
  * Use case: accept a document for indexing, the durable `BackgroundTasks`: the work is
  * recorded before the client hears back, and survives restarts and faults.
@@ -49,7 +57,12 @@ export const NOT_QUEUED_REASON =
  * already is: then that one stands and no job is sent); (5) send the claim check
  * `{ tenantId, documentId, version }`. A failure before (4) leaves the previous version
  * current; a failure of (5) marks the new version `failed` with a reason that says to upload
- * again, and the error (a 503 naming the queue) reaches the client.
+ * again, and the error (a 503 naming the queue) reaches the client. A crash between (4) and
+ * (5) leaves the version `queued` without a job: the reconciler re-queues it.
+ *
+ * When the document is deleted (or being deleted) between (2) and (4), nothing is published:
+ * the bytes stored in (3) are removed with the rest of the document's uploads and the client
+ * gets a 409 saying to upload again, so an upload never revives a deleted document.
  *
  * @example
  * const upload = new UploadDocument({ documents, blobs, queue, clock: systemClock, maxBytes: 2 ** 21 });
@@ -78,7 +91,7 @@ export class UploadDocument {
     const { documentId, version } = await documents.reserveVersion(input.tenantId, title);
     const blobKey = documentBlobKey(input.tenantId, documentId, version);
     await blobs.put(blobKey, Buffer.from(input.content), input.contentType);
-    const { current, record } = await documents.publishVersion(
+    const published = await documents.publishVersion(
       {
         tenantId: input.tenantId,
         documentId,
@@ -91,7 +104,12 @@ export class UploadDocument {
       },
       clock.now().toISOString(),
     );
-    if (current) await this.#enqueue(input.tenantId, documentId, version);
+    if (published.outcome === 'deleted') {
+      await blobs.deletePrefix(documentBlobPrefix(input.tenantId, documentId));
+      throw deletedMeanwhile();
+    }
+    if (published.outcome === 'current') await this.#enqueue(input.tenantId, documentId, version);
+    const { record } = published;
     return { id: record.documentId, status: record.status, version: record.version };
   }
 

@@ -1,5 +1,11 @@
-/** Where a document is in its indexing life. */
-export type DocumentStatus = 'queued' | 'indexing' | 'ready' | 'failed';
+/**
+ * Where a document is in its life. `deleting` is the tombstone a deletion writes first: from
+ * then on no upload or indexing run may change the document, and whatever they stored is removed.
+ */
+export type DocumentStatus = 'queued' | 'indexing' | 'ready' | 'failed' | 'deleting';
+
+/** Statuses of work in flight, which the reconciler watches for documents left behind. */
+export const PENDING_STATUSES: readonly DocumentStatus[] = ['queued', 'indexing', 'deleting'];
 
 /** A document's record. `version` grows with every upload of the same title. */
 export interface DocumentRecord {
@@ -19,6 +25,8 @@ export interface DocumentRecord {
   error?: string;
   /** Receives of the current version's message so far (from SQS), for the failure reason. */
   attempts?: number;
+  /** Times the reconciler re-queued the current version because its indexing stalled. */
+  requeues?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -55,13 +63,14 @@ export type DocumentVersion = Pick<
   | 'metadata'
 >;
 
-/** Result of {@link DocumentStore.publishVersion}. */
-export interface PublishedVersion {
-  /** False when a newer version was already current: this one was superseded at once. */
-  current: boolean;
-  /** The document as stored after the call. */
-  record: DocumentRecord;
-}
+/**
+ * Result of {@link DocumentStore.publishVersion}: the version became `current`, was
+ * `superseded` at once by a newer one already current, or its document was `deleted` (or is
+ * being deleted) since the version was reserved, so nothing was published.
+ */
+export type PublishedVersion =
+  | { outcome: 'current' | 'superseded'; record: DocumentRecord }
+  | { outcome: 'deleted' };
 
 /** A status change of {@link DocumentStore.transition}. */
 export interface DocumentTransition {
@@ -69,8 +78,15 @@ export interface DocumentTransition {
   chunkCount?: number;
   error?: string;
   attempts?: number;
+  /** Sets the re-queue count (kept when absent). */
+  requeues?: number;
   /** When the change happened (ISO 8601); becomes `updatedAt`. */
   at: string;
+  /**
+   * Applies the change only if the record was last changed at this instant (its `updatedAt`):
+   * the reconciler's guard against overtaking work that moved on since it looked.
+   */
+  ifUpdatedAt?: string;
 }
 
 /**
@@ -89,7 +105,9 @@ export interface DocumentStore {
   reserveVersion(tenantId: string, title: string): Promise<ReservedVersion>;
   /**
    * Makes a reserved version the document's current one, `queued`, unless a newer version is
-   * already current. Clears the previous version's chunk count, error and attempts.
+   * already current (`superseded`) or the document was deleted or is being deleted since the
+   * version was reserved (`deleted`: its title no longer names it). Clears the previous
+   * version's chunk count, error, attempts and re-queues.
    */
   publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion>;
   /** The document, read consistently; undefined when the tenant has no such document. */
@@ -97,9 +115,9 @@ export interface DocumentStore {
   /** The tenant's documents, newest first. */
   list(tenantId: string, page: PageRequest): Promise<Page<DocumentRecord>>;
   /**
-   * Moves the document to a new status if its stored version is still `version`; returns
-   * false when the document is gone or a newer version has superseded it (the caller then
-   * skips the work).
+   * Moves the document to a new status if its stored version is still `version` and it is not
+   * being deleted; returns false when the document is gone, being deleted, or superseded by a
+   * newer version (the caller then skips the work), or when `ifUpdatedAt` no longer matches.
    */
   transition(
     tenantId: string,
@@ -107,6 +125,20 @@ export interface DocumentStore {
     version: number,
     change: DocumentTransition,
   ): Promise<boolean>;
+  /**
+   * Writes the deletion tombstone: the document becomes `deleting`, which no later upload or
+   * status change can undo. Returns the record, or undefined when there is no such document.
+   */
+  markDeleting(
+    tenantId: string,
+    documentId: string,
+    at: string,
+  ): Promise<DocumentRecord | undefined>;
+  /**
+   * Documents of every tenant in a {@link PENDING_STATUSES} status whose last change is older
+   * than `before` (ISO 8601), oldest first, at most `limit` of them: work the reconciler finishes.
+   */
+  listStale(before: string, limit: number): Promise<DocumentRecord[]>;
   /** Removes the record and frees its title; returns what was removed, if anything. */
   delete(tenantId: string, documentId: string): Promise<DocumentRecord | undefined>;
 }

@@ -78,9 +78,9 @@ export const parsedUploadFormSchema = z.strictObject({
     .optional(),
 });
 
-/** Where a document is in its indexing life. */
+/** Where a document is in its life (`deleting`: a deletion is in progress). */
 export const documentStatusSchema = z
-  .enum(['queued', 'indexing', 'ready', 'failed'])
+  .enum(['queued', 'indexing', 'ready', 'failed', 'deleting'])
   .meta({ id: 'DocumentStatus' });
 
 /** Reply of `POST /v1/documents` (202, with `Location: /v1/documents/{id}`). */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent, type HttpRequestParts } from '../../../dev/http-events.js';
-import { DeleteDocument } from '../../../lambdas/core/ingestion/delete-document.js';
 import { createHandler } from '../../../lambdas/handlers/documents-api.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
@@ -10,12 +9,12 @@ const MAX_UPLOAD_BYTES = 2_000;
 
 const setup = () => {
   const fixture = ingestionFixture({ maxUploadBytes: MAX_UPLOAD_BYTES });
-  const { documents, blobs, vectors, upload } = fixture;
+  const { documents, upload, deleteDocument } = fixture;
   const handler = createHandler({
     http: testHttpOptions({ 'key-a': 'tenant-a', 'key-b': 'tenant-b' }, { maxBodyBytes: 10_000 }),
     documents,
     uploadDocument: upload,
-    deleteDocument: new DeleteDocument({ documents, blobs, vectors }),
+    deleteDocument,
     maxUploadBytes: MAX_UPLOAD_BYTES,
   });
   const call = async (parts: HttpRequestParts & { routeKey: string }, key = 'key-a') => {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  DocumentRecord,
-  DocumentStore,
-  DocumentTransition,
-  DocumentVersion,
-  Page,
-  PageRequest,
-  PublishedVersion,
-  ReservedVersion,
+import {
+  type DocumentRecord,
+  type DocumentStore,
+  type DocumentTransition,
+  type DocumentVersion,
+  type Page,
+  type PageRequest,
+  PENDING_STATUSES,
+  type PublishedVersion,
+  type ReservedVersion,
 } from '../../../lambdas/core/ports/document-store.js';
 import { HttpProblem } from '../../../lambdas/core/problem.js';
 
@@ -33,9 +34,13 @@ export class InMemoryDocumentStore implements DocumentStore {
   }
 
   async publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion> {
+    const claim = this.#titles.get(key(version.tenantId, version.title));
     const existing = this.records.get(key(version.tenantId, version.documentId));
+    if (claim?.documentId !== version.documentId || existing?.status === 'deleting') {
+      return { outcome: 'deleted' };
+    }
     if (existing && existing.version >= version.version) {
-      return { current: false, record: structuredClone(existing) };
+      return { outcome: 'superseded', record: structuredClone(existing) };
     }
     const record: DocumentRecord = {
       ...version,
@@ -46,7 +51,7 @@ export class InMemoryDocumentStore implements DocumentStore {
     };
     if (!version.metadata) delete record.metadata;
     this.records.set(key(version.tenantId, version.documentId), record);
-    return { current: true, record: structuredClone(record) };
+    return { outcome: 'current', record: structuredClone(record) };
   }
 
   async get(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {
@@ -87,7 +92,8 @@ export class InMemoryDocumentStore implements DocumentStore {
     change: DocumentTransition,
   ): Promise<boolean> {
     const record = this.records.get(key(tenantId, documentId));
-    if (!record || record.version !== version) return false;
+    if (!record || record.version !== version || record.status === 'deleting') return false;
+    if (change.ifUpdatedAt !== undefined && record.updatedAt !== change.ifUpdatedAt) return false;
     record.status = change.status;
     record.updatedAt = change.at;
     if (change.chunkCount !== undefined) record.chunkCount = change.chunkCount;
@@ -95,7 +101,28 @@ export class InMemoryDocumentStore implements DocumentStore {
     if (change.error !== undefined) record.error = change.error;
     else delete record.error;
     if (change.attempts !== undefined) record.attempts = change.attempts;
+    if (change.requeues !== undefined) record.requeues = change.requeues;
     return true;
+  }
+
+  async markDeleting(
+    tenantId: string,
+    documentId: string,
+    at: string,
+  ): Promise<DocumentRecord | undefined> {
+    const record = this.records.get(key(tenantId, documentId));
+    if (!record) return undefined;
+    record.status = 'deleting';
+    record.updatedAt = at;
+    return structuredClone(record);
+  }
+
+  async listStale(before: string, limit: number): Promise<DocumentRecord[]> {
+    return [...this.records.values()]
+      .filter((record) => PENDING_STATUSES.includes(record.status) && record.updatedAt < before)
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+      .slice(0, limit)
+      .map((record) => structuredClone(record));
   }
 
   async delete(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {

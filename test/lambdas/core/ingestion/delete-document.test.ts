@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DeleteDocument } from '../../../../lambdas/core/ingestion/delete-document.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 
-const setup = () => {
-  const fixture = ingestionFixture();
-  const { documents, blobs, vectors } = fixture;
-  return { ...fixture, deleteDocument: new DeleteDocument({ documents, blobs, vectors }) };
-};
+const setup = () => ingestionFixture();
 
 describe('DeleteDocument', () => {
   it('removes every chunk, every uploaded version and the record', async () => {
