@@ -13,6 +13,7 @@ import { type AiComponents, composeAi, flushAi } from '../lambdas/composition/ai
 import { composeChatApi } from '../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../lambdas/composition/documents-api.js';
 import { composePublicApi } from '../lambdas/composition/public-api.js';
+import { composeReconciler } from '../lambdas/composition/reconciler.js';
 import { loadRuntimeConfig, type RuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import { composeShared } from '../lambdas/composition/shared.js';
 import { composeStreamChat } from '../lambdas/composition/stream-chat.js';
@@ -97,7 +98,12 @@ const startDatabase = async (dataDir: string) => {
 /** Environment defaults of the local stack, below whatever the user's environment sets. */
 const LOCAL_DEFAULTS: Record<string, string> = {
   API_KEY_CACHE_TTL_SECONDS: '5',
+  // The in-process queue retries within 30 s and times a batch out after 60 s.
+  RECONCILE_STALE_AFTER_SECONDS: '120',
 };
+
+/** How often the local stack looks for stale documents (the deployed schedule's rate, shortened). */
+const RECONCILE_INTERVAL_MS = 60_000;
 
 /** Defaults that suit the offline provider: its hashed-feature scores run lower than OpenAI's. */
 const OFFLINE_DEFAULTS: Record<string, string> = {
@@ -176,6 +182,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     },
   );
 
+  // Nothing can be in flight in a process that just started: whatever is pending was left by
+  // the previous one (its in-process queue is gone), so it is re-driven at once.
+  await (await composeReconciler(config, shared, adapters, 0)).reconcile.execute();
+  const { reconcile } = await composeReconciler(config, shared, adapters);
+  const reconciling = setInterval(() => {
+    reconcile.execute().catch((error: unknown) => {
+      logger.error('reconciling failed', { error: error as Error });
+    });
+  }, RECONCILE_INTERVAL_MS);
+  reconciling.unref();
+
   const keyFile = join(dataDir, 'dev-api-key');
   const savedKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
   const keyStore = new DynamoDbApiKeyStore(shared.dynamo, TABLE_NAME);
@@ -213,6 +230,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     queue,
     issueApiKey: async (tenantId) => (await issueApiKey(keyStore, systemClock, tenantId)).key,
     close: async () => {
+      clearInterval(reconciling);
       await Promise.all([closeServer(api), closeServer(stream)]);
       await queue.close();
       await flushAi(ai);

@@ -43,6 +43,10 @@ export const runtimeConfigSchema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2_097_152),
   /** Receives of an indexing message before it moves to the DLQ: the queue's `maxReceiveCount`. */
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(5),
+  /** A document `queued`, `indexing` or `deleting` unchanged this long is re-driven, in s. */
+  RECONCILE_STALE_AFTER_SECONDS: z.coerce.number().int().min(0).default(900),
+  /** Times the reconciler re-queues one version before marking it `failed`. */
+  RECONCILE_MAX_REQUEUES: z.coerce.number().int().min(0).default(2),
   /** Per-request timeout of the Qdrant client, in ms. */
   QDRANT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** How long a secret read from Secrets Manager is reused before it is read again, in s. */

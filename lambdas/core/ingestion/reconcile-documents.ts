@@ -1,0 +1,108 @@
+import type { Clock } from '../ports/clock.js';
+import type { DocumentRecord, DocumentStore } from '../ports/document-store.js';
+import type { JobQueue } from '../ports/job-queue.js';
+import type { DeleteDocument } from './delete-document.js';
+
+/** Dependencies of {@link ReconcileDocuments}. */
+export interface ReconcileDocumentsDeps {
+  documents: DocumentStore;
+  queue: JobQueue;
+  deleteDocument: Pick<DeleteDocument, 'execute'>;
+  clock: Clock;
+  /** A pending document whose record has not changed for this long is stale, in ms. */
+  staleAfterMs: number;
+  /** Receives of one message before the queue gives it up (its `maxReceiveCount`). */
+  maxReceiveCount: number;
+  /** Times one version is re-queued before it is marked `failed` (default 2). */
+  maxRequeues?: number;
+  /** Stale documents read per round (default 100); rounds go on while they come back full. */
+  batchSize?: number;
+  /** Rounds per run at most (default 10), so one run stays short. */
+  maxRounds?: number;
+}
+
+/** What one run of {@link ReconcileDocuments} did. */
+export interface ReconcileReport {
+  /** Stale `queued`/`indexing` versions sent to the queue again. */
+  requeued: number;
+  /** Versions past their attempts, now `failed`. */
+  failed: number;
+  /** Stale `deleting` documents whose deletion was finished. */
+  deleted: number;
+  /** Documents that changed while the run looked at them, left alone. */
+  skipped: number;
+  /** Documents whose handling failed (retried by the next run). */
+  errors: number;
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/**
+ * Use case: finish work that was left behind, so that no document stays `queued`, `indexing`
+ * or `deleting` forever. Runs on a schedule (and when the local stack starts).
+ *
+ * It reads the documents whose pending status has not changed for `staleAfterMs`: a crash
+ * between publishing a version and sending its job, an indexer killed before it could record
+ * a failure, messages expired from the queue during an outage, a local queue lost on restart,
+ * a deletion interrupted halfway. A stale deletion is finished. A stale version is re-queued,
+ * unless it already used its attempts (all of its message's receives, or `maxRequeues`
+ * re-queues): then it is marked `failed` with a reason. Each change is conditional on the
+ * record not having moved since it was read, so a run never overtakes an indexer at work.
+ *
+ * @example
+ * const report = await reconcile.execute();
+ * // { requeued: 2, failed: 1, deleted: 0, skipped: 0, errors: 0 }
+ */
+export class ReconcileDocuments {
+  constructor(private readonly deps: ReconcileDocumentsDeps) {}
+
+  async execute(): Promise<ReconcileReport> {
+    const report: ReconcileReport = { requeued: 0, failed: 0, deleted: 0, skipped: 0, errors: 0 };
+    const batchSize = this.deps.batchSize ?? 100;
+    const before = new Date(this.deps.clock.now().getTime() - this.deps.staleAfterMs);
+    for (let round = 0; round < (this.deps.maxRounds ?? 10); round += 1) {
+      const stale = await this.deps.documents.listStale(before.toISOString(), batchSize);
+      for (const record of stale) {
+        try {
+          report[await this.#settle(record)] += 1;
+        } catch {
+          report.errors += 1;
+        }
+      }
+      if (stale.length < batchSize) break;
+    }
+    return report;
+  }
+
+  async #settle(record: DocumentRecord): Promise<Exclude<keyof ReconcileReport, 'errors'>> {
+    const { documents, queue, clock } = this.deps;
+    const { tenantId, documentId, version } = record;
+    if (record.status === 'deleting') {
+      await this.deps.deleteDocument.execute(tenantId, documentId);
+      return 'deleted';
+    }
+    const attempts = record.attempts ?? 0;
+    const requeues = record.requeues ?? 0;
+    const at = clock.now().toISOString();
+    if (attempts >= this.deps.maxReceiveCount || requeues >= (this.deps.maxRequeues ?? 2)) {
+      const failed = await documents.transition(tenantId, documentId, version, {
+        status: 'failed',
+        error:
+          `Indexing did not finish (${plural(attempts, 'attempt')}, ${plural(requeues, 're-queue')}): ` +
+          'the indexer stopped before it could record why. Upload the document again to retry.',
+        at,
+        ifUpdatedAt: record.updatedAt,
+      });
+      return failed ? 'failed' : 'skipped';
+    }
+    const claimed = await documents.transition(tenantId, documentId, version, {
+      status: 'queued',
+      requeues: requeues + 1,
+      at,
+      ifUpdatedAt: record.updatedAt,
+    });
+    if (!claimed) return 'skipped';
+    await queue.enqueue({ tenantId, documentId, version });
+    return 'requeued';
+  }
+}
