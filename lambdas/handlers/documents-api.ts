@@ -23,6 +23,7 @@ import type { ApiContext, HttpEvent, HttpResult } from '../http/http-types.js';
 import { parseMultipart } from '../http/parse-multipart.js';
 import { parsePart } from '../http/request-parts.js';
 import { json } from '../http/responses.js';
+import { timeBudget, withinBudget } from '../http/time-budget.js';
 
 /** Dependencies of the documents function. */
 export interface DocumentsApiDeps {
@@ -33,6 +34,8 @@ export interface DocumentsApiDeps {
   deleteDocument: Pick<DeleteDocument, 'execute'>;
   /** Largest accepted file (or JSON `text`), in bytes. */
   maxUploadBytes: number;
+  /** Time kept in reserve before the function's timeout to answer with a problem (default 1 s). */
+  budgetMarginMs?: number;
 }
 
 const UPLOAD_ROUTE = 'POST /v1/documents';
@@ -125,10 +128,11 @@ export const createHandler = (deps: DocumentsApiDeps) =>
     routes: {
       [UPLOAD_ROUTE]: async (event, context) => {
         const input = isMultipart(event) ? fromForm(event.body) : fromJson(event.body);
-        const accepted = await deps.uploadDocument.execute({
-          tenantId: tenantOf(context),
-          ...input,
-        });
+        const signal = timeBudget(context, deps.budgetMarginMs ?? 1_000);
+        const accepted = await withinBudget(
+          signal,
+          deps.uploadDocument.execute({ tenantId: tenantOf(context), ...input, signal }),
+        );
         return json(202, accepted, { location: `/v1/documents/${accepted.id}` });
       },
       'GET /v1/documents': async (event, context) => {

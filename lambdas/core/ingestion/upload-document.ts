@@ -15,6 +15,8 @@ export interface UploadDocumentInput {
   content: Uint8Array;
   contentType: SupportedContentType;
   metadata?: Record<string, string | number | boolean>;
+  /** The request's time budget: no further step starts once it has fired. */
+  signal?: AbortSignal;
 }
 
 /** The answer to an upload: the document, its new version, and where that version stands. */
@@ -88,9 +90,12 @@ export class UploadDocument {
       });
     }
 
+    input.signal?.throwIfAborted();
     const { documentId, version } = await documents.reserveVersion(input.tenantId, title);
     const blobKey = documentBlobKey(input.tenantId, documentId, version);
+    input.signal?.throwIfAborted();
     await blobs.put(blobKey, Buffer.from(input.content), input.contentType);
+    input.signal?.throwIfAborted();
     const published = await documents.publishVersion(
       {
         tenantId: input.tenantId,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent, type HttpRequestParts } from '../../../dev/http-events.js';
+import { UploadDocument } from '../../../lambdas/core/ingestion/upload-document.js';
 import { createHandler } from '../../../lambdas/handlers/documents-api.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
@@ -372,6 +373,49 @@ describe('documents function', () => {
 
       expect(b.json.id).not.toBe(a.json.id);
       expect(b.json.version).toBe(1);
+    });
+  });
+
+  describe('time budget', () => {
+    it('answers 504 within the budget when storage hangs, publishing nothing', async () => {
+      const fixture = ingestionFixture();
+      const hangingBlobs = {
+        put: () => new Promise<void>(() => {}),
+        get: fixture.blobs.get.bind(fixture.blobs),
+        deletePrefix: fixture.blobs.deletePrefix.bind(fixture.blobs),
+      };
+      const handler = createHandler({
+        http: testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 }),
+        documents: fixture.documents,
+        uploadDocument: new UploadDocument({
+          documents: fixture.documents,
+          blobs: hangingBlobs,
+          queue: fixture.queue,
+          clock: fixture.clock,
+          maxBytes: MAX_UPLOAD_BYTES,
+        }),
+        deleteDocument: fixture.deleteDocument,
+        maxUploadBytes: MAX_UPLOAD_BYTES,
+        budgetMarginMs: 1_000,
+      });
+      const started = performance.now();
+
+      const result = await handler(
+        apiGatewayEvent({
+          method: 'POST',
+          url: '/v1/documents',
+          routeKey: 'POST /v1/documents',
+          headers: { authorization: 'Bearer key-a', 'content-type': 'application/json' },
+          body: JSON.stringify({ title: 'Guide', text: 'Some text.' }),
+        }),
+        lambdaContext({ timeoutMs: 1_300 }),
+      );
+
+      expect(result.statusCode).toBe(504);
+      expect(JSON.parse(result.body!)).toMatchObject({ type: 'urn:problem:time-budget' });
+      expect(performance.now() - started).toBeLessThan(1_300);
+      expect((await fixture.documents.list('tenant-a', { limit: 10 })).items).toEqual([]);
+      expect(fixture.queue.jobs).toEqual([]);
     });
   });
 });
