@@ -206,7 +206,7 @@ export const composeAi = async (
 
 /**
  * Resolves once the AI components' local state is on disk: the embedded vector store's pending
- * write-behind. A no-op for Qdrant. The local stack calls it before it exits.
+ * change log. A no-op for Qdrant. The local stack calls it before it exits.
  *
  * @example
  * process.once('SIGINT', async () => {

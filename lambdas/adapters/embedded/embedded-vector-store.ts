@@ -5,18 +5,21 @@ import type {
   VectorQuery,
   VectorStore,
 } from '../../core/ports/vector-store.js';
+import { AppendLog } from './append-log.js';
 import { decodeFloat32Base64, encodeFloat32Base64 } from './float32-base64.js';
 import { readNdjson, writeNdjsonAtomically } from './ndjson-file.js';
-import { WriteBehind } from './write-behind.js';
 
 /** Options of {@link EmbeddedVectorStore}. */
 export interface EmbeddedVectorStoreOptions {
   /** Vector size; must match the embedder. */
   dimensions: number;
-  /** NDJSON file that keeps the points across restarts; memory only when absent. */
+  /**
+   * NDJSON snapshot that keeps the points across restarts, with its change log beside it
+   * (`<filePath>.log`); memory only when absent.
+   */
   filePath?: string;
-  /** Delay that coalesces changes into one file write, in ms (default 50). */
-  writeDelayMs?: number;
+  /** Log size past which the snapshot is rewritten and the log emptied, in bytes (32 MiB). */
+  compactAfterBytes?: number;
 }
 
 interface StoredPoint {
@@ -26,12 +29,23 @@ interface StoredPoint {
   payload: ChunkPayload;
 }
 
-/** One line of the persistence file. */
+/** One line of the snapshot file. */
 interface PointRecord {
   id: string;
   vector: string;
   payload: ChunkPayload;
 }
+
+/** One line of the change log, replayed over the snapshot at start. */
+type LogEntry =
+  | { op: 'upsert'; points: PointRecord[] }
+  | { op: 'delete'; tenantId: string; documentId: string; fromChunkIndex?: number };
+
+const toRecord = (point: StoredPoint): PointRecord => ({
+  id: point.id,
+  vector: encodeFloat32Base64(point.vector),
+  payload: point.payload,
+});
 
 const unit = (vector: ArrayLike<number>): Float32Array => {
   let sum = 0;
@@ -62,14 +76,24 @@ const isRecord = (value: unknown): value is PointRecord => {
   );
 };
 
+const isLogEntry = (value: unknown): value is LogEntry => {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Partial<Record<string, unknown>>;
+  if (entry.op === 'upsert') return Array.isArray(entry.points);
+  return entry.op === 'delete' && typeof entry.tenantId === 'string';
+};
+
 /**
  * {@link VectorStore} for the local stack: points in memory, grouped by tenant, searched by
  * exact cosine similarity (a full scan, fine for the few thousand chunks of a laptop).
  *
- * With a `filePath`, the points survive restarts: the file is read on first use and rewritten
- * (write-behind, atomically through a rename) shortly after each change; {@link flush} waits for
- * the write, e.g. before the process exits. Vectors are stored as base64 float32. Lines whose
- * vectors have another size than `dimensions` (written for another embedder) are ignored.
+ * With a `filePath`, the points survive restarts, and every write is durable before it
+ * resolves: each upsert or delete is appended to a change log and synced to disk (concurrent
+ * writes share one sync), so a document marked `ready` after its upsert keeps its chunks
+ * through any crash. At first use the snapshot is read and the log replayed over it; the
+ * snapshot is rewritten (atomically, through a synced rename) and the log emptied at start and
+ * whenever the log outgrows `compactAfterBytes`. Vectors are stored as base64 float32. Lines
+ * whose vectors have another size than `dimensions` (written for another embedder) are ignored.
  *
  * @example
  * const store = new EmbeddedVectorStore({ dimensions: 512, filePath: '.data/vectors.ndjson' });
@@ -81,13 +105,17 @@ export class EmbeddedVectorStore implements VectorStore {
   readonly #dimensions: number;
   readonly #filePath: string | undefined;
   readonly #tenants = new Map<string, Map<string, StoredPoint>>();
-  readonly #persistence: WriteBehind;
+  readonly #log: AppendLog | undefined;
+  readonly #compactAfterBytes: number;
+  #loggedBytes = 0;
   #loaded: Promise<void> | undefined;
 
   constructor(options: EmbeddedVectorStoreOptions) {
     this.#dimensions = options.dimensions;
     this.#filePath = options.filePath;
-    this.#persistence = new WriteBehind(() => this.#save(), options.writeDelayMs ?? 50);
+    this.#log =
+      options.filePath === undefined ? undefined : new AppendLog(`${options.filePath}.log`);
+    this.#compactAfterBytes = options.compactAfterBytes ?? 32 * 1024 * 1024;
   }
 
   async ensureReady(): Promise<void> {
@@ -104,14 +132,13 @@ export class EmbeddedVectorStore implements VectorStore {
     }
     if (points.length === 0) return;
     const tenant = this.#tenant(tenantId);
-    for (const point of points) {
-      tenant.set(point.id, {
-        id: point.id,
-        vector: unit(point.vector),
-        payload: { ...point.payload },
-      });
-    }
-    this.#changed();
+    const stored = points.map((point) => ({
+      id: point.id,
+      vector: unit(point.vector),
+      payload: { ...point.payload },
+    }));
+    for (const point of stored) tenant.set(point.id, point);
+    await this.#persist({ op: 'upsert', points: stored.map(toRecord) });
   }
 
   async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {
@@ -154,7 +181,14 @@ export class EmbeddedVectorStore implements VectorStore {
       }
     }
     if (tenant.size === 0) this.#tenants.delete(tenantId);
-    if (deleted > 0) this.#changed();
+    if (deleted > 0) {
+      await this.#persist({
+        op: 'delete',
+        tenantId,
+        documentId,
+        ...(options.fromChunkIndex === undefined ? {} : { fromChunkIndex: options.fromChunkIndex }),
+      });
+    }
   }
 
   async count(tenantId: string, documentId?: string): Promise<number> {
@@ -171,10 +205,10 @@ export class EmbeddedVectorStore implements VectorStore {
     await this.#load();
   }
 
-  /** Resolves once every change so far is written to the file (at once without a file). */
+  /** Resolves once every change so far is on disk (writes are durable when they resolve). */
   async flush(): Promise<void> {
     await this.#load();
-    await this.#persistence.flush();
+    await this.#log?.idle();
   }
 
   #tenant(tenantId: string): Map<string, StoredPoint> {
@@ -192,8 +226,51 @@ export class EmbeddedVectorStore implements VectorStore {
     }
   }
 
-  #changed(): void {
-    if (this.#filePath !== undefined) this.#persistence.touch();
+  async #persist(entry: LogEntry): Promise<void> {
+    if (this.#log === undefined) return;
+    await this.#log.append([entry]);
+    this.#loggedBytes += entry.op === 'upsert' ? entry.points.length * this.#dimensions * 6 : 100;
+    if (this.#loggedBytes > this.#compactAfterBytes) {
+      this.#loggedBytes = 0;
+      await this.#compact();
+    }
+  }
+
+  /** Writes the snapshot of every point in memory, then empties the log it now covers. */
+  #compact(): Promise<void> {
+    return this.#log?.checkpoint(() => this.#save()) ?? Promise.resolve();
+  }
+
+  #apply(entry: LogEntry): void {
+    if (entry.op === 'delete') {
+      const tenant = this.#tenants.get(entry.tenantId);
+      const from = entry.fromChunkIndex ?? Number.NEGATIVE_INFINITY;
+      for (const [id, point] of tenant ?? []) {
+        if (point.payload.documentId === entry.documentId && point.payload.chunkIndex >= from) {
+          tenant?.delete(id);
+        }
+      }
+      if (tenant?.size === 0) this.#tenants.delete(entry.tenantId);
+      return;
+    }
+    for (const record of entry.points) this.#restore(record);
+  }
+
+  /** Puts a persisted point back in memory; skips one that is malformed or of another size. */
+  #restore(record: unknown): void {
+    if (!isRecord(record)) return;
+    let vector: Float32Array;
+    try {
+      vector = decodeFloat32Base64(record.vector);
+    } catch {
+      return;
+    }
+    if (vector.length !== this.#dimensions) return;
+    this.#tenant(record.payload.tenantId).set(record.id, {
+      id: record.id,
+      vector,
+      payload: record.payload,
+    });
   }
 
   #load(): Promise<void> {
@@ -205,36 +282,20 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   async #read(): Promise<void> {
-    if (this.#filePath === undefined) return;
-    for (const record of await readNdjson(this.#filePath)) {
-      if (!isRecord(record)) continue;
-      let vector: Float32Array;
-      try {
-        vector = decodeFloat32Base64(record.vector);
-      } catch {
-        continue;
-      }
-      if (vector.length !== this.#dimensions) continue;
-      this.#tenant(record.payload.tenantId).set(record.id, {
-        id: record.id,
-        vector,
-        payload: record.payload,
-      });
+    if (this.#filePath === undefined || this.#log === undefined) return;
+    for (const record of await readNdjson(this.#filePath)) this.#restore(record);
+    const entries = await this.#log.read();
+    for (const entry of entries) {
+      if (isLogEntry(entry)) this.#apply(entry);
     }
+    if (entries.length > 0) await this.#compact();
   }
 
   async #save(): Promise<void> {
     if (this.#filePath === undefined) return;
     const records = function* (tenants: Map<string, Map<string, StoredPoint>>) {
       for (const tenant of tenants.values()) {
-        for (const point of tenant.values()) {
-          const record: PointRecord = {
-            id: point.id,
-            vector: encodeFloat32Base64(point.vector),
-            payload: point.payload,
-          };
-          yield record;
-        }
+        for (const point of tenant.values()) yield toRecord(point);
       }
     };
     await writeNdjsonAtomically(this.#filePath, records(this.#tenants));

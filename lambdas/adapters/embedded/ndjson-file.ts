@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -31,8 +31,9 @@ export const readNdjson = async (path: string): Promise<unknown[]> => {
 let writes = 0;
 
 /**
- * Replaces a file atomically with one JSON line per value: writes a temporary file beside it,
- * then renames it over the old one, so a crash leaves either the old or the new content.
+ * Replaces a file atomically and durably with one JSON line per value: writes a temporary file
+ * beside it and syncs it to disk, renames it over the old one, then syncs the folder, so a
+ * crash leaves either the old or the new content, and the new one survives once this resolves.
  *
  * @example
  * await writeNdjsonAtomically('.data/vectors.ndjson', records);
@@ -46,6 +47,18 @@ export const writeNdjsonAtomically = async (
   for (const value of values) lines.push(JSON.stringify(value));
   writes += 1;
   const temporary = `${path}.${process.pid}.${writes}.tmp`;
-  await writeFile(temporary, lines.length > 0 ? `${lines.join('\n')}\n` : '', 'utf8');
+  const file = await open(temporary, 'w');
+  try {
+    await file.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
   await rename(temporary, path);
+  const folder = await open(dirname(path), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
 };

@@ -53,39 +53,71 @@ describe('EmbeddedVectorStore persistence', () => {
     expect(found).toMatchObject({ text: 'kept', score: expect.closeTo(1, 5) });
   });
 
-  it('writes by itself shortly after a change (write-behind)', async () => {
-    const store = new EmbeddedVectorStore({ dimensions: 4, filePath, writeDelayMs: 5 });
+  it('has an upsert on disk as soon as it resolves, with no flush', async () => {
+    const writer = new EmbeddedVectorStore({ dimensions: 4, filePath });
+    await writer.upsert('tenant-a', [contractPoint('tenant-a', 'doc-1', 0, [1, 0, 0, 0])]);
 
-    await store.upsert('tenant-a', [contractPoint('tenant-a', 'doc-1', 0, [1, 0, 0, 0])]);
-    await expect
-      .poll(() => readFile(filePath, 'utf8').catch(() => ''), { timeout: 2_000 })
-      .toContain('doc-1');
+    const afterCrash = new EmbeddedVectorStore({ dimensions: 4, filePath });
+
+    expect(await afterCrash.count('tenant-a', 'doc-1')).toBe(1);
   });
 
-  it('coalesces many changes into few writes and leaves no temporary file', async () => {
-    const store = new EmbeddedVectorStore({ dimensions: 4, filePath, writeDelayMs: 20 });
+  it('has a delete on disk as soon as it resolves, with no flush', async () => {
+    const writer = new EmbeddedVectorStore({ dimensions: 4, filePath });
+    await writer.upsert('tenant-a', [
+      contractPoint('tenant-a', 'doc-1', 0, [1, 0, 0, 0]),
+      contractPoint('tenant-a', 'doc-1', 1, [0, 1, 0, 0]),
+    ]);
+    await writer.deleteDocumentChunks('tenant-a', 'doc-1');
 
+    const afterCrash = new EmbeddedVectorStore({ dimensions: 4, filePath });
+
+    expect(await afterCrash.count('tenant-a')).toBe(0);
+  });
+
+  it('folds the change log into the snapshot at start and leaves no temporary file', async () => {
+    const writer = new EmbeddedVectorStore({ dimensions: 4, filePath });
     await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
-        store.upsert('tenant-a', [contractPoint('tenant-a', `doc-${index}`, 0, [1, index, 0, 0])]),
+        writer.upsert('tenant-a', [contractPoint('tenant-a', `doc-${index}`, 0, [1, index, 0, 0])]),
       ),
     );
-    await store.flush();
 
-    const lines = (await readFile(filePath, 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(50);
-    expect(await readdir(join(dir, 'nested'))).toEqual(['vectors.ndjson']);
+    await new EmbeddedVectorStore({ dimensions: 4, filePath }).ensureReady();
+
+    expect((await readFile(filePath, 'utf8')).trim().split('\n')).toHaveLength(50);
+    expect(await readFile(`${filePath}.log`, 'utf8')).toBe('');
+    expect((await readdir(join(dir, 'nested'))).sort()).toEqual([
+      'vectors.ndjson',
+      'vectors.ndjson.log',
+    ]);
+  });
+
+  it('compacts the log once it outgrows its bound, losing nothing', async () => {
+    const store = new EmbeddedVectorStore({ dimensions: 4, filePath, compactAfterBytes: 100 });
+    for (let index = 0; index < 10; index += 1) {
+      await store.upsert('tenant-a', [contractPoint('tenant-a', `doc-${index}`, 0, [1, 0, 0, 0])]);
+    }
+
+    const snapshot = await readFile(filePath, 'utf8');
+    const restarted = new EmbeddedVectorStore({ dimensions: 4, filePath });
+
+    expect(snapshot).toContain('doc-9');
+    expect(await restarted.count('tenant-a')).toBe(10);
   });
 
   it('ignores torn lines and vectors of another size', async () => {
     const writer = new EmbeddedVectorStore({ dimensions: 4, filePath });
     await writer.upsert('tenant-a', [contractPoint('tenant-a', 'doc-1', 0, [1, 0, 0, 0])]);
-    await writer.flush();
-    const other = new EmbeddedVectorStore({ dimensions: 2, filePath: join(dir, 'other.ndjson') });
-    await other.upsert('tenant-a', [contractPoint('tenant-a', 'doc-2', 0, [1, 0])]);
-    await other.flush();
-    const mixed = `${await readFile(filePath, 'utf8')}${await readFile(join(dir, 'other.ndjson'), 'utf8')}{"id":"torn`;
+    await new EmbeddedVectorStore({ dimensions: 4, filePath }).ensureReady();
+    const otherPath = join(dir, 'other.ndjson');
+    await new EmbeddedVectorStore({ dimensions: 2, filePath: otherPath }).upsert('tenant-a', [
+      contractPoint('tenant-a', 'doc-2', 0, [1, 0]),
+    ]);
+    await new EmbeddedVectorStore({ dimensions: 2, filePath: otherPath }).ensureReady();
+    const mixed = `${await readFile(filePath, 'utf8')}${await readFile(otherPath, 'utf8')}{"id":"torn`;
     await writeFile(filePath, mixed);
+    await writeFile(`${filePath}.log`, '{"op":"upsert","points":[{"id":"to');
 
     const reader = new EmbeddedVectorStore({ dimensions: 4, filePath });
 
