@@ -60,11 +60,13 @@ describe('deleting documents while they are being indexed (black box, local stac
     await new Promise((resolve) => setTimeout(resolve, 200)); // the first batches are indexing
 
     const deletes = await Promise.all(ids.map((id) => api.json('DELETE', `/v1/documents/${id}`)));
-    await expect.poll(() => stack.queue.depth, { timeout: 20_000 }).toEqual({
-      visible: 0,
-      delayed: 0,
-      inFlight: 0,
-    });
+    await expect
+      .poll(() => stack.queue.depth, { timeout: 20_000 })
+      .toEqual({
+        visible: 0,
+        delayed: 0,
+        inFlight: 0,
+      });
     const listed = await api.json('GET', '/v1/documents?limit=100');
     const answers = await Promise.all(
       Array.from({ length: DOCUMENTS }, (_, n) =>
