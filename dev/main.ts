@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import { startLocalStack } from './local-stack.js';
+
+// Settings kept in .env (see .env.example); the environment's own values take precedence.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 const started = performance.now();
 const stack = await startLocalStack({

@@ -71,9 +71,13 @@ const openTable = async (): Promise<{
 
 const main = async (): Promise<number> => {
   const [command, argument] = positionals;
-  if (values.help || !command) {
+  if (values.help || command === 'help') {
     process.stdout.write(USAGE);
-    return command ? 0 : 2;
+    return 0;
+  }
+  if (!command) {
+    process.stderr.write(USAGE);
+    return 2;
   }
   const { client, table, close } = await openTable();
   const store = new DynamoDbApiKeyStore(DynamoDBDocumentClient.from(client), table);
