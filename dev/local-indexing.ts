@@ -39,6 +39,8 @@ export const composeLocalIndexing = async (
     | undefined;
   const queue = new InProcessQueue({
     maxReceiveCount: config.MAX_RECEIVE_COUNT,
+    batchSize: config.INDEXER_BATCH_SIZE,
+    batchWindowMs: config.INDEXER_BATCH_WINDOW_MS,
     ...queueOptions,
     handler: (event, context) => {
       if (!indexer) throw new Error('the indexer is not composed yet');

@@ -1,8 +1,10 @@
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
+import { IndexBatch } from '../core/ingestion/index-batch.js';
 import { IndexDocument } from '../core/ingestion/index-document.js';
+import { RateLimitedEmbedder } from '../core/ingestion/rate-limited-embedder.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { IndexerDeps } from '../handlers/index-documents.js';
-import { composeEmbedder, composeVectorStore } from './ai-components.js';
+import { aiProvider, composeEmbedder, composeVectorStore } from './ai-components.js';
 import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
@@ -13,7 +15,9 @@ import { composeShared, type SharedComponents } from './shared.js';
  * the vector store (the given one, which the local stack shares with chat), and the queue (SQS `QUEUE_URL`,
  * used only to re-queue a version a superseded run may have overwritten), unless `adapters`
  * provides them. Chunk size and overlap come from `CHUNK_SIZE_TOKENS` and
- * `CHUNK_OVERLAP_TOKENS`; the last receive from `MAX_RECEIVE_COUNT`.
+ * `CHUNK_OVERLAP_TOKENS`; the last receive from `MAX_RECEIVE_COUNT`. The chunks of a batch's
+ * jobs share embedding requests, at most `EMBEDDING_MAX_CONCURRENCY` at once, kept under
+ * `EMBEDDING_REQUESTS_PER_MINUTE` and `EMBEDDING_TOKENS_PER_MINUTE` by waiting.
  *
  * @example
  * const deps = await composeIndexer(loadRuntimeConfig(process.env));
@@ -25,7 +29,15 @@ export const composeIndexer = async (
 ): Promise<IndexerDeps> => {
   // A throttled or failing embedding call fails the record at once, so that SQS retries it
   // later (visibility timeout) instead of the invocation waiting out Retry-After inside Lambda.
-  const embedder = await composeEmbedder({ ...config, OPENAI_MAX_RETRIES: 0 });
+  const provider = await composeEmbedder({ ...config, OPENAI_MAX_RETRIES: 0 });
+  // The offline embedder runs in process: only a real provider has a rate to keep under.
+  const embedder =
+    aiProvider(config) === 'offline'
+      ? provider
+      : new RateLimitedEmbedder(provider, {
+          requestsPerMinute: config.EMBEDDING_REQUESTS_PER_MINUTE,
+          tokensPerMinute: config.EMBEDDING_TOKENS_PER_MINUTE,
+        });
   const vectors = adapters.ai?.vectorStore ?? (await composeVectorStore(config, embedder));
   const indexDocument = new IndexDocument({
     documents: new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME),
@@ -36,5 +48,14 @@ export const composeIndexer = async (
     clock: systemClock,
     chunking: { maxTokens: config.CHUNK_SIZE_TOKENS, overlapTokens: config.CHUNK_OVERLAP_TOKENS },
   });
-  return { logger: shared.logger, indexDocument, maxReceiveCount: config.MAX_RECEIVE_COUNT };
+  return {
+    logger: shared.logger,
+    indexBatch: new IndexBatch({
+      indexDocument,
+      embedder,
+      maxConcurrentRequests: config.EMBEDDING_MAX_CONCURRENCY,
+    }),
+    indexDocument,
+    maxReceiveCount: config.MAX_RECEIVE_COUNT,
+  };
 };

@@ -47,6 +47,16 @@ export const runtimeConfigSchema = z.object({
   RECONCILE_STALE_AFTER_SECONDS: z.coerce.number().int().min(0).default(900),
   /** Times the reconciler re-queues one version before marking it `failed`. */
   RECONCILE_MAX_REQUEUES: z.coerce.number().int().min(0).default(2),
+  /** Embedding requests per minute one indexer container stays under (back-pressure). */
+  EMBEDDING_REQUESTS_PER_MINUTE: z.coerce.number().positive().default(3_000),
+  /** Embedding tokens per minute one indexer container stays under. */
+  EMBEDDING_TOKENS_PER_MINUTE: z.coerce.number().positive().default(1_000_000),
+  /** Embedding requests of one indexer batch in flight at once. */
+  EMBEDDING_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Local stack: most messages per indexer batch (the event source mapping's batch size). */
+  INDEXER_BATCH_SIZE: z.coerce.number().int().positive().default(25),
+  /** Local stack: how long a partial indexer batch waits for more messages, in ms. */
+  INDEXER_BATCH_WINDOW_MS: z.coerce.number().int().min(0).default(250),
   /** Per-request timeout of the Qdrant client, in ms. */
   QDRANT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** How long a secret read from Secrets Manager is reused before it is read again, in s. */

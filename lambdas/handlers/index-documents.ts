@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { composeIndexer } from '../composition/indexer.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
+import type { BatchJobResult, IndexBatch } from '../core/ingestion/index-batch.js';
 import type { IndexDocument } from '../core/ingestion/index-document.js';
 import type { IndexJob } from '../core/ports/job-queue.js';
 import { indexJobSchema } from '../core/schemas/documents.js';
@@ -13,7 +14,10 @@ import { deferredHandler } from '../http/deferred-handler.js';
 /** Dependencies of the indexer function. */
 export interface IndexerDeps {
   logger: Logger;
-  indexDocument: Pick<IndexDocument, 'execute' | 'markFailed'>;
+  /** Indexes the batch's jobs together (shared embedding requests). */
+  indexBatch: Pick<IndexBatch, 'execute'>;
+  /** Records a version's failure on its last receive. */
+  indexDocument: Pick<IndexDocument, 'markFailed'>;
   /** The queue's `maxReceiveCount`: the receive on which a failing record is given up. */
   maxReceiveCount: number;
   /** Time kept before the function's timeout to stop work and record failures. Default 5 s. */
@@ -51,68 +55,53 @@ const jobOf = (record: SQSRecord): IndexJob => {
   return result.data;
 };
 
+const receiveCountOf = (record: SQSRecord) =>
+  Number(record.attributes.ApproximateReceiveCount) || 1;
+
 /**
- * Builds the indexer: an SQS-triggered function that indexes each record's document version
- * with Powertools batch processing, records concurrently, and reports failures per record
- * (`ReportBatchItemFailures`), so one bad record never fails the batch.
+ * Builds the indexer: an SQS-triggered function that indexes the records of a batch together
+ * (their chunks share embedding requests, see `IndexBatch`) and reports failures per record
+ * with Powertools batch processing (`ReportBatchItemFailures`), so one bad record never fails
+ * the batch.
  *
- * A record whose body is not an index job fails alone. A failing record is retried by the
- * queue (nothing spins inside the function); on its last receive (`maxReceiveCount`) the
- * document is first marked `failed` with a readable reason, then the failure is reported and
- * the queue moves the message to the dead-letter queue. Work stops `deadlineMarginMs` before
- * the function's timeout, so that even a slow last attempt gets its failure recorded.
+ * A record whose body is not an index job fails alone, and so does a job whose preparation,
+ * embedding request or storage failed. A failing record is retried by the queue (nothing spins
+ * inside the function); on its last receive (`maxReceiveCount`) the document is first marked
+ * `failed` with a readable reason, then the failure is reported and the queue moves the
+ * message to the dead-letter queue. Work stops `deadlineMarginMs` before the function's
+ * timeout, so that even a slow last attempt gets its failure recorded.
  *
  * @example
- * const handler = createHandler({ logger, indexDocument, maxReceiveCount: 5 });
+ * const handler = createHandler({ logger, indexBatch, indexDocument, maxReceiveCount: 5 });
  * await handler(sqsEvent, context); // { batchItemFailures: [{ itemIdentifier: '…' }] }
  */
 export const createHandler = (deps: IndexerDeps) => {
-  const { logger, indexDocument, maxReceiveCount } = deps;
+  const { logger, indexBatch, indexDocument, maxReceiveCount } = deps;
 
-  const indexRecord = async (record: SQSRecord, signal: AbortSignal): Promise<void> => {
-    const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-    const log = { messageId: record.messageId, receiveCount };
-    let job: IndexJob;
-    try {
-      job = jobOf(record);
-    } catch (error) {
-      logger.error('poison message', {
+  const settle = async (record: SQSRecord, job: IndexJob, result: BatchJobResult) => {
+    const receiveCount = receiveCountOf(record);
+    const log = { messageId: record.messageId, receiveCount, ...job };
+    if (result.kind !== 'failed') {
+      logger.info('record processed', { ...log, outcome: result });
+      return;
+    }
+    const { error } = result;
+    if (receiveCount >= maxReceiveCount) {
+      const marked = await indexDocument
+        .markFailed(job, failureReason(error, receiveCount), receiveCount)
+        .catch((markError: unknown) => {
+          logger.error('could not mark the document failed', { ...log, error: markError as Error });
+          return false;
+        });
+      logger.error('giving up: the message goes to the dead-letter queue', {
         ...log,
+        marked,
         error: error as Error,
-        body: record.body.slice(0, 500),
       });
-      throw error;
+    } else {
+      logger.warn('record failed; the queue will retry it', { ...log, error: error as Error });
     }
-    try {
-      const outcome = await indexDocument.execute(job, { attempt: receiveCount, signal });
-      logger.info('record processed', { ...log, ...job, outcome });
-    } catch (error) {
-      if (receiveCount >= maxReceiveCount) {
-        const marked = await indexDocument
-          .markFailed(job, failureReason(error, receiveCount), receiveCount)
-          .catch((markError: unknown) => {
-            logger.error('could not mark the document failed', {
-              ...log,
-              ...job,
-              error: markError as Error,
-            });
-            return false;
-          });
-        logger.error('giving up: the message goes to the dead-letter queue', {
-          ...log,
-          ...job,
-          marked,
-          error: error as Error,
-        });
-      } else {
-        logger.warn('record failed; the queue will retry it', {
-          ...log,
-          ...job,
-          error: error as Error,
-        });
-      }
-      throw error;
-    }
+    throw error;
   };
 
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
@@ -121,17 +110,45 @@ export const createHandler = (deps: IndexerDeps) => {
       const signal = AbortSignal.timeout(
         Math.max(1, context.getRemainingTimeInMillis() - (deps.deadlineMarginMs ?? 5_000)),
       );
+      const jobs = new Map<string, IndexJob>();
+      const poison = new Map<string, Error>();
+      for (const record of event.Records) {
+        try {
+          jobs.set(record.messageId, jobOf(record));
+        } catch (error) {
+          poison.set(record.messageId, error as Error);
+        }
+      }
+      const valid = event.Records.filter((record) => jobs.has(record.messageId));
+      const results = indexBatch
+        .execute(
+          valid.map((record) => ({
+            job: jobs.get(record.messageId)!,
+            attempt: receiveCountOf(record),
+          })),
+          { signal },
+        )
+        .then((list) => new Map(valid.map((record, index) => [record.messageId, list[index]!])));
       // One processor per invocation: its state is per batch, and locally batches may overlap.
       const processor = new BatchProcessor(EventType.SQS);
       return processPartialResponse(
         event,
-        (record: SQSRecord) => indexRecord(record, signal),
-        processor,
-        {
-          context,
-          processInParallel: true,
-          throwOnFullBatchFailure: false,
+        async (record: SQSRecord) => {
+          const invalid = poison.get(record.messageId);
+          if (invalid) {
+            logger.error('poison message', {
+              messageId: record.messageId,
+              receiveCount: receiveCountOf(record),
+              error: invalid,
+              body: record.body.slice(0, 500),
+            });
+            throw invalid;
+          }
+          const result = (await results).get(record.messageId)!;
+          await settle(record, jobs.get(record.messageId)!, result);
         },
+        processor,
+        { context, processInParallel: true, throwOnFullBatchFailure: false },
       );
     });
 };

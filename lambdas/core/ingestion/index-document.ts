@@ -29,6 +29,16 @@ export type IndexOutcome =
   | { kind: 'indexed'; chunkCount: number; embeddingCalls: number }
   | { kind: 'skipped'; reason: string };
 
+/** A job ready to embed: its version's record, now `indexing`, and the chunks of its text. */
+export interface PreparedIndexJob {
+  job: IndexJob;
+  record: DocumentRecord;
+  chunks: TextChunk[];
+}
+
+/** A job that needs no work (see {@link IndexOutcome}). */
+export type SkippedIndexJob = Extract<IndexOutcome, { kind: 'skipped' }>;
+
 /** Options of {@link IndexDocument.execute}. */
 export interface IndexOptions {
   /** Which delivery of the job this is (SQS `ApproximateReceiveCount`), recorded on the document. */
@@ -65,6 +75,21 @@ export class IndexDocument {
   constructor(private readonly deps: IndexDocumentDeps) {}
 
   async execute(job: IndexJob, options: IndexOptions = {}): Promise<IndexOutcome> {
+    const prepared = await this.prepare(job, options);
+    if (prepared.kind === 'skipped') return prepared;
+    const { vectors, calls } = await this.#embed(prepared.value.chunks, options.signal);
+    return this.finish(prepared.value, vectors, calls, options);
+  }
+
+  /**
+   * The first half of {@link execute}: loads the record (skipping a deleted, deleting or
+   * superseded version), marks the version `indexing` and chunks its raw text. A batch indexer
+   * prepares several jobs, embeds all their chunks together, then {@link finish}es each.
+   */
+  async prepare(
+    job: IndexJob,
+    options: IndexOptions = {},
+  ): Promise<SkippedIndexJob | { kind: 'prepared'; value: PreparedIndexJob }> {
     const { documents, clock } = this.deps;
     const { tenantId, documentId, version } = job;
     const record = await documents.get(tenantId, documentId);
@@ -85,19 +110,36 @@ export class IndexDocument {
       at: clock.now().toISOString(),
     });
     if (!started) return { kind: 'skipped', reason: `version ${version} was superseded` };
-
     const chunks = await this.#chunk(record);
-    const { vectors, calls } = await this.#embed(chunks, options.signal);
+    return { kind: 'prepared', value: { job, record, chunks } };
+  }
+
+  /**
+   * The second half of {@link execute}: stores the embedded chunks (one vector per chunk, in
+   * order), removes those past the new count, and marks the version `ready`, repairing what
+   * the run overwrote when the version was superseded or the document deleted meanwhile.
+   */
+  async finish(
+    prepared: PreparedIndexJob,
+    vectors: number[][],
+    embeddingCalls: number,
+    options: IndexOptions = {},
+  ): Promise<IndexOutcome> {
+    const { record, chunks, job } = prepared;
+    if (vectors.length !== chunks.length) {
+      throw new Error(`${vectors.length} vectors for ${chunks.length} chunks`);
+    }
+    options.signal?.throwIfAborted();
     await this.#store(record, chunks, vectors);
     options.signal?.throwIfAborted();
-
-    const finished = await documents.transition(tenantId, documentId, version, {
-      status: 'ready',
-      chunkCount: chunks.length,
-      at: clock.now().toISOString(),
-    });
+    const finished = await this.deps.documents.transition(
+      job.tenantId,
+      job.documentId,
+      job.version,
+      { status: 'ready', chunkCount: chunks.length, at: this.deps.clock.now().toISOString() },
+    );
     if (!finished) return this.#repair(job);
-    return { kind: 'indexed', chunkCount: chunks.length, embeddingCalls: calls };
+    return { kind: 'indexed', chunkCount: chunks.length, embeddingCalls };
   }
 
   /**

@@ -67,7 +67,7 @@ describe('composeAi', () => {
       await ai.vectorStore.upsert('tenant-a', [contractPoint('tenant-a', 'doc-1', 0, vector)]);
       await flushAi(ai);
 
-      expect(await readdir(dataDir)).toEqual(['vectors-offline-hashed-features-512.ndjson']);
+      expect(await readdir(dataDir)).toEqual(['vectors-offline-hashed-features-512.ndjson.log']);
       await rm(dataDir, { recursive: true, force: true });
     });
   });

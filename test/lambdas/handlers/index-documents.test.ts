@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessQueue } from '../../../lambdas/adapters/local/in-process-queue.js';
 import { DependencyError } from '../../../lambdas/core/dependency-error.js';
+import { IndexBatch } from '../../../lambdas/core/ingestion/index-batch.js';
 import { createHandler } from '../../../lambdas/handlers/index-documents.js';
 import { silentLogger } from '../../support/http-deps.js';
 import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 import { sqsEvent, sqsRecord } from '../../support/sqs-events.js';
 
-const setup = () => {
-  const fixture = ingestionFixture();
+const setup = (limits?: { maxInputsPerRequest: number }) => {
+  const fixture = ingestionFixture(limits ? { limits } : {});
   const handler = createHandler({
     logger: silentLogger(),
+    indexBatch: new IndexBatch({
+      indexDocument: fixture.indexDocument,
+      embedder: fixture.embedder,
+    }),
     indexDocument: fixture.indexDocument,
     maxReceiveCount: 5,
   });
@@ -23,7 +28,7 @@ const rateLimited = () => new DependencyError('openai', 'unavailable', 'rate lim
 
 describe('index-documents function', () => {
   it('indexes a batch of 10 with one poison record: 9 succeed, exactly one failure is reported', async () => {
-    const { uploadText, queue, invoke, documents } = setup();
+    const { uploadText, queue, invoke, documents, embedder } = setup();
     for (let i = 0; i < 9; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(2, `doc${i}`));
     const records = queue.jobs.map((job) => sqsRecord(JSON.stringify(job)));
     const poison = sqsRecord('{"tenantId":"acme","documentId":"not-a-uuid"}');
@@ -34,6 +39,39 @@ describe('index-documents function', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
     const { items } = await documents.list('acme', { limit: 20 });
     expect(items.map((record) => record.status)).toEqual(Array(9).fill('ready'));
+    expect(embedder.calls).toHaveLength(1);
+    expect(embedder.calls[0]).toHaveLength(18);
+  });
+
+  it('splits the shared embedding requests by the provider limits', async () => {
+    const { uploadText, queue, invoke, embedder, documents } = setup({ maxInputsPerRequest: 4 });
+    for (let i = 0; i < 5; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(2, `doc${i}`));
+
+    const response = await invoke(...queue.jobs.map((job) => sqsRecord(JSON.stringify(job))));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(embedder.calls.map((texts) => texts.length)).toEqual([4, 4, 2]);
+    const { items } = await documents.list('acme', { limit: 20 });
+    expect(items.every((record) => record.status === 'ready' && record.chunkCount === 2)).toBe(
+      true,
+    );
+  });
+
+  it('fails only the record whose chunks the provider refuses in a shared request', async () => {
+    const { uploadText, queue, invoke, embedder, documents } = setup();
+    for (let i = 0; i < 3; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(1, `doc${i}`));
+    embedder.onCall = (texts) => {
+      if (texts.some((text) => text.includes('doc1'))) throw new Error('input refused');
+    };
+    const records = queue.jobs.map((job) => sqsRecord(JSON.stringify(job)));
+
+    const response = await invoke(...records);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]!.messageId }] });
+    const statuses = await Promise.all(
+      queue.jobs.map(async (job) => (await documents.get('acme', job.documentId))?.status),
+    );
+    expect(statuses).toEqual(['ready', 'indexing', 'ready']);
   });
 
   it('fails a record whose body is not JSON on its own', async () => {
@@ -41,23 +79,6 @@ describe('index-documents function', () => {
     const bad = sqsRecord('not json');
 
     expect(await invoke(bad)).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
-  });
-
-  it('processes the records of a batch concurrently', async () => {
-    const { uploadText, queue, invoke, embedder } = setup();
-    for (let i = 0; i < 4; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(1, `doc${i}`));
-    let inFlight = 0;
-    let peak = 0;
-    embedder.onCall = async () => {
-      inFlight += 1;
-      peak = Math.max(peak, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      inFlight -= 1;
-    };
-
-    await invoke(...queue.jobs.map((job) => sqsRecord(JSON.stringify(job))));
-
-    expect(peak).toBe(4);
   });
 
   it('reports a transient failure so the queue retries, leaving the document not failed', async () => {

@@ -1,0 +1,54 @@
+import type { Embedder, Embeddings } from '../ports/embedder.js';
+import { TokenBucket } from '../rate/token-bucket.js';
+import { estimateTokens } from '../text/estimate-tokens.js';
+
+/** The provider's limits for one container, per minute. */
+export interface EmbeddingRateLimits {
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+}
+
+/**
+ * An {@link Embedder} that keeps its calls under a requests-per-minute and a tokens-per-minute
+ * limit, waiting (back-pressure) rather than letting the provider answer 429. The buckets
+ * start full with one second's worth of each rate, so short bursts go at once.
+ *
+ * @example
+ * const embedder = new RateLimitedEmbedder(openAiEmbedder, { requestsPerMinute: 3_000, tokensPerMinute: 1_000_000 });
+ */
+export class RateLimitedEmbedder implements Embedder {
+  readonly #inner: Embedder;
+  readonly #requests: TokenBucket;
+  readonly #tokens: TokenBucket;
+
+  constructor(inner: Embedder, limits: EmbeddingRateLimits, now?: () => number) {
+    this.#inner = inner;
+    const bucket = (perMinute: number) =>
+      new TokenBucket({
+        capacity: Math.max(1, perMinute / 60),
+        perMinute,
+        ...(now ? { now } : {}),
+      });
+    this.#requests = bucket(limits.requestsPerMinute);
+    this.#tokens = bucket(limits.tokensPerMinute);
+  }
+
+  get model(): string {
+    return this.#inner.model;
+  }
+
+  get dimensions(): number {
+    return this.#inner.dimensions;
+  }
+
+  get limits() {
+    return this.#inner.limits;
+  }
+
+  async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<Embeddings> {
+    const tokens = texts.reduce((sum, text) => sum + estimateTokens(text), 0);
+    await this.#requests.take(1, options.signal);
+    await this.#tokens.take(tokens, options.signal);
+    return this.#inner.embed(texts, options);
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { IndexBatch } from '../../../../lambdas/core/ingestion/index-batch.js';
+import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
+
+const setup = (limits?: { maxInputsPerRequest?: number; maxTokensPerRequest?: number }) => {
+  const fixture = ingestionFixture(limits ? { limits } : {});
+  const indexBatch = new IndexBatch({
+    indexDocument: fixture.indexDocument,
+    embedder: fixture.embedder,
+  });
+  return { ...fixture, indexBatch };
+};
+
+describe('IndexBatch', () => {
+  it("embeds the chunks of every job of a batch in shared requests, in each job's order", async () => {
+    const { uploadText, queue, indexBatch, embedder, vectors } = setup();
+    for (let i = 0; i < 3; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(3, `doc${i}`));
+
+    const results = await indexBatch.execute(queue.jobs.map((job) => ({ job })));
+
+    expect(results).toEqual(Array(3).fill({ kind: 'indexed', chunkCount: 3, embeddingCalls: 1 }));
+    expect(embedder.calls).toHaveLength(1);
+    const found = await vectors.count('acme');
+    expect(found).toBe(9);
+  });
+
+  it('keeps a job that needs no work out of the requests', async () => {
+    const { uploadText, queue, indexBatch, embedder } = setup();
+    await uploadText('Guide', sectionedMarkdown(2));
+    await uploadText('Guide', sectionedMarkdown(2, 'newer'));
+
+    const [stale, current] = await indexBatch.execute(queue.jobs.map((job) => ({ job })));
+
+    expect(stale).toEqual({ kind: 'skipped', reason: 'version 1 is superseded by 2' });
+    expect(current).toMatchObject({ kind: 'indexed', chunkCount: 2 });
+    expect(embedder.calls.flat().every((text) => text.includes('newer'))).toBe(true);
+  });
+
+  it('fails a job whose raw text is gone alone', async () => {
+    const { uploadText, queue, indexBatch, blobs } = setup();
+    await uploadText('Lost', sectionedMarkdown(1, 'lost'));
+    await uploadText('Kept', sectionedMarkdown(1, 'kept'));
+    await blobs.deletePrefix(`tenants/acme/documents/${queue.jobs[0]!.documentId}/`);
+
+    const [lost, kept] = await indexBatch.execute(queue.jobs.map((job) => ({ job })));
+
+    expect(lost).toMatchObject({ kind: 'failed' });
+    expect(kept).toMatchObject({ kind: 'indexed', chunkCount: 1 });
+  });
+
+  it('fails every job of a request that fails for each of them (a throttle), and nothing else', async () => {
+    const { uploadText, queue, indexBatch, embedder } = setup({ maxInputsPerRequest: 2 });
+    for (let i = 0; i < 3; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(1, `doc${i}`));
+    embedder.onCall = (texts) => {
+      if (texts.some((text) => text.includes('doc0') || text.includes('doc1'))) {
+        throw new Error('429 rate limited');
+      }
+    };
+
+    const results = await indexBatch.execute(queue.jobs.map((job) => ({ job })));
+
+    expect(results.map((result) => result.kind)).toEqual(['failed', 'failed', 'indexed']);
+  });
+});
