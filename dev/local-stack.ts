@@ -23,6 +23,7 @@ import { createHandler as createDocumentsApi } from '../lambdas/handlers/documen
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { ensureDevApiKey } from './dev-api-key.js';
+import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
 import { composeLocalIndexing } from './local-indexing.js';
@@ -116,6 +117,7 @@ const closeServer = (server: Server) =>
 /** Starts dynalite on the data folder, with transactions emulated in front of it. */
 const startDatabase = async (dataDir: string) => {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  closeDynaliteIteratorsWhenDone();
   const db = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0 });
   const dbPort = await listen(db, 0);
   const transactions = await startTransactWriteEmulator(dbPort);
