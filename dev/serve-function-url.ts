@@ -99,8 +99,15 @@ export const functionUrlListener = (options: ServeFunctionUrlOptions): RequestLi
       await options.handler(event, stream, localLambdaContext('stream-chat', options.timeoutMs));
     } catch (error) {
       if (error instanceof RequestAbortedError) response.destroy();
-      else if (error instanceof HttpProblem) writeProblem(response, error, { close: true });
-      else if (response.headersSent) response.end();
+      else if (error instanceof HttpProblem) {
+        // With the CORS headers, so the playground can read why its request was refused.
+        writeProblem(response, error, {
+          close: true,
+          ...(allowedOrigin
+            ? { headers: { 'access-control-allow-origin': allowedOrigin, vary: 'Origin' } }
+            : {}),
+        });
+      } else if (response.headersSent) response.end();
       else writeProblem(response, new HttpProblem(502, { detail: 'The function failed' }));
     }
   };

@@ -21,7 +21,7 @@ const LINGER_MS = 1_000;
 export const writeProblem = (
   response: ServerResponse,
   problem: HttpProblem,
-  options: { close?: boolean; instance?: string } = {},
+  options: { close?: boolean; instance?: string; headers?: Record<string, string> } = {},
 ): void => {
   if (response.headersSent || response.destroyed) {
     response.destroy();
@@ -31,6 +31,7 @@ export const writeProblem = (
   const body = Buffer.from(result.body ?? '');
   response.writeHead(result.statusCode, {
     ...result.headers,
+    ...options.headers,
     'content-length': String(body.length),
     ...(options.close ? { connection: 'close' } : {}),
   });

@@ -223,6 +223,18 @@ describe('the local servers under abusive clients', () => {
     expect(sent).toBeLessThanOrEqual(DOCUMENTS_MAX_BODY_BYTES + READ_MARGIN_BYTES);
   });
 
+  it('lets the playground read a 413 from the streaming port (CORS headers on the refusal)', async () => {
+    const socket = await open(stack.streamUrl);
+
+    await socket.write(
+      head(stack.streamUrl, 'POST /', { origin: stack.apiUrl, 'content-length': 560 * 2 ** 20 }),
+    );
+    const reply = await socket.reply(5_000);
+
+    expect(reply.status).toBe(413);
+    expect(reply.text).toContain(`access-control-allow-origin: ${stack.apiUrl}`);
+  });
+
   it('serves the playground configuration to the loopback names only', async () => {
     const port = new URL(stack.apiUrl).port;
     const answers: Record<string, number> = {};
