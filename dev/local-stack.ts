@@ -24,6 +24,8 @@ import { createHandler as createDocumentsApi } from '../lambdas/handlers/documen
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { ensureDevApiKey } from './dev-api-key.js';
+import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
+import { guardRequests, servedHosts } from './guard-requests.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
 import { composeLocalIndexing } from './local-indexing.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
@@ -47,6 +49,12 @@ export interface LocalStackOptions {
   offlineTokenDelayMs?: number;
   /** Extra environment, on top of `process.env` (tests point OpenAI or Qdrant elsewhere with it). */
   env?: Record<string, string>;
+  /**
+   * How long a client may take to send a request's headers (default 10 s) and the whole request
+   * (default 60 s) before the connection is closed, so slow or stalled clients cannot hold
+   * connections open forever.
+   */
+  clientTimeouts?: { headersMs?: number; requestMs?: number };
 }
 
 /** A running local stack. */
@@ -69,6 +77,38 @@ const listen = (server: Server, port: number) =>
     server.listen(port, '127.0.0.1', () => resolveListen((server.address() as AddressInfo).port));
   });
 
+/**
+ * A server whose every request goes through {@link guardRequests} (served host names only, no
+ * crash from a failing listener) to the listener `current()` returns, or a 503 before there is
+ * one; slow clients are cut off after the given timeouts.
+ */
+const createGuardedServer = (
+  current: () => RequestListener | undefined,
+  timeouts: LocalStackOptions['clientTimeouts'] = {},
+) => {
+  let hosts: ReadonlySet<string> = new Set();
+  const unavailable: RequestListener = (_, response) => {
+    response.writeHead(503).end();
+  };
+  const headersTimeout = timeouts.headersMs ?? 10_000;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(headersTimeout, timeouts.requestMs ?? 60_000),
+      // How often Node checks those timeouts (30 s by default).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+    },
+    guardRequests({
+      hosts: () => hosts,
+      listener: (request, response) => (current() ?? unavailable)(request, response),
+    }),
+  );
+  server.on('listening', () => {
+    hosts = servedHosts((server.address() as AddressInfo).port);
+  });
+  return server;
+};
+
 const closeServer = (server: Server) =>
   new Promise<void>((done) => {
     server.closeAllConnections();
@@ -78,6 +118,7 @@ const closeServer = (server: Server) =>
 /** Starts dynalite on the data folder, with transactions emulated in front of it. */
 const startDatabase = async (dataDir: string) => {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  closeDynaliteIteratorsWhenDone();
   const db = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0 });
   const dbPort = await listen(db, 0);
   const transactions = await startTransactWriteEmulator(dbPort);
@@ -155,13 +196,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   // stream URL); their listeners are set once every function is composed.
   let apiListener: RequestListener | undefined;
   let streamListener: RequestListener | undefined;
-  const unavailable: RequestListener = (_, response) => {
-    response.writeHead(503).end();
-  };
-  const api = createServer((request, response) => (apiListener ?? unavailable)(request, response));
-  const stream = createServer((request, response) =>
-    (streamListener ?? unavailable)(request, response),
-  );
+  const api = createGuardedServer(() => apiListener, options.clientTimeouts);
+  const stream = createGuardedServer(() => streamListener, options.clientTimeouts);
   const apiPort = await listen(api, options.port ?? 3000);
   const streamPort = await listen(stream, options.streamPort ?? 3001);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -204,20 +240,27 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     docsAssetsUrl: '/docs/assets',
     streamUrl,
   });
+  const chatDeps = await composeChatApi(config, shared, ai);
+  const documentsDeps = await composeDocumentsApi(config, shared, adapters);
+  const streamDeps = await composeStreamChat(config, shared, ai);
   apiListener = httpApiListener({
     functions: {
       public: publicApi,
-      chat: createChatApi(await composeChatApi(config, shared, ai)),
-      documents: createDocumentsApi(await composeDocumentsApi(config, shared, adapters)),
+      chat: createChatApi(chatDeps),
+      documents: createDocumentsApi(documentsDeps),
+    },
+    maxBodyBytes: {
+      public: shared.http.maxBodyBytes,
+      chat: chatDeps.http.maxBodyBytes,
+      documents: documentsDeps.http.maxBodyBytes,
     },
     extra: serveStaticAssets({ config: { streamUrl, apiKey } }),
   });
   streamListener = functionUrlListener({
-    handler: createStreamChat(
-      await composeStreamChat(config, shared, ai),
-    ) as unknown as LocalStreamingHandler,
+    handler: createStreamChat(streamDeps) as unknown as LocalStreamingHandler,
     corsOrigins: config.CORS_ORIGINS,
     timeoutMs: 300_000,
+    maxBodyBytes: streamDeps.maxBodyBytes,
   });
 
   return {

@@ -1,9 +1,14 @@
 import type { RequestListener } from 'node:http';
 import type { Context } from 'aws-lambda';
 import { localLambdaContext } from '../lambdas/adapters/local/local-lambda-context.js';
+import { HttpProblem } from '../lambdas/core/problem.js';
 import { functionUrlEvent } from './http-events.js';
 import { installAwsLambdaGlobal, LambdaResponseStream } from './lambda-response-stream.js';
-import { readBody } from './serve-http-api.js';
+import { RequestAbortedError, readRequestBody } from './read-request-body.js';
+import { writeProblem } from './write-problem.js';
+
+/** Lambda function URLs refuse request payloads above 6 MB. */
+export const FUNCTION_URL_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
 /** A streaming handler as `awslambda.streamifyResponse` returns it. */
 export type LocalStreamingHandler = (
@@ -18,6 +23,11 @@ export interface ServeFunctionUrlOptions {
   /** Origins the function URL's CORS configuration allows (it answers preflights itself). */
   corsOrigins: readonly string[];
   timeoutMs: number;
+  /**
+   * The function's configured body limit; bodies above it (or above the function URL payload
+   * limit) are refused with a 413 while being read.
+   */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -25,7 +35,9 @@ export interface ServeFunctionUrlOptions {
  * hands the handler a response stream like the runtime's, and relays each write to the client
  * as its own HTTP chunk (so `curl -N` shows tokens arrive). A client that disconnects destroys
  * the response stream, as Lambda does. Preflight requests are answered from the CORS
- * configuration without invoking the function, as the function URL service does.
+ * configuration without invoking the function, as the function URL service does. A body above
+ * the limit is a 413 problem as soon as it passes it; a client that goes away mid-body is
+ * dropped; a handler that throws is a 502 (or an ended stream once the answer has started).
  *
  * @example
  * createServer(functionUrlListener({ handler, corsOrigins, timeoutMs: 300_000 })).listen(3001);
@@ -35,54 +47,68 @@ export const functionUrlListener = (options: ServeFunctionUrlOptions): RequestLi
   return async (request, response) => {
     const origin = request.headers.origin;
     const allowedOrigin = origin && options.corsOrigins.includes(origin) ? origin : undefined;
-    if (request.method === 'OPTIONS') {
-      response.writeHead(204, {
-        ...(allowedOrigin
-          ? {
-              'access-control-allow-origin': allowedOrigin,
-              'access-control-allow-methods': 'POST',
-              'access-control-allow-headers': 'authorization, content-type',
-              'access-control-max-age': '300',
-              vary: 'Origin',
-            }
-          : {}),
-      });
-      response.end();
-      return;
-    }
-    const event = functionUrlEvent({
-      method: request.method ?? 'POST',
-      url: request.url ?? '/',
-      headers: request.headers,
-      body: await readBody(request),
-    });
-    const stream = new LambdaResponseStream({
-      head: (prelude, contentType) => {
-        const headers: Record<string, string | string[]> = {
-          'content-type': contentType,
-          ...(prelude.headers ?? {}),
-          ...(allowedOrigin
-            ? { 'access-control-allow-origin': allowedOrigin, vary: 'Origin' }
-            : {}),
-        };
-        if (prelude.cookies?.length) headers['set-cookie'] = prelude.cookies;
-        response.writeHead(prelude.statusCode ?? 200, headers);
-        response.flushHeaders();
-      },
-      chunk: (data) => {
-        response.write(data);
-      },
-      end: () => response.end(),
-    });
-    response.on('close', () => {
-      if (!response.writableFinished) stream.destroy();
-    });
     try {
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204, {
+          ...(allowedOrigin
+            ? {
+                'access-control-allow-origin': allowedOrigin,
+                'access-control-allow-methods': 'POST',
+                'access-control-allow-headers': 'authorization, content-type',
+                'access-control-max-age': '300',
+                vary: 'Origin',
+              }
+            : {}),
+        });
+        response.end();
+        return;
+      }
+      const event = functionUrlEvent({
+        method: request.method ?? 'POST',
+        url: request.url ?? '/',
+        headers: request.headers,
+        body: await readRequestBody(
+          request,
+          Math.min(
+            FUNCTION_URL_PAYLOAD_LIMIT_BYTES,
+            options.maxBodyBytes ?? FUNCTION_URL_PAYLOAD_LIMIT_BYTES,
+          ),
+        ),
+      });
+      const stream = new LambdaResponseStream({
+        head: (prelude, contentType) => {
+          const headers: Record<string, string | string[]> = {
+            'content-type': contentType,
+            ...(prelude.headers ?? {}),
+            ...(allowedOrigin
+              ? { 'access-control-allow-origin': allowedOrigin, vary: 'Origin' }
+              : {}),
+          };
+          if (prelude.cookies?.length) headers['set-cookie'] = prelude.cookies;
+          response.writeHead(prelude.statusCode ?? 200, headers);
+          response.flushHeaders();
+        },
+        chunk: (data) => {
+          response.write(data);
+        },
+        end: () => response.end(),
+      });
+      response.on('close', () => {
+        if (!response.writableFinished) stream.destroy();
+      });
       await options.handler(event, stream, localLambdaContext('stream-chat', options.timeoutMs));
-    } catch {
-      if (!response.headersSent)
-        response.writeHead(502, { 'content-type': 'application/problem+json' });
-      response.end();
+    } catch (error) {
+      if (error instanceof RequestAbortedError) response.destroy();
+      else if (error instanceof HttpProblem) {
+        // With the CORS headers, so the playground can read why its request was refused.
+        writeProblem(response, error, {
+          close: true,
+          ...(allowedOrigin
+            ? { headers: { 'access-control-allow-origin': allowedOrigin, vary: 'Origin' } }
+            : {}),
+        });
+      } else if (response.headersSent) response.end();
+      else writeProblem(response, new HttpProblem(502, { detail: 'The function failed' }));
     }
   };
 };

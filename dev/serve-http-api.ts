@@ -1,11 +1,17 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { localLambdaContext } from '../lambdas/adapters/local/local-lambda-context.js';
+import { HttpProblem } from '../lambdas/core/problem.js';
 import type { HttpResult } from '../lambdas/http/http-types.js';
 import { matchRoute } from '../lambdas/http/route-matcher.js';
 import type { HttpFunctionName } from '../lambdas/http/routes.js';
 import { routeKey } from '../lambdas/http/routes.js';
 import { apiGatewayEvent } from './http-events.js';
+import { RequestAbortedError, readRequestBody } from './read-request-body.js';
+import { writeProblem } from './write-problem.js';
+
+/** API Gateway HTTP APIs refuse request payloads above 10 MB. */
+export const API_GATEWAY_PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 
 /** An HTTP API function as the dev server calls it. */
 export type LocalHttpFunction = (
@@ -19,9 +25,15 @@ export interface ServeHttpApiOptions {
   /** Requests that match no route and that `extra` does not answer go to `$default`. */
   extra?: (request: IncomingMessage, response: ServerResponse) => boolean;
   timeoutMs?: number;
+  /**
+   * The body limit each function is configured with (its `maxBodyBytes`); bodies above it, or
+   * above API Gateway's payload limit, are refused with a 413 while being read. Functions not
+   * named here are held to API Gateway's limit only.
+   */
+  maxBodyBytes?: Partial<Record<HttpFunctionName, number>>;
 }
 
-/** Reads a request body into one buffer. */
+/** Reads a whole request body into one buffer, without a limit (for test stand-ins). */
 export const readBody = async (request: IncomingMessage): Promise<Buffer> => {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -55,28 +67,36 @@ export const httpApiListener =
       const path = new URL(request.url ?? '/', 'http://local').pathname;
       const match = matchRoute(method, path);
       const found = match.kind === 'found' ? match : undefined;
+      const name: HttpFunctionName = found ? found.route.function : 'public';
+      const fn = options.functions[name] ?? options.functions.public;
+      if (!fn) throw new Error('the public function is not served');
+      const maxBytes = Math.min(
+        API_GATEWAY_PAYLOAD_LIMIT_BYTES,
+        options.maxBodyBytes?.[name] ?? API_GATEWAY_PAYLOAD_LIMIT_BYTES,
+      );
       const event = apiGatewayEvent({
         method,
         url: request.url ?? '/',
         headers: request.headers,
-        body: await readBody(request),
+        body: await readRequestBody(request, maxBytes),
         routeKey: found ? routeKey(found.route) : '$default',
         ...(found && Object.keys(found.pathParameters).length > 0
           ? { pathParameters: found.pathParameters }
           : {}),
       });
-      const fn =
-        options.functions[found ? found.route.function : 'public'] ?? options.functions.public;
-      if (!fn) throw new Error('the public function is not served');
-      const name = found ? found.route.function : 'public';
       writeResult(response, await fn(event, localLambdaContext(name, options.timeoutMs ?? 29_000)));
     } catch (error) {
-      response.writeHead(502, { 'content-type': 'application/problem+json' });
-      response.end(
-        JSON.stringify({
-          type: 'about:blank',
-          title: 'Bad Gateway',
-          status: 502,
+      if (error instanceof RequestAbortedError) {
+        response.destroy();
+        return;
+      }
+      if (error instanceof HttpProblem) {
+        writeProblem(response, error, { close: true });
+        return;
+      }
+      writeProblem(
+        response,
+        new HttpProblem(502, {
           detail: `The function failed: ${error instanceof Error ? error.message : String(error)}`,
         }),
       );

@@ -14,6 +14,7 @@ import { pageQuery } from '../core/schemas/common.js';
 import {
   documentPathSchema,
   parsedUploadFormSchema,
+  titleFromFileName,
   uploadDocumentSchema,
 } from '../core/schemas/documents.js';
 import { tenantOf } from '../http/authenticate.js';
@@ -85,7 +86,7 @@ const fromForm = (body: unknown): Omit<UploadDocumentInput, 'tenantId'> => {
     });
   }
   return {
-    title: title ?? file.filename,
+    title: title ?? titleFromFileName(file.filename),
     content: file.content,
     contentType,
     ...(metadata ? { metadata } : {}),

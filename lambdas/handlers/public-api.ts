@@ -22,8 +22,8 @@ export interface PublicApiDeps {
 
 /**
  * Builds the public function: `GET /openapi.json` (OpenAPI 3.1 generated from the zod
- * schemas), `GET /docs` (Swagger UI over it), `GET /health` (with `?deep=true`, each dependency's status and a
- * 503 when one is down) and the `$default` route's 404/405 problems.
+ * schemas), `GET /docs` (Swagger UI over it), `GET /health` (with `?deep=true`, each dependency
+ * `up` or `down`, and a 503 when one is down; the reasons are logged, never answered) and the `$default` route's 404/405 problems.
  *
  * @example
  * const handler = createHandler({ http, probes: { dynamodb: async () => {} } });
@@ -58,7 +58,19 @@ export const createHandler = (deps: PublicApiDeps) =>
       'GET /health': async (event) => {
         const deep = event.queryStringParameters?.deep === 'true';
         const report = await checkHealth(deep ? deps.probes : {}, deps.probeTimeoutMs ?? 2_000);
-        if (report.status === 'ok') return json(200, report, { 'cache-control': 'no-store' });
+        // The route is public: each dependency shows only `up` or `down`; why one is down
+        // (addresses, error messages of the SDKs) goes to the log.
+        const checks = Object.fromEntries(
+          Object.entries(report.checks).map(([name, check]) => {
+            if (check.error) {
+              deps.http.logger.warn('dependency down', { dependency: name, error: check.error });
+            }
+            return [name, { status: check.status }];
+          }),
+        );
+        if (report.status === 'ok') {
+          return json(200, { status: report.status, checks }, { 'cache-control': 'no-store' });
+        }
         const down = Object.entries(report.checks)
           .filter(([, check]) => check.status === 'down')
           .map(([name]) => name);
@@ -71,7 +83,7 @@ export const createHandler = (deps: PublicApiDeps) =>
             title: 'Service Unavailable',
             status: 503,
             detail: `Unreachable: ${down.join(', ')}`,
-            checks: report.checks,
+            checks,
           }),
         };
       },

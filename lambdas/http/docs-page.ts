@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_DOCS_ASSETS_URL, SWAGGER_UI_INTEGRITY } from './swagger-ui-assets.js';
 
-/** Where the docs page loads Swagger UI from by default (the local stack serves its own copy). */
-export const DEFAULT_DOCS_ASSETS_URL = 'https://cdn.jsdelivr.net/npm/swagger-ui-dist@5';
+export { DEFAULT_DOCS_ASSETS_URL };
 
 const escapeAttribute = (value: string) => value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -14,14 +14,16 @@ export interface DocsPage {
 /**
  * The interactive documentation page, FastAPI's `/docs`: Swagger UI over `/openapi.json`,
  * with "Authorize" for the API key and "Try it out" on every operation. Its one inline script
- * is allowed by hash, so the policy needs no `unsafe-inline` for scripts.
+ * is allowed by hash, so the policy needs no `unsafe-inline` for scripts; Swagger UI's files
+ * are loaded with their pinned `integrity` hashes, and the API key entered in "Authorize" is
+ * kept in the page only (`persistAuthorization: false`), never in `localStorage`.
  *
  * @example
  * const { html, contentSecurityPolicy } = docsPage({ assetsUrl: '/docs/assets', specUrl: '/openapi.json' });
  */
 export const docsPage = (options: { assetsUrl: string; specUrl: string }): DocsPage => {
   const assets = options.assetsUrl.replace(/\/$/, '');
-  const script = `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(options.specUrl).replace(/</g, '\\u003c')}, dom_id: '#docs', deepLinking: true, persistAuthorization: true, tryItOutEnabled: true });`;
+  const script = `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(options.specUrl).replace(/</g, '\\u003c')}, dom_id: '#docs', deepLinking: true, persistAuthorization: false, tryItOutEnabled: true });`;
   const scriptHash = createHash('sha256').update(script).digest('base64');
   const origin = /^https?:\/\//.test(assets) ? new URL(assets).origin : "'self'";
   const html = `<!doctype html>
@@ -30,11 +32,11 @@ export const docsPage = (options: { assetsUrl: string; specUrl: string }): DocsP
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>RAG API · docs</title>
-<link rel="stylesheet" href="${escapeAttribute(assets)}/swagger-ui.css">
+<link rel="stylesheet" href="${escapeAttribute(assets)}/swagger-ui.css" integrity="${SWAGGER_UI_INTEGRITY['swagger-ui.css']}" crossorigin="anonymous">
 </head>
 <body>
 <div id="docs"></div>
-<script src="${escapeAttribute(assets)}/swagger-ui-bundle.js"></script>
+<script src="${escapeAttribute(assets)}/swagger-ui-bundle.js" integrity="${SWAGGER_UI_INTEGRITY['swagger-ui-bundle.js']}" crossorigin="anonymous"></script>
 <script>${script}</script>
 </body>
 </html>`;

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,22 @@ describe('the local stack (npm run dev)', () => {
     expect(page.status).toBe(200);
     expect(html).toContain('/docs/assets/swagger-ui-bundle.js');
     expect(bundle.status).toBe(200);
+  });
+
+  it('serves Swagger UI files that match the integrity hashes the docs page pins', async () => {
+    const html = await (await fetch(`${stack.apiUrl}/docs`)).text();
+    const pinned = [...html.matchAll(/(?:src|href)="([^"]+)" integrity="sha384-([^"]+)"/g)];
+
+    const served = await Promise.all(
+      pinned.map(async ([, path]) =>
+        createHash('sha384')
+          .update(Buffer.from(await (await fetch(`${stack.apiUrl}${path}`)).arrayBuffer()))
+          .digest('base64'),
+      ),
+    );
+
+    expect(pinned).toHaveLength(2);
+    expect(served).toEqual(pinned.map(([, , hash]) => hash));
   });
 
   it('ingests the FastAPI tutorial with `npm run ingest`, then cites the path parameters page', async () => {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { closeDynaliteIteratorsWhenDone } from '../../dev/dynalite-iterators.js';
 import { startTransactWriteEmulator } from '../../dev/transact-write-emulator.js';
 import { createAppTable } from '../../lambdas/adapters/dynamodb/create-app-table.js';
 import { startTcpProxy } from './tcp-proxy.js';
@@ -29,6 +30,7 @@ export interface DynaliteHandle {
  * afterAll(() => db.close());
  */
 export const startDynalite = async (tableName = 'app-test'): Promise<DynaliteHandle> => {
+  closeDynaliteIteratorsWhenDone();
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const transactions = await startTransactWriteEmulator((server.address() as AddressInfo).port);

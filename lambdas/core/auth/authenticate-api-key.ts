@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { ApiKeyStore } from '../ports/api-key-store.js';
 import type { Clock } from '../ports/clock.js';
 import { HttpProblem } from '../problem.js';
@@ -13,10 +14,14 @@ export interface AuthenticatedCaller {
 export interface AuthenticateApiKeyOptions {
   store: ApiKeyStore;
   clock: Clock;
-  /** How long a lookup (hit or miss) is reused in this container; a revoked key works at most this long. */
+  /** How long a valid key's lookup is reused in this container; a revoked key works at most this long. */
   cacheTtlMs: number;
-  /** Bound on cached entries, so a flood of random keys cannot grow memory without limit. */
+  /** Most valid keys cached (default 10 000); past it the least recently used one is dropped. */
   maxCacheEntries?: number;
+  /** How long an unknown or revoked key's lookup is reused (default 10 s, at most `cacheTtlMs`). */
+  unknownKeyTtlMs?: number;
+  /** Most unknown keys cached (default 1 000), apart from the valid ones so they never push those out. */
+  maxUnknownKeys?: number;
 }
 
 const unauthorized = (detail: string, error?: 'invalid_token' | 'invalid_request'): HttpProblem =>
@@ -34,18 +39,36 @@ const unauthorized = (detail: string, error?: 'invalid_token' | 'invalid_request
  * The scheme is case-insensitive and surrounding whitespace is ignored (RFC 9110). Missing
  * credentials, malformed keys, unknown keys and revoked keys all get a 401 whose body does not
  * say which, so that nothing reveals whether a key or tenant exists. Lookups are cached per
- * container for `cacheTtlMs`, negative ones too; `lastUsedAt` is written on cache misses only.
+ * container in two bounded LRU caches: valid keys for `cacheTtlMs`, and, apart, unknown or
+ * revoked keys briefly (so a client retrying a bad key is not one DynamoDB read per request,
+ * and a flood of random keys evicts only other unknown keys, never the valid ones in use).
+ * `lastUsedAt` is written on cache misses only.
  *
  * @example
  * const authenticate = new AuthenticateApiKey({ store, clock: systemClock, cacheTtlMs: 60_000 });
  * const { tenantId } = await authenticate.execute(event.headers.authorization);
  */
 export class AuthenticateApiKey {
-  readonly #cache = new Map<string, { caller: AuthenticatedCaller | null; expiresAt: number }>();
-  readonly #options: Required<AuthenticateApiKeyOptions>;
+  readonly #options: AuthenticateApiKeyOptions;
+  readonly #known: LRUCache<string, AuthenticatedCaller>;
+  readonly #unknown: LRUCache<string, true>;
 
   constructor(options: AuthenticateApiKeyOptions) {
-    this.#options = { maxCacheEntries: 10_000, ...options };
+    this.#options = options;
+    // Time comes from the clock port, read on every check (no cached "now").
+    const perf = { now: () => options.clock.now().getTime() };
+    this.#known = new LRUCache({
+      max: options.maxCacheEntries ?? 10_000,
+      ttl: options.cacheTtlMs,
+      ttlResolution: 0,
+      perf,
+    });
+    this.#unknown = new LRUCache({
+      max: options.maxUnknownKeys ?? 1_000,
+      ttl: Math.min(options.unknownKeyTtlMs ?? 10_000, options.cacheTtlMs),
+      ttlResolution: 0,
+      perf,
+    });
   }
 
   async execute(authorization: string | undefined): Promise<AuthenticatedCaller> {
@@ -61,17 +84,20 @@ export class AuthenticateApiKey {
   }
 
   async #resolve(keyHash: string): Promise<AuthenticatedCaller | null> {
-    const now = this.#options.clock.now();
-    const cached = this.#cache.get(keyHash);
-    if (cached && cached.expiresAt > now.getTime()) return cached.caller;
+    const cached = this.#known.get(keyHash);
+    if (cached) return cached;
+    if (this.#unknown.has(keyHash)) return null;
 
     const record = await this.#options.store.findByHash(keyHash);
-    const caller =
-      record && !record.revokedAt ? { tenantId: record.tenantId, keyId: record.keyId } : null;
-    if (this.#cache.size >= this.#options.maxCacheEntries) this.#cache.clear();
-    this.#cache.set(keyHash, { caller, expiresAt: now.getTime() + this.#options.cacheTtlMs });
+    if (!record || record.revokedAt) {
+      this.#unknown.set(keyHash, true);
+      return null;
+    }
+    const caller = { tenantId: record.tenantId, keyId: record.keyId };
+    this.#known.set(keyHash, caller);
     // Usage tracking must never fail a request: a lost lastUsedAt update is harmless.
-    if (caller) await this.#options.store.touch(keyHash, now.toISOString()).catch(() => undefined);
+    const now = this.#options.clock.now().toISOString();
+    await this.#options.store.touch(keyHash, now).catch(() => undefined);
     return caller;
   }
 }

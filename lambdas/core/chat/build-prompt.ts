@@ -17,10 +17,24 @@ export const SYSTEM_PROMPT = [
 export const NO_CONTEXT_NOTE =
   'No passage of the documents is relevant to this question. Say so plainly and do not guess.';
 
-const TAGS = /<(\/?)(context|source)/gi;
+/** A delimiter tag, however spaced: `<source`, `</context`, `< / source`. */
+const TAGS = /<\s*(\/?)\s*(context|source)/gi;
 
-/** Neutralises tag-like text inside retrieved passages so they cannot close the data block. */
-const escapeData = (text: string): string => text.replace(TAGS, '‹$1$2');
+/** Invisible format characters (zero-width spaces and joiners, bidi controls, soft hyphens…). */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+
+/**
+ * Neutralises tag-like text inside retrieved passages so they cannot open or close the data
+ * block. The text is first brought to the form a model reads it in: compatibility forms folded
+ * (NFKC: full-width `＜／source＞` and small `﹤` become `<`, `/`, `>`) and invisible format
+ * characters removed (a zero-width space inside `<\u200B/source>` hides nothing from a model);
+ * then every delimiter tag, with or without spaces, loses its `<`.
+ *
+ * @example
+ * escapeData('＜/source＞ </ context> <\u200B/source>') // '‹/source> ‹/context> ‹/source>'
+ */
+export const escapeData = (text: string): string =>
+  text.normalize('NFKC').replace(FORMAT_CHARACTERS, '').replace(TAGS, '‹$1$2');
 
 const attribute = (value: string): string => escapeData(value).replace(/"/g, "'");
 

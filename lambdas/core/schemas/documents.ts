@@ -15,12 +15,29 @@ const title = z
   .max(MAX_TITLE_CHARS)
   .describe('Uploading the same title again creates a new version of the same document.');
 
+/**
+ * Metadata keys refused because they name members of every JavaScript object: stored as data
+ * they are read as the object's own machinery (`__proto__` swaps the prototype, `constructor`
+ * makes the DynamoDB marshaller reject the record after the upload is stored).
+ */
+export const RESERVED_METADATA_KEYS: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
+]);
+
+const metadataKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Use 1–64 letters, digits or _.:-')
+  .refine((key) => !RESERVED_METADATA_KEYS.has(key), {
+    error: (issue) => `${String(issue.input)} is a reserved name`,
+  });
+
 /** Free-form, flat metadata stored with a document and returned with it. */
 export const documentMetadataSchema = z
-  .record(
-    z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Use 1–64 letters, digits or _.:-'),
-    z.union([z.string().max(1_000), z.number(), z.boolean()]),
-  )
+  .record(metadataKey, z.union([z.string().max(1_000), z.number(), z.boolean()]), {
+    // Name the reason a key is refused, not just "Invalid key in record".
+    error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
+  })
   .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_ENTRIES, {
     message: `At most ${MAX_METADATA_ENTRIES} entries`,
   })
@@ -50,6 +67,19 @@ export const uploadDocumentFormSchema = z
   })
   .meta({ id: 'UploadDocumentForm', description: 'A document to index, sent as a file upload.' });
 
+/**
+ * The title a file upload gets when the form names none: its file name, whitespace collapsed,
+ * cut to {@link MAX_TITLE_CHARS} characters. A long name is cut rather than refused because the
+ * client chose it as a file name, not as a title, and the file itself is fine; a `title` field
+ * over the limit is refused like the JSON title, since the client wrote it as one.
+ *
+ * @example
+ * titleFromFileName('  Release   notes.md ') // 'Release notes.md'
+ */
+export const titleFromFileName = (fileName: string): string => {
+  return Array.from(fileName.replace(/\s+/g, ' ').trim()).slice(0, MAX_TITLE_CHARS).join('').trim();
+};
+
 /** A file part as the multipart parser leaves it. */
 export const uploadedFileSchema = z.object(
   {
@@ -67,12 +97,19 @@ export const parsedUploadFormSchema = z.strictObject({
   metadata: z
     .string()
     .transform((value, context) => {
+      let parsed: unknown;
       try {
-        return JSON.parse(value) as unknown;
+        parsed = JSON.parse(value);
       } catch {
         context.addIssue({ code: 'custom', message: 'Not valid JSON' });
         return z.NEVER;
       }
+      // The record schema drops a `__proto__` key without a word; refuse it here instead.
+      if (typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, '__proto__')) {
+        context.addIssue({ code: 'custom', message: '__proto__ is a reserved name' });
+        return z.NEVER;
+      }
+      return parsed;
     })
     .pipe(documentMetadataSchema)
     .optional(),

@@ -193,6 +193,48 @@ describe('documents function', () => {
       });
     });
 
+    it('cuts a file name over 300 characters to a 300-character title', async () => {
+      const { postForm, documents } = setup();
+      const longName = `${'a'.repeat(5_000)}.md`;
+
+      const result = await postForm(fileForm('# Notes\n\nSome text.', longName, 'text/markdown'));
+
+      expect(result.statusCode).toBe(202);
+      const record = await documents.get('tenant-a', result.json.id);
+      expect(record?.title).toBe('a'.repeat(300));
+    });
+
+    it('answers 400 for a title over 300 characters, as a form field or in JSON', async () => {
+      const { postForm, postJson, blobs } = setup();
+      const title = 't'.repeat(301);
+
+      const form = await postForm(fileForm('# Notes', 'notes.md', 'text/markdown', { title }));
+      const json = await postJson({ title, text: '# Notes' });
+
+      expect([form.statusCode, json.statusCode]).toEqual([400, 400]);
+      expect(form.json.errors).toEqual([expect.objectContaining({ path: 'body.title' })]);
+      expect(blobs.objects.size).toBe(0);
+    });
+
+    it.each(['constructor', '__proto__', 'prototype', 'toString'])(
+      'answers 400 for the reserved metadata key %s and stores nothing',
+      async (key) => {
+        const { postForm, postJson, blobs, documents } = setup();
+        const metadata = `{"${key}": "x"}`;
+
+        const json = await postJson(
+          JSON.parse(`{"title": "Guide", "text": "# Guide", "metadata": ${metadata}}`),
+        );
+        const form = await postForm(fileForm('# Guide', 'guide.md', 'text/markdown', { metadata }));
+
+        expect([json.statusCode, form.statusCode]).toEqual([400, 400]);
+        // (Middy's JSON parser already refuses a `__proto__` key as malformed JSON.)
+        expect(form.json.errors[0].message).toBe(`${key} is a reserved name`);
+        expect(blobs.objects.size).toBe(0);
+        expect((await documents.list('tenant-a', { limit: 10 })).items).toEqual([]);
+      },
+    );
+
     it('recognises a Markdown file sent as application/octet-stream by its extension', async () => {
       const { postForm } = setup();
 

@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent } from '../../../dev/http-events.js';
 import { createHandler } from '../../../lambdas/handlers/public-api.js';
@@ -59,8 +60,39 @@ describe('public API function', () => {
       expect(result.statusCode).toBe(503);
       expect(result.headers?.['content-type']).toBe('application/problem+json');
       expect(body).toMatchObject({ status: 503, detail: 'Unreachable: dynamodb' });
-      expect(body.checks.dynamodb).toMatchObject({ status: 'down', error: 'connect ECONNREFUSED' });
-      expect(body.checks.qdrant.status).toBe('up');
+      expect(body.checks).toEqual({ dynamodb: { status: 'down' }, qdrant: { status: 'up' } });
+    });
+
+    it('keeps why a dependency is down out of the public answer and writes it to the log', async () => {
+      /** A real logger that also keeps its warnings, to read them back. */
+      class RecordingLogger extends Logger {
+        readonly warnings: unknown[][] = [];
+        override warn(...input: Parameters<Logger['warn']>): void {
+          this.warnings.push(input);
+        }
+      }
+      const logger = new RecordingLogger({ serviceName: 'test', logLevel: 'SILENT' });
+      const secret = 'connect ECONNREFUSED 10.0.3.17:6333 (qdrant.internal.example)';
+      const handler = createHandler({
+        http: testHttpOptions({}, { logger }),
+        probes: {
+          qdrant: async () => {
+            throw new Error(secret);
+          },
+        },
+      });
+
+      const result = await handler(
+        apiGatewayEvent({ method: 'GET', url: '/health?deep=true', routeKey: 'GET /health' }),
+        lambdaContext(),
+      );
+
+      expect(result.statusCode).toBe(503);
+      expect(result.body).not.toContain('10.0.3.17');
+      expect(result.body).not.toContain('ECONNREFUSED');
+      expect(logger.warnings).toEqual([
+        ['dependency down', { dependency: 'qdrant', error: secret }],
+      ]);
     });
 
     it('treats a probe that never answers as down after the timeout', async () => {

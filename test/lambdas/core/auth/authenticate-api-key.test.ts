@@ -120,4 +120,77 @@ describe('AuthenticateApiKey', () => {
 
     expect(stored).not.toContain(key);
   });
+
+  describe('its caches', () => {
+    /** A well-formed key that no store knows. */
+    const unknownKey = async () => (await issueApiKey(new InMemoryApiKeyStore(), clock, 'x')).key;
+    const issue = async (count: number) =>
+      Promise.all(
+        Array.from({ length: count }, async (_, index) => {
+          return (await issueApiKey(store, clock, `tenant-${index}`)).key;
+        }),
+      );
+
+    it('keeps the key in use when the cache is full of other keys, dropping the least recently used', async () => {
+      const bounded = new AuthenticateApiKey({
+        store,
+        clock,
+        cacheTtlMs: TTL_MS,
+        maxCacheEntries: 3,
+      });
+      const others = await issue(10);
+      await bounded.execute(`Bearer ${key}`);
+
+      for (const other of others) {
+        await bounded.execute(`Bearer ${other}`);
+        await bounded.execute(`Bearer ${key}`);
+      }
+      const lookupsBefore = store.lookups;
+      await bounded.execute(`Bearer ${key}`);
+      await bounded.execute(`Bearer ${others.at(-1)}`);
+      await bounded.execute(`Bearer ${others[0]}`);
+
+      expect(lookupsBefore).toBe(1 + others.length);
+      expect(store.lookups).toBe(lookupsBefore + 1);
+    });
+
+    it('caches an unknown key briefly, so retrying it is not a read each time', async () => {
+      const cached = new AuthenticateApiKey({
+        store,
+        clock,
+        cacheTtlMs: TTL_MS,
+        unknownKeyTtlMs: 5_000,
+      });
+      const unknown = await unknownKey();
+
+      await rejection(cached.execute(`Bearer ${unknown}`));
+      await rejection(cached.execute(`Bearer ${unknown}`));
+      const withinTtl = store.lookups;
+      clock.advance(5_001);
+      await rejection(cached.execute(`Bearer ${unknown}`));
+
+      expect(withinTtl).toBe(1);
+      expect(store.lookups).toBe(2);
+    });
+
+    it('never lets a flood of unknown keys push out the valid keys in use', async () => {
+      const bounded = new AuthenticateApiKey({
+        store,
+        clock,
+        cacheTtlMs: TTL_MS,
+        maxCacheEntries: 2,
+        maxUnknownKeys: 2,
+      });
+      await bounded.execute(`Bearer ${key}`);
+
+      for (let index = 0; index < 50; index += 1) {
+        await rejection(bounded.execute(`Bearer ${await unknownKey()}`));
+      }
+      const lookupsBefore = store.lookups;
+      await bounded.execute(`Bearer ${key}`);
+
+      expect(lookupsBefore).toBe(51);
+      expect(store.lookups).toBe(51);
+    });
+  });
 });
