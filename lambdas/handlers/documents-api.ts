@@ -134,7 +134,9 @@ export const createHandler = (deps: DocumentsApiDeps) =>
           signal,
           deps.uploadDocument.execute({ tenantId: tenantOf(context), ...input, signal }),
         );
-        return json(202, accepted, { location: `/v1/documents/${accepted.id}` });
+        return json(accepted.unchanged ? 200 : 202, accepted, {
+          location: `/v1/documents/${accepted.id}`,
+        });
       },
       'GET /v1/documents': async (event, context) => {
         const page = parsePart(pageQuery, event.queryStringParameters ?? {}, 'query');

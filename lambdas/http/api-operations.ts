@@ -100,6 +100,11 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
       { schema: uploadDocumentFormSchema, mediaType: 'multipart/form-data' },
     ],
     responses: {
+      200: {
+        description: 'Unchanged: the current version already holds these bytes; nothing is queued',
+        schema: documentAcceptedSchema,
+        headers: { location: 'The document URL' },
+      },
       202: {
         description: 'Stored and queued; poll the Location until `ready` or `failed`',
         schema: documentAcceptedSchema,
