@@ -377,7 +377,7 @@ describe('RagApiStack', () => {
         AuthType: 'NONE',
         Cors: {
           AllowOrigins: ORIGINS,
-          AllowMethods: ['POST'],
+          AllowMethods: ['GET', 'POST'],
           AllowHeaders: ['authorization', 'content-type'],
         },
       });
