@@ -31,6 +31,26 @@ const batchSk = (streamId: string, seq: number) =>
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /**
+ * The stored form of a batch's parts: each `text-delta` of the batch's one text id as its bare
+ * delta string, every other part as is. A delta part's JSON is mostly its type and id (about
+ * 50 bytes beside a token of 4), so this keeps a batch of ~15 tokens within one write unit (1 KB).
+ */
+const encodeParts = (parts: UiMessagePart[]): { parts: string; textId?: string } => {
+  const ids = new Set(parts.flatMap((part) => (part.type === 'text-delta' ? [part.id] : [])));
+  const [textId] = ids;
+  if (ids.size !== 1 || textId === undefined) return { parts: JSON.stringify(parts) };
+  const compact = parts.map((part) => (part.type === 'text-delta' ? part.delta : part));
+  return { parts: JSON.stringify(compact), textId };
+};
+
+const decodeParts = (stored: string, textId: unknown): UiMessagePart[] => {
+  const items = JSON.parse(stored) as (UiMessagePart | string)[];
+  return items.map((item) =>
+    typeof item === 'string' ? { type: 'text-delta', id: String(textId), delta: item } : item,
+  );
+};
+
+/**
  * {@link StreamLog} on the application table, in the chat session's partition (so deleting
  * the session deletes its recordings): the active stream is the item `STREAM`, each batch of
  * parts one item `STREAM#<streamId>#<seq>` holding the parts as one JSON string. Every item
@@ -79,7 +99,7 @@ export class DynamoDbStreamLog implements StreamLog {
             pk: sessionPk(tenantId, chatId),
             sk: batchSk(streamId, batch.seq),
             type: 'StreamBatch',
-            parts: JSON.stringify(batch.parts),
+            ...encodeParts(batch.parts),
             ...(batch.final ? { final: true } : {}),
             expiresAt: this.#expiresAt(),
           },
@@ -138,7 +158,7 @@ export class DynamoDbStreamLog implements StreamLog {
         const sk = String(item.sk);
         batches.push({
           seq: Number(sk.slice(sk.lastIndexOf('#') + 1)),
-          parts: JSON.parse(String(item.parts)) as UiMessagePart[],
+          parts: decodeParts(String(item.parts), item.textId),
           final: item.final === true,
         });
       }

@@ -3,10 +3,12 @@ import type { UiMessagePart } from './ui-message-stream.js';
 
 /** Timing of {@link followStream}. */
 export interface FollowOptions {
-  /** First pause after a poll that found nothing new (default 40 ms); reset by new parts. */
+  /** Pause between polls while parts keep coming (default 25 ms). */
   minPollMs?: number;
   /** Longest pause between polls, reached by growing each empty wait by half (default 200 ms). */
   maxPollMs?: number;
+  /** Polls stay at `minPollMs` this long after the last new parts (default 400 ms). */
+  busyWindowMs?: number;
   /** Readers wait this long past the writer's deadline before giving up (default 5 s). */
   deadlineMarginMs?: number;
   /** The reader's own deadline (epoch ms): it ends its response before it. */
@@ -40,8 +42,10 @@ const lost = (errorText: string): UiMessagePart => ({ type: 'error', errorText }
 
 /**
  * Replays a recorded answer stream from its first part, then follows it live until its last
- * batch (`finish` or `error`). Polls the {@link StreamLog} with back-off: `minPollMs` after new
- * parts, growing to `maxPollMs` while nothing comes. Batches are taken strictly in sequence,
+ * batch (`finish` or `error`). Polls the {@link StreamLog} every `minPollMs` while parts keep
+ * coming (a writer flushes every ~150 ms, so a follower trails it by about one flush interval),
+ * backing off to `maxPollMs` once nothing has come for `busyWindowMs` (before the first token,
+ * a stalled model). Batches are taken strictly in sequence,
  * so a part is never skipped or repeated. The reader never outlives the writer: past its
  * deadline plus a margin, or when the stream stops being active without its last batch (the
  * writer crashed), it ends with an `error` part. Polling (rather than DynamoDB Streams or a
@@ -58,8 +62,9 @@ export async function* followStream(
 ): AsyncGenerator<UiMessagePart> {
   const { tenantId, chatId, stream } = followed;
   const now = options.now ?? Date.now;
-  const minPollMs = options.minPollMs ?? 40;
+  const minPollMs = options.minPollMs ?? 25;
   const maxPollMs = options.maxPollMs ?? 200;
+  const busyWindowMs = options.busyWindowMs ?? 400;
   const activeCheckMs = options.activeCheckMs ?? 1_000;
   const giveUpAt = Math.min(
     stream.deadlineAt + (options.deadlineMarginMs ?? 5_000),
@@ -67,6 +72,7 @@ export async function* followStream(
   );
   let nextSeq = 0;
   let wait = minPollMs;
+  let lastPartsAt = now();
   let lastActiveCheck = now();
   let writerGone = false;
   while (!options.signal?.aborted) {
@@ -79,6 +85,7 @@ export async function* followStream(
     }
     if (batches.length > 0) {
       wait = minPollMs;
+      lastPartsAt = now();
       continue;
     }
     if (writerGone) {
@@ -97,6 +104,6 @@ export async function* followStream(
       if (writerGone) continue;
     }
     await sleep(Math.min(wait, Math.max(1, giveUpAt - now())), options.signal);
-    wait = Math.min(maxPollMs, Math.ceil(wait * 1.5));
+    if (now() - lastPartsAt > busyWindowMs) wait = Math.min(maxPollMs, Math.ceil(wait * 1.5));
   }
 }
