@@ -212,4 +212,38 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser', () =>
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 30_000);
+
+  it('stops an answer with the Stop button through the stop route, keeping what was said', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const stopStatuses: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/stop')) stopStatuses.push(response.status());
+    });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${stack.apiUrl}/`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.getByTestId('new-chat').click();
+    await page.getByTestId('message-input').fill('How are path parameters declared and ordered?');
+    await page.getByTestId('send').click();
+    const streaming = page.locator('[data-testid="answer"][data-state="streaming"]');
+    await expect
+      .poll(async () => ((await streaming.getByTestId('answer-text').textContent()) ?? '').length, {
+        interval: 5,
+      })
+      .toBeGreaterThan(0);
+
+    await page.getByTestId('stop').click();
+    const answer = page.getByTestId('answer').last();
+    await expect.poll(() => answer.getAttribute('data-state')).toBe('stopped');
+
+    const shown = (await answer.getByTestId('answer-text').textContent()) ?? '';
+    const sessionId = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('rag-api-playground.chat') ?? '{}').sessionId,
+    );
+    const stored = (await client(stack, stack.apiKey).json('GET', `/v1/sessions/${sessionId}`))
+      .body as { items: { role: string; content: string; incomplete?: boolean }[] };
+    expect(stopStatuses).toEqual([202]);
+    expect(stored.items[0]).toMatchObject({ role: 'assistant', content: shown, incomplete: true });
+    await page.close();
+  }, 30_000);
 });
