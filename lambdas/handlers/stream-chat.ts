@@ -12,7 +12,7 @@ import { type FollowOptions, followStream } from '../core/chat/follow-stream.js'
 import { StreamRecorder } from '../core/chat/stream-recorder.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../core/chat/ui-message-stream.js';
 import type { SessionStore } from '../core/ports/session-store.js';
-import type { StreamLog } from '../core/ports/stream-log.js';
+import type { ActiveStream, StreamLog } from '../core/ports/stream-log.js';
 import { HttpProblem, notFound } from '../core/problem.js';
 import { parseStreamRequest } from '../core/schemas/stream-chat.js';
 import { answerEventStream, answerParts, uiMessageBody } from '../http/answer-event-stream.js';
@@ -176,13 +176,16 @@ export const createHandler = (deps: StreamChatDeps) => {
         describeError,
         stopped: () => abort.signal.reason instanceof StreamStopped,
       });
-      for await (const part of parts) {
-        live.send(part);
-        recorder?.add(part);
+      try {
+        for await (const part of parts) {
+          live.send(part);
+          recorder?.add(part);
+        }
+      } finally {
+        clearTimeout(budget);
+        await recorder?.close();
+        live.end();
       }
-      clearTimeout(budget);
-      await recorder?.close();
-      live.end();
     };
     unfinished.set(context, run());
     return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body: live.body };
@@ -190,7 +193,11 @@ export const createHandler = (deps: StreamChatDeps) => {
 
   const resumeAnswer = async (options: ResumableStreams, chatId: string, context: ApiContext) => {
     const tenantId = tenantOf(context);
-    const active = await options.log.active(tenantId, chatId, { consistent: true });
+    const found = await options.log.active(tenantId, chatId, { consistent: true });
+    // A marker its writer could not clear (the table was unreachable at the end) dies with it.
+    const writerGone = (stream: ActiveStream) =>
+      stream.deadlineAt + (options.follow?.deadlineMarginMs ?? 5_000) < Date.now();
+    const active = found && !writerGone(found) ? found : undefined;
     if (!active) {
       if (await options.sessions.exists(tenantId, chatId)) return NO_CONTENT;
       throw notFound('Chat');
@@ -207,8 +214,14 @@ export const createHandler = (deps: StreamChatDeps) => {
           signal: gone.signal,
         },
       );
-      for await (const part of parts) live.send(part);
-      live.end();
+      try {
+        for await (const part of parts) live.send(part);
+      } catch (error) {
+        deps.logger.warn('following the answer failed', { error: error as Error });
+        live.send({ type: 'error', errorText: describeError(error) });
+      } finally {
+        live.end();
+      }
     };
     unfinished.set(context, run());
     return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body: live.body };

@@ -150,6 +150,57 @@ describe('streaming chat function with resumable streams', () => {
     });
   });
 
+  it('keeps the live answer whole and ends followers with an error part when DynamoDB goes away', async () => {
+    const { a, b, model, chatId } = setup(30);
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const reader = invokeStreaming(b, request('GET', `/${chatId}/stream`), lambdaContext(), {
+      closeAfterReads: (reads) => {
+        if (deltaReads(reads) === 5) void db.stop();
+        return false;
+      },
+    });
+
+    await Promise.all([writer.done, reader.done]);
+    await db.start();
+
+    expect(model.calls.at(-1)?.aborted).toBe(false);
+    expect(
+      parts(writer.body)
+        .map((part) => part.delta ?? '')
+        .join(''),
+    ).toBe(REPLY);
+    expect(parts(reader.body).at(-1)).toMatchObject({
+      type: 'error',
+      errorText: expect.stringMatching(/dynamodb/i),
+    });
+    expect(
+      reader.body
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .at(-1),
+    ).toBe('data: [DONE]');
+  });
+
+  it('treats a stream whose writer is past its deadline as ended, though its marker remains', async () => {
+    const { a, chatId } = setup(0);
+    const log = new DynamoDbStreamLog(db.documentClient, {
+      tableName: db.tableName,
+      clock: systemClock,
+      ttlSeconds: 600,
+    });
+    await log.begin('tenant-a', chatId, { streamId: 'stale', deadlineAt: Date.now() - 60_000 });
+
+    const resume = invokeStreaming(a, request('GET', `/${chatId}/stream`), lambdaContext());
+    await resume.done;
+
+    expect(resume.prelude.statusCode).toBe(404);
+  });
+
   it('answers 204 to a resume of a chat that exists with nothing streaming', async () => {
     const { a, chatId } = setup(0);
     await invokeStreaming(
