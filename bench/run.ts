@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures cold start, per-invocation overhead, streaming latency, indexing
- * throughput and chat throughput, each beside a baseline measured in the same run, prints one
- * table and writes `bench/results.json`.
+ * throughput, chat throughput and the costs of resumable streams, each beside a baseline
+ * measured in the same run, prints one table and writes `bench/results.json`.
  *
  * Options: `--quick` (fewer repeats, about a minute: for trying the benchmark out, not for
  * numbers), `--only=1,3` (some sections), `--keep-work` (keep `bench/.work`: bundles,
@@ -65,8 +65,8 @@ const BASELINES: Record<string, string> = {
   '2': 'a bare async handler returning the same response object, same process, alternating rounds.',
   '3': "a node:http server built from the AI SDK's createUIMessageStream + createUIMessageStreamResponse, relaying the same OpenAI stand-in through the openai SDK; both read by the same fetch client.",
   '4': 'a naive indexer (same chunks; one embedding call and one upsert per chunk, sequential) on an evenly spaced sample, its median time per chunk extrapolated to the corpus. Embedding stand-in: 100 ms per call.',
-  '6': 'the same streaming handler with recording off (writer per-token delay). Two handler instances over one dynalite table, a model paced at 10 ms per token, 500 tokens; followers join 200 ms in; stops are requested on the other instance at a random point. Costs: DynamoDB on-demand prices, us-east-1.',
   '5': 'a minimal node:http RAG server making the same upstream calls (embedding, Qdrant query, chat completion) with no middleware, auth or DynamoDB. Zero-latency OpenAI stand-in (real openai SDK) and Qdrant stand-in with the indexed corpus, all in this process.',
+  '6': 'the same streaming handler with recording off (writer per-token delay). Two handler instances over one dynalite table, a model paced at 10 ms per token, 500 tokens; followers join 200 ms in; stops are requested on the other instance at a random point. Costs: DynamoDB on-demand prices, us-east-1.',
 };
 
 const figures: Figure[] = [];
