@@ -393,6 +393,17 @@ describe('RagApiStack', () => {
       // Assert
       expect(timeout).toBe(300);
     });
+
+    it('turns resumable streams on in the streaming function by default', () => {
+      // Arrange
+      const [, stream] = functionsById().find(([id]) => id.startsWith('StreamingStreamChat')) ?? [];
+
+      // Act
+      const environment = environmentOf(stream ?? {});
+
+      // Assert
+      expect(environment.RESUMABLE_STREAMS).toBe('true');
+    });
   });
 
   it('outputs the API URL, stream URL, table, bucket and queue', () => {
