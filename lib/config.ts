@@ -132,6 +132,11 @@ export const appConfigSchema = z
     streamTimeoutSeconds: integer(10, 900)
       .default(300)
       .describe('Timeout of the streaming chat function (longest answer stream).'),
+    resumableStreams: flag
+      .default(true)
+      .describe(
+        'Record answers so clients can resume them (GET /{chatId}/stream) and stop them (POST /{chatId}/stop); off: a disconnect aborts the answer.',
+      ),
     apiTimeoutSeconds: integer(3, 30)
       .default(29)
       .describe('Timeout of the HTTP API functions (API Gateway stops waiting at 30 s).'),

@@ -162,6 +162,7 @@ export class RagApiStack extends Stack {
       environment: toEnvironment({
         ...shared,
         ...secretEnvironment({ openAi: openAiKey, qdrant: qdrantKey }),
+        RESUMABLE_STREAMS: String(config.resumableStreams),
       }),
     });
     this.table.grantReadWriteData(this.streaming.handler.function);

@@ -69,6 +69,18 @@ export const runtimeConfigSchema = z.object({
   OFFLINE_EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().default(512),
   /** Pause before each word the offline provider streams, in ms (makes streaming visible). */
   OFFLINE_TOKEN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /**
+   * Resumable streaming: answers are recorded and outlive their client (a disconnect no longer
+   * aborts the model call; `POST /{chatId}/stop` does). `false` restores abort on disconnect.
+   */
+  RESUMABLE_STREAMS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  /** Recorded answer parts expire this long after they are written, in s (above the stream timeout). */
+  STREAM_LOG_TTL_SECONDS: z.coerce.number().int().positive().default(1_200),
+  /** A recorded part is written at most this long after it was sent, in ms. */
+  STREAM_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().default(150),
 });
 
 /** Parsed runtime configuration. */

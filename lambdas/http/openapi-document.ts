@@ -127,7 +127,8 @@ export const buildOpenApiDocument = (
       version: '1.0.0',
       description:
         'Chat grounded in your documents, with citations. Authenticate with `Authorization: Bearer <API key>`. Streaming chat (AI SDK UI message stream) is served by a separate function URL' +
-        (options.streamUrl ? `: ${options.streamUrl}` : '.'),
+        (options.streamUrl ? `: ${options.streamUrl}` : '.') +
+        ' On it, `GET /{chatId}/stream` resumes the answer a chat is streaming (204 when none) and `POST /{chatId}/stop` stops it.',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     security: [{ apiKey: [] }],

@@ -58,7 +58,7 @@ export class StreamingEndpoint extends Construct {
       invokeMode: InvokeMode.RESPONSE_STREAM,
       cors: {
         allowedOrigins: config.corsOrigins,
-        allowedMethods: [HttpMethod.POST],
+        allowedMethods: [HttpMethod.GET, HttpMethod.POST],
         allowedHeaders: ['authorization', 'content-type'],
         maxAge: Duration.hours(1),
       },

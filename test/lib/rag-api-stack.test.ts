@@ -377,7 +377,7 @@ describe('RagApiStack', () => {
         AuthType: 'NONE',
         Cors: {
           AllowOrigins: ORIGINS,
-          AllowMethods: ['POST'],
+          AllowMethods: ['GET', 'POST'],
           AllowHeaders: ['authorization', 'content-type'],
         },
       });
@@ -392,6 +392,17 @@ describe('RagApiStack', () => {
 
       // Assert
       expect(timeout).toBe(300);
+    });
+
+    it('turns resumable streams on in the streaming function by default', () => {
+      // Arrange
+      const [, stream] = functionsById().find(([id]) => id.startsWith('StreamingStreamChat')) ?? [];
+
+      // Act
+      const environment = environmentOf(stream ?? {});
+
+      // Assert
+      expect(environment.RESUMABLE_STREAMS).toBe('true');
     });
   });
 
