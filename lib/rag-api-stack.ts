@@ -50,13 +50,13 @@ export interface RagApiStackProps extends StackProps {
  * The whole API: the table, the HTTP API with its three functions, the streaming endpoint and
  * the ingestion pipeline, each function granted only what it uses:
  *
- * | function  | table                 | raw bucket | queue | secrets        |
- * |-----------|-----------------------|------------|-------|----------------|
- * | public    | `DescribeTable` only  |            |       |                |
- * | chat      | read/write            |            |       | OpenAI, Qdrant |
- * | documents | read/write            | read/write | send  | Qdrant         |
- * | stream    | read/write            |            |       | OpenAI, Qdrant |
- * | indexer   | read/write            | read       | (SQS) | OpenAI, Qdrant |
+ * | function  | table                 | raw bucket                          | queue       | secrets        |
+ * |-----------|-----------------------|-------------------------------------|-------------|----------------|
+ * | public    | `DescribeTable` only  |                                     |             |                |
+ * | chat      | read/write            |                                     |             | OpenAI, Qdrant |
+ * | documents | read/write            | put, delete, list document folders  | send        | Qdrant         |
+ * | stream    | read/write            |                                     |             | OpenAI, Qdrant |
+ * | indexer   | read/write            | get                                 | (SQS), send | OpenAI, Qdrant |
  *
  * A function only gets the environment variable of a secret it may read, so no composition root
  * tries to fetch a secret it has no access to.
@@ -144,8 +144,9 @@ export class RagApiStack extends Stack {
       }),
     });
     this.table.grantReadWriteData(documentsApi.function);
-    this.ingestion.grantObjectReadWrite(documentsApi.function);
-    this.ingestion.queue.grantSendMessages(documentsApi.function);
+    this.ingestion.grantObjectWrite(documentsApi.function);
+    this.ingestion.grantListDocumentFolders(documentsApi.function);
+    this.ingestion.grantSendJobs(documentsApi.function);
     qdrantKey.grantRead(documentsApi.function);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {

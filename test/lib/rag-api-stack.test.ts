@@ -48,17 +48,24 @@ const functionsById = (): [string, Record<string, unknown>][] =>
 const environmentOf = (properties: Record<string, unknown>): Record<string, unknown> =>
   (properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
+interface PolicyStatement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Statements of every policy attached to the role of the function `functionIdPrefix`. */
+const statementsOf = (functionIdPrefix: string): PolicyStatement[] =>
+  Object.entries(resources('AWS::IAM::Policy'))
+    .filter(([id]) => id.startsWith(functionIdPrefix))
+    .flatMap(
+      ([, policy]) =>
+        (policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
+    );
+
 /** Actions granted by every policy attached to the role of the function `functionIdPrefix`. */
-const actionsOf = (functionIdPrefix: string): string[] => {
-  const policies = Object.entries(resources('AWS::IAM::Policy')).filter(([id]) =>
-    id.startsWith(functionIdPrefix),
-  );
-  return policies.flatMap(([, policy]) =>
-    (
-      policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }
-    ).Statement.flatMap((statement) => statement.Action),
-  );
-};
+const actionsOf = (functionIdPrefix: string): string[] =>
+  statementsOf(functionIdPrefix).flatMap((statement) => statement.Action);
 
 beforeAll(() => {
   const app = new App({ context: CONTEXT });
@@ -349,6 +356,54 @@ describe('RagApiStack', () => {
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
+    });
+
+    it('keeps an indexing job for 14 days, the longest SQS allows', () => {
+      // Arrange
+      const queues = propsOf('AWS::SQS::Queue');
+
+      // Act
+      const retentions = queues.map((queue) => queue.MessageRetentionPeriod);
+
+      // Assert
+      expect(retentions).toEqual([14 * 24 * 3600, 14 * 24 * 3600]);
+    });
+
+    it('gives the indexer the queue URL and sqs:SendMessage, which its re-queue needs', () => {
+      // Arrange
+      const [, indexer] = functionsById().find(([id]) => id.startsWith('IngestionIndexer')) ?? [];
+
+      // Act
+      const environment = environmentOf(indexer ?? {});
+
+      // Assert
+      expect(environment.QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^IngestionQueue/) });
+      expect(actionsOf('IngestionIndexer')).toContain('sqs:SendMessage');
+    });
+
+    it('lets the documents function list one document folder (s3:ListBucket by s3:prefix)', () => {
+      // Arrange
+      const statements = statementsOf('DocumentsApi');
+
+      // Act
+      const list = statements.find((statement) => statement.Action === 's3:ListBucket');
+
+      // Assert
+      expect(list?.Condition).toEqual({
+        StringLike: { 's3:prefix': ['tenants/*/documents/*/'] },
+      });
+      expect(list?.Resource).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/RawDocuments/), 'Arn'],
+      });
+    });
+
+    it('gives the documents function no s3:GetObject: it never reads a document back', () => {
+      // Act
+      const actions = actionsOf('DocumentsApi');
+
+      // Assert
+      expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']));
+      expect(actions).not.toContain('s3:GetObject');
     });
 
     it('keeps raw documents private, encrypted, versioned and access-logged', () => {
