@@ -18,6 +18,7 @@ import { deferredHandler } from '../http/deferred-handler.js';
 import type { ApiContext, HttpEvent } from '../http/http-types.js';
 import { problemJson } from '../http/problem-json.js';
 import { validationProblem } from '../http/to-problem.js';
+import { streamUnavailable } from '../http/unavailable.js';
 
 /** Dependencies of the streaming chat function. */
 export interface StreamChatDeps {
@@ -120,6 +121,7 @@ export const createHandler = (deps: StreamChatDeps) =>
     });
 
 /** The Lambda entry point. */
-export const handler = await deferredHandler(async () =>
-  createHandler(await composeStreamChat(loadRuntimeConfig(process.env))),
+export const handler = await deferredHandler(
+  async () => createHandler(await composeStreamChat(loadRuntimeConfig(process.env))),
+  streamUnavailable,
 );
