@@ -58,7 +58,9 @@ export const streamUnavailable: WhileUnavailable = {
     });
     await new Promise<void>((resolve, reject) => {
       stream.once('error', reject);
-      stream.end(JSON.stringify(problemBody(problem, event.rawPath)), () => resolve());
+      // The runtime writes the prelude on the first `write`, which `end(data)` would skip.
+      stream.write(JSON.stringify(problemBody(problem, event.rawPath)));
+      stream.end(() => resolve());
     });
   },
 };
