@@ -1,3 +1,10 @@
+import { composeChatApi } from '../../lambdas/composition/chat-api.js';
+import { composeDocumentsApi } from '../../lambdas/composition/documents-api.js';
+import { composeIndexer } from '../../lambdas/composition/indexer.js';
+import { composePublicApi } from '../../lambdas/composition/public-api.js';
+import { loadRuntimeConfig } from '../../lambdas/composition/runtime-config.js';
+import { composeStreamChat } from '../../lambdas/composition/stream-chat.js';
+
 /** How a function is triggered, which decides the events the artifact tests send it. */
 export type Trigger = 'api-gateway' | 'function-url' | 'sqs' | 'schedule';
 
@@ -6,6 +13,8 @@ export interface ArtifactFunction {
   /** The construct path of the function as a logical id prefix (`<name>Function<hash>`). */
   name: string;
   trigger: Trigger;
+  /** Its composition root, as its handler calls it: from the environment alone. */
+  compose: (environment: Record<string, string | undefined>) => unknown;
   /**
    * Granted actions that the Lambda service uses for the function (an event source mapping
    * polling its queue), not its code: the coverage check does not expect calls for them.
@@ -16,16 +25,33 @@ export interface ArtifactFunction {
 /**
  * Every function of the stack. A function in the template that is missing here fails the
  * artifact tests, so a new one (the scheduled reconciler: `{ name: 'Reconciler', trigger:
- * 'schedule' }`, driven by `scheduledEvent()`) is one entry plus its scenario.
+ * 'schedule', compose }`, driven by `scheduledEvent()`) is one entry plus its scenario.
  */
 export const ARTIFACT_FUNCTIONS: readonly ArtifactFunction[] = [
-  { name: 'PublicApi', trigger: 'api-gateway' },
-  { name: 'ChatApi', trigger: 'api-gateway' },
-  { name: 'DocumentsApi', trigger: 'api-gateway' },
-  { name: 'StreamingStreamChat', trigger: 'function-url' },
+  {
+    name: 'PublicApi',
+    trigger: 'api-gateway',
+    compose: (env) => composePublicApi(loadRuntimeConfig(env)),
+  },
+  {
+    name: 'ChatApi',
+    trigger: 'api-gateway',
+    compose: (env) => composeChatApi(loadRuntimeConfig(env)),
+  },
+  {
+    name: 'DocumentsApi',
+    trigger: 'api-gateway',
+    compose: (env) => composeDocumentsApi(loadRuntimeConfig(env)),
+  },
+  {
+    name: 'StreamingStreamChat',
+    trigger: 'function-url',
+    compose: (env) => composeStreamChat(loadRuntimeConfig(env)),
+  },
   {
     name: 'IngestionIndexer',
     trigger: 'sqs',
+    compose: (env) => composeIndexer(loadRuntimeConfig(env)),
     serviceActions: [
       'sqs:ReceiveMessage',
       'sqs:ChangeMessageVisibility',

@@ -263,9 +263,11 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
   const startContainer = async (name: string): Promise<LambdaContainer> => {
     const found = definitions.get(name);
     if (!found) throw new Error(`no function ${name} in the template`);
+    const { codeDirectory } = found.template;
+    if (!codeDirectory) throw new Error(`${name} has no aws:asset:path metadata in the template`);
     return startLambdaContainer({
       name,
-      codeDirectory: found.template.codeDirectory,
+      codeDirectory,
       handler: found.template.handler,
       environment: found.environment,
       memorySize: found.template.memorySize,

@@ -110,8 +110,11 @@ export interface TemplateFunction {
   logicalId: string;
   /** `Handler`, e.g. `index.handler`. */
   handler: string;
-  /** The bundle's folder in the cloud assembly (from the `aws:asset:path` metadata). */
-  codeDirectory: string;
+  /**
+   * The bundle's folder in the cloud assembly (from the `aws:asset:path` metadata, which
+   * `cdk synth` writes); undefined when synthesized without asset metadata.
+   */
+  codeDirectory: string | undefined;
   /** `Environment.Variables`, tokens unresolved. */
   environment: Record<string, unknown>;
   memorySize: number;
@@ -145,11 +148,6 @@ export const templateFunctions = (
     .map(([logicalId, resource]) => {
       const properties = resource.Properties ?? {};
       const assetPath = resource.Metadata?.['aws:asset:path'];
-      if (typeof assetPath !== 'string') {
-        throw new Error(
-          `${logicalId} has no aws:asset:path metadata (synthesize with asset metadata)`,
-        );
-      }
       const roleLogicalId = roleIdOf(properties.Role);
       const statements = Object.values(template.Resources)
         .filter(
@@ -167,7 +165,7 @@ export const templateFunctions = (
       return {
         logicalId,
         handler: String(properties.Handler),
-        codeDirectory: join(cdkOut, assetPath),
+        codeDirectory: typeof assetPath === 'string' ? join(cdkOut, assetPath) : undefined,
         environment:
           (properties.Environment as { Variables?: Record<string, unknown> } | undefined)
             ?.Variables ?? {},

@@ -73,6 +73,39 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
     expect(await api().waitForDocument(documentId)).toMatchObject({ status: 'ready' });
   });
 
+  it('re-queues a version superseded while it was being indexed (the indexer sends to SQS)', async () => {
+    const { openai, sqs } = stack.services;
+    openai.configure({ embeddingDelayMs: 1_500 });
+    await api().json('POST', '/v1/documents', {
+      ...DOCUMENT,
+      text: `${DOCUMENT.text} Version two.`,
+    });
+    const [second] = sqs.drain(stack.queueUrl);
+    const embeddingsBefore = openai.callCount('embeddings');
+
+    const indexing = running('IngestionIndexer').container.invoke(
+      sqsEvent(sqsRecord(second?.body ?? '')),
+    );
+    while (openai.callCount('embeddings') === embeddingsBefore)
+      await new Promise((done) => setTimeout(done, 20));
+    const third = await api().json('POST', '/v1/documents', {
+      ...DOCUMENT,
+      text: `${DOCUMENT.text} Version three.`,
+    });
+    const result = await indexing;
+    openai.configure({ embeddingDelayMs: 0 });
+    const queued = sqs.drain(stack.queueUrl);
+
+    expect(third.status, third.text).toBe(202);
+    expect(JSON.parse(result.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
+    expect(queued.map((message) => JSON.parse(message.body).version)).toEqual([3, 3]);
+    const final = await running('IngestionIndexer').container.invoke(
+      sqsEvent(...queued.map((message) => sqsRecord(message.body))),
+    );
+    expect(JSON.parse(final.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
+    expect(await api().waitForDocument(documentId)).toMatchObject({ status: 'ready', version: 3 });
+  });
+
   it('answers a buffered chat with the indexed document cited', async () => {
     const reply = await api().json('POST', '/v1/chat', {
       message: 'How are path parameters declared?',

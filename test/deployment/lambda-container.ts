@@ -94,6 +94,8 @@ export const startLambdaContainer = async (
     process_.once('exit', (code, signal) => {
       logs.push(`[runtime process exited: ${code ?? signal}]`);
       if (child === process_) child = undefined;
+      // Lambda starts a new init for an invocation that arrives after a failed one.
+      if (!closing && runtimeApi.queued > 0) start();
     });
     child = process_;
   };

@@ -40,6 +40,8 @@ export interface RuntimeApiServer {
   readonly initErrors: { type: string; body: string }[];
   /** Requests that broke the Runtime API's rules (unknown path, unknown request id, …). */
   readonly violations: string[];
+  /** Invocations queued and not yet handed to the runtime. */
+  readonly queued: number;
   /** Queues an event; resolves with the function's answer. */
   invoke(
     event: unknown,
@@ -80,6 +82,22 @@ export const startRuntimeApiServer = async (functionArn: string): Promise<Runtim
   const waiting: ServerResponse[] = [];
   const initErrors: { type: string; body: string }[] = [];
   const violations: string[] = [];
+
+  let unservedInitError: { type: string; body: string } | undefined;
+  const serveInitError = () => {
+    const invocation = unservedInitError ? queue.shift() : undefined;
+    if (!invocation || !unservedInitError) return;
+    const error = unservedInitError;
+    unservedInitError = undefined;
+    invocation.resolve({
+      requestId: invocation.requestId,
+      streaming: false,
+      contentType: 'application/json',
+      body: Buffer.from(error.body),
+      chunks: [],
+      error,
+    });
+  };
 
   const deliver = () => {
     while (queue.length > 0 && waiting.length > 0) {
@@ -177,16 +195,9 @@ export const startRuntimeApiServer = async (functionArn: string): Promise<Runtim
       const type = String(request.headers['lambda-runtime-function-error-type'] ?? 'Unknown');
       initErrors.push({ type, body });
       accepted(response);
-      // Lambda serves an init error in response to the invocation that was waiting for it.
-      const invocation = queue.shift();
-      invocation?.resolve({
-        requestId: invocation.requestId,
-        streaming: false,
-        contentType: 'application/json',
-        body: Buffer.from(body),
-        chunks: [],
-        error: { type, body },
-      });
+      // Lambda serves an init error in response to the first invocation.
+      unservedInitError = { type, body };
+      serveInitError();
       return;
     }
     await readBody(request);
@@ -209,6 +220,9 @@ export const startRuntimeApiServer = async (functionArn: string): Promise<Runtim
     address: `127.0.0.1:${port}`,
     initErrors,
     violations,
+    get queued() {
+      return queue.length;
+    },
     invoke: (event, options = {}) =>
       new Promise<InvocationResult>((resolve) => {
         queue.push({
@@ -218,6 +232,7 @@ export const startRuntimeApiServer = async (functionArn: string): Promise<Runtim
           observer: options.observer ?? {},
           resolve,
         });
+        serveInitError();
         deliver();
       }),
     close: () =>
