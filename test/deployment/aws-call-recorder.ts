@@ -148,14 +148,45 @@ export const describeDynamoDbCall =
         })),
       );
     }
+    const key = (input.Key ?? input.Item) as AttributeMap | undefined;
     return [
       {
         action: `dynamodb:${operation}`,
         resource: tableArn(input.TableName, input.IndexName),
-        context: leadingKeys((input.Key ?? input.Item) as AttributeMap | undefined),
+        context: {
+          ...leadingKeys(key),
+          ...(operation === 'UpdateItem'
+            ? { 'dynamodb:Attributes': [...Object.keys(key ?? {}), ...updatedAttributes(input)] }
+            : {}),
+        },
       },
     ];
   };
+
+const UPDATE_KEYWORDS = new Set(['SET', 'REMOVE', 'ADD', 'DELETE', 'if_not_exists', 'list_append']);
+
+/**
+ * The attribute names an `UpdateExpression` changes (`#name` placeholders resolved), which IAM
+ * checks as `dynamodb:Attributes`: every name before an `=`, or after REMOVE, ADD or DELETE.
+ */
+const updatedAttributes = (input: Record<string, unknown>): string[] => {
+  const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const expression = String(input.UpdateExpression ?? '');
+  const found = new Set<string>();
+  for (const clause of expression.split(/\b(?=SET|REMOVE|ADD|DELETE)\b/)) {
+    const [keyword = '', ...rest] = clause.trim().split(/\s+/);
+    const body = rest.join(' ');
+    const targets =
+      keyword === 'SET'
+        ? body.split(',').map((assignment) => assignment.split('=')[0] ?? '')
+        : body.split(',').map((item) => item.trim().split(/\s+/)[0] ?? '');
+    for (const target of targets) {
+      const name = target.trim().split(/[.[]/)[0] ?? '';
+      if (name && !UPDATE_KEYWORDS.has(name)) found.add(names[name] ?? name);
+    }
+  }
+  return [...found];
+};
 
 /**
  * S3 calls, path-style (`/bucket/key`): `GetObject`/`PutObject`/`DeleteObject` on the object

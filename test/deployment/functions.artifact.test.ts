@@ -34,6 +34,7 @@ const DOCUMENT = {
 
 describe('the synthesized bundles under the Lambda runtime interface client', () => {
   let documentId: string;
+  let sessionId: string;
 
   it('has an artifact-test entry for every function of the template', () => {
     expect(stack.unknownFunctions).toEqual([]);
@@ -106,6 +107,13 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
     expect(await api().waitForDocument(documentId)).toMatchObject({ status: 'ready', version: 3 });
   });
 
+  it('lists the documents of the tenant', async () => {
+    const reply = await api().json('GET', '/v1/documents');
+
+    expect(reply.status, reply.text).toBe(200);
+    expect(JSON.stringify(reply.body)).toContain(documentId);
+  });
+
   it('answers a buffered chat with the indexed document cited', async () => {
     const reply = await api().json('POST', '/v1/chat', {
       message: 'How are path parameters declared?',
@@ -113,6 +121,20 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
 
     expect(reply.status, reply.text).toBe(200);
     expect(JSON.stringify(reply.body)).toContain(documentId);
+    sessionId = (reply.body as { sessionId: string }).sessionId;
+  });
+
+  it('lists, reads and deletes the chat session', async () => {
+    const listed = await api().json('GET', '/v1/sessions');
+    const read = await api().json('GET', `/v1/sessions/${sessionId}`);
+    const deleted = await api().json('DELETE', `/v1/sessions/${sessionId}`);
+    const gone = await api().json('GET', `/v1/sessions/${sessionId}`);
+
+    expect(listed.status, listed.text).toBe(200);
+    expect(JSON.stringify(listed.body)).toContain(sessionId);
+    expect(read.status, read.text).toBe(200);
+    expect(deleted.status, deleted.text).toBe(204);
+    expect(gone.status).toBe(404);
   });
 
   /** Streams one answer through the AI SDK's transport; times each chunk as the client reads it. */
@@ -260,5 +282,19 @@ describe('IAM coverage of the recorded AWS calls', () => {
     );
     expect(stack.calls.length).toBeGreaterThan(0);
     expect(describeCoverage({ denied: report.denied, unused: [] })).toEqual([]);
+  });
+
+  it('uses every action a role grants: least privilege, kept honest', () => {
+    const statements = Object.fromEntries(
+      [...stack.functions.entries()].map(([name, fn]) => [name, fn.statements]),
+    );
+    const ignored = [
+      ...RUNTIME_ACTIONS,
+      ...ARTIFACT_FUNCTIONS.flatMap((fn) => fn.serviceActions ?? []),
+    ];
+
+    const report = checkCoverage(statements, stack.calls, ignored);
+
+    expect(describeCoverage({ denied: [], unused: report.unused })).toEqual([]);
   });
 });

@@ -54,11 +54,14 @@ const conditionHolds = (operator: string, expected: string[], actual: string[] |
   if (!matcher) throw new Error(`condition operator ${operator} is not supported by this check`);
   const negated = baseOperator.includes('Not');
   const valueMatches = (value: string) => expected.some((pattern) => matcher(pattern, value));
-  if (setOperator === 'ForAllValues') {
-    return (actual ?? []).every((value) => (negated ? !valueMatches(value) : valueMatches(value)));
-  }
-  if (actual === undefined || actual.length === 0) return negated;
-  return negated ? !actual.some(valueMatches) : actual.some(valueMatches);
+  const holdsFor = (value: string) => (negated ? !valueMatches(value) : valueMatches(value));
+  const values = actual ?? [];
+  // Set operators: ForAllValues holds for no values at all; ForAnyValue needs one value.
+  if (setOperator === 'ForAllValues') return values.every(holdsFor);
+  if (setOperator === 'ForAnyValue') return values.some(holdsFor);
+  // A single-valued key missing from the request: a negated operator holds, a positive one not.
+  if (values.length === 0) return negated;
+  return negated ? !values.some(valueMatches) : values.some(valueMatches);
 };
 
 const conditionsHold = (statement: PolicyStatement, call: AwsCall): boolean =>

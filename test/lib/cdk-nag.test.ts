@@ -92,6 +92,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<resource>/*]',
+      'AwsSolutions-SNS2',
     ]);
   });
 });

@@ -156,6 +156,50 @@ describe('RagApiStack', () => {
       expect(actions.some((action) => /^(s3|sqs|secretsmanager):/.test(action))).toBe(false);
     });
 
+    it('grants each data function only the table actions its code uses', () => {
+      // Act
+      const tableActions = (prefix: string) =>
+        statementsOf(prefix)
+          .filter((statement) => (statement as { Effect?: string }).Effect === 'Allow')
+          .flatMap((statement) => statement.Action)
+          .filter((action) => action.startsWith('dynamodb:'));
+
+      // Assert
+      expect(tableActions('StreamingStreamChat')).not.toContain('dynamodb:DeleteItem');
+      expect(tableActions('StreamingStreamChat')).not.toContain('dynamodb:BatchWriteItem');
+      expect(new Set(tableActions('IngestionIndexer'))).toEqual(
+        new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+      );
+      for (const prefix of ['ChatApi', 'DocumentsApi', 'StreamingStreamChat', 'IngestionIndexer']) {
+        expect(actionsOf(prefix)).not.toContain('dynamodb:Scan');
+        expect(actionsOf(prefix)).not.toContain('secretsmanager:DescribeSecret');
+      }
+    });
+
+    it('denies data functions every write to API key items but the last-use time', () => {
+      for (const prefix of ['ChatApi', 'DocumentsApi', 'StreamingStreamChat', 'IngestionIndexer']) {
+        // Act
+        const denies = statementsOf(prefix).filter(
+          (statement) => (statement as { Effect?: string }).Effect === 'Deny',
+        );
+
+        // Assert
+        expect(denies).toMatchObject([
+          {
+            Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+            Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
+          },
+          {
+            Action: 'dynamodb:UpdateItem',
+            Condition: {
+              'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] },
+              'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'lastUsedAt'] },
+            },
+          },
+        ]);
+      }
+    });
+
     it('grants Resource "*" only for the X-Ray actions, which have no resource scope', () => {
       // Arrange
       const statements = propsOf('AWS::IAM::Policy').flatMap(
@@ -404,6 +448,18 @@ describe('RagApiStack', () => {
       // Assert
       expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']));
       expect(actions).not.toContain('s3:GetObject');
+    });
+
+    it('notifies the alarm topic when the DLQ alarm fires and when it recovers', () => {
+      // Arrange
+      const [topicId] = Object.keys(resources('AWS::SNS::Topic'));
+
+      // Act
+      const alarm = propsOf('AWS::CloudWatch::Alarm')[0];
+
+      // Assert
+      expect(alarm?.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm?.OKActions).toEqual([{ Ref: topicId }]);
     });
 
     it('keeps raw documents private, encrypted, versioned and access-logged', () => {
