@@ -163,6 +163,24 @@ export const describeDynamoDbCall =
     ];
   };
 
+/** Splits on commas that are not inside a function call's parentheses. */
+const splitOutsideParentheses = (text: string): string[] => {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const character of text) {
+    if (character === '(') depth += 1;
+    if (character === ')') depth -= 1;
+    if (character === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += character;
+    }
+  }
+  return [...parts, current];
+};
+
 const UPDATE_KEYWORDS = new Set(['SET', 'REMOVE', 'ADD', 'DELETE', 'if_not_exists', 'list_append']);
 
 /**
@@ -176,10 +194,11 @@ const updatedAttributes = (input: Record<string, unknown>): string[] => {
   for (const clause of expression.split(/\b(?=SET|REMOVE|ADD|DELETE)\b/)) {
     const [keyword = '', ...rest] = clause.trim().split(/\s+/);
     const body = rest.join(' ');
+    const items = splitOutsideParentheses(body);
     const targets =
       keyword === 'SET'
-        ? body.split(',').map((assignment) => assignment.split('=')[0] ?? '')
-        : body.split(',').map((item) => item.trim().split(/\s+/)[0] ?? '');
+        ? items.map((assignment) => assignment.split('=')[0] ?? '')
+        : items.map((item) => item.trim().split(/\s+/)[0] ?? '');
     for (const target of targets) {
       const name = target.trim().split(/[.[]/)[0] ?? '';
       if (name && !UPDATE_KEYWORDS.has(name)) found.add(names[name] ?? name);
