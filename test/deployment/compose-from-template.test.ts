@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAppConfig } from '../../lib/config.js';
 import { RagApiStack } from '../../lib/rag-api-stack.js';
+import { cdkJsonContext } from '../support/cdk-json-context.js';
 import { type DynaliteHandle, startDynalite } from '../support/dynalite.js';
 import {
   type SecretsManagerStandIn,
@@ -46,7 +47,11 @@ const environmentOf = (fn: TemplateFunction): Record<string, string> =>
 beforeAll(async () => {
   // Synthesis without bundling: only the template is needed here.
   const app = new App({
-    context: { 'aws:cdk:bundling-stacks': [], qdrantUrl: 'https://qdrant.example.com' },
+    context: {
+      ...cdkJsonContext(),
+      'aws:cdk:bundling-stacks': [],
+      qdrantUrl: 'https://qdrant.example.com',
+    },
   });
   const stack = new RagApiStack(app, 'ComposeStack', {
     config: loadAppConfig(app.node),

@@ -5,6 +5,7 @@ import { APP_TABLE_SCHEMA } from '../../lambdas/adapters/dynamodb/table-schema.j
 import { type HttpFunctionName, ROUTES, routeKey } from '../../lambdas/http/routes.js';
 import { loadAppConfig } from '../../lib/config.js';
 import { RagApiStack } from '../../lib/rag-api-stack.js';
+import { cdkJsonContext } from '../support/cdk-json-context.js';
 
 /** Context as a user would pass it with `-c`: strings, and a comma-separated origin list. */
 const CONTEXT = {
@@ -68,7 +69,7 @@ const actionsOf = (functionIdPrefix: string): string[] =>
   statementsOf(functionIdPrefix).flatMap((statement) => statement.Action);
 
 beforeAll(() => {
-  const app = new App({ context: CONTEXT });
+  const app = new App({ context: { ...cdkJsonContext(), ...CONTEXT } });
   const stack = new RagApiStack(app, 'TestStack', { config: loadAppConfig(app.node) });
   template = Template.fromStack(stack);
 });
