@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/deployment/**/*.artifact.test.ts'],
+    exclude: ['**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 900_000,
     pool: 'forks',
