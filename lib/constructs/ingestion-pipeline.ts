@@ -29,7 +29,7 @@ export const QUEUE_RETENTION_DAYS = 14;
  * The key prefix every raw document lives under (`tenants/<tenant>/documents/<id>/`), as an
  * `s3:prefix` pattern: listing is allowed inside document folders only.
  */
-export const DOCUMENT_LIST_PREFIX = `${documentBlobPrefix('*', '*')}`;
+export const DOCUMENT_LIST_PREFIX = documentBlobPrefix('*', '*');
 
 /** Properties of an {@link IngestionPipeline}. */
 export interface IngestionPipelineProps {
