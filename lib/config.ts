@@ -143,6 +143,15 @@ export const appConfigSchema = z
     memorySize: integer(128, 10_240)
       .default(1024)
       .describe('Memory (MB) of every function; CPU scales with it.'),
+    alarmEmail: z
+      .email()
+      .optional()
+      .describe('Email address subscribed to the alarm topic (confirm the first message).'),
+    streamReservedConcurrency: integer(1, 10_000)
+      .optional()
+      .describe(
+        'Reserved concurrency of the streaming function (caps concurrent streams and their model spend); unset: none.',
+      ),
     retainData: flag
       .default(true)
       .describe('Keep the table, bucket and log groups when the stack is deleted.'),

@@ -16,6 +16,7 @@ import {
   rotatingApiKey,
   type SecretReader,
 } from './ai-secrets.js';
+import { composeSecretsProvider } from './aws-clients.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
 /** Which models answer: OpenAI (or an OpenAI-compatible server), or the offline provider. */
@@ -33,7 +34,7 @@ export interface AiComponents {
 export interface ComposeAiOptions {
   /** Folder where the embedded vector store keeps its file (memory only when absent). */
   dataDir?: string;
-  /** Reads secrets by ARN (default: Powertools `getSecret`, cached `SECRETS_MAX_AGE_SECONDS`). */
+  /** Reads secrets by ARN (default: a Powertools `SecretsProvider`, cached `SECRETS_MAX_AGE_SECONDS`). */
   readSecret?: SecretReader;
   /** An OpenAI client to reuse instead of building one. */
   openai?: OpenAI;
@@ -45,7 +46,8 @@ export const NO_API_KEY = 'no-api-key';
 const set = (value: string | undefined): value is string => value !== undefined && value !== '';
 
 const secretReader = (config: RuntimeConfig, options: ComposeAiOptions): SecretReader =>
-  options.readSecret ?? powertoolsSecretReader(config.SECRETS_MAX_AGE_SECONDS);
+  options.readSecret ??
+  powertoolsSecretReader(composeSecretsProvider(config), config.SECRETS_MAX_AGE_SECONDS);
 
 /**
  * The provider the configuration selects: OpenAI when an API key (or its secret) or

@@ -59,6 +59,12 @@ export const runtimeConfigSchema = z.object({
   INDEXER_BATCH_WINDOW_MS: z.coerce.number().int().min(0).default(1_000),
   /** Per-request timeout of the Qdrant client, in ms. */
   QDRANT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Most time one AWS SDK call (DynamoDB, S3, SQS, Secrets Manager) may take, in ms. */
+  AWS_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Most time an AWS SDK client may take to connect, in ms. */
+  AWS_CONNECTION_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  /** Attempts per AWS SDK call, the first included. */
+  AWS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(3),
   /** How long a secret read from Secrets Manager is reused before it is read again, in s. */
   SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Cap on the tokens of one answer (unset: the model's own limit). */

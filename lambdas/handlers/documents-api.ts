@@ -25,6 +25,7 @@ import { parseMultipart } from '../http/parse-multipart.js';
 import { parsePart } from '../http/request-parts.js';
 import { json } from '../http/responses.js';
 import { timeBudget, withinBudget } from '../http/time-budget.js';
+import { httpUnavailable } from '../http/unavailable.js';
 
 /** Dependencies of the documents function. */
 export interface DocumentsApiDeps {
@@ -160,6 +161,7 @@ export const createHandler = (deps: DocumentsApiDeps) =>
   }).use(multipartUpload(deps.maxUploadBytes));
 
 /** The Lambda entry point. */
-export const handler = await deferredHandler(async () =>
-  createHandler(await composeDocumentsApi(loadRuntimeConfig(process.env))),
+export const handler = await deferredHandler(
+  async () => createHandler(await composeDocumentsApi(loadRuntimeConfig(process.env))),
+  httpUnavailable,
 );

@@ -6,6 +6,7 @@ import { deferredHandler } from '../http/deferred-handler.js';
 import { DEFAULT_DOCS_ASSETS_URL, docsPage } from '../http/docs-page.js';
 import { buildOpenApiDocument } from '../http/openapi-document.js';
 import { json } from '../http/responses.js';
+import { httpUnavailable } from '../http/unavailable.js';
 import { unknownRoute } from '../http/unknown-route.js';
 
 /** Dependencies of the public function (health, docs, and the answer to unknown routes). */
@@ -92,6 +93,7 @@ export const createHandler = (deps: PublicApiDeps) =>
   });
 
 /** The Lambda entry point. */
-export const handler = await deferredHandler(() =>
-  createHandler(composePublicApi(loadRuntimeConfig(process.env))),
+export const handler = await deferredHandler(
+  () => createHandler(composePublicApi(loadRuntimeConfig(process.env))),
+  httpUnavailable,
 );

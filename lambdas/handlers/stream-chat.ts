@@ -23,6 +23,7 @@ import type { ApiContext, HttpEvent } from '../http/http-types.js';
 import { problemJson } from '../http/problem-json.js';
 import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { validationProblem } from '../http/to-problem.js';
+import { streamUnavailable } from '../http/unavailable.js';
 
 /** Resumable streaming: answers are recorded, followed by any request, stopped by the stop route. */
 export interface ResumableStreams {
@@ -267,6 +268,7 @@ export const createHandler = (deps: StreamChatDeps) => {
 };
 
 /** The Lambda entry point. */
-export const handler = await deferredHandler(async () =>
-  createHandler(await composeStreamChat(loadRuntimeConfig(process.env))),
+export const handler = await deferredHandler(
+  async () => createHandler(await composeStreamChat(loadRuntimeConfig(process.env))),
+  streamUnavailable,
 );
