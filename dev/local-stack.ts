@@ -56,6 +56,8 @@ export interface LocalStack {
   dataDir: string;
   provider: AiComponents['provider'];
   vectorStore: 'qdrant' | 'embedded';
+  /** The embedder and vector store the stack answers with (the evaluation harness queries them). */
+  ai: Pick<AiComponents, 'embedder' | 'vectorStore'>;
   queue: InProcessQueue;
   /** Issues an API key for another tenant (tests of tenant isolation, demos). */
   issueApiKey(tenantId: string): Promise<string>;
@@ -210,6 +212,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     dataDir,
     provider: ai.provider,
     vectorStore: config.QDRANT_URL ? 'qdrant' : 'embedded',
+    ai,
     queue,
     issueApiKey: async (tenantId) => (await issueApiKey(keyStore, systemClock, tenantId)).key,
     close: async () => {

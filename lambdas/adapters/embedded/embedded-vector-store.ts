@@ -1,11 +1,16 @@
-import type {
-  ChunkPayload,
-  ChunkPoint,
-  ScoredChunk,
-  VectorQuery,
-  VectorStore,
+import {
+  type ChunkPayload,
+  type ChunkPoint,
+  DEFAULT_FUSION,
+  modeOf,
+  type ScoredChunk,
+  type VectorQuery,
+  type VectorStore,
 } from '../../core/ports/vector-store.js';
+import { fuseRankings } from '../../core/retrieval/rank-fusion.js';
+import { passageVector, type SparseVector } from '../../core/retrieval/sparse-vector.js';
 import { decodeFloat32Base64, encodeFloat32Base64 } from './float32-base64.js';
+import { LexicalIndex } from './lexical-index.js';
 import { readNdjson, writeNdjsonAtomically } from './ndjson-file.js';
 import { WriteBehind } from './write-behind.js';
 
@@ -23,15 +28,31 @@ interface StoredPoint {
   id: string;
   /** Unit length (or all zeros), so the dot product is the cosine. */
   vector: Float32Array;
+  sparse: SparseVector;
   payload: ChunkPayload;
 }
 
-/** One line of the persistence file. */
+/** One line of the persistence file (`sparse` is absent in files written before hybrid search). */
 interface PointRecord {
   id: string;
   vector: string;
+  sparse?: SparseVector;
   payload: ChunkPayload;
 }
+
+const isSparseVector = (value: unknown): value is SparseVector => {
+  if (typeof value !== 'object' || value === null) return false;
+  const { indices, values } = value as Partial<SparseVector>;
+  return Array.isArray(indices) && Array.isArray(values) && indices.length === values.length;
+};
+
+const byScoreThenPosition = (a: ScoredChunk, b: ScoredChunk): number =>
+  b.score - a.score || a.documentId.localeCompare(b.documentId) || a.chunkIndex - b.chunkIndex;
+
+const toScoredChunk = (point: StoredPoint, score: number): ScoredChunk => {
+  const { documentId, title, chunkIndex, text } = point.payload;
+  return { documentId, title, chunkIndex, text, score };
+};
 
 const unit = (vector: ArrayLike<number>): Float32Array => {
   let sum = 0;
@@ -64,7 +85,9 @@ const isRecord = (value: unknown): value is PointRecord => {
 
 /**
  * {@link VectorStore} for the local stack: points in memory, grouped by tenant, searched by
- * exact cosine similarity (a full scan, fine for the few thousand chunks of a laptop).
+ * exact cosine similarity (a full scan, fine for the few thousand chunks of a laptop), by BM25
+ * over a per-tenant inverted index ({@link LexicalIndex}, IDF from the tenant's own passages),
+ * or both fused by weighted reciprocal rank fusion, as Qdrant computes it.
  *
  * With a `filePath`, the points survive restarts: the file is read on first use and rewritten
  * (write-behind, atomically through a rename) shortly after each change; {@link flush} waits for
@@ -81,6 +104,7 @@ export class EmbeddedVectorStore implements VectorStore {
   readonly #dimensions: number;
   readonly #filePath: string | undefined;
   readonly #tenants = new Map<string, Map<string, StoredPoint>>();
+  readonly #lexical = new Map<string, LexicalIndex>();
   readonly #persistence: WriteBehind;
   #loaded: Promise<void> | undefined;
 
@@ -103,11 +127,11 @@ export class EmbeddedVectorStore implements VectorStore {
       this.#checkSize(point.vector, `point ${point.id}`);
     }
     if (points.length === 0) return;
-    const tenant = this.#tenant(tenantId);
     for (const point of points) {
-      tenant.set(point.id, {
+      this.#put({
         id: point.id,
         vector: unit(point.vector),
+        sparse: point.sparse ?? passageVector(point.payload.text),
         payload: { ...point.payload },
       });
     }
@@ -117,24 +141,52 @@ export class EmbeddedVectorStore implements VectorStore {
   async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {
     await this.#load();
     options.signal?.throwIfAborted();
-    this.#checkSize(vector, 'query vector');
+    const mode = modeOf(options);
+    if (mode !== 'lexical') this.#checkSize(vector, 'query vector');
+    const tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) return [];
+    const limit = Math.max(0, options.limit);
+    if (mode === 'dense') return this.#dense(tenant, vector, options.scoreThreshold, limit);
+    if (options.lexical === undefined)
+      throw new RangeError(`a ${mode} query needs a lexical vector`);
+    if (mode === 'lexical') return this.#bm25(tenantId, tenant, options.lexical, limit);
+    const fusion = options.fusion ?? DEFAULT_FUSION;
+    const dense = this.#dense(tenant, vector, options.scoreThreshold, fusion.candidates);
+    const lexical = this.#bm25(tenantId, tenant, options.lexical, fusion.candidates);
+    const key = (chunk: ScoredChunk) => `${chunk.documentId}\u0000${chunk.chunkIndex}`;
+    const chunks = new Map([...dense, ...lexical].map((chunk) => [key(chunk), chunk]));
+    return fuseRankings([dense.map(key), lexical.map(key)], fusion)
+      .map(([id, score]) => ({ ...chunks.get(id)!, score }))
+      .sort(byScoreThenPosition)
+      .slice(0, limit);
+  }
+
+  #dense(
+    tenant: Map<string, StoredPoint>,
+    vector: number[],
+    scoreThreshold: number | undefined,
+    limit: number,
+  ): ScoredChunk[] {
     const query = unit(vector);
-    const threshold = options.scoreThreshold ?? Number.NEGATIVE_INFINITY;
+    const threshold = scoreThreshold ?? Number.NEGATIVE_INFINITY;
     const scored: ScoredChunk[] = [];
-    for (const point of this.#tenants.get(tenantId)?.values() ?? []) {
+    for (const point of tenant.values()) {
       const score = dot(query, point.vector);
-      if (score < threshold) continue;
-      const { documentId, title, chunkIndex, text } = point.payload;
-      scored.push({ documentId, title, chunkIndex, text, score });
+      if (score >= threshold) scored.push(toScoredChunk(point, score));
     }
-    return scored
-      .sort(
-        (a, b) =>
-          b.score - a.score ||
-          a.documentId.localeCompare(b.documentId) ||
-          a.chunkIndex - b.chunkIndex,
-      )
-      .slice(0, Math.max(0, options.limit));
+    return scored.sort(byScoreThenPosition).slice(0, limit);
+  }
+
+  #bm25(
+    tenantId: string,
+    tenant: Map<string, StoredPoint>,
+    query: SparseVector,
+    limit: number,
+  ): ScoredChunk[] {
+    const found = this.#lexical.get(tenantId)?.search(query, limit) ?? [];
+    return found
+      .map(([id, score]) => toScoredChunk(tenant.get(id)!, score))
+      .sort(byScoreThenPosition);
   }
 
   async deleteDocumentChunks(
@@ -150,10 +202,14 @@ export class EmbeddedVectorStore implements VectorStore {
     for (const [id, point] of tenant) {
       if (point.payload.documentId === documentId && point.payload.chunkIndex >= from) {
         tenant.delete(id);
+        this.#lexical.get(tenantId)?.remove(id, point.sparse);
         deleted += 1;
       }
     }
-    if (tenant.size === 0) this.#tenants.delete(tenantId);
+    if (tenant.size === 0) {
+      this.#tenants.delete(tenantId);
+      this.#lexical.delete(tenantId);
+    }
     if (deleted > 0) this.#changed();
   }
 
@@ -177,13 +233,23 @@ export class EmbeddedVectorStore implements VectorStore {
     await this.#persistence.flush();
   }
 
-  #tenant(tenantId: string): Map<string, StoredPoint> {
+  /** Stores a point (replacing one with its id) and keeps the tenant's lexical index in step. */
+  #put(point: StoredPoint): void {
+    const tenantId = point.payload.tenantId;
     let tenant = this.#tenants.get(tenantId);
     if (tenant === undefined) {
       tenant = new Map();
       this.#tenants.set(tenantId, tenant);
     }
-    return tenant;
+    let lexical = this.#lexical.get(tenantId);
+    if (lexical === undefined) {
+      lexical = new LexicalIndex();
+      this.#lexical.set(tenantId, lexical);
+    }
+    const previous = tenant.get(point.id);
+    if (previous !== undefined) lexical.remove(point.id, previous.sparse);
+    tenant.set(point.id, point);
+    lexical.add(point.id, point.sparse);
   }
 
   #checkSize(vector: readonly number[], what: string): void {
@@ -215,9 +281,10 @@ export class EmbeddedVectorStore implements VectorStore {
         continue;
       }
       if (vector.length !== this.#dimensions) continue;
-      this.#tenant(record.payload.tenantId).set(record.id, {
+      this.#put({
         id: record.id,
         vector,
+        sparse: isSparseVector(record.sparse) ? record.sparse : passageVector(record.payload.text),
         payload: record.payload,
       });
     }
@@ -231,6 +298,7 @@ export class EmbeddedVectorStore implements VectorStore {
           const record: PointRecord = {
             id: point.id,
             vector: encodeFloat32Base64(point.vector),
+            sparse: point.sparse,
             payload: point.payload,
           };
           yield record;
