@@ -27,7 +27,8 @@ half; writes eval/results.json. Uses OpenAI and Qdrant when OPENAI_API_KEY / QDR
   --corpus PATH        corpus folder (default ../shared/corpus/fastapi-docs; skipped when absent)
   --dataset PATH       labelled set (default eval/dataset.json)
   --out PATH           results file (default eval/results.json)
-  --min-coverage X     abstention floor (default ${DEFAULT_RETRIEVAL.minCoverage})
+  --min-coverage X     abstention floor of the best passage's weighted coverage (default ${DEFAULT_RETRIEVAL.minCoverage})
+  --min-vocabulary X   abstention floor of the question's words found at all (default ${DEFAULT_RETRIEVAL.minVocabulary})
   --fusion-k K         RRF k (default ${DEFAULT_FUSION.k})
   --weights D,L        RRF weights of the dense and the lexical ranking (default 1,1)
   --follow-up-weight X weight of the previous question's words (default ${DEFAULT_RETRIEVAL.followUpWeight})
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     dataset: { type: 'string', default: 'eval/dataset.json' },
     out: { type: 'string', default: 'eval/results.json' },
     'min-coverage': { type: 'string' },
+    'min-vocabulary': { type: 'string' },
     'fusion-k': { type: 'string' },
     weights: { type: 'string' },
     'follow-up-weight': { type: 'string' },
@@ -209,20 +211,30 @@ const sweep = async (
   deps: Parameters<typeof score>[1],
   base: RetrievalSettings,
 ): Promise<void> => {
-  process.stdout.write('\nSweep on the tuning half (hybrid):\n');
+  process.stdout.write('\nSweep on the tuning half only (hybrid):\n');
   const variants: Array<[string, Partial<RetrievalSettings>]> = [];
-  for (const k of [2, 10, 60]) {
+  for (const k of [2, 5, 10]) {
     for (const weights of [
       [1, 1],
+      [1, 1.5],
       [1, 2],
-      [2, 1],
       [1, 3],
     ]) {
-      variants.push([`k=${k} w=${weights}`, { fusion: { ...base.fusion, k, weights } }]);
+      for (const candidates of [20, 50]) {
+        variants.push([
+          `k=${k} w=${weights} c=${candidates}`,
+          { fusion: { k, weights, candidates } },
+        ]);
+      }
     }
   }
-  for (const minCoverage of [0.3, 0.4, 0.5, 0.6, 0.67, 0.75]) {
-    variants.push([`minCoverage=${minCoverage}`, { minCoverage }]);
+  for (const minCoverage of [0.2, 0.25, 0.3, 0.35, 0.4]) {
+    for (const minVocabulary of [0.7, 0.75, 0.8, 0.85, 0.9]) {
+      variants.push([
+        `cover=${minCoverage} vocab=${minVocabulary}`,
+        { minCoverage, minVocabulary },
+      ]);
+    }
   }
   for (const followUpWeight of [0, 0.3, 0.5, 0.7, 1]) {
     variants.push([`followUpWeight=${followUpWeight}`, { followUpWeight }]);
@@ -230,7 +242,7 @@ const sweep = async (
   for (const [label, change] of variants) {
     const summary = summarise(await score(dataset, deps, { ...base, ...change }, 'tune'));
     process.stdout.write(
-      `${label.padEnd(22)} ${ROWS.map(([key, name]) => `${name.split(' ')[0]}=${percent(summary[key].mean)}`).join(' ')}\n`,
+      `${label.padEnd(28)} ${ROWS.map(([key, name]) => `${name.split(' ')[0]}=${percent(summary[key].mean)}`).join(' ')}\n`,
     );
   }
 };
@@ -264,6 +276,7 @@ const main = async (): Promise<number> => {
       topK: CITED,
       minScore: Number(process.env.RETRIEVAL_MIN_SCORE ?? -1),
       ...(values['min-coverage'] ? { minCoverage: Number(values['min-coverage']) } : {}),
+      ...(values['min-vocabulary'] ? { minVocabulary: Number(values['min-vocabulary']) } : {}),
       ...(values['follow-up-weight'] ? { followUpWeight: Number(values['follow-up-weight']) } : {}),
       fusion: {
         ...DEFAULT_RETRIEVAL.fusion,

@@ -40,6 +40,26 @@ interface PointRecord {
   payload: ChunkPayload;
 }
 
+/**
+ * The query's non-zero dimensions, when they are few (hashed-feature vectors of a short
+ * question touch a few dozen of 512): the scan then multiplies only those, which is exact
+ * and many times faster than the full dot product.
+ */
+const nonZeroDimensions = (query: Float32Array): Int32Array | undefined => {
+  const indices: number[] = [];
+  for (let index = 0; index < query.length; index += 1) if (query[index] !== 0) indices.push(index);
+  return indices.length * 4 < query.length ? Int32Array.from(indices) : undefined;
+};
+
+const sparseDot = (query: Float32Array, dimensions: Int32Array, vector: Float32Array): number => {
+  let sum = 0;
+  for (let index = 0; index < dimensions.length; index += 1) {
+    const dimension = dimensions[index]!;
+    sum += query[dimension]! * vector[dimension]!;
+  }
+  return sum;
+};
+
 const isSparseVector = (value: unknown): value is SparseVector => {
   if (typeof value !== 'object' || value === null) return false;
   const { indices, values } = value as Partial<SparseVector>;
@@ -67,7 +87,9 @@ const unit = (vector: ArrayLike<number>): Float32Array => {
 
 const dot = (a: Float32Array, b: Float32Array): number => {
   let sum = 0;
-  for (let index = 0; index < a.length; index += 1) sum += (a[index] ?? 0) * (b[index] ?? 0);
+  const length = Math.min(a.length, b.length);
+  // Indexes stay in bounds, so the non-null assertions hold; a `?? 0` here costs a third of the scan.
+  for (let index = 0; index < length; index += 1) sum += a[index]! * b[index]!;
   return sum;
 };
 
@@ -169,12 +191,23 @@ export class EmbeddedVectorStore implements VectorStore {
   ): ScoredChunk[] {
     const query = unit(vector);
     const threshold = scoreThreshold ?? Number.NEGATIVE_INFINITY;
-    const scored: ScoredChunk[] = [];
+    const dimensions = nonZeroDimensions(query);
+    const scored: Array<[StoredPoint, number]> = [];
     for (const point of tenant.values()) {
-      const score = dot(query, point.vector);
-      if (score >= threshold) scored.push(toScoredChunk(point, score));
+      const score =
+        dimensions === undefined
+          ? dot(query, point.vector)
+          : sparseDot(query, dimensions, point.vector);
+      if (score >= threshold) scored.push([point, score]);
     }
-    return scored.sort(byScoreThenPosition).slice(0, limit);
+    // Only the best `limit` become chunks: sorting numbers first keeps the scan cheap.
+    scored.sort((a, b) => b[1] - a[1]);
+    const cut = scored[Math.min(limit, scored.length) - 1]?.[1] ?? Number.POSITIVE_INFINITY;
+    return scored
+      .filter(([, score]) => score >= cut)
+      .map(([point, score]) => toScoredChunk(point, score))
+      .sort(byScoreThenPosition)
+      .slice(0, limit);
   }
 
   #bm25(

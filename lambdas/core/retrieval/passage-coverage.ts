@@ -1,23 +1,50 @@
 import type { ScoredChunk } from '../ports/vector-store.js';
 import { lexicalTerms } from './lexical-terms.js';
 
+/** How well retrieved passages speak to a question; see {@link questionCoverage}. */
+export interface QuestionCoverage {
+  /**
+   * The best cited passage's share of the question's terms, each term weighted by its rarity
+   * among the candidates (`ln(1 + n / (1 + passages with it))`), so a missing rare word ("Kafka",
+   * "sourdough") costs more than a missing common one.
+   */
+  best: number;
+  /** The share of the question's terms found in any candidate: its words the documents know. */
+  vocabulary: number;
+}
+
 /**
- * How much of a question the best passage speaks to: the largest fraction, over the passages,
- * of the question's distinct lexical terms that the passage contains. 0 for a question with no
- * content words. The abstention rule compares it with a floor chosen by `npm run eval`.
+ * Measures how much of a question the retrieved passages cover, from their text alone (so it
+ * is the same for every vector store and embedding model). `candidates` are all passages the
+ * query returned, best first; the first `cited` of them are the ones that would be cited.
+ * The abstention rule compares both figures with floors chosen by `npm run eval`.
  *
  * @example
- * passageCoverage('How do I bake sourdough bread?', chunks); // 0 on a web framework's docs
+ * questionCoverage('How do I bake sourdough bread?', chunks, 5); // { best: 0.1, vocabulary: 0.33 }
  */
-export const passageCoverage = (question: string, chunks: readonly ScoredChunk[]): number => {
-  const wanted = new Set(lexicalTerms(question));
-  if (wanted.size === 0) return 0;
+export const questionCoverage = (
+  question: string,
+  candidates: readonly ScoredChunk[],
+  cited: number,
+): QuestionCoverage => {
+  const wanted = [...new Set(lexicalTerms(question))];
+  if (wanted.length === 0 || candidates.length === 0) return { best: 0, vocabulary: 0 };
+  const passages = candidates.map(
+    (chunk) => new Set(lexicalTerms(`${chunk.title}\n${chunk.text}`)),
+  );
+  const weights = wanted.map((term) => {
+    const withTerm = passages.filter((terms) => terms.has(term)).length;
+    return Math.log(1 + passages.length / (1 + withTerm));
+  });
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
   let best = 0;
-  for (const chunk of chunks) {
-    const present = new Set(lexicalTerms(`${chunk.title}\n${chunk.text}`));
-    let shared = 0;
-    for (const term of wanted) if (present.has(term)) shared += 1;
-    best = Math.max(best, shared / wanted.size);
+  for (const terms of passages.slice(0, cited)) {
+    let covered = 0;
+    wanted.forEach((term, index) => {
+      if (terms.has(term)) covered += weights[index]!;
+    });
+    best = Math.max(best, covered / total);
   }
-  return best;
+  const known = wanted.filter((term) => passages.some((terms) => terms.has(term))).length;
+  return { best, vocabulary: known / wanted.length };
 };

@@ -7,7 +7,7 @@ import {
   type VectorStore,
 } from '../ports/vector-store.js';
 import { conversationalQuery } from './conversational-query.js';
-import { passageCoverage } from './passage-coverage.js';
+import { type QuestionCoverage, questionCoverage } from './passage-coverage.js';
 
 /** How passages are retrieved for a question; chosen with `npm run eval`. */
 export interface RetrievalSettings {
@@ -18,10 +18,14 @@ export interface RetrievalSettings {
   mode: RetrievalMode;
   fusion: HybridFusion;
   /**
-   * Abstention floor: the least {@link passageCoverage} of the question by its best passage;
-   * under it the question is taken as one the documents cannot answer and nothing is cited.
+   * Abstention floors: under either, the question is taken as one the documents cannot answer
+   * and nothing is cited. `minCoverage` bounds {@link QuestionCoverage.best}, `minVocabulary`
+   * {@link QuestionCoverage.vocabulary}.
    */
   minCoverage: number;
+  minVocabulary: number;
+  /** Passages the coverage is measured on (at least `topK`). */
+  coverageCandidates: number;
   /** Weight of the previous question's words in a follow-up's BM25 query (0 turns it off). */
   followUpWeight: number;
 }
@@ -30,7 +34,9 @@ export interface RetrievalSettings {
 export const DEFAULT_RETRIEVAL: Omit<RetrievalSettings, 'topK' | 'minScore'> = {
   mode: 'hybrid',
   fusion: DEFAULT_FUSION,
-  minCoverage: 0.5,
+  minCoverage: 0.3,
+  minVocabulary: 0.8,
+  coverageCandidates: 50,
   followUpWeight: 0.5,
 };
 
@@ -49,9 +55,9 @@ export interface RetrievalRequest {
 export interface Retrieval {
   /** The passages to cite, best first; empty when abstaining. */
   chunks: ScoredChunk[];
-  /** The passages ranked before the abstention rule. */
+  /** The passages ranked before the abstention rule (as many as `topK`). */
   ranked: ScoredChunk[];
-  coverage: number;
+  coverage: QuestionCoverage;
   abstained: boolean;
   followUp: boolean;
 }
@@ -60,8 +66,8 @@ export interface Retrieval {
  * Retrieves the passages that answer a question: builds the query from the question and, for
  * a follow-up, the previous question ({@link conversationalQuery}, model-free), embeds it,
  * queries the tenant's chunks in the configured mode (hybrid by default: dense and BM25
- * fused), and abstains — cites nothing — when the best passage covers too little of the
- * question ({@link passageCoverage} under `minCoverage`).
+ * fused), and abstains — cites nothing — when the passages cover too little of the question
+ * ({@link questionCoverage} under `minCoverage` or `minVocabulary`).
  *
  * @example
  * const { chunks, abstained } = await retrievePassages({ embedder, vectors }, settings, {
@@ -84,16 +90,18 @@ export const retrievePassages = async (
     query.followUp || request.questionVector === undefined
       ? (await deps.embedder.embed([query.denseText], signal ? { signal } : {})).vectors[0]!
       : request.questionVector;
-  const ranked = await deps.vectors.query(request.tenantId, vector, {
-    limit: settings.topK,
+  const candidates = await deps.vectors.query(request.tenantId, vector, {
+    limit: Math.max(settings.topK, settings.coverageCandidates),
     scoreThreshold: settings.minScore,
     lexical: query.lexical,
     mode: settings.mode,
     fusion: settings.fusion,
     ...(signal ? { signal } : {}),
   });
-  const coverage = passageCoverage(request.question, ranked);
-  const abstained = coverage < settings.minCoverage;
+  const coverage = questionCoverage(request.question, candidates, settings.topK);
+  const abstained =
+    coverage.best < settings.minCoverage || coverage.vocabulary < settings.minVocabulary;
+  const ranked = candidates.slice(0, settings.topK);
   return {
     chunks: abstained ? [] : ranked,
     ranked,

@@ -60,14 +60,15 @@ describeVectorStoreContract('QdrantVectorStore', async ({ dimensions }) => ({
 
 describe('QdrantVectorStore on the Qdrant 1.19 API', () => {
   describe('ensureReady', () => {
-    it('creates a cosine collection and the tenant, document and chunk indexes', async () => {
+    it('creates a collection with a named cosine vector, a sparse IDF vector and the tenant, document and chunk indexes', async () => {
       const { store, collection } = newStore();
 
       await store.ensureReady();
 
       const [create] = requestsTo(collection, 'create_collection');
       expect(create?.body).toMatchObject({
-        vectors: { size: CONTRACT_DIMENSIONS, distance: 'Cosine' },
+        vectors: { dense: { size: CONTRACT_DIMENSIONS, distance: 'Cosine' } },
+        sparse_vectors: { bm25: { modifier: 'idf' } },
       });
       expect(standIn.payloadIndexes(collection)).toEqual([
         { field_name: 'tenantId', field_schema: { type: 'keyword', is_tenant: true } },
