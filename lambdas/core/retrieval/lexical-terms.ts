@@ -64,7 +64,7 @@ const keep = (word: string): boolean =>
  * rankings agree between the embedded store and Qdrant.
  *
  * @example
- * lexicalTerms('Use UploadFile for files'); // ['uploadfile', 'upload', 'file', 'file']
+ * lexicalTerms('Use UploadFile for files'); // ['uploadfile', 'upload', 'fil', 'fil']
  * lexicalTerms('response_model'); // ['response_model', 'respons', 'model']
  */
 export const lexicalTerms = (text: string): string[] => {
