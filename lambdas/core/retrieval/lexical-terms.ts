@@ -13,7 +13,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     'then there these they this those through to too under until up upon us use used using very ' +
     'via was we were what when where which while who whom whose why will with within without ' +
     'would yes yet you your yours yourself yourselves dont doesnt didnt isnt arent cant wont ' +
-    'one ones thing things way make want need'
+    'one ones thing things way make want need work works happen mean actually really exactly'
   ).split(' '),
 );
 
