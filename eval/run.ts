@@ -213,30 +213,24 @@ const sweep = async (
 ): Promise<void> => {
   process.stdout.write('\nSweep on the tuning half only (hybrid):\n');
   const variants: Array<[string, Partial<RetrievalSettings>]> = [];
-  for (const k of [2, 5, 10]) {
+  for (const k of [2, 5]) {
     for (const weights of [
       [1, 1],
       [1, 1.5],
-      [1, 2],
       [1, 3],
     ]) {
-      for (const candidates of [20, 50]) {
-        variants.push([
-          `k=${k} w=${weights} c=${candidates}`,
-          { fusion: { k, weights, candidates } },
-        ]);
-      }
+      variants.push([`k=${k} w=${weights}`, { fusion: { k, weights, candidates: 50 } }]);
     }
   }
-  for (const minCoverage of [0.2, 0.25, 0.3, 0.35, 0.4]) {
-    for (const minVocabulary of [0.7, 0.75, 0.8, 0.85, 0.9]) {
+  for (const minCoverage of [0.2, 0.3, 0.4]) {
+    for (const minVocabulary of [0.8, 0.85, 0.9]) {
       variants.push([
         `cover=${minCoverage} vocab=${minVocabulary}`,
         { minCoverage, minVocabulary },
       ]);
     }
   }
-  for (const followUpWeight of [0, 0.3, 0.5, 0.7, 1]) {
+  for (const followUpWeight of [0, 0.5, 1]) {
     variants.push([`followUpWeight=${followUpWeight}`, { followUpWeight }]);
   }
   for (const [label, change] of variants) {

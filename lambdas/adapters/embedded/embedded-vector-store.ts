@@ -66,8 +66,16 @@ const isSparseVector = (value: unknown): value is SparseVector => {
   return Array.isArray(indices) && Array.isArray(values) && indices.length === values.length;
 };
 
+/** Ordinal string order: `localeCompare` costs more than the whole scan when scores tie. */
+const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const byScoreThenPosition = (a: ScoredChunk, b: ScoredChunk): number =>
-  b.score - a.score || a.documentId.localeCompare(b.documentId) || a.chunkIndex - b.chunkIndex;
+  b.score - a.score || ordinal(a.documentId, b.documentId) || a.chunkIndex - b.chunkIndex;
+
+const byScoredPoint = (a: [StoredPoint, number], b: [StoredPoint, number]): number =>
+  b[1] - a[1] ||
+  ordinal(a[0].payload.documentId, b[0].payload.documentId) ||
+  a[0].payload.chunkIndex - b[0].payload.chunkIndex;
 
 const toScoredChunk = (point: StoredPoint, score: number): ScoredChunk => {
   const { documentId, title, chunkIndex, text } = point.payload;
@@ -200,14 +208,10 @@ export class EmbeddedVectorStore implements VectorStore {
           : sparseDot(query, dimensions, point.vector);
       if (score >= threshold) scored.push([point, score]);
     }
-    // Only the best `limit` become chunks: sorting numbers first keeps the scan cheap.
-    scored.sort((a, b) => b[1] - a[1]);
-    const cut = scored[Math.min(limit, scored.length) - 1]?.[1] ?? Number.POSITIVE_INFINITY;
     return scored
-      .filter(([, score]) => score >= cut)
-      .map(([point, score]) => toScoredChunk(point, score))
-      .sort(byScoreThenPosition)
-      .slice(0, limit);
+      .sort(byScoredPoint)
+      .slice(0, limit)
+      .map(([point, score]) => toScoredChunk(point, score));
   }
 
   #bm25(
