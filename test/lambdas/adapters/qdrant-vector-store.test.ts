@@ -109,6 +109,21 @@ describe('QdrantVectorStore on the Qdrant 1.19 API', () => {
       expect(requestsTo(collection, 'create_field_index')).toHaveLength(3);
     });
 
+    it('refuses a collection of the earlier single-vector layout, pointing to npm run reindex', async () => {
+      collections += 1;
+      const collection = `legacy-${collections}`;
+      await client().createCollection(collection, {
+        vectors: { size: CONTRACT_DIMENSIONS, distance: 'Cosine' },
+      });
+      const store = new QdrantVectorStore(client(), {
+        collection,
+        dimensions: CONTRACT_DIMENSIONS,
+        retry: quickRetry,
+      });
+
+      await expect(store.ensureReady()).rejects.toThrow(/single-vector layout.*npm run reindex/);
+    });
+
     it('tolerates another container creating the collection at the same time', async () => {
       const { store, collection } = newStore();
       const rival = new QdrantVectorStore(client(), {
