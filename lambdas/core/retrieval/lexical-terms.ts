@@ -54,6 +54,28 @@ const identifierParts = (token: string): string[] =>
 const keep = (word: string): boolean =>
   (word.length > 1 || /\d/.test(word)) && !STOP_WORDS.has(word);
 
+/** The terms of one raw token, as {@link lexicalTerms} describes them. */
+const termsOfToken = (token: string): readonly string[] => {
+  const terms: string[] = [];
+  const parts = identifierParts(token);
+  if (parts.length > 1) {
+    const whole = token.toLowerCase();
+    if (keep(whole)) terms.push(whole);
+  }
+  for (const part of parts) {
+    const word = part.toLowerCase();
+    if (keep(word)) terms.push(stemWord(word));
+  }
+  return terms;
+};
+
+/**
+ * Tokens repeat a lot (a corpus of 2 000 passages has some 20 000 distinct ones), so their
+ * terms are remembered; the cache is emptied when it grows past this, to bound its memory.
+ */
+const CACHE_LIMIT = 50_000;
+const tokenCache = new Map<string, readonly string[]>();
+
 /**
  * The lexical terms of a text, in order, with repeats: Unicode-aware (NFKD, accents folded,
  * any script's letters), lower-cased, stop words and single letters dropped, plain words
@@ -68,21 +90,21 @@ const keep = (word: string): boolean =>
  * lexicalTerms('response_model'); // ['response_model', 'respons', 'model']
  */
 export const lexicalTerms = (text: string): string[] => {
-  const folded = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/['\u2019]/g, '');
+  // Only text outside ASCII can carry combining marks worth folding.
+  const ascii = !/[^\u0000-\u007f]/.test(text);
+  const folded = (ascii ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '')).replace(
+    /['\u2019]/g,
+    '',
+  );
   const terms: string[] = [];
   for (const [token] of folded.matchAll(TOKEN)) {
-    const parts = identifierParts(token);
-    if (parts.length > 1) {
-      const whole = token.toLowerCase();
-      if (keep(whole)) terms.push(whole);
+    let cached = tokenCache.get(token);
+    if (cached === undefined) {
+      if (tokenCache.size >= CACHE_LIMIT) tokenCache.clear();
+      cached = termsOfToken(token);
+      tokenCache.set(token, cached);
     }
-    for (const part of parts) {
-      const word = part.toLowerCase();
-      if (keep(word)) terms.push(stemWord(word));
-    }
+    for (const term of cached) terms.push(term);
   }
   return terms;
 };
