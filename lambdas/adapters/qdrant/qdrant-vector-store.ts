@@ -27,6 +27,12 @@ export interface QdrantVectorStoreOptions {
   upsertBatchSize?: number;
   /** Retries of throttled, failing or unreachable calls (default {@link DEFAULT_QDRANT_RETRY}). */
   retry?: QdrantRetryPolicy;
+  /**
+   * `hybrid` (default): named `dense` and sparse `bm25` vectors. `single`: the one unnamed dense
+   * vector of earlier versions, searched by cosine only, whatever the query's mode — to keep
+   * reading and writing a previous collection during a migration.
+   */
+  layout?: 'hybrid' | 'single';
 }
 
 /**
@@ -65,6 +71,14 @@ const alreadyExists = (error: unknown): boolean => {
   if (status === 409) return true;
   const data = error instanceof Error && 'data' in error ? JSON.stringify(error.data) : '';
   return status === 400 && /already exists/i.test(data);
+};
+
+/** The vector size of a single-vector collection; `null` for another layout. */
+const singleSizeOf = (info: Schemas['CollectionInfo']): number | null => {
+  const vectors = info.config.params.vectors;
+  return vectors !== undefined && 'size' in vectors && typeof vectors.size === 'number'
+    ? vectors.size
+    : null;
 };
 
 /** The dense vector size of a hybrid-layout collection; `null` for another layout. */
@@ -116,6 +130,7 @@ export class QdrantVectorStore implements VectorStore {
   readonly #dimensions: number;
   readonly #batchSize: number;
   readonly #retry: QdrantRetryPolicy;
+  readonly #layout: 'hybrid' | 'single';
   #ready: Promise<void> | undefined;
 
   constructor(client: QdrantClient, options: QdrantVectorStoreOptions) {
@@ -124,6 +139,7 @@ export class QdrantVectorStore implements VectorStore {
     this.#dimensions = options.dimensions;
     this.#batchSize = options.upsertBatchSize ?? 256;
     this.#retry = options.retry ?? DEFAULT_QDRANT_RETRY;
+    this.#layout = options.layout ?? 'hybrid';
   }
 
   ensureReady(): Promise<void> {
@@ -150,10 +166,13 @@ export class QdrantVectorStore implements VectorStore {
     for (let start = 0; start < points.length; start += this.#batchSize) {
       const batch = points.slice(start, start + this.#batchSize).map((point) => ({
         id: point.id,
-        vector: {
-          [DENSE_VECTOR]: point.vector,
-          [SPARSE_VECTOR]: point.sparse ?? passageVector(point.payload.text),
-        },
+        vector:
+          this.#layout === 'single'
+            ? point.vector
+            : {
+                [DENSE_VECTOR]: point.vector,
+                [SPARSE_VECTOR]: point.sparse ?? passageVector(point.payload.text),
+              },
         payload: { ...point.payload },
       }));
       await this.#call('upsert', () =>
@@ -163,7 +182,7 @@ export class QdrantVectorStore implements VectorStore {
   }
 
   async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {
-    const mode = modeOf(options);
+    const mode = this.#layout === 'single' ? 'dense' : modeOf(options);
     if (mode !== 'dense' && options.lexical === undefined) {
       throw new RangeError(`a ${mode} query needs a lexical vector`);
     }
@@ -171,7 +190,12 @@ export class QdrantVectorStore implements VectorStore {
     const filter = { must: [byTenant(tenantId)] };
     const threshold =
       options.scoreThreshold === undefined ? {} : { score_threshold: options.scoreThreshold };
-    const dense = { query: vector, using: DENSE_VECTOR, filter, ...threshold };
+    const dense = {
+      query: vector,
+      ...(this.#layout === 'single' ? {} : { using: DENSE_VECTOR }),
+      filter,
+      ...threshold,
+    };
     const lexical = {
       query: options.lexical ?? { indices: [], values: [] },
       using: SPARSE_VECTOR,
@@ -274,8 +298,12 @@ export class QdrantVectorStore implements VectorStore {
   async #createCollection(): Promise<void> {
     try {
       await this.#client.createCollection(this.#collection, {
-        vectors: { [DENSE_VECTOR]: { size: this.#dimensions, distance: 'Cosine' } },
-        sparse_vectors: { [SPARSE_VECTOR]: { modifier: 'idf' } },
+        ...(this.#layout === 'single'
+          ? { vectors: { size: this.#dimensions, distance: 'Cosine' } }
+          : {
+              vectors: { [DENSE_VECTOR]: { size: this.#dimensions, distance: 'Cosine' } },
+              sparse_vectors: { [SPARSE_VECTOR]: { modifier: 'idf' } },
+            }),
         // Qdrant's multitenancy guidance: no global graph, one HNSW graph per tenant.
         hnsw_config: { payload_m: 16, m: 0 },
       });
@@ -286,12 +314,14 @@ export class QdrantVectorStore implements VectorStore {
   }
 
   #checkVectorSize(info: Schemas['CollectionInfo']): void {
-    const size = denseSizeOf(info);
+    const size = this.#layout === 'single' ? singleSizeOf(info) : denseSizeOf(info);
     if (size === null) {
       throw new DependencyError(
         'qdrant',
         'bad-gateway',
-        `collection ${this.#collection} has the single-vector layout of earlier versions, not the hybrid one (named "${DENSE_VECTOR}" and sparse "${SPARSE_VECTOR}"); configure a new collection and run npm run reindex`,
+        this.#layout === 'single'
+          ? `collection ${this.#collection} does not have the single-vector layout`
+          : `collection ${this.#collection} has the single-vector layout of earlier versions, not the hybrid one (named "${DENSE_VECTOR}" and sparse "${SPARSE_VECTOR}"); configure a new collection and run npm run reindex`,
       );
     }
     if (size !== this.#dimensions) {
