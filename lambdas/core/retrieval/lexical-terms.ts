@@ -91,7 +91,7 @@ const tokenCache = new Map<string, readonly string[]>();
  */
 export const lexicalTerms = (text: string): string[] => {
   // Only text outside ASCII can carry combining marks worth folding.
-  const ascii = !/[^\u0000-\u007f]/.test(text);
+  const ascii = !/[\u0080-\uffff]/.test(text);
   const folded = (ascii ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '')).replace(
     /['\u2019]/g,
     '',
