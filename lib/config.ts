@@ -58,6 +58,12 @@ export const appConfigSchema = z
       .default('')
       .describe('Qdrant base URL. Required for a working deployment (synth warns when empty).'),
     qdrantCollection: z.string().min(1).default('chunks').describe('Qdrant collection name.'),
+    qdrantPreviousCollection: z
+      .string()
+      .default('')
+      .describe(
+        'During a layout migration: the previous collection, written too and read until reindexed.',
+      ),
     openAiSecretName: z
       .string()
       .min(1)

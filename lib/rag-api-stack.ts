@@ -28,6 +28,7 @@ const sharedEnvironment = (config: AppConfig, tableName: string): RuntimeEnviron
   TABLE_NAME: tableName,
   QDRANT_URL: config.qdrantUrl,
   QDRANT_COLLECTION: config.qdrantCollection,
+  QDRANT_PREVIOUS_COLLECTION: config.qdrantPreviousCollection || undefined,
   OPENAI_BASE_URL: config.openAiBaseUrl,
   CHAT_MODEL: config.chatModel,
   EMBEDDING_MODEL: config.embeddingModel,

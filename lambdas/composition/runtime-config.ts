@@ -20,6 +20,8 @@ export const runtimeConfigSchema = z.object({
   DYNAMODB_ENDPOINT: z.string().optional(),
   QDRANT_URL: z.string().default(''),
   QDRANT_COLLECTION: z.string().default('chunks'),
+  /** During a layout migration: the previous (single-vector) collection, read until reindexed. */
+  QDRANT_PREVIOUS_COLLECTION: z.string().default(''),
   QDRANT_API_KEY_SECRET_ARN: z.string().optional(),
   QDRANT_API_KEY: z.string().optional(),
   OPENAI_API_KEY_SECRET_ARN: z.string().optional(),
