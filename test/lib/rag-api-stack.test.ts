@@ -499,7 +499,8 @@ describe('RagApiStack', () => {
       // Assert
       expect(rules).toHaveLength(1);
       expect(rules[0]).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
-      const target = (rules[0]?.Targets as { Arn: { 'Fn::GetAtt': string[] } }[])[0];
+      const targets = (rules[0]?.Targets ?? []) as { Arn: { 'Fn::GetAtt': string[] } }[];
+      const target = targets[0];
       expect(target?.Arn['Fn::GetAtt'][0]).toMatch(/^ReconcilerReconcileFunction/);
     });
 
