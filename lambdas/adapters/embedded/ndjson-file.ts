@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { TimeSlicer } from '../../core/text/work-steps.js';
 
 /**
  * Reads a newline-delimited JSON file: one parsed value per non-blank line, `[]` when the file
@@ -43,7 +44,12 @@ export const writeNdjsonAtomically = async (
 ): Promise<void> => {
   await mkdir(dirname(path), { recursive: true });
   const lines: string[] = [];
-  for (const value of values) lines.push(JSON.stringify(value));
+  // Serialising many thousand points takes a while: yield every few ms to requests.
+  const slicer = new TimeSlicer();
+  for (const value of values) {
+    lines.push(JSON.stringify(value));
+    await slicer.pause();
+  }
   writes += 1;
   const temporary = `${path}.${process.pid}.${writes}.tmp`;
   await writeFile(temporary, lines.length > 0 ? `${lines.join('\n')}\n` : '', 'utf8');

@@ -1,3 +1,16 @@
+import { isBlank } from '../text/whitespace.js';
+import { runSteps, type Steps } from '../text/work-steps.js';
+import {
+  admonitionTitle,
+  atxHeading,
+  fenceOpening,
+  isIncludeDirective,
+  isThematicBreak,
+  MAX_STRUCTURE_LINE_CHARS,
+  setextUnderline,
+  withoutAttributes,
+} from './markdown-lines.js';
+
 /** A run of paragraphs under the same headings. */
 export interface TextSection {
   /** Titles of the enclosing headings, outermost first; empty before the first heading. */
@@ -9,31 +22,35 @@ export interface TextSection {
 /** How to read the text: Markdown structure, or paragraphs only. */
 export type TextFormat = 'markdown' | 'plain';
 
-const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
-const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+/** Characters of text, and lines, read between two pauses of {@link sectionSteps}. */
+const CHARS_PER_STEP = 8_192;
+const LINES_PER_STEP = 256;
+
+/** The lines of a paragraph joined, without leading empty lines or trailing whitespace. */
+const paragraphOf = (lines: string[]): string => {
+  if (lines.length === 1) return lines[0]!.trimEnd();
+  let first = 0;
+  while (first < lines.length && lines[first] === '') first += 1;
+  return lines.slice(first).join('\n').trimEnd();
+};
 
 /**
- * Splits a text into sections of paragraphs. For Markdown, ATX (`## Title`) and setext
- * (`Title` over `===`/`---`) headings open sections and set the heading path, fenced code blocks
- * stay whole (a `#` inside one is code, not a heading) and thematic breaks separate paragraphs.
- * For plain text, blank lines separate paragraphs and nothing else is interpreted.
- *
- * @example
- * splitSections('# A\n\none\n\n## B\n\ntwo', 'markdown')
- * // [{ headingPath: ['A'], paragraphs: ['one'] }, { headingPath: ['A', 'B'], paragraphs: ['two'] }]
+ * {@link splitSections} as pausable {@link Steps}: it pauses every few hundred lines or 8 KiB of text, so
+ * that a budget can bound it and other work can run between its slices.
  */
-export const splitSections = (text: string, format: TextFormat): TextSection[] => {
+export function* sectionSteps(text: string, format: TextFormat): Steps<TextSection[]> {
   const sections: TextSection[] = [];
   const headings: { level: number; title: string }[] = [];
   let current: TextSection = { headingPath: [], paragraphs: [] };
   let lines: string[] = [];
-  let fence: string | undefined;
+  let fence: { char: string; length: number } | undefined;
+  let read = 0;
+  let lineCount = 0;
 
   const flushParagraph = () => {
-    const paragraph = lines.join('\n').replace(/^\n+|\s+$/g, '');
-    if (paragraph.trim() !== '') current.paragraphs.push(paragraph);
+    if (lines.length === 0) return;
+    const paragraph = paragraphOf(lines);
+    if (!isBlank(paragraph)) current.paragraphs.push(paragraph);
     lines = [];
   };
   const openSection = (level: number, title: string) => {
@@ -45,40 +62,77 @@ export const splitSections = (text: string, format: TextFormat): TextSection[] =
   };
 
   for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
+    read += line.length + 1;
+    lineCount += 1;
+    if (read >= CHARS_PER_STEP || lineCount >= LINES_PER_STEP) {
+      read = 0;
+      lineCount = 0;
+      yield;
+    }
     if (format === 'plain') {
-      if (line.trim() === '') flushParagraph();
+      if (isBlank(line)) flushParagraph();
       else lines.push(line);
       continue;
     }
+    // Structure is read on lines of ordinary length only: a longer line is paragraph text.
+    const structural = line.length <= MAX_STRUCTURE_LINE_CHARS;
     if (fence !== undefined) {
       lines.push(line);
-      const closing = FENCE.exec(line)?.[1];
-      if (closing && closing[0] === fence[0] && closing.length >= fence.length) {
+      const closing = structural ? fenceOpening(line) : undefined;
+      if (closing && closing.char === fence.char && closing.length >= fence.length) {
         fence = undefined;
         flushParagraph();
       }
       continue;
     }
-    const opening = FENCE.exec(line)?.[1];
-    const atx = ATX_HEADING.exec(line);
-    const underline = SETEXT_UNDERLINE.exec(line)?.[1];
+    if (!structural) {
+      lines.push(line);
+      continue;
+    }
+    const opening = fenceOpening(line);
+    const heading = opening ? undefined : atxHeading(line);
+    const underline = setextUnderline(line);
     if (opening) {
       flushParagraph();
       fence = opening;
       lines.push(line);
-    } else if (atx) {
-      openSection(atx[1]!.length, (atx[2] ?? '').trim());
+    } else if (heading) {
+      openSection(heading.level, heading.title);
     } else if (underline && lines.length === 1) {
-      const title = lines[0]!.trim();
+      const title = withoutAttributes(lines[0]!.trim());
       lines = [];
-      openSection(underline[0] === '=' ? 1 : 2, title);
-    } else if (THEMATIC_BREAK.test(line) || line.trim() === '') {
+      openSection(underline === '=' ? 1 : 2, title);
+    } else if (isThematicBreak(line) || isBlank(line) || isIncludeDirective(line)) {
       flushParagraph();
     } else {
-      lines.push(line);
+      const admonition = admonitionTitle(line);
+      if (admonition === undefined) {
+        lines.push(line);
+      } else {
+        flushParagraph();
+        if (admonition !== '') current.paragraphs.push(admonition);
+      }
     }
   }
   flushParagraph();
   if (current.paragraphs.length > 0) sections.push(current);
   return sections;
-};
+}
+
+/**
+ * Splits a text into sections of paragraphs. For Markdown, ATX (`## Title`) and setext
+ * (`Title` over `===`/`---`) headings open sections and set the heading path, fenced code blocks
+ * stay whole (a `#` inside one is code, not a heading) and thematic breaks separate paragraphs.
+ * Markup of documentation tools that is not text is left out: heading attributes
+ * (`## Recap { #recap }`), include directives (`{* ../src/app.py hl[2] *}`) and admonition
+ * fences (`/// tip`, `////`), whose text and title (`/// note | Details` gives `Details`) stay.
+ * For plain text, blank lines separate paragraphs and nothing else is interpreted.
+ *
+ * Lines are read by scanners, in time linear in the text whatever it holds.
+ *
+ * @example
+ * splitSections('# A\n\none\n\n## B\n\ntwo', 'markdown')
+ * // [{ headingPath: ['A'], paragraphs: ['one'] }, { headingPath: ['A', 'B'], paragraphs: ['two'] }]
+ */
+export const splitSections = (text: string, format: TextFormat): TextSection[] =>
+  runSteps(sectionSteps(text, format));
