@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TimeSlicer } from '../../core/text/work-steps.js';
 
@@ -31,6 +31,9 @@ export const readNdjson = async (path: string): Promise<unknown[]> => {
 
 let writes = 0;
 
+/** Characters of JSON lines written to the file at a time. */
+const WRITE_CHUNK_CHARS = 262_144;
+
 /**
  * Replaces a file atomically with one JSON line per value: writes a temporary file beside it,
  * then renames it over the old one, so a crash leaves either the old or the new content.
@@ -43,15 +46,29 @@ export const writeNdjsonAtomically = async (
   values: Iterable<unknown>,
 ): Promise<void> => {
   await mkdir(dirname(path), { recursive: true });
-  const lines: string[] = [];
-  // Serialising many thousand points takes a while: yield every few ms to requests.
-  const slicer = new TimeSlicer();
-  for (const value of values) {
-    lines.push(JSON.stringify(value));
-    await slicer.pause();
-  }
   writes += 1;
   const temporary = `${path}.${process.pid}.${writes}.tmp`;
-  await writeFile(temporary, lines.length > 0 ? `${lines.join('\n')}\n` : '', 'utf8');
+  // Many thousand points make tens of megabytes: serialised and written a slice at a time, so
+  // that requests get their turn in between, rather than encoded in one go.
+  const slicer = new TimeSlicer();
+  const file = await open(temporary, 'w');
+  try {
+    let lines: string[] = [];
+    let size = 0;
+    for (const value of values) {
+      const line = JSON.stringify(value);
+      lines.push(line);
+      size += line.length;
+      if (size >= WRITE_CHUNK_CHARS) {
+        await file.write(`${lines.join('\n')}\n`);
+        lines = [];
+        size = 0;
+      }
+      await slicer.pause();
+    }
+    if (lines.length > 0) await file.write(`${lines.join('\n')}\n`);
+  } finally {
+    await file.close();
+  }
   await rename(temporary, path);
 };

@@ -1,7 +1,7 @@
 import { estimateTokens } from '../text/estimate-tokens.js';
 import { countWords } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
-import { sectionSteps, type TextFormat } from './text-sections.js';
+import { paragraphSteps, type TextFormat } from './text-sections.js';
 import { tokenWindowSteps } from './token-window.js';
 
 /** Options of {@link chunkText}. */
@@ -65,9 +65,6 @@ const joinedTokens = (first: TextSize, second: TextSize): number => {
   return chars === 0 ? 0 : Math.max(Math.ceil(chars / 4), words);
 };
 
-/** Characters of paragraphs chunked between two pauses of {@link chunkSteps}. */
-const CHARS_PER_STEP = 4_096;
-
 const validate = ({ maxTokens, overlapTokens }: ChunkTextOptions) => {
   if (!Number.isInteger(maxTokens) || maxTokens < 8) {
     throw new RangeError(`maxTokens must be an integer of at least 8; got ${maxTokens}`);
@@ -88,60 +85,69 @@ const validate = ({ maxTokens, overlapTokens }: ChunkTextOptions) => {
 export function* chunkSteps(text: string, options: ChunkTextOptions): Steps<TextChunk[]> {
   validate(options);
   const { maxTokens, overlapTokens } = options;
-  const bodies: { text: string; headingPath: string[] }[] = [];
+  const chunks: TextChunk[] = [];
   const add = (body: { text: string; headingPath: string[] }) => {
-    if (bodies.length >= MAX_CHUNKS_PER_DOCUMENT) {
+    if (chunks.length >= MAX_CHUNKS_PER_DOCUMENT) {
       throw new RangeError(
         `The document makes more than ${MAX_CHUNKS_PER_DOCUMENT} chunks; split it into smaller documents`,
       );
     }
-    bodies.push(body);
+    chunks.push({ index: chunks.length, ...body, tokens: estimateTokens(body.text) });
   };
 
-  let read = 0;
-  const sections = yield* sectionSteps(text, options.format ?? 'markdown');
-  for (const { headingPath, paragraphs } of sections) {
-    const prefix = headingLine(headingPath, maxTokens);
-    const prefixSize = sizeOf(prefix);
-    const prefixCost = prefix === '' ? 0 : estimateTokens(prefix) + 1;
-    let pending: string[] = [];
-    // Sizes of the prefix and the pending paragraphs, kept so that each paragraph is measured
-    // once (re-measuring the pending text made many short paragraphs quadratic).
-    let pendingSize: TextSize = prefixSize;
-    const flush = () => {
-      if (pending.length > 0) add({ text: compose(prefix, pending), headingPath });
-      pending = [];
-      pendingSize = prefixSize;
-    };
-    for (const paragraph of paragraphs) {
-      const size = sizeOf(paragraph);
-      if (joinedTokens(prefixSize, size) > maxTokens) {
-        flush();
-        const windows = yield* tokenWindowSteps(paragraph, maxTokens - prefixCost, overlapTokens);
-        for (const window of windows) add({ text: compose(prefix, [window]), headingPath });
-      } else if (joinedTokens(pendingSize, size) > maxTokens) {
-        flush();
-        pending = [paragraph];
-        pendingSize = joined(prefixSize, size);
-      } else {
-        pending.push(paragraph);
-        pendingSize = joined(pendingSize, size);
-      }
-      read += paragraph.length + 16;
-      if (read >= CHARS_PER_STEP) {
-        read = 0;
-        yield;
-      }
-    }
-    flush();
-  }
+  let section = -1;
+  let headingPath: string[] = [];
+  let prefix = '';
+  let prefixSize: TextSize = sizeOf('');
+  let prefixCost = 0;
+  let pending: string[] = [];
+  // Sizes of the prefix and the pending paragraphs, kept so that each paragraph is measured
+  // once (re-measuring the pending text made many short paragraphs quadratic).
+  let pendingSize: TextSize = prefixSize;
+  const flush = () => {
+    if (pending.length > 0) add({ text: compose(prefix, pending), headingPath });
+    pending = [];
+    pendingSize = prefixSize;
+  };
 
-  return bodies.map((body, index) => ({
-    index,
-    text: body.text,
-    headingPath: body.headingPath,
-    tokens: estimateTokens(body.text),
-  }));
+  // Paragraphs are chunked as they are read: a section is never held whole.
+  for (const paragraph of paragraphSteps(text, options.format ?? 'markdown')) {
+    if (paragraph === undefined) {
+      yield;
+      continue;
+    }
+    if (paragraph.section !== section) {
+      flush();
+      section = paragraph.section;
+      headingPath = paragraph.headingPath;
+      prefix = headingLine(headingPath, maxTokens);
+      prefixSize = sizeOf(prefix);
+      prefixCost = prefix === '' ? 0 : estimateTokens(prefix) + 1;
+      pendingSize = prefixSize;
+    }
+    // A paragraph of more than four characters a token is too long whatever its words.
+    const tooLong = paragraph.text.length > 4 * maxTokens;
+    const size = tooLong ? { chars: paragraph.text.length, words: 0 } : sizeOf(paragraph.text);
+    if (tooLong || joinedTokens(prefixSize, size) > maxTokens) {
+      flush();
+      const windows = yield* tokenWindowSteps(
+        paragraph.text,
+        maxTokens - prefixCost,
+        overlapTokens,
+      );
+      for (const window of windows) add({ text: compose(prefix, [window]), headingPath });
+    } else if (joinedTokens(pendingSize, size) > maxTokens) {
+      flush();
+      pending = [paragraph.text];
+      pendingSize = joined(prefixSize, size);
+    } else {
+      pending.push(paragraph.text);
+      pendingSize = joined(pendingSize, size);
+    }
+  }
+  flush();
+
+  return chunks;
 }
 
 /**

@@ -12,6 +12,22 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  */
 export const HTML_CHECK_CHARS = 65_536;
 
+/** Bytes decoded between two pauses of {@link extractTextSteps}. */
+const DECODE_SLICE_BYTES = 262_144;
+
+const notUtf8 = (cause: unknown) =>
+  new HttpProblem(422, {
+    type: 'urn:problem:unreadable-document',
+    detail: 'The document is not UTF-8 text',
+    cause,
+  });
+
+const binary = () =>
+  new HttpProblem(422, {
+    type: 'urn:problem:unreadable-document',
+    detail: 'The document holds binary data, not text',
+  });
+
 /**
  * A document's bytes decoded as UTF-8 (a byte order mark is dropped).
  *
@@ -22,18 +38,9 @@ export const decodeText = (bytes: Uint8Array): string => {
   try {
     text = utf8.decode(bytes);
   } catch (cause) {
-    throw new HttpProblem(422, {
-      type: 'urn:problem:unreadable-document',
-      detail: 'The document is not UTF-8 text',
-      cause,
-    });
+    throw notUtf8(cause);
   }
-  if (text.includes('\u0000')) {
-    throw new HttpProblem(422, {
-      type: 'urn:problem:unreadable-document',
-      detail: 'The document holds binary data, not text',
-    });
-  }
+  if (text.includes('\u0000')) throw binary();
   return text;
 };
 
@@ -43,8 +50,21 @@ export const decodeText = (bytes: Uint8Array): string => {
  * @throws HttpProblem 422 when the bytes are not UTF-8 text.
  */
 export function* extractTextSteps(bytes: Uint8Array, contentType: string): Steps<string> {
-  const text = decodeText(bytes);
-  yield;
+  // Decoded a slice at a time (a streaming decoder keeps characters cut between slices whole).
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const parts: string[] = [];
+  try {
+    for (let start = 0; start < bytes.length; start += DECODE_SLICE_BYTES) {
+      const end = Math.min(bytes.length, start + DECODE_SLICE_BYTES);
+      parts.push(decoder.decode(bytes.subarray(start, end), { stream: end < bytes.length }));
+      yield;
+    }
+    parts.push(decoder.decode());
+  } catch (cause) {
+    throw notUtf8(cause);
+  }
+  const text = parts.join('');
+  if (text.includes('\u0000')) throw binary();
   return contentType === 'text/html' ? yield* stripHtmlSteps(text, { markHeadings: true }) : text;
 }
 

@@ -181,23 +181,33 @@ class HtmlScanner {
 
   /**
    * Index just past the first `</name>` (whitespace allowed before `>`) at or after `from`, or
-   * the end of the text when there is none.
+   * the end of the text when there is none; pauses every thousand candidates.
    */
-  endOfElement(name: string, from: number): number {
+  *endOfElement(name: string, from: number): Steps<number> {
     const { html } = this;
-    let at = html.indexOf('</', from);
-    while (at >= 0) {
+    let candidates = 0;
+    for (let at = html.indexOf('</', from); at >= 0; at = html.indexOf('</', at + 2)) {
       const tag = this.tagAt(at);
       if (tag?.closing && tag.bare && tag.name === name) return tag.end;
-      at = html.indexOf('</', at + 2);
+      candidates += 1;
+      if (candidates % 1_024 === 0) yield;
     }
     return html.length;
   }
 
-  /** Index just past the comment that starts at `at` (`<!--`), or the end of the text. */
-  endOfComment(at: number): number {
-    const end = this.html.indexOf('-->', at + 4);
-    return end < 0 ? this.html.length : end + 3;
+  /**
+   * Index just past the comment that starts at `at` (`<!--`), or the end of the text; searched
+   * a slice at a time.
+   */
+  *endOfComment(at: number): Steps<number> {
+    const { html } = this;
+    for (let from = at + 4; from < html.length; from += CHARS_PER_STEP) {
+      // Slices overlap by two characters, so a `-->` across a boundary is found.
+      const end = html.slice(from, from + CHARS_PER_STEP + 2).indexOf('-->');
+      if (end >= 0) return from + end + 3;
+      yield;
+    }
+    return html.length;
   }
 }
 
@@ -218,7 +228,7 @@ function* preformattedSteps(
       read = lt;
       yield;
     }
-    const skip = skippedMarkupEnd(scanner, lt);
+    const skip = yield* skippedMarkupEnd(scanner, lt);
     const tag = skip === undefined ? scanner.tagAt(lt) : undefined;
     if (skip === undefined && tag === undefined) {
       searchFrom = lt + 1; // a literal `<`: part of the text run
@@ -230,7 +240,7 @@ function* preformattedSteps(
     if (tag.closing && tag.name === 'pre' && tag.bare)
       return { text: parts.join(''), end: tag.end };
     if (!tag.closing && INVISIBLE.has(tag.name)) {
-      searchFrom = textStart = scanner.endOfElement(tag.name, tag.end);
+      searchFrom = textStart = yield* scanner.endOfElement(tag.name, tag.end);
       parts.push(' ');
     } else if (!tag.closing && tag.name === 'br' && tag.bare) {
       parts.push('\n');
@@ -244,13 +254,13 @@ function* preformattedSteps(
  * Where markup that is dropped whole ends, when a comment (`<!--…-->`, to the end when
  * unclosed) or a declaration (`<!DOCTYPE …>`) starts at `lt`.
  */
-const skippedMarkupEnd = (scanner: HtmlScanner, lt: number): number | undefined => {
+function* skippedMarkupEnd(scanner: HtmlScanner, lt: number): Steps<number | undefined> {
   const { html } = scanner;
   if (html.charCodeAt(lt + 1) !== 0x21) return undefined;
-  if (html.startsWith('<!--', lt)) return scanner.endOfComment(lt);
+  if (html.startsWith('<!--', lt)) return yield* scanner.endOfComment(lt);
   const gt = scanner.gtFrom(lt);
   return gt < 0 ? undefined : gt + 1;
-};
+}
 
 /** What a tag stands for in the text: a paragraph break, a line break, a cell gap or nothing. */
 const tagText = (tag: Tag, markHeadings: boolean): string => {
@@ -288,7 +298,7 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
       read = lt;
       yield;
     }
-    const skip = skippedMarkupEnd(scanner, lt);
+    const skip = yield* skippedMarkupEnd(scanner, lt);
     const tag = skip === undefined ? scanner.tagAt(lt) : undefined;
     if (skip === undefined && tag === undefined) {
       searchFrom = lt + 1; // a literal `<`: part of the text run
@@ -298,7 +308,7 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
     searchFrom = textStart = skip ?? tag!.end;
     if (tag === undefined) continue;
     if (!tag.closing && INVISIBLE.has(tag.name)) {
-      searchFrom = textStart = scanner.endOfElement(tag.name, tag.end);
+      searchFrom = textStart = yield* scanner.endOfElement(tag.name, tag.end);
       parts.push(' ');
     } else if (!tag.closing && tag.name === 'pre') {
       const pre = yield* preformattedSteps(scanner, tag.end);

@@ -34,45 +34,54 @@ const paragraphOf = (lines: string[]): string => {
   return lines.slice(first).join('\n').trimEnd();
 };
 
+/** A paragraph with its place in the document's sections. */
+export interface SectionParagraph {
+  /** Which section it belongs to: the same number for paragraphs of one section. */
+  section: number;
+  /** Titles of the enclosing headings, outermost first (the section's, shared). */
+  headingPath: string[];
+  text: string;
+}
+
 /**
- * {@link splitSections} as pausable {@link Steps}: it pauses every few hundred lines or 8 KiB of text, so
- * that a budget can bound it and other work can run between its slices.
+ * The paragraphs of {@link splitSections}, one at a time, with `undefined` at points where the
+ * work may pause (every few hundred lines or 8 KiB of text): a reader can act on each
+ * paragraph as it comes, so a long document is never held whole in pieces, and a budget can
+ * bound the reading.
  */
-export function* sectionSteps(text: string, format: TextFormat): Steps<TextSection[]> {
-  const sections: TextSection[] = [];
+export function* paragraphSteps(
+  source: string,
+  format: TextFormat,
+): Generator<SectionParagraph | undefined, void, void> {
+  const text = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
   const headings: { level: number; title: string }[] = [];
-  let current: TextSection = { headingPath: [], paragraphs: [] };
+  let section = 0;
+  let headingPath: string[] = [];
   let lines: string[] = [];
   let fence: { char: string; length: number } | undefined;
+  const ready: SectionParagraph[] = [];
   let read = 0;
   let lineCount = 0;
 
+  const emit = (paragraph: string) => ready.push({ section, headingPath, text: paragraph });
   const flushParagraph = () => {
     if (lines.length === 0) return;
     const paragraph = paragraphOf(lines);
-    if (!isBlank(paragraph)) current.paragraphs.push(paragraph);
+    if (!isBlank(paragraph)) emit(paragraph);
     lines = [];
   };
   const openSection = (level: number, title: string) => {
     flushParagraph();
-    if (current.paragraphs.length > 0) sections.push(current);
     while (headings.length > 0 && headings.at(-1)!.level >= level) headings.pop();
     if (title !== '') headings.push({ level, title });
-    current = { headingPath: headings.map((heading) => heading.title), paragraphs: [] };
+    section += 1;
+    headingPath = headings.map((heading) => heading.title);
   };
-
-  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
-    read += line.length + 1;
-    lineCount += 1;
-    if (read >= CHARS_PER_STEP || lineCount >= LINES_PER_STEP) {
-      read = 0;
-      lineCount = 0;
-      yield;
-    }
+  const readLine = (line: string) => {
     if (format === 'plain') {
       if (isBlank(line)) flushParagraph();
       else lines.push(line);
-      continue;
+      return;
     }
     // Structure is read on lines of ordinary length only: a longer line is paragraph text.
     const structural = line.length <= MAX_STRUCTURE_LINE_CHARS;
@@ -83,11 +92,11 @@ export function* sectionSteps(text: string, format: TextFormat): Steps<TextSecti
         fence = undefined;
         flushParagraph();
       }
-      continue;
+      return;
     }
     if (!structural) {
       lines.push(line);
-      continue;
+      return;
     }
     const opening = fenceOpening(line);
     const heading = opening ? undefined : atxHeading(line);
@@ -110,12 +119,44 @@ export function* sectionSteps(text: string, format: TextFormat): Steps<TextSecti
         lines.push(line);
       } else {
         flushParagraph();
-        if (admonition !== '') current.paragraphs.push(admonition);
+        if (admonition !== '') emit(admonition);
       }
+    }
+  };
+
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    readLine(text.slice(start, end));
+    read += end - start + 1;
+    start = end + 1;
+    for (const paragraph of ready) yield paragraph;
+    ready.length = 0;
+    lineCount += 1;
+    if (read >= CHARS_PER_STEP || lineCount >= LINES_PER_STEP) {
+      read = 0;
+      lineCount = 0;
+      yield;
     }
   }
   flushParagraph();
-  if (current.paragraphs.length > 0) sections.push(current);
+  yield* ready;
+}
+
+/** {@link splitSections} as pausable {@link Steps}. */
+export function* sectionSteps(text: string, format: TextFormat): Steps<TextSection[]> {
+  const sections: TextSection[] = [];
+  let current = -1;
+  for (const paragraph of paragraphSteps(text, format)) {
+    if (paragraph === undefined) {
+      yield;
+    } else if (paragraph.section === current) {
+      sections.at(-1)!.paragraphs.push(paragraph.text);
+    } else {
+      current = paragraph.section;
+      sections.push({ headingPath: paragraph.headingPath, paragraphs: [paragraph.text] });
+    }
+  }
   return sections;
 }
 
