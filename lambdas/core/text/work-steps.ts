@@ -1,3 +1,9 @@
+/**
+ * Default longest stretch of sliced work, in ms: a request that needs a few event loop
+ * iterations waits a few slices, so slices stay short; a turn costs microseconds.
+ */
+export const SLICE_MS = 2;
+
 /** Work waiting for its next turn, oldest first. */
 const waiting: (() => void)[] = [];
 let turnScheduled = false;
@@ -45,7 +51,7 @@ export const runSteps = <T>(steps: Steps<T>): T => {
 export interface WorkBudget {
   /** Most CPU time, in ms, the work may use in total (time spent paused does not count). */
   maxCpuMs: number;
-  /** Longest stretch, in ms, before the work pauses to let other callbacks run. Default 5. */
+  /** Longest stretch, in ms, before the work pauses to let other callbacks run. Default {@link SLICE_MS}. */
   sliceMs?: number;
   /** Stops the work at its next pause (a deadline, a shutdown). */
   signal?: AbortSignal;
@@ -78,7 +84,7 @@ export class WorkBudgetExceededError extends Error {
  */
 export const runStepsWithin = async <T>(steps: Steps<T>, budget: WorkBudget): Promise<T> => {
   const now = budget.now ?? (() => performance.now());
-  const sliceMs = budget.sliceMs ?? 5;
+  const sliceMs = budget.sliceMs ?? SLICE_MS;
   budget.signal?.throwIfAborted();
   let used = 0;
   let sliceStart = now();
@@ -110,7 +116,7 @@ export const runStepsWithin = async <T>(steps: Steps<T>, budget: WorkBudget): Pr
 export class TimeSlicer {
   #sliceStart = performance.now();
 
-  constructor(private readonly sliceMs = 5) {}
+  constructor(private readonly sliceMs = SLICE_MS) {}
 
   /** Yields to the event loop when the slice is used up; then checks the signal. */
   async pause(signal?: AbortSignal): Promise<void> {
