@@ -2,11 +2,12 @@
  * Hostile documents: text processing stays linear and bounded. For each pathological input of
  * `support/hostile-documents.ts` (the two the review found, that froze the process for 24 s
  * and 13 s, and twenty more), extracting and chunking the text takes time that grows linearly
- * with its size: from 256 KiB to 512 KiB, 1 MiB and 2 MiB, each doubling at most 2.5× the time
- * (CPU time of the best of several interleaved rounds after a warm-up, each round repeated to
- * last long enough to time). Then all of them, uploaded through the HTTP API of a real local
- * stack, end `ready` or `failed`, while `GET /health`, served by the same thread as the
- * indexer, keeps answering in under 100 ms at the 99th percentile.
+ * with its size: from 256 KiB to 512 KiB, 1 MiB and 2 MiB, doubling the size multiplies the
+ * time by at most 2.5 on average (2.5³ from 256 KiB to 2 MiB) and by at most 3 at any one step
+ * (the thread's CPU time, best of several interleaved rounds after a warm-up, each sample
+ * repeated to last long enough to time). Then all of them, uploaded through the HTTP API of a
+ * real local stack, end `ready` or `failed`, while `GET /health`, served by the same thread as
+ * the indexer, keeps answering in under 100 ms at the 99th percentile.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +22,13 @@ import { HOSTILE_INPUTS, type HostileDocument } from './support/hostile-document
 import { multipart } from './support/malformed-requests.js';
 
 const SIZES = [262_144, 524_288, 1_048_576, 2_097_152];
+/** Most growth per doubling on average (a quadratic pass gives 4×)… */
 const MAX_GROWTH = 2.5;
+/** …and at any one doubling, where caches and the collector can add a little. */
+const MAX_STEP_GROWTH = 3;
 const ROUNDS = 3;
 /** Shortest timed sample: faster work is repeated within one sample. */
-const MIN_SAMPLE_MS = 15;
+const MIN_SAMPLE_MS = 60;
 const HEALTH_P99_MS = 100;
 const CHUNKING = { maxTokens: 400, overlapTokens: 60 };
 const BOUNDARY = 'hostile-documents-7f3a9c';
@@ -37,7 +41,17 @@ const processText = (document: HostileDocument, bytes: Buffer) =>
     format: textFormatOf(document.contentType),
   });
 
-/** Milliseconds per run of `work`: the best of {@link ROUNDS} samples, each long enough to time. */
+/**
+ * CPU time of this thread, in ms: unlike the wall clock, it does not count the time the
+ * process waits for a core, which on a busy machine is most of the noise. (The kernel counts
+ * it in ticks of a few ms, hence samples of {@link MIN_SAMPLE_MS}.)
+ */
+const cpuMs = () => {
+  const usage = process.threadCpuUsage();
+  return (usage.user + usage.system) / 1_000;
+};
+
+/** CPU ms per run of `work`: each sample repeats it enough to be measured. */
 const timer = (work: () => void) => {
   const started = performance.now();
   work();
@@ -47,9 +61,9 @@ const timer = (work: () => void) => {
   );
   return () => {
     collectGarbage();
-    const start = performance.now();
+    const start = cpuMs();
     for (let run = 0; run < repeats; run += 1) work();
-    return (performance.now() - start) / repeats;
+    return (cpuMs() - start) / repeats;
   };
 };
 
@@ -80,7 +94,9 @@ describe('hostile documents', () => {
   describe('text processing time grows linearly with the size', () => {
     const report: string[] = [];
     afterAll(() => {
-      console.info(`growth per doubling (${SIZES.join(' → ')} chars):\n${report.join('\n')}`);
+      console.info(
+        `CPU ms per size and growth per doubling (${SIZES.join(' → ')} chars):\n${report.join('\n')}`,
+      );
     });
 
     for (const input of HOSTILE_INPUTS) {
@@ -88,7 +104,10 @@ describe('hostile documents', () => {
         let times = measureGrowth(input.build);
         // Load from other processes only ever slows a sample down: a doubling over the bound
         // is measured again before it counts, so only growth that repeats fails the test.
-        for (let retry = 0; retry < 2 && ratiosOf(times).some((r) => r > MAX_GROWTH); retry += 1) {
+        const tooSteep = (ratios: number[]) =>
+          ratios.some((ratio) => ratio > MAX_STEP_GROWTH) ||
+          times.at(-1)! / times[0]! > MAX_GROWTH ** ratios.length;
+        for (let retry = 0; retry < 2 && tooSteep(ratiosOf(times)); retry += 1) {
           const again = measureGrowth(input.build);
           times = times.map((time, index) => Math.min(time, again[index]!));
         }
@@ -97,7 +116,8 @@ describe('hostile documents', () => {
           `  ${input.name}: ${times.map((time) => `${time.toFixed(1)} ms`).join(', ')}; ratios ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}`,
         );
 
-        for (const ratio of ratios) expect(ratio).toBeLessThanOrEqual(MAX_GROWTH);
+        for (const ratio of ratios) expect(ratio).toBeLessThanOrEqual(MAX_STEP_GROWTH);
+        expect(times.at(-1)! / times[0]!).toBeLessThanOrEqual(MAX_GROWTH ** ratios.length);
       });
     }
   });
