@@ -59,6 +59,10 @@ export interface IndexOptions {
  * earlier version) and marks the version `ready` with its chunk count. Running it again for
  * the same job overwrites the same points: redelivery is harmless.
  *
+ * The text is read and chunked a few milliseconds at a time, taking turns with other work on
+ * the thread, within a CPU budget (`textCpuBudgetMs`) and the deadline (`signal`): a document
+ * that needs more fails with a reason that says so, like one that makes too many chunks.
+ *
  * Failures propagate (the queue retries the message later rather than the function spinning
  * on a throttled upstream); nothing is written to the vector store before every chunk is
  * embedded, and the record never says `ready` for partial work. Marking the document `failed`
