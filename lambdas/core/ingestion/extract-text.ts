@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { HttpProblem } from '../problem.js';
 import { isBlank } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
@@ -6,11 +7,11 @@ import { stripHtml, stripHtmlSteps } from './strip-html.js';
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
- * Longest start of an HTML document that the upload check strips to look for text: enough for
- * any page whose text is not hidden behind that much markup, and few enough milliseconds to
- * spend inside a request.
+ * Bytes at the start of a document that the upload check reads for text (HTML stripped):
+ * enough for any page whose text is not hidden behind that much markup, and few enough
+ * milliseconds to spend inside a request.
  */
-export const HTML_CHECK_CHARS = 65_536;
+export const CHECK_PREFIX_BYTES = 65_536;
 
 /** Bytes decoded between two pauses of {@link extractTextSteps}. */
 const DECODE_SLICE_BYTES = 262_144;
@@ -84,7 +85,7 @@ export const extractText = (bytes: Uint8Array, contentType: string): string =>
  * Whether a document may hold text to index, decided in bounded time for an upload request:
  * text and Markdown hold text unless they are blank (only whitespace and invisible characters,
  * so a whitespace-only document counts as empty); HTML is stripped only up to its first
- * {@link HTML_CHECK_CHARS} characters (text found there settles it; a longer document with
+ * {@link CHECK_PREFIX_BYTES} bytes (text found there settles it; a longer document with
  * none there is left to the indexer).
  *
  * @throws HttpProblem 422 when the bytes are not UTF-8 text.
@@ -94,8 +95,16 @@ export const extractText = (bytes: Uint8Array, contentType: string): string =>
  * mayHoldText(Buffer.from('<p>&nbsp;</p>'), 'text/html') // false
  */
 export const mayHoldText = (bytes: Uint8Array, contentType: string): boolean => {
-  const text = decodeText(bytes);
-  if (contentType !== 'text/html') return !isBlank(text);
-  if (!isBlank(stripHtml(text.slice(0, HTML_CHECK_CHARS)))) return true;
-  return text.length > HTML_CHECK_CHARS;
+  // Validated without decoding: no string of the whole document is made in the request.
+  if (!isUtf8(bytes)) throw notUtf8(undefined);
+  if (bytes.includes(0)) throw binary();
+  const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, CHECK_PREFIX_BYTES), {
+    stream: true, // a character cut at the end of the prefix is left out, not replaced
+  });
+  if (contentType === 'text/html') {
+    if (!isBlank(stripHtml(prefix))) return true;
+    return bytes.length > CHECK_PREFIX_BYTES;
+  }
+  if (!isBlank(prefix)) return true;
+  return bytes.length > CHECK_PREFIX_BYTES && !isBlank(decodeText(bytes));
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
-import { HTML_CHECK_CHARS } from '../../../../lambdas/core/ingestion/extract-text.js';
+import { CHECK_PREFIX_BYTES } from '../../../../lambdas/core/ingestion/extract-text.js';
 import { NOT_QUEUED_REASON } from '../../../../lambdas/core/ingestion/upload-document.js';
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
 import { ingestionFixture } from '../../../support/ingestion-fixture.js';
@@ -128,7 +128,7 @@ describe('UploadDocument', () => {
 
   it('checks only the start of a long HTML document, leaving the rest to the indexer', async () => {
     const { upload } = ingestionFixture({ maxUploadBytes: 1_000_000 });
-    const html = `<script>${'x'.repeat(HTML_CHECK_CHARS)}</script><p>Text at last</p>`;
+    const html = `<script>${'x'.repeat(CHECK_PREFIX_BYTES)}</script><p>Text at last</p>`;
 
     const uploaded = await upload.execute({
       tenantId: 'acme',
