@@ -84,16 +84,17 @@ export interface RagApiStackProps extends StackProps {
 }
 
 /**
- * The whole API: the table, the HTTP API with its three functions, the streaming endpoint and
- * the ingestion pipeline, each function granted only what it uses:
+ * The whole API: the table, the HTTP API with its three functions, the streaming endpoint, the
+ * ingestion pipeline and the scheduled reconciler, each function granted only what it uses:
  *
  * | function  | table ({@link TABLE_ACTIONS}) | raw bucket                         | queue       | secrets        |
  * |-----------|-------------------------------|------------------------------------|-------------|----------------|
  * | public    | `DescribeTable` only          |                                    |             |                |
  * | chat      | sessions                      |                                    |             | OpenAI, Qdrant |
  * | documents | documents                     | put, delete, list document folders | send        | Qdrant         |
- * | stream    | sessions, no deletes          |                                    |             | OpenAI, Qdrant |
+ * | stream    | sessions, stream log          |                                    |             | OpenAI, Qdrant |
  * | indexer   | get, update                   | get                                | (SQS), send | OpenAI, Qdrant |
+ * | reconciler| pending index, update, delete | delete, list document folders      | send        | Qdrant         |
  *
  * No function but public may write API key items beyond their last-use time
  * (`AppTable.denyApiKeyWrites`).
