@@ -11,6 +11,7 @@ const stack = await startLocalStack({
   dataDir: process.env.DATA_DIR ?? '.data',
   ...(process.env.API_KEY ? { apiKey: process.env.API_KEY } : {}),
   logLevel: (process.env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'WARN',
+  indexerThread: process.env.INDEXER_THREAD !== 'false',
 });
 
 const model =
