@@ -159,6 +159,9 @@ const LOCAL_DEFAULTS: Record<string, string> = {
   API_KEY_CACHE_TTL_SECONDS: '5',
   // The in-process queue retries within 30 s and times a batch out after 60 s.
   RECONCILE_STALE_AFTER_SECONDS: '120',
+  // dynalite runs in this process on one thread: under a burst (a hundred streams resuming
+  // at once) it answers late, not never, so a request is given the API's whole time budget.
+  AWS_REQUEST_TIMEOUT_MS: '25000',
 };
 
 /** How often the local stack looks for stale documents (the deployed schedule's rate, shortened). */
