@@ -5,6 +5,7 @@ import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-
 import { deferredHandler } from '../http/deferred-handler.js';
 import { DEFAULT_DOCS_ASSETS_URL, docsPage } from '../http/docs-page.js';
 import { buildOpenApiDocument } from '../http/openapi-document.js';
+import { requestOrigin } from '../http/request-origin.js';
 import { json } from '../http/responses.js';
 import { unknownRoute } from '../http/unknown-route.js';
 
@@ -36,7 +37,7 @@ export const createHandler = (deps: PublicApiDeps) =>
         json(
           200,
           buildOpenApiDocument({
-            serverUrl: `https://${event.requestContext.domainName}`,
+            serverUrl: requestOrigin(event),
             ...(deps.streamUrl ? { streamUrl: deps.streamUrl } : {}),
           }),
           { 'cache-control': 'public, max-age=300' },
