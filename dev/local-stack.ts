@@ -27,6 +27,7 @@ import { ensureDevApiKey } from './dev-api-key.js';
 import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
+import { DEFAULT_API_PORT, DEFAULT_STREAM_PORT, localCorsOrigins } from './local-defaults.js';
 import { composeLocalIndexing } from './local-indexing.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
@@ -36,9 +37,9 @@ import { startTransactWriteEmulator } from './transact-write-emulator.js';
 
 /** Options of {@link startLocalStack}; every one has an embedded default. */
 export interface LocalStackOptions {
-  /** HTTP API port (`PORT`, default 3000; 0 picks a free one). */
+  /** HTTP API port (`PORT`, default 4000; 0 picks a free one). */
   port?: number;
-  /** Streaming function URL port (`STREAM_PORT`, default 3001; 0 picks a free one). */
+  /** Streaming function URL port (`STREAM_PORT`, default 4001; 0 picks a free one). */
   streamPort?: number;
   /** Local data: the table, raw uploads, the vector store, the dev key (`DATA_DIR`, default `.data`). */
   dataDir?: string;
@@ -65,6 +66,8 @@ export interface LocalStack {
   dataDir: string;
   provider: AiComponents['provider'];
   vectorStore: 'qdrant' | 'embedded';
+  /** Browser origins allowed to call the HTTP API and the stream URL (CORS). */
+  corsOrigins: readonly string[];
   queue: InProcessQueue;
   /** Issues an API key for another tenant (tests of tenant isolation, demos). */
   issueApiKey(tenantId: string): Promise<string>;
@@ -180,7 +183,7 @@ const localConfig = (
  * and function URL events.
  *
  * @example
- * const stack = await startLocalStack({ port: 3000, streamPort: 3001 });
+ * const stack = await startLocalStack({ port: 4000, streamPort: 4001 });
  * console.log(stack.apiUrl, stack.streamUrl, stack.apiKey);
  */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
@@ -198,11 +201,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let streamListener: RequestListener | undefined;
   const api = createGuardedServer(() => apiListener, options.clientTimeouts);
   const stream = createGuardedServer(() => streamListener, options.clientTimeouts);
-  const apiPort = await listen(api, options.port ?? 3000);
-  const streamPort = await listen(stream, options.streamPort ?? 3001);
+  const apiPort = await listen(api, options.port ?? DEFAULT_API_PORT);
+  const streamPort = await listen(stream, options.streamPort ?? DEFAULT_STREAM_PORT);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const streamUrl = `http://127.0.0.1:${streamPort}`;
-  const corsOrigins = [apiUrl, `http://localhost:${apiPort}`].join(',');
+  const corsOrigins = localCorsOrigins(
+    apiPort,
+    options.env?.CORS_ORIGINS ?? process.env.CORS_ORIGINS,
+  ).join(',');
   const config = localConfig(options, database.endpoint, corsOrigins);
 
   const logger = new Logger({ serviceName: 'rag-api-local', logLevel: options.logLevel ?? 'WARN' });
@@ -255,6 +261,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       documents: documentsDeps.http.maxBodyBytes,
     },
     extra: serveStaticAssets({ config: { streamUrl, apiKey } }),
+    corsOrigins: config.CORS_ORIGINS,
   });
   streamListener = functionUrlListener({
     handler: createStreamChat(streamDeps) as unknown as LocalStreamingHandler,
@@ -270,6 +277,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     dataDir,
     provider: ai.provider,
     vectorStore: config.QDRANT_URL ? 'qdrant' : 'embedded',
+    corsOrigins: config.CORS_ORIGINS,
     queue,
     issueApiKey: async (tenantId) => (await issueApiKey(keyStore, systemClock, tenantId)).key,
     close: async () => {

@@ -8,7 +8,7 @@ const USAGE = `Usage: npm run ingest -- [options] PATH...
 Uploads files (.md, .markdown, .mdx, .txt, .html, .htm) and folders (recursively) to the API
 and waits until every document is ready or failed; exits 1 if any failed.
 
-  API_URL    the HTTP API (default http://127.0.0.1:3000, the local stack)
+  API_URL    the HTTP API (default http://127.0.0.1:4000, the local stack)
   API_KEY    an API key (default: the local stack's development key in DATA_DIR/dev-api-key)
   --concurrency N   parallel uploads (default 4)
   --timeout S       seconds to wait for indexing (default 600)
@@ -40,7 +40,7 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const apiUrl = (process.env.API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+const apiUrl = (process.env.API_URL ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
 const localKeyFile = join(resolve(process.env.DATA_DIR ?? '.data'), 'dev-api-key');
 const apiKey =
   process.env.API_KEY ??
