@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
@@ -30,6 +29,7 @@ import { installAwsLambdaGlobal } from './lambda-response-stream.js';
 import { DEFAULT_API_PORT, DEFAULT_STREAM_PORT, localCorsOrigins } from './local-defaults.js';
 import { composeLocalIndexing } from './local-indexing.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
+import { ReadableLogger } from './readable-logger.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
 import { httpApiListener } from './serve-http-api.js';
 import { serveStaticAssets } from './static-assets.js';
@@ -211,7 +211,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   ).join(',');
   const config = localConfig(options, database.endpoint, corsOrigins);
 
-  const logger = new Logger({ serviceName: 'rag-api-local', logLevel: options.logLevel ?? 'WARN' });
+  const logger = new ReadableLogger({
+    serviceName: 'rag-api-local',
+    logLevel: options.logLevel ?? 'WARN',
+  });
   const shared = composeShared(config, logger);
   const ai = await composeAi(config, { dataDir });
   const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
@@ -241,8 +244,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const apiKey = await ensureDevApiKey(keyStore, options.apiKey ?? savedKey);
   if (!options.apiKey) writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
 
+  const publicDeps = composePublicApi(config, shared);
   const publicApi = createPublicApi({
-    ...composePublicApi(config, shared),
+    ...publicDeps,
+    // The deep check also covers what the local stack runs in-process: the model and the
+    // embedded vector store (Qdrant, when used, is probed by the composition already).
+    probes: {
+      ...publicDeps.probes,
+      model: async (signal) => {
+        await ai.embedder.embed(['health check'], { signal });
+      },
+      ...(config.QDRANT_URL ? {} : { vectors: () => ai.vectorStore.ping() }),
+    },
     docsAssetsUrl: '/docs/assets',
     streamUrl,
   });

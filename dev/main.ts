@@ -16,7 +16,8 @@ const stack = await startLocalStack({
   dataDir: process.env.DATA_DIR ?? '.data',
   ...(process.env.API_KEY ? { apiKey: process.env.API_KEY } : {}),
   offlineTokenDelayMs: Number(process.env.OFFLINE_TOKEN_DELAY_MS ?? DEFAULT_DEV_TOKEN_DELAY_MS),
-  logLevel: (process.env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'WARN',
+  // INFO: one line per request (method, path, status, ms, tenant) and the indexer's progress.
+  logLevel: (process.env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'INFO',
 });
 
 const model =
