@@ -22,6 +22,7 @@ import { createHandler as createChatApi } from '../lambdas/handlers/chat-api.js'
 import { createHandler as createDocumentsApi } from '../lambdas/handlers/documents-api.js';
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
+import { lockDataFolder } from './data-folder-lock.js';
 import { ensureDevApiKey } from './dev-api-key.js';
 import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
@@ -29,6 +30,7 @@ import { installAwsLambdaGlobal } from './lambda-response-stream.js';
 import { DEFAULT_API_PORT, DEFAULT_STREAM_PORT, localCorsOrigins } from './local-defaults.js';
 import { composeLocalIndexing } from './local-indexing.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
+import { LocalStackStartError } from './local-stack-start-error.js';
 import { ReadableLogger } from './readable-logger.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
 import { httpApiListener } from './serve-http-api.js';
@@ -79,6 +81,20 @@ const listen = (server: Server, port: number) =>
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolveListen((server.address() as AddressInfo).port));
   });
+
+/** Listens on one of the stack's ports, or says in one line which port is taken and what to do. */
+const listenOn = async (server: Server, port: number, variable: 'PORT' | 'STREAM_PORT') => {
+  try {
+    return await listen(server, port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    throw new LocalStackStartError(
+      `Port ${port} (${variable}) is ${code === 'EACCES' ? 'not allowed' : 'in use by another program (another npm run dev?)'}. Pick another: ${variable}=${port + 100} npm run dev`,
+      { cause: error },
+    );
+  }
+};
 
 /**
  * A server whose every request goes through {@link guardRequests} (served host names only, no
@@ -193,7 +209,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   const dataDir = resolve(options.dataDir ?? '.data');
-  const database = await startDatabase(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const lock = lockDataFolder(dataDir);
+  let database: Awaited<ReturnType<typeof startDatabase>>;
+  try {
+    database = await startDatabase(dataDir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 
   // The servers listen first (ports are part of the configuration: CORS origins, the docs'
   // stream URL); their listeners are set once every function is composed.
@@ -201,8 +225,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let streamListener: RequestListener | undefined;
   const api = createGuardedServer(() => apiListener, options.clientTimeouts);
   const stream = createGuardedServer(() => streamListener, options.clientTimeouts);
-  const apiPort = await listen(api, options.port ?? DEFAULT_API_PORT);
-  const streamPort = await listen(stream, options.streamPort ?? DEFAULT_STREAM_PORT);
+  let apiPort: number;
+  let streamPort: number;
+  try {
+    apiPort = await listenOn(api, options.port ?? DEFAULT_API_PORT, 'PORT');
+    streamPort = await listenOn(stream, options.streamPort ?? DEFAULT_STREAM_PORT, 'STREAM_PORT');
+  } catch (error) {
+    // Nothing of this start may stay behind: no listening port, no endpoint file, no lock.
+    await Promise.all([api, stream].filter((server) => server.listening).map(closeServer));
+    await database.close();
+    lock.release();
+    throw error;
+  }
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const streamUrl = `http://127.0.0.1:${streamPort}`;
   const corsOrigins = localCorsOrigins(
@@ -300,6 +334,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await flushAi(ai);
       shared.dynamo.destroy();
       await database.close();
+      lock.release();
     },
   };
 };

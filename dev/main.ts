@@ -5,6 +5,7 @@ import {
   DEFAULT_STREAM_PORT,
 } from './local-defaults.js';
 import { startLocalStack } from './local-stack.js';
+import { LocalStackStartError } from './local-stack-start-error.js';
 
 // Settings kept in .env (see .env.example); the environment's own values take precedence.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -18,6 +19,10 @@ const stack = await startLocalStack({
   offlineTokenDelayMs: Number(process.env.OFFLINE_TOKEN_DELAY_MS ?? DEFAULT_DEV_TOKEN_DELAY_MS),
   // INFO: one line per request (method, path, status, ms, tenant) and the indexer's progress.
   logLevel: (process.env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'INFO',
+}).catch((error: unknown) => {
+  if (!(error instanceof LocalStackStartError)) throw error;
+  process.stderr.write(`\n  npm run dev: ${error.message}\n\n`);
+  process.exit(1);
 });
 
 const model =
