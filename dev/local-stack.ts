@@ -22,6 +22,7 @@ import { createHandler as createChatApi } from '../lambdas/handlers/chat-api.js'
 import { createHandler as createDocumentsApi } from '../lambdas/handlers/documents-api.js';
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
+import { documentTooLarge } from '../lambdas/http/document-too-large.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { ensureDevApiKey } from './dev-api-key.js';
 import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
@@ -307,6 +308,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       chat: chatDeps.http.maxBodyBytes,
       documents: documentsDeps.http.maxBodyBytes,
     },
+    bodyTooLarge: { documents: () => documentTooLarge(config.MAX_UPLOAD_BYTES) },
     extra: serveStaticAssets({ config: { streamUrl, apiKey } }),
     corsOrigins: config.CORS_ORIGINS,
   });

@@ -32,6 +32,8 @@ export interface ServeHttpApiOptions {
    * named here are held to API Gateway's limit only.
    */
   maxBodyBytes?: Partial<Record<HttpFunctionName, number>>;
+  /** The problem a body over a function's limit gets, when not the generic one. */
+  bodyTooLarge?: Partial<Record<HttpFunctionName, () => HttpProblem>>;
   /**
    * Origins of the HTTP API's CORS configuration: their preflights are answered here, as API
    * Gateway answers them, and their answers expose the headers API Gateway exposes.
@@ -90,7 +92,7 @@ export const httpApiListener =
         method,
         url: request.url ?? '/',
         headers: request.headers,
-        body: await readRequestBody(request, maxBytes),
+        body: await readRequestBody(request, maxBytes, options.bodyTooLarge?.[name]),
         routeKey: found ? routeKey(found.route) : '$default',
         ...(found && Object.keys(found.pathParameters).length > 0
           ? { pathParameters: found.pathParameters }

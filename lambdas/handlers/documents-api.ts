@@ -20,6 +20,7 @@ import {
 import { tenantOf } from '../http/authenticate.js';
 import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
+import { documentTooLarge } from '../http/document-too-large.js';
 import type { ApiContext, HttpEvent, HttpResult } from '../http/http-types.js';
 import { parseMultipart } from '../http/parse-multipart.js';
 import { parsePart } from '../http/request-parts.js';
@@ -64,8 +65,9 @@ const multipartUpload = (
   },
 });
 
-const fromJson = (body: unknown): Omit<UploadDocumentInput, 'tenantId'> => {
+const fromJson = (body: unknown, maxUploadBytes: number): Omit<UploadDocumentInput, 'tenantId'> => {
   const { title, text, metadata } = parsePart(uploadDocumentSchema, body, 'body');
+  if (Buffer.byteLength(text, 'utf8') > maxUploadBytes) throw documentTooLarge(maxUploadBytes);
   return {
     title,
     content: Buffer.from(text, 'utf8'),
@@ -126,9 +128,12 @@ const documentId = (event: HttpEvent): string =>
 export const createHandler = (deps: DocumentsApiDeps) =>
   createHttpHandler({
     ...deps.http,
+    bodyTooLarge: () => documentTooLarge(deps.maxUploadBytes),
     routes: {
       [UPLOAD_ROUTE]: async (event, context) => {
-        const input = isMultipart(event) ? fromForm(event.body) : fromJson(event.body);
+        const input = isMultipart(event)
+          ? fromForm(event.body)
+          : fromJson(event.body, deps.maxUploadBytes);
         const signal = timeBudget(context, deps.budgetMarginMs ?? 1_000);
         const accepted = await withinBudget(
           signal,

@@ -25,6 +25,8 @@ export interface HttpHandlerOptions {
   resolver: CallerResolver;
   corsOrigins: readonly string[];
   maxBodyBytes: number;
+  /** The problem a body over `maxBodyBytes` gets, when not the generic one. */
+  bodyTooLarge?: (size: number) => HttpProblem;
   /** Implementations by route key (`'GET /health'`); each key must be declared in `ROUTES`. */
   routes: Record<string, RouteHandler>;
   /** Handles the `$default` route (unknown paths); public by nature. */
@@ -119,7 +121,7 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
     )
     .use(defaultContentSecurityPolicy())
     .use(problemJson(options.logger))
-    .use(bodyLimit(options.maxBodyBytes))
+    .use(bodyLimit(options.maxBodyBytes, options.bodyTooLarge))
     .use(
       authenticate<HttpEvent>({
         resolver: options.resolver,
