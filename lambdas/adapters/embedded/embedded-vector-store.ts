@@ -1,10 +1,13 @@
 import type {
+  ChunkPage,
   ChunkPayload,
   ChunkPoint,
   ScoredChunk,
+  StoredChunk,
   VectorQuery,
   VectorStore,
 } from '../../core/ports/vector-store.js';
+import { firstChunks } from '../../core/ports/vector-store.js';
 import { AppendLog } from './append-log.js';
 import { decodeFloat32Base64, encodeFloat32Base64 } from './float32-base64.js';
 import { readNdjson, writeNdjsonAtomically } from './ndjson-file.js';
@@ -299,5 +302,25 @@ export class EmbeddedVectorStore implements VectorStore {
       }
     };
     await writeNdjsonAtomically(this.#filePath, records(this.#tenants));
+  }
+
+  async listDocumentChunks(
+    tenantId: string,
+    documentId: string,
+    page: ChunkPage,
+  ): Promise<StoredChunk[]> {
+    await this.#load();
+    const found: StoredChunk[] = [];
+    for (const { payload } of this.#tenants.get(tenantId)?.values() ?? []) {
+      const { chunkIndex, version, text } = payload;
+      if (
+        payload.documentId === documentId &&
+        chunkIndex >= page.offset &&
+        chunkIndex < page.offset + page.limit
+      ) {
+        found.push({ chunkIndex, version, text });
+      }
+    }
+    return firstChunks(found, page.limit);
   }
 }
