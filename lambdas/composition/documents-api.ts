@@ -48,6 +48,7 @@ export const composeDocumentsApi = async (
       vectors: vectorStore,
       clock: systemClock,
     }),
+    chunks: vectorStore,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
   };
 };

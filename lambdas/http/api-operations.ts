@@ -7,7 +7,9 @@ import {
 } from '../core/schemas/chat.js';
 import { pageQuery } from '../core/schemas/common.js';
 import {
+  chunkPageQuery,
   documentAcceptedSchema,
+  documentChunkListSchema,
   documentListSchema,
   documentSchema,
   uploadDocumentFormSchema,
@@ -239,6 +241,29 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Delete a document, its raw upload and every indexed chunk',
     tag: 'Documents',
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such document' } },
+  },
+  'GET /v1/documents/{id}/chunks': {
+    operationId: 'listDocumentChunks',
+    summary: "A document's indexed chunks, in order (what retrieval searches and cites)",
+    tag: 'Documents',
+    query: chunkPageQuery,
+    responses: {
+      200: {
+        description: 'A page of chunks',
+        schema: documentChunkListSchema,
+        example: {
+          documentId: DOCUMENT_ID,
+          items: [
+            {
+              chunkIndex: 0,
+              version: 1,
+              text: '# Path Parameters\n\nDeclare path parameters with braces, as in /items/{item_id}.',
+            },
+          ],
+        },
+      },
+      404: { description: 'No such document' },
+    },
   },
 };
 
