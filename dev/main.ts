@@ -40,7 +40,7 @@ process.stdout.write(
     `  Models        ${model}`,
     `  Vectors       ${stack.vectorStore === 'qdrant' ? `Qdrant at ${process.env.QDRANT_URL}` : 'embedded'}`,
     `  Data          ${stack.dataDir}`,
-    `  CORS origins  ${stack.corsOrigins.join(' ')}   (CORS_ORIGINS adds others)`,
+    `  CORS origins  ${stack.corsOrigins.join(' ')}   (set CORS_ORIGINS for other apps)`,
     `  API key       ${stack.apiKey}   (tenant "local")`,
     '',
     `  export API_URL=${stack.apiUrl} STREAM_URL=${stack.streamUrl} API_KEY=${stack.apiKey}`,
