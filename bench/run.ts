@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures cold start, per-invocation overhead, streaming latency, indexing
- * throughput and chat throughput, each beside a baseline measured in the same run, prints one
- * table and writes `bench/results.json`.
+ * throughput, chat throughput and the costs of resumable streams, each beside a baseline
+ * measured in the same run, prints one table and writes `bench/results.json`.
  *
  * Options: `--quick` (fewer repeats, about a minute: for trying the benchmark out, not for
  * numbers), `--only=1,3` (some sections), `--keep-work` (keep `bench/.work`: bundles,
@@ -16,6 +16,7 @@ import { type BenchEnvironment, startEnvironment } from './lib/environment.js';
 import { NODE_BIN, RESULTS_FILE, WORK_DIR } from './lib/paths.js';
 import { type BenchReport, type Figure, renderTable } from './lib/report.js';
 import { runOverhead } from './overhead/run.js';
+import { runResumable } from './resumable/run.js';
 import { runStreaming } from './streaming/run.js';
 import { runThroughput } from './throughput/run.js';
 
@@ -27,7 +28,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick === true;
-const only = new Set((values.only ?? '1,2,3,4,5').split(',').map((part) => part.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6').split(',').map((part) => part.trim()));
 const started = Date.now();
 const log = (line: string) => {
   const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
@@ -45,6 +46,7 @@ const PLAN = quick
       naiveSample: 3,
       seconds: 3,
       windows: 3,
+      stops: 5,
     }
   : {
       processes: 20,
@@ -55,6 +57,7 @@ const PLAN = quick
       naiveSample: 10,
       seconds: 10,
       windows: 5,
+      stops: 20,
     };
 
 const BASELINES: Record<string, string> = {
@@ -63,6 +66,7 @@ const BASELINES: Record<string, string> = {
   '3': "a node:http server built from the AI SDK's createUIMessageStream + createUIMessageStreamResponse, relaying the same OpenAI stand-in through the openai SDK; both read by the same fetch client.",
   '4': 'a naive indexer (same chunks; one embedding call and one upsert per chunk, sequential) on an evenly spaced sample, its median time per chunk extrapolated to the corpus. Embedding stand-in: 100 ms per call.',
   '5': 'a minimal node:http RAG server making the same upstream calls (embedding, Qdrant query, chat completion) with no middleware, auth or DynamoDB. Zero-latency OpenAI stand-in (real openai SDK) and Qdrant stand-in with the indexed corpus, all in this process.',
+  '6': 'the same streaming handler with recording off (writer per-token delay). Two handler instances over one dynalite table, a model paced at 10 ms per token, 500 tokens; followers join 200 ms in; stops are requested on the other instance at a random point. Costs: DynamoDB on-demand prices, us-east-1.',
 };
 
 const figures: Figure[] = [];
@@ -82,6 +86,12 @@ try {
     const result = await runOverhead({ calls: PLAN.calls, rounds: PLAN.rounds });
     figures.push(...result.figures);
     details.overhead = result.details;
+  }
+  if (only.has('6')) {
+    log(`6 resumable streams: ${PLAN.stops} stops`);
+    const result = await runResumable({ stops: PLAN.stops, log });
+    figures.push(...result.figures);
+    details.resumable = result.details;
   }
   if (only.has('3') || only.has('4') || only.has('5')) {
     log('starting the stand-ins and the local stack');

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
+import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-document-store.js';
 import { FilesystemBlobStore } from '../lambdas/adapters/local/filesystem-blob-store.js';
 import type { InProcessQueue } from '../lambdas/adapters/local/in-process-queue.js';
 import { type AiComponents, composeAi, flushAi } from '../lambdas/composition/ai-components.js';
@@ -17,6 +18,10 @@ import { loadRuntimeConfig, type RuntimeConfig } from '../lambdas/composition/ru
 import { composeShared } from '../lambdas/composition/shared.js';
 import { composeStreamChat } from '../lambdas/composition/stream-chat.js';
 import { issueApiKey } from '../lambdas/core/auth/issue-api-key.js';
+import {
+  ReindexDocuments,
+  type ReindexOutcome,
+} from '../lambdas/core/ingestion/reindex-documents.js';
 import { systemClock } from '../lambdas/core/ports/clock.js';
 import { createHandler as createChatApi } from '../lambdas/handlers/chat-api.js';
 import { createHandler as createDocumentsApi } from '../lambdas/handlers/documents-api.js';
@@ -71,7 +76,14 @@ export interface LocalStack {
   vectorStore: 'qdrant' | 'embedded';
   /** Browser origins allowed to call the HTTP API and the stream URL (CORS). */
   corsOrigins: readonly string[];
+  /** The embedder and vector store the stack answers with (the evaluation harness queries them). */
+  ai: Pick<AiComponents, 'embedder' | 'vectorStore'>;
   queue: InProcessQueue;
+  /**
+   * Re-queues every document of every tenant (or one) to the stack's indexer
+   * (`npm run reindex`); `queue.idle()` resolves once they are indexed again.
+   */
+  reindex(options?: { tenantId?: string }): Promise<ReindexOutcome>;
   /** Issues an API key for another tenant (tests of tenant isolation, demos). */
   issueApiKey(tenantId: string): Promise<string>;
   close(): Promise<void>;
@@ -327,7 +339,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     provider: ai.provider,
     vectorStore: config.QDRANT_URL ? 'qdrant' : 'embedded',
     corsOrigins: config.CORS_ORIGINS,
+    ai,
     queue,
+    reindex: (reindexOptions) =>
+      new ReindexDocuments({
+        documents: new DynamoDbDocumentStore(shared.dynamo, TABLE_NAME),
+        apiKeys: keyStore,
+        queue,
+      }).execute(reindexOptions),
     issueApiKey: async (tenantId) => (await issueApiKey(keyStore, systemClock, tenantId)).key,
     close: async () => {
       clearInterval(reconciling);

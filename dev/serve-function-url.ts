@@ -53,7 +53,7 @@ export const functionUrlListener = (options: ServeFunctionUrlOptions): RequestLi
           ...(allowedOrigin
             ? {
                 'access-control-allow-origin': allowedOrigin,
-                'access-control-allow-methods': 'POST',
+                'access-control-allow-methods': 'GET, POST',
                 'access-control-allow-headers': 'authorization, content-type',
                 'access-control-max-age': '300',
                 vary: 'Origin',

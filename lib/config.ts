@@ -58,6 +58,12 @@ export const appConfigSchema = z
       .default('')
       .describe('Qdrant base URL. Required for a working deployment (synth warns when empty).'),
     qdrantCollection: z.string().min(1).default('chunks').describe('Qdrant collection name.'),
+    qdrantPreviousCollection: z
+      .string()
+      .default('')
+      .describe(
+        'During a layout migration: the previous collection, written too and read until reindexed.',
+      ),
     openAiSecretName: z
       .string()
       .min(1)
@@ -132,12 +138,26 @@ export const appConfigSchema = z
     streamTimeoutSeconds: integer(10, 900)
       .default(300)
       .describe('Timeout of the streaming chat function (longest answer stream).'),
+    resumableStreams: flag
+      .default(true)
+      .describe(
+        'Record answers so clients can resume them (GET /{chatId}/stream) and stop them (POST /{chatId}/stop); off: a disconnect aborts the answer.',
+      ),
     apiTimeoutSeconds: integer(3, 30)
       .default(29)
       .describe('Timeout of the HTTP API functions (API Gateway stops waiting at 30 s).'),
     memorySize: integer(128, 10_240)
       .default(1024)
       .describe('Memory (MB) of every function; CPU scales with it.'),
+    alarmEmail: z
+      .email()
+      .optional()
+      .describe('Email address subscribed to the alarm topic (confirm the first message).'),
+    streamReservedConcurrency: integer(1, 10_000)
+      .optional()
+      .describe(
+        'Reserved concurrency of the streaming function (caps concurrent streams and their model spend); unset: none.',
+      ),
     retainData: flag
       .default(true)
       .describe('Keep the table, bucket and log groups when the stack is deleted.'),

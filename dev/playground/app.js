@@ -3,6 +3,8 @@
 // URL (AI SDK UI message stream protocol v1, read straight from fetch()'s ReadableStream).
 
 const SETTINGS_KEY = 'rag-api-playground.settings';
+/** The open chat and the question its answer streams for, so that a reload can resume it. */
+const CHAT_KEY = 'rag-api-playground.chat';
 const CONFIG_PATH = '/playground/config.json';
 const TERMINAL_STATUSES = new Set(['ready', 'failed']);
 const MAX_ERRORS_SHOWN = 5;
@@ -287,6 +289,8 @@ const state = {
   olderCursor: undefined,
   /** @type {AbortController | undefined} the running answer stream */
   streaming: undefined,
+  /** @type {string | undefined} the question whose answer is streaming */
+  pendingQuestion: undefined,
   /** @type {Map<string, HTMLLIElement>} document rows by id */
   documentRows: new Map(),
   /** bumped on every reconnection, so that polls of an old connection stop */
@@ -545,6 +549,7 @@ const loadSession = async (sessionId, title) => {
   try {
     const page = await api(`/v1/sessions/${encodeURIComponent(sessionId)}?limit=50`);
     state.sessionId = sessionId;
+    rememberChat(sessionId);
     state.olderCursor = page.nextCursor;
     ui.olderMessages.hidden = !page.nextCursor;
     ui.sessionLabel.textContent = title;
@@ -590,6 +595,7 @@ const deleteSession = async (sessionId, title) => {
 /** @param {{ focus?: boolean }} [options] */
 const startNewChat = ({ focus = true } = {}) => {
   stopStreaming();
+  localStorage.removeItem(CHAT_KEY);
   state.sessionId = undefined;
   state.olderCursor = undefined;
   ui.olderMessages.hidden = true;
@@ -629,6 +635,8 @@ const answerBubble = () => {
   );
   return {
     root,
+    /** Set by a `finish` part that says the stop route cut the answer. */
+    interrupted: false,
     /** @param {string} delta */
     appendText: (delta) => text.appendData(delta),
     textLength: () => text.length,
@@ -714,6 +722,7 @@ const applyPart = (answer, part) => {
         state.sessionId = sessionId;
         void refreshSessions();
       }
+      if (sessionId) rememberChat(sessionId, state.pendingQuestion);
       return false;
     }
     case 'source-document': {
@@ -732,6 +741,7 @@ const applyPart = (answer, part) => {
       scrollToEnd();
       return false;
     case 'finish':
+      answer.interrupted = part.finishReason === 'interrupted';
       answer.setMeta(part.messageMetadata?.model, part.messageMetadata?.usage);
       scrollToEnd();
       return true;
@@ -742,6 +752,67 @@ const applyPart = (answer, part) => {
   }
 };
 
+/**
+ * Streams an answer into a new bubble: `open` makes the request (the question, or a resume of
+ * the chat's active answer). Resolves false, adding nothing, when a resume finds nothing
+ * streaming (204).
+ *
+ * @param {string} question shown above the answer
+ * @param {(signal: AbortSignal) => Promise<Response>} open
+ */
+const playAnswer = async (question, open) => {
+  const controller = new AbortController();
+  state.streaming = controller;
+  state.pendingQuestion = question;
+  setStreamingUi(true);
+  /** @type {ReturnType<typeof answerBubble> | undefined} */
+  let answer;
+  let finished = false;
+  try {
+    const response = await open(controller.signal);
+    if (response.status === 204) return false;
+    if (!response.ok) throw await problemOf(response);
+    if (!response.body) throw new Error('The response has no body to stream.');
+    ui.conversationEmpty.remove();
+    ui.conversation.append(userBubble(question));
+    answer = answerBubble();
+    answer.setState('streaming');
+    ui.conversation.append(answer.root);
+    scrollToEnd(true);
+    announce('Answering…');
+    for await (const part of readUiMessageParts(response.body)) {
+      if (applyPart(answer, part)) finished = true;
+    }
+    if (!finished) throw new Error('The stream ended before the answer finished.');
+    if (answer.interrupted) {
+      answer.setState('stopped', 'Stopped.');
+      announce('Answer stopped.');
+    } else {
+      answer.setState('done');
+      announce(`Answer complete${answer.textLength() ? '' : ' (empty)'}.`);
+    }
+    return true;
+  } catch (error) {
+    if (controller.signal.aborted) {
+      answer?.setState('stopped', 'Stopped.');
+      announce('Answer stopped.');
+    } else {
+      answer?.setState('error', `The answer failed: ${toProblem(error).detail}`);
+      showError(error, 'Answering');
+      announce('The answer failed.');
+    }
+    return true;
+  } finally {
+    if (state.streaming === controller) {
+      state.streaming = undefined;
+      state.pendingQuestion = undefined;
+      setStreamingUi(false);
+      if (state.sessionId) rememberChat(state.sessionId);
+    }
+    if (state.sessionId) void refreshSessions();
+  }
+};
+
 /** @param {string} message */
 const ask = async (message) => {
   if (!state.connection.streamUrl) {
@@ -749,21 +820,10 @@ const ask = async (message) => {
     setSettingsOpen(true);
     return;
   }
-  ui.conversationEmpty.remove();
   if (!state.sessionId) ui.sessionLabel.textContent = message;
-  ui.conversation.append(userBubble(message));
-  const answer = answerBubble();
-  answer.setState('streaming');
-  ui.conversation.append(answer.root);
-  scrollToEnd(true);
-
-  const controller = new AbortController();
-  state.streaming = controller;
-  setStreamingUi(true);
-  announce('Answering…');
-  let finished = false;
-  try {
-    const response = await fetch(state.connection.streamUrl, {
+  if (state.sessionId) rememberChat(state.sessionId, message);
+  await playAnswer(message, (signal) =>
+    fetch(state.connection.streamUrl, {
       method: 'POST',
       headers: {
         accept: 'text/event-stream',
@@ -771,31 +831,90 @@ const ask = async (message) => {
         authorization: `Bearer ${state.connection.apiKey}`,
       },
       body: JSON.stringify(state.sessionId ? { sessionId: state.sessionId, message } : { message }),
-      signal: controller.signal,
-    });
-    if (!response.ok) throw await problemOf(response);
-    if (!response.body) throw new Error('The response has no body to stream.');
-    for await (const part of readUiMessageParts(response.body)) {
-      if (applyPart(answer, part)) finished = true;
+      signal,
+    }),
+  );
+};
+
+/** The URL of a route under the chat on the streaming endpoint. @param {string} sessionId @param {'stream' | 'stop'} route */
+const chatRoute = (sessionId, route) =>
+  `${trimSlash(state.connection.streamUrl)}/${encodeURIComponent(sessionId)}/${route}`;
+
+/** @param {string} sessionId @param {string} [question] */
+const rememberChat = (sessionId, question) =>
+  localStorage.setItem(CHAT_KEY, JSON.stringify({ sessionId, question }));
+
+/** @returns {{ sessionId?: string, question?: string }} */
+const savedChat = () => {
+  try {
+    const saved = JSON.parse(localStorage.getItem(CHAT_KEY) ?? '{}');
+    return saved && typeof saved === 'object' ? saved : {};
+  } catch {
+    return {};
+  }
+};
+
+/**
+ * Reopens the chat that was open before the page (re)loaded and, like the AI SDK's
+ * `useChat({ resume: true })`, reconnects to its answer if one is still streaming: the
+ * endpoint replays it from its start, then follows it live.
+ *
+ * @param {{ sessionId?: string, question?: string }} chat
+ */
+const resumeChat = async ({ sessionId, question }) => {
+  if (!sessionId || !state.connection.streamUrl) return;
+  try {
+    const page = await api(`/v1/sessions/${encodeURIComponent(sessionId)}?limit=50`).catch(
+      (error) => {
+        // A first answer still streaming has no stored session yet.
+        if (error instanceof ProblemError && error.problem.status === 404) return undefined;
+        throw error;
+      },
+    );
+    state.sessionId = sessionId;
+    if (page) {
+      state.olderCursor = page.nextCursor;
+      ui.olderMessages.hidden = !page.nextCursor;
+      const messages = [...page.items].reverse();
+      ui.sessionLabel.textContent = messages[0]?.content ?? question ?? 'Conversation';
+      if (messages.length) ui.conversation.replaceChildren(...messages.map(storedMessage));
+    } else if (question) {
+      ui.sessionLabel.textContent = question;
     }
-    if (!finished) throw new Error('The stream ended before the answer finished.');
-    answer.setState('done');
-    announce(`Answer complete${answer.textLength() ? '' : ' (empty)'}.`);
+    markCurrentSession();
+    const resumed = await playAnswer(question ?? '…', (signal) =>
+      fetch(chatRoute(sessionId, 'stream'), {
+        headers: { authorization: `Bearer ${state.connection.apiKey}` },
+        signal,
+      }),
+    );
+    if (!resumed && !page) startNewChat({ focus: false });
+    scrollToEnd(true);
   } catch (error) {
-    if (controller.signal.aborted) {
-      answer.setState('stopped', 'Stopped.');
-      announce('Answer stopped.');
-    } else {
-      answer.setState('error', `The answer failed: ${toProblem(error).detail}`);
-      showError(error, 'Answering');
-      announce('The answer failed.');
-    }
-  } finally {
-    if (state.streaming === controller) {
-      state.streaming = undefined;
-      setStreamingUi(false);
-    }
-    if (state.sessionId) void refreshSessions();
+    showError(error, 'Reopening the conversation');
+  }
+};
+
+/**
+ * The Stop button: asks the streaming endpoint to stop the answer wherever it runs (the
+ * stream then ends with a `finish` part marked interrupted). Without resumable streaming (404)
+ * or before the chat is known, cutting the connection is what stops the model.
+ */
+const requestStop = async () => {
+  const sessionId = state.sessionId;
+  if (!state.streaming) return;
+  if (!sessionId) {
+    stopStreaming();
+    return;
+  }
+  try {
+    const response = await fetch(chatRoute(sessionId, 'stop'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${state.connection.apiKey}` },
+    });
+    if (!response.ok) stopStreaming();
+  } catch {
+    stopStreaming();
   }
 };
 
@@ -814,7 +933,7 @@ const onInputKey = (/** @type {KeyboardEvent} */ event) => {
     ui.composer.requestSubmit();
   } else if (event.key === 'Escape' && state.streaming) {
     event.preventDefault();
-    stopStreaming();
+    void requestStop();
   }
 };
 
@@ -1095,11 +1214,13 @@ const boot = async () => {
   ui.composer.addEventListener('submit', submitQuestion);
   ui.input.addEventListener('keydown', onInputKey);
   ui.stop.addEventListener('click', () => {
-    stopStreaming();
+    void requestStop();
     ui.input.focus();
   });
   state.localDefaults = await fetchLocalConfig();
+  const chat = savedChat();
   reconnect();
+  void resumeChat(chat);
   document.body.dataset.ready = 'true';
 };
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import OpenAI from 'openai';
 import { EmbeddedVectorStore } from '../adapters/embedded/embedded-vector-store.js';
+import { MigratingVectorStore } from '../adapters/migration/migrating-vector-store.js';
 import { ExtractiveChatModel } from '../adapters/offline/extractive-chat-model.js';
 import { HashedFeatureEmbedder } from '../adapters/offline/hashed-feature-embedder.js';
 import { OpenAiChatModel } from '../adapters/openai/openai-chat-model.js';
@@ -16,6 +17,7 @@ import {
   rotatingApiKey,
   type SecretReader,
 } from './ai-secrets.js';
+import { composeSecretsProvider } from './aws-clients.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
 /** Which models answer: OpenAI (or an OpenAI-compatible server), or the offline provider. */
@@ -33,7 +35,7 @@ export interface AiComponents {
 export interface ComposeAiOptions {
   /** Folder where the embedded vector store keeps its file (memory only when absent). */
   dataDir?: string;
-  /** Reads secrets by ARN (default: Powertools `getSecret`, cached `SECRETS_MAX_AGE_SECONDS`). */
+  /** Reads secrets by ARN (default: a Powertools `SecretsProvider`, cached `SECRETS_MAX_AGE_SECONDS`). */
   readSecret?: SecretReader;
   /** An OpenAI client to reuse instead of building one. */
   openai?: OpenAI;
@@ -45,7 +47,8 @@ export const NO_API_KEY = 'no-api-key';
 const set = (value: string | undefined): value is string => value !== undefined && value !== '';
 
 const secretReader = (config: RuntimeConfig, options: ComposeAiOptions): SecretReader =>
-  options.readSecret ?? powertoolsSecretReader(config.SECRETS_MAX_AGE_SECONDS);
+  options.readSecret ??
+  powertoolsSecretReader(composeSecretsProvider(config), config.SECRETS_MAX_AGE_SECONDS);
 
 /**
  * The provider the configuration selects: OpenAI when an API key (or its secret) or
@@ -133,7 +136,8 @@ export const composeChatModel = async (
 
 /**
  * The vector store the configuration selects, sized for `embedder`: Qdrant at `QDRANT_URL`
- * (collection `QDRANT_COLLECTION`, key from `QDRANT_API_KEY_SECRET_ARN` or `QDRANT_API_KEY`,
+ * (collection `QDRANT_COLLECTION`; with `QDRANT_PREVIOUS_COLLECTION`, a {@link MigratingVectorStore}
+ * that also writes the previous single-vector collection and reads from it; key from `QDRANT_API_KEY_SECRET_ARN` or `QDRANT_API_KEY`,
  * `QDRANT_TIMEOUT_MS`), else the embedded store, kept under `options.dataDir` in a file named
  * after the embedder so that switching providers never mixes vectors of two models. The
  * embedded store is refused on AWS Lambda, where every container would have its own.
@@ -171,10 +175,18 @@ export const composeVectorStore = async (
     // The check is a fire-and-forget request at init that only warns on the console.
     checkCompatibility: false,
   });
-  return new QdrantVectorStore(client, {
+  const store = new QdrantVectorStore(client, {
     collection: config.QDRANT_COLLECTION,
     dimensions: embedder.dimensions,
   });
+  if (!set(config.QDRANT_PREVIOUS_COLLECTION)) return store;
+  // A layout migration: write both collections, read the previous one until it is dropped.
+  const previous = new QdrantVectorStore(client, {
+    collection: config.QDRANT_PREVIOUS_COLLECTION,
+    dimensions: embedder.dimensions,
+    layout: 'single',
+  });
+  return new MigratingVectorStore(store, previous);
 };
 
 /**

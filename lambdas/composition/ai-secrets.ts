@@ -1,4 +1,4 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DependencyError } from '../core/dependency-error.js';
 
 /** Reads the value of a secret by its id or ARN. */
@@ -33,20 +33,20 @@ export const apiKeyFromSecret = (value: string): string => {
 };
 
 /**
- * A {@link SecretReader} on Powertools' `getSecret`: values are cached per container for
+ * A {@link SecretReader} on a Powertools `SecretsProvider`: values are cached per container for
  * `maxAgeSeconds`, so repeated reads cost no call to Secrets Manager. A failed read becomes a
  * {@link DependencyError} naming `secrets-manager`.
  *
  * @example
- * const readSecret = powertoolsSecretReader(300);
+ * const readSecret = powertoolsSecretReader(composeSecretsProvider(config), 300);
  * const key = apiKeyFromSecret(await readSecret(process.env.OPENAI_API_KEY_SECRET_ARN));
  */
 export const powertoolsSecretReader =
-  (maxAgeSeconds: number): SecretReader =>
+  (provider: Pick<SecretsProvider, 'get'>, maxAgeSeconds: number): SecretReader =>
   async (secretId) => {
     let value: unknown;
     try {
-      value = await getSecret(secretId, { maxAge: maxAgeSeconds });
+      value = await provider.get(secretId, { maxAge: maxAgeSeconds });
     } catch (error) {
       throw new DependencyError('secrets-manager', 'unavailable', 'secret read failed', error);
     }

@@ -1,10 +1,9 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3BlobStore } from '../adapters/s3/s3-blob-store.js';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue.js';
 import type { BlobStore } from '../core/ports/blob-store.js';
 import type { JobQueue } from '../core/ports/job-queue.js';
 import type { AiComponents } from './ai-components.js';
+import { composeS3Client, composeSqsClient } from './aws-clients.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
 /**
@@ -24,8 +23,8 @@ const required = (value: string, name: string): string => {
 
 /** The raw document store: the given one, else the S3 bucket `BUCKET_NAME`. */
 export const composeBlobStore = (config: RuntimeConfig, given?: BlobStore): BlobStore =>
-  given ?? new S3BlobStore(new S3Client({}), required(config.BUCKET_NAME, 'BUCKET_NAME'));
+  given ?? new S3BlobStore(composeS3Client(config), required(config.BUCKET_NAME, 'BUCKET_NAME'));
 
 /** The indexing queue: the given one, else the SQS queue `QUEUE_URL`. */
 export const composeJobQueue = (config: RuntimeConfig, given?: JobQueue): JobQueue =>
-  given ?? new SqsJobQueue(new SQSClient({}), required(config.QUEUE_URL, 'QUEUE_URL'));
+  given ?? new SqsJobQueue(composeSqsClient(config), required(config.QUEUE_URL, 'QUEUE_URL'));

@@ -20,6 +20,8 @@ export const runtimeConfigSchema = z.object({
   DYNAMODB_ENDPOINT: z.string().optional(),
   QDRANT_URL: z.string().default(''),
   QDRANT_COLLECTION: z.string().default('chunks'),
+  /** During a layout migration: the previous (single-vector) collection, read until reindexed. */
+  QDRANT_PREVIOUS_COLLECTION: z.string().default(''),
   QDRANT_API_KEY_SECRET_ARN: z.string().optional(),
   QDRANT_API_KEY: z.string().optional(),
   OPENAI_API_KEY_SECRET_ARN: z.string().optional(),
@@ -59,6 +61,12 @@ export const runtimeConfigSchema = z.object({
   INDEXER_BATCH_WINDOW_MS: z.coerce.number().int().min(0).default(1_000),
   /** Per-request timeout of the Qdrant client, in ms. */
   QDRANT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Most time one AWS SDK call (DynamoDB, S3, SQS, Secrets Manager) may take, in ms. */
+  AWS_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Most time an AWS SDK client may take to connect, in ms. */
+  AWS_CONNECTION_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  /** Attempts per AWS SDK call, the first included. */
+  AWS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(3),
   /** How long a secret read from Secrets Manager is reused before it is read again, in s. */
   SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Cap on the tokens of one answer (unset: the model's own limit). */
@@ -69,6 +77,18 @@ export const runtimeConfigSchema = z.object({
   OFFLINE_EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().default(512),
   /** Pause before each word the offline provider streams, in ms (makes streaming visible). */
   OFFLINE_TOKEN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /**
+   * Resumable streaming: answers are recorded and outlive their client (a disconnect no longer
+   * aborts the model call; `POST /{chatId}/stop` does). `false` restores abort on disconnect.
+   */
+  RESUMABLE_STREAMS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  /** Recorded answer parts expire this long after they are written, in s (above the stream timeout). */
+  STREAM_LOG_TTL_SECONDS: z.coerce.number().int().positive().default(1_200),
+  /** A recorded part is written at most this long after it was sent, in ms. */
+  STREAM_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().default(150),
 });
 
 /** Parsed runtime configuration. */

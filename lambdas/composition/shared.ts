@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
 import { AuthenticateApiKey } from '../core/auth/authenticate-api-key.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
+import { composeDynamoDbClient } from './aws-clients.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
 /** What every HTTP function's composition shares. */
@@ -22,13 +22,9 @@ export interface SharedComponents {
  */
 export const composeShared = (config: RuntimeConfig, logger?: Logger): SharedComponents => {
   const log = logger ?? new Logger({ serviceName: config.SERVICE_NAME });
-  const dynamo = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-      maxAttempts: 3,
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const dynamo = DynamoDBDocumentClient.from(composeDynamoDbClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const resolver = new AuthenticateApiKey({
     store: new DynamoDbApiKeyStore(dynamo, config.TABLE_NAME),
     clock: systemClock,

@@ -1,3 +1,5 @@
+import { DynamoDbStreamLog } from '../adapters/dynamodb/dynamodb-stream-log.js';
+import { systemClock } from '../core/ports/clock.js';
 import type { StreamChatDeps } from '../handlers/stream-chat.js';
 import { type AiComponents, composeAi } from './ai-components.js';
 import { composeChat } from './chat-api.js';
@@ -14,7 +16,18 @@ export const composeStreamChat = async (
   config: RuntimeConfig,
   shared: SharedComponents = composeShared(config),
   ai?: AiComponents,
-): Promise<StreamChatDeps> => ({
-  ...shared.http,
-  answerQuestion: composeChat(config, shared, ai ?? (await composeAi(config))).answerQuestion,
-});
+): Promise<StreamChatDeps> => {
+  const { answerQuestion, sessions } = composeChat(config, shared, ai ?? (await composeAi(config)));
+  const log = new DynamoDbStreamLog(shared.dynamo, {
+    tableName: config.TABLE_NAME,
+    clock: systemClock,
+    ttlSeconds: config.STREAM_LOG_TTL_SECONDS,
+  });
+  return {
+    ...shared.http,
+    answerQuestion,
+    ...(config.RESUMABLE_STREAMS
+      ? { resumable: { log, sessions, flushIntervalMs: config.STREAM_FLUSH_INTERVAL_MS } }
+      : {}),
+  };
+};

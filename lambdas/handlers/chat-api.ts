@@ -11,6 +11,7 @@ import { deferredHandler } from '../http/deferred-handler.js';
 import { parsePart, pathId } from '../http/request-parts.js';
 import { json } from '../http/responses.js';
 import { timeBudget, withinBudget } from '../http/time-budget.js';
+import { httpUnavailable } from '../http/unavailable.js';
 
 /** Dependencies of the chat function. */
 export interface ChatApiDeps {
@@ -62,6 +63,7 @@ export const createHandler = (deps: ChatApiDeps) =>
   });
 
 /** The Lambda entry point. */
-export const handler = await deferredHandler(async () =>
-  createHandler(await composeChatApi(loadRuntimeConfig(process.env))),
+export const handler = await deferredHandler(
+  async () => createHandler(await composeChatApi(loadRuntimeConfig(process.env))),
+  httpUnavailable,
 );

@@ -28,6 +28,7 @@ import { parseMultipart } from '../http/parse-multipart.js';
 import { parsePart } from '../http/request-parts.js';
 import { json } from '../http/responses.js';
 import { timeBudget, withinBudget } from '../http/time-budget.js';
+import { httpUnavailable } from '../http/unavailable.js';
 
 /** Dependencies of the documents function. */
 export interface DocumentsApiDeps {
@@ -144,7 +145,9 @@ export const createHandler = (deps: DocumentsApiDeps) =>
           signal,
           deps.uploadDocument.execute({ tenantId: tenantOf(context), ...input, signal }),
         );
-        return json(202, accepted, { location: `/v1/documents/${accepted.id}` });
+        return json(accepted.unchanged ? 200 : 202, accepted, {
+          location: `/v1/documents/${accepted.id}`,
+        });
       },
       'GET /v1/documents': async (event, context) => {
         const page = parsePart(pageQuery, event.queryStringParameters ?? {}, 'query');
@@ -183,6 +186,7 @@ export const createHandler = (deps: DocumentsApiDeps) =>
   }).use(multipartUpload(deps.maxUploadBytes));
 
 /** The Lambda entry point. */
-export const handler = await deferredHandler(async () =>
-  createHandler(await composeDocumentsApi(loadRuntimeConfig(process.env))),
+export const handler = await deferredHandler(
+  async () => createHandler(await composeDocumentsApi(loadRuntimeConfig(process.env))),
+  httpUnavailable,
 );

@@ -9,6 +9,7 @@ import { buildOpenApiDocument } from '../http/openapi-document.js';
 import { requestOrigin } from '../http/request-origin.js';
 import { json } from '../http/responses.js';
 import { validationProblem } from '../http/to-problem.js';
+import { httpUnavailable } from '../http/unavailable.js';
 import { unknownRoute } from '../http/unknown-route.js';
 
 /** Dependencies of the public function (health, docs, and the answer to unknown routes). */
@@ -98,6 +99,7 @@ export const createHandler = (deps: PublicApiDeps) =>
   });
 
 /** The Lambda entry point. */
-export const handler = await deferredHandler(() =>
-  createHandler(composePublicApi(loadRuntimeConfig(process.env))),
+export const handler = await deferredHandler(
+  () => createHandler(composePublicApi(loadRuntimeConfig(process.env))),
+  httpUnavailable,
 );

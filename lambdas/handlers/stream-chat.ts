@@ -8,16 +8,35 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import { composeStreamChat } from '../composition/stream-chat.js';
 import type { AnswerEvent, AnswerQuestion } from '../core/chat/answer-question.js';
+import { type FollowOptions, followStream } from '../core/chat/follow-stream.js';
+import { StreamRecorder } from '../core/chat/stream-recorder.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../core/chat/ui-message-stream.js';
-import { HttpProblem } from '../core/problem.js';
+import type { SessionStore } from '../core/ports/session-store.js';
+import type { ActiveStream, StreamLog } from '../core/ports/stream-log.js';
+import { HttpProblem, notFound } from '../core/problem.js';
 import { parseStreamRequest } from '../core/schemas/stream-chat.js';
-import { answerEventStream } from '../http/answer-event-stream.js';
+import { answerEventStream, answerParts, uiMessageBody } from '../http/answer-event-stream.js';
 import { authenticate, type CallerResolver, tenantOf } from '../http/authenticate.js';
 import { bodyLimit } from '../http/body-limit.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import type { ApiContext, HttpEvent } from '../http/http-types.js';
 import { problemJson } from '../http/problem-json.js';
+import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { validationProblem } from '../http/to-problem.js';
+import { streamUnavailable } from '../http/unavailable.js';
+
+/** Resumable streaming: answers are recorded, followed by any request, stopped by the stop route. */
+export interface ResumableStreams {
+  log: StreamLog;
+  /** Tells an unknown chat (404) from one with nothing streaming (204). */
+  sessions: Pick<SessionStore, 'exists'>;
+  /** A recorded part waits at most this long before it is written (default 150 ms). */
+  flushIntervalMs?: number;
+  /** How often the writer reads the stop flag (default 200 ms). */
+  stopPollMs?: number;
+  /** Polling of readers that follow an answer. */
+  follow?: Pick<FollowOptions, 'minPollMs' | 'maxPollMs' | 'deadlineMarginMs' | 'activeCheckMs'>;
+}
 
 /** Dependencies of the streaming chat function. */
 export interface StreamChatDeps {
@@ -29,21 +48,19 @@ export interface StreamChatDeps {
   pingIntervalMs?: number;
   /** The upstream call is stopped this long before the function's timeout (default 3 s). */
   budgetMarginMs?: number;
+  /**
+   * When set, answers survive their client: they are recorded, resumable with
+   * `GET /{chatId}/stream` and stopped only by `POST /{chatId}/stop` (or the time budget).
+   * When absent, a client that goes away aborts the model call.
+   */
+  resumable?: ResumableStreams;
 }
 
 /** Why an answer stream was cut, as the `error` part tells the client. */
 class StreamCut extends Error {}
 
-const onlyPost = (): MiddlewareObj<HttpEvent> => ({
-  before: (request) => {
-    if (request.event.requestContext.http.method !== 'POST') {
-      throw new HttpProblem(405, {
-        detail: 'The streaming endpoint accepts POST only',
-        headers: { allow: 'POST' },
-      });
-    }
-  },
-});
+/** The abort reason of an answer stopped through the stop route. */
+class StreamStopped extends Error {}
 
 const describeError = (error: unknown): string => {
   if (error instanceof StreamCut) return error.message;
@@ -54,28 +71,185 @@ const describeError = (error: unknown): string => {
   return 'The answer failed upstream; what was received so far has been kept.';
 };
 
+const routeOf = (event: HttpEvent, resumable: boolean): StreamRoute =>
+  matchStreamRoute(event.requestContext.http.method, event.rawPath, resumable);
+
+const routes = (resumable: boolean): MiddlewareObj<HttpEvent> => ({
+  before: (request) => {
+    routeOf(request.event, resumable);
+  },
+});
+
+/** Middy's JSON body parser, for the one route that takes a body. */
+const jsonBodyOfChatRoute = (): MiddlewareObj<HttpEvent> => {
+  const parser = httpJsonBodyParser() as MiddlewareObj<HttpEvent>;
+  return {
+    before: (request) =>
+      request.event.rawPath === '/' || request.event.rawPath === ''
+        ? parser.before?.(request)
+        : undefined,
+  };
+};
+
+const NO_CONTENT = { statusCode: 204, headers: {}, body: '' };
+
 /**
  * Builds the streaming chat function behind a Lambda function URL (`RESPONSE_STREAM`), with
  * Middy v7's `executionModeStreamifyResponse` and the same authentication middleware as the
  * HTTP API. Authentication, validation, body size, and failures before the first token
  * (retrieval, an unknown session) are answered with a status and a problem document before
  * any byte of the stream. The stream follows the AI SDK UI message stream protocol v1, so
- * `useChat` with `DefaultChatTransport` works unchanged. A client that goes away, or the time
- * budget running out, aborts the upstream model call at once. CORS is the function URL's own
+ * `useChat` with `DefaultChatTransport` works unchanged. CORS is the function URL's own
  * configuration (it answers preflights and sets the headers), so the handler adds none.
  *
+ * Without `resumable`, a client that goes away, or the time budget running out, aborts the
+ * upstream model call at once. With it, the answer's parts are recorded as they are sent
+ * ({@link StreamRecorder}) and the invocation runs until the answer is whole and stored, even
+ * with no client left; `GET /{chatId}/stream` replays and follows it ({@link followStream})
+ * and `POST /{chatId}/stop` flags it, which the writer sees within its stop poll.
+ *
  * @example
- * export const handler = createHandler({ logger, resolver, corsOrigins, maxBodyBytes, answerQuestion });
+ * export const handler = createHandler({ logger, resolver, maxBodyBytes, answerQuestion, resumable });
  */
-export const createHandler = (deps: StreamChatDeps) =>
-  middy<LambdaFunctionURLEvent, unknown, Error, ApiContext>({
+export const createHandler = (deps: StreamChatDeps) => {
+  const resumable = deps.resumable;
+  const pingIntervalMs = deps.pingIntervalMs ?? 15_000;
+  const budgetMarginMs = deps.budgetMarginMs ?? 3_000;
+  /** Work an invocation must finish before it returns, though its client has gone. */
+  const unfinished = new WeakMap<object, Promise<void>>();
+
+  const streamAnswer = async (event: HttpEvent, context: ApiContext) => {
+    const parsed = parseStreamRequest(event.body);
+    if (!parsed.success) throw validationProblem(parsed.error);
+    const tenantId = tenantOf(context);
+    const abort = new AbortController();
+    const remainingMs = context.getRemainingTimeInMillis();
+    const deadlineAt = Date.now() + remainingMs;
+    const budget = setTimeout(
+      () => abort.abort(new StreamCut('The answer was cut: the time budget ran out.')),
+      Math.max(1, remainingMs - budgetMarginMs),
+    );
+    const events: AsyncGenerator<AnswerEvent> = deps.answerQuestion.stream({
+      tenantId,
+      ...parsed.data,
+      createIfMissing: true,
+      signal: abort.signal,
+    });
+    const first = await events.next().catch((error: unknown) => {
+      clearTimeout(budget);
+      throw error;
+    });
+    if (first.done || first.value.type !== 'start') {
+      clearTimeout(budget);
+      throw new Error('the answer stream did not start');
+    }
+    abort.signal.addEventListener('abort', () => clearTimeout(budget));
+    const start = first.value;
+    if (!resumable) {
+      const body = answerEventStream(start, events, { abort, pingIntervalMs, describeError });
+      body.once('end', () => clearTimeout(budget));
+      return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body };
+    }
+
+    // The model call is already under way: the marker's write overlaps its time to first token.
+    const recorder = await StreamRecorder.begin(
+      resumable.log,
+      { tenantId, chatId: start.sessionId, streamId: start.messageId, deadlineAt },
+      {
+        ...(resumable.flushIntervalMs ? { flushIntervalMs: resumable.flushIntervalMs } : {}),
+        ...(resumable.stopPollMs ? { stopPollMs: resumable.stopPollMs } : {}),
+        onStop: () => abort.abort(new StreamStopped('The answer was stopped.')),
+        onError: (error) =>
+          deps.logger.warn('recording the answer failed; it goes on unrecorded', {
+            error: error as Error,
+          }),
+      },
+    ).catch((error: unknown) => {
+      deps.logger.warn('the answer could not be recorded; it streams unrecorded', {
+        error: error as Error,
+      });
+      return undefined;
+    });
+    // The client going away ends the response, not the answer.
+    const live = uiMessageBody({ pingIntervalMs });
+    const run = async () => {
+      const parts = answerParts(start, events, {
+        describeError,
+        stopped: () => abort.signal.reason instanceof StreamStopped,
+      });
+      try {
+        for await (const part of parts) {
+          live.send(part);
+          recorder?.add(part);
+        }
+      } finally {
+        clearTimeout(budget);
+        await recorder?.close();
+        live.end();
+      }
+    };
+    unfinished.set(context, run());
+    return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body: live.body };
+  };
+
+  const resumeAnswer = async (options: ResumableStreams, chatId: string, context: ApiContext) => {
+    const tenantId = tenantOf(context);
+    const found = await options.log.active(tenantId, chatId, { consistent: true });
+    // A marker its writer could not clear (the table was unreachable at the end) dies with it.
+    const writerGone = (stream: ActiveStream) =>
+      stream.deadlineAt + (options.follow?.deadlineMarginMs ?? 5_000) < Date.now();
+    const active = found && !writerGone(found) ? found : undefined;
+    if (!active) {
+      if (await options.sessions.exists(tenantId, chatId)) return NO_CONTENT;
+      throw notFound('Chat');
+    }
+    const gone = new AbortController();
+    const live = uiMessageBody({ pingIntervalMs, onClose: () => gone.abort() });
+    const run = async () => {
+      const parts = followStream(
+        options.log,
+        { tenantId, chatId, stream: active },
+        {
+          ...options.follow,
+          readerDeadlineAt: Date.now() + context.getRemainingTimeInMillis() - budgetMarginMs,
+          signal: gone.signal,
+        },
+      );
+      try {
+        for await (const part of parts) live.send(part);
+      } catch (error) {
+        deps.logger.warn('following the answer failed', { error: error as Error });
+        live.send({ type: 'error', errorText: describeError(error) });
+      } finally {
+        live.end();
+      }
+    };
+    unfinished.set(context, run());
+    return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body: live.body };
+  };
+
+  const stopAnswer = async (options: ResumableStreams, chatId: string, context: ApiContext) => {
+    const tenantId = tenantOf(context);
+    if (await options.log.requestStop(tenantId, chatId)) {
+      return { statusCode: 202, headers: {}, body: '' };
+    }
+    if (await options.sessions.exists(tenantId, chatId)) return NO_CONTENT;
+    throw notFound('Chat');
+  };
+
+  return middy<LambdaFunctionURLEvent, unknown, Error, ApiContext>({
     executionMode: executionModeStreamifyResponse,
     timeoutEarlyInMillis: 0,
+    // Runs after the response body has ended or failed (client gone): the invocation lasts
+    // until the recorded answer is whole, since Lambda may freeze the container once it returns.
+    requestEnd: async (request) => {
+      await unfinished.get(request.context);
+    },
   })
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use(problemJson(deps.logger))
-    .use(onlyPost())
+    .use(routes(resumable !== undefined))
     .use(bodyLimit(deps.maxBodyBytes))
     .use(
       authenticate<HttpEvent>({
@@ -84,42 +258,17 @@ export const createHandler = (deps: StreamChatDeps) =>
         authorization: (event) => event.headers.authorization,
       }),
     )
-    .use(httpJsonBodyParser())
+    .use(jsonBodyOfChatRoute())
     .handler(async (event, context) => {
-      const parsed = parseStreamRequest(event.body);
-      if (!parsed.success) throw validationProblem(parsed.error);
-
-      const abort = new AbortController();
-      const budgetMs = context.getRemainingTimeInMillis() - (deps.budgetMarginMs ?? 3_000);
-      const budget = setTimeout(
-        () => abort.abort(new StreamCut('The answer was cut: the time budget ran out.')),
-        Math.max(1, budgetMs),
-      );
-      const events: AsyncGenerator<AnswerEvent> = deps.answerQuestion.stream({
-        tenantId: tenantOf(context),
-        ...parsed.data,
-        createIfMissing: true,
-        signal: abort.signal,
-      });
-      const first = await events.next().catch((error: unknown) => {
-        clearTimeout(budget);
-        throw error;
-      });
-      if (first.done || first.value.type !== 'start') {
-        clearTimeout(budget);
-        throw new Error('the answer stream did not start');
-      }
-      abort.signal.addEventListener('abort', () => clearTimeout(budget));
-      const body = answerEventStream(first.value, events, {
-        abort,
-        pingIntervalMs: deps.pingIntervalMs ?? 15_000,
-        describeError,
-      });
-      body.once('end', () => clearTimeout(budget));
-      return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body };
+      const route = routeOf(event, resumable !== undefined);
+      if (route.kind === 'chat' || !resumable) return streamAnswer(event, context);
+      if (route.kind === 'resume') return resumeAnswer(resumable, route.chatId, context);
+      return stopAnswer(resumable, route.chatId, context);
     });
+};
 
 /** The Lambda entry point. */
-export const handler = await deferredHandler(async () =>
-  createHandler(await composeStreamChat(loadRuntimeConfig(process.env))),
+export const handler = await deferredHandler(
+  async () => createHandler(await composeStreamChat(loadRuntimeConfig(process.env))),
+  streamUnavailable,
 );

@@ -203,6 +203,12 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
       },
     ],
     responses: {
+      200: {
+        description: 'Unchanged: the current version already holds these bytes; nothing is queued',
+        schema: documentAcceptedSchema,
+        headers: { location: 'The document URL' },
+        example: { id: DOCUMENT_ID, status: 'ready', version: 1, unchanged: true },
+      },
       202: {
         description: 'Stored and queued; poll the Location until `ready` or `failed`',
         schema: documentAcceptedSchema,

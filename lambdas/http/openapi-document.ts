@@ -247,7 +247,7 @@ export const buildOpenApiDocument = (
       version: '1.0.0',
       description: [
         'Chat grounded in your documents, with citations. Authenticate with `Authorization: Bearer <API key>`.',
-        `Streaming chat (AI SDK UI message stream) is served by a separate function URL${options.streamUrl ? ` (${options.streamUrl})` : ''}: the \`${STREAM_OPERATION.path}\` operation below.`,
+        `Streaming chat (AI SDK UI message stream) is served by a separate function URL${options.streamUrl ? ` (${options.streamUrl})` : ''}: the operations below with a server of their own. On it, \`GET /{chatId}/stream\` resumes the answer a chat is streaming (204 when none) and \`POST /{chatId}/stop\` stops it.`,
         'Every error is an RFC 9457 problem document (`application/problem+json`). A path called with a method it does not declare answers 405 with an `Allow` header; an unknown path answers 404.',
       ].join('\n\n'),
     },

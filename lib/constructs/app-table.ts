@@ -1,23 +1,29 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import {
+  Effect,
+  Grant,
+  type IGrantable,
+  type IPrincipal,
+  PolicyStatement,
+} from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { APP_TABLE_SCHEMA } from '../../lambdas/adapters/dynamodb/table-schema.js';
 
-const READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
+/** An item-level DynamoDB action a function may be granted on the table and its indexes. */
+export type ItemAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem';
 
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
+/** Partition key values of API key items: `APIKEY#<sha256 of the key>`. */
+export const API_KEY_PARTITION_PATTERN = 'APIKEY#*';
+
+/** The only attribute a data function may change on an API key item: `touch` on each use. */
+export const API_KEY_TOUCHED_ATTRIBUTE = 'lastUsedAt';
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
 
@@ -33,12 +39,14 @@ export interface AppTableProps {
  * drift: on-demand billing, TTL, point-in-time recovery, AWS-managed encryption at rest, and
  * the listing GSI.
  *
- * Grants are explicit and exact: the table and each named index (no `index/*` wildcard), and no
- * `Scan` (every access pattern is a key lookup or a query within one tenant).
+ * Grants are explicit and exact: the actions each function uses (the artifact tests' IAM
+ * coverage check lists any granted action no call used), on the table and each named index
+ * (no `index/*` wildcard), and no `Scan` (every access pattern is a key lookup or a query
+ * within one tenant).
  *
  * @example
  * const table = new AppTable(this, 'Table', { retainData: true });
- * table.grantReadWriteData(chat.function);
+ * table.grantItemActions(chat.function, ['dynamodb:GetItem', 'dynamodb:Query']);
  */
 export class AppTable extends Construct {
   /** The table. */
@@ -68,14 +76,47 @@ export class AppTable extends Construct {
     return this.table.tableName;
   }
 
-  /** Lets `grantee` read items from the table and its indexes. */
-  grantReadData(grantee: IGrantable): Grant {
-    return this.grant(grantee, READ_ACTIONS);
+  /** Lets `grantee` use these item actions on the table and its indexes. */
+  grantItemActions(grantee: IGrantable, actions: readonly ItemAction[]): Grant {
+    return this.grant(grantee, [...actions]);
   }
 
-  /** Lets `grantee` read and write items of the table and read its indexes. */
-  grantReadWriteData(grantee: IGrantable): Grant {
-    return this.grant(grantee, [...READ_ACTIONS, ...WRITE_ACTIONS]);
+  /**
+   * Denies `principal` every write to API key items (partition {@link API_KEY_PARTITION_PATTERN},
+   * matched with `dynamodb:LeadingKeys`), except setting {@link API_KEY_TOUCHED_ATTRIBUTE}, which
+   * authentication does on each use: a data function that is compromised or buggy cannot
+   * issue, change or revoke keys. Keys are managed with `npm run keys`, outside the functions.
+   */
+  denyApiKeyWrites(principal: IPrincipal): void {
+    const resources = [this.table.tableArn];
+    const leadingKeys = { 'dynamodb:LeadingKeys': [API_KEY_PARTITION_PATTERN] };
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DenyApiKeyItemWrites',
+        effect: Effect.DENY,
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+        resources,
+        conditions: { 'ForAnyValue:StringLike': leadingKeys },
+      }),
+    );
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DenyApiKeyItemUpdatesButTouch',
+        effect: Effect.DENY,
+        actions: ['dynamodb:UpdateItem'],
+        resources,
+        conditions: {
+          'ForAnyValue:StringLike': leadingKeys,
+          'ForAnyValue:StringNotEquals': {
+            'dynamodb:Attributes': [
+              APP_TABLE_SCHEMA.partitionKey,
+              APP_TABLE_SCHEMA.sortKey,
+              API_KEY_TOUCHED_ATTRIBUTE,
+            ],
+          },
+        },
+      }),
+    );
   }
 
   /** Lets `grantee` describe the table and nothing else (the deep health check). */

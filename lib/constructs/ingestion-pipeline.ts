@@ -12,6 +12,7 @@ import {
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { documentBlobPrefix } from '../../lambdas/core/ingestion/document-blob-key.js';
 import type { AppConfig } from '../config.js';
 import { NodeFunction } from './node-function.js';
 
@@ -21,11 +22,20 @@ export const MAX_RECEIVE_COUNT = 5;
 /** The queue's visibility timeout, as a multiple of the indexer's timeout (AWS guidance: 6). */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
+/** The longest retention SQS allows: a job survives two weeks of indexer outage. */
+export const QUEUE_RETENTION_DAYS = 14;
+
+/**
+ * The key prefix every raw document lives under (`tenants/<tenant>/documents/<id>/`), as an
+ * `s3:prefix` pattern: listing is allowed inside document folders only.
+ */
+export const DOCUMENT_LIST_PREFIX = documentBlobPrefix('*', '*');
+
 /** Properties of an {@link IngestionPipeline}. */
 export interface IngestionPipelineProps {
   /** The deployment configuration: batching, concurrency, timeouts, retention. */
   config: AppConfig;
-  /** Environment of the indexer function (`BUCKET_NAME` is added here). */
+  /** Environment of the indexer function (`BUCKET_NAME` and `QUEUE_URL` are added here). */
   environment: Record<string, string>;
 }
 
@@ -93,14 +103,14 @@ export class IngestionPipeline extends Construct {
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
     });
 
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(config.indexerTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
-      retentionPeriod: Duration.days(4),
+      retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 
@@ -112,6 +122,8 @@ export class IngestionPipeline extends Construct {
       environment: {
         ...props.environment,
         BUCKET_NAME: this.bucket.bucketName,
+        // The indexer re-queues a version that a superseded run may have overwritten.
+        QUEUE_URL: this.queue.queueUrl,
       },
     });
     this.indexer.function.addEventSource(
@@ -123,6 +135,7 @@ export class IngestionPipeline extends Construct {
       }),
     );
     this.grantObjectRead(this.indexer.role);
+    this.grantSendJobs(this.indexer.role);
 
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
       alarmDescription: 'Indexing jobs failed repeatedly and wait in the dead-letter queue.',
@@ -145,6 +158,34 @@ export class IngestionPipeline extends Construct {
   /** Lets `grantee` store, read and delete raw documents. */
   grantObjectReadWrite(grantee: IGrantable): Grant {
     return this.grantObjects(grantee, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+  }
+
+  /** Lets `grantee` store and delete raw documents, without reading them back. */
+  grantObjectWrite(grantee: IGrantable): Grant {
+    return this.grantObjects(grantee, ['s3:PutObject', 's3:DeleteObject']);
+  }
+
+  /**
+   * Lets `grantee` list the keys of one document's folder (`ListObjectsV2`, which deleting a
+   * document's versions needs): `s3:ListBucket` on the bucket, only for an `s3:prefix` inside
+   * {@link DOCUMENT_LIST_PREFIX}, so the whole bucket cannot be enumerated.
+   */
+  grantListDocumentFolders(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [DOCUMENT_LIST_PREFIX] } },
+    });
+  }
+
+  /** Lets `grantee` send indexing jobs, and nothing else on the queue. */
+  grantSendJobs(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:SendMessage'],
+      resourceArns: [this.queue.queueArn],
+    });
   }
 
   /**

@@ -37,6 +37,8 @@ export interface NodeFunctionProps {
   timeoutSeconds: number;
   /** Environment variables (never secret values: only names, URLs and secret ARNs). */
   environment?: Record<string, string>;
+  /** Concurrent executions reserved for (and capping) the function; unset: none. */
+  reservedConcurrentExecutions?: number | undefined;
 }
 
 /**
@@ -97,6 +99,9 @@ export class NodeFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: config.memorySize,
       timeout: Duration.seconds(props.timeoutSeconds),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -18,7 +18,7 @@ export const FUNCTION_URL_AUTH_REASON =
 
 /** Properties of a {@link StreamingEndpoint}. */
 export interface StreamingEndpointProps {
-  /** The deployment configuration: CORS origins, stream timeout. */
+  /** The deployment configuration: CORS origins, stream timeout, reserved concurrency. */
   config: AppConfig;
   /** Environment of the streaming function. */
   environment: Record<string, string>;
@@ -49,6 +49,7 @@ export class StreamingEndpoint extends Construct {
       config,
       timeoutSeconds: config.streamTimeoutSeconds,
       environment: props.environment,
+      reservedConcurrentExecutions: config.streamReservedConcurrency,
     });
 
     // No AwsSolutions rule checks function URL auth, so there is nothing to acknowledge:
@@ -58,7 +59,7 @@ export class StreamingEndpoint extends Construct {
       invokeMode: InvokeMode.RESPONSE_STREAM,
       cors: {
         allowedOrigins: config.corsOrigins,
-        allowedMethods: [HttpMethod.POST],
+        allowedMethods: [HttpMethod.GET, HttpMethod.POST],
         allowedHeaders: ['authorization', 'content-type'],
         maxAge: Duration.hours(1),
       },

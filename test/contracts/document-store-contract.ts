@@ -244,6 +244,22 @@ export const describeDocumentStoreContract = (
       });
     });
 
+    describe('findByTitle', () => {
+      it('finds the document a title names, with its content hash', async () => {
+        const { documentId, version } = await store.reserveVersion(tenant, 'Guide');
+        await store.publishVersion(
+          versionOf(documentId, version, { contentHash: 'a'.repeat(64) }),
+          '2026-01-01T00:00:00.000Z',
+        );
+
+        const found = await store.findByTitle(tenant, 'Guide');
+
+        expect(found).toMatchObject({ documentId, contentHash: 'a'.repeat(64) });
+        expect(await store.findByTitle(tenant, 'Other')).toBeUndefined();
+        expect(await store.findByTitle(`${tenant}-other`, 'Guide')).toBeUndefined();
+      });
+    });
+
     describe('get', () => {
       it("does not see another tenant's document", async () => {
         const record = await create('Guide', '2026-01-01T00:00:00.000Z');

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChunkPoint, VectorStore } from '../../lambdas/core/ports/vector-store.js';
+import { queryVector } from '../../lambdas/core/retrieval/sparse-vector.js';
 
 /** Vector size every contract test uses. */
 export const CONTRACT_DIMENSIONS = 4;
@@ -136,6 +137,77 @@ export const describeVectorStoreContract = (name: string, factory: VectorStoreFa
 
       it('finds nothing for a tenant without points', async () => {
         expect(await store.query('tenant-empty', X, { limit: 10 })).toEqual([]);
+      });
+    });
+
+    describe('hybrid ranking', () => {
+      beforeEach(async () => {
+        await store.upsert('tenant-a', [
+          contractPoint('tenant-a', 'doc-json', 0, X, 'Request bodies arrive as JSON documents.'),
+          contractPoint('tenant-a', 'doc-forms', 0, NEAR_X, 'Form fields are read with Form.'),
+          contractPoint('tenant-a', 'doc-upload', 0, Y, 'Declare a parameter of type UploadFile.'),
+          contractPoint('tenant-a', 'doc-cookies', 0, MINUS_X, 'Cookies are read with Cookie.'),
+        ]);
+      });
+
+      it('finds the chunk with an exact identifier first, though its vector is not the nearest', async () => {
+        const found = await store.query('tenant-a', X, {
+          limit: 3,
+          lexical: queryVector('UploadFile'),
+        });
+
+        expect(found[0]?.documentId).toBe('doc-upload');
+      });
+
+      it('finds a paraphrase through the dense side when no word matches', async () => {
+        const found = await store.query('tenant-a', Y, {
+          limit: 3,
+          lexical: queryVector('how are attachments transmitted'),
+        });
+
+        expect(found[0]?.documentId).toBe('doc-upload');
+      });
+
+      it('ranks by BM25 alone in lexical mode, only chunks that share a word', async () => {
+        const found = await store.query('tenant-a', X, {
+          limit: 10,
+          mode: 'lexical',
+          lexical: queryVector('read cookies'),
+        });
+
+        expect(found.map((chunk) => chunk.documentId)).toEqual(['doc-cookies', 'doc-forms']);
+        expect(found[0]!.score).toBeGreaterThan(found[1]!.score);
+      });
+
+      it('ranks by cosine alone in dense mode, whatever the lexical vector', async () => {
+        const found = await store.query('tenant-a', X, {
+          limit: 1,
+          mode: 'dense',
+          lexical: queryVector('UploadFile'),
+        });
+
+        expect(found[0]?.documentId).toBe('doc-json');
+      });
+
+      it("never lets tenant A's documents change tenant B's scores", async () => {
+        await store.upsert('tenant-b', [
+          contractPoint('tenant-b', 'doc-b1', 0, X, 'Cookies and headers of a request.'),
+          contractPoint('tenant-b', 'doc-b2', 0, Y, 'Background tasks run after the response.'),
+        ]);
+        const query = { limit: 10, lexical: queryVector('request cookies') };
+        const before = await store.query('tenant-b', X, { ...query, mode: 'lexical' });
+        const hybridBefore = await store.query('tenant-b', X, query);
+
+        await store.upsert(
+          'tenant-a',
+          Array.from({ length: 20 }, (_, index) =>
+            contractPoint('tenant-a', `doc-noise-${index}`, 0, X, 'request cookies request'),
+          ),
+        );
+
+        expect(await store.query('tenant-b', X, { ...query, mode: 'lexical' })).toEqual(before);
+        expect(await store.query('tenant-b', X, query)).toEqual(hybridBefore);
+        expect(before.map((chunk) => chunk.documentId)).toEqual(['doc-b1']);
       });
     });
 

@@ -185,17 +185,19 @@ describe('ingestion pipeline: documents API → S3 + queue → indexer → Qdran
     expect(reply.body.message.sources[0].documentId).toBe(ids.get(page.title));
   });
 
-  it('leaves the point count unchanged when the same document is ingested again', async () => {
+  it('makes no version and no embedding call when the same document is ingested again', async () => {
     const page = pages[0]!;
     const id = ids.get(page.title)!;
     const before = pointsOf(id).length;
+    const embeddings = openai.callCount('embeddings');
 
     const reply = await upload(page);
     await queue.drain();
 
-    expect(reply.body).toMatchObject({ id, version: 2 });
-    expect((await status(id)).body.status).toBe('ready');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ id, version: 1, status: 'ready', unchanged: true });
     expect(pointsOf(id)).toHaveLength(before);
+    expect(openai.callCount('embeddings')).toBe(embeddings);
   });
 
   it('removes the extra chunks when a document gets shorter', async () => {

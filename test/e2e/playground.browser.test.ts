@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+import { client } from '../support/local-stack-client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
@@ -161,6 +162,88 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser', () =>
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'playground.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 30_000);
+
+  it('reloaded mid-answer, resumes the answer from the stream and shows it whole', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const resumeStatuses: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/stream')) resumeStatuses.push(response.status());
+    });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${stack.apiUrl}/`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.getByTestId('new-chat').click();
+
+    await page
+      .getByTestId('message-input')
+      .fill('How are path parameters declared, typed, validated and ordered?');
+    await page.getByTestId('send').click();
+    const streaming = page.locator('[data-testid="answer"][data-state="streaming"]');
+    await expect
+      .poll(async () => ((await streaming.getByTestId('answer-text').textContent()) ?? '').length, {
+        interval: 5,
+      })
+      .toBeGreaterThan(0);
+    const seenBefore = (await streaming.getByTestId('answer-text').textContent()) ?? '';
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor();
+    const answer = page.getByTestId('answer').last();
+    await expect.poll(() => answer.getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
+
+    const shown = (await answer.getByTestId('answer-text').textContent()) ?? '';
+    const sessionId = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('rag-api-playground.chat') ?? '{}').sessionId,
+    );
+    const stored = (await client(stack, stack.apiKey).json('GET', `/v1/sessions/${sessionId}`))
+      .body as { items: { role: string; content: string; incomplete?: boolean }[] };
+    expect(resumeStatuses).toEqual([200]);
+    expect(shown.startsWith(seenBefore)).toBe(true);
+    expect(shown.length).toBeGreaterThan(seenBefore.length);
+    expect(stored.items).toHaveLength(2);
+    expect(stored.items[0]).toMatchObject({ role: 'assistant', content: shown });
+    expect(stored.items[0]?.incomplete).toBeUndefined();
+    await expect(page.getByTestId('question').last().textContent()).resolves.toBe(
+      'How are path parameters declared, typed, validated and ordered?',
+    );
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 30_000);
+
+  it('stops an answer with the Stop button through the stop route, keeping what was said', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const stopStatuses: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/stop')) stopStatuses.push(response.status());
+    });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${stack.apiUrl}/`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.getByTestId('new-chat').click();
+    await page.getByTestId('message-input').fill('How are path parameters declared and ordered?');
+    await page.getByTestId('send').click();
+    const streaming = page.locator('[data-testid="answer"][data-state="streaming"]');
+    await expect
+      .poll(async () => ((await streaming.getByTestId('answer-text').textContent()) ?? '').length, {
+        interval: 5,
+      })
+      .toBeGreaterThan(0);
+
+    await page.getByTestId('stop').click();
+    const answer = page.getByTestId('answer').last();
+    await expect.poll(() => answer.getAttribute('data-state')).toBe('stopped');
+
+    const shown = (await answer.getByTestId('answer-text').textContent()) ?? '';
+    const sessionId = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('rag-api-playground.chat') ?? '{}').sessionId,
+    );
+    const stored = (await client(stack, stack.apiKey).json('GET', `/v1/sessions/${sessionId}`))
+      .body as { items: { role: string; content: string; incomplete?: boolean }[] };
+    expect(stopStatuses).toEqual([202]);
+    expect(stored.items[0]).toMatchObject({ role: 'assistant', content: shown, incomplete: true });
     await page.close();
   }, 30_000);
 });

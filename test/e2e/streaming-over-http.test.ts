@@ -79,6 +79,8 @@ describe('streaming over real HTTP, with the OpenAI stand-in as the model', () =
         OPENAI_BASE_URL: openai.url,
         OPENAI_API_KEY: 'test-key',
         EMBEDDING_DIMENSIONS: '64',
+        // Abort on disconnect is the behaviour without resumable streams (see resumable-streams.test.ts).
+        RESUMABLE_STREAMS: 'false',
       },
     });
   });

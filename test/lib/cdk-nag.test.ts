@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAppConfig } from '../../lib/config.js';
 import { RagApiStack } from '../../lib/rag-api-stack.js';
+import { cdkJsonContext } from '../support/cdk-json-context.js';
 
 interface Acknowledgment {
   path: string;
@@ -42,7 +43,9 @@ const describeViolations = (found: Violation[]): string[] =>
   );
 
 beforeAll(() => {
-  const app = new App({ context: { qdrantUrl: 'https://qdrant.example.com' } });
+  const app = new App({
+    context: { ...cdkJsonContext(), qdrantUrl: 'https://qdrant.example.com' },
+  });
   const stack = new RagApiStack(app, 'NagStack', { config: loadAppConfig(app.node) });
   const pack = new AwsSolutionsChecks(app, { verbose: true });
   Validations.of(app).addPlugins(pack);
@@ -92,6 +95,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<resource>/*]',
+      'AwsSolutions-SNS2',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { APP_TABLE_SCHEMA } from '../../lambdas/adapters/dynamodb/table-schema.j
 import { type HttpFunctionName, ROUTES, routeKey } from '../../lambdas/http/routes.js';
 import { loadAppConfig } from '../../lib/config.js';
 import { RagApiStack } from '../../lib/rag-api-stack.js';
+import { cdkJsonContext } from '../support/cdk-json-context.js';
 
 /** Context as a user would pass it with `-c`: strings, and a comma-separated origin list. */
 const CONTEXT = {
@@ -48,20 +49,27 @@ const functionsById = (): [string, Record<string, unknown>][] =>
 const environmentOf = (properties: Record<string, unknown>): Record<string, unknown> =>
   (properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
+interface PolicyStatement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Statements of every policy attached to the role of the function `functionIdPrefix`. */
+const statementsOf = (functionIdPrefix: string): PolicyStatement[] =>
+  Object.entries(resources('AWS::IAM::Policy'))
+    .filter(([id]) => id.startsWith(functionIdPrefix))
+    .flatMap(
+      ([, policy]) =>
+        (policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
+    );
+
 /** Actions granted by every policy attached to the role of the function `functionIdPrefix`. */
-const actionsOf = (functionIdPrefix: string): string[] => {
-  const policies = Object.entries(resources('AWS::IAM::Policy')).filter(([id]) =>
-    id.startsWith(functionIdPrefix),
-  );
-  return policies.flatMap(([, policy]) =>
-    (
-      policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }
-    ).Statement.flatMap((statement) => statement.Action),
-  );
-};
+const actionsOf = (functionIdPrefix: string): string[] =>
+  statementsOf(functionIdPrefix).flatMap((statement) => statement.Action);
 
 beforeAll(() => {
-  const app = new App({ context: CONTEXT });
+  const app = new App({ context: { ...cdkJsonContext(), ...CONTEXT } });
   const stack = new RagApiStack(app, 'TestStack', { config: loadAppConfig(app.node) });
   template = Template.fromStack(stack);
 });
@@ -147,6 +155,50 @@ describe('RagApiStack', () => {
         'dynamodb:DescribeTable',
       ]);
       expect(actions.some((action) => /^(s3|sqs|secretsmanager):/.test(action))).toBe(false);
+    });
+
+    it('grants each data function only the table actions its code uses', () => {
+      // Act
+      const tableActions = (prefix: string) =>
+        statementsOf(prefix)
+          .filter((statement) => (statement as { Effect?: string }).Effect === 'Allow')
+          .flatMap((statement) => statement.Action)
+          .filter((action) => action.startsWith('dynamodb:'));
+
+      // Assert
+      expect(tableActions('StreamingStreamChat')).not.toContain('dynamodb:DeleteItem');
+      expect(tableActions('StreamingStreamChat')).not.toContain('dynamodb:BatchWriteItem');
+      expect(new Set(tableActions('IngestionIndexer'))).toEqual(
+        new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+      );
+      for (const prefix of ['ChatApi', 'DocumentsApi', 'StreamingStreamChat', 'IngestionIndexer']) {
+        expect(actionsOf(prefix)).not.toContain('dynamodb:Scan');
+        expect(actionsOf(prefix)).not.toContain('secretsmanager:DescribeSecret');
+      }
+    });
+
+    it('denies data functions every write to API key items but the last-use time', () => {
+      for (const prefix of ['ChatApi', 'DocumentsApi', 'StreamingStreamChat', 'IngestionIndexer']) {
+        // Act
+        const denies = statementsOf(prefix).filter(
+          (statement) => (statement as { Effect?: string }).Effect === 'Deny',
+        );
+
+        // Assert
+        expect(denies).toMatchObject([
+          {
+            Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+            Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
+          },
+          {
+            Action: 'dynamodb:UpdateItem',
+            Condition: {
+              'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] },
+              'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'lastUsedAt'] },
+            },
+          },
+        ]);
+      }
     });
 
     it('grants Resource "*" only for the X-Ray actions, which have no resource scope', () => {
@@ -351,6 +403,66 @@ describe('RagApiStack', () => {
       });
     });
 
+    it('keeps an indexing job for 14 days, the longest SQS allows', () => {
+      // Arrange
+      const queues = propsOf('AWS::SQS::Queue');
+
+      // Act
+      const retentions = queues.map((queue) => queue.MessageRetentionPeriod);
+
+      // Assert
+      expect(retentions).toEqual([14 * 24 * 3600, 14 * 24 * 3600]);
+    });
+
+    it('gives the indexer the queue URL and sqs:SendMessage, which its re-queue needs', () => {
+      // Arrange
+      const [, indexer] = functionsById().find(([id]) => id.startsWith('IngestionIndexer')) ?? [];
+
+      // Act
+      const environment = environmentOf(indexer ?? {});
+
+      // Assert
+      expect(environment.QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^IngestionQueue/) });
+      expect(actionsOf('IngestionIndexer')).toContain('sqs:SendMessage');
+    });
+
+    it('lets the documents function list one document folder (s3:ListBucket by s3:prefix)', () => {
+      // Arrange
+      const statements = statementsOf('DocumentsApi');
+
+      // Act
+      const list = statements.find((statement) => statement.Action === 's3:ListBucket');
+
+      // Assert
+      expect(list?.Condition).toEqual({
+        StringLike: { 's3:prefix': ['tenants/*/documents/*/'] },
+      });
+      expect(list?.Resource).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/RawDocuments/), 'Arn'],
+      });
+    });
+
+    it('gives the documents function no s3:GetObject: it never reads a document back', () => {
+      // Act
+      const actions = actionsOf('DocumentsApi');
+
+      // Assert
+      expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']));
+      expect(actions).not.toContain('s3:GetObject');
+    });
+
+    it('notifies the alarm topic when the DLQ alarm fires and when it recovers', () => {
+      // Arrange
+      const [topicId] = Object.keys(resources('AWS::SNS::Topic'));
+
+      // Act
+      const alarm = propsOf('AWS::CloudWatch::Alarm')[0];
+
+      // Assert
+      expect(alarm?.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm?.OKActions).toEqual([{ Ref: topicId }]);
+    });
+
     it('keeps raw documents private, encrypted, versioned and access-logged', () => {
       template.hasResourceProperties('AWS::S3::Bucket', {
         VersioningConfiguration: { Status: 'Enabled' },
@@ -377,7 +489,7 @@ describe('RagApiStack', () => {
         AuthType: 'NONE',
         Cors: {
           AllowOrigins: ORIGINS,
-          AllowMethods: ['POST'],
+          AllowMethods: ['GET', 'POST'],
           AllowHeaders: ['authorization', 'content-type'],
         },
       });
@@ -392,6 +504,17 @@ describe('RagApiStack', () => {
 
       // Assert
       expect(timeout).toBe(300);
+    });
+
+    it('turns resumable streams on in the streaming function by default', () => {
+      // Arrange
+      const [, stream] = functionsById().find(([id]) => id.startsWith('StreamingStreamChat')) ?? [];
+
+      // Act
+      const environment = environmentOf(stream ?? {});
+
+      // Assert
+      expect(environment.RESUMABLE_STREAMS).toBe('true');
     });
   });
 

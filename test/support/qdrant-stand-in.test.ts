@@ -295,6 +295,76 @@ describe('QdrantStandIn', () => {
     expect((await client.count(name, {})).count).toBe(1);
   });
 
+  describe('sparse vectors, IDF and fusion', () => {
+    const hybridCollection = async () => {
+      const name = freshName();
+      await client.createCollection(name, {
+        vectors: { dense: { size: 2, distance: 'Cosine' } },
+        sparse_vectors: { bm25: { modifier: 'idf' } },
+      });
+      const point = (id: number, tenant: string, dense: number[], terms: number[]) => ({
+        id,
+        vector: { dense, bm25: { indices: terms, values: terms.map(() => 1) } },
+        payload: { tenant },
+      });
+      await client.upsert(name, {
+        wait: true,
+        points: [
+          point(1, 'a', [1, 0], [10, 20]),
+          point(2, 'a', [0, 1], [20]),
+          point(3, 'b', [1, 0], [10]),
+          point(4, 'b', [1, 0], [10]),
+          point(5, 'b', [1, 0], [10]),
+        ],
+      });
+      return name;
+    };
+    const idf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    const tenant = (value: string) => ({ must: [{ key: 'tenant', match: { value } }] });
+
+    it('scores a sparse query by dot product times IDF over the whole collection', async () => {
+      const name = await hybridCollection();
+
+      const { points } = await client.query(name, {
+        query: { indices: [10], values: [1] },
+        using: 'bm25',
+        filter: tenant('a'),
+      });
+
+      expect(points.map((point) => point.id)).toEqual([1]);
+      expect(points[0]?.score).toBeCloseTo(idf(5, 4), 5);
+    });
+
+    it('computes IDF over the params.idf corpus filter only', async () => {
+      const name = await hybridCollection();
+
+      const { points } = await client.query(name, {
+        query: { indices: [10], values: [1] },
+        using: 'bm25',
+        filter: tenant('a'),
+        params: { idf: { corpus: tenant('a') } },
+      });
+
+      expect(points[0]?.score).toBeCloseTo(idf(2, 1), 5);
+    });
+
+    it('fuses prefetches with weighted rrf, as Qdrant 1.19 computes it', async () => {
+      const name = await hybridCollection();
+
+      const { points } = await client.query(name, {
+        prefetch: [
+          { query: [1, 0], using: 'dense', filter: tenant('a') },
+          { query: { indices: [20], values: [1] }, using: 'bm25', filter: tenant('a') },
+        ],
+        query: { rrf: { k: 2, weights: [1, 3] } },
+      });
+
+      expect(points.map((point) => point.id)).toEqual([1, 2]);
+      expect(points[0]?.score).toBeCloseTo(1 / 2 + 1 / (1 / 3 + 1), 5);
+      expect(points[1]?.score).toBeCloseTo(1 / 3 + 1 / (2 / 3 + 1), 5);
+    });
+  });
+
   it('answers 503 while set down as unavailable, and serves again once back up', async () => {
     const name = await createCollection();
 

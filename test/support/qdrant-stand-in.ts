@@ -1,7 +1,10 @@
 /**
- * A local, in-memory, spec-checked stand-in for the Qdrant 1.19 REST API, for tests: collections,
- * payload indexes, upsert/delete/count, and the Query API with filters over an exact (brute-force)
- * vector search. Every request and reply is checked against the committed spec extract; a route
+ * A local, in-memory, spec-checked stand-in for the Qdrant 1.19 REST API, for tests: collections
+ * (one unnamed dense vector, or named dense and sparse vectors with the `idf` modifier), payload
+ * indexes, upsert/delete/count, and the Query API with filters over an exact (brute-force)
+ * search: dense nearest, sparse dot products with IDF over the collection or over a
+ * `params.idf.corpus` filter, and `prefetch` fused by `rrf` (with `k` and weights) as Qdrant
+ * 1.19 computes them. Every request and reply is checked against the committed spec extract; a route
  * that Qdrant 1.19 does not have (e.g. the removed `POST /collections/{name}/points/search`)
  * answers 404 and is recorded as a violation.
  */
@@ -20,10 +23,21 @@ export type PointId = number | string;
 /** A payload object. */
 export type Payload = Record<string, unknown>;
 
+/** A sparse vector: unique indices and their values. */
+export interface StandInSparseVector {
+  indices: number[];
+  values: number[];
+}
+
 /** A stored point, as `points()` returns it (vectors are stored normalised for Cosine). */
 export interface StandInPoint {
   id: PointId;
+  /** The unnamed dense vector (empty in a collection of named vectors). */
   vector: number[];
+  /** Named dense vectors. */
+  named: Record<string, number[]>;
+  /** Named sparse vectors. */
+  sparse: Record<string, StandInSparseVector>;
   payload: Payload;
 }
 
@@ -78,9 +92,16 @@ interface StoredPoint extends StandInPoint {
   version: number;
 }
 
-interface CollectionState {
+interface DenseParams {
   size: number;
   distance: Distance;
+}
+
+interface CollectionState {
+  /** The unnamed dense vector's parameters, when the collection has one. */
+  unnamed: DenseParams | undefined;
+  dense: Map<string, DenseParams>;
+  sparse: Map<string, { modifier: 'none' | 'idf' }>;
   points: Map<string, StoredPoint>;
   indexes: Map<string, StandInPayloadIndex>;
   operations: number;
@@ -284,7 +305,10 @@ function collectionInfo(collection: CollectionState): Json {
     segments_count: 1,
     config: {
       params: {
-        vectors: { size: collection.size, distance: collection.distance },
+        vectors: collection.unnamed ?? Object.fromEntries(collection.dense),
+        ...(collection.sparse.size > 0
+          ? { sparse_vectors: Object.fromEntries(collection.sparse) }
+          : {}),
         shard_number: 1,
         replication_factor: 1,
         write_consistency_factor: 1,
@@ -375,15 +399,32 @@ class QdrantEngine {
     const name = call.params.collection_name ?? '';
     const body = isRecord(call.body) ? call.body : {};
     const vectors = body.vectors;
-    if (!isRecord(vectors) || typeof vectors.size !== 'number') {
-      throw unsupported('named or missing vectors config (use one unnamed dense vector)');
+    if (!isRecord(vectors)) throw unsupported('a collection without dense vectors');
+    const unnamed =
+      typeof vectors.size === 'number'
+        ? { size: vectors.size, distance: vectors.distance as Distance }
+        : undefined;
+    const dense = new Map<string, DenseParams>();
+    if (unnamed === undefined) {
+      for (const [vectorName, params] of Object.entries(vectors)) {
+        const { size, distance } = params as DenseParams;
+        dense.set(vectorName, { size, distance });
+      }
+    }
+    const sparse = new Map<string, { modifier: 'none' | 'idf' }>();
+    for (const [vectorName, params] of Object.entries(
+      isRecord(body.sparse_vectors) ? body.sparse_vectors : {},
+    )) {
+      const modifier = isRecord(params) && params.modifier === 'idf' ? 'idf' : 'none';
+      sparse.set(vectorName, { modifier });
     }
     if (this.collections.has(name)) {
       throw new QdrantHttpError(409, `Wrong input: Collection \`${name}\` already exists!`);
     }
     this.collections.set(name, {
-      size: vectors.size,
-      distance: vectors.distance as Distance,
+      unnamed,
+      dense,
+      sparse,
       points: new Map(),
       indexes: new Map(),
       operations: 0,
@@ -404,17 +445,68 @@ class QdrantEngine {
     return this.updateResult(collection, call);
   }
 
-  private checkVector(collection: CollectionState, vector: unknown): number[] {
-    if (!Array.isArray(vector) || vector.some((value) => typeof value !== 'number')) {
-      throw unsupported('vectors other than one dense vector');
-    }
-    if (vector.length !== collection.size) {
+  /** The parameters of the dense vector `using` names (the unnamed one without a name). */
+  private denseParams(collection: CollectionState, using: unknown): DenseParams {
+    const params =
+      using === undefined || using === null
+        ? collection.unnamed
+        : collection.dense.get(String(using));
+    if (params === undefined) {
       throw new QdrantHttpError(
         400,
-        `Wrong input: Vector dimension error: expected dim: ${collection.size}, got ${vector.length}`,
+        `Wrong input: Not existing vector name error: ${String(using ?? '')}`,
       );
     }
-    return collection.distance === 'Cosine' ? normalize(vector) : vector.map(Math.fround);
+    return params;
+  }
+
+  private checkVector(params: DenseParams, vector: unknown): number[] {
+    if (!Array.isArray(vector) || vector.some((value) => typeof value !== 'number')) {
+      throw unsupported('multi-vectors and inference objects');
+    }
+    if (vector.length !== params.size) {
+      throw new QdrantHttpError(
+        400,
+        `Wrong input: Vector dimension error: expected dim: ${params.size}, got ${vector.length}`,
+      );
+    }
+    return params.distance === 'Cosine' ? normalize(vector) : vector.map(Math.fround);
+  }
+
+  private checkSparse(vector: unknown): StandInSparseVector {
+    const { indices, values } = vector as StandInSparseVector;
+    if (indices.length !== values.length) {
+      throw new QdrantHttpError(
+        400,
+        'Wrong input: Sparse indices and values must have the same length',
+      );
+    }
+    if (new Set(indices).size !== indices.length) {
+      throw new QdrantHttpError(400, 'Wrong input: Sparse vector indices must be unique');
+    }
+    return { indices: [...indices], values: values.map(Math.fround) };
+  }
+
+  /** Checks a point's vectors against the collection: one unnamed, or named dense and sparse. */
+  private checkPointVectors(
+    collection: CollectionState,
+    vector: unknown,
+  ): Pick<StandInPoint, 'vector' | 'named' | 'sparse'> {
+    if (Array.isArray(vector)) {
+      return {
+        vector: this.checkVector(this.denseParams(collection, undefined), vector),
+        named: {},
+        sparse: {},
+      };
+    }
+    if (!isRecord(vector)) throw unsupported('this vector form');
+    const named: Record<string, number[]> = {};
+    const sparse: Record<string, StandInSparseVector> = {};
+    for (const [vectorName, value] of Object.entries(vector)) {
+      if (collection.sparse.has(vectorName)) sparse[vectorName] = this.checkSparse(value);
+      else named[vectorName] = this.checkVector(this.denseParams(collection, vectorName), value);
+    }
+    return { vector: [], named, sparse };
   }
 
   private upsert(call: Call): Json {
@@ -441,7 +533,7 @@ class QdrantEngine {
     }
     const checked = incoming.map((point) => ({
       id: normalizeId(point.id),
-      vector: this.checkVector(collection, point.vector),
+      ...this.checkPointVectors(collection, point.vector),
       payload: isRecord(point.payload) ? structuredClone(point.payload) : {},
     }));
     const result = this.updateResult(collection, call);
@@ -476,21 +568,10 @@ class QdrantEngine {
   private query(call: Call): Json {
     const collection = this.collection(call);
     const body = isRecord(call.body) ? call.body : {};
-    for (const key of ['prefetch', 'using', 'lookup_from', 'shard_key'] as const) {
+    for (const key of ['lookup_from', 'shard_key'] as const) {
       if (body[key] !== undefined && body[key] !== null) throw unsupported(`query '${key}'`);
     }
-    const raw = isRecord(body.query) && 'nearest' in body.query ? body.query.nearest : body.query;
-    if (raw === undefined || raw === null) throw unsupported('a query without a vector');
-    const queryVector = this.checkVector(collection, raw);
-    const ascending = collection.distance === 'Euclid' || collection.distance === 'Manhattan';
-    const threshold = typeof body.score_threshold === 'number' ? body.score_threshold : undefined;
-    const scored = [...collection.points.values()]
-      .filter((point) => matchesFilter(body.filter, point))
-      .map((point) => ({ point, score: score(collection.distance, queryVector, point.vector) }))
-      .filter(({ score: value }) =>
-        threshold === undefined ? true : ascending ? value <= threshold : value >= threshold,
-      )
-      .sort((a, b) => (ascending ? a.score - b.score : b.score - a.score));
+    const scored = this.ranking(collection, body, []);
     const offset = typeof body.offset === 'number' ? body.offset : 0;
     const limit = typeof body.limit === 'number' ? body.limit : 10;
     const withVector = body.with_vector === true;
@@ -539,6 +620,138 @@ class QdrantEngine {
       }),
       next_page_offset: ordered[start + limit]?.id ?? null,
     };
+  }
+
+  /**
+   * The ranked points of a query or prefetch: its prefetches fused (`rrf`), or a nearest
+   * search over the points passing its filter and every enclosing one.
+   */
+  private ranking(
+    collection: CollectionState,
+    request: Json,
+    outerFilters: unknown[],
+  ): Array<{ point: StoredPoint; score: number }> {
+    const filters = [...outerFilters, request.filter];
+    const prefetches = asList(request.prefetch);
+    if (prefetches.length > 0) {
+      const rankings = prefetches.map((prefetch) => {
+        const inner = prefetch as Json;
+        const limit = typeof inner.limit === 'number' ? inner.limit : 10;
+        return this.ranking(collection, inner, filters).slice(0, limit);
+      });
+      return this.fuse(request.query, rankings);
+    }
+    const raw =
+      isRecord(request.query) && 'nearest' in request.query ? request.query.nearest : request.query;
+    if (raw === undefined || raw === null) throw unsupported('a query without a vector');
+    const candidates = [...collection.points.values()].filter((point) =>
+      filters.every((filter) => matchesFilter(filter, point)),
+    );
+    const threshold =
+      typeof request.score_threshold === 'number' ? request.score_threshold : undefined;
+    const using = request.using;
+    if (typeof using === 'string' && collection.sparse.has(using)) {
+      const query = this.checkSparse(raw);
+      const idf =
+        collection.sparse.get(using)?.modifier === 'idf'
+          ? this.idfOf(
+              collection,
+              using,
+              query,
+              isRecord(request.params) ? request.params.idf : undefined,
+            )
+          : () => 1;
+      return candidates
+        .flatMap((point) => {
+          const vector = point.sparse[using];
+          if (vector === undefined) return [];
+          let total = 0;
+          let overlap = false;
+          query.indices.forEach((index, position) => {
+            const at = vector.indices.indexOf(index);
+            if (at < 0) return;
+            overlap = true;
+            total += query.values[position]! * vector.values[at]! * idf(index);
+          });
+          return overlap ? [{ point, score: Math.fround(total) }] : [];
+        })
+        .filter(({ score: value }) => threshold === undefined || value >= threshold)
+        .sort((a, b) => b.score - a.score);
+    }
+    const params = this.denseParams(collection, using);
+    const queryVector = this.checkVector(params, raw);
+    const ascending = params.distance === 'Euclid' || params.distance === 'Manhattan';
+    return candidates
+      .map((point) => {
+        const vector = typeof using === 'string' ? point.named[using] : point.vector;
+        return {
+          point,
+          score: vector === undefined ? Number.NaN : score(params.distance, queryVector, vector),
+        };
+      })
+      .filter(({ score: value }) => !Number.isNaN(value))
+      .filter(({ score: value }) =>
+        threshold === undefined ? true : ascending ? value <= threshold : value >= threshold,
+      )
+      .sort((a, b) => (ascending ? a.score - b.score : b.score - a.score));
+  }
+
+  /**
+   * Qdrant's IDF, `ln(1 + (N − n + 0.5) / (n + 0.5))`, with `N` and `n` counted over the points
+   * that have the sparse vector and pass the IDF corpus filter (all of them for `global`).
+   */
+  private idfOf(
+    collection: CollectionState,
+    using: string,
+    query: StandInSparseVector,
+    scope: unknown,
+  ): (index: number) => number {
+    const corpusFilter = isRecord(scope) ? scope.corpus : undefined;
+    const corpus = [...collection.points.values()].filter(
+      (point) => point.sparse[using] !== undefined && matchesFilter(corpusFilter, point),
+    );
+    const idf = new Map<number, number>();
+    for (const index of query.indices) {
+      const withTerm = corpus.filter((point) =>
+        point.sparse[using]!.indices.includes(index),
+      ).length;
+      idf.set(index, Math.log(1 + (corpus.length - withTerm + 0.5) / (withTerm + 0.5)));
+    }
+    return (index) => idf.get(index) ?? 0;
+  }
+
+  /** Fuses prefetch rankings: `rrf` as Qdrant 1.19 computes it, `1 / ((p + 1) / w + k − 1)`. */
+  private fuse(
+    query: unknown,
+    rankings: Array<Array<{ point: StoredPoint; score: number }>>,
+  ): Array<{ point: StoredPoint; score: number }> {
+    let k = 2;
+    let weights: number[] = [];
+    if (isRecord(query) && query.fusion === 'rrf') {
+      // plain RRF with the defaults
+    } else if (isRecord(query) && isRecord(query.rrf)) {
+      if (typeof query.rrf.k === 'number') k = query.rrf.k;
+      if (Array.isArray(query.rrf.weights)) weights = query.rrf.weights as number[];
+      if (weights.length > 0 && weights.length !== rankings.length) {
+        throw new QdrantHttpError(
+          400,
+          'Wrong input: the number of rrf weights must match the prefetches',
+        );
+      }
+    } else {
+      throw unsupported('prefetch with a query other than rrf fusion');
+    }
+    const fused = new Map<string, { point: StoredPoint; score: number }>();
+    rankings.forEach((ranking, which) => {
+      const weight = weights[which] ?? 1;
+      ranking.forEach(({ point }, position) => {
+        const key = pointKey(point.id);
+        const entry = fused.get(key) ?? { point, score: 0 };
+        entry.score += 1 / ((position + 1) / weight + k - 1);
+        fused.set(key, entry);
+      });
+    });
+    return [...fused.values()].sort((a, b) => b.score - a.score);
   }
 }
 
@@ -693,9 +906,11 @@ export async function startQdrantStandIn(
     },
     points(collection) {
       const state = engine.collections.get(collection);
-      return [...(state?.points.values() ?? [])].map(({ id, vector, payload }) => ({
+      return [...(state?.points.values() ?? [])].map(({ id, vector, named, sparse, payload }) => ({
         id,
         vector: [...vector],
+        named: structuredClone(named),
+        sparse: structuredClone(sparse),
         payload: structuredClone(payload),
       }));
     },

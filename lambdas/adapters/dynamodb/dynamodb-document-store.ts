@@ -73,6 +73,7 @@ const toRecord = (item: Record<string, unknown>): DocumentRecord => ({
   contentType: String(item.contentType),
   sizeBytes: Number(item.sizeBytes),
   blobKey: String(item.blobKey),
+  ...(item.contentHash !== undefined ? { contentHash: String(item.contentHash) } : {}),
   ...(item.metadata ? { metadata: item.metadata as DocumentRecord['metadata'] } : {}),
   ...(item.chunkCount !== undefined ? { chunkCount: Number(item.chunkCount) } : {}),
   ...(item.error !== undefined ? { error: String(item.error) } : {}),
@@ -179,8 +180,10 @@ export class DynamoDbDocumentStore implements DocumentStore {
                       'gsi1sk = if_not_exists(gsi1sk, :sortKey)',
                       ...PENDING_SET,
                       ...(metadata ? ['metadata = :metadata'] : []),
+                      ...(version.contentHash ? ['contentHash = :contentHash'] : []),
                     ],
                     [
+                      ...(version.contentHash ? [] : ['contentHash']),
                       'chunkCount',
                       '#error',
                       'attempts',
@@ -211,6 +214,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
                     ':sortKey': `${at}#${documentId}`,
                     ...pendingKeys(tenantId, documentId, at),
                     ...(metadata ? { ':metadata': metadata } : {}),
+                    ...(version.contentHash ? { ':contentHash': version.contentHash } : {}),
                   },
                 },
               },
@@ -228,6 +232,19 @@ export class DynamoDbDocumentStore implements DocumentStore {
     const record = await this.get(tenantId, documentId);
     if (!record) return { outcome: 'deleted' };
     return { outcome: record.version === version.version ? 'current' : 'superseded', record };
+  }
+
+  async findByTitle(tenantId: string, title: string): Promise<DocumentRecord | undefined> {
+    const { Item } = await dynamoCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: titleKey(tenantId, title),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item?.documentId ? this.get(tenantId, String(Item.documentId)) : undefined;
   }
 
   async get(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {

@@ -3,12 +3,15 @@ import { DependencyError } from '../../core/dependency-error.js';
 import {
   type ChunkPage,
   type ChunkPoint,
+  DEFAULT_FUSION,
   firstChunks,
+  modeOf,
   type ScoredChunk,
   type StoredChunk,
   type VectorQuery,
   type VectorStore,
 } from '../../core/ports/vector-store.js';
+import { passageVector } from '../../core/retrieval/sparse-vector.js';
 import { toQdrantFailure } from './qdrant-errors.js';
 import {
   abortable,
@@ -27,6 +30,12 @@ export interface QdrantVectorStoreOptions {
   upsertBatchSize?: number;
   /** Retries of throttled, failing or unreachable calls (default {@link DEFAULT_QDRANT_RETRY}). */
   retry?: QdrantRetryPolicy;
+  /**
+   * `hybrid` (default): named `dense` and sparse `bm25` vectors. `single`: the one unnamed dense
+   * vector of earlier versions, searched by cosine only, whatever the query's mode — to keep
+   * reading and writing a previous collection during a migration.
+   */
+  layout?: 'hybrid' | 'single';
 }
 
 /**
@@ -45,6 +54,11 @@ export const QDRANT_PAYLOAD_INDEXES: ReadonlyArray<{
 
 const PAYLOAD_FIELDS = ['documentId', 'title', 'chunkIndex', 'text'];
 
+/** The named dense vector of the hybrid layout. */
+export const DENSE_VECTOR = 'dense';
+/** The named sparse BM25 vector of the hybrid layout (`idf` modifier). */
+export const SPARSE_VECTOR = 'bm25';
+
 type Condition = Schemas['FieldCondition'];
 
 const byTenant = (tenantId: string): Condition => ({ key: 'tenantId', match: { value: tenantId } });
@@ -62,11 +76,21 @@ const alreadyExists = (error: unknown): boolean => {
   return status === 400 && /already exists/i.test(data);
 };
 
-const vectorSizeOf = (info: Schemas['CollectionInfo']): number | undefined => {
+/** The vector size of a single-vector collection; `null` for another layout. */
+const singleSizeOf = (info: Schemas['CollectionInfo']): number | null => {
   const vectors = info.config.params.vectors;
   return vectors !== undefined && 'size' in vectors && typeof vectors.size === 'number'
     ? vectors.size
-    : undefined;
+    : null;
+};
+
+/** The dense vector size of a hybrid-layout collection; `null` for another layout. */
+const denseSizeOf = (info: Schemas['CollectionInfo']): number | null => {
+  const vectors = info.config.params.vectors as Record<string, unknown> | undefined;
+  const dense = vectors?.[DENSE_VECTOR] as { size?: unknown } | undefined;
+  const sparse = info.config.params.sparse_vectors?.[SPARSE_VECTOR];
+  if (typeof dense?.size !== 'number' || sparse === undefined) return null;
+  return dense.size;
 };
 
 const toScoredChunk = (point: Schemas['ScoredPoint']): ScoredChunk => {
@@ -81,9 +105,13 @@ const toScoredChunk = (point: Schemas['ScoredPoint']): ScoredChunk => {
 };
 
 /**
- * {@link VectorStore} on Qdrant through `@qdrant/js-client-rest`: one cosine collection for all
- * tenants, the tenant filter on every read, count and delete, and the Query API
- * (`/points/query`; `/points/search` is gone in Qdrant 1.19).
+ * {@link VectorStore} on Qdrant through `@qdrant/js-client-rest`: one collection for all
+ * tenants with two named vectors — `dense` (cosine) and the sparse `bm25` (the client-side
+ * {@link passageVector}, with Qdrant's `idf` modifier) — the tenant filter on every read, count
+ * and delete, and the Query API (`/points/query`; `/points/search` is gone in Qdrant 1.19). A
+ * hybrid query is one call: both rankings as `prefetch`, fused by weighted `rrf`, the BM25
+ * side's IDF computed over the caller's tenant only (`params.idf.corpus`), so one tenant's
+ * vocabulary never changes another's ranking.
  *
  * `ensureReady()` creates the collection and its payload indexes when missing, once per
  * container (a failed attempt is retried by the next call; a concurrent creator is tolerated);
@@ -105,6 +133,7 @@ export class QdrantVectorStore implements VectorStore {
   readonly #dimensions: number;
   readonly #batchSize: number;
   readonly #retry: QdrantRetryPolicy;
+  readonly #layout: 'hybrid' | 'single';
   #ready: Promise<void> | undefined;
 
   constructor(client: QdrantClient, options: QdrantVectorStoreOptions) {
@@ -113,6 +142,7 @@ export class QdrantVectorStore implements VectorStore {
     this.#dimensions = options.dimensions;
     this.#batchSize = options.upsertBatchSize ?? 256;
     this.#retry = options.retry ?? DEFAULT_QDRANT_RETRY;
+    this.#layout = options.layout ?? 'hybrid';
   }
 
   ensureReady(): Promise<void> {
@@ -139,7 +169,13 @@ export class QdrantVectorStore implements VectorStore {
     for (let start = 0; start < points.length; start += this.#batchSize) {
       const batch = points.slice(start, start + this.#batchSize).map((point) => ({
         id: point.id,
-        vector: point.vector,
+        vector:
+          this.#layout === 'single'
+            ? point.vector
+            : {
+                [DENSE_VECTOR]: point.vector,
+                [SPARSE_VECTOR]: point.sparse ?? passageVector(point.payload.text),
+              },
         payload: { ...point.payload },
       }));
       await this.#call('upsert', () =>
@@ -149,17 +185,48 @@ export class QdrantVectorStore implements VectorStore {
   }
 
   async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {
+    const mode = this.#layout === 'single' ? 'dense' : modeOf(options);
+    if (mode !== 'dense' && options.lexical === undefined) {
+      throw new RangeError(`a ${mode} query needs a lexical vector`);
+    }
     await abortable(this.ensureReady(), options.signal);
+    const filter = { must: [byTenant(tenantId)] };
+    const threshold =
+      options.scoreThreshold === undefined ? {} : { score_threshold: options.scoreThreshold };
+    const dense = {
+      query: vector,
+      ...(this.#layout === 'single' ? {} : { using: DENSE_VECTOR }),
+      filter,
+      ...threshold,
+    };
+    const lexical = {
+      query: options.lexical ?? { indices: [], values: [] },
+      using: SPARSE_VECTOR,
+      filter,
+      params: { idf: { corpus: filter } },
+    };
+    const fusion = options.fusion ?? DEFAULT_FUSION;
+    const request: Schemas['QueryRequest'] =
+      mode === 'dense'
+        ? dense
+        : mode === 'lexical'
+          ? lexical
+          : {
+              prefetch: [
+                { ...dense, limit: fusion.candidates },
+                { ...lexical, limit: fusion.candidates },
+              ],
+              query: {
+                rrf: { k: fusion.k, ...(fusion.weights ? { weights: [...fusion.weights] } : {}) },
+              },
+              filter,
+            };
     const result = await this.#call(
       'query',
       () =>
         this.#client.query(this.#collection, {
-          query: vector,
-          filter: { must: [byTenant(tenantId)] },
+          ...request,
           limit: options.limit,
-          ...(options.scoreThreshold === undefined
-            ? {}
-            : { score_threshold: options.scoreThreshold }),
           with_payload: PAYLOAD_FIELDS,
           with_vector: false,
         }),
@@ -234,7 +301,12 @@ export class QdrantVectorStore implements VectorStore {
   async #createCollection(): Promise<void> {
     try {
       await this.#client.createCollection(this.#collection, {
-        vectors: { size: this.#dimensions, distance: 'Cosine' },
+        ...(this.#layout === 'single'
+          ? { vectors: { size: this.#dimensions, distance: 'Cosine' } }
+          : {
+              vectors: { [DENSE_VECTOR]: { size: this.#dimensions, distance: 'Cosine' } },
+              sparse_vectors: { [SPARSE_VECTOR]: { modifier: 'idf' } },
+            }),
         // Qdrant's multitenancy guidance: no global graph, one HNSW graph per tenant.
         hnsw_config: { payload_m: 16, m: 0 },
       });
@@ -245,8 +317,17 @@ export class QdrantVectorStore implements VectorStore {
   }
 
   #checkVectorSize(info: Schemas['CollectionInfo']): void {
-    const size = vectorSizeOf(info);
-    if (size !== undefined && size !== this.#dimensions) {
+    const size = this.#layout === 'single' ? singleSizeOf(info) : denseSizeOf(info);
+    if (size === null) {
+      throw new DependencyError(
+        'qdrant',
+        'bad-gateway',
+        this.#layout === 'single'
+          ? `collection ${this.#collection} does not have the single-vector layout`
+          : `collection ${this.#collection} has the single-vector layout of earlier versions, not the hybrid one (named "${DENSE_VECTOR}" and sparse "${SPARSE_VECTOR}"); configure a new collection and run npm run reindex`,
+      );
+    }
+    if (size !== this.#dimensions) {
       throw new DependencyError(
         'qdrant',
         'bad-gateway',

@@ -5,12 +5,20 @@ import type { Embedder } from '../ports/embedder.js';
 import type { SessionStore, Source, StoredMessage } from '../ports/session-store.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { notFound } from '../problem.js';
+import {
+  DEFAULT_RETRIEVAL,
+  type RetrievalSettings,
+  retrievePassages,
+} from '../retrieval/retrieve-passages.js';
 import { buildPrompt } from './build-prompt.js';
 import { historyWindow } from './history-window.js';
 import { toSources } from './to-sources.js';
 
-/** Retrieval and prompt settings of {@link AnswerQuestion}. */
-export interface AnswerSettings {
+/**
+ * Retrieval and prompt settings of {@link AnswerQuestion}; retrieval settings left out take
+ * {@link DEFAULT_RETRIEVAL}.
+ */
+export interface AnswerSettings extends Partial<Omit<RetrievalSettings, 'topK' | 'minScore'>> {
   topK: number;
   minScore: number;
   historyTokenBudget: number;
@@ -63,9 +71,11 @@ const EMPTY_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTok
 
 /**
  * Answers a question from the tenant's documents: loads the session's history window and
- * embeds the question concurrently, retrieves the top chunks above a score threshold, asks the
- * model with the passages delimited as numbered data, and stores the question and the answer
- * together with their sources and usage.
+ * embeds the question concurrently, retrieves the passages ({@link retrievePassages}: hybrid
+ * search, a follow-up retrieved with the question before it, no sources when the documents
+ * do not cover the question), asks the model with the passages delimited as numbered data (or
+ * told that nothing relevant was found), and stores the question and the answer together with
+ * their sources and usage.
  *
  * A failed turn stores nothing, with one exception in streaming: once tokens have reached the
  * client, a cut (client gone, time budget, model failure) stores what was said, marked
@@ -167,11 +177,21 @@ export class AnswerQuestion {
         : undefined,
     ]);
     if (question.sessionId && !page && !question.createIfMissing) throw notFound('Session');
-    const chunks = await vectors.query(question.tenantId, embedded.vectors[0]!, {
-      limit: settings.topK,
-      scoreThreshold: settings.minScore,
-      ...(signal ? { signal } : {}),
-    });
+    const previousQuestions = (page?.items ?? [])
+      .filter((message) => message.role === 'user')
+      .map((message) => message.content)
+      .reverse();
+    const { chunks } = await retrievePassages(
+      { embedder, vectors },
+      { ...DEFAULT_RETRIEVAL, ...settings },
+      {
+        tenantId: question.tenantId,
+        question: question.message,
+        previousQuestions,
+        questionVector: embedded.vectors[0]!,
+        ...(signal ? { signal } : {}),
+      },
+    );
     const history = historyWindow(page?.items ?? [], settings.historyTokenBudget);
     return {
       sessionId: question.sessionId ?? this.#deps.newId(),

@@ -35,7 +35,12 @@ export type UiMessagePart =
   | { type: 'text-start'; id: string }
   | { type: 'text-delta'; id: string; delta: string }
   | { type: 'text-end'; id: string }
-  | { type: 'finish'; finishReason: 'stop' | 'error'; messageMetadata: AnswerMetadata }
+  | {
+      type: 'finish';
+      /** `interrupted`: stopped through the stop route; the answer is stored `incomplete`. */
+      finishReason: 'stop' | 'error' | 'interrupted';
+      messageMetadata: AnswerMetadata;
+    }
   | { type: 'error'; errorText: string };
 
 /**

@@ -4,6 +4,7 @@ import type { DocumentRecord, DocumentStore } from '../ports/document-store.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { IndexJob, JobQueue } from '../ports/job-queue.js';
 import type { ChunkPoint, VectorStore } from '../ports/vector-store.js';
+import { passageVector } from '../retrieval/sparse-vector.js';
 import { chunkId } from './chunk-id.js';
 import { chunkText, type TextChunk } from './chunk-text.js';
 import { textFormatOf } from './content-types.js';
@@ -191,6 +192,7 @@ export class IndexDocument {
     const points: ChunkPoint[] = chunks.map((chunk, position) => ({
       id: chunkId(tenantId, documentId, chunk.index),
       vector: vectors[position]!,
+      sparse: passageVector(chunk.text),
       payload: { tenantId, documentId, version, title, chunkIndex: chunk.index, text: chunk.text },
     }));
     const size = this.deps.upsertBatchSize ?? 128;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { DocumentStatus, DocumentStore } from '../ports/document-store.js';
@@ -24,6 +25,8 @@ export interface UploadedDocument {
   id: string;
   status: DocumentStatus;
   version: number;
+  /** The title's current version already holds these exact bytes: nothing new was stored. */
+  unchanged?: true;
 }
 
 /** Dependencies of {@link UploadDocument}. */
@@ -62,6 +65,10 @@ const deletedMeanwhile = () =>
  * again, and the error (a 503 naming the queue) reaches the client. A crash between (4) and
  * (5) leaves the version `queued` without a job: the reconciler re-queues it.
  *
+ * An upload whose bytes are identical (same SHA-256) to the title's current version, unless
+ * that version failed, stores nothing and queues nothing: it answers that version, marked
+ * `unchanged`, so re-running an ingest costs no version and no embedding call.
+ *
  * When the document is deleted (or being deleted) between (2) and (4), nothing is published:
  * the bytes stored in (3) are removed with the rest of the document's uploads and the client
  * gets a 409 saying to upload again, so an upload never revives a deleted document.
@@ -90,6 +97,19 @@ export class UploadDocument {
       });
     }
 
+    const contentHash = createHash('sha256').update(input.content).digest('hex');
+    input.signal?.throwIfAborted();
+    const existing = await documents.findByTitle(input.tenantId, title);
+    if (
+      existing?.contentHash === contentHash &&
+      existing.contentType === input.contentType &&
+      JSON.stringify(existing.metadata ?? {}) === JSON.stringify(input.metadata ?? {}) &&
+      existing.status !== 'failed' &&
+      existing.status !== 'deleting'
+    ) {
+      const { documentId: id, status, version } = existing;
+      return { id, status, version, unchanged: true };
+    }
     input.signal?.throwIfAborted();
     const { documentId, version } = await documents.reserveVersion(input.tenantId, title);
     const blobKey = documentBlobKey(input.tenantId, documentId, version);
@@ -105,6 +125,7 @@ export class UploadDocument {
         contentType: input.contentType,
         sizeBytes: input.content.byteLength,
         blobKey,
+        contentHash,
         ...(input.metadata ? { metadata: input.metadata } : {}),
       },
       clock.now().toISOString(),

@@ -18,6 +18,8 @@ export interface DocumentRecord {
   sizeBytes: number;
   /** Key of the raw upload of this version in the blob store. */
   blobKey: string;
+  /** SHA-256 (hex) of the raw upload's bytes: an identical upload makes no new version. */
+  contentHash?: string;
   metadata?: Record<string, string | number | boolean>;
   /** Chunks indexed; set when the version is `ready`. */
   chunkCount?: number;
@@ -60,6 +62,7 @@ export type DocumentVersion = Pick<
   | 'contentType'
   | 'sizeBytes'
   | 'blobKey'
+  | 'contentHash'
   | 'metadata'
 >;
 
@@ -110,6 +113,8 @@ export interface DocumentStore {
    * version's chunk count, error, attempts and re-queues.
    */
   publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion>;
+  /** The document the title names, read consistently; undefined when no document has it. */
+  findByTitle(tenantId: string, title: string): Promise<DocumentRecord | undefined>;
   /** The document, read consistently; undefined when the tenant has no such document. */
   get(tenantId: string, documentId: string): Promise<DocumentRecord | undefined>;
   /** The tenant's documents, newest first. */

@@ -1,3 +1,6 @@
+import type { RankFusion } from '../retrieval/rank-fusion.js';
+import type { SparseVector } from '../retrieval/sparse-vector.js';
+
 /** What every indexed chunk carries besides its vector; `tenantId` scopes every read. */
 export interface ChunkPayload {
   tenantId: string;
@@ -8,14 +11,22 @@ export interface ChunkPayload {
   text: string;
 }
 
-/** A chunk ready to be stored: deterministic id (UUIDv5), vector and payload. */
+/**
+ * A chunk ready to be stored: deterministic id (UUIDv5), dense vector, the BM25 passage side
+ * of its text (`sparse`, {@link passageVector} of `payload.text`, which the store computes
+ * when absent) and payload.
+ */
 export interface ChunkPoint {
   id: string;
   vector: number[];
+  sparse?: SparseVector;
   payload: ChunkPayload;
 }
 
-/** A chunk found by similarity search, with its cosine score. */
+/**
+ * A chunk found by a query, with its score: the cosine in `dense` mode, BM25 in `lexical`
+ * mode, the fused reciprocal-rank score in `hybrid` mode.
+ */
 export interface ScoredChunk {
   documentId: string;
   title: string;
@@ -24,12 +35,38 @@ export interface ScoredChunk {
   score: number;
 }
 
+/** Which rankings a query uses. */
+export type RetrievalMode = 'dense' | 'lexical' | 'hybrid';
+
 /** Options of {@link VectorStore.query}. */
 export interface VectorQuery {
   limit: number;
+  /** Leaves out dense candidates under this cosine (in `dense` and `hybrid` mode). */
   scoreThreshold?: number;
+  /** The BM25 query side ({@link queryVector}); needed by `lexical` and `hybrid` mode. */
+  lexical?: SparseVector;
+  /** Default: `hybrid` with a `lexical` vector, `dense` without. */
+  mode?: RetrievalMode;
+  /** How `hybrid` fuses its two rankings (default {@link DEFAULT_FUSION}). */
+  fusion?: HybridFusion;
   signal?: AbortSignal;
 }
+
+/** The fusion of a hybrid query: weights are `[dense, lexical]`; `candidates` per ranking. */
+export interface HybridFusion extends RankFusion {
+  candidates: number;
+}
+
+/**
+ * Weighted RRF over 50 candidates of each ranking, Qdrant's default `k` and BM25 weighing half
+ * as much again as the dense ranking: the best hit@1 and MRR on the tuning half of
+ * `eval/dataset.json` (`npm run eval -- --sweep`).
+ */
+export const DEFAULT_FUSION: HybridFusion = { k: 2, weights: [1, 1.5], candidates: 50 };
+
+/** The mode a query runs in: its own, or `hybrid` when it has a lexical vector. */
+export const modeOf = (query: VectorQuery): RetrievalMode =>
+  query.mode ?? (query.lexical === undefined ? 'dense' : 'hybrid');
 
 /**
  * Port for the chunk index. Every method takes the tenant explicitly and every implementation

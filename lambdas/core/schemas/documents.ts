@@ -126,8 +126,16 @@ export const documentAcceptedSchema = z
     id: z.uuid(),
     status: documentStatusSchema,
     version: z.number().int().positive(),
+    unchanged: z
+      .literal(true)
+      .optional()
+      .describe('Set (with status 200) when the current version already holds these bytes.'),
   })
-  .meta({ id: 'DocumentAccepted', description: 'The upload is stored and queued for indexing.' });
+  .meta({
+    id: 'DocumentAccepted',
+    description:
+      'The upload is stored and queued for indexing (202), or identical to the current version (200).',
+  });
 
 /** A document, as `GET /v1/documents/{id}` and the listing show it. */
 export const documentSchema = z

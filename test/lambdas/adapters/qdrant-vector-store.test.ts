@@ -60,14 +60,15 @@ describeVectorStoreContract('QdrantVectorStore', async ({ dimensions }) => ({
 
 describe('QdrantVectorStore on the Qdrant 1.19 API', () => {
   describe('ensureReady', () => {
-    it('creates a cosine collection and the tenant, document and chunk indexes', async () => {
+    it('creates a collection with a named cosine vector, a sparse IDF vector and the tenant, document and chunk indexes', async () => {
       const { store, collection } = newStore();
 
       await store.ensureReady();
 
       const [create] = requestsTo(collection, 'create_collection');
       expect(create?.body).toMatchObject({
-        vectors: { size: CONTRACT_DIMENSIONS, distance: 'Cosine' },
+        vectors: { dense: { size: CONTRACT_DIMENSIONS, distance: 'Cosine' } },
+        sparse_vectors: { bm25: { modifier: 'idf' } },
       });
       expect(standIn.payloadIndexes(collection)).toEqual([
         { field_name: 'tenantId', field_schema: { type: 'keyword', is_tenant: true } },
@@ -106,6 +107,21 @@ describe('QdrantVectorStore on the Qdrant 1.19 API', () => {
 
       expect(requestsTo(collection, 'create_collection')).toHaveLength(1);
       expect(requestsTo(collection, 'create_field_index')).toHaveLength(3);
+    });
+
+    it('refuses a collection of the earlier single-vector layout, pointing to npm run reindex', async () => {
+      collections += 1;
+      const collection = `legacy-${collections}`;
+      await client().createCollection(collection, {
+        vectors: { size: CONTRACT_DIMENSIONS, distance: 'Cosine' },
+      });
+      const store = new QdrantVectorStore(client(), {
+        collection,
+        dimensions: CONTRACT_DIMENSIONS,
+        retry: quickRetry,
+      });
+
+      await expect(store.ensureReady()).rejects.toThrow(/single-vector layout.*npm run reindex/);
     });
 
     it('tolerates another container creating the collection at the same time', async () => {

@@ -1,8 +1,10 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QdrantClient } from '@qdrant/js-client-rest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmbeddedVectorStore } from '../../../lambdas/adapters/embedded/embedded-vector-store.js';
+import { MigratingVectorStore } from '../../../lambdas/adapters/migration/migrating-vector-store.js';
 import { ExtractiveChatModel } from '../../../lambdas/adapters/offline/extractive-chat-model.js';
 import { HashedFeatureEmbedder } from '../../../lambdas/adapters/offline/hashed-feature-embedder.js';
 import { OpenAiChatModel } from '../../../lambdas/adapters/openai/openai-chat-model.js';
@@ -155,6 +157,35 @@ describe('composeAi', () => {
 
       expect(ai.vectorStore).toBeInstanceOf(QdrantVectorStore);
       expect(qdrant.points('composed')).toHaveLength(1);
+    });
+
+    it('during a migration, writes both collections and answers from the previous one', async () => {
+      const old = new QdrantVectorStore(
+        new QdrantClient({ url: qdrant.url, checkCompatibility: false }),
+        { collection: 'before-hybrid', dimensions: 64, layout: 'single' },
+      );
+      await old.upsert('tenant-a', [
+        contractPoint('tenant-a', 'doc-old', 0, new Array(64).fill(0.1)),
+      ]);
+      const ai = await composeAi(
+        config({
+          QDRANT_URL: qdrant.url,
+          QDRANT_COLLECTION: 'after-hybrid',
+          QDRANT_PREVIOUS_COLLECTION: 'before-hybrid',
+          OFFLINE_EMBEDDING_DIMENSIONS: '64',
+        }),
+      );
+
+      await ai.vectorStore.upsert('tenant-a', [
+        contractPoint('tenant-a', 'doc-new', 0, new Array(64).fill(0.2)),
+      ]);
+      const found = await ai.vectorStore.query('tenant-a', new Array(64).fill(0.1), { limit: 5 });
+
+      expect(ai.vectorStore).toBeInstanceOf(MigratingVectorStore);
+      expect(qdrant.points('after-hybrid').map((point) => point.payload.documentId)).toEqual([
+        'doc-new',
+      ]);
+      expect(found.map((chunk) => chunk.documentId).sort()).toEqual(['doc-new', 'doc-old']);
     });
 
     it('reads the Qdrant key from its secret when one is configured', async () => {

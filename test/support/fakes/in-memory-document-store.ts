@@ -50,8 +50,14 @@ export class InMemoryDocumentStore implements DocumentStore {
       updatedAt: at,
     };
     if (!version.metadata) delete record.metadata;
+    if (!version.contentHash) delete record.contentHash;
     this.records.set(key(version.tenantId, version.documentId), record);
     return { outcome: 'current', record: structuredClone(record) };
+  }
+
+  async findByTitle(tenantId: string, title: string): Promise<DocumentRecord | undefined> {
+    const claim = this.#titles.get(key(tenantId, title));
+    return claim ? this.get(tenantId, claim.documentId) : undefined;
   }
 
   async get(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {

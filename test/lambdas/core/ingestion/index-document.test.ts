@@ -40,12 +40,12 @@ describe('IndexDocument', () => {
     expect(embedder.calls.map((call) => call.length)).toEqual([4, 4, 2]);
   });
 
-  it('leaves the point count unchanged when the same document is indexed again', async () => {
+  it('overwrites the same points when a version of the same length is indexed', async () => {
     const { uploadText, queue, indexDocument, vectors } = ingestionFixture();
     const { id } = await uploadText('Guide', sectionedMarkdown(4));
     await indexDocument.execute(queue.jobs[0]!);
 
-    await uploadText('Guide', sectionedMarkdown(4));
+    await uploadText('Guide', sectionedMarkdown(4, 'revised'));
     await indexDocument.execute(queue.jobs[1]!);
 
     expect(await vectors.count('acme', id)).toBe(4);

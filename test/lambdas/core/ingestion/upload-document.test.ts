@@ -40,6 +40,33 @@ describe('UploadDocument', () => {
     ]);
   });
 
+  it('stores no version and queues nothing when the bytes equal the current version', async () => {
+    const { uploadText, blobs, queue, indexDocument } = ingestionFixture();
+    const first = await uploadText('Guide', '# Guide\n\nHello.');
+    await indexDocument.execute(queue.jobs[0]!);
+
+    const again = await uploadText('Guide', '# Guide\n\nHello.');
+
+    expect(again).toEqual({ id: first.id, status: 'ready', version: 1, unchanged: true });
+    expect(blobs.keys()).toHaveLength(1);
+    expect(queue.jobs).toHaveLength(1);
+  });
+
+  it('makes a new version of identical bytes when the current version failed', async () => {
+    const { uploadText, documents, queue } = ingestionFixture();
+    const first = await uploadText('Guide', 'same');
+    await documents.transition('acme', first.id, 1, {
+      status: 'failed',
+      error: 'boom',
+      at: '2026-01-01T00:00:00.000Z',
+    });
+
+    const again = await uploadText('Guide', 'same');
+
+    expect(again).toEqual({ id: first.id, status: 'queued', version: 2 });
+    expect(queue.jobs).toHaveLength(2);
+  });
+
   it('keeps documents of different tenants apart even under the same title', async () => {
     const { uploadText } = ingestionFixture();
 

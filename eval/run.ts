@@ -1,0 +1,354 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalStack } from '../dev/local-stack.js';
+import {
+  DEFAULT_FUSION,
+  type RetrievalMode,
+  type VectorStore,
+} from '../lambdas/core/ports/vector-store.js';
+import {
+  DEFAULT_RETRIEVAL,
+  type RetrievalSettings,
+  retrievePassages,
+} from '../lambdas/core/retrieval/retrieve-passages.js';
+import { type EvalDataset, loadDataset, type Split } from './dataset.js';
+import { bootstrap, type Estimate, hitAt, ndcgAt, reciprocalRank } from './metrics.js';
+
+const USAGE = `Usage: npm run eval -- [options]
+
+Ingests a corpus into a fresh local stack and scores retrieval on eval/dataset.json, side by
+side for dense-only, lexical-only (BM25) and hybrid retrieval, on the tuning and the held-out
+half; writes eval/results.json. Uses OpenAI and Qdrant when OPENAI_API_KEY / QDRANT_URL are set.
+
+  --corpus PATH        corpus folder (default ../shared/corpus/fastapi-docs; skipped when absent)
+  --dataset PATH       labelled set (default eval/dataset.json)
+  --out PATH           results file (default eval/results.json)
+  --min-coverage X     abstention floor of the best passage's weighted coverage (default ${DEFAULT_RETRIEVAL.minCoverage})
+  --min-vocabulary X   abstention floor of the question's words found at all (default ${DEFAULT_RETRIEVAL.minVocabulary})
+  --fusion-k K         RRF k (default ${DEFAULT_FUSION.k})
+  --weights D,L        RRF weights of the dense and the lexical ranking (default 1,1)
+  --follow-up-weight X weight of the previous question's words (default ${DEFAULT_RETRIEVAL.followUpWeight})
+  --sweep              also print a sweep of these settings on the tuning half only
+`;
+
+const MODES: RetrievalMode[] = ['dense', 'lexical', 'hybrid'];
+const SPLITS: Split[] = ['tune', 'heldout'];
+const TENANT = 'local';
+const CITED = 5;
+const DEPTH = 10;
+
+const { values } = parseArgs({
+  options: {
+    corpus: { type: 'string', default: '../shared/corpus/fastapi-docs' },
+    dataset: { type: 'string', default: 'eval/dataset.json' },
+    out: { type: 'string', default: 'eval/results.json' },
+    'min-coverage': { type: 'string' },
+    'min-vocabulary': { type: 'string' },
+    'fusion-k': { type: 'string' },
+    weights: { type: 'string' },
+    'follow-up-weight': { type: 'string' },
+    sweep: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+/** Per-question outcomes of one retrieval configuration. */
+interface Scores {
+  hit1: number[];
+  hit3: number[];
+  hit5: number[];
+  mrr: number[];
+  ndcg: number[];
+  /** Answerable questions that cite something. */
+  cited: number[];
+  /** Unanswerable questions that cite nothing. */
+  abstained: number[];
+  /** Follow-ups whose cited passages include an expected page. */
+  followUpHit5: number[];
+  misses: string[];
+}
+
+type Summary = Record<Exclude<keyof Scores, 'misses'>, Estimate> & { misses: string[] };
+
+const runIngest = (corpus: string, apiUrl: string, apiKey: string) =>
+  new Promise<void>((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/ingest.ts', '--concurrency', '8', corpus],
+      {
+        env: { ...process.env, API_URL: apiUrl, API_KEY: apiKey },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`ingest exited ${code}`))));
+  });
+
+/** Wraps a store to time its queries. */
+const timed = (store: VectorStore, samples: number[]): VectorStore =>
+  new Proxy(store, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver);
+      return async (...args: Parameters<VectorStore['query']>) => {
+        const started = performance.now();
+        const result = await target.query(...args);
+        samples.push(performance.now() - started);
+        return result;
+      };
+    },
+  });
+
+const pagesOf = (chunks: ReadonlyArray<{ title: string }>) => chunks.map((chunk) => chunk.title);
+
+const score = async (
+  dataset: EvalDataset,
+  deps: { embedder: Parameters<typeof retrievePassages>[0]['embedder']; vectors: VectorStore },
+  settings: RetrievalSettings,
+  split: Split,
+): Promise<Scores> => {
+  const scores: Scores = {
+    hit1: [],
+    hit3: [],
+    hit5: [],
+    mrr: [],
+    ndcg: [],
+    cited: [],
+    abstained: [],
+    followUpHit5: [],
+    misses: [],
+  };
+  const deep = { ...settings, topK: DEPTH };
+  for (const item of dataset.answerable.filter((entry) => entry.split === split)) {
+    const ranked = await retrievePassages(deps, deep, {
+      tenantId: TENANT,
+      question: item.question,
+    });
+    const pages = pagesOf(ranked.ranked);
+    scores.hit1.push(hitAt(pages, item.expected, 1));
+    scores.hit3.push(hitAt(pages, item.expected, 3));
+    scores.hit5.push(hitAt(pages, item.expected, CITED));
+    scores.mrr.push(reciprocalRank(pages, item.expected, DEPTH));
+    scores.ndcg.push(ndcgAt(pages, item.expected, DEPTH));
+    if (hitAt(pages, item.expected, CITED) === 0) scores.misses.push(item.id);
+    const cited = await retrievePassages(deps, settings, {
+      tenantId: TENANT,
+      question: item.question,
+    });
+    scores.cited.push(cited.chunks.length > 0 ? 1 : 0);
+  }
+  for (const item of dataset.unanswerable.filter((entry) => entry.split === split)) {
+    const cited = await retrievePassages(deps, settings, {
+      tenantId: TENANT,
+      question: item.question,
+    });
+    scores.abstained.push(cited.chunks.length === 0 ? 1 : 0);
+  }
+  for (const item of dataset.conversations.filter((entry) => entry.split === split)) {
+    const [first, second] = item.turns;
+    const cited = await retrievePassages(deps, settings, {
+      tenantId: TENANT,
+      question: second,
+      previousQuestions: [first],
+    });
+    const hit = hitAt(pagesOf(cited.chunks), item.expected, CITED);
+    scores.followUpHit5.push(hit);
+    if (hit === 0) scores.misses.push(item.id);
+  }
+  return scores;
+};
+
+const summarise = (scores: Scores): Summary => ({
+  hit1: bootstrap(scores.hit1),
+  hit3: bootstrap(scores.hit3),
+  hit5: bootstrap(scores.hit5),
+  mrr: bootstrap(scores.mrr),
+  ndcg: bootstrap(scores.ndcg),
+  cited: bootstrap(scores.cited),
+  abstained: bootstrap(scores.abstained),
+  followUpHit5: bootstrap(scores.followUpHit5),
+  misses: scores.misses,
+});
+
+const ROWS: Array<[Exclude<keyof Scores, 'misses'>, string]> = [
+  ['hit1', 'hit@1'],
+  ['hit3', 'hit@3'],
+  ['hit5', 'hit@5'],
+  ['mrr', 'MRR@10'],
+  ['ndcg', 'nDCG@10'],
+  ['cited', 'answerable citing something'],
+  ['abstained', 'unanswerable citing nothing'],
+  ['followUpHit5', 'follow-up hit@5'],
+];
+
+const percent = (value: number) => (value * 100).toFixed(1);
+const cell = (estimate: Estimate) =>
+  `${percent(estimate.mean)} [${percent(estimate.low)}–${percent(estimate.high)}]`;
+
+/** A Markdown table: one row per metric, one column per mode. */
+const table = (bySplit: Record<RetrievalMode, Summary>, n: string): string => {
+  const lines = [
+    `| metric (${n}) | dense | lexical (BM25) | hybrid |`,
+    '| --- | --- | --- | --- |',
+    ...ROWS.map(
+      ([key, label]) =>
+        `| ${label} | ${MODES.map((mode) => cell(bySplit[mode][key])).join(' | ')} |`,
+    ),
+  ];
+  return lines.join('\n');
+};
+
+const percentile = (samples: number[], p: number) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+
+const sweep = async (
+  dataset: EvalDataset,
+  deps: Parameters<typeof score>[1],
+  base: RetrievalSettings,
+): Promise<void> => {
+  process.stdout.write('\nSweep on the tuning half only (hybrid):\n');
+  const variants: Array<[string, Partial<RetrievalSettings>]> = [];
+  for (const k of [2, 5]) {
+    for (const weights of [
+      [1, 1],
+      [1, 1.5],
+      [1, 3],
+    ]) {
+      variants.push([`k=${k} w=${weights}`, { fusion: { k, weights, candidates: 50 } }]);
+    }
+  }
+  for (const minCoverage of [0.2, 0.3, 0.4]) {
+    for (const minVocabulary of [0.8, 0.85, 0.9]) {
+      variants.push([
+        `cover=${minCoverage} vocab=${minVocabulary}`,
+        { minCoverage, minVocabulary },
+      ]);
+    }
+  }
+  for (const followUpWeight of [0, 0.5, 1]) {
+    variants.push([`followUpWeight=${followUpWeight}`, { followUpWeight }]);
+  }
+  for (const [label, change] of variants) {
+    const summary = summarise(await score(dataset, deps, { ...base, ...change }, 'tune'));
+    process.stdout.write(
+      `${label.padEnd(28)} ${ROWS.map(([key, name]) => `${name.split(' ')[0]}=${percent(summary[key].mean)}`).join(' ')}\n`,
+    );
+  }
+};
+
+const main = async (): Promise<number> => {
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const corpus = resolve(values.corpus);
+  if (!existsSync(corpus)) {
+    process.stdout.write(
+      `npm run eval: skipped, no corpus at ${corpus}. The labelled set describes the FastAPI docs; point --corpus at them.\n`,
+    );
+    return 0;
+  }
+  const dataset = await loadDataset(values.dataset);
+  const dataDir = await mkdtemp(join(tmpdir(), 'rag-eval-'));
+  const stack = await startLocalStack({ port: 0, streamPort: 0, dataDir, logLevel: 'ERROR' });
+  try {
+    const ingestStarted = performance.now();
+    await runIngest(corpus, stack.apiUrl, stack.apiKey);
+    const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+    const chunks = await stack.ai.vectorStore.count(TENANT);
+    process.stdout.write(
+      `Ingested ${corpus} (${chunks} chunks) in ${ingestSeconds.toFixed(1)} s; provider ${stack.provider}, vector store ${stack.vectorStore}\n`,
+    );
+    const [denseWeight, lexicalWeight] = (values.weights ?? '1,1').split(',').map(Number);
+    const base: RetrievalSettings = {
+      ...DEFAULT_RETRIEVAL,
+      topK: CITED,
+      minScore: Number(process.env.RETRIEVAL_MIN_SCORE ?? -1),
+      ...(values['min-coverage'] ? { minCoverage: Number(values['min-coverage']) } : {}),
+      ...(values['min-vocabulary'] ? { minVocabulary: Number(values['min-vocabulary']) } : {}),
+      ...(values['follow-up-weight'] ? { followUpWeight: Number(values['follow-up-weight']) } : {}),
+      fusion: {
+        ...DEFAULT_RETRIEVAL.fusion,
+        ...(values['fusion-k'] ? { k: Number(values['fusion-k']) } : {}),
+        ...(values.weights ? { weights: [denseWeight ?? 1, lexicalWeight ?? 1] } : {}),
+      },
+    };
+    const latencies: Record<RetrievalMode, number[]> = { dense: [], lexical: [], hybrid: [] };
+    const results = {} as Record<Split, Record<RetrievalMode, Summary>>;
+    for (const split of SPLITS) {
+      results[split] = {} as Record<RetrievalMode, Summary>;
+      for (const mode of MODES) {
+        const deps = {
+          embedder: stack.ai.embedder,
+          vectors: timed(stack.ai.vectorStore, latencies[mode]),
+        };
+        results[split][mode] = summarise(await score(dataset, deps, { ...base, mode }, split));
+      }
+    }
+    const count = (split: Split) =>
+      `${split}: ${dataset.answerable.filter((i) => i.split === split).length} answerable, ${dataset.unanswerable.filter((i) => i.split === split).length} unanswerable, ${dataset.conversations.filter((i) => i.split === split).length} follow-ups`;
+    for (const split of SPLITS) {
+      process.stdout.write(
+        `\n${split === 'tune' ? 'Tuning half' : 'Held-out half'} (${count(split)}); % with bootstrap 95% intervals\n\n`,
+      );
+      process.stdout.write(`${table(results[split], split)}\n`);
+    }
+    const latency = Object.fromEntries(
+      MODES.map((mode) => [
+        mode,
+        {
+          p50: percentile(latencies[mode], 50),
+          p95: percentile(latencies[mode], 95),
+          n: latencies[mode].length,
+        },
+      ]),
+    );
+    process.stdout.write(
+      `\nVector store query latency (${stack.vectorStore}, ${chunks} chunks), ms: ${MODES.map((mode) => `${mode} p50 ${latency[mode]!.p50.toFixed(2)} p95 ${latency[mode]!.p95.toFixed(2)}`).join('; ')}\n`,
+    );
+    await writeFile(
+      values.out,
+      `${JSON.stringify(
+        {
+          corpus: dataset.corpus,
+          provider: stack.provider,
+          vectorStore: stack.vectorStore,
+          chunks,
+          ingestSeconds: Math.round(ingestSeconds * 10) / 10,
+          settings: base,
+          latencyMs: latency,
+          results,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    process.stdout.write(`Wrote ${values.out}\n`);
+    if (values.sweep) {
+      await sweep(
+        dataset,
+        { embedder: stack.ai.embedder, vectors: stack.ai.vectorStore },
+        { ...base, mode: 'hybrid' },
+      );
+    }
+    return 0;
+  } finally {
+    await stack.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,210 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { UiMessagePart } from '../../core/chat/ui-message-stream.js';
+import type { Clock } from '../../core/ports/clock.js';
+import type { ActiveStream, StreamBatch, StreamLog } from '../../core/ports/stream-log.js';
+import { dynamoCall } from './dynamodb-errors.js';
+
+/** Options of {@link DynamoDbStreamLog}. */
+export interface DynamoDbStreamLogOptions {
+  tableName: string;
+  clock: Clock;
+  /**
+   * Recorded parts and the active-stream marker expire this long after they are written. It
+   * must exceed the streaming function's timeout, so that nothing expires under a running answer.
+   */
+  ttlSeconds: number;
+}
+
+const sessionPk = (tenantId: string, chatId: string) => `TENANT#${tenantId}#SESSION#${chatId}`;
+const ACTIVE_SK = 'STREAM';
+const batchSk = (streamId: string, seq: number) =>
+  `STREAM#${streamId}#${String(seq).padStart(6, '0')}`;
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/**
+ * The stored form of a batch's parts: each `text-delta` of the batch's one text id as its bare
+ * delta string, every other part as is. A delta part's JSON is mostly its type and id (about
+ * 50 bytes beside a token of 4), so this keeps a batch of ~15 tokens within one write unit (1 KB).
+ */
+const encodeParts = (parts: UiMessagePart[]): { parts: string; textId?: string } => {
+  const ids = new Set(parts.flatMap((part) => (part.type === 'text-delta' ? [part.id] : [])));
+  const [textId] = ids;
+  if (ids.size !== 1 || textId === undefined) return { parts: JSON.stringify(parts) };
+  const compact = parts.map((part) => (part.type === 'text-delta' ? part.delta : part));
+  return { parts: JSON.stringify(compact), textId };
+};
+
+const decodeParts = (stored: string, textId: unknown): UiMessagePart[] => {
+  const items = JSON.parse(stored) as (UiMessagePart | string)[];
+  return items.map((item) =>
+    typeof item === 'string' ? { type: 'text-delta', id: String(textId), delta: item } : item,
+  );
+};
+
+/**
+ * {@link StreamLog} on the application table, in the chat session's partition (so deleting
+ * the session deletes its recordings): the active stream is the item `STREAM`, each batch of
+ * parts one item `STREAM#<streamId>#<seq>` holding the parts as one JSON string. Every item
+ * carries `expiresAt`, so recordings leave the table by TTL without a cleanup job.
+ */
+export class DynamoDbStreamLog implements StreamLog {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly options: DynamoDbStreamLogOptions,
+  ) {}
+
+  async begin(
+    tenantId: string,
+    chatId: string,
+    stream: Omit<ActiveStream, 'stopRequested'>,
+  ): Promise<void> {
+    await dynamoCall(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: {
+            pk: sessionPk(tenantId, chatId),
+            sk: ACTIVE_SK,
+            type: 'ActiveStream',
+            streamId: stream.streamId,
+            deadlineAt: stream.deadlineAt,
+            stopRequested: false,
+            expiresAt: this.#expiresAt(),
+          },
+        }),
+      ),
+    );
+  }
+
+  async append(
+    tenantId: string,
+    chatId: string,
+    streamId: string,
+    batch: StreamBatch,
+  ): Promise<void> {
+    await dynamoCall(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: {
+            pk: sessionPk(tenantId, chatId),
+            sk: batchSk(streamId, batch.seq),
+            type: 'StreamBatch',
+            ...encodeParts(batch.parts),
+            ...(batch.final ? { final: true } : {}),
+            expiresAt: this.#expiresAt(),
+          },
+        }),
+      ),
+    );
+  }
+
+  async active(
+    tenantId: string,
+    chatId: string,
+    options: { consistent?: boolean } = {},
+  ): Promise<ActiveStream | undefined> {
+    const { Item } = await dynamoCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
+          ConsistentRead: options.consistent ?? false,
+        }),
+      ),
+    );
+    if (!Item) return undefined;
+    return {
+      streamId: String(Item.streamId),
+      deadlineAt: Number(Item.deadlineAt),
+      stopRequested: Item.stopRequested === true,
+    };
+  }
+
+  async read(
+    tenantId: string,
+    chatId: string,
+    streamId: string,
+    fromSeq: number,
+  ): Promise<StreamBatch[]> {
+    const batches: StreamBatch[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.options.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': sessionPk(tenantId, chatId),
+              ':from': batchSk(streamId, fromSeq),
+              ':to': `STREAM#${streamId}#~`,
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = String(item.sk);
+        batches.push({
+          seq: Number(sk.slice(sk.lastIndexOf('#') + 1)),
+          parts: decodeParts(String(item.parts), item.textId),
+          final: item.final === true,
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return batches;
+  }
+
+  async requestStop(tenantId: string, chatId: string): Promise<boolean> {
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.options.tableName,
+            Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
+            UpdateExpression: 'SET stopRequested = :yes',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':yes': true },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async end(tenantId: string, chatId: string, streamId: string): Promise<void> {
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new DeleteCommand({
+            TableName: this.options.tableName,
+            Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
+            ConditionExpression: 'streamId = :id',
+            ExpressionAttributeValues: { ':id': streamId },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  #expiresAt(): number {
+    return Math.floor(this.options.clock.now().getTime() / 1000) + this.options.ttlSeconds;
+  }
+}

@@ -1,0 +1,152 @@
+import type { StreamLog } from '../ports/stream-log.js';
+import type { UiMessagePart } from './ui-message-stream.js';
+
+/** Where and what a {@link StreamRecorder} records. */
+export interface RecordedStream {
+  tenantId: string;
+  chatId: string;
+  streamId: string;
+  /** Epoch ms of the writer's deadline: readers give up a margin after it. */
+  deadlineAt: number;
+}
+
+/** Timing of a {@link StreamRecorder}. */
+export interface StreamRecorderOptions {
+  /** A part waits at most this long before it is written (default 150 ms). */
+  flushIntervalMs?: number;
+  /** How often the stop flag is read while the answer runs (default 200 ms). */
+  stopPollMs?: number;
+  /** Called once when a stop was requested (from any instance) for this stream. */
+  onStop: () => void;
+  /** Called when a write fails: the live answer goes on, the recording is abandoned. */
+  onError?: (error: unknown) => void;
+}
+
+const isLast = (part: UiMessagePart) => part.type === 'finish' || part.type === 'error';
+
+/**
+ * Records the UI message stream parts of an answer into a {@link StreamLog} while it streams,
+ * so that another request (on any instance) can replay and follow it. Parts are written in
+ * batches, a batch at most `flushIntervalMs` after its first part, one write in flight at a
+ * time, which bounds the writes of an answer by its duration rather than its token count. The
+ * last part (`finish` or `error`) is written at once, then the chat's active stream is cleared.
+ * While the answer runs, the stop flag is polled, so a stop requested through another
+ * instance reaches the model call here.
+ *
+ * @example
+ * const recorder = await StreamRecorder.begin(log, { tenantId, chatId, streamId, deadlineAt }, { onStop });
+ * for await (const part of parts) recorder.add(part);
+ * await recorder.close();
+ */
+export class StreamRecorder {
+  readonly #log: StreamLog;
+  readonly #stream: RecordedStream;
+  readonly #options: Required<Omit<StreamRecorderOptions, 'onError'>> &
+    Pick<StreamRecorderOptions, 'onError'>;
+  #pending: UiMessagePart[] = [];
+  #seq = 0;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #stopPoll: NodeJS.Timeout | undefined;
+  #writes: Promise<void> = Promise.resolve();
+  #failed = false;
+  #closed = false;
+  #writeCount = 0;
+
+  private constructor(log: StreamLog, stream: RecordedStream, options: StreamRecorderOptions) {
+    this.#log = log;
+    this.#stream = stream;
+    this.#options = { flushIntervalMs: 150, stopPollMs: 200, ...options };
+  }
+
+  /** Marks the stream active on the chat, then returns a recorder that polls for a stop. */
+  static async begin(
+    log: StreamLog,
+    stream: RecordedStream,
+    options: StreamRecorderOptions,
+  ): Promise<StreamRecorder> {
+    await log.begin(stream.tenantId, stream.chatId, {
+      streamId: stream.streamId,
+      deadlineAt: stream.deadlineAt,
+    });
+    const recorder = new StreamRecorder(log, stream, options);
+    recorder.#writeCount = 1;
+    recorder.#pollStop();
+    return recorder;
+  }
+
+  /** Writes made so far (the active-stream marker, batches, its clearing). */
+  get writeCount(): number {
+    return this.#writeCount;
+  }
+
+  /** Queues a part; the last part of the answer is written at once. */
+  add(part: UiMessagePart): void {
+    if (this.#closed) return;
+    this.#pending.push(part);
+    if (isLast(part)) {
+      this.#flush(true);
+      return;
+    }
+    this.#flushTimer ??= setTimeout(() => this.#flush(false), this.#options.flushIntervalMs);
+  }
+
+  /**
+   * Writes what is pending as the final batch (if `add` has not already), clears the active
+   * stream and stops polling. Never rejects: a failed recording is reported through `onError`.
+   */
+  async close(): Promise<void> {
+    clearTimeout(this.#stopPoll);
+    if (!this.#closed) this.#flush(true);
+    const { tenantId, chatId, streamId } = this.#stream;
+    await this.#writes;
+    await this.#log.end(tenantId, chatId, streamId).then(
+      () => {
+        this.#writeCount += 1;
+      },
+      (error: unknown) => this.#options.onError?.(error),
+    );
+  }
+
+  #flush(final: boolean): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    if (final) {
+      this.#closed = true;
+      clearTimeout(this.#stopPoll);
+    }
+    if (this.#pending.length === 0 && !final) return;
+    const batch = { seq: this.#seq, parts: this.#pending, final };
+    this.#seq += 1;
+    this.#pending = [];
+    const { tenantId, chatId, streamId } = this.#stream;
+    this.#writes = this.#writes.then(async () => {
+      if (this.#failed) return;
+      try {
+        await this.#log.append(tenantId, chatId, streamId, batch);
+        this.#writeCount += 1;
+      } catch (error) {
+        // A gap would leave readers waiting for a batch that never comes: stop recording, and
+        // `close` clears the active stream so that they end at once.
+        this.#failed = true;
+        this.#options.onError?.(error);
+      }
+    });
+  }
+
+  #pollStop(): void {
+    const { tenantId, chatId, streamId } = this.#stream;
+    this.#stopPoll = setTimeout(async () => {
+      try {
+        const active = await this.#log.active(tenantId, chatId);
+        if (this.#closed) return;
+        if (active?.streamId === streamId && active.stopRequested) {
+          this.#options.onStop();
+          return;
+        }
+      } catch {
+        // The next poll tries again; the answer itself does not depend on the flag.
+      }
+      if (!this.#closed) this.#pollStop();
+    }, this.#options.stopPollMs);
+  }
+}

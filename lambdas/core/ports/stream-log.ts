@@ -1,0 +1,49 @@
+import type { UiMessagePart } from '../chat/ui-message-stream.js';
+
+/** The answer a chat is streaming right now, as its session records it. */
+export interface ActiveStream {
+  streamId: string;
+  /** Epoch ms past which the writer cannot be running any more (its function's deadline). */
+  deadlineAt: number;
+  /** Set by the stop route; the writer aborts its model call when it sees it. */
+  stopRequested: boolean;
+}
+
+/** A run of consecutive parts of one stream, written in one request. */
+export interface StreamBatch {
+  /** 0, 1, 2… in the order the parts were sent. */
+  seq: number;
+  parts: UiMessagePart[];
+  /** The stream's last batch: it ends with `finish` or `error`. */
+  final: boolean;
+}
+
+/**
+ * Port for the recording of answer streams, so that a client that lost its connection can
+ * replay an answer and follow it live. Every method is scoped by tenant and chat (session) id.
+ */
+export interface StreamLog {
+  /** Records `stream` as the chat's active stream, replacing any earlier one. */
+  begin(
+    tenantId: string,
+    chatId: string,
+    stream: Omit<ActiveStream, 'stopRequested'>,
+  ): Promise<void>;
+  /** Appends a batch of the stream's parts. */
+  append(tenantId: string, chatId: string, streamId: string, batch: StreamBatch): Promise<void>;
+  /**
+   * The chat's active stream, if any. `consistent` reads the latest write (readers deciding
+   * whether to replay); without it a read may lag by a moment (the writer's stop polling).
+   */
+  active(
+    tenantId: string,
+    chatId: string,
+    options?: { consistent?: boolean },
+  ): Promise<ActiveStream | undefined>;
+  /** The stream's batches from `fromSeq` on, in order (possibly none yet). */
+  read(tenantId: string, chatId: string, streamId: string, fromSeq: number): Promise<StreamBatch[]>;
+  /** Flags the active stream to stop; false when the chat has none. */
+  requestStop(tenantId: string, chatId: string): Promise<boolean>;
+  /** Clears the chat's active stream, unless another stream has replaced it. */
+  end(tenantId: string, chatId: string, streamId: string): Promise<void>;
+}

@@ -1,0 +1,112 @@
+import type { Embedder } from '../ports/embedder.js';
+import {
+  DEFAULT_FUSION,
+  type HybridFusion,
+  type RetrievalMode,
+  type ScoredChunk,
+  type VectorStore,
+} from '../ports/vector-store.js';
+import { conversationalQuery } from './conversational-query.js';
+import { type QuestionCoverage, questionCoverage } from './passage-coverage.js';
+
+/** How passages are retrieved for a question; chosen with `npm run eval`. */
+export interface RetrievalSettings {
+  /** Passages cited per question. */
+  topK: number;
+  /** Lowest cosine a dense candidate may have. */
+  minScore: number;
+  mode: RetrievalMode;
+  fusion: HybridFusion;
+  /**
+   * Abstention floors: under either, the question is taken as one the documents cannot answer
+   * and nothing is cited. `minCoverage` bounds {@link QuestionCoverage.best}, `minVocabulary`
+   * {@link QuestionCoverage.vocabulary}.
+   */
+  minCoverage: number;
+  minVocabulary: number;
+  /** Passages the coverage is measured on (at least `topK`). */
+  coverageCandidates: number;
+  /** Weight of the previous question's words in a follow-up's BM25 query (0 turns it off). */
+  followUpWeight: number;
+}
+
+/** Defaults chosen on the tuning half of the evaluation set (see the README's table). */
+export const DEFAULT_RETRIEVAL: Omit<RetrievalSettings, 'topK' | 'minScore'> = {
+  mode: 'hybrid',
+  fusion: DEFAULT_FUSION,
+  minCoverage: 0.3,
+  minVocabulary: 0.8,
+  coverageCandidates: 50,
+  followUpWeight: 0.5,
+};
+
+/** A question to retrieve passages for. */
+export interface RetrievalRequest {
+  tenantId: string;
+  question: string;
+  /** The session's earlier user questions, oldest first. */
+  previousQuestions?: readonly string[];
+  /** The question's embedding when the caller has it already (it is reused unless a follow-up). */
+  questionVector?: number[];
+  signal?: AbortSignal;
+}
+
+/** What {@link retrievePassages} found. */
+export interface Retrieval {
+  /** The passages to cite, best first; empty when abstaining. */
+  chunks: ScoredChunk[];
+  /** The passages ranked before the abstention rule (as many as `topK`). */
+  ranked: ScoredChunk[];
+  coverage: QuestionCoverage;
+  abstained: boolean;
+  followUp: boolean;
+}
+
+/**
+ * Retrieves the passages that answer a question: builds the query from the question and, for
+ * a follow-up, the previous question ({@link conversationalQuery}, model-free), embeds it,
+ * queries the tenant's chunks in the configured mode (hybrid by default: dense and BM25
+ * fused), and abstains — cites nothing — when the passages cover too little of the question
+ * ({@link questionCoverage} under `minCoverage` or `minVocabulary`).
+ *
+ * @example
+ * const { chunks, abstained } = await retrievePassages({ embedder, vectors }, settings, {
+ *   tenantId: 'tenant-a',
+ *   question: 'How do I upload a file?',
+ * });
+ */
+export const retrievePassages = async (
+  deps: { embedder: Embedder; vectors: VectorStore },
+  settings: RetrievalSettings,
+  request: RetrievalRequest,
+): Promise<Retrieval> => {
+  const signal = request.signal;
+  const query = conversationalQuery(
+    request.question,
+    request.previousQuestions ?? [],
+    settings.followUpWeight,
+  );
+  const vector =
+    query.followUp || request.questionVector === undefined
+      ? (await deps.embedder.embed([query.denseText], signal ? { signal } : {})).vectors[0]!
+      : request.questionVector;
+  const candidates = await deps.vectors.query(request.tenantId, vector, {
+    limit: Math.max(settings.topK, settings.coverageCandidates),
+    scoreThreshold: settings.minScore,
+    lexical: query.lexical,
+    mode: settings.mode,
+    fusion: settings.fusion,
+    ...(signal ? { signal } : {}),
+  });
+  const coverage = questionCoverage(request.question, candidates, settings.topK);
+  const abstained =
+    coverage.best < settings.minCoverage || coverage.vocabulary < settings.minVocabulary;
+  const ranked = candidates.slice(0, settings.topK);
+  return {
+    chunks: abstained ? [] : ranked,
+    ranked,
+    coverage,
+    abstained,
+    followUp: query.followUp,
+  };
+};

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { startLocalStack } from '../dev/local-stack.js';
+import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
+import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-document-store.js';
+import { composeJobQueue } from '../lambdas/composition/ingestion-adapters.js';
+import { loadRuntimeConfig } from '../lambdas/composition/runtime-config.js';
+import { composeShared } from '../lambdas/composition/shared.js';
+import { ReindexDocuments } from '../lambdas/core/ingestion/reindex-documents.js';
+
+const USAGE = `Usage: npm run reindex -- [--tenant ID]
+
+Re-queues the current version of every document of every tenant (or of one) so the indexer
+writes it again, e.g. into the hybrid collection layout after an upgrade.
+
+With QUEUE_URL and TABLE_NAME set (a deployed stack), the jobs go to its SQS queue and the
+deployed indexer does the work. Otherwise it starts the local stack on DATA_DIR (stop
+\`npm run dev\` first), waits until every job is indexed and exits.
+`;
+
+const { values } = parseArgs({
+  options: { tenant: { type: 'string' }, help: { type: 'boolean', default: false } },
+});
+
+const main = async (): Promise<number> => {
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (process.env.QUEUE_URL && process.env.TABLE_NAME) {
+    const config = loadRuntimeConfig(process.env);
+    const shared = composeShared(config);
+    const outcome = await new ReindexDocuments({
+      documents: new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME),
+      apiKeys: new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME),
+      queue: composeJobQueue(config),
+    }).execute(values.tenant ? { tenantId: values.tenant } : {});
+    process.stdout.write(
+      `Queued ${outcome.jobs.length} documents of ${outcome.tenants} tenant(s) to ${config.QUEUE_URL}\n`,
+    );
+    return 0;
+  }
+  const stack = await startLocalStack({
+    port: 0,
+    streamPort: 0,
+    ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
+    logLevel: 'ERROR',
+  });
+  try {
+    const started = performance.now();
+    const outcome = await stack.reindex(values.tenant ? { tenantId: values.tenant } : {});
+    process.stdout.write(
+      `Re-queued ${outcome.jobs.length} documents of ${outcome.tenants} tenant(s); indexing…\n`,
+    );
+    await stack.queue.idle();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`Done in ${seconds} s (vector store: ${stack.vectorStore}).\n`);
+    return 0;
+  } finally {
+    await stack.close();
+  }
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,300 @@
+import { DefaultChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiGatewayEvent, functionUrlEvent } from '../../dev/http-events.js';
+import { client } from '../support/local-stack-client.js';
+import { sqsEvent, sqsRecord } from '../support/sqs-events.js';
+import { ARTIFACT_FUNCTIONS, RUNTIME_ACTIONS } from './artifact-functions.js';
+import { type ArtifactStack, startArtifactStack } from './artifact-stack.js';
+import { checkCoverage, describeCoverage } from './iam-policy.js';
+import { parseFunctionUrlResponse } from './lambda-events.js';
+
+let stack: ArtifactStack;
+
+beforeAll(async () => {
+  stack = await startArtifactStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const api = () => client({ apiUrl: stack.apiUrl, streamUrl: stack.stream.url }, stack.apiKey);
+
+const running = (name: string) => {
+  const fn = stack.functions.get(name);
+  if (!fn) throw new Error(`no function ${name}`);
+  return fn;
+};
+
+const DOCUMENT = {
+  title: 'Path parameters',
+  text: 'Path parameters are declared in the path with braces. FastAPI converts each path parameter to the declared type and validates it.',
+};
+
+describe('the synthesized bundles under the Lambda runtime interface client', () => {
+  let documentId: string;
+  let sessionId: string;
+
+  it('has an artifact-test entry for every function of the template', () => {
+    expect(stack.unknownFunctions).toEqual([]);
+    expect([...stack.functions.keys()].sort()).toEqual(
+      ARTIFACT_FUNCTIONS.map((fn) => fn.name).sort(),
+    );
+  });
+
+  it('answers GET /health?deep=true from the public function, probing the table', async () => {
+    const reply = await api().json('GET', '/health?deep=true');
+
+    expect(reply.status, reply.text).toBe(200);
+  });
+
+  it('takes an upload (S3 put, queue send) and answers 202 from the documents function', async () => {
+    const reply = await api().json('POST', '/v1/documents', DOCUMENT);
+
+    expect(reply.status, reply.text).toBe(202);
+    documentId = (reply.body as { id: string }).id;
+    expect(stack.services.s3.objects.size).toBe(1);
+  });
+
+  it('indexes the queued job and reports only the poison record in batchItemFailures', async () => {
+    const jobs = stack.services.sqs.drain(stack.queueUrl);
+    const poison = sqsRecord('not a job', { messageId: 'poison-1' });
+    const event = sqsEvent(
+      ...jobs.map((job) => sqsRecord(job.body, { messageId: job.messageId })),
+      poison,
+    );
+
+    const result = await running('IngestionIndexer').container.invoke(event);
+
+    expect(jobs).toHaveLength(1);
+    expect(result.error, result.body.toString()).toBeUndefined();
+    const response = JSON.parse(result.body.toString('utf8')) as SQSBatchResponse;
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison-1' }]);
+    expect(await api().waitForDocument(documentId)).toMatchObject({ status: 'ready' });
+  });
+
+  it('re-queues a version superseded while it was being indexed (the indexer sends to SQS)', async () => {
+    const { openai, sqs } = stack.services;
+    openai.configure({ embeddingDelayMs: 1_500 });
+    await api().json('POST', '/v1/documents', {
+      ...DOCUMENT,
+      text: `${DOCUMENT.text} Version two.`,
+    });
+    const [second] = sqs.drain(stack.queueUrl);
+    const embeddingsBefore = openai.callCount('embeddings');
+
+    const indexing = running('IngestionIndexer').container.invoke(
+      sqsEvent(sqsRecord(second?.body ?? '')),
+    );
+    while (openai.callCount('embeddings') === embeddingsBefore)
+      await new Promise((done) => setTimeout(done, 20));
+    const third = await api().json('POST', '/v1/documents', {
+      ...DOCUMENT,
+      text: `${DOCUMENT.text} Version three.`,
+    });
+    const result = await indexing;
+    openai.configure({ embeddingDelayMs: 0 });
+    const queued = sqs.drain(stack.queueUrl);
+
+    expect(third.status, third.text).toBe(202);
+    expect(JSON.parse(result.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
+    expect(queued.map((message) => JSON.parse(message.body).version)).toEqual([3, 3]);
+    const final = await running('IngestionIndexer').container.invoke(
+      sqsEvent(...queued.map((message) => sqsRecord(message.body))),
+    );
+    expect(JSON.parse(final.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
+    expect(await api().waitForDocument(documentId)).toMatchObject({ status: 'ready', version: 3 });
+  });
+
+  it('lists the documents of the tenant', async () => {
+    const reply = await api().json('GET', '/v1/documents');
+
+    expect(reply.status, reply.text).toBe(200);
+    expect(JSON.stringify(reply.body)).toContain(documentId);
+  });
+
+  it('answers a buffered chat with the indexed document cited', async () => {
+    const reply = await api().json('POST', '/v1/chat', {
+      message: 'How are path parameters declared?',
+    });
+
+    expect(reply.status, reply.text).toBe(200);
+    expect(JSON.stringify(reply.body)).toContain(documentId);
+    sessionId = (reply.body as { sessionId: string }).sessionId;
+  });
+
+  it('lists, reads and deletes the chat session', async () => {
+    const listed = await api().json('GET', '/v1/sessions');
+    const read = await api().json('GET', `/v1/sessions/${sessionId}`);
+    const deleted = await api().json('DELETE', `/v1/sessions/${sessionId}`);
+    const gone = await api().json('GET', `/v1/sessions/${sessionId}`);
+
+    expect(listed.status, listed.text).toBe(200);
+    expect(JSON.stringify(listed.body)).toContain(sessionId);
+    expect(read.status, read.text).toBe(200);
+    expect(deleted.status, deleted.text).toBe(204);
+    expect(gone.status).toBe(404);
+  });
+
+  /** Streams one answer through the AI SDK's transport; times each chunk as the client reads it. */
+  const streamAnswer = async (question: string) => {
+    const transport = new DefaultChatTransport<UIMessage>({
+      api: stack.stream.url,
+      headers: { authorization: `Bearer ${stack.apiKey}` },
+    });
+    const stream = await transport.sendMessages({
+      chatId: crypto.randomUUID(),
+      messageId: undefined,
+      trigger: 'submit-message',
+      abortSignal: undefined,
+      messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: question }] }],
+    });
+    const received: { chunk: UIMessageChunk; at: number }[] = [];
+    for await (const chunk of stream as unknown as AsyncIterable<UIMessageChunk>) {
+      received.push({ chunk, at: performance.now() });
+    }
+    const emitted =
+      stack.services.openai.requests.findLast((request) => request.stream)?.tokenWrites ?? [];
+    const deltas = received.filter((item) => item.chunk.type === 'text-delta');
+    return {
+      received,
+      deltas,
+      emitted,
+      lags: deltas.map((delta, index) => delta.at - (emitted[index] ?? 0)),
+    };
+  };
+
+  it("streams the answer, read by the AI SDK's chat transport, each token as it is produced", async () => {
+    const cold = await streamAnswer('How are path parameters declared?');
+    const warm = await streamAnswer('How are path parameters validated?');
+
+    // Each token reaches the client soon after the model stand-in wrote it (one every 40 ms),
+    // not with the next one or at the end: nothing between the handler and the client buffers.
+    // (Median and count rather than every token, so that one scheduling hiccup on a shared
+    // machine does not fail the run; a buffered stream fails both by far.)
+    for (const answer of [cold, warm]) {
+      const lastEmitted = answer.emitted.at(-1) ?? 0;
+      const beforeTheEnd = answer.deltas.filter((delta) => delta.at < lastEmitted);
+      const median = [...answer.lags].sort((a, b) => a - b)[Math.floor(answer.lags.length / 2)];
+      expect(answer.received.at(-1)?.chunk.type).toBe('finish');
+      expect(answer.deltas.length).toBeGreaterThan(3);
+      expect(answer.deltas.length).toBe(answer.emitted.length);
+      expect(median).toBeLessThan(40);
+      expect(beforeTheEnd.length).toBeGreaterThanOrEqual(answer.deltas.length - 2);
+    }
+  });
+
+  it('deletes the document: vectors, then every raw version (ListObjectsV2, DeleteObjects)', async () => {
+    const reply = await api().json('DELETE', `/v1/documents/${documentId}`);
+
+    expect(reply.status, reply.text).toBe(204);
+    expect(stack.services.s3.objects.size).toBe(0);
+  });
+
+  it('initialised every function once, with nothing but the template environment', () => {
+    for (const fn of stack.functions.values()) {
+      expect(fn.container.runtimeApi.initErrors, fn.container.logs.join('\n')).toEqual([]);
+      expect(fn.container.runtimeApi.violations).toEqual([]);
+      expect(fn.container.initCount).toBe(1);
+    }
+  });
+});
+
+describe('a Secrets Manager outage at init', () => {
+  it('answers 503 problem+json with Retry-After, then serves once it is back, in the same container', async () => {
+    await stack.services.secretsLink.cut();
+    const chat = await stack.startContainer('ChatApi');
+    const event = () =>
+      apiGatewayEvent({
+        method: 'POST',
+        url: '/v1/chat',
+        routeKey: 'POST /v1/chat',
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Hello?' }),
+      });
+    try {
+      const during = await chat.invoke(event());
+      await stack.services.secretsLink.restore();
+      const after = await chat.invoke(event());
+
+      const unavailable = JSON.parse(during.body.toString('utf8'));
+      expect(unavailable.statusCode, chat.logs.join('\n')).toBe(503);
+      expect(unavailable.headers).toMatchObject({
+        'content-type': 'application/problem+json',
+        'retry-after': expect.stringMatching(/^\d+$/),
+      });
+      expect(JSON.parse(unavailable.body)).toMatchObject({ status: 503 });
+      expect(JSON.parse(after.body.toString('utf8')).statusCode).toBe(200);
+      expect(chat.initCount).toBe(1);
+    } finally {
+      await stack.services.secretsLink.restore();
+      await chat.close();
+    }
+  });
+
+  it('answers the stream with a 503 problem before any stream part, then streams', async () => {
+    await stack.services.secretsLink.cut();
+    const streamer = await stack.startContainer('StreamingStreamChat');
+    const event = () =>
+      functionUrlEvent({
+        method: 'POST',
+        url: '/',
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Hello?' }),
+      });
+    try {
+      const during = await streamer.invoke(event());
+      await stack.services.secretsLink.restore();
+      const after = await streamer.invoke(event());
+
+      const unavailable = parseFunctionUrlResponse(during.contentType, during.body);
+      expect(unavailable.statusCode, streamer.logs.join('\n')).toBe(503);
+      expect(unavailable.headers).toMatchObject({
+        'content-type': 'application/problem+json',
+        'retry-after': expect.stringMatching(/^\d+$/),
+      });
+      expect(parseFunctionUrlResponse(after.contentType, after.body).statusCode).toBe(200);
+      expect(streamer.initCount).toBe(1);
+    } finally {
+      await stack.services.secretsLink.restore();
+      await streamer.close();
+    }
+  });
+});
+
+describe('IAM coverage of the recorded AWS calls', () => {
+  it("allows every call a function made under its role's synthesized policy", () => {
+    const statements = Object.fromEntries(
+      [...stack.functions.entries()].map(([name, fn]) => [name, fn.statements]),
+    );
+    const ignored = [
+      ...RUNTIME_ACTIONS,
+      ...ARTIFACT_FUNCTIONS.flatMap((fn) => fn.serviceActions ?? []),
+    ];
+
+    const report = checkCoverage(statements, stack.calls, ignored);
+
+    console.log(
+      [`IAM coverage: ${stack.calls.length} calls recorded`, ...describeCoverage(report)].join(
+        '\n  ',
+      ),
+    );
+    expect(stack.calls.length).toBeGreaterThan(0);
+    expect(describeCoverage({ denied: report.denied, unused: [] })).toEqual([]);
+  });
+
+  it('uses every action a role grants: least privilege, kept honest', () => {
+    const statements = Object.fromEntries(
+      [...stack.functions.entries()].map(([name, fn]) => [name, fn.statements]),
+    );
+    const ignored = [
+      ...RUNTIME_ACTIONS,
+      ...ARTIFACT_FUNCTIONS.flatMap((fn) => fn.serviceActions ?? []),
+    ];
+
+    const report = checkCoverage(statements, stack.calls, ignored);
+
+    expect(describeCoverage({ denied: [], unused: report.unused })).toEqual([]);
+  });
+});

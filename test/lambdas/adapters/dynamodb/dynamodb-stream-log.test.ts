@@ -1,0 +1,118 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbSessionStore } from '../../../../lambdas/adapters/dynamodb/dynamodb-session-store.js';
+import { DynamoDbStreamLog } from '../../../../lambdas/adapters/dynamodb/dynamodb-stream-log.js';
+import type { UiMessagePart } from '../../../../lambdas/core/chat/ui-message-stream.js';
+import { type DynaliteHandle, startDynalite } from '../../../support/dynalite.js';
+import { ManualClock } from '../../../support/fakes/manual-clock.js';
+
+const delta = (text: string): UiMessagePart => ({ type: 'text-delta', id: 't', delta: text });
+
+describe('DynamoDbStreamLog', () => {
+  let db: DynaliteHandle;
+  let log: DynamoDbStreamLog;
+  const clock = new ManualClock();
+
+  beforeAll(async () => {
+    db = await startDynalite();
+    log = new DynamoDbStreamLog(db.documentClient, {
+      tableName: db.tableName,
+      clock,
+      ttlSeconds: 600,
+    });
+  });
+  afterAll(() => db.close());
+
+  it('reads back the batches of a stream in order, from a given sequence number on', async () => {
+    await log.begin('t1', 'chat-order', { streamId: 's1', deadlineAt: 1 });
+    for (const seq of [0, 1, 2]) {
+      await log.append('t1', 'chat-order', 's1', {
+        seq,
+        parts: [delta(`d${seq}`)],
+        final: seq === 2,
+      });
+    }
+
+    const batches = await log.read('t1', 'chat-order', 's1', 1);
+
+    expect(batches).toEqual([
+      { seq: 1, parts: [delta('d1')], final: false },
+      { seq: 2, parts: [delta('d2')], final: true },
+    ]);
+  });
+
+  it("keeps one tenant's stream invisible to another with the same chat id", async () => {
+    await log.begin('t1', 'chat-shared', { streamId: 's1', deadlineAt: 1 });
+    await log.append('t1', 'chat-shared', 's1', { seq: 0, parts: [delta('secret')], final: false });
+
+    expect(await log.active('t2', 'chat-shared', { consistent: true })).toBeUndefined();
+    expect(await log.read('t2', 'chat-shared', 's1', 0)).toEqual([]);
+    expect(await log.requestStop('t2', 'chat-shared')).toBe(false);
+    expect(await log.active('t1', 'chat-shared', { consistent: true })).toMatchObject({
+      stopRequested: false,
+    });
+  });
+
+  it('flags the active stream to stop, and says when there is none', async () => {
+    await log.begin('t1', 'chat-stop', { streamId: 's1', deadlineAt: 5 });
+
+    const requested = await log.requestStop('t1', 'chat-stop');
+
+    expect(requested).toBe(true);
+    expect(await log.active('t1', 'chat-stop', { consistent: true })).toEqual({
+      streamId: 's1',
+      deadlineAt: 5,
+      stopRequested: true,
+    });
+    expect(await log.requestStop('t1', 'chat-none')).toBe(false);
+  });
+
+  it('clears the active stream only for the stream that owns it', async () => {
+    await log.begin('t1', 'chat-end', { streamId: 'old', deadlineAt: 1 });
+    await log.begin('t1', 'chat-end', { streamId: 'new', deadlineAt: 1 });
+
+    await log.end('t1', 'chat-end', 'old');
+    const afterOld = await log.active('t1', 'chat-end', { consistent: true });
+    await log.end('t1', 'chat-end', 'new');
+
+    expect(afterOld?.streamId).toBe('new');
+    expect(await log.active('t1', 'chat-end', { consistent: true })).toBeUndefined();
+  });
+
+  it('gives every item an expiry ttlSeconds after it is written', async () => {
+    await log.begin('t1', 'chat-ttl', { streamId: 's1', deadlineAt: 1 });
+    await log.append('t1', 'chat-ttl', 's1', { seq: 0, parts: [delta('x')], final: true });
+    const { Items } = await db.documentClient.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'TENANT#t1#SESSION#chat-ttl' },
+      }),
+    );
+
+    const expected = Math.floor(clock.now().getTime() / 1000) + 600;
+    expect(Items?.map((item) => item.expiresAt)).toEqual([expected, expected]);
+  });
+
+  it('leaves the messages of the session alone, and goes with it when the session is deleted', async () => {
+    const sessions = new DynamoDbSessionStore(db.documentClient, {
+      tableName: db.tableName,
+      clock,
+      ttlDays: 1,
+    });
+    const at = clock.now().toISOString();
+    await sessions.appendTurn('t1', 'chat-del', {
+      user: { id: 'u', role: 'user', content: 'q', createdAt: at },
+      assistant: { id: 'a', role: 'assistant', content: 'a', createdAt: at },
+    });
+    await log.begin('t1', 'chat-del', { streamId: 's1', deadlineAt: 1 });
+    await log.append('t1', 'chat-del', 's1', { seq: 0, parts: [delta('x')], final: false });
+
+    const messages = await sessions.getMessages('t1', 'chat-del', { limit: 10 });
+    await sessions.delete('t1', 'chat-del');
+
+    expect(messages?.items.map((message) => message.id)).toEqual(['a', 'u']);
+    expect(await log.active('t1', 'chat-del', { consistent: true })).toBeUndefined();
+    expect(await log.read('t1', 'chat-del', 's1', 0)).toEqual([]);
+  });
+});

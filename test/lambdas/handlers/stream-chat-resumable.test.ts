@@ -1,0 +1,243 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionUrlEvent } from '../../../dev/http-events.js';
+import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
+import { DynamoDbStreamLog } from '../../../lambdas/adapters/dynamodb/dynamodb-stream-log.js';
+import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
+import { systemClock } from '../../../lambdas/core/ports/clock.js';
+import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
+import { type DynaliteHandle, startDynalite } from '../../support/dynalite.js';
+import { FakeChatModel, pacedTokens } from '../../support/fakes/fake-chat-model.js';
+import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
+import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
+import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
+import { ManualClock } from '../../support/fakes/manual-clock.js';
+import { testHttpOptions } from '../../support/http-deps.js';
+import { lambdaContext } from '../../support/lambda-context.js';
+import { type ClientRead, invokeStreaming } from '../../support/streaming-invoke.js';
+
+installAwsLambdaGlobal();
+
+const AUTH = { authorization: 'Bearer key-a' };
+const REPLY = Array.from({ length: 20 }, (_, index) => `w${index}`).join(' ');
+
+const request = (method: string, url: string, body?: unknown) =>
+  functionUrlEvent({
+    method,
+    url,
+    headers: { ...AUTH, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+
+const parts = (body: string) =>
+  body
+    .split('\n')
+    .filter((line) => line.startsWith('data: {'))
+    .map((line) => JSON.parse(line.slice('data: '.length)) as { type: string; delta?: string });
+
+const deltaReads = (reads: ClientRead[]) =>
+  reads.filter((read) => read.text.includes('"text-delta"')).length;
+
+describe('streaming chat function with resumable streams', () => {
+  let db: DynaliteHandle;
+  let chats = 0;
+
+  beforeAll(async () => {
+    db = await startDynalite();
+  });
+  afterAll(() => db.close());
+
+  /** Two function instances (no shared memory) over one table, one model, one session store. */
+  const setup = (tokenIntervalMs = 20, resumable = true) => {
+    const model = new FakeChatModel({
+      defaultReply: REPLY,
+      onToken: pacedTokens(tokenIntervalMs).onToken,
+    });
+    const sessions = new InMemorySessionStore();
+    const answerQuestion = new AnswerQuestion({
+      sessions,
+      embedder: new FakeEmbedder(),
+      vectors: new FakeVectorStore(),
+      model,
+      clock: new ManualClock(),
+      settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
+    });
+    const instance = () =>
+      createHandler({
+        ...testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 }),
+        answerQuestion,
+        ...(resumable
+          ? {
+              resumable: {
+                log: new DynamoDbStreamLog(db.documentClient, {
+                  tableName: db.tableName,
+                  clock: systemClock,
+                  ttlSeconds: 600,
+                }),
+                sessions,
+              },
+            }
+          : {}),
+      });
+    chats += 1;
+    return { model, sessions, a: instance(), b: instance(), chatId: `chat-${chats}` };
+  };
+
+  it('keeps answering when the client goes away, and stores the answer whole', async () => {
+    const { a, model, sessions, chatId } = setup();
+
+    const cut = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+      {
+        closeAfterReads: (reads) => deltaReads(reads) === 2,
+      },
+    );
+    await cut.done;
+
+    expect(model.calls.at(-1)?.aborted).toBe(false);
+    expect(model.calls.at(-1)?.tokens).toHaveLength(20);
+    expect(sessions.messagesOf('tenant-a', chatId)[1]).toMatchObject({ content: REPLY });
+    expect(sessions.messagesOf('tenant-a', chatId)[1]?.incomplete).toBeUndefined();
+  });
+
+  it('replays and follows, on another instance, exactly the parts the writer sent', async () => {
+    const { a, b, chatId } = setup();
+
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const reader = invokeStreaming(b, request('GET', `/${chatId}/stream`), lambdaContext());
+    await Promise.all([writer.done, reader.done]);
+
+    expect(reader.prelude.statusCode).toBe(200);
+    expect(parts(reader.body)).toEqual(parts(writer.body));
+    const dataLines = reader.body.split('\n').filter((line) => line.startsWith('data: '));
+    expect(dataLines.at(-1)).toBe('data: [DONE]');
+  });
+
+  it('stops an answer running on another instance: model aborted, partial stored incomplete', async () => {
+    const { a, b, model, sessions, chatId } = setup(40);
+    let stop: ReturnType<typeof invokeStreaming> | undefined;
+
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+      {
+        closeAfterReads: (reads) => {
+          if (deltaReads(reads) === 3) {
+            stop ??= invokeStreaming(b, request('POST', `/${chatId}/stop`), lambdaContext());
+          }
+          return false;
+        },
+      },
+    );
+    await writer.done;
+    await stop?.done;
+
+    expect(stop?.prelude.statusCode).toBe(202);
+    expect(model.calls.at(-1)?.aborted).toBe(true);
+    const sent = parts(writer.body);
+    expect(sent.at(-1)).toMatchObject({ type: 'finish', finishReason: 'interrupted' });
+    const text = sent.map((part) => part.delta ?? '').join('');
+    expect(sessions.messagesOf('tenant-a', chatId)[1]).toMatchObject({
+      content: text,
+      incomplete: true,
+    });
+  });
+
+  it('keeps the live answer whole and ends followers with an error part when DynamoDB goes away', async () => {
+    const { a, b, model, chatId } = setup(30);
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const reader = invokeStreaming(b, request('GET', `/${chatId}/stream`), lambdaContext(), {
+      closeAfterReads: (reads) => {
+        if (deltaReads(reads) === 5) void db.stop();
+        return false;
+      },
+    });
+
+    await Promise.all([writer.done, reader.done]);
+    await db.start();
+
+    expect(model.calls.at(-1)?.aborted).toBe(false);
+    expect(
+      parts(writer.body)
+        .map((part) => part.delta ?? '')
+        .join(''),
+    ).toBe(REPLY);
+    expect(parts(reader.body).at(-1)).toMatchObject({
+      type: 'error',
+      errorText: expect.stringMatching(/dynamodb/i),
+    });
+    expect(
+      reader.body
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .at(-1),
+    ).toBe('data: [DONE]');
+  });
+
+  it('treats a stream whose writer is past its deadline as ended, though its marker remains', async () => {
+    const { a, chatId } = setup(0);
+    const log = new DynamoDbStreamLog(db.documentClient, {
+      tableName: db.tableName,
+      clock: systemClock,
+      ttlSeconds: 600,
+    });
+    await log.begin('tenant-a', chatId, { streamId: 'stale', deadlineAt: Date.now() - 60_000 });
+
+    const resume = invokeStreaming(a, request('GET', `/${chatId}/stream`), lambdaContext());
+    await resume.done;
+
+    expect(resume.prelude.statusCode).toBe(404);
+  });
+
+  it('answers 204 to a resume of a chat that exists with nothing streaming', async () => {
+    const { a, chatId } = setup(0);
+    await invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    ).done;
+
+    const resume = invokeStreaming(a, request('GET', `/${chatId}/stream`), lambdaContext());
+    await resume.done;
+
+    expect(resume.prelude.statusCode).toBe(204);
+    expect(resume.body).toBe('');
+  });
+
+  it.each([
+    ['a resume of an unknown chat', request('GET', '/chat-unknown/stream'), 404],
+    ['a stop of an unknown chat', request('POST', '/chat-unknown/stop'), 404],
+    ['another method on the resume route', request('POST', '/chat-1/stream'), 405],
+    ['an unknown sub-path', request('GET', '/chat-1/other'), 404],
+    ['a chat id that is not an id', request('GET', '/chat%2F1/stream'), 404],
+  ])('answers %s with a problem', async (_, event, status) => {
+    const { a } = setup(0);
+
+    const response = invokeStreaming(a, event, lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(status);
+    expect(response.prelude.headers?.['content-type']).toBe('application/problem+json');
+  });
+
+  it('has no resume route when resumable streams are off', async () => {
+    const { a } = setup(0, false);
+
+    const response = invokeStreaming(a, request('GET', '/chat-1/stream'), lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(404);
+  });
+});
