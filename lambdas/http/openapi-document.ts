@@ -175,20 +175,72 @@ const operation = (route: RouteDefinition, doc: OperationDoc): JsonObject => {
 };
 
 /** The streaming endpoint: a function URL of its own, so an operation with its own server. */
+const streamServers = (streamUrl: string | undefined) => [
+  streamUrl
+    ? { url: streamUrl, description: 'The streaming function URL' }
+    : {
+        url: '{streamUrl}',
+        description: 'The streaming function URL (the StreamUrl output of the stack)',
+        variables: {
+          streamUrl: { default: 'https://example.lambda-url.eu-west-1.on.aws' },
+        },
+      },
+];
+
+const CHAT_ID_PARAMETER = {
+  name: 'chatId',
+  in: 'path',
+  required: true,
+  description: 'The session id (`useChat` sends it as `id`)',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+};
+
+/** The resume and stop routes of the streaming function URL (when resumable streams are on). */
+const streamControlPaths = (streamUrl: string | undefined): Record<string, JsonObject> => ({
+  '/{chatId}/stream': {
+    servers: streamServers(streamUrl),
+    get: {
+      operationId: 'resumeStream',
+      summary: "Resume the answer a chat is streaming (the AI SDK's reconnectToStream)",
+      tags: ['Chat'],
+      parameters: [CHAT_ID_PARAMETER],
+      responses: {
+        200: {
+          description: 'The answer so far and then live, as the same event stream',
+          content: {
+            'text/event-stream': {
+              schema: { type: 'string' },
+              example: STREAM_OPERATION.streamExample,
+            },
+          },
+        },
+        204: { description: 'Nothing is streaming in this chat' },
+        401: problem(401, 'Missing or invalid API key'),
+        404: problem(404, 'No such chat'),
+      },
+    },
+  },
+  '/{chatId}/stop': {
+    servers: streamServers(streamUrl),
+    post: {
+      operationId: 'stopStream',
+      summary: 'Stop the answer a chat is streaming; what was written is kept, marked incomplete',
+      tags: ['Chat'],
+      parameters: [CHAT_ID_PARAMETER],
+      responses: {
+        202: { description: 'Stopping: the answer ends within a moment' },
+        204: { description: 'Nothing is streaming in this chat' },
+        401: problem(401, 'Missing or invalid API key'),
+        404: problem(404, 'No such chat'),
+      },
+    },
+  },
+});
+
 const streamPathItem = (streamUrl: string | undefined): JsonObject => {
   const doc = STREAM_OPERATION;
   return {
-    servers: [
-      streamUrl
-        ? { url: streamUrl, description: 'The streaming function URL' }
-        : {
-            url: '{streamUrl}',
-            description: 'The streaming function URL (the StreamUrl output of the stack)',
-            variables: {
-              streamUrl: { default: 'https://example.lambda-url.eu-west-1.on.aws' },
-            },
-          },
-    ],
+    servers: streamServers(streamUrl),
     post: {
       operationId: doc.operationId,
       summary: doc.summary,
@@ -240,6 +292,7 @@ export const buildOpenApiDocument = (
     paths[route.path]![route.method.toLowerCase()] = operation(route, doc);
   }
   paths[STREAM_OPERATION.path] = streamPathItem(options.streamUrl);
+  Object.assign(paths, streamControlPaths(options.streamUrl));
   return {
     openapi: '3.1.0',
     info: {

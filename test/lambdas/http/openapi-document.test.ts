@@ -136,4 +136,19 @@ describe('buildOpenApiDocument', () => {
       '#/components/schemas/UseChatRequest',
     );
   });
+
+  it('documents the resume and stop routes of the stream URL on its server', () => {
+    const resume = document.paths['/{chatId}/stream']!;
+    const stop = document.paths['/{chatId}/stop']!;
+
+    expect(resume.servers).toEqual([
+      expect.objectContaining({ url: 'https://stream.example.com' }),
+    ]);
+    expect(Object.keys(resume.get!.responses)).toEqual(
+      expect.arrayContaining(['200', '204', '404']),
+    );
+    expect(Object.keys(stop.post!.responses)).toEqual(
+      expect.arrayContaining(['202', '204', '404']),
+    );
+  });
 });
