@@ -9,11 +9,14 @@ import type { RuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import type { SharedComponents } from '../lambdas/composition/shared.js';
 import type { BlobStore } from '../lambdas/core/ports/blob-store.js';
 import { createHandler as createIndexer } from '../lambdas/handlers/index-documents.js';
+import { startIndexerThread } from './indexer-thread.js';
 
 /** The local stand-in of SQS and the indexer behind it, and the adapters the API functions share with it. */
 export interface LocalIndexing {
   queue: InProcessQueue;
   adapters: { blobs: BlobStore; queue: InProcessQueue; ai: AiComponents };
+  /** Stops the queue, then the indexer's thread if it has one. */
+  close(): Promise<void>;
 }
 
 /**
@@ -49,5 +52,48 @@ export const composeLocalIndexing = async (
   });
   const adapters = { ...parts, queue };
   indexer = createIndexer(await composeIndexer(config, shared, adapters));
-  return { queue, adapters };
+  return { queue, adapters, close: () => queue.close() };
+};
+
+/**
+ * Like {@link composeLocalIndexing}, with the indexer in a worker thread of its own (see
+ * `startIndexerThread`): the local stack's default, so that indexing never holds the thread
+ * serving the API. The worker reads the raw uploads from `blobsDir` (the filesystem blob
+ * store's folder) and writes through the main thread's vector store and queue.
+ *
+ * @example
+ * const { queue, adapters, close } = await composeThreadedIndexing(config, { blobs, ai }, '.data/blobs', 'WARN');
+ */
+export const composeThreadedIndexing = async (
+  config: RuntimeConfig,
+  parts: { blobs: BlobStore; ai: AiComponents },
+  blobsDir: string,
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT',
+  queueOptions: Omit<InProcessQueueOptions, 'handler'> = {},
+): Promise<LocalIndexing> => {
+  let handler: InProcessQueueOptions['handler'] | undefined;
+  const queue = new InProcessQueue({
+    maxReceiveCount: config.MAX_RECEIVE_COUNT,
+    batchSize: config.INDEXER_BATCH_SIZE,
+    batchWindowMs: config.INDEXER_BATCH_WINDOW_MS,
+    ...queueOptions,
+    handler: (event, context) => {
+      if (!handler) throw new Error('the indexer thread is not started yet');
+      return handler(event, context);
+    },
+  });
+  const thread = await startIndexerThread(
+    { config, blobsDir, logLevel },
+    parts.ai.vectorStore,
+    queue,
+  );
+  handler = thread.handler;
+  return {
+    queue,
+    adapters: { ...parts, queue },
+    close: async () => {
+      await queue.close();
+      await thread.close();
+    },
+  };
 };

@@ -34,7 +34,7 @@ import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
 import { DEFAULT_API_PORT, DEFAULT_STREAM_PORT, localCorsOrigins } from './local-defaults.js';
-import { composeLocalIndexing } from './local-indexing.js';
+import { composeLocalIndexing, composeThreadedIndexing } from './local-indexing.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
 import { LocalStackStartError } from './local-stack-start-error.js';
 import { ReadableLogger } from './readable-logger.js';
@@ -54,6 +54,12 @@ export interface LocalStackOptions {
   /** Use this key for tenant `local` instead of the saved or a new one (`API_KEY`). */
   apiKey?: string;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * Runs the indexer in a worker thread of its own, as Lambda runs it in its own function
+   * (default true; `INDEXER_THREAD=false` for `npm run dev`): indexing then never holds the
+   * thread that serves the API.
+   */
+  indexerThread?: boolean;
   /** Delay between the offline model's streamed words, to watch streaming (default 0). */
   offlineTokenDelayMs?: number;
   /** Extra environment, on top of `process.env` (tests point OpenAI or Qdrant elsewhere with it). */
@@ -265,14 +271,19 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const shared = composeShared(config, logger);
   const ai = await composeAi(config, { dataDir });
   const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
-  const { queue, adapters } = await composeLocalIndexing(
-    config,
-    shared,
-    { blobs, ai },
-    {
-      onBatchError: (error) => logger.error('indexing batch failed', { error: error as Error }),
-    },
-  );
+  const onBatchError = (error: unknown) =>
+    logger.error('indexing batch failed', { error: error as Error });
+  const indexing =
+    options.indexerThread === false
+      ? await composeLocalIndexing(config, shared, { blobs, ai }, { onBatchError })
+      : await composeThreadedIndexing(
+          config,
+          { blobs, ai },
+          join(dataDir, 'blobs'),
+          options.logLevel ?? 'WARN',
+          { onBatchError },
+        );
+  const { queue, adapters } = indexing;
 
   // Nothing can be in flight in a process that just started: whatever is pending was left by
   // the previous one (its in-process queue is gone), so it is re-driven at once.
@@ -351,7 +362,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     close: async () => {
       clearInterval(reconciling);
       await Promise.all([closeServer(api), closeServer(stream)]);
-      await queue.close();
+      await indexing.close();
       await flushAi(ai);
       shared.dynamo.destroy();
       await database.close();

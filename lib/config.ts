@@ -120,6 +120,12 @@ export const appConfigSchema = z
     chunkOverlapTokens: integer(0, 2_000)
       .default(60)
       .describe('Tokens shared by consecutive chunks.'),
+    reconcileIntervalMinutes: integer(1, 1_440)
+      .default(5)
+      .describe('Minutes between runs of the reconciler of stale documents.'),
+    reconcileStaleAfterSeconds: integer(60, 86_400)
+      .default(900)
+      .describe('A document queued, indexing or deleting unchanged this long is re-driven.'),
     indexerBatchSize: integer(1, 10_000)
       .default(10)
       .describe('SQS messages per indexer invocation (above 10 needs a batching window).'),

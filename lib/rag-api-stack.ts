@@ -11,6 +11,7 @@ import { AppTable, type ItemAction } from './constructs/app-table.js';
 import { HttpApi } from './constructs/http-api.js';
 import { IngestionPipeline } from './constructs/ingestion-pipeline.js';
 import { NodeFunction } from './constructs/node-function.js';
+import { Reconciler } from './constructs/reconciler.js';
 import { StreamingEndpoint } from './constructs/streaming-endpoint.js';
 
 /** Environment variables the functions read (names from the runtime configuration schema). */
@@ -55,11 +56,13 @@ export const TABLE_ACTIONS = {
   /** Sessions: read, list, one transaction per turn (put, update); delete a session in batches. */
   chat: [...AUTHENTICATION, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
   /** The same turns as chat; never deletes a session. */
-  stream: [...AUTHENTICATION, 'dynamodb:Query', 'dynamodb:PutItem'],
+  stream: [...AUTHENTICATION, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   /** Document records and title claims: read, list, update; delete on document deletion. */
   documents: [...AUTHENTICATION, 'dynamodb:Query', 'dynamodb:DeleteItem'],
   /** Status transitions of the document being indexed. */
   indexer: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /** Stale documents by the pending index; re-queue and failure transitions; finished deletions. */
+  reconciler: ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } satisfies Record<string, readonly ItemAction[]>;
 
 /**
@@ -81,16 +84,17 @@ export interface RagApiStackProps extends StackProps {
 }
 
 /**
- * The whole API: the table, the HTTP API with its three functions, the streaming endpoint and
- * the ingestion pipeline, each function granted only what it uses:
+ * The whole API: the table, the HTTP API with its three functions, the streaming endpoint, the
+ * ingestion pipeline and the scheduled reconciler, each function granted only what it uses:
  *
  * | function  | table ({@link TABLE_ACTIONS}) | raw bucket                         | queue       | secrets        |
  * |-----------|-------------------------------|------------------------------------|-------------|----------------|
  * | public    | `DescribeTable` only          |                                    |             |                |
  * | chat      | sessions                      |                                    |             | OpenAI, Qdrant |
  * | documents | documents                     | put, delete, list document folders | send        | Qdrant         |
- * | stream    | sessions, no deletes          |                                    |             | OpenAI, Qdrant |
+ * | stream    | sessions, stream log          |                                    |             | OpenAI, Qdrant |
  * | indexer   | get, update                   | get                                | (SQS), send | OpenAI, Qdrant |
+ * | reconciler| pending index, update, delete | delete, list document folders      | send        | Qdrant         |
  *
  * No function but public may write API key items beyond their last-use time
  * (`AppTable.denyApiKeyWrites`).
@@ -193,6 +197,21 @@ export class RagApiStack extends Stack {
     this.ingestion.grantObjectWrite(documentsApi.function);
     this.ingestion.grantListDocumentFolders(documentsApi.function);
     this.ingestion.grantSendJobs(documentsApi.function);
+
+    const reconciler = new Reconciler(this, 'Reconciler', {
+      config,
+      environment: toEnvironment({
+        ...shared,
+        ...secretEnvironment({ qdrant: qdrantKey }),
+        BUCKET_NAME: this.ingestion.bucket.bucketName,
+        QUEUE_URL: this.ingestion.queue.queueUrl,
+        RECONCILE_STALE_AFTER_SECONDS: String(config.reconcileStaleAfterSeconds),
+      }),
+    });
+    dataFunction(reconciler.function.function, TABLE_ACTIONS.reconciler, [qdrantKey]);
+    this.ingestion.grantObjectDelete(reconciler.function.function);
+    this.ingestion.grantListDocumentFolders(reconciler.function.function);
+    this.ingestion.grantSendJobs(reconciler.function.function);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       config,

@@ -32,6 +32,7 @@ export interface ApiIngestRun {
 const UPLOAD_CONCURRENCY = 8;
 const PROBE_INTERVAL_MS = 20;
 const IDLE_PROBE_MS = 3_000;
+const STATUS_POLL_MS = 250;
 
 /** Probes `GET /health` every 20 ms until stopped; the latencies of the probes that ended. */
 const healthProbe = (apiUrl: string) => {
@@ -137,7 +138,8 @@ export const runApiIngest = async (
         failed = statuses.filter((status) => status === 'failed').length;
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Listing every document is itself work for the stack: poll gently.
+      await new Promise((resolve) => setTimeout(resolve, STATUS_POLL_MS));
     }
     const seconds = (performance.now() - started) / 1000;
     const uploadSeconds = (uploadedAt - started) / 1000;

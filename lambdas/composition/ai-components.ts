@@ -135,6 +135,20 @@ export const composeChatModel = async (
 };
 
 /**
+ * The model name and vector size of the embedder the configuration selects, without building
+ * it (and so without reading the OpenAI key): what a function that only opens the vector store
+ * needs. On AWS Lambda that is always the configured model (`EMBEDDING_MODEL`,
+ * `EMBEDDING_DIMENSIONS`), even for a function given no OpenAI key.
+ *
+ * @example
+ * const vectors = await composeVectorStore(config, embeddingShape(config));
+ */
+export const embeddingShape = (config: RuntimeConfig): Pick<Embedder, 'model' | 'dimensions'> =>
+  aiProvider(config) === 'offline' && !set(process.env.AWS_LAMBDA_FUNCTION_NAME)
+    ? new HashedFeatureEmbedder({ dimensions: config.OFFLINE_EMBEDDING_DIMENSIONS })
+    : { model: config.EMBEDDING_MODEL, dimensions: config.EMBEDDING_DIMENSIONS };
+
+/**
  * The vector store the configuration selects, sized for `embedder`: Qdrant at `QDRANT_URL`
  * (collection `QDRANT_COLLECTION`; with `QDRANT_PREVIOUS_COLLECTION`, a {@link MigratingVectorStore}
  * that also writes the previous single-vector collection and reads from it; key from `QDRANT_API_KEY_SECRET_ARN` or `QDRANT_API_KEY`,

@@ -3,7 +3,7 @@ import { DeleteDocument } from '../core/ingestion/delete-document.js';
 import { UploadDocument } from '../core/ingestion/upload-document.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { DocumentsApiDeps } from '../handlers/documents-api.js';
-import { composeAi } from './ai-components.js';
+import { composeVectorStore, embeddingShape } from './ai-components.js';
 import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
@@ -28,7 +28,8 @@ export const composeDocumentsApi = async (
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   const blobs = composeBlobStore(config, adapters.blobs);
   const queue = composeJobQueue(config, adapters.queue);
-  const { vectorStore } = adapters.ai ?? (await composeAi(config));
+  const vectorStore =
+    adapters.ai?.vectorStore ?? (await composeVectorStore(config, embeddingShape(config)));
   return {
     http: {
       ...shared.http,

@@ -38,7 +38,8 @@ export const composeIndexer = async (
           requestsPerMinute: config.EMBEDDING_REQUESTS_PER_MINUTE,
           tokensPerMinute: config.EMBEDDING_TOKENS_PER_MINUTE,
         });
-  const vectors = adapters.ai?.vectorStore ?? (await composeVectorStore(config, embedder));
+  const vectors =
+    adapters.vectors ?? adapters.ai?.vectorStore ?? (await composeVectorStore(config, embedder));
   const indexDocument = new IndexDocument({
     documents: new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME),
     blobs: composeBlobStore(config, adapters.blobs),

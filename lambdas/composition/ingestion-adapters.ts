@@ -2,6 +2,7 @@ import { S3BlobStore } from '../adapters/s3/s3-blob-store.js';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue.js';
 import type { BlobStore } from '../core/ports/blob-store.js';
 import type { JobQueue } from '../core/ports/job-queue.js';
+import type { VectorStore } from '../core/ports/vector-store.js';
 import type { AiComponents } from './ai-components.js';
 import { composeS3Client, composeSqsClient } from './aws-clients.js';
 import type { RuntimeConfig } from './runtime-config.js';
@@ -12,6 +13,8 @@ import type { RuntimeConfig } from './runtime-config.js';
  */
 export interface IngestionAdapters {
   ai?: AiComponents;
+  /** The vector store alone, when the caller has no other AI component to share. */
+  vectors?: VectorStore;
   blobs?: BlobStore;
   queue?: JobQueue;
 }

@@ -3,7 +3,7 @@ import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-st
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
 import { ReconcileDocuments } from '../core/ingestion/reconcile-documents.js';
 import { systemClock } from '../core/ports/clock.js';
-import { composeEmbedder, composeVectorStore } from './ai-components.js';
+import { composeVectorStore, embeddingShape } from './ai-components.js';
 import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
@@ -33,7 +33,7 @@ export const composeReconciler = async (
 ): Promise<ReconcilerDeps> => {
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   const vectors =
-    adapters.ai?.vectorStore ?? (await composeVectorStore(config, await composeEmbedder(config)));
+    adapters.ai?.vectorStore ?? (await composeVectorStore(config, embeddingShape(config)));
   return {
     logger: shared.logger,
     reconcile: new ReconcileDocuments({

@@ -160,6 +160,11 @@ export class IngestionPipeline extends Construct {
     return this.grantObjects(grantee, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
   }
 
+  /** Lets `grantee` delete raw documents, and nothing else on them. */
+  grantObjectDelete(grantee: IGrantable): Grant {
+    return this.grantObjects(grantee, ['s3:DeleteObject']);
+  }
+
   /** Lets `grantee` store and delete raw documents, without reading them back. */
   grantObjectWrite(grantee: IGrantable): Grant {
     return this.grantObjects(grantee, ['s3:PutObject', 's3:DeleteObject']);

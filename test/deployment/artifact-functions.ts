@@ -2,6 +2,7 @@ import { composeChatApi } from '../../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../../lambdas/composition/documents-api.js';
 import { composeIndexer } from '../../lambdas/composition/indexer.js';
 import { composePublicApi } from '../../lambdas/composition/public-api.js';
+import { composeReconciler } from '../../lambdas/composition/reconciler.js';
 import { loadRuntimeConfig } from '../../lambdas/composition/runtime-config.js';
 import { composeStreamChat } from '../../lambdas/composition/stream-chat.js';
 
@@ -59,6 +60,11 @@ export const ARTIFACT_FUNCTIONS: readonly ArtifactFunction[] = [
       'sqs:DeleteMessage',
       'sqs:GetQueueAttributes',
     ],
+  },
+  {
+    name: 'ReconcilerReconcile',
+    trigger: 'schedule',
+    compose: (env) => composeReconciler(loadRuntimeConfig(env)),
   },
 ];
 

@@ -105,6 +105,8 @@ export interface ArtifactStack {
   /** The streaming function URL. */
   readonly stream: FunctionUrlFrontEnd;
   readonly apiKey: string;
+  /** The tenant of {@link apiKey}. */
+  readonly tenantId: string;
   readonly queueUrl: string;
   readonly calls: AwsCall[];
   readonly services: {
@@ -303,10 +305,11 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
   await new Promise<void>((done) => api.listen(0, '127.0.0.1', done));
   const stream = await startFunctionUrlFrontEnd(container('StreamingStreamChat'));
 
+  const tenantId = 'tenant-artifacts';
   const { key: apiKey } = await issueApiKey(
     new DynamoDbApiKeyStore(db.documentClient, TABLE_NAME),
     systemClock,
-    'tenant-artifacts',
+    tenantId,
   );
   const queueUrl = functions.get('DocumentsApi')?.environment.QUEUE_URL ?? '';
 
@@ -317,6 +320,7 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
     apiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
     stream,
     apiKey,
+    tenantId,
     queueUrl,
     calls,
     services: { db, s3, sqs, secrets, secretsLink, openai, qdrant },

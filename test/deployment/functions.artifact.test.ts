@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DefaultChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { sqsEvent, sqsRecord } from '../support/sqs-events.js';
 import { ARTIFACT_FUNCTIONS, RUNTIME_ACTIONS } from './artifact-functions.js';
 import { type ArtifactStack, startArtifactStack } from './artifact-stack.js';
 import { checkCoverage, describeCoverage } from './iam-policy.js';
-import { parseFunctionUrlResponse } from './lambda-events.js';
+import { parseFunctionUrlResponse, scheduledEvent } from './lambda-events.js';
 
 let stack: ArtifactStack;
 
@@ -190,6 +191,45 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
 
     expect(reply.status, reply.text).toBe(204);
     expect(stack.services.s3.objects.size).toBe(0);
+  });
+
+  it('re-drives stale documents on its schedule: a lost job re-queued, a halfway deletion finished', async () => {
+    const { db, sqs, s3 } = stack.services;
+    const upload = async (title: string) => {
+      const reply = await api().json('POST', '/v1/documents', { title, text: DOCUMENT.text });
+      return (reply.body as { id: string }).id;
+    };
+    const lost = await upload('Lost job');
+    const halfDeleted = await upload('Deleted halfway');
+    sqs.drain(stack.queueUrl); // both jobs lost, as when SQS retention expires in an outage
+    const longAgo = '2026-01-01T00:00:00.000Z';
+    const age = (id: string, status: string) =>
+      db.documentClient.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: { pk: `TENANT#${stack.tenantId}#DOC#${id}`, sk: 'DOC' },
+          UpdateExpression: 'SET #status = :status, updatedAt = :at, gsi2sk = :sk',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':at': longAgo,
+            ':sk': `${longAgo}#${stack.tenantId}#${id}`,
+          },
+        }),
+      );
+    await age(lost, 'queued');
+    await age(halfDeleted, 'deleting');
+    const rule = 'arn:aws:events:us-east-1:123456789012:rule/reconcile';
+
+    const result = await running('ReconcilerReconcile').container.invoke(scheduledEvent(rule));
+
+    expect(result.error, result.body.toString()).toBeUndefined();
+    expect(JSON.parse(result.body.toString('utf8'))).toMatchObject({ requeued: 1, deleted: 1 });
+    expect(sqs.drain(stack.queueUrl).map((message) => JSON.parse(message.body))).toEqual([
+      { tenantId: stack.tenantId, documentId: lost, version: 1 },
+    ]);
+    expect([...s3.objects.keys()].filter((key) => key.includes(halfDeleted))).toEqual([]);
+    expect((await api().json('GET', `/v1/documents/${halfDeleted}`)).status).toBe(404);
   });
 
   it('initialised every function once, with nothing but the template environment', () => {

@@ -84,7 +84,7 @@ describe('RagApiStack', () => {
       const platforms = functions.map((fn) => ({ runtime: fn.Runtime, arch: fn.Architectures }));
 
       // Assert
-      expect(functions).toHaveLength(5);
+      expect(functions).toHaveLength(6);
       for (const platform of platforms) {
         expect(platform).toEqual({ runtime: 'nodejs24.x', arch: ['arm64'] });
       }
@@ -110,11 +110,11 @@ describe('RagApiStack', () => {
       );
 
       // Assert
-      expect(new Set(targets).size).toBe(5);
+      expect(new Set(targets).size).toBe(6);
       for (const target of targets) {
         expect(Object.keys(logGroups)).toContain(target);
       }
-      expect(Object.keys(logGroups)).toHaveLength(6); // five functions and the API access log
+      expect(Object.keys(logGroups)).toHaveLength(7); // six functions and the API access log
       for (const logGroup of Object.values(logGroups)) {
         expect(logGroup.Properties.RetentionInDays).toBe(14);
       }
@@ -166,12 +166,21 @@ describe('RagApiStack', () => {
           .filter((action) => action.startsWith('dynamodb:'));
 
       // Assert
-      expect(tableActions('StreamingStreamChat')).not.toContain('dynamodb:DeleteItem');
+      // The stream deletes its resumable-stream marker, never a session (no BatchWriteItem).
       expect(tableActions('StreamingStreamChat')).not.toContain('dynamodb:BatchWriteItem');
+      expect(new Set(tableActions('ReconcilerReconcile'))).toEqual(
+        new Set(['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+      );
       expect(new Set(tableActions('IngestionIndexer'))).toEqual(
         new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
       );
-      for (const prefix of ['ChatApi', 'DocumentsApi', 'StreamingStreamChat', 'IngestionIndexer']) {
+      for (const prefix of [
+        'ChatApi',
+        'DocumentsApi',
+        'StreamingStreamChat',
+        'IngestionIndexer',
+        'ReconcilerReconcile',
+      ]) {
         expect(actionsOf(prefix)).not.toContain('dynamodb:Scan');
         expect(actionsOf(prefix)).not.toContain('secretsmanager:DescribeSecret');
       }
@@ -479,6 +488,32 @@ describe('RagApiStack', () => {
         },
         LoggingConfiguration: { LogFilePrefix: 'raw-documents/' },
       });
+    });
+  });
+
+  describe('reconciler', () => {
+    it('runs the reconciler every 5 minutes from an EventBridge schedule', () => {
+      // Act
+      const rules = propsOf('AWS::Events::Rule');
+
+      // Assert
+      expect(rules).toHaveLength(1);
+      expect(rules[0]).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+      const targets = (rules[0]?.Targets ?? []) as { Arn: { 'Fn::GetAtt': string[] } }[];
+      const target = targets[0];
+      expect(target?.Arn['Fn::GetAtt'][0]).toMatch(/^ReconcilerReconcileFunction/);
+    });
+
+    it('lets the reconciler re-queue jobs and delete a document folder, and nothing more on S3', () => {
+      // Act
+      const actions = actionsOf('ReconcilerReconcile');
+
+      // Assert
+      expect(actions).toContain('sqs:SendMessage');
+      expect(actions).toContain('s3:DeleteObject');
+      expect(actions).toContain('s3:ListBucket');
+      expect(actions).not.toContain('s3:GetObject');
+      expect(actions).not.toContain('s3:PutObject');
     });
   });
 

@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { TimeSlicer } from '../../core/text/work-steps.js';
 
 /**
  * Reads a newline-delimited JSON file: one parsed value per non-blank line, `[]` when the file
@@ -30,6 +31,9 @@ export const readNdjson = async (path: string): Promise<unknown[]> => {
 
 let writes = 0;
 
+/** Characters of JSON lines written to the file at a time. */
+const WRITE_CHUNK_CHARS = 262_144;
+
 /**
  * Replaces a file atomically and durably with one JSON line per value: writes a temporary file
  * beside it and syncs it to disk, renames it over the old one, then syncs the folder, so a
@@ -43,13 +47,27 @@ export const writeNdjsonAtomically = async (
   values: Iterable<unknown>,
 ): Promise<void> => {
   await mkdir(dirname(path), { recursive: true });
-  const lines: string[] = [];
-  for (const value of values) lines.push(JSON.stringify(value));
   writes += 1;
   const temporary = `${path}.${process.pid}.${writes}.tmp`;
+  // Many thousand points make tens of megabytes: serialised and written a slice at a time, so
+  // that requests get their turn in between, rather than encoded in one go.
+  const slicer = new TimeSlicer();
   const file = await open(temporary, 'w');
   try {
-    await file.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+    let lines: string[] = [];
+    let size = 0;
+    for (const value of values) {
+      const line = JSON.stringify(value);
+      lines.push(line);
+      size += line.length;
+      if (size >= WRITE_CHUNK_CHARS) {
+        await file.write(`${lines.join('\n')}\n`);
+        lines = [];
+        size = 0;
+      }
+      await slicer.pause();
+    }
+    if (lines.length > 0) await file.write(`${lines.join('\n')}\n`);
     await file.datasync();
   } finally {
     await file.close();

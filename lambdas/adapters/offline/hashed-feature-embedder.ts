@@ -1,4 +1,5 @@
 import type { Embedder, EmbeddingLimits, Embeddings } from '../../core/ports/embedder.js';
+import { TimeSlicer } from '../../core/text/work-steps.js';
 import { estimateTokens } from './estimate-tokens.js';
 import { textFeatures } from './text-features.js';
 
@@ -49,8 +50,16 @@ export class HashedFeatureEmbedder implements Embedder {
 
   async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<Embeddings> {
     options.signal?.throwIfAborted();
+    // Thousands of texts take a while: yield every few ms, so a big document does not hold
+    // the local stack's one thread (and the deadline can stop it).
+    const slicer = new TimeSlicer();
+    const vectors: number[][] = [];
+    for (const text of texts) {
+      vectors.push(this.vector(text));
+      await slicer.pause(options.signal);
+    }
     return {
-      vectors: texts.map((text) => this.vector(text)),
+      vectors,
       promptTokens: texts.reduce((sum, text) => sum + estimateTokens(text), 0),
     };
   }

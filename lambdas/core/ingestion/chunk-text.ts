@@ -1,6 +1,8 @@
 import { estimateTokens } from '../text/estimate-tokens.js';
-import { splitSections, type TextFormat } from './text-sections.js';
-import { tokenWindows } from './token-window.js';
+import { countWords } from '../text/whitespace.js';
+import { runSteps, type Steps } from '../text/work-steps.js';
+import { paragraphSteps, type TextFormat } from './text-sections.js';
+import { tokenWindowSteps } from './token-window.js';
 
 /** Options of {@link chunkText}. */
 export interface ChunkTextOptions {
@@ -40,6 +42,29 @@ const headingLine = (path: string[], maxTokens: number): string => {
 const compose = (prefix: string, paragraphs: string[]): string =>
   [prefix, ...paragraphs].filter(Boolean).join('\n\n');
 
+/** Most chunks a document may make: past it, indexing fails rather than flood the store. */
+export const MAX_CHUNKS_PER_DOCUMENT = 20_000;
+
+/** Length and words of a text: {@link estimateTokens} of texts joined by blank lines adds them up. */
+interface TextSize {
+  chars: number;
+  words: number;
+}
+
+const sizeOf = (text: string): TextSize => ({ chars: text.length, words: countWords(text) });
+
+/** The size of two texts joined by a blank line, as `compose` joins them (empty ones dropped). */
+const joined = (first: TextSize, second: TextSize): TextSize =>
+  first.chars === 0
+    ? second
+    : { chars: first.chars + 2 + second.chars, words: first.words + second.words };
+
+/** `estimateTokens(compose(...))` of two parts of these sizes, without building the text. */
+const joinedTokens = (first: TextSize, second: TextSize): number => {
+  const { chars, words } = joined(first, second);
+  return chars === 0 ? 0 : Math.max(Math.ceil(chars / 4), words);
+};
+
 const validate = ({ maxTokens, overlapTokens }: ChunkTextOptions) => {
   if (!Number.isInteger(maxTokens) || maxTokens < 8) {
     throw new RangeError(`maxTokens must be an integer of at least 8; got ${maxTokens}`);
@@ -50,6 +75,80 @@ const validate = ({ maxTokens, overlapTokens }: ChunkTextOptions) => {
     );
   }
 };
+
+/**
+ * {@link chunkText} as pausable {@link Steps}: it pauses after every paragraph and window (and
+ * inside long ones), so that a budget can bound it and other work can run between its slices.
+ *
+ * @throws RangeError when the document makes more than {@link MAX_CHUNKS_PER_DOCUMENT} chunks.
+ */
+export function* chunkSteps(text: string, options: ChunkTextOptions): Steps<TextChunk[]> {
+  validate(options);
+  const { maxTokens, overlapTokens } = options;
+  const chunks: TextChunk[] = [];
+  const add = (body: { text: string; headingPath: string[] }) => {
+    if (chunks.length >= MAX_CHUNKS_PER_DOCUMENT) {
+      throw new RangeError(
+        `The document makes more than ${MAX_CHUNKS_PER_DOCUMENT} chunks; split it into smaller documents`,
+      );
+    }
+    chunks.push({ index: chunks.length, ...body, tokens: estimateTokens(body.text) });
+  };
+
+  let section = -1;
+  let headingPath: string[] = [];
+  let prefix = '';
+  let prefixSize: TextSize = sizeOf('');
+  let prefixCost = 0;
+  let pending: string[] = [];
+  // Sizes of the prefix and the pending paragraphs, kept so that each paragraph is measured
+  // once (re-measuring the pending text made many short paragraphs quadratic).
+  let pendingSize: TextSize = prefixSize;
+  const flush = () => {
+    if (pending.length > 0) add({ text: compose(prefix, pending), headingPath });
+    pending = [];
+    pendingSize = prefixSize;
+  };
+
+  // Paragraphs are chunked as they are read: a section is never held whole.
+  for (const paragraph of paragraphSteps(text, options.format ?? 'markdown')) {
+    if (paragraph === undefined) {
+      yield;
+      continue;
+    }
+    if (paragraph.section !== section) {
+      flush();
+      section = paragraph.section;
+      headingPath = paragraph.headingPath;
+      prefix = headingLine(headingPath, maxTokens);
+      prefixSize = sizeOf(prefix);
+      prefixCost = prefix === '' ? 0 : estimateTokens(prefix) + 1;
+      pendingSize = prefixSize;
+    }
+    // A paragraph of more than four characters a token is too long whatever its words.
+    const tooLong = paragraph.text.length > 4 * maxTokens;
+    const size = tooLong ? { chars: paragraph.text.length, words: 0 } : sizeOf(paragraph.text);
+    if (tooLong || joinedTokens(prefixSize, size) > maxTokens) {
+      flush();
+      const windows = yield* tokenWindowSteps(
+        paragraph.text,
+        maxTokens - prefixCost,
+        overlapTokens,
+      );
+      for (const window of windows) add({ text: compose(prefix, [window]), headingPath });
+    } else if (joinedTokens(pendingSize, size) > maxTokens) {
+      flush();
+      pending = [paragraph.text];
+      pendingSize = joined(prefixSize, size);
+    } else {
+      pending.push(paragraph.text);
+      pendingSize = joined(pendingSize, size);
+    }
+  }
+  flush();
+
+  return chunks;
+}
 
 /**
  * Splits a document into chunks for embedding, structure first.
@@ -64,46 +163,13 @@ const validate = ({ maxTokens, overlapTokens }: ChunkTextOptions) => {
  * Tokens are estimated without a tokenizer by `estimateTokens` (about four characters per
  * token, at least one per word), which errs high, so chunks stay within the embedding model's
  * input limit. The result depends on the input and options only: the same text always gives
- * the same chunks, which is what makes chunk ids (and so re-indexing) stable.
+ * the same chunks, which is what makes chunk ids (and so re-indexing) stable. Time is linear in
+ * the text, whatever it holds.
  *
  * @example
  * chunkText('# Guide\n\nInstall it.\n\n## Usage\n\nRun it.', { maxTokens: 400, overlapTokens: 60 })
  * // [{ index: 0, text: 'Guide\n\nInstall it.', headingPath: ['Guide'], tokens: 5 },
  * //  { index: 1, text: 'Guide › Usage\n\nRun it.', headingPath: ['Guide', 'Usage'], tokens: 6 }]
  */
-export const chunkText = (text: string, options: ChunkTextOptions): TextChunk[] => {
-  validate(options);
-  const { maxTokens, overlapTokens } = options;
-  const bodies: { text: string; headingPath: string[] }[] = [];
-
-  for (const { headingPath, paragraphs } of splitSections(text, options.format ?? 'markdown')) {
-    const prefix = headingLine(headingPath, maxTokens);
-    const prefixCost = prefix === '' ? 0 : estimateTokens(prefix) + 1;
-    let pending: string[] = [];
-    const flush = () => {
-      if (pending.length > 0) bodies.push({ text: compose(prefix, pending), headingPath });
-      pending = [];
-    };
-    for (const paragraph of paragraphs) {
-      if (estimateTokens(compose(prefix, [paragraph])) > maxTokens) {
-        flush();
-        for (const window of tokenWindows(paragraph, maxTokens - prefixCost, overlapTokens)) {
-          bodies.push({ text: compose(prefix, [window]), headingPath });
-        }
-      } else if (estimateTokens(compose(prefix, [...pending, paragraph])) > maxTokens) {
-        flush();
-        pending = [paragraph];
-      } else {
-        pending.push(paragraph);
-      }
-    }
-    flush();
-  }
-
-  return bodies.map((body, index) => ({
-    index,
-    text: body.text,
-    headingPath: body.headingPath,
-    tokens: estimateTokens(body.text),
-  }));
-};
+export const chunkText = (text: string, options: ChunkTextOptions): TextChunk[] =>
+  runSteps(chunkSteps(text, options));

@@ -1,7 +1,73 @@
+import { isUtf8 } from 'node:buffer';
 import { HttpProblem } from '../problem.js';
-import { stripHtml } from './strip-html.js';
+import { isBlank } from '../text/whitespace.js';
+import { runSteps, type Steps } from '../text/work-steps.js';
+import { stripHtml, stripHtmlSteps } from './strip-html.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Bytes at the start of a document that the upload check reads for text (HTML stripped):
+ * enough for any page whose text is not hidden behind that much markup, and few enough
+ * milliseconds to spend inside a request.
+ */
+export const CHECK_PREFIX_BYTES = 65_536;
+
+/** Bytes decoded between two pauses of {@link extractTextSteps}. */
+const DECODE_SLICE_BYTES = 262_144;
+
+const notUtf8 = (cause: unknown) =>
+  new HttpProblem(422, {
+    type: 'urn:problem:unreadable-document',
+    detail: 'The document is not UTF-8 text',
+    cause,
+  });
+
+const binary = () =>
+  new HttpProblem(422, {
+    type: 'urn:problem:unreadable-document',
+    detail: 'The document holds binary data, not text',
+  });
+
+/**
+ * A document's bytes decoded as UTF-8 (a byte order mark is dropped).
+ *
+ * @throws HttpProblem 422 when the bytes are not UTF-8 text, or hold NUL (binary data).
+ */
+export const decodeText = (bytes: Uint8Array): string => {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch (cause) {
+    throw notUtf8(cause);
+  }
+  if (text.includes('\u0000')) throw binary();
+  return text;
+};
+
+/**
+ * {@link extractText} as pausable {@link Steps}, for the indexer to run under a budget.
+ *
+ * @throws HttpProblem 422 when the bytes are not UTF-8 text.
+ */
+export function* extractTextSteps(bytes: Uint8Array, contentType: string): Steps<string> {
+  // Decoded a slice at a time (a streaming decoder keeps characters cut between slices whole).
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const parts: string[] = [];
+  try {
+    for (let start = 0; start < bytes.length; start += DECODE_SLICE_BYTES) {
+      const end = Math.min(bytes.length, start + DECODE_SLICE_BYTES);
+      parts.push(decoder.decode(bytes.subarray(start, end), { stream: end < bytes.length }));
+      yield;
+    }
+    parts.push(decoder.decode());
+  } catch (cause) {
+    throw notUtf8(cause);
+  }
+  const text = parts.join('');
+  if (text.includes('\u0000')) throw binary();
+  return contentType === 'text/html' ? yield* stripHtmlSteps(text, { markHeadings: true }) : text;
+}
 
 /**
  * The readable text of a stored document: its bytes decoded as UTF-8 (a byte order mark is
@@ -12,22 +78,33 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * @example
  * extractText(Buffer.from('<h1>Hi</h1><p>there</p>'), 'text/html') // '# Hi\n\nthere'
  */
-export const extractText = (bytes: Uint8Array, contentType: string): string => {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch (cause) {
-    throw new HttpProblem(422, {
-      type: 'urn:problem:unreadable-document',
-      detail: 'The document is not UTF-8 text',
-      cause,
-    });
+export const extractText = (bytes: Uint8Array, contentType: string): string =>
+  runSteps(extractTextSteps(bytes, contentType));
+
+/**
+ * Whether a document may hold text to index, decided in bounded time for an upload request:
+ * text and Markdown hold text unless they are blank (only whitespace and invisible characters,
+ * so a whitespace-only document counts as empty); HTML is stripped only up to its first
+ * {@link CHECK_PREFIX_BYTES} bytes (text found there settles it; a longer document with
+ * none there is left to the indexer).
+ *
+ * @throws HttpProblem 422 when the bytes are not UTF-8 text.
+ *
+ * @example
+ * mayHoldText(Buffer.from(' \n\u200b'), 'text/plain') // false
+ * mayHoldText(Buffer.from('<p>&nbsp;</p>'), 'text/html') // false
+ */
+export const mayHoldText = (bytes: Uint8Array, contentType: string): boolean => {
+  // Validated without decoding: no string of the whole document is made in the request.
+  if (!isUtf8(bytes)) throw notUtf8(undefined);
+  if (bytes.includes(0)) throw binary();
+  const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, CHECK_PREFIX_BYTES), {
+    stream: true, // a character cut at the end of the prefix is left out, not replaced
+  });
+  if (contentType === 'text/html') {
+    if (!isBlank(stripHtml(prefix))) return true;
+    return bytes.length > CHECK_PREFIX_BYTES;
   }
-  if (text.includes('\u0000')) {
-    throw new HttpProblem(422, {
-      type: 'urn:problem:unreadable-document',
-      detail: 'The document holds binary data, not text',
-    });
-  }
-  return contentType === 'text/html' ? stripHtml(text, { markHeadings: true }) : text;
+  if (!isBlank(prefix)) return true;
+  return bytes.length > CHECK_PREFIX_BYTES && !isBlank(decodeText(bytes));
 };

@@ -5,11 +5,12 @@ import type { Embedder } from '../ports/embedder.js';
 import type { IndexJob, JobQueue } from '../ports/job-queue.js';
 import type { ChunkPoint, VectorStore } from '../ports/vector-store.js';
 import { passageVector } from '../retrieval/sparse-vector.js';
+import { runStepsWithin, TimeSlicer } from '../text/work-steps.js';
 import { chunkId } from './chunk-id.js';
-import { chunkText, type TextChunk } from './chunk-text.js';
+import { chunkSteps, type TextChunk } from './chunk-text.js';
 import { textFormatOf } from './content-types.js';
 import { embeddingBatches } from './embedding-batches.js';
-import { extractText } from './extract-text.js';
+import { extractTextSteps } from './extract-text.js';
 
 /** Dependencies of {@link IndexDocument}. */
 export interface IndexDocumentDeps {
@@ -23,7 +24,18 @@ export interface IndexDocumentDeps {
   chunking: { maxTokens: number; overlapTokens: number };
   /** Points per vector store upsert request. */
   upsertBatchSize?: number;
+  /**
+   * Most CPU time, in ms, that reading and chunking one document's text may take (default
+   * {@link DEFAULT_TEXT_CPU_BUDGET_MS}); a document that needs more fails with that reason.
+   */
+  textCpuBudgetMs?: number;
 }
+
+/**
+ * Default CPU budget of one document's text processing: linear processing of the largest
+ * upload takes well under a second, so only a document the scanners cannot bound reaches it.
+ */
+export const DEFAULT_TEXT_CPU_BUDGET_MS = 10_000;
 
 /** What {@link IndexDocument.execute} did with a job. */
 export type IndexOutcome =
@@ -57,6 +69,10 @@ export interface IndexOptions {
  * `tenantId:documentId:chunkIndex`), deletes the chunks past the new count (left by a longer
  * earlier version) and marks the version `ready` with its chunk count. Running it again for
  * the same job overwrites the same points: redelivery is harmless.
+ *
+ * The text is read and chunked a few milliseconds at a time, taking turns with other work on
+ * the thread, within a CPU budget (`textCpuBudgetMs`) and the deadline (`signal`): a document
+ * that needs more fails with a reason that says so, like one that makes too many chunks.
  *
  * Failures propagate (the queue retries the message later rather than the function spinning
  * on a throttled upstream); nothing is written to the vector store before every chunk is
@@ -111,7 +127,7 @@ export class IndexDocument {
       at: clock.now().toISOString(),
     });
     if (!started) return { kind: 'skipped', reason: `version ${version} was superseded` };
-    const chunks = await this.#chunk(record);
+    const chunks = await this.#chunk(record, options.signal);
     return { kind: 'prepared', value: { job, record, chunks } };
   }
 
@@ -156,12 +172,22 @@ export class IndexDocument {
     });
   }
 
-  async #chunk(record: DocumentRecord): Promise<TextChunk[]> {
+  /**
+   * Reads and chunks the text a few milliseconds at a time, within the CPU budget and the
+   * deadline, so that neither a hostile document nor a large one holds the thread.
+   */
+  async #chunk(record: DocumentRecord, signal?: AbortSignal): Promise<TextChunk[]> {
     const raw = await this.deps.blobs.get(record.blobKey);
     if (!raw) throw new Error(`The raw text of version ${record.version} is missing from storage`);
-    return chunkText(extractText(raw, record.contentType), {
-      ...this.deps.chunking,
-      format: textFormatOf(record.contentType),
+    const { chunking, textCpuBudgetMs } = this.deps;
+    const format = textFormatOf(record.contentType);
+    const steps = function* () {
+      const text = yield* extractTextSteps(raw, record.contentType);
+      return yield* chunkSteps(text, { ...chunking, format });
+    };
+    return runStepsWithin(steps(), {
+      maxCpuMs: textCpuBudgetMs ?? DEFAULT_TEXT_CPU_BUDGET_MS,
+      ...(signal ? { signal } : {}),
     });
   }
 
@@ -189,15 +215,21 @@ export class IndexDocument {
 
   async #store(record: DocumentRecord, chunks: TextChunk[], vectors: number[][]): Promise<void> {
     const { tenantId, documentId, version, title } = record;
-    const points: ChunkPoint[] = chunks.map((chunk, position) => ({
+    const pointOf = (chunk: TextChunk, position: number): ChunkPoint => ({
       id: chunkId(tenantId, documentId, chunk.index),
       vector: vectors[position]!,
       sparse: passageVector(chunk.text),
       payload: { tenantId, documentId, version, title, chunkIndex: chunk.index, text: chunk.text },
-    }));
+    });
     const size = this.deps.upsertBatchSize ?? 128;
-    for (let start = 0; start < points.length; start += size) {
-      await this.deps.vectors.upsert(tenantId, points.slice(start, start + size));
+    const slicer = new TimeSlicer();
+    for (let start = 0; start < chunks.length; start += size) {
+      const batch = chunks
+        .slice(start, start + size)
+        .map((chunk, offset) => pointOf(chunk, start + offset));
+      await this.deps.vectors.upsert(tenantId, batch);
+      // An in-process store (the local stack's) upserts synchronously: let requests in between.
+      await slicer.pause();
     }
     await this.deps.vectors.deleteDocumentChunks(tenantId, documentId, {
       fromChunkIndex: chunks.length,

@@ -1,3 +1,6 @@
+import { isWhitespaceCode } from '../text/whitespace.js';
+import { runSteps, type Steps } from '../text/work-steps.js';
+
 /** Options of {@link stripHtml}. */
 export interface StripHtmlOptions {
   /**
@@ -62,19 +65,6 @@ const NAMED_ENTITIES: Record<string, string> = {
   check: '✓',
 };
 
-/** Marks where a rendered `<pre>` block goes back (a private-use character, removed from input). */
-const PLACEHOLDER = '\uE000';
-
-/** Elements removed with everything inside them: they hold no readable text. */
-const INVISIBLE = ['script', 'style', 'head', 'noscript', 'template', 'svg', 'iframe', 'object'];
-
-/** Elements that separate paragraphs. */
-const BLOCKS =
-  'address|article|aside|blockquote|details|dialog|div|dl|fieldset|figcaption|figure|footer|form|header|hr|main|nav|ol|p|section|summary|table|ul|caption|thead|tbody|tfoot';
-
-/** Elements that start a new line without starting a paragraph (their end tags are optional). */
-const LINES = 'br|li|dt|dd|tr|option';
-
 const decodeCodePoint = (codePoint: number): string =>
   Number.isInteger(codePoint) &&
   codePoint > 0 &&
@@ -85,7 +75,8 @@ const decodeCodePoint = (codePoint: number): string =>
 
 /**
  * Decodes HTML character references: the common named ones, decimal (`&#169;`) and hexadecimal
- * (`&#xA9;`). Unknown names are left as they are.
+ * (`&#xA9;`). Unknown names are left as they are. Linear: each alternative is a character class
+ * run that cannot contain the `;` that must follow it, so a failed match never backtracks into it.
  *
  * @example
  * decodeEntities('Fish &amp; chips &#8211; &#x20AC;5') // 'Fish & chips – €5'
@@ -99,50 +90,263 @@ export const decodeEntities = (text: string): string =>
     return NAMED_ENTITIES[name] ?? NAMED_ENTITIES[name.toLowerCase()] ?? entity;
   });
 
-const removeTags = (html: string): string =>
-  html.replace(/<\/?[a-z][^>]*>/gi, '').replace(/<![^>]*>/g, '');
+/** Marks where a rendered `<pre>` block goes back (a private-use character, removed from input). */
+const PLACEHOLDER = '\uE000';
+
+/** Elements removed with everything inside them: they hold no readable text. */
+const INVISIBLE = new Set([
+  'script',
+  'style',
+  'head',
+  'noscript',
+  'template',
+  'svg',
+  'iframe',
+  'object',
+]);
+
+/** Elements that separate paragraphs. */
+const BLOCKS = new Set(
+  'address article aside blockquote details dialog div dl fieldset figcaption figure footer form header hr main nav ol p section summary table ul caption thead tbody tfoot'.split(
+    ' ',
+  ),
+);
+
+/** Elements that start a new line without starting a paragraph (their end tags are optional). */
+const LINES = new Set(['br', 'li', 'dt', 'dd', 'tr', 'option']);
+
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/** Characters of HTML read between two pauses of {@link stripHtmlSteps}. */
+const CHARS_PER_STEP = 8_192;
+
+const isAsciiLetter = (code: number) =>
+  (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+const isWordCode = (code: number) =>
+  isAsciiLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+
+/** A tag as the scanner read it. */
+interface Tag {
+  /** Lower-cased name (the word characters after `<` or `</`). */
+  name: string;
+  closing: boolean;
+  /** Index just past the `>`. */
+  end: number;
+  /** Only whitespace between the name and `>` (`</p >`), or `/` too for start tags (`<br />`). */
+  bare: boolean;
+}
+
+/**
+ * A one-pass HTML scanner: it finds each `<` with `indexOf`, reads the tag name, and finds the
+ * tag's `>` through a cached "next `>`" position, so that no character is read more than a
+ * constant number of times whatever the input (the regular expressions it replaces rescanned
+ * the rest of the document from every `<` that had no `>` after it).
+ */
+class HtmlScanner {
+  #nextGt = -1;
+  #noMoreGt = false;
+
+  constructor(readonly html: string) {}
+
+  /** Index of the first `>` at or after `from`, or -1; amortised constant time. */
+  gtFrom(from: number): number {
+    if (this.#noMoreGt) return -1;
+    if (this.#nextGt < from) {
+      this.#nextGt = this.html.indexOf('>', from);
+      if (this.#nextGt < 0) this.#noMoreGt = true;
+    }
+    return this.#nextGt;
+  }
+
+  /** The tag that starts at `at` (a `<`), or undefined when the `<` starts no tag. */
+  tagAt(at: number): Tag | undefined {
+    const { html } = this;
+    const closing = html.charCodeAt(at + 1) === 0x2f;
+    const nameStart = at + (closing ? 2 : 1);
+    if (!isAsciiLetter(html.charCodeAt(nameStart))) return undefined;
+    const gt = this.gtFrom(nameStart);
+    if (gt < 0) return undefined;
+    let nameEnd = nameStart;
+    while (nameEnd < gt && isWordCode(html.charCodeAt(nameEnd))) nameEnd += 1;
+    let rest = nameEnd;
+    while (rest < gt && isWhitespaceCode(html.charCodeAt(rest))) rest += 1;
+    if (!closing && html.charCodeAt(rest) === 0x2f) rest += 1;
+    return {
+      name: html.slice(nameStart, nameEnd).toLowerCase(),
+      closing,
+      end: gt + 1,
+      bare: rest === gt,
+    };
+  }
+
+  /**
+   * Index just past the first `</name>` (whitespace allowed before `>`) at or after `from`, or
+   * the end of the text when there is none; pauses every thousand candidates.
+   */
+  *endOfElement(name: string, from: number): Steps<number> {
+    const { html } = this;
+    let candidates = 0;
+    for (let at = html.indexOf('</', from); at >= 0; at = html.indexOf('</', at + 2)) {
+      const tag = this.tagAt(at);
+      if (tag?.closing && tag.bare && tag.name === name) return tag.end;
+      candidates += 1;
+      if (candidates % 1_024 === 0) yield;
+    }
+    return html.length;
+  }
+
+  /**
+   * Index just past the comment that starts at `at` (`<!--`), or the end of the text; searched
+   * a slice at a time.
+   */
+  *endOfComment(at: number): Steps<number> {
+    const { html } = this;
+    for (let from = at + 4; from < html.length; from += CHARS_PER_STEP) {
+      // Slices overlap by two characters, so a `-->` across a boundary is found.
+      const end = html.slice(from, from + CHARS_PER_STEP + 2).indexOf('-->');
+      if (end >= 0) return from + end + 3;
+      yield;
+    }
+    return html.length;
+  }
+}
+
+/** The text of a `<pre>` element from `from` on: tags dropped, `<br>` as line breaks. */
+function* preformattedSteps(
+  scanner: HtmlScanner,
+  from: number,
+): Steps<{ text: string; end: number }> {
+  const { html } = scanner;
+  const parts: string[] = [];
+  let textStart = from;
+  let searchFrom = from;
+  let read = from;
+  while (searchFrom < html.length) {
+    const lt = html.indexOf('<', searchFrom);
+    if (lt < 0) break;
+    if (lt - read >= CHARS_PER_STEP) {
+      read = lt;
+      yield;
+    }
+    const skip = yield* skippedMarkupEnd(scanner, lt);
+    const tag = skip === undefined ? scanner.tagAt(lt) : undefined;
+    if (skip === undefined && tag === undefined) {
+      searchFrom = lt + 1; // a literal `<`: part of the text run
+      continue;
+    }
+    parts.push(html.slice(textStart, lt));
+    searchFrom = textStart = skip ?? tag!.end;
+    if (tag === undefined) continue;
+    if (tag.closing && tag.name === 'pre' && tag.bare)
+      return { text: parts.join(''), end: tag.end };
+    if (!tag.closing && INVISIBLE.has(tag.name)) {
+      searchFrom = textStart = yield* scanner.endOfElement(tag.name, tag.end);
+      parts.push(' ');
+    } else if (!tag.closing && tag.name === 'br' && tag.bare) {
+      parts.push('\n');
+    }
+  }
+  parts.push(html.slice(textStart));
+  return { text: parts.join(''), end: html.length };
+}
+
+/**
+ * Where markup that is dropped whole ends, when a comment (`<!--…-->`, to the end when
+ * unclosed) or a declaration (`<!DOCTYPE …>`) starts at `lt`.
+ */
+function* skippedMarkupEnd(scanner: HtmlScanner, lt: number): Steps<number | undefined> {
+  const { html } = scanner;
+  if (html.charCodeAt(lt + 1) !== 0x21) return undefined;
+  if (html.startsWith('<!--', lt)) return yield* scanner.endOfComment(lt);
+  const gt = scanner.gtFrom(lt);
+  return gt < 0 ? undefined : gt + 1;
+}
+
+/** What a tag stands for in the text: a paragraph break, a line break, a cell gap or nothing. */
+const tagText = (tag: Tag, markHeadings: boolean): string => {
+  if (HEADINGS.has(tag.name)) {
+    if (tag.closing) return tag.bare ? '\n\n' : '';
+    return markHeadings ? `\n\n${'#'.repeat(Number(tag.name[1]))} ` : '\n\n';
+  }
+  if (BLOCKS.has(tag.name)) return '\n\n';
+  if (LINES.has(tag.name)) return tag.closing ? '' : '\n';
+  if (tag.closing && tag.bare && (tag.name === 'td' || tag.name === 'th')) return ' ';
+  return '';
+};
+
+/**
+ * {@link stripHtml} as pausable {@link Steps}: it pauses after every 8 KiB of HTML, so that a
+ * budget can bound it and other work can run between its slices.
+ */
+export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): Steps<string> {
+  const source = html.includes(PLACEHOLDER) ? html.replaceAll(PLACEHOLDER, '') : html;
+  const scanner = new HtmlScanner(source);
+  const markHeadings = options.markHeadings ?? false;
+  const parts: string[] = [];
+  const preformatted: string[] = [];
+  /** Appends source text, its whitespace collapsed as a browser renders it (`\s+` cannot backtrack). */
+  const addText = (from: number, to: number) => {
+    if (to > from) parts.push(source.slice(from, to).replace(/\s+/g, ' '));
+  };
+  let textStart = 0;
+  let searchFrom = 0;
+  let read = 0;
+  while (searchFrom < source.length) {
+    const lt = source.indexOf('<', searchFrom);
+    if (lt < 0) break;
+    if (lt - read >= CHARS_PER_STEP) {
+      read = lt;
+      yield;
+    }
+    const skip = yield* skippedMarkupEnd(scanner, lt);
+    const tag = skip === undefined ? scanner.tagAt(lt) : undefined;
+    if (skip === undefined && tag === undefined) {
+      searchFrom = lt + 1; // a literal `<`: part of the text run
+      continue;
+    }
+    addText(textStart, lt);
+    searchFrom = textStart = skip ?? tag!.end;
+    if (tag === undefined) continue;
+    if (!tag.closing && INVISIBLE.has(tag.name)) {
+      searchFrom = textStart = yield* scanner.endOfElement(tag.name, tag.end);
+      parts.push(' ');
+    } else if (!tag.closing && tag.name === 'pre') {
+      const pre = yield* preformattedSteps(scanner, tag.end);
+      searchFrom = textStart = pre.end;
+      preformatted.push(decodeEntities(pre.text).replace(/^\n+/, '').trimEnd());
+      parts.push(`\n\n${PLACEHOLDER}${preformatted.length - 1}${PLACEHOLDER}\n\n`);
+    } else {
+      parts.push(tagText(tag, markHeadings));
+    }
+  }
+  addText(textStart, source.length);
+  yield;
+  const text = decodeEntities(parts.join(''))
+    .replace(/[ \t\u00a0]+/g, ' ')
+    // Runs of spaces are single spaces by now, so `?` does what `*` did, without backtracking.
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return preformatted.length === 0
+    ? text
+    : text.replace(
+        new RegExp(`${PLACEHOLDER}(\\d+)${PLACEHOLDER}`, 'g'),
+        (_, position: string) => preformatted[Number(position)]!,
+      );
+}
 
 /**
  * Turns an HTML document into readable text for indexing: comments, scripts, styles and the
  * `<head>` are removed with their content; block elements become paragraph breaks and line
  * elements line breaks; whitespace collapses as a browser would, except inside `<pre>`; the
  * remaining markup is dropped and character references are decoded (last, so that an escaped
- * `&lt;script&gt;` stays as text). A regular-expression pass, not a parser: meant for
- * documents, not for sanitising HTML that is shown again.
+ * `&lt;script&gt;` stays as text). A one-pass scanner in time linear in the input, not a
+ * parser: meant for documents, not for sanitising HTML that is shown again. (A conforming
+ * HTML parser would be the library choice; the indexer needs only this much, bounded.)
  *
  * @example
  * stripHtml('<h1>Intro</h1><p>Hello&nbsp;<b>world</b></p><script>x()</script>')
  * // 'Intro\n\nHello world'
  */
-export const stripHtml = (html: string, options: StripHtmlOptions = {}): string => {
-  let text = html.replaceAll(PLACEHOLDER, '').replace(/<!--[\s\S]*?(-->|$)/g, '');
-  for (const tag of INVISIBLE) {
-    text = text.replace(new RegExp(`<${tag}\\b[^>]*>[\\s\\S]*?(</${tag}\\s*>|$)`, 'gi'), ' ');
-  }
-  // <pre> keeps its whitespace: render it now and park it behind a placeholder.
-  const preformatted: string[] = [];
-  text = text.replace(/<pre\b[^>]*>([\s\S]*?)(<\/pre\s*>|$)/gi, (_, inner: string) => {
-    const rendered = decodeEntities(removeTags(inner.replace(/<br\s*\/?>/gi, '\n')));
-    preformatted.push(rendered.replace(/^\n+/, '').trimEnd());
-    return `\n\n${PLACEHOLDER}${preformatted.length - 1}${PLACEHOLDER}\n\n`;
-  });
-  text = text
-    .replace(/\s+/g, ' ')
-    .replace(/<h([1-6])\b[^>]*>/gi, (_, level: string) =>
-      options.markHeadings ? `\n\n${'#'.repeat(Number(level))} ` : '\n\n',
-    )
-    .replace(/<\/h[1-6]\s*>/gi, '\n\n')
-    .replace(new RegExp(`</?(${BLOCKS})\\b[^>]*>`, 'gi'), '\n\n')
-    .replace(new RegExp(`<(${LINES})\\b[^>]*/?>`, 'gi'), '\n')
-    .replace(new RegExp(`</(${LINES})\\s*>`, 'gi'), '')
-    .replace(/<\/t[dh]\s*>/gi, ' ');
-  text = decodeEntities(removeTags(text))
-    .replace(/[ \t\u00a0]+/g, ' ')
-    .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-  return text.replace(
-    new RegExp(`${PLACEHOLDER}(\\d+)${PLACEHOLDER}`, 'g'),
-    (_, index: string) => preformatted[Number(index)]!,
-  );
-};
+export const stripHtml = (html: string, options: StripHtmlOptions = {}): string =>
+  runSteps(stripHtmlSteps(html, options));

@@ -1,3 +1,16 @@
+import { isBlank } from '../text/whitespace.js';
+import { runSteps, type Steps } from '../text/work-steps.js';
+import {
+  admonitionTitle,
+  atxHeading,
+  fenceOpening,
+  isIncludeDirective,
+  isThematicBreak,
+  MAX_STRUCTURE_LINE_CHARS,
+  setextUnderline,
+  withoutAttributes,
+} from './markdown-lines.js';
+
 /** A run of paragraphs under the same headings. */
 export interface TextSection {
   /** Titles of the enclosing headings, outermost first; empty before the first heading. */
@@ -9,76 +22,158 @@ export interface TextSection {
 /** How to read the text: Markdown structure, or paragraphs only. */
 export type TextFormat = 'markdown' | 'plain';
 
-const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
-const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+/** Characters of text, and lines, read between two pauses of {@link sectionSteps}. */
+const CHARS_PER_STEP = 8_192;
+const LINES_PER_STEP = 256;
+
+/** The lines of a paragraph joined, without leading empty lines or trailing whitespace. */
+const paragraphOf = (lines: string[]): string => {
+  if (lines.length === 1) return lines[0]!.trimEnd();
+  let first = 0;
+  while (first < lines.length && lines[first] === '') first += 1;
+  return lines.slice(first).join('\n').trimEnd();
+};
+
+/** A paragraph with its place in the document's sections. */
+export interface SectionParagraph {
+  /** Which section it belongs to: the same number for paragraphs of one section. */
+  section: number;
+  /** Titles of the enclosing headings, outermost first (the section's, shared). */
+  headingPath: string[];
+  text: string;
+}
+
+/**
+ * The paragraphs of {@link splitSections}, one at a time, with `undefined` at points where the
+ * work may pause (every few hundred lines or 8 KiB of text): a reader can act on each
+ * paragraph as it comes, so a long document is never held whole in pieces, and a budget can
+ * bound the reading.
+ */
+export function* paragraphSteps(
+  source: string,
+  format: TextFormat,
+): Generator<SectionParagraph | undefined, void, void> {
+  const text = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
+  const headings: { level: number; title: string }[] = [];
+  let section = 0;
+  let headingPath: string[] = [];
+  let lines: string[] = [];
+  let fence: { char: string; length: number } | undefined;
+  const ready: SectionParagraph[] = [];
+  let read = 0;
+  let lineCount = 0;
+
+  const emit = (paragraph: string) => ready.push({ section, headingPath, text: paragraph });
+  const flushParagraph = () => {
+    if (lines.length === 0) return;
+    const paragraph = paragraphOf(lines);
+    if (!isBlank(paragraph)) emit(paragraph);
+    lines = [];
+  };
+  const openSection = (level: number, title: string) => {
+    flushParagraph();
+    while (headings.length > 0 && headings.at(-1)!.level >= level) headings.pop();
+    if (title !== '') headings.push({ level, title });
+    section += 1;
+    headingPath = headings.map((heading) => heading.title);
+  };
+  const readLine = (line: string) => {
+    if (format === 'plain') {
+      if (isBlank(line)) flushParagraph();
+      else lines.push(line);
+      return;
+    }
+    // Structure is read on lines of ordinary length only: a longer line is paragraph text.
+    const structural = line.length <= MAX_STRUCTURE_LINE_CHARS;
+    if (fence !== undefined) {
+      lines.push(line);
+      const closing = structural ? fenceOpening(line) : undefined;
+      if (closing && closing.char === fence.char && closing.length >= fence.length) {
+        fence = undefined;
+        flushParagraph();
+      }
+      return;
+    }
+    if (!structural) {
+      lines.push(line);
+      return;
+    }
+    const opening = fenceOpening(line);
+    const heading = opening ? undefined : atxHeading(line);
+    const underline = setextUnderline(line);
+    if (opening) {
+      flushParagraph();
+      fence = opening;
+      lines.push(line);
+    } else if (heading) {
+      openSection(heading.level, heading.title);
+    } else if (underline && lines.length === 1) {
+      const title = withoutAttributes(lines[0]!.trim());
+      lines = [];
+      openSection(underline === '=' ? 1 : 2, title);
+    } else if (isThematicBreak(line) || isBlank(line) || isIncludeDirective(line)) {
+      flushParagraph();
+    } else {
+      const admonition = admonitionTitle(line);
+      if (admonition === undefined) {
+        lines.push(line);
+      } else {
+        flushParagraph();
+        if (admonition !== '') emit(admonition);
+      }
+    }
+  };
+
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    readLine(text.slice(start, end));
+    read += end - start + 1;
+    start = end + 1;
+    for (const paragraph of ready) yield paragraph;
+    ready.length = 0;
+    lineCount += 1;
+    if (read >= CHARS_PER_STEP || lineCount >= LINES_PER_STEP) {
+      read = 0;
+      lineCount = 0;
+      yield;
+    }
+  }
+  flushParagraph();
+  yield* ready;
+}
+
+/** {@link splitSections} as pausable {@link Steps}. */
+export function* sectionSteps(text: string, format: TextFormat): Steps<TextSection[]> {
+  const sections: TextSection[] = [];
+  let current = -1;
+  for (const paragraph of paragraphSteps(text, format)) {
+    if (paragraph === undefined) {
+      yield;
+    } else if (paragraph.section === current) {
+      sections.at(-1)!.paragraphs.push(paragraph.text);
+    } else {
+      current = paragraph.section;
+      sections.push({ headingPath: paragraph.headingPath, paragraphs: [paragraph.text] });
+    }
+  }
+  return sections;
+}
 
 /**
  * Splits a text into sections of paragraphs. For Markdown, ATX (`## Title`) and setext
  * (`Title` over `===`/`---`) headings open sections and set the heading path, fenced code blocks
  * stay whole (a `#` inside one is code, not a heading) and thematic breaks separate paragraphs.
+ * Markup of documentation tools that is not text is left out: heading attributes
+ * (`## Recap { #recap }`), include directives (`{* ../src/app.py hl[2] *}`) and admonition
+ * fences (`/// tip`, `////`), whose text and title (`/// note | Details` gives `Details`) stay.
  * For plain text, blank lines separate paragraphs and nothing else is interpreted.
+ *
+ * Lines are read by scanners, in time linear in the text whatever it holds.
  *
  * @example
  * splitSections('# A\n\none\n\n## B\n\ntwo', 'markdown')
  * // [{ headingPath: ['A'], paragraphs: ['one'] }, { headingPath: ['A', 'B'], paragraphs: ['two'] }]
  */
-export const splitSections = (text: string, format: TextFormat): TextSection[] => {
-  const sections: TextSection[] = [];
-  const headings: { level: number; title: string }[] = [];
-  let current: TextSection = { headingPath: [], paragraphs: [] };
-  let lines: string[] = [];
-  let fence: string | undefined;
-
-  const flushParagraph = () => {
-    const paragraph = lines.join('\n').replace(/^\n+|\s+$/g, '');
-    if (paragraph.trim() !== '') current.paragraphs.push(paragraph);
-    lines = [];
-  };
-  const openSection = (level: number, title: string) => {
-    flushParagraph();
-    if (current.paragraphs.length > 0) sections.push(current);
-    while (headings.length > 0 && headings.at(-1)!.level >= level) headings.pop();
-    if (title !== '') headings.push({ level, title });
-    current = { headingPath: headings.map((heading) => heading.title), paragraphs: [] };
-  };
-
-  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
-    if (format === 'plain') {
-      if (line.trim() === '') flushParagraph();
-      else lines.push(line);
-      continue;
-    }
-    if (fence !== undefined) {
-      lines.push(line);
-      const closing = FENCE.exec(line)?.[1];
-      if (closing && closing[0] === fence[0] && closing.length >= fence.length) {
-        fence = undefined;
-        flushParagraph();
-      }
-      continue;
-    }
-    const opening = FENCE.exec(line)?.[1];
-    const atx = ATX_HEADING.exec(line);
-    const underline = SETEXT_UNDERLINE.exec(line)?.[1];
-    if (opening) {
-      flushParagraph();
-      fence = opening;
-      lines.push(line);
-    } else if (atx) {
-      openSection(atx[1]!.length, (atx[2] ?? '').trim());
-    } else if (underline && lines.length === 1) {
-      const title = lines[0]!.trim();
-      lines = [];
-      openSection(underline[0] === '=' ? 1 : 2, title);
-    } else if (THEMATIC_BREAK.test(line) || line.trim() === '') {
-      flushParagraph();
-    } else {
-      lines.push(line);
-    }
-  }
-  flushParagraph();
-  if (current.paragraphs.length > 0) sections.push(current);
-  return sections;
-};
+export const splitSections = (text: string, format: TextFormat): TextSection[] =>
+  runSteps(sectionSteps(text, format));

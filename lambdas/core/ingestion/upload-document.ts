@@ -6,7 +6,7 @@ import type { JobQueue } from '../ports/job-queue.js';
 import { HttpProblem } from '../problem.js';
 import type { SupportedContentType } from './content-types.js';
 import { documentBlobKey, documentBlobPrefix } from './document-blob-key.js';
-import { extractText } from './extract-text.js';
+import { mayHoldText } from './extract-text.js';
 
 /** What a client uploads. */
 export interface UploadDocumentInput {
@@ -90,7 +90,7 @@ export class UploadDocument {
         detail: `The document is ${input.content.byteLength} bytes; the limit is ${maxBytes} bytes`,
       });
     }
-    if (extractText(input.content, input.contentType).trim() === '') {
+    if (!mayHoldText(input.content, input.contentType)) {
       throw new HttpProblem(422, {
         type: 'urn:problem:empty-document',
         detail: 'The document holds no text to index',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SUPPORTED_CONTENT_TYPES } from '../ingestion/content-types.js';
+import { isBlank } from '../text/whitespace.js';
 import { pageOf } from './common.js';
 
 /** Longest document title, in characters. */
@@ -49,7 +50,7 @@ export const uploadDocumentSchema = z
     title,
     text: z
       .string()
-      .refine((text) => text.trim() !== '', 'The text is empty')
+      .refine((text) => !isBlank(text), 'The text is empty')
       .describe('The document, as Markdown or plain text.'),
     metadata: documentMetadataSchema.optional(),
   })

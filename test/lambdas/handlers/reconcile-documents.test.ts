@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ReconcileDocuments } from '../../../lambdas/core/ingestion/reconcile-documents.js';
 import { createHandler } from '../../../lambdas/handlers/reconcile-documents.js';
+import { scheduledEvent } from '../../deployment/lambda-events.js';
 import { silentLogger } from '../../support/http-deps.js';
 import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
 import { lambdaContext } from '../../support/lambda-context.js';
-import { scheduledEvent } from '../../support/scheduled-event.js';
 
 describe('reconcile-documents function', () => {
   it('re-queues stale documents on its schedule and answers with what it did', async () => {
@@ -24,7 +24,10 @@ describe('reconcile-documents function', () => {
       }),
     });
 
-    const report = await handler(scheduledEvent(), lambdaContext());
+    const report = await handler(
+      scheduledEvent('arn:aws:events:us-east-1:123456789012:rule/reconcile'),
+      lambdaContext(),
+    );
 
     expect(report).toEqual({ requeued: 1, failed: 0, deleted: 0, skipped: 0, errors: 0 });
     expect(fixture.queue.jobs).toEqual([{ tenantId: 'acme', documentId: id, version: 1 }]);

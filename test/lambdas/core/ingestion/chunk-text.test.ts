@@ -153,6 +153,24 @@ describe('chunkText', () => {
     });
   });
 
+  it('leaves documentation-tool markup out of chunks and keeps admonition text', () => {
+    const text = [
+      '## Recap { #recap }',
+      '',
+      '{* ../../docs_src/python_types/tutorial001_py310.py hl[2] *}',
+      '',
+      '/// tip | Remember',
+      'Types help your editor.',
+      '///',
+    ].join('\n');
+
+    const chunks = chunkText(text, { maxTokens: 400, overlapTokens: 60 });
+
+    expect(chunks.map((chunk) => chunk.text)).toEqual([
+      'Recap\n\nRemember\n\nTypes help your editor.',
+    ]);
+  });
+
   it('is deterministic', () => {
     const text = `# A\n\n${words(500)}\n\n## B\n\n${words(50, 'b')}`;
 

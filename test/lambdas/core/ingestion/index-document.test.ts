@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
 import { chunkId } from '../../../../lambdas/core/ingestion/chunk-id.js';
+import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 
 describe('IndexDocument', () => {
@@ -222,5 +223,32 @@ describe('IndexDocument', () => {
     blobs.objects.clear();
 
     await expect(indexDocument.execute(queue.jobs[0]!)).rejects.toThrow('missing');
+  });
+
+  it('fails with a reason the owner can act on when the text needs more than its CPU budget', async () => {
+    const { upload, queue, documents, blobs, embedder, vectors, clock } = ingestionFixture({
+      maxUploadBytes: 2_000_000,
+    });
+    await upload.execute({
+      tenantId: 'acme',
+      title: 'Huge',
+      content: Buffer.from('a\n\n'.repeat(500_000)),
+      contentType: 'text/markdown',
+    });
+    const indexDocument = new IndexDocument({
+      documents,
+      blobs,
+      embedder,
+      vectors,
+      queue,
+      clock,
+      chunking: { maxTokens: 40, overlapTokens: 8 },
+      textCpuBudgetMs: 1,
+    });
+
+    await expect(indexDocument.execute(queue.jobs[0]!)).rejects.toThrow(
+      /more than 0.001 s of CPU time; split the document into smaller ones/,
+    );
+    expect(embedder.calls).toEqual([]);
   });
 });

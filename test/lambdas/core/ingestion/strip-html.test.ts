@@ -1,5 +1,75 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEntities, stripHtml } from '../../../../lambdas/core/ingestion/strip-html.js';
+import { referenceStripHtml } from './support/regex-reference.js';
+
+/** Text of an ordinary page: words, source whitespace, entities and stray signs. */
+const htmlText = fc.constantFrom(
+  'Hello',
+  ' world ',
+  '\n  indented\t',
+  '&amp;',
+  '&nbsp;',
+  '&#8211;',
+  '&#x20AC;',
+  '&lt;b&gt;',
+  'a < b',
+  'c > d',
+  '&unknown;',
+  '',
+);
+
+/** Ordinary, well-nested HTML: elements of every kind the stripper knows, comments, a doctype. */
+const htmlNode: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    htmlText,
+    fc.constantFrom(
+      '<br>',
+      '<br/>',
+      '<br />',
+      '<hr>',
+      '<img src="x.png" alt="x">',
+      '<!-- note -->',
+    ),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'p',
+          'div',
+          'span',
+          'b',
+          'a href="/x"',
+          'h1',
+          'h2 id="t"',
+          'h6',
+          'li',
+          'ul',
+          'table',
+          'tr',
+          'td',
+          'th',
+          'code',
+          'section class="s"',
+          'DIV',
+        ),
+        fc.array(tie('node'), { maxLength: 4 }),
+      )
+      .map(([open, children]) => {
+        const name = open.split(' ')[0]!;
+        return `<${open}>${children.join('')}</${name}>`;
+      }),
+    fc
+      .tuple(
+        fc.constantFrom('script', 'style', 'noscript', 'svg'),
+        fc.constantFrom('x()', 'p{}', 'a < b', ''),
+      )
+      .map(([name, content]) => `<${name} type="t">${content}</${name}>`),
+  ),
+})).node;
+const htmlPage = fc
+  .tuple(fc.boolean(), fc.array(htmlNode, { maxLength: 6 }))
+  .map(([doctype, nodes]) => `${doctype ? '<!DOCTYPE html>' : ''}${nodes.join('')}`);
 
 describe('stripHtml', () => {
   it('removes markup and keeps the text', () => {
@@ -51,6 +121,48 @@ describe('stripHtml', () => {
   it('separates table cells', () => {
     expect(stripHtml('<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>')).toBe(
       'a b\nc',
+    );
+  });
+});
+
+describe('stripHtml on hostile input', () => {
+  it('reads ordinary HTML as the former regular expressions did (property)', () => {
+    fc.assert(
+      fc.property(htmlPage, fc.boolean(), (html, markHeadings) => {
+        expect(stripHtml(html, { markHeadings })).toBe(referenceStripHtml(html, { markHeadings }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps 200 KB of "<a" without ">" as text (the review input)', () => {
+    const html = '<a'.repeat(100_000);
+
+    expect(stripHtml(html) === html).toBe(true);
+  });
+
+  it('removes an unclosed script, style or comment to the end', () => {
+    expect(stripHtml(`<p>kept</p><script>${'</scrip <script '.repeat(10_000)}`)).toBe('kept');
+    expect(stripHtml(`<p>kept</p><style>${'x'.repeat(10_000)}`)).toBe('kept');
+    expect(stripHtml(`<p>kept</p><!--${'-- >'.repeat(10_000)}`)).toBe('kept');
+  });
+
+  it('keeps an unclosed pre to the end, with its whitespace', () => {
+    expect(stripHtml(`<p>t</p><pre>a  <b>b</b>\n${'c '.repeat(3)}`)).toBe('t\n\na  b\nc c c');
+  });
+
+  it('keeps a pre block a paragraph of its own even when inline text touches it', () => {
+    expect(stripHtml('Code:<pre>x = 1</pre>Done')).toBe('Code:\n\nx = 1\n\nDone');
+  });
+
+  it('drops deeply nested elements and keeps their text', () => {
+    expect(stripHtml(`${'<div><span>'.repeat(50_000)}deep`)).toBe('deep');
+  });
+
+  it('leaves a tag that never ends, and a run of "&#", as text', () => {
+    expect(stripHtml('<p>t</p><p class="   ')).toBe('t\n\n<p class="');
+    expect(stripHtml(`<p>${'&#'.repeat(50_000)}1;</p>`) === `${'&#'.repeat(49_999)}\u0001`).toBe(
+      true,
     );
   });
 });

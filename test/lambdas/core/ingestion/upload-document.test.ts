@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
+import { CHECK_PREFIX_BYTES } from '../../../../lambdas/core/ingestion/extract-text.js';
 import { NOT_QUEUED_REASON } from '../../../../lambdas/core/ingestion/upload-document.js';
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
 import { ingestionFixture } from '../../../support/ingestion-fixture.js';
@@ -120,6 +121,50 @@ describe('UploadDocument', () => {
         contentType: 'text/plain',
       }),
     ).rejects.toMatchObject({ status: 422, type: 'urn:problem:unreadable-document' });
+  });
+
+  it('answers a document of only whitespace and invisible characters as it answers an empty one', async () => {
+    const { upload, documents, blobs, queue } = ingestionFixture();
+    const input = { tenantId: 'acme', title: 'T', contentType: 'text/markdown' as const };
+
+    const empty = upload.execute({ ...input, content: Buffer.from('') });
+    const blank = upload.execute({
+      ...input,
+      content: Buffer.from(' \t\n\u00a0\u0085\u2028\u3000\u200b\u202e\ufeff'),
+    });
+
+    await expect(empty).rejects.toMatchObject({ status: 422, type: 'urn:problem:empty-document' });
+    await expect(blank).rejects.toMatchObject({ status: 422, type: 'urn:problem:empty-document' });
+    expect(await documents.list('acme', { limit: 10 })).toMatchObject({ items: [] });
+    expect(blobs.objects.size).toBe(0);
+    expect(queue.jobs).toEqual([]);
+  });
+
+  it('answers 422 for HTML whose only text is whitespace', async () => {
+    const { upload } = ingestionFixture();
+
+    await expect(
+      upload.execute({
+        tenantId: 'acme',
+        title: 'T',
+        content: Buffer.from('<p>&nbsp;</p><div> \u200b </div>'),
+        contentType: 'text/html',
+      }),
+    ).rejects.toMatchObject({ status: 422, type: 'urn:problem:empty-document' });
+  });
+
+  it('checks only the start of a long HTML document, leaving the rest to the indexer', async () => {
+    const { upload } = ingestionFixture({ maxUploadBytes: 1_000_000 });
+    const html = `<script>${'x'.repeat(CHECK_PREFIX_BYTES)}</script><p>Text at last</p>`;
+
+    const uploaded = await upload.execute({
+      tenantId: 'acme',
+      title: 'T',
+      content: Buffer.from(html),
+      contentType: 'text/html',
+    });
+
+    expect(uploaded.status).toBe('queued');
   });
 
   it('answers 400 for a blank title', async () => {
