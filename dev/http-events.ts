@@ -74,6 +74,11 @@ const shared = (parts: HttpRequestParts, domain: string) => {
  */
 export const apiGatewayEvent = (parts: HttpRequestParts): APIGatewayProxyEventV2 => {
   const common = shared(parts, 'api.local');
+  // API Gateway tells the function how the client reached it; the local servers speak HTTP.
+  common.headers['x-forwarded-proto'] ??= 'http';
+  if (common.headers.host?.includes(':')) {
+    common.headers['x-forwarded-port'] ??= common.headers.host.split(':').pop() as string;
+  }
   return {
     version: '2.0',
     routeKey: parts.routeKey ?? '$default',

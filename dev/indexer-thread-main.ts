@@ -5,7 +5,6 @@
  * stack's chat reads the same in-memory store) and are reached through Comlink.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSEvent } from 'aws-lambda';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -17,11 +16,15 @@ import type { JobQueue } from '../lambdas/core/ports/job-queue.js';
 import type { VectorStore } from '../lambdas/core/ports/vector-store.js';
 import { createHandler } from '../lambdas/handlers/index-documents.js';
 import type { IndexerThreadApi, IndexerThreadData } from './indexer-thread.js';
+import { ReadableLogger } from './readable-logger.js';
 
 const data = workerData as IndexerThreadData;
 const vectors = Comlink.wrap<VectorStore>(nodeEndpoint(data.vectorsPort));
 const queue = Comlink.wrap<JobQueue>(nodeEndpoint(data.queuePort));
-const logger = new Logger({ serviceName: 'rag-api-local-indexer', logLevel: data.logLevel });
+const logger = new ReadableLogger({
+  serviceName: 'rag-api-local-indexer',
+  logLevel: data.logLevel,
+});
 const shared = composeShared(data.config, logger);
 const handler = createHandler(
   await composeIndexer(data.config, shared, {

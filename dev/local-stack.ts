@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
@@ -28,12 +27,17 @@ import { createHandler as createChatApi } from '../lambdas/handlers/chat-api.js'
 import { createHandler as createDocumentsApi } from '../lambdas/handlers/documents-api.js';
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
+import { documentTooLarge } from '../lambdas/http/document-too-large.js';
+import { lockDataFolder } from './data-folder-lock.js';
 import { ensureDevApiKey } from './dev-api-key.js';
 import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
+import { DEFAULT_API_PORT, DEFAULT_STREAM_PORT, localCorsOrigins } from './local-defaults.js';
 import { composeLocalIndexing, composeThreadedIndexing } from './local-indexing.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
+import { LocalStackStartError } from './local-stack-start-error.js';
+import { ReadableLogger } from './readable-logger.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
 import { httpApiListener } from './serve-http-api.js';
 import { serveStaticAssets } from './static-assets.js';
@@ -41,9 +45,9 @@ import { startTransactWriteEmulator } from './transact-write-emulator.js';
 
 /** Options of {@link startLocalStack}; every one has an embedded default. */
 export interface LocalStackOptions {
-  /** HTTP API port (`PORT`, default 3000; 0 picks a free one). */
+  /** HTTP API port (`PORT`, default 4000; 0 picks a free one). */
   port?: number;
-  /** Streaming function URL port (`STREAM_PORT`, default 3001; 0 picks a free one). */
+  /** Streaming function URL port (`STREAM_PORT`, default 4001; 0 picks a free one). */
   streamPort?: number;
   /** Local data: the table, raw uploads, the vector store, the dev key (`DATA_DIR`, default `.data`). */
   dataDir?: string;
@@ -76,6 +80,8 @@ export interface LocalStack {
   dataDir: string;
   provider: AiComponents['provider'];
   vectorStore: 'qdrant' | 'embedded';
+  /** Browser origins allowed to call the HTTP API and the stream URL (CORS). */
+  corsOrigins: readonly string[];
   /** The embedder and vector store the stack answers with (the evaluation harness queries them). */
   ai: Pick<AiComponents, 'embedder' | 'vectorStore'>;
   queue: InProcessQueue;
@@ -94,6 +100,20 @@ const listen = (server: Server, port: number) =>
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolveListen((server.address() as AddressInfo).port));
   });
+
+/** Listens on one of the stack's ports, or says in one line which port is taken and what to do. */
+const listenOn = async (server: Server, port: number, variable: 'PORT' | 'STREAM_PORT') => {
+  try {
+    return await listen(server, port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    throw new LocalStackStartError(
+      `Port ${port} (${variable}) is ${code === 'EACCES' ? 'not allowed' : 'in use by another program (another npm run dev?)'}. Pick another: ${variable}=${port + 100} npm run dev`,
+      { cause: error },
+    );
+  }
+};
 
 /**
  * A server whose every request goes through {@link guardRequests} (served host names only, no
@@ -201,7 +221,7 @@ const localConfig = (
  * and function URL events.
  *
  * @example
- * const stack = await startLocalStack({ port: 3000, streamPort: 3001 });
+ * const stack = await startLocalStack({ port: 4000, streamPort: 4001 });
  * console.log(stack.apiUrl, stack.streamUrl, stack.apiKey);
  */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
@@ -211,7 +231,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   const dataDir = resolve(options.dataDir ?? '.data');
-  const database = await startDatabase(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const lock = lockDataFolder(dataDir);
+  let database: Awaited<ReturnType<typeof startDatabase>>;
+  try {
+    database = await startDatabase(dataDir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 
   // The servers listen first (ports are part of the configuration: CORS origins, the docs'
   // stream URL); their listeners are set once every function is composed.
@@ -219,14 +247,30 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let streamListener: RequestListener | undefined;
   const api = createGuardedServer(() => apiListener, options.clientTimeouts);
   const stream = createGuardedServer(() => streamListener, options.clientTimeouts);
-  const apiPort = await listen(api, options.port ?? 3000);
-  const streamPort = await listen(stream, options.streamPort ?? 3001);
+  let apiPort: number;
+  let streamPort: number;
+  try {
+    apiPort = await listenOn(api, options.port ?? DEFAULT_API_PORT, 'PORT');
+    streamPort = await listenOn(stream, options.streamPort ?? DEFAULT_STREAM_PORT, 'STREAM_PORT');
+  } catch (error) {
+    // Nothing of this start may stay behind: no listening port, no endpoint file, no lock.
+    await Promise.all([api, stream].filter((server) => server.listening).map(closeServer));
+    await database.close();
+    lock.release();
+    throw error;
+  }
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const streamUrl = `http://127.0.0.1:${streamPort}`;
-  const corsOrigins = [apiUrl, `http://localhost:${apiPort}`].join(',');
+  const corsOrigins = localCorsOrigins(
+    apiPort,
+    options.env?.CORS_ORIGINS ?? process.env.CORS_ORIGINS,
+  ).join(',');
   const config = localConfig(options, database.endpoint, corsOrigins);
 
-  const logger = new Logger({ serviceName: 'rag-api-local', logLevel: options.logLevel ?? 'WARN' });
+  const logger = new ReadableLogger({
+    serviceName: 'rag-api-local',
+    logLevel: options.logLevel ?? 'WARN',
+  });
   const shared = composeShared(config, logger);
   const ai = await composeAi(config, { dataDir });
   const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
@@ -261,8 +305,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const apiKey = await ensureDevApiKey(keyStore, options.apiKey ?? savedKey);
   if (!options.apiKey) writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
 
+  const publicDeps = composePublicApi(config, shared);
   const publicApi = createPublicApi({
-    ...composePublicApi(config, shared),
+    ...publicDeps,
+    // The deep check also covers what the local stack runs in-process: the model and the
+    // embedded vector store (Qdrant, when used, is probed by the composition already).
+    probes: {
+      ...publicDeps.probes,
+      model: async (signal) => {
+        await ai.embedder.embed(['health check'], { signal });
+      },
+      ...(config.QDRANT_URL ? {} : { vectors: () => ai.vectorStore.ping() }),
+    },
     docsAssetsUrl: '/docs/assets',
     streamUrl,
   });
@@ -280,7 +334,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       chat: chatDeps.http.maxBodyBytes,
       documents: documentsDeps.http.maxBodyBytes,
     },
+    bodyTooLarge: { documents: () => documentTooLarge(config.MAX_UPLOAD_BYTES) },
     extra: serveStaticAssets({ config: { streamUrl, apiKey } }),
+    corsOrigins: config.CORS_ORIGINS,
   });
   streamListener = functionUrlListener({
     handler: createStreamChat(streamDeps) as unknown as LocalStreamingHandler,
@@ -296,6 +352,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     dataDir,
     provider: ai.provider,
     vectorStore: config.QDRANT_URL ? 'qdrant' : 'embedded',
+    corsOrigins: config.CORS_ORIGINS,
     ai,
     queue,
     reindex: (reindexOptions) =>
@@ -312,6 +369,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await flushAi(ai);
       shared.dynamo.destroy();
       await database.close();
+      lock.release();
     },
   };
 };

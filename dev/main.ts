@@ -1,17 +1,29 @@
 import { existsSync } from 'node:fs';
+import {
+  DEFAULT_API_PORT,
+  DEFAULT_DEV_TOKEN_DELAY_MS,
+  DEFAULT_STREAM_PORT,
+} from './local-defaults.js';
 import { startLocalStack } from './local-stack.js';
+import { LocalStackStartError } from './local-stack-start-error.js';
 
 // Settings kept in .env (see .env.example); the environment's own values take precedence.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
 const started = performance.now();
 const stack = await startLocalStack({
-  port: Number(process.env.PORT ?? 3000),
-  streamPort: Number(process.env.STREAM_PORT ?? 3001),
+  port: Number(process.env.PORT ?? DEFAULT_API_PORT),
+  streamPort: Number(process.env.STREAM_PORT ?? DEFAULT_STREAM_PORT),
   dataDir: process.env.DATA_DIR ?? '.data',
   ...(process.env.API_KEY ? { apiKey: process.env.API_KEY } : {}),
-  logLevel: (process.env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'WARN',
+  offlineTokenDelayMs: Number(process.env.OFFLINE_TOKEN_DELAY_MS ?? DEFAULT_DEV_TOKEN_DELAY_MS),
+  // INFO: one line per request (method, path, status, ms, tenant) and the indexer's progress.
+  logLevel: (process.env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'INFO',
   indexerThread: process.env.INDEXER_THREAD !== 'false',
+}).catch((error: unknown) => {
+  if (!(error instanceof LocalStackStartError)) throw error;
+  process.stderr.write(`\n  npm run dev: ${error.message}\n\n`);
+  process.exit(1);
 });
 
 const model =
@@ -29,6 +41,7 @@ process.stdout.write(
     `  Models        ${model}`,
     `  Vectors       ${stack.vectorStore === 'qdrant' ? `Qdrant at ${process.env.QDRANT_URL}` : 'embedded'}`,
     `  Data          ${stack.dataDir}`,
+    `  CORS origins  ${stack.corsOrigins.join(' ')}   (set CORS_ORIGINS for other apps)`,
     `  API key       ${stack.apiKey}   (tenant "local")`,
     '',
     `  export API_URL=${stack.apiUrl} STREAM_URL=${stack.streamUrl} API_KEY=${stack.apiKey}`,

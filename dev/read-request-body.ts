@@ -22,7 +22,8 @@ const tooLarge = (maxBytes: number, declared?: number) =>
  * `Content-Length` above the limit is refused before a byte is read, and a streamed (chunked)
  * body is refused at the chunk that crosses it. The rest of the body is left unread (the caller
  * answers 413 and closes the connection), so an oversized request costs at most the limit in
- * memory. Rejects with a 413 {@link HttpProblem} or a {@link RequestAbortedError}.
+ * memory. Rejects with a 413 {@link HttpProblem} (`problem`'s, when given) or a
+ * {@link RequestAbortedError}.
  *
  * Written by hand: Node's server has no body limit, and a body-parsing library would add a
  * second way of reading requests beside the Lambda handlers' own parsing.
@@ -30,10 +31,14 @@ const tooLarge = (maxBytes: number, declared?: number) =>
  * @example
  * const body = await readRequestBody(request, 1_048_576);
  */
-export const readRequestBody = (request: IncomingMessage, maxBytes: number): Promise<Buffer> => {
+export const readRequestBody = (
+  request: IncomingMessage,
+  maxBytes: number,
+  problem: (declared?: number) => HttpProblem = (declared) => tooLarge(maxBytes, declared),
+): Promise<Buffer> => {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    return Promise.reject(tooLarge(maxBytes, declared));
+    return Promise.reject(problem(declared));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -46,7 +51,7 @@ export const readRequestBody = (request: IncomingMessage, maxBytes: number): Pro
       size += chunk.length;
       if (size > maxBytes) {
         request.pause();
-        settle(() => reject(tooLarge(maxBytes)));
+        settle(() => reject(problem()));
         return;
       }
       chunks.push(chunk);

@@ -6,6 +6,7 @@ import type { HttpResult } from '../lambdas/http/http-types.js';
 import { matchRoute } from '../lambdas/http/route-matcher.js';
 import type { HttpFunctionName } from '../lambdas/http/routes.js';
 import { routeKey } from '../lambdas/http/routes.js';
+import { answerCorsPreflight, corsResponseHeaders } from './cors-preflight.js';
 import { apiGatewayEvent } from './http-events.js';
 import { RequestAbortedError, readRequestBody } from './read-request-body.js';
 import { writeProblem } from './write-problem.js';
@@ -31,6 +32,13 @@ export interface ServeHttpApiOptions {
    * named here are held to API Gateway's limit only.
    */
   maxBodyBytes?: Partial<Record<HttpFunctionName, number>>;
+  /** The problem a body over a function's limit gets, when not the generic one. */
+  bodyTooLarge?: Partial<Record<HttpFunctionName, () => HttpProblem>>;
+  /**
+   * Origins of the HTTP API's CORS configuration: their preflights are answered here, as API
+   * Gateway answers them, and their answers expose the headers API Gateway exposes.
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** Reads a whole request body into one buffer, without a limit (for test stand-ins). */
@@ -40,8 +48,12 @@ export const readBody = async (request: IncomingMessage): Promise<Buffer> => {
   return Buffer.concat(chunks);
 };
 
-const writeResult = (response: ServerResponse, result: HttpResult) => {
-  const headers: Record<string, string | string[]> = { ...(result.headers ?? {}) };
+const writeResult = (
+  response: ServerResponse,
+  result: HttpResult,
+  extraHeaders: Record<string, string>,
+) => {
+  const headers: Record<string, string | string[]> = { ...(result.headers ?? {}), ...extraHeaders };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   const body = result.body
     ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
@@ -53,7 +65,8 @@ const writeResult = (response: ServerResponse, result: HttpResult) => {
 /**
  * A request listener that plays API Gateway for the local stack: it matches each request
  * against the route table, builds a real API Gateway v2 event (route key, path parameters,
- * base64 for binary bodies) and calls the same handler the Lambda function runs.
+ * base64 for binary bodies) and calls the same handler the Lambda function runs. CORS
+ * preflights are answered from `corsOrigins` without calling a function, as API Gateway does.
  *
  * @example
  * createServer(httpApiListener({ functions: { public: publicHandler, chat, documents } })).listen(3000);
@@ -62,6 +75,7 @@ export const httpApiListener =
   (options: ServeHttpApiOptions): RequestListener =>
   async (request, response) => {
     try {
+      if (answerCorsPreflight(request, response, options.corsOrigins ?? [])) return;
       if (options.extra?.(request, response)) return;
       const method = request.method ?? 'GET';
       const path = new URL(request.url ?? '/', 'http://local').pathname;
@@ -78,13 +92,17 @@ export const httpApiListener =
         method,
         url: request.url ?? '/',
         headers: request.headers,
-        body: await readRequestBody(request, maxBytes),
+        body: await readRequestBody(request, maxBytes, options.bodyTooLarge?.[name]),
         routeKey: found ? routeKey(found.route) : '$default',
         ...(found && Object.keys(found.pathParameters).length > 0
           ? { pathParameters: found.pathParameters }
           : {}),
       });
-      writeResult(response, await fn(event, localLambdaContext(name, options.timeoutMs ?? 29_000)));
+      writeResult(
+        response,
+        await fn(event, localLambdaContext(name, options.timeoutMs ?? 29_000)),
+        corsResponseHeaders(request, options.corsOrigins ?? []),
+      );
     } catch (error) {
       if (error instanceof RequestAbortedError) {
         response.destroy();

@@ -52,7 +52,7 @@ const send = async (
 
 /**
  * Serves the local stack's pages beside the API: the playground at `/` (plain files under
- * `dev/playground`, no build step), its configuration, and Swagger UI's assets for `/docs` from
+ * `dev/playground`, no build step), its icon (also at `/favicon.ico`), its configuration, and Swagger UI's assets for `/docs` from
  * the installed `swagger-ui-dist`, so the docs work offline. Answers true when it handled the
  * request; every other request goes to the API.
  *
@@ -69,6 +69,11 @@ export const serveStaticAssets =
       void send(response, join(PLAYGROUND_DIR, 'index.html'), {
         'content-security-policy': `default-src 'self'; connect-src 'self' ${streamOrigin} https:; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'`,
       });
+      return true;
+    }
+    if (path === '/favicon.ico') {
+      // Browsers ask for it on every page (the docs too); the playground's icon answers.
+      void send(response, join(PLAYGROUND_DIR, 'favicon.svg'), { 'content-type': 'image/svg+xml' });
       return true;
     }
     if (path === '/playground/config.json') {

@@ -91,6 +91,7 @@ const PLANS: { openai: ServicePlan; qdrant: ServicePlan } = {
       ['POST', '/collections/{collection_name}/points/delete'],
       ['POST', '/collections/{collection_name}/points/query'],
       ['POST', '/collections/{collection_name}/points/count'],
+      ['POST', '/collections/{collection_name}/points/scroll'],
     ],
     extraSchemas: ['ErrorResponse'],
     errorSchema: 'ErrorResponse',

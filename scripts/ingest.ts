@@ -6,9 +6,11 @@ import { parseArgs } from 'node:util';
 const USAGE = `Usage: npm run ingest -- [options] PATH...
 
 Uploads files (.md, .markdown, .mdx, .txt, .html, .htm) and folders (recursively) to the API
-and waits until every document is ready or failed; exits 1 if any failed.
+and waits until every document is ready or failed; exits 1 if any failed. Other files are
+skipped and listed; a file whose content the API already holds under its title is reported
+unchanged (no new version, nothing re-embedded).
 
-  API_URL    the HTTP API (default http://127.0.0.1:3000, the local stack)
+  API_URL    the HTTP API (default http://127.0.0.1:4000, the local stack)
   API_KEY    an API key (default: the local stack's development key in DATA_DIR/dev-api-key)
   --concurrency N   parallel uploads (default 4)
   --timeout S       seconds to wait for indexing (default 600)
@@ -27,9 +29,18 @@ interface Upload {
   path: string;
   title: string;
   id?: string;
-  status: 'pending' | 'queued' | 'indexing' | 'ready' | 'failed';
+  status: 'pending' | 'queued' | 'indexing' | 'ready' | 'failed' | 'unchanged';
   error?: string;
 }
+
+/** A file left out, and why. */
+interface Skipped {
+  path: string;
+  reason: string;
+}
+
+/** A failure that makes every further request pointless: stop at once, say it once. */
+class Fatal extends Error {}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -40,45 +51,74 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const apiUrl = (process.env.API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+const apiUrl = (process.env.API_URL ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
 const localKeyFile = join(resolve(process.env.DATA_DIR ?? '.data'), 'dev-api-key');
 const apiKey =
   process.env.API_KEY ??
   (existsSync(localKeyFile) ? readFileSync(localKeyFile, 'utf8').trim() : '');
 
-/** Lists the supported files under each path; a file's title is its path from the root given. */
-const collect = async (paths: string[]): Promise<Upload[]> => {
+/**
+ * Lists the supported files under each path (a file's title is its path from the root given)
+ * and the files left out, with the reason.
+ */
+const collect = async (paths: string[]): Promise<{ uploads: Upload[]; skipped: Skipped[] }> => {
   const uploads: Upload[] = [];
+  const skipped: Skipped[] = [];
   const walk = async (root: string, path: string): Promise<void> => {
     const info = await stat(path);
     if (info.isDirectory()) {
       for (const entry of (await readdir(path)).sort()) await walk(root, join(path, entry));
       return;
     }
-    if (!TYPES[extname(path).toLowerCase()]) return;
+    const extension = extname(path).toLowerCase();
+    if (!TYPES[extension]) {
+      skipped.push({
+        path,
+        reason: `${extension || 'no extension'}: not a supported type (${Object.keys(TYPES).join(' ')})`,
+      });
+      return;
+    }
+    if (info.size === 0) {
+      skipped.push({ path, reason: 'empty file' });
+      return;
+    }
     const title = root === path ? basename(path) : relative(root, path).split('\\').join('/');
     uploads.push({ path, title, status: 'pending' });
   };
   for (const path of paths) {
     const absolute = resolve(path);
-    const info = await stat(absolute);
+    const info = await stat(absolute).catch(() => {
+      throw new Fatal(`${path}: no such file or folder`);
+    });
     await walk(info.isDirectory() ? absolute : resolve(absolute, '..'), absolute);
   }
-  return uploads;
+  return { uploads, skipped };
+};
+
+const unreachable = (error: unknown) => {
+  const cause = (error as { cause?: { code?: string } }).cause?.code;
+  return new Fatal(
+    `cannot reach the API at ${apiUrl}${cause ? ` (${cause})` : ''}: is \`npm run dev\` running? (or set API_URL to a running API)`,
+  );
 };
 
 const request = async (path: string, init: RequestInit = {}) => {
   const response = await fetch(`${apiUrl}${path}`, {
     ...init,
     headers: { authorization: `Bearer ${apiKey}`, ...(init.headers ?? {}) },
+  }).catch((error: unknown) => {
+    throw unreachable(error);
   });
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) {
-    throw new Error(
-      `${response.status} ${String(body.detail ?? body.title ?? response.statusText)}`,
+  const reason = `${response.status} ${String(body.detail ?? body.title ?? response.statusText)}`;
+  // The key is wrong for every file alike: one message, then stop.
+  if (response.status === 401 || response.status === 403) {
+    throw new Fatal(
+      `the API refused the key (${reason}); set API_KEY to a key of ${apiUrl} (npm run dev prints one)`,
     );
   }
-  return body;
+  if (!response.ok) throw new Error(reason);
+  return { status: response.status, body };
 };
 
 const upload = async (item: Upload) => {
@@ -87,30 +127,42 @@ const upload = async (item: Upload) => {
   form.set('file', new Blob([await readFile(item.path)], { type }), basename(item.path));
   form.set('title', item.title);
   try {
-    const body = await request('/v1/documents', { method: 'POST', body: form });
+    const { status, body } = await request('/v1/documents', { method: 'POST', body: form });
     item.id = String(body.id);
-    item.status = 'queued';
+    // 200 `unchanged`: the API already holds this content under this title.
+    item.status = status === 200 && body.unchanged === true ? 'unchanged' : 'queued';
   } catch (error) {
+    if (error instanceof Fatal) throw error;
     item.status = 'failed';
     item.error = error instanceof Error ? error.message : String(error);
   }
 };
 
+/** Runs `work` over `items`, `size` at a time; the first {@link Fatal} stops every worker. */
 const pool = async <T>(items: T[], size: number, work: (item: T) => Promise<void>) => {
   let next = 0;
+  let fatal: Fatal | undefined;
   await Promise.all(
     Array.from({ length: Math.min(size, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
+      while (next < items.length && !fatal) {
+        try {
+          await work(items[next++]!);
+        } catch (error) {
+          if (!(error instanceof Fatal)) throw error;
+          fatal ??= error;
+        }
+      }
     }),
   );
+  if (fatal) throw fatal;
 };
 
 const render = (uploads: Upload[], phase: string) => {
   const count = (status: Upload['status']) => uploads.filter((u) => u.status === status).length;
-  const done = count('ready') + count('failed');
+  const done = count('ready') + count('failed') + count('unchanged');
   const width = 30;
   const filled = uploads.length ? Math.round((done / uploads.length) * width) : width;
-  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${uploads.length} ${phase}: ${count('ready')} ready, ${count('failed')} failed, ${count('queued') + count('indexing')} indexing`;
+  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${uploads.length} ${phase}: ${count('ready')} ready, ${count('failed')} failed, ${count('unchanged')} unchanged, ${count('queued') + count('indexing')} indexing`;
   if (process.stdout.isTTY) process.stdout.write(`\r${line}`);
   else process.stdout.write(`${line}\n`);
 };
@@ -121,10 +173,21 @@ const main = async (): Promise<number> => {
     return positionals.length === 0 && !values.help ? 2 : 0;
   }
   if (!apiKey)
-    throw new Error('set API_KEY (or start the local stack, which writes its key to .data)');
-  const uploads = await collect(positionals);
+    throw new Error(
+      'no API key: set API_KEY, or start the local stack (`npm run dev`), which writes its key to .data',
+    );
+  const { uploads, skipped } = await collect(positionals);
+  for (const item of skipped) {
+    process.stdout.write(`skipped ${relative(process.cwd(), item.path)}: ${item.reason}\n`);
+  }
   if (uploads.length === 0) throw new Error('no .md, .txt or .html files under the given paths');
-  process.stdout.write(`Uploading ${uploads.length} documents to ${apiUrl}\n`);
+  // One cheap request first: an API that is down or a wrong URL is said once, before any upload.
+  await fetch(`${apiUrl}/health`).catch((error: unknown) => {
+    throw unreachable(error);
+  });
+  process.stdout.write(
+    `Uploading ${uploads.length} documents to ${apiUrl}${skipped.length ? ` (${skipped.length} skipped)` : ''}\n`,
+  );
 
   await pool(uploads, Number(values.concurrency), async (item) => {
     await upload(item);
@@ -137,7 +200,7 @@ const main = async (): Promise<number> => {
     await new Promise((done) => setTimeout(done, 300));
     const pending = uploads.filter((u) => u.status === 'queued' || u.status === 'indexing');
     await pool(pending, 8, async (item) => {
-      const body = await request(`/v1/documents/${item.id}`);
+      const { body } = await request(`/v1/documents/${item.id}`);
       item.status = body.status as Upload['status'];
       if (body.error) item.error = String(body.error);
     });
@@ -145,6 +208,8 @@ const main = async (): Promise<number> => {
   }
   render(uploads, 'done');
   process.stdout.write('\n');
+  for (const item of uploads.filter((u) => u.status === 'unchanged'))
+    process.stdout.write(`unchanged: ${item.title}\n`);
   const failed = uploads.filter((u) => u.status === 'failed');
   for (const item of failed)
     process.stdout.write(`failed: ${item.title}: ${item.error ?? 'unknown'}\n`);

@@ -961,6 +961,7 @@ const documentRow = (title) => {
       h('span', { className: 'document-detail' }),
     ])
   );
+  addDocumentActions(row);
   ui.documentList.prepend(row);
   ui.documentsEmpty.hidden = true;
   return row;
@@ -1075,6 +1076,122 @@ const loadDocuments = async () => {
     ui.documentsEmpty.hidden = ui.documentList.childElementCount > 0;
   } catch (error) {
     showError(error, 'Loading the documents');
+  }
+};
+
+// ─── Document actions: delete, chunk view ────────────────────────────────────────────────────
+
+/** How many chunks the chunk view loads at a time. */
+const CHUNK_PAGE_SIZE = 20;
+
+/** @param {HTMLLIElement} row */
+const documentTitleOf = (row) => row.querySelector('.document-title')?.textContent ?? 'document';
+
+/**
+ * Gives a document row its "Chunks" and "Delete" buttons and its (closed) chunk view. Both act
+ * once the upload has an id.
+ *
+ * @param {HTMLLIElement} row
+ */
+const addDocumentActions = (row) => {
+  const chunks = h(
+    'button',
+    {
+      type: 'button',
+      className: 'document-action',
+      'aria-expanded': 'false',
+      'data-testid': 'document-chunks',
+    },
+    ['Chunks'],
+  );
+  const remove = h(
+    'button',
+    {
+      type: 'button',
+      className: 'document-action document-delete',
+      'data-testid': 'document-delete',
+    },
+    ['Delete'],
+  );
+  const view = h('div', { className: 'chunk-view', 'data-testid': 'chunk-view', hidden: true });
+  chunks.addEventListener('click', () => void toggleChunks(row, chunks, view));
+  remove.addEventListener('click', () => void deleteDocument(row));
+  row.append(h('div', { className: 'document-actions' }, [chunks, remove]), view);
+};
+
+/** @param {HTMLLIElement} row */
+const deleteDocument = async (row) => {
+  const id = row.dataset.documentId;
+  const title = documentTitleOf(row);
+  if (!id || !window.confirm(`Delete “${title}”, its upload and its indexed chunks?`)) return;
+  try {
+    await api(`/v1/documents/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    row.remove();
+    state.documentRows.delete(id);
+    ui.documentsEmpty.hidden = ui.documentList.childElementCount > 0;
+    announce(`Deleted “${title}”.`);
+  } catch (error) {
+    showError(error, `Deleting “${title}”`);
+  }
+};
+
+/**
+ * Opens (loading the first page) or closes a document's chunk view.
+ *
+ * @param {HTMLLIElement} row @param {HTMLElement} button @param {HTMLElement} view
+ */
+const toggleChunks = async (row, button, view) => {
+  const open = button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(open));
+  view.hidden = !open;
+  if (!open) return;
+  view.replaceChildren();
+  await loadChunks(row, view, 0);
+};
+
+/**
+ * Appends a page of a document's chunks to its chunk view, with a "More chunks" button while
+ * there are more.
+ *
+ * @param {HTMLLIElement} row @param {HTMLElement} view @param {number} offset
+ */
+const loadChunks = async (row, view, offset) => {
+  const id = row.dataset.documentId;
+  if (!id) return;
+  try {
+    /** @type {{ items: { chunkIndex: number, text: string }[], nextOffset?: number }} */
+    const page = await api(
+      `/v1/documents/${encodeURIComponent(id)}/chunks?offset=${offset}&limit=${CHUNK_PAGE_SIZE}`,
+    );
+    view.querySelector('.chunks-more')?.remove();
+    let list = view.querySelector('ol.chunk-list');
+    if (!list) {
+      list = h('ol', { className: 'chunk-list', 'data-testid': 'chunk-list' });
+      view.append(list);
+    }
+    list.append(
+      ...page.items.map((chunk) =>
+        h(
+          'li',
+          { className: 'chunk', value: String(chunk.chunkIndex + 1), 'data-testid': 'chunk' },
+          [h('pre', { className: 'chunk-text' }, [chunk.text])],
+        ),
+      ),
+    );
+    if (list.childElementCount === 0)
+      view.append(h('p', { className: 'empty' }, ['No chunks indexed yet.']));
+    if (page.nextOffset !== undefined) {
+      const more = h('button', { type: 'button', className: 'secondary small chunks-more' }, [
+        'More chunks',
+      ]);
+      more.addEventListener(
+        'click',
+        () => void loadChunks(row, view, /** @type {number} */ (page.nextOffset)),
+      );
+      view.append(more);
+    }
+  } catch (error) {
+    showError(error, `Loading the chunks of “${documentTitleOf(row)}”`);
   }
 };
 

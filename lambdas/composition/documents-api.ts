@@ -49,6 +49,7 @@ export const composeDocumentsApi = async (
       vectors: vectorStore,
       clock: systemClock,
     }),
+    chunks: vectorStore,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
   };
 };

@@ -9,9 +9,11 @@ import {
 import type { DeleteDocument } from '../core/ingestion/delete-document.js';
 import type { UploadDocument, UploadDocumentInput } from '../core/ingestion/upload-document.js';
 import type { DocumentRecord, DocumentStore } from '../core/ports/document-store.js';
+import type { VectorStore } from '../core/ports/vector-store.js';
 import { HttpProblem, notFound } from '../core/problem.js';
 import { pageQuery } from '../core/schemas/common.js';
 import {
+  chunkPageQuery,
   documentPathSchema,
   parsedUploadFormSchema,
   titleFromFileName,
@@ -20,6 +22,7 @@ import {
 import { tenantOf } from '../http/authenticate.js';
 import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
+import { documentTooLarge } from '../http/document-too-large.js';
 import type { ApiContext, HttpEvent, HttpResult } from '../http/http-types.js';
 import { parseMultipart } from '../http/parse-multipart.js';
 import { parsePart } from '../http/request-parts.js';
@@ -34,6 +37,8 @@ export interface DocumentsApiDeps {
   documents: DocumentStore;
   uploadDocument: Pick<UploadDocument, 'execute'>;
   deleteDocument: Pick<DeleteDocument, 'execute'>;
+  /** The chunk index, read by `GET /v1/documents/{id}/chunks`. */
+  chunks: Pick<VectorStore, 'listDocumentChunks'>;
   /** Largest accepted file (or JSON `text`), in bytes. */
   maxUploadBytes: number;
   /** Time kept in reserve before the function's timeout to answer with a problem (default 1 s). */
@@ -65,8 +70,9 @@ const multipartUpload = (
   },
 });
 
-const fromJson = (body: unknown): Omit<UploadDocumentInput, 'tenantId'> => {
+const fromJson = (body: unknown, maxUploadBytes: number): Omit<UploadDocumentInput, 'tenantId'> => {
   const { title, text, metadata } = parsePart(uploadDocumentSchema, body, 'body');
+  if (Buffer.byteLength(text, 'utf8') > maxUploadBytes) throw documentTooLarge(maxUploadBytes);
   return {
     title,
     content: Buffer.from(text, 'utf8'),
@@ -118,7 +124,8 @@ const documentId = (event: HttpEvent): string =>
  * multipart upload of a `file` with an optional `title` and `metadata`; `202` with `Location`
  * once the upload is stored and queued), `GET /v1/documents` (newest first, paginated),
  * `GET /v1/documents/{id}` (status, chunk count, error, timestamps) and
- * `DELETE /v1/documents/{id}` (`204`; chunks, uploads and record). Every route reads the tenant
+ * `DELETE /v1/documents/{id}` (`204`; chunks, uploads and record) and
+ * `GET /v1/documents/{id}/chunks` (its indexed chunks, in order, a page at a time). Every route reads the tenant
  * from the authenticated caller only, so another tenant's document is a 404.
  *
  * @example
@@ -127,9 +134,12 @@ const documentId = (event: HttpEvent): string =>
 export const createHandler = (deps: DocumentsApiDeps) =>
   createHttpHandler({
     ...deps.http,
+    bodyTooLarge: () => documentTooLarge(deps.maxUploadBytes),
     routes: {
       [UPLOAD_ROUTE]: async (event, context) => {
-        const input = isMultipart(event) ? fromForm(event.body) : fromJson(event.body);
+        const input = isMultipart(event)
+          ? fromForm(event.body)
+          : fromJson(event.body, deps.maxUploadBytes);
         const signal = timeBudget(context, deps.budgetMarginMs ?? 1_000);
         const accepted = await withinBudget(
           signal,
@@ -156,6 +166,21 @@ export const createHandler = (deps: DocumentsApiDeps) =>
         const deleted = await deps.deleteDocument.execute(tenantOf(context), documentId(event));
         if (!deleted) throw notFound('Document');
         return { statusCode: 204 };
+      },
+      'GET /v1/documents/{id}/chunks': async (event, context) => {
+        const tenantId = tenantOf(context);
+        const page = parsePart(chunkPageQuery, event.queryStringParameters ?? {}, 'query');
+        const record = await deps.documents.get(tenantId, documentId(event));
+        if (!record) throw notFound('Document');
+        const items = await deps.chunks.listDocumentChunks(tenantId, record.documentId, page);
+        const next = page.offset + page.limit;
+        const more =
+          record.chunkCount === undefined ? items.length === page.limit : next < record.chunkCount;
+        return json(200, {
+          documentId: record.documentId,
+          items,
+          ...(more ? { nextOffset: next } : {}),
+        });
       },
     },
   }).use(multipartUpload(deps.maxUploadBytes));

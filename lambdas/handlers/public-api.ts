@@ -1,11 +1,14 @@
 import { composePublicApi } from '../composition/public-api.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import { checkHealth, type DependencyProbe } from '../core/health/check-health.js';
+import { healthQuery } from '../http/api-operations.js';
 import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import { DEFAULT_DOCS_ASSETS_URL, docsPage } from '../http/docs-page.js';
 import { buildOpenApiDocument } from '../http/openapi-document.js';
+import { requestOrigin } from '../http/request-origin.js';
 import { json } from '../http/responses.js';
+import { validationProblem } from '../http/to-problem.js';
 import { httpUnavailable } from '../http/unavailable.js';
 import { unknownRoute } from '../http/unknown-route.js';
 
@@ -37,7 +40,7 @@ export const createHandler = (deps: PublicApiDeps) =>
         json(
           200,
           buildOpenApiDocument({
-            serverUrl: `https://${event.requestContext.domainName}`,
+            serverUrl: requestOrigin(event),
             ...(deps.streamUrl ? { streamUrl: deps.streamUrl } : {}),
           }),
           { 'cache-control': 'public, max-age=300' },
@@ -46,6 +49,7 @@ export const createHandler = (deps: PublicApiDeps) =>
         const page = docsPage({
           assetsUrl: deps.docsAssetsUrl ?? DEFAULT_DOCS_ASSETS_URL,
           specUrl: '/openapi.json',
+          ...(deps.streamUrl ? { connectOrigins: [new URL(deps.streamUrl).origin] } : {}),
         });
         return {
           statusCode: 200,
@@ -57,7 +61,9 @@ export const createHandler = (deps: PublicApiDeps) =>
         };
       },
       'GET /health': async (event) => {
-        const deep = event.queryStringParameters?.deep === 'true';
+        const query = healthQuery.safeParse(event.queryStringParameters ?? {});
+        if (!query.success) throw validationProblem(query.error, 'query');
+        const deep = query.data.deep === 'true';
         const report = await checkHealth(deep ? deps.probes : {}, deps.probeTimeoutMs ?? 2_000);
         // The route is public: each dependency shows only `up` or `down`; why one is down
         // (addresses, error messages of the SDKs) goes to the log.

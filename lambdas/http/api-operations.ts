@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   chatRequestSchema,
   chatResponseSchema,
@@ -7,12 +7,15 @@ import {
 } from '../core/schemas/chat.js';
 import { pageQuery } from '../core/schemas/common.js';
 import {
+  chunkPageQuery,
   documentAcceptedSchema,
+  documentChunkListSchema,
   documentListSchema,
   documentSchema,
   uploadDocumentFormSchema,
   uploadDocumentSchema,
 } from '../core/schemas/documents.js';
+import { useChatRequestSchema } from '../core/schemas/stream-chat.js';
 
 /** One documented response. */
 export interface ResponseDoc {
@@ -20,6 +23,8 @@ export interface ResponseDoc {
   schema?: z.ZodType;
   mediaType?: string;
   headers?: Record<string, string>;
+  /** What Swagger UI shows as the example answer. */
+  example?: unknown;
 }
 
 /** What `/openapi.json` says about one route, beside its schemas. */
@@ -27,10 +32,42 @@ export interface OperationDoc {
   operationId: string;
   summary: string;
   tag: string;
-  body?: { schema: z.ZodType; mediaType?: string }[];
+  body?: { schema: z.ZodType; mediaType?: string; example?: unknown }[];
   query?: z.ZodObject;
   responses: Record<number, ResponseDoc>;
 }
+
+/** `?deep=true` of `GET /health`. */
+export const healthQuery = z.object({
+  deep: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('Also probe each dependency (table, vector store, model); 503 when one is down.'),
+});
+
+const SESSION_ID = 'b3c1f0de-5e0a-4c5e-9a61-2f7d8f0b6a11';
+const DOCUMENT_ID = '0f8e4c7a-3b2d-4e1f-9a6b-5c4d3e2f1a0b';
+const NOW = '2026-01-15T09:30:00.000Z';
+
+const SOURCE_EXAMPLE = {
+  documentId: DOCUMENT_ID,
+  title: 'Path parameters',
+  chunkIndex: 0,
+  score: 0.82,
+  snippet: 'Declare path parameters with braces, as in /items/{item_id}…',
+};
+
+const DOCUMENT_EXAMPLE = {
+  id: DOCUMENT_ID,
+  title: 'Path parameters',
+  status: 'ready',
+  version: 1,
+  contentType: 'text/markdown',
+  sizeBytes: 142,
+  chunkCount: 1,
+  createdAt: NOW,
+  updatedAt: NOW,
+};
 
 /**
  * Documentation of every route, by route key. The OpenAPI test checks that each declared route
@@ -41,7 +78,15 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     operationId: 'getHealth',
     summary: 'Liveness; with ?deep=true, the status of each dependency',
     tag: 'Operations',
-    responses: { 200: { description: 'Healthy' }, 503: { description: 'A dependency is down' } },
+    query: healthQuery,
+    responses: {
+      200: {
+        description: 'Healthy',
+        mediaType: 'application/json',
+        example: { status: 'ok', checks: { dynamodb: { status: 'up' } } },
+      },
+      503: { description: 'A dependency is down (with ?deep=true)' },
+    },
   },
   'GET /openapi.json': {
     operationId: 'getOpenApi',
@@ -59,9 +104,26 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     operationId: 'chat',
     summary: "Ask a question; the answer is grounded in the tenant's documents, with citations",
     tag: 'Chat',
-    body: [{ schema: chatRequestSchema }],
+    body: [
+      { schema: chatRequestSchema, example: { message: 'How do I declare path parameters?' } },
+    ],
     responses: {
-      200: { description: 'The answer', schema: chatResponseSchema },
+      200: {
+        description: 'The answer',
+        schema: chatResponseSchema,
+        example: {
+          sessionId: SESSION_ID,
+          message: {
+            id: 'msg_01',
+            role: 'assistant',
+            content: 'Declare them with braces in the path, as in /items/{item_id} [1].',
+            createdAt: NOW,
+            sources: [SOURCE_EXAMPLE],
+            model: 'gpt-4o-mini',
+          },
+          usage: { promptTokens: 412, completionTokens: 24, totalTokens: 436 },
+        },
+      },
       404: { description: 'No such session' },
       502: { description: 'An upstream dependency answered wrongly' },
       503: { description: 'An upstream dependency is unavailable' },
@@ -73,7 +135,23 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Sessions, most recently active first',
     tag: 'Sessions',
     query: pageQuery,
-    responses: { 200: { description: 'A page of sessions', schema: sessionListSchema } },
+    responses: {
+      200: {
+        description: 'A page of sessions',
+        schema: sessionListSchema,
+        example: {
+          items: [
+            {
+              sessionId: SESSION_ID,
+              title: 'How do I declare path parameters?',
+              createdAt: NOW,
+              updatedAt: NOW,
+              messageCount: 2,
+            },
+          ],
+        },
+      },
+    },
   },
   'GET /v1/sessions/{id}': {
     operationId: 'getSession',
@@ -81,7 +159,21 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     tag: 'Sessions',
     query: pageQuery,
     responses: {
-      200: { description: 'A page of messages', schema: sessionMessagesSchema },
+      200: {
+        description: 'A page of messages',
+        schema: sessionMessagesSchema,
+        example: {
+          sessionId: SESSION_ID,
+          items: [
+            {
+              id: 'msg_01',
+              role: 'user',
+              content: 'How do I declare path parameters?',
+              createdAt: NOW,
+            },
+          ],
+        },
+      },
       404: { description: 'No such session' },
     },
   },
@@ -96,20 +188,36 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Upload a document (JSON text or a file); it is indexed in the background',
     tag: 'Documents',
     body: [
-      { schema: uploadDocumentSchema },
-      { schema: uploadDocumentFormSchema, mediaType: 'multipart/form-data' },
+      {
+        schema: uploadDocumentSchema,
+        example: {
+          title: 'Path parameters',
+          text: '# Path Parameters\n\nDeclare path parameters with braces, as in /items/{item_id}.',
+          metadata: { section: 'tutorial' },
+        },
+      },
+      {
+        schema: uploadDocumentFormSchema,
+        mediaType: 'multipart/form-data',
+        example: { file: '(the contents of path-params.md)', title: 'Path parameters' },
+      },
     ],
     responses: {
       200: {
         description: 'Unchanged: the current version already holds these bytes; nothing is queued',
         schema: documentAcceptedSchema,
         headers: { location: 'The document URL' },
+        example: { id: DOCUMENT_ID, status: 'ready', version: 1, unchanged: true },
       },
       202: {
         description: 'Stored and queued; poll the Location until `ready` or `failed`',
         schema: documentAcceptedSchema,
         headers: { location: 'The document URL' },
+        example: { id: DOCUMENT_ID, status: 'queued', version: 1 },
       },
+      409: { description: 'The document is being deleted; upload again once it is gone' },
+      413: { description: 'The body or the document is larger than the upload limit' },
+      422: { description: 'The file cannot be read as text (unsupported type, not UTF-8, empty)' },
     },
   },
   'GET /v1/documents': {
@@ -117,14 +225,20 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Documents, newest first',
     tag: 'Documents',
     query: pageQuery,
-    responses: { 200: { description: 'A page of documents', schema: documentListSchema } },
+    responses: {
+      200: {
+        description: 'A page of documents',
+        schema: documentListSchema,
+        example: { items: [DOCUMENT_EXAMPLE] },
+      },
+    },
   },
   'GET /v1/documents/{id}': {
     operationId: 'getDocument',
     summary: "A document's indexing status",
     tag: 'Documents',
     responses: {
-      200: { description: 'The document', schema: documentSchema },
+      200: { description: 'The document', schema: documentSchema, example: DOCUMENT_EXAMPLE },
       404: { description: 'No such document' },
     },
   },
@@ -134,4 +248,67 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     tag: 'Documents',
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such document' } },
   },
+  'GET /v1/documents/{id}/chunks': {
+    operationId: 'listDocumentChunks',
+    summary: "A document's indexed chunks, in order (what retrieval searches and cites)",
+    tag: 'Documents',
+    query: chunkPageQuery,
+    responses: {
+      200: {
+        description: 'A page of chunks',
+        schema: documentChunkListSchema,
+        example: {
+          documentId: DOCUMENT_ID,
+          items: [
+            {
+              chunkIndex: 0,
+              version: 1,
+              text: '# Path Parameters\n\nDeclare path parameters with braces, as in /items/{item_id}.',
+            },
+          ],
+        },
+      },
+      404: { description: 'No such document' },
+    },
+  },
+};
+
+/**
+ * The streaming endpoint, served by its own function URL (not a route of the HTTP API): what
+ * `/openapi.json` says about it.
+ */
+export const STREAM_OPERATION = {
+  path: '/',
+  operationId: 'streamChat',
+  tag: 'Chat',
+  summary: 'Ask a question and receive the answer token by token (Server-Sent Events)',
+  description:
+    "The same chat as `POST /v1/chat`, streamed in the Vercel AI SDK's UI message stream protocol, so `useChat` with `DefaultChatTransport` works unchanged. The body is either `{ sessionId?, message }` or what `useChat` sends (`{ id, messages }`: `id` is the session, the last user message is the question).",
+  bodies: [chatRequestSchema, useChatRequestSchema] as z.ZodType[],
+  example: { message: 'How do I declare path parameters?' },
+  streamDescription:
+    'An event stream (`x-vercel-ai-ui-message-stream: v1`): a `start` part (with the session id), one `source-document` part per cited chunk, `text-start`, a `text-delta` per token, `text-end`, `finish` (with the model and usage), then `data: [DONE]`. A failure after the first byte is an `error` part before `[DONE]`; `: ping` comments keep a silent connection open.',
+  streamExample: [
+    `data: {"type":"start","messageId":"msg_02","messageMetadata":{"sessionId":"${SESSION_ID}"}}`,
+    `data: {"type":"source-document","sourceId":"${DOCUMENT_ID}:0","mediaType":"text/plain","title":"Path parameters","providerMetadata":{"rag":{"documentId":"${DOCUMENT_ID}","chunkIndex":0,"score":0.82,"snippet":"Declare path parameters with braces…"}}}`,
+    'data: {"type":"text-start","id":"text-msg_02"}',
+    'data: {"type":"text-delta","id":"text-msg_02","delta":"Declare"}',
+    'data: {"type":"text-delta","id":"text-msg_02","delta":" them with braces"}',
+    'data: {"type":"text-end","id":"text-msg_02"}',
+    'data: {"type":"finish","finishReason":"stop","messageMetadata":{"sessionId":"' +
+      SESSION_ID +
+      '","model":"gpt-4o-mini"}}',
+    'data: [DONE]',
+    '',
+  ].join('\n\n'),
+  problems: {
+    400: 'Invalid request',
+    401: 'Missing or invalid API key',
+    404: 'No such session',
+    405: 'Only POST is allowed',
+    413: 'Body too large',
+    502: 'An upstream dependency answered wrongly (before the first byte)',
+    503: 'An upstream dependency is unavailable (before the first byte)',
+    504: 'An upstream dependency or the time budget timed out (before the first byte)',
+  } as Record<number, string>,
 };

@@ -16,16 +16,19 @@ export const bodyByteLength = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded'
 };
 
 /**
- * Middy middleware answering 413 when the request body exceeds `maxBytes`, before any parsing.
+ * Middy middleware answering 413 when the request body exceeds `maxBytes`, before any parsing
+ * (with `tooLarge`'s problem when given: the documents function names the upload limit).
  * Written by hand: no Middy middleware limits body size.
  */
-export const bodyLimit = (maxBytes: number): MiddlewareObj<HttpEvent> => ({
+export const bodyLimit = (
+  maxBytes: number,
+  tooLarge: (size: number) => HttpProblem = (size) =>
+    new HttpProblem(413, {
+      detail: `The request body is ${size} bytes; the limit is ${maxBytes} bytes`,
+    }),
+): MiddlewareObj<HttpEvent> => ({
   before: (request) => {
     const size = bodyByteLength(request.event);
-    if (size > maxBytes) {
-      throw new HttpProblem(413, {
-        detail: `The request body is ${size} bytes; the limit is ${maxBytes} bytes`,
-      });
-    }
+    if (size > maxBytes) throw tooLarge(size);
   },
 });

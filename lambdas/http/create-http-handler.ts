@@ -6,6 +6,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { HttpProblem } from '../core/problem.js';
+import { accessLog } from './access-log.js';
 import { authenticate, type CallerResolver } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
 import type { ApiContext, HttpEvent, HttpResult } from './http-types.js';
@@ -24,6 +25,8 @@ export interface HttpHandlerOptions {
   resolver: CallerResolver;
   corsOrigins: readonly string[];
   maxBodyBytes: number;
+  /** The problem a body over `maxBodyBytes` gets, when not the generic one. */
+  bodyTooLarge?: (size: number) => HttpProblem;
   /** Implementations by route key (`'GET /health'`); each key must be declared in `ROUTES`. */
   routes: Record<string, RouteHandler>;
   /** Handles the `$default` route (unknown paths); public by nature. */
@@ -79,7 +82,7 @@ const correlateLogs = (logger: Logger): MiddlewareObj<HttpEvent> => ({
 
 /**
  * Builds an HTTP API function with the project's standard middleware stack: Powertools logger
- * with the Lambda context and request id, header normalisation, CORS, security headers,
+ * with the Lambda context and request id, one access log line per request, header normalisation, CORS, security headers,
  * problem+json errors, a body size limit, API key authentication (skipped only for routes
  * declared public in `ROUTES`) and body parsing; then dispatches on the event's route key.
  *
@@ -105,6 +108,7 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
   return middy<HttpEvent, HttpResult, Error, ApiContext>()
     .use(injectLambdaContext(options.logger, { resetKeys: true }))
     .use(correlateLogs(options.logger))
+    .use(accessLog(options.logger))
     .use(httpHeaderNormalizer())
     .use(httpCors({ origins: [...options.corsOrigins], credentials: false }))
     .use(
@@ -117,7 +121,7 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
     )
     .use(defaultContentSecurityPolicy())
     .use(problemJson(options.logger))
-    .use(bodyLimit(options.maxBodyBytes))
+    .use(bodyLimit(options.maxBodyBytes, options.bodyTooLarge))
     .use(
       authenticate<HttpEvent>({
         resolver: options.resolver,

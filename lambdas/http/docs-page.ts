@@ -21,7 +21,12 @@ export interface DocsPage {
  * @example
  * const { html, contentSecurityPolicy } = docsPage({ assetsUrl: '/docs/assets', specUrl: '/openapi.json' });
  */
-export const docsPage = (options: { assetsUrl: string; specUrl: string }): DocsPage => {
+export const docsPage = (options: {
+  assetsUrl: string;
+  specUrl: string;
+  /** Other origins "Try it out" may call: the streaming URL (plain HTTP locally). */
+  connectOrigins?: readonly string[];
+}): DocsPage => {
   const assets = options.assetsUrl.replace(/\/$/, '');
   const script = `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(options.specUrl).replace(/</g, '\\u003c')}, dom_id: '#docs', deepLinking: true, persistAuthorization: false, tryItOutEnabled: true });`;
   const scriptHash = createHash('sha256').update(script).digest('base64');
@@ -47,7 +52,7 @@ export const docsPage = (options: { assetsUrl: string; specUrl: string }): DocsP
       `script-src ${origin} 'sha256-${scriptHash}'`,
       `style-src ${origin} 'unsafe-inline'`,
       `img-src ${origin} data:`,
-      "connect-src 'self' https:",
+      ["connect-src 'self' https:", ...(options.connectOrigins ?? [])].join(' '),
       "frame-ancestors 'none'",
       "base-uri 'none'",
       "form-action 'none'",

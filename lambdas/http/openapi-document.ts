@@ -1,9 +1,28 @@
 import { z } from 'zod';
+import { HttpProblem } from '../core/problem.js';
 import { problemSchema } from '../core/schemas/common.js';
-import { API_OPERATIONS, type OperationDoc } from './api-operations.js';
+import { API_OPERATIONS, type OperationDoc, STREAM_OPERATION } from './api-operations.js';
 import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
 
 type JsonObject = Record<string, unknown>;
+
+/**
+ * Drops the bounds zod gives every `.int()` (±2^53−1): they say nothing to a reader, and
+ * Swagger UI shows the lower one as the example value (a status of -9007199254740991).
+ */
+const withoutSafeIntegerBounds = <T>(value: T): T => {
+  if (Array.isArray(value)) return value.map(withoutSafeIntegerBounds) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(
+        ([key, item]) =>
+          !(key === 'minimum' && item === Number.MIN_SAFE_INTEGER) &&
+          !(key === 'maximum' && item === Number.MAX_SAFE_INTEGER),
+      )
+      .map(([key, item]) => [key, withoutSafeIntegerBounds(item)]),
+  ) as T;
+};
 
 const ref = (schema: z.ZodType): JsonObject => {
   const id = z.globalRegistry.get(schema)?.id;
@@ -16,10 +35,10 @@ const inline = (schema: z.ZodType): JsonObject => {
     io: 'input',
     unrepresentable: 'any',
   }) as JsonObject;
-  return rest;
+  return withoutSafeIntegerBounds(rest);
 };
 
-const components = (): JsonObject => {
+const components = (): Record<string, JsonObject> => {
   const all = z.toJSONSchema(z.globalRegistry, {
     target: 'draft-2020-12',
     uri: (id) => `#/components/schemas/${id}`,
@@ -28,14 +47,50 @@ const components = (): JsonObject => {
   return Object.fromEntries(
     Object.entries(all.schemas)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]),
+      .map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, withoutSafeIntegerBounds(schema)]),
   );
 };
 
-const problem = (description: string) => ({
+/** The component schemas `document` refers to, directly or through other components. */
+const referencedComponents = (document: JsonObject, all: Record<string, JsonObject>) => {
+  const used = new Set<string>();
+  const pending = [JSON.stringify(document)];
+  while (pending.length > 0) {
+    for (const [, id] of pending.pop()!.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (id && !used.has(id) && all[id]) {
+        used.add(id);
+        pending.push(JSON.stringify(all[id]));
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(all).filter(([id]) => used.has(id)));
+};
+
+const problem = (status: number, description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: ref(problemSchema) } },
+  content: {
+    'application/problem+json': {
+      schema: ref(problemSchema),
+      example: {
+        type: 'about:blank',
+        title: new HttpProblem(status).title,
+        status,
+        detail: description,
+      },
+    },
+  },
 });
+
+/** API Gateway's own answer when the stage's throttling limits are exceeded. */
+const THROTTLED = {
+  description: 'Throttled by the API stage (deployed only); retry later',
+  content: {
+    'application/json': {
+      schema: { type: 'object', properties: { message: { type: 'string' } } },
+      example: { message: 'Too Many Requests' },
+    },
+  },
+};
 
 const parameters = (route: RouteDefinition, doc: OperationDoc): JsonObject[] => {
   const path = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
@@ -60,25 +115,39 @@ const operation = (route: RouteDefinition, doc: OperationDoc): JsonObject => {
     const code = Number(status);
     responses[status] =
       code >= 400
-        ? problem(response.description)
+        ? problem(code, response.description)
         : {
             description: response.description,
-            ...(response.schema
+            ...(response.headers
+              ? {
+                  headers: Object.fromEntries(
+                    Object.entries(response.headers).map(([name, description]) => [
+                      name,
+                      { description, schema: { type: 'string' } },
+                    ]),
+                  ),
+                }
+              : {}),
+            ...(response.schema || response.mediaType
               ? {
                   content: {
-                    [response.mediaType ?? 'application/json']: { schema: ref(response.schema) },
+                    [response.mediaType ?? 'application/json']: {
+                      ...(response.schema ? { schema: ref(response.schema) } : {}),
+                      ...(response.example !== undefined ? { example: response.example } : {}),
+                    },
                   },
                 }
-              : response.mediaType
-                ? { content: { [response.mediaType]: {} } }
-                : {}),
+              : {}),
           };
   }
-  if (!route.public) responses['401'] = problem('Missing or invalid API key');
+  if (!route.public) responses['401'] = problem(401, 'Missing or invalid API key');
   if (doc.body || doc.query || route.path.includes('{'))
-    responses['400'] ??= problem('Invalid request');
-  if (doc.body) responses['413'] = problem('Body too large');
-  if (doc.body) responses['415'] = problem('Unsupported media type');
+    responses['400'] ??= problem(400, 'Invalid request');
+  if (doc.body) responses['413'] ??= problem(413, 'Body too large');
+  if (doc.body) responses['415'] = problem(415, 'Unsupported media type');
+  // Every authenticated request reads its key from the table first.
+  if (!route.public) responses['503'] ??= problem(503, 'A dependency is unavailable');
+  responses['429'] = THROTTLED;
   return {
     operationId: doc.operationId,
     summary: doc.summary,
@@ -92,13 +161,115 @@ const operation = (route: RouteDefinition, doc: OperationDoc): JsonObject => {
             content: Object.fromEntries(
               doc.body.map((body) => [
                 body.mediaType ?? 'application/json',
-                { schema: ref(body.schema) },
+                {
+                  schema: ref(body.schema),
+                  ...(body.example !== undefined ? { example: body.example } : {}),
+                },
               ]),
             ),
           },
         }
       : {}),
     responses,
+  };
+};
+
+/** The streaming endpoint: a function URL of its own, so an operation with its own server. */
+const streamServers = (streamUrl: string | undefined) => [
+  streamUrl
+    ? { url: streamUrl, description: 'The streaming function URL' }
+    : {
+        url: '{streamUrl}',
+        description: 'The streaming function URL (the StreamUrl output of the stack)',
+        variables: {
+          streamUrl: { default: 'https://example.lambda-url.eu-west-1.on.aws' },
+        },
+      },
+];
+
+const CHAT_ID_PARAMETER = {
+  name: 'chatId',
+  in: 'path',
+  required: true,
+  description: 'The session id (`useChat` sends it as `id`)',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+};
+
+/** The resume and stop routes of the streaming function URL (when resumable streams are on). */
+const streamControlPaths = (streamUrl: string | undefined): Record<string, JsonObject> => ({
+  '/{chatId}/stream': {
+    servers: streamServers(streamUrl),
+    get: {
+      operationId: 'resumeStream',
+      summary: "Resume the answer a chat is streaming (the AI SDK's reconnectToStream)",
+      tags: ['Chat'],
+      parameters: [CHAT_ID_PARAMETER],
+      responses: {
+        200: {
+          description: 'The answer so far and then live, as the same event stream',
+          content: {
+            'text/event-stream': {
+              schema: { type: 'string' },
+              example: STREAM_OPERATION.streamExample,
+            },
+          },
+        },
+        204: { description: 'Nothing is streaming in this chat' },
+        401: problem(401, 'Missing or invalid API key'),
+        404: problem(404, 'No such chat'),
+      },
+    },
+  },
+  '/{chatId}/stop': {
+    servers: streamServers(streamUrl),
+    post: {
+      operationId: 'stopStream',
+      summary: 'Stop the answer a chat is streaming; what was written is kept, marked incomplete',
+      tags: ['Chat'],
+      parameters: [CHAT_ID_PARAMETER],
+      responses: {
+        202: { description: 'Stopping: the answer ends within a moment' },
+        204: { description: 'Nothing is streaming in this chat' },
+        401: problem(401, 'Missing or invalid API key'),
+        404: problem(404, 'No such chat'),
+      },
+    },
+  },
+});
+
+const streamPathItem = (streamUrl: string | undefined): JsonObject => {
+  const doc = STREAM_OPERATION;
+  return {
+    servers: streamServers(streamUrl),
+    post: {
+      operationId: doc.operationId,
+      summary: doc.summary,
+      description: doc.description,
+      tags: [doc.tag],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { oneOf: doc.bodies.map((body) => ref(body)) },
+            example: doc.example,
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: doc.streamDescription,
+          content: {
+            'text/event-stream': { schema: { type: 'string' }, example: doc.streamExample },
+          },
+        },
+        ...Object.fromEntries(
+          Object.entries(doc.problems).map(([status, description]) => [
+            status,
+            problem(Number(status), description),
+          ]),
+        ),
+      },
+    },
   };
 };
 
@@ -120,15 +291,18 @@ export const buildOpenApiDocument = (
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = operation(route, doc);
   }
+  paths[STREAM_OPERATION.path] = streamPathItem(options.streamUrl);
+  Object.assign(paths, streamControlPaths(options.streamUrl));
   return {
     openapi: '3.1.0',
     info: {
       title: 'RAG API',
       version: '1.0.0',
-      description:
-        'Chat grounded in your documents, with citations. Authenticate with `Authorization: Bearer <API key>`. Streaming chat (AI SDK UI message stream) is served by a separate function URL' +
-        (options.streamUrl ? `: ${options.streamUrl}` : '.') +
-        ' On it, `GET /{chatId}/stream` resumes the answer a chat is streaming (204 when none) and `POST /{chatId}/stop` stops it.',
+      description: [
+        'Chat grounded in your documents, with citations. Authenticate with `Authorization: Bearer <API key>`.',
+        `Streaming chat (AI SDK UI message stream) is served by a separate function URL${options.streamUrl ? ` (${options.streamUrl})` : ''}: the operations below with a server of their own. On it, \`GET /{chatId}/stream\` resumes the answer a chat is streaming (204 when none) and \`POST /{chatId}/stop\` stops it.`,
+        'Every error is an RFC 9457 problem document (`application/problem+json`). A path called with a method it does not declare answers 405 with an `Allow` header; an unknown path answers 404.',
+      ].join('\n\n'),
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     security: [{ apiKey: [] }],
@@ -137,7 +311,7 @@ export const buildOpenApiDocument = (
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: sk-rag-…' },
       },
-      schemas: components(),
+      schemas: referencedComponents({ paths }, components()),
     },
   };
 };

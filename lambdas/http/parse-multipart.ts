@@ -1,5 +1,6 @@
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import { HttpProblem } from '../core/problem.js';
+import { documentTooLarge } from './document-too-large.js';
 import type { HttpEvent } from './http-types.js';
 
 /** A file part of a multipart body. */
@@ -70,11 +71,7 @@ export const parseMultipart = (
           });
           stream.on('end', () => {
             if (stream.truncated) {
-              fail(
-                new HttpProblem(413, {
-                  detail: `The file exceeds the limit of ${limits.fileSize} bytes`,
-                }),
-              );
+              fail(documentTooLarge(limits.fileSize));
             } else {
               files[name] = { filename, mimetype, content: Buffer.concat(chunks) };
             }

@@ -9,15 +9,15 @@ import { toProblem } from './to-problem.js';
  *
  * Register it after CORS and security headers so that their `onError` hooks, which Middy runs
  * in reverse order, decorate the problem response it sets. Server errors are logged with their
- * stack; client errors at info level; no stack trace ever reaches the client.
+ * stack (client errors are in the access log); no stack trace ever reaches the client.
  */
 export const problemJson = (logger: Logger): MiddlewareObj<HttpEvent, HttpResult> => ({
   onError: (request) => {
     const problem = toProblem(request.error);
+    // Client errors appear in the access log line with their detail; server errors also here,
+    // with the error that caused them.
     if (problem.status >= 500) {
       logger.error('request failed', { status: problem.status, error: request.error as Error });
-    } else {
-      logger.info('request rejected', { status: problem.status, detail: problem.detail });
     }
     request.response = problemResponse(problem, request.event?.rawPath);
   },

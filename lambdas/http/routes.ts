@@ -37,6 +37,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/documents', function: 'documents' },
   { method: 'GET', path: '/v1/documents/{id}', function: 'documents' },
   { method: 'DELETE', path: '/v1/documents/{id}', function: 'documents' },
+  { method: 'GET', path: '/v1/documents/{id}/chunks', function: 'documents' },
 ];
 
 /** Source file of each HTTP function's handler, relative to the project root. */

@@ -311,5 +311,49 @@ export const describeVectorStoreContract = (name: string, factory: VectorStoreFa
         await expect(store.ping()).resolves.toBeUndefined();
       });
     });
+
+    describe('listDocumentChunks', () => {
+      beforeEach(async () => {
+        const chunks = [3, 0, 4, 1, 2].map((index) => contractPoint('tenant-a', 'doc-1', index, X));
+        await store.upsert('tenant-a', [...chunks, contractPoint('tenant-a', 'doc-2', 0, Y)]);
+        await store.upsert('tenant-b', [contractPoint('tenant-b', 'doc-1', 0, X, 'of tenant b')]);
+      });
+
+      it("lists a document's chunks in index order, with their text and version, without vectors", async () => {
+        const chunks = await store.listDocumentChunks('tenant-a', 'doc-1', {
+          offset: 0,
+          limit: 10,
+        });
+
+        expect(chunks).toEqual(
+          [0, 1, 2, 3, 4].map((index) => ({
+            chunkIndex: index,
+            version: 1,
+            text: `doc-1 chunk ${index}`,
+          })),
+        );
+      });
+
+      it('pages from an offset, at most limit chunks', async () => {
+        const chunks = await store.listDocumentChunks('tenant-a', 'doc-1', { offset: 2, limit: 2 });
+
+        expect(chunks.map((chunk) => chunk.chunkIndex)).toEqual([2, 3]);
+      });
+
+      it("never lists another tenant's chunks of a document id both tenants use", async () => {
+        const chunks = await store.listDocumentChunks('tenant-b', 'doc-1', {
+          offset: 0,
+          limit: 10,
+        });
+
+        expect(chunks).toEqual([{ chunkIndex: 0, version: 1, text: 'of tenant b' }]);
+      });
+
+      it('lists nothing for a document without chunks', async () => {
+        expect(
+          await store.listDocumentChunks('tenant-a', 'doc-missing', { offset: 0, limit: 10 }),
+        ).toEqual([]);
+      });
+    });
   });
 };

@@ -138,6 +138,14 @@ function pointKey(id: PointId): string {
   return typeof id === 'number' ? `n:${id}` : `u:${id.toLowerCase()}`;
 }
 
+/** Qdrant's order of point ids: numbers first, ascending, then UUIDs. */
+function compareIds(a: PointId, b: PointId): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return a.localeCompare(b);
+}
+
 function normalizeId(id: PointId): PointId {
   return typeof id === 'string' ? id.toLowerCase() : id;
 }
@@ -365,6 +373,8 @@ class QdrantEngine {
         return { result: this.count(call) };
       case 'query_points':
         return { result: this.query(call) };
+      case 'scroll_points':
+        return { result: this.scroll(call) };
       default:
         throw unsupported(`operation ${operationId}`);
     }
@@ -577,6 +587,39 @@ class QdrantEngine {
       };
     });
     return { points };
+  }
+
+  /** Points matching the filter in id order (numbers first, as Qdrant orders ids), a page at a time. */
+  private scroll(call: Call): Json {
+    const collection = this.collection(call);
+    const body = isRecord(call.body) ? call.body : {};
+    for (const key of ['order_by', 'shard_key'] as const) {
+      if (body[key] !== undefined && body[key] !== null) throw unsupported(`scroll '${key}'`);
+    }
+    if (Array.isArray(body.with_vector)) throw unsupported('named with_vector');
+    const ordered = [...collection.points.values()]
+      .filter((point) => matchesFilter(body.filter, point))
+      .sort((a, b) => compareIds(a.id, b.id));
+    const offset = body.offset as PointId | null | undefined;
+    const found =
+      offset === undefined || offset === null
+        ? 0
+        : ordered.findIndex((point) => compareIds(point.id, normalizeId(offset)) >= 0);
+    const start = found < 0 ? ordered.length : found;
+    const limit = typeof body.limit === 'number' ? body.limit : 10;
+    const page = ordered.slice(start, start + limit);
+    const withPayload = body.with_payload ?? true;
+    return {
+      points: page.map((point) => {
+        const payload = selectPayload(point.payload, withPayload);
+        return {
+          id: point.id,
+          ...(payload === undefined ? {} : { payload }),
+          ...(body.with_vector === true ? { vector: [...point.vector] } : {}),
+        };
+      }),
+      next_page_offset: ordered[start + limit]?.id ?? null,
+    };
   }
 
   /**

@@ -1,9 +1,12 @@
 import {
+  type ChunkPage,
   type ChunkPayload,
   type ChunkPoint,
   DEFAULT_FUSION,
+  firstChunks,
   modeOf,
   type ScoredChunk,
+  type StoredChunk,
   type VectorQuery,
   type VectorStore,
 } from '../../core/ports/vector-store.js';
@@ -395,5 +398,25 @@ export class EmbeddedVectorStore implements VectorStore {
       }
     };
     await writeNdjsonAtomically(this.#filePath, records(this.#tenants));
+  }
+
+  async listDocumentChunks(
+    tenantId: string,
+    documentId: string,
+    page: ChunkPage,
+  ): Promise<StoredChunk[]> {
+    await this.#load();
+    const found: StoredChunk[] = [];
+    for (const { payload } of this.#tenants.get(tenantId)?.values() ?? []) {
+      const { chunkIndex, version, text } = payload;
+      if (
+        payload.documentId === documentId &&
+        chunkIndex >= page.offset &&
+        chunkIndex < page.offset + page.limit
+      ) {
+        found.push({ chunkIndex, version, text });
+      }
+    }
+    return firstChunks(found, page.limit);
   }
 }

@@ -1,6 +1,8 @@
 import type {
+  ChunkPage,
   ChunkPoint,
   ScoredChunk,
+  StoredChunk,
   VectorQuery,
   VectorStore,
 } from '../../core/ports/vector-store.js';
@@ -49,5 +51,14 @@ export class MigratingVectorStore implements VectorStore {
 
   async ping(): Promise<void> {
     await Promise.all([this.next.ping(), this.previous.ping()]);
+  }
+
+  /** Read from the previous store, like every other read: it is the complete one. */
+  listDocumentChunks(
+    tenantId: string,
+    documentId: string,
+    page: ChunkPage,
+  ): Promise<StoredChunk[]> {
+    return this.previous.listDocumentChunks(tenantId, documentId, page);
   }
 }

@@ -1,10 +1,13 @@
 import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { DependencyError } from '../../core/dependency-error.js';
 import {
+  type ChunkPage,
   type ChunkPoint,
   DEFAULT_FUSION,
+  firstChunks,
   modeOf,
   type ScoredChunk,
+  type StoredChunk,
   type VectorQuery,
   type VectorStore,
 } from '../../core/ports/vector-store.js';
@@ -331,5 +334,36 @@ export class QdrantVectorStore implements VectorStore {
         `collection ${this.#collection} holds ${size}-dimensional vectors, the embedder makes ${this.#dimensions}`,
       );
     }
+  }
+
+  async listDocumentChunks(
+    tenantId: string,
+    documentId: string,
+    page: ChunkPage,
+  ): Promise<StoredChunk[]> {
+    await this.ensureReady();
+    const must: Condition[] = [
+      byTenant(tenantId),
+      { key: 'documentId', match: { value: documentId } },
+      { key: 'chunkIndex', range: { gte: page.offset, lt: page.offset + page.limit } },
+    ];
+    // Chunk indexes are contiguous, so the range holds the page; room for two versions of it
+    // (an old and a new one, while a new version replaces the old).
+    const result = await this.#call('scroll', () =>
+      this.#client.scroll(this.#collection, {
+        filter: { must },
+        limit: page.limit * 2,
+        with_payload: ['chunkIndex', 'version', 'text'],
+        with_vector: false,
+      }),
+    );
+    return firstChunks(
+      result.points.map(({ payload }) => ({
+        chunkIndex: Number(payload?.chunkIndex ?? 0),
+        version: Number(payload?.version ?? 0),
+        text: String(payload?.text ?? ''),
+      })),
+      page.limit,
+    );
   }
 }

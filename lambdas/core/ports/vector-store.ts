@@ -87,4 +87,32 @@ export interface VectorStore {
   count(tenantId: string, documentId?: string): Promise<number>;
   /** Resolves when the store answers; used by the deep health check. */
   ping(): Promise<void>;
+  /**
+   * The chunks of a document whose index is in `[offset, offset + limit)`, in index order (the
+   * versions of one index oldest first, while a new version replaces an old one); at most `limit`.
+   */
+  listDocumentChunks(tenantId: string, documentId: string, page: ChunkPage): Promise<StoredChunk[]>;
 }
+
+/** A page of {@link VectorStore.listDocumentChunks}: chunk indexes from `offset`, `limit` of them. */
+export interface ChunkPage {
+  offset: number;
+  limit: number;
+}
+
+/** A chunk as stored, without its vector. */
+export interface StoredChunk {
+  chunkIndex: number;
+  version: number;
+  text: string;
+}
+
+/**
+ * Orders stored chunks for {@link VectorStore.listDocumentChunks} and keeps the first `limit`.
+ *
+ * @example
+ * firstChunks([{ chunkIndex: 1, version: 1, text: 'b' }, { chunkIndex: 0, version: 1, text: 'a' }], 1)
+ * // [{ chunkIndex: 0, version: 1, text: 'a' }]
+ */
+export const firstChunks = (chunks: StoredChunk[], limit: number): StoredChunk[] =>
+  chunks.sort((a, b) => a.chunkIndex - b.chunkIndex || a.version - b.version).slice(0, limit);

@@ -159,6 +159,29 @@ export const documentSchema = z
 /** Reply of `GET /v1/documents`. */
 export const documentListSchema = pageOf(documentSchema, 'DocumentList');
 
+/** `?offset=&limit=` of `GET /v1/documents/{id}/chunks`: chunk indexes from `offset`. */
+export const chunkPageQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** Reply of `GET /v1/documents/{id}/chunks`. */
+export const documentChunkListSchema = z
+  .object({
+    documentId: z.uuid(),
+    items: z
+      .array(
+        z.object({
+          chunkIndex: z.number().int().min(0),
+          version: z.number().int().positive(),
+          text: z.string(),
+        }),
+      )
+      .describe('In chunk order.'),
+    nextOffset: z.number().int().min(0).optional().describe('Pass as `offset` for the next page.'),
+  })
+  .meta({ id: 'DocumentChunkList', description: 'The indexed chunks of a document.' });
+
 /** Path parameters of `/v1/documents/{id}`. */
 export const documentPathSchema = z.strictObject({ id: z.uuid() });
 

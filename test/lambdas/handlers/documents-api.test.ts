@@ -10,12 +10,13 @@ const MAX_UPLOAD_BYTES = 2_000;
 
 const setup = () => {
   const fixture = ingestionFixture({ maxUploadBytes: MAX_UPLOAD_BYTES });
-  const { documents, upload, deleteDocument } = fixture;
+  const { documents, upload, deleteDocument, vectors } = fixture;
   const handler = createHandler({
     http: testHttpOptions({ 'key-a': 'tenant-a', 'key-b': 'tenant-b' }, { maxBodyBytes: 10_000 }),
     documents,
     uploadDocument: upload,
     deleteDocument,
+    chunks: vectors,
     maxUploadBytes: MAX_UPLOAD_BYTES,
   });
   const call = async (parts: HttpRequestParts & { routeKey: string }, key = 'key-a') => {
@@ -71,7 +72,17 @@ const setup = () => {
       },
       key,
     );
-  return { ...fixture, call, postJson, postForm, getOne, list, remove };
+  const chunks = (id: string, query = '', key?: string) =>
+    call(
+      {
+        method: 'GET',
+        url: `/v1/documents/${id}/chunks${query}`,
+        routeKey: 'GET /v1/documents/{id}/chunks',
+        pathParameters: { id },
+      },
+      key,
+    );
+  return { ...fixture, call, postJson, postForm, getOne, list, remove, chunks };
 };
 
 const fileForm = (
@@ -386,9 +397,52 @@ describe('documents function', () => {
     });
   });
 
+  describe('GET /v1/documents/{id}/chunks', () => {
+    it("lists the indexed document's chunks in order, with their text", async () => {
+      const { postJson, chunks, queue, indexDocument } = setup();
+      const { json: accepted } = await postJson({ title: 'Guide', text: sectionedMarkdown(3) });
+      await indexDocument.execute(queue.jobs[0]!);
+
+      const result = await chunks(accepted.id);
+
+      expect(result.statusCode).toBe(200);
+      expect(result.json.documentId).toBe(accepted.id);
+      expect(result.json.items.map((chunk: { chunkIndex: number }) => chunk.chunkIndex)).toEqual([
+        0, 1, 2,
+      ]);
+      expect(result.json.items[1].text).toContain('topic number 1');
+      expect(result.json.nextOffset).toBeUndefined();
+    });
+
+    it('pages with offset and limit, naming the next offset while there are more', async () => {
+      const { postJson, chunks, queue, indexDocument } = setup();
+      const { json: accepted } = await postJson({ title: 'Guide', text: sectionedMarkdown(3) });
+      await indexDocument.execute(queue.jobs[0]!);
+
+      const first = await chunks(accepted.id, '?limit=2');
+      const second = await chunks(accepted.id, `?offset=${first.json.nextOffset}&limit=2`);
+
+      expect(first.json.items).toHaveLength(2);
+      expect(first.json.nextOffset).toBe(2);
+      expect(second.json.items.map((chunk: { chunkIndex: number }) => chunk.chunkIndex)).toEqual([
+        2,
+      ]);
+      expect(second.json.nextOffset).toBeUndefined();
+    });
+
+    it('answers 400 for a limit over 100 and 404 for an unknown document', async () => {
+      const { chunks } = setup();
+
+      expect((await chunks('0f8e4c7a-3b2d-4e1f-9a6b-5c4d3e2f1a0b', '?limit=101')).statusCode).toBe(
+        400,
+      );
+      expect((await chunks('0f8e4c7a-3b2d-4e1f-9a6b-5c4d3e2f1a0b')).statusCode).toBe(404);
+    });
+  });
+
   describe('tenant isolation', () => {
     it("gives tenant B a 404 for tenant A's document on every route, and never lists it", async () => {
-      const { postJson, getOne, list, remove, queue, indexDocument, vectors } = setup();
+      const { postJson, getOne, list, remove, chunks, queue, indexDocument, vectors } = setup();
       const { json: accepted } = await postJson(
         { title: 'Secret', text: sectionedMarkdown(2) },
         'key-a',
@@ -397,10 +451,12 @@ describe('documents function', () => {
       await postJson({ title: 'Mine', text: 'b text' }, 'key-b');
 
       const read = await getOne(accepted.id, 'key-b');
+      const chunksRead = await chunks(accepted.id, '', 'key-b');
       const removed = await remove(accepted.id, 'key-b');
       const listed = await list('', 'key-b');
 
       expect(read.statusCode).toBe(404);
+      expect(chunksRead.statusCode).toBe(404);
       expect(removed.statusCode).toBe(404);
       expect(listed.json.items.map((d: { title: string }) => d.title)).toEqual(['Mine']);
       expect((await getOne(accepted.id, 'key-a')).statusCode).toBe(200);
@@ -437,6 +493,7 @@ describe('documents function', () => {
           maxBytes: MAX_UPLOAD_BYTES,
         }),
         deleteDocument: fixture.deleteDocument,
+        chunks: fixture.vectors,
         maxUploadBytes: MAX_UPLOAD_BYTES,
         budgetMarginMs: 1_000,
       });

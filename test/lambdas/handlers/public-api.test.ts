@@ -158,4 +158,62 @@ describe('public API function', () => {
     expect(result.headers?.['X-Content-Type-Options']).toBe('nosniff');
     expect(result.headers?.['Access-Control-Allow-Origin']).toBe('http://localhost:3000');
   });
+  it('refuses a deep parameter other than true or false', async () => {
+    const handler = createHandler({ http: testHttpOptions(), probes: {} });
+
+    const result = await handler(
+      apiGatewayEvent({ method: 'GET', url: '/health?deep=yes', routeKey: 'GET /health' }),
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(400);
+  });
+
+  it("lets the docs page's Try it out call the stream URL", async () => {
+    const handler = createHandler({
+      http: testHttpOptions(),
+      probes: {},
+      streamUrl: 'http://127.0.0.1:4001',
+    });
+
+    const result = await handler(
+      apiGatewayEvent({ method: 'GET', url: '/docs', routeKey: 'GET /docs' }),
+      lambdaContext(),
+    );
+
+    expect(result.headers?.['Content-Security-Policy']).toMatch(
+      /connect-src [^;]*http:\/\/127\.0\.0\.1:4001/,
+    );
+  });
+
+  describe('GET /openapi.json', () => {
+    const serversOf = async (headers: Record<string, string>) => {
+      const handler = createHandler({ http: testHttpOptions(), probes: {} });
+      const result = await handler(
+        apiGatewayEvent({
+          method: 'GET',
+          url: '/openapi.json',
+          routeKey: 'GET /openapi.json',
+          headers,
+        }),
+        lambdaContext(),
+      );
+      return JSON.parse(result.body as string).servers;
+    };
+
+    it('names the plain-HTTP origin the local stack was called by as its server', async () => {
+      const servers = await serversOf({ host: '127.0.0.1:4000' });
+
+      expect(servers).toEqual([{ url: 'http://127.0.0.1:4000' }]);
+    });
+
+    it('names the HTTPS origin API Gateway reports as its server', async () => {
+      const servers = await serversOf({
+        host: 'abc.execute-api.eu-west-1.amazonaws.com',
+        'x-forwarded-proto': 'https',
+      });
+
+      expect(servers).toEqual([{ url: 'https://abc.execute-api.eu-west-1.amazonaws.com' }]);
+    });
+  });
 });

@@ -1,20 +1,41 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../../lambdas/http/openapi-document.js';
 import { ROUTES } from '../../../lambdas/http/routes.js';
 
+type Media = { schema?: object; example?: unknown };
 type Operation = {
-  responses: Record<string, unknown>;
+  responses: Record<string, { content?: Record<string, Media> }>;
   security?: unknown[];
-  requestBody?: unknown;
+  requestBody?: { content: Record<string, Media> };
+  parameters?: { name: string; in: string }[];
 };
 
 describe('buildOpenApiDocument', () => {
-  const document = buildOpenApiDocument({ serverUrl: 'https://api.example.com' }) as {
+  const document = buildOpenApiDocument({
+    serverUrl: 'https://api.example.com',
+    streamUrl: 'https://stream.example.com',
+  }) as {
     openapi: string;
-    paths: Record<string, Record<string, Operation>>;
+    paths: Record<string, Record<string, Operation> & { servers?: { url: string }[] }>;
     components: { schemas: Record<string, object> };
   };
+  const operations = () =>
+    Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => ['get', 'post', 'delete'].includes(method))
+        .map(([method, operation]) => ({
+          key: `${method} ${path}`,
+          operation: operation as Operation,
+        })),
+    );
+  const mediaOf = (operation: Operation) => [
+    ...Object.values(operation.requestBody?.content ?? {}),
+    ...Object.values(operation.responses).flatMap((response) =>
+      Object.values(response.content ?? {}),
+    ),
+  ];
 
   it('describes OpenAPI 3.1', () => {
     expect(document.openapi).toBe('3.1.0');
@@ -52,5 +73,82 @@ describe('buildOpenApiDocument', () => {
     for (const [id, schema] of Object.entries(document.components.schemas)) {
       expect(ajv.validateSchema(schema), id).toBe(true);
     }
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const result = await new Validator().validate(structuredClone(document));
+
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('gives every request body and answer an example that its schema accepts', () => {
+    const ajv = new Ajv2020({ strict: false, logger: false });
+    for (const { key, operation } of operations()) {
+      for (const media of mediaOf(operation).filter((media) => media.schema)) {
+        const validate = ajv.compile({ ...media.schema, components: document.components });
+        expect(media.example, key).toBeDefined();
+        expect(validate(media.example), `${key}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
+    }
+  });
+
+  it('states no meaningless integer bounds (Swagger would show -9007199254740991)', () => {
+    expect(JSON.stringify(document)).not.toContain(String(Number.MIN_SAFE_INTEGER));
+  });
+
+  it('keeps only the component schemas something refers to', () => {
+    const text = JSON.stringify(document.paths);
+    const referenced = Object.keys(document.components.schemas).filter(
+      (id) =>
+        text.includes(`#/components/schemas/${id}"`) ||
+        JSON.stringify(document.components.schemas).includes(`#/components/schemas/${id}"`),
+    );
+
+    expect(Object.keys(document.components.schemas)).toEqual(referenced);
+    expect(document.components.schemas.IndexJob).toBeUndefined();
+  });
+
+  it('declares the deep parameter of /health', () => {
+    expect(document.paths['/health']!.get!.parameters).toContainEqual(
+      expect.objectContaining({ name: 'deep', in: 'query' }),
+    );
+  });
+
+  it('documents 413, 415 and 422 on the upload and 429 and 503 on authenticated routes', () => {
+    const upload = document.paths['/v1/documents']!.post!.responses;
+    const list = document.paths['/v1/sessions']!.get!.responses;
+
+    expect(Object.keys(upload)).toEqual(expect.arrayContaining(['409', '413', '415', '422']));
+    expect(Object.keys(list)).toEqual(expect.arrayContaining(['401', '429', '503']));
+  });
+
+  it('documents the streaming endpoint with its own server and its event stream', () => {
+    const stream = document.paths['/']!;
+
+    expect(stream.servers).toEqual([
+      expect.objectContaining({ url: 'https://stream.example.com' }),
+    ]);
+    expect(stream.post!.responses['200']!.content!['text/event-stream']!.example).toContain(
+      'data: [DONE]',
+    );
+    expect(JSON.stringify(stream.post!.requestBody)).toContain(
+      '#/components/schemas/UseChatRequest',
+    );
+  });
+
+  it('documents the resume and stop routes of the stream URL on its server', () => {
+    const resume = document.paths['/{chatId}/stream']!;
+    const stop = document.paths['/{chatId}/stop']!;
+
+    expect(resume.servers).toEqual([
+      expect.objectContaining({ url: 'https://stream.example.com' }),
+    ]);
+    expect(Object.keys(resume.get!.responses)).toEqual(
+      expect.arrayContaining(['200', '204', '404']),
+    );
+    expect(Object.keys(stop.post!.responses)).toEqual(
+      expect.arrayContaining(['202', '204', '404']),
+    );
   });
 });

@@ -1,8 +1,11 @@
-import type {
-  ChunkPoint,
-  ScoredChunk,
-  VectorQuery,
-  VectorStore,
+import {
+  type ChunkPage,
+  type ChunkPoint,
+  firstChunks,
+  type ScoredChunk,
+  type StoredChunk,
+  type VectorQuery,
+  type VectorStore,
 } from '../../../lambdas/core/ports/vector-store.js';
 
 const cosine = (a: number[], b: number[]): number => {
@@ -90,5 +93,20 @@ export class FakeVectorStore implements VectorStore {
           a.payload.documentId.localeCompare(b.payload.documentId) ||
           a.payload.chunkIndex - b.payload.chunkIndex,
       );
+  }
+
+  async listDocumentChunks(
+    tenantId: string,
+    documentId: string,
+    page: ChunkPage,
+  ): Promise<StoredChunk[]> {
+    return firstChunks(
+      this.pointsOf(tenantId, documentId)
+        .map(({ payload: { chunkIndex, version, text } }) => ({ chunkIndex, version, text }))
+        .filter(
+          ({ chunkIndex }) => chunkIndex >= page.offset && chunkIndex < page.offset + page.limit,
+        ),
+      page.limit,
+    );
   }
 }

@@ -1,0 +1,94 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockFile } from '../../dev/data-folder-lock.js';
+import { localEndpointFile } from '../../dev/local-paths.js';
+import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../..');
+
+describe('starting a second local stack', () => {
+  let first: LocalStack;
+  let root: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'stack-conflicts-'));
+    first = await startLocalStack({
+      port: 0,
+      streamPort: 0,
+      dataDir: join(root, 'first'),
+      logLevel: 'SILENT',
+    });
+  });
+  afterAll(async () => {
+    await first.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const portOf = (url: string) => Number(new URL(url).port);
+
+  it('on the same data folder says which process holds it, and leaves the first one running', async () => {
+    const second = startLocalStack({
+      port: 0,
+      streamPort: 0,
+      dataDir: first.dataDir,
+      logLevel: 'SILENT',
+    });
+
+    await expect(second).rejects.toThrow(
+      /data folder .* is in use by another local stack \(process \d+.*DATA_DIR=/,
+    );
+    expect((await fetch(`${first.apiUrl}/health?deep=true`)).status).toBe(200);
+    expect(existsSync(localEndpointFile(first.dataDir))).toBe(true);
+  });
+
+  it('on a port in use names the port and the variable to change, and leaves nothing behind', async () => {
+    const dataDir = join(root, 'port-clash');
+
+    const second = startLocalStack({
+      port: portOf(first.apiUrl),
+      streamPort: 0,
+      dataDir,
+      logLevel: 'SILENT',
+    });
+
+    await expect(second).rejects.toThrow(/Port \d+ \(PORT\) is in use .*PORT=\d+ npm run dev/);
+    expect(existsSync(localEndpointFile(dataDir))).toBe(false);
+    expect(existsSync(lockFile(dataDir))).toBe(false);
+  });
+
+  it('takes over a data folder whose previous stack is gone', async () => {
+    const dataDir = join(root, 'abandoned');
+    mkdirSync(dataDir, { recursive: true });
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(lockFile(dataDir), `${gone}\n`);
+
+    const stack = await startLocalStack({ port: 0, streamPort: 0, dataDir, logLevel: 'SILENT' });
+    await stack.close();
+
+    expect(existsSync(lockFile(dataDir))).toBe(false);
+  });
+
+  it('makes npm run dev print one line and exit 1 when its port is taken', async () => {
+    const failure = await run(join(ROOT, 'node_modules/.bin/tsx'), ['dev/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(portOf(first.apiUrl)),
+        STREAM_PORT: '0',
+        DATA_DIR: join(root, 'npm-run-dev'),
+      },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(failure.code).toBe(1);
+    expect(failure.stderr.trim()).toMatch(/^npm run dev: Port \d+ \(PORT\) is in use/);
+    expect(failure.stderr).not.toMatch(/\n\s+at /);
+  });
+});
