@@ -35,6 +35,7 @@ const handler = createHandler(
 );
 
 const api: IndexerThreadApi = {
+  ready: async () => true,
   invoke: async (event: SQSEvent, remainingMs: number) =>
     handler(event, localLambdaContext('index-documents', remainingMs) as Context),
 };

@@ -19,6 +19,8 @@ export interface IndexerThreadData {
 
 /** What the worker thread exposes to the main thread. */
 export interface IndexerThreadApi {
+  /** Answers once the thread has composed its indexer (it is exposed only then). */
+  ready(): Promise<boolean>;
   invoke(event: SQSEvent, remainingMs: number): Promise<unknown>;
 }
 
@@ -67,6 +69,8 @@ export const startIndexerThread = async (
   });
   failed.catch(() => undefined);
   const api = Comlink.wrap<IndexerThreadApi>(nodeEndpoint(worker));
+  // The thread compiles and composes for a while: the stack is ready once it has.
+  await Promise.race([api.ready(), failed]);
   return {
     handler: (event, context) =>
       Promise.race([api.invoke(event, context.getRemainingTimeInMillis()), failed]),

@@ -101,7 +101,10 @@ describe('streaming over real HTTP, with the OpenAI stand-in as the model', () =
     deltas.forEach((read, index) => {
       const lag = read.at - upstream.tokenWrites[index]!;
       expect(lag, `token ${index}`).toBeGreaterThanOrEqual(0);
-      expect(lag, `token ${index}`).toBeLessThan(30);
+      // The last token is written just before the turn is stored, and this test's client reads
+      // on the thread that also runs the in-process DynamoDB: its read can wait for that work.
+      // A held-back stream would delay every token by a whole token interval (50 ms).
+      expect(lag, `token ${index}`).toBeLessThan(index === deltas.length - 1 ? 100 : 30);
     });
     const gaps = deltas.slice(1).map((read, index) => read.at - deltas[index]!.at);
     expect(Math.min(...gaps)).toBeGreaterThan(25);

@@ -10,6 +10,7 @@ import {
   type RetrievalSettings,
   retrievePassages,
 } from '../retrieval/retrieve-passages.js';
+import { nextTurn } from '../text/work-steps.js';
 import { buildPrompt } from './build-prompt.js';
 import { historyWindow } from './history-window.js';
 import { toSources } from './to-sources.js';
@@ -140,6 +141,8 @@ export class AnswerQuestion {
           continue;
         }
         const message = this.#assistantMessage(turn, text, event.model, event.usage, messageId);
+        // Let the last token's bytes go out before the turn's storage work takes the thread.
+        await nextTurn();
         await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
           user: turn.user,
           assistant: message,
