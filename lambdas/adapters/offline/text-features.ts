@@ -1,3 +1,4 @@
+import { stemWord } from '../../core/retrieval/lexical-terms.js';
 /**
  * Words that carry little meaning on their own in English prose and questions. Left out of the
  * features, so that "How do I declare path parameters?" is about `declare`, `path` and
@@ -16,29 +17,6 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     'would yes yet you your yours yourself yourselves dont doesnt didnt isnt arent cant wont'
   ).split(' '),
 );
-
-/**
- * A light English stemmer (a small part of Porter's): folds plural, `-ed` and `-ing` endings,
- * a final `e` and a final `y`, so that `parameters` meets `parameter`, `queries` meets `query`,
- * `cookies` meets `cookie` and `declared` meets `declare`. Both sides of a comparison go
- * through it, so a stem need not be a word. Short words and numbers are left alone.
- *
- * @example
- * stem('parameters'); // 'parameter'
- * stem('queries') === stem('query'); // true ('queri')
- */
-export const stem = (word: string): string => {
-  if (word.length <= 3 || /\d/.test(word)) return word;
-  let result = word;
-  if (result.endsWith('sses')) result = result.slice(0, -2);
-  else if (result.endsWith('ies')) result = `${result.slice(0, -3)}i`;
-  else if (result.endsWith('s') && !/(ss|us|is)$/.test(result)) result = result.slice(0, -1);
-  if (result.length > 5 && result.endsWith('ing')) result = result.slice(0, -3);
-  else if (result.length > 4 && result.endsWith('ed')) result = result.slice(0, -2);
-  if (result.length > 3 && result.endsWith('e')) result = result.slice(0, -1);
-  if (result.length > 3 && result.endsWith('y')) result = `${result.slice(0, -1)}i`;
-  return result;
-};
 
 /**
  * The words of a text: identifiers split (`CORSMiddleware` is `cors middleware`), lower-cased,
@@ -69,7 +47,7 @@ export const words = (text: string): string[] =>
 export const contentTerms = (text: string): string[] =>
   words(text)
     .filter((word) => !STOP_WORDS.has(word))
-    .map(stem);
+    .map(stemWord);
 
 /**
  * Unigram and word-pair (bigram) features of a text with their counts. Bigrams join adjacent
