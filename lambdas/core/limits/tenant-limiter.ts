@@ -1,0 +1,117 @@
+import type { Clock } from '../ports/clock.js';
+import type { TenantLimitsStore } from '../ports/tenant-limits-store.js';
+import type { CounterSpec, UsageMeter, WindowCount } from '../ports/usage-meter.js';
+import { HttpProblem } from '../problem.js';
+import { type RateLimitState, rateLimitHeaders } from './rate-limit-headers.js';
+import { effectiveLimits, type TenantLimits } from './tenant-limits.js';
+
+/** Limited requests (chat, stream, uploads), counted per fixed minute. */
+export const REQUESTS: CounterSpec = { name: 'requests', windowSeconds: 60 };
+/** Model tokens (prompt + completion), counted per UTC day. */
+export const TOKENS: CounterSpec = { name: 'tokens', windowSeconds: 86_400 };
+
+/** Dependencies of {@link TenantLimiter}. */
+export interface TenantLimiterDeps {
+  meter: UsageMeter;
+  limits: TenantLimitsStore;
+  /** The limits of a tenant without overrides (runtime configuration). */
+  defaults: TenantLimits;
+  clock: Clock;
+  /** How long a tenant's limits are reused before they are read again (default 60 s). */
+  cacheTtlMs?: number;
+}
+
+/** Where a tenant stands on its daily token budget. */
+export interface TokenBudget {
+  used: number;
+  remaining: number;
+}
+
+const stateOf = (
+  policy: string,
+  counter: CounterSpec,
+  quota: number,
+  count: WindowCount,
+  now: Date,
+): RateLimitState => ({
+  policy,
+  quota,
+  windowSeconds: counter.windowSeconds,
+  remaining: Math.max(0, quota - count.used),
+  resetSeconds: Math.max(1, Math.ceil((count.resetAt.getTime() - now.getTime()) / 1000)),
+});
+
+const tooMany = (state: RateLimitState, detail: string) =>
+  new HttpProblem(429, {
+    detail,
+    headers: { 'Retry-After': String(state.resetSeconds), ...rateLimitHeaders(state) },
+  });
+
+/**
+ * Enforces a tenant's limits with a {@link UsageMeter}: the request rate (one atomic
+ * conditional count per limited request, so concurrent requests never get past the limit)
+ * and the daily token budget (checked before an answer, counted after it with the usage the
+ * model reports). A tenant's limits are read from the store at most once per cache period per
+ * container, so the check itself is the only round trip a request adds.
+ *
+ * Refusals are 429 problems carrying `Retry-After` and the IETF `RateLimit-Policy` /
+ * `RateLimit` headers.
+ *
+ * @example
+ * const state = await limiter.admitRequest('acme'); // throws a 429 problem past the limit
+ */
+export class TenantLimiter {
+  readonly #cache = new Map<string, { limits: TenantLimits; until: number }>();
+
+  constructor(private readonly deps: TenantLimiterDeps) {}
+
+  /** The tenant's effective limits (its overrides over the defaults), cached briefly. */
+  async limitsOf(tenantId: string): Promise<TenantLimits> {
+    const now = this.deps.clock.now().getTime();
+    const cached = this.#cache.get(tenantId);
+    if (cached && cached.until > now) return cached.limits;
+    const limits = effectiveLimits(this.deps.defaults, await this.deps.limits.get(tenantId));
+    this.#cache.set(tenantId, { limits, until: now + (this.deps.cacheTtlMs ?? 60_000) });
+    return limits;
+  }
+
+  /**
+   * Counts one limited request of the tenant.
+   *
+   * @returns the request quota's state, for the `RateLimit` headers of the answer
+   * @throws HttpProblem 429 when the tenant has used its requests of the current minute
+   */
+  async admitRequest(tenantId: string): Promise<RateLimitState> {
+    const { requestsPerMinute } = await this.limitsOf(tenantId);
+    const count = await this.deps.meter.take(tenantId, REQUESTS, 1, requestsPerMinute);
+    const state = stateOf('default', REQUESTS, requestsPerMinute, count, this.deps.clock.now());
+    if (!count.allowed) {
+      throw tooMany(state, `Over ${requestsPerMinute} requests a minute; retry later`);
+    }
+    return state;
+  }
+
+  /**
+   * Checks that the tenant has tokens left today.
+   *
+   * @throws HttpProblem 429 when the daily token budget is spent
+   */
+  async checkTokenBudget(tenantId: string): Promise<TokenBudget> {
+    const { tokensPerDay } = await this.limitsOf(tenantId);
+    const now = this.deps.clock.now();
+    const used = await this.deps.meter.read(tenantId, TOKENS, now);
+    if (used >= tokensPerDay) {
+      const resetAt = new Date((Math.floor(now.getTime() / 86_400_000) + 1) * 86_400_000);
+      const state = stateOf('tokens', TOKENS, tokensPerDay, { allowed: false, used, resetAt }, now);
+      throw tooMany(state, `The daily budget of ${tokensPerDay} model tokens is spent`);
+    }
+    return { used, remaining: tokensPerDay - used };
+  }
+
+  /** Counts tokens the model reports having used for the tenant; returns the budget left. */
+  async recordTokens(tenantId: string, tokens: number): Promise<TokenBudget> {
+    const { tokensPerDay } = await this.limitsOf(tenantId);
+    const count = await this.deps.meter.add(tenantId, TOKENS, tokens);
+    return { used: count.used, remaining: Math.max(0, tokensPerDay - count.used) };
+  }
+}
