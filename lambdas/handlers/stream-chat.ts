@@ -20,6 +20,7 @@ import { authenticate, type CallerResolver, tenantOf } from '../http/authenticat
 import { bodyLimit } from '../http/body-limit.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import type { ApiContext, HttpEvent } from '../http/http-types.js';
+import { limitRequests, type RequestAdmitter } from '../http/limit-requests.js';
 import { problemJson } from '../http/problem-json.js';
 import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { validationProblem } from '../http/to-problem.js';
@@ -54,6 +55,8 @@ export interface StreamChatDeps {
    * When absent, a client that goes away aborts the model call.
    */
   resumable?: ResumableStreams;
+  /** Enforces the tenant's requests per minute on `POST /` before the stream starts. */
+  limiter?: RequestAdmitter;
 }
 
 /** Why an answer stream was cut, as the `error` part tells the client. */
@@ -256,6 +259,12 @@ export const createHandler = (deps: StreamChatDeps) => {
         resolver: deps.resolver,
         isPublic: () => false,
         authorization: (event) => event.headers.authorization,
+      }),
+    )
+    .use(
+      limitRequests<HttpEvent>({
+        ...(deps.limiter ? { limiter: deps.limiter } : {}),
+        isLimited: (event) => routeOf(event, resumable !== undefined).kind === 'chat',
       }),
     )
     .use(jsonBodyOfChatRoute())
