@@ -52,13 +52,23 @@ export interface Answer {
   sessionId: string;
   message: StoredMessage & { role: 'assistant'; sources: Source[] };
   usage: TokenUsage;
+  /** The tenant's daily token budget after this answer, when limits are on. */
+  budget?: TokenBudget;
+}
+
+/** Where a tenant stands on its daily model token budget. */
+export interface TokenBudget {
+  /** Tokens used today (UTC), this answer included. */
+  tokensUsed: number;
+  /** Tokens left today. */
+  tokensRemaining: number;
 }
 
 /** Events of {@link AnswerQuestion.stream}: `start`, then deltas, then `finish`. */
 export type AnswerEvent =
   | { type: 'start'; sessionId: string; messageId: string; sources: Source[] }
   | { type: 'delta'; text: string }
-  | { type: 'finish'; message: StoredMessage; usage: TokenUsage };
+  | { type: 'finish'; message: StoredMessage; usage: TokenUsage; budget?: TokenBudget };
 
 interface PreparedTurn {
   sessionId: string;

@@ -1,3 +1,4 @@
+import type { TokenBudget } from '../chat/answer-question.js';
 import type { Clock } from '../ports/clock.js';
 import type { TenantLimitsStore } from '../ports/tenant-limits-store.js';
 import type { CounterSpec, UsageMeter, WindowCount } from '../ports/usage-meter.js';
@@ -19,12 +20,6 @@ export interface TenantLimiterDeps {
   clock: Clock;
   /** How long a tenant's limits are reused before they are read again (default 60 s). */
   cacheTtlMs?: number;
-}
-
-/** Where a tenant stands on its daily token budget. */
-export interface TokenBudget {
-  used: number;
-  remaining: number;
 }
 
 const stateOf = (
@@ -105,13 +100,13 @@ export class TenantLimiter {
       const state = stateOf('tokens', TOKENS, tokensPerDay, { allowed: false, used, resetAt }, now);
       throw tooMany(state, `The daily budget of ${tokensPerDay} model tokens is spent`);
     }
-    return { used, remaining: tokensPerDay - used };
+    return { tokensUsed: used, tokensRemaining: tokensPerDay - used };
   }
 
   /** Counts tokens the model reports having used for the tenant; returns the budget left. */
   async recordTokens(tenantId: string, tokens: number): Promise<TokenBudget> {
     const { tokensPerDay } = await this.limitsOf(tenantId);
     const count = await this.deps.meter.add(tenantId, TOKENS, tokens);
-    return { used: count.used, remaining: Math.max(0, tokensPerDay - count.used) };
+    return { tokensUsed: count.used, tokensRemaining: Math.max(0, tokensPerDay - count.used) };
   }
 }

@@ -74,12 +74,18 @@ describe('TenantLimiter', () => {
     clock.advance(14 * 3_600_000);
 
     expect(problem.headers['RateLimit-Policy']).toBe('"tokens";q=1000;w=86400');
-    expect(await limiter.checkTokenBudget('acme')).toEqual({ used: 0, remaining: 1_000 });
+    expect(await limiter.checkTokenBudget('acme')).toEqual({
+      tokensUsed: 0,
+      tokensRemaining: 1_000,
+    });
   });
 
   it('tells the tokens used and left after recording an answer', async () => {
     const { limiter } = setup();
 
-    expect(await limiter.recordTokens('acme', 300)).toEqual({ used: 300, remaining: 700 });
+    expect(await limiter.recordTokens('acme', 300)).toEqual({
+      tokensUsed: 300,
+      tokensRemaining: 700,
+    });
   });
 });
