@@ -153,6 +153,10 @@ const LOCAL_DEFAULTS: Record<string, string> = {
   API_KEY_CACHE_TTL_SECONDS: '5',
   // The in-process queue retries within 30 s and times a batch out after 60 s.
   RECONCILE_STALE_AFTER_SECONDS: '120',
+  // Limits stay on (counted, headers sent) but generous: benches, evals and load tests run here.
+  TENANT_REQUESTS_PER_MINUTE: '100000',
+  TENANT_TOKENS_PER_DAY: '1000000000',
+  TENANT_CONCURRENT_STREAMS: '1000',
 };
 
 /** How often the local stack looks for stale documents (the deployed schedule's rate, shortened). */

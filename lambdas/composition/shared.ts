@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
+import { DynamoDbStreamSlots } from '../adapters/dynamodb/dynamodb-stream-slots.js';
 import { DynamoDbTenantLimitsStore } from '../adapters/dynamodb/dynamodb-tenant-limits-store.js';
 import { DynamoDbUsageMeter } from '../adapters/dynamodb/dynamodb-usage-meter.js';
 import { AuthenticateApiKey } from '../core/auth/authenticate-api-key.js';
@@ -28,6 +29,7 @@ const composeLimiter = (config: RuntimeConfig, dynamo: DynamoDBDocumentClient) =
       shards: config.USAGE_COUNTER_SHARDS,
     }),
     limits: new DynamoDbTenantLimitsStore(dynamo, config.TABLE_NAME),
+    slots: new DynamoDbStreamSlots(dynamo, { tableName: config.TABLE_NAME, clock: systemClock }),
     defaults: {
       requestsPerMinute: config.TENANT_REQUESTS_PER_MINUTE,
       tokensPerDay: config.TENANT_TOKENS_PER_DAY,

@@ -1,5 +1,6 @@
 import type { TokenBudget } from '../chat/answer-question.js';
 import type { Clock } from '../ports/clock.js';
+import type { StreamSlots } from '../ports/stream-slots.js';
 import type { TenantLimitsStore } from '../ports/tenant-limits-store.js';
 import type { CounterSpec, UsageMeter, WindowCount } from '../ports/usage-meter.js';
 import { HttpProblem } from '../problem.js';
@@ -15,12 +16,21 @@ export const TOKENS: CounterSpec = { name: 'tokens', windowSeconds: 86_400 };
 export interface TenantLimiterDeps {
   meter: UsageMeter;
   limits: TenantLimitsStore;
+  slots: StreamSlots;
   /** The limits of a tenant without overrides (runtime configuration). */
   defaults: TenantLimits;
   clock: Clock;
   /** How long a tenant's limits are reused before they are read again (default 60 s). */
   cacheTtlMs?: number;
+  /** Makes the id of a stream's slot (default `crypto.randomUUID`). */
+  newId?: () => string;
 }
+
+/** Frees a stream's slot; call it once the stream has ended, however it ended. */
+export type ReleaseStream = () => Promise<void>;
+
+/** Seconds a client refused a stream slot is told to wait before it tries again. */
+const STREAM_RETRY_SECONDS = 5;
 
 const stateOf = (
   policy: string,
@@ -45,7 +55,7 @@ const tooMany = (state: RateLimitState, detail: string) =>
 /**
  * Enforces a tenant's limits with a {@link UsageMeter}: the request rate (one atomic
  * conditional count per limited request, so concurrent requests never get past the limit)
- * and the daily token budget (checked before an answer, counted after it with the usage the
+ * the concurrent streams (slots under a lease), and the daily token budget (checked before an answer, counted after it with the usage the
  * model reports). A tenant's limits are read from the store at most once per cache period per
  * container, so the check itself is the only round trip a request adds.
  *
@@ -101,6 +111,29 @@ export class TenantLimiter {
       throw tooMany(state, `The daily budget of ${tokensPerDay} model tokens is spent`);
     }
     return { tokensUsed: used, tokensRemaining: tokensPerDay - used };
+  }
+
+  /**
+   * Takes one of the tenant's concurrent stream slots until `leaseUntil` (the stream's
+   * deadline: a stream that crashes without releasing frees its slot then).
+   *
+   * @returns the function that frees the slot
+   * @throws HttpProblem 429 when the tenant already has its limit of streams open
+   */
+  async openStream(tenantId: string, leaseUntil: Date): Promise<ReleaseStream> {
+    const { concurrentStreams } = await this.limitsOf(tenantId);
+    const streamId = (this.deps.newId ?? (() => crypto.randomUUID()))();
+    if (!(await this.deps.slots.acquire(tenantId, streamId, concurrentStreams, leaseUntil))) {
+      throw new HttpProblem(429, {
+        detail: `Already ${concurrentStreams} answers streaming at once; retry when one ends`,
+        headers: {
+          'Retry-After': String(STREAM_RETRY_SECONDS),
+          'RateLimit-Policy': `"streams";q=${concurrentStreams}`,
+          RateLimit: `"streams";r=0;t=${STREAM_RETRY_SECONDS}`,
+        },
+      });
+    }
+    return () => this.deps.slots.release(tenantId, streamId);
   }
 
   /** Counts tokens the model reports having used for the tenant; returns the budget left. */

@@ -5,6 +5,7 @@ import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
 import { createHandler as createChatHandler } from '../../../lambdas/handlers/chat-api.js';
 import { createHandler as createStreamHandler } from '../../../lambdas/handlers/stream-chat.js';
 import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
+import { InMemoryStreamSlots } from '../../support/fakes/in-memory-stream-slots.js';
 import { InMemoryTenantLimitsStore } from '../../support/fakes/in-memory-tenant-limits-store.js';
 import { InMemoryUsageMeter } from '../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../support/fakes/manual-clock.js';
@@ -21,6 +22,7 @@ const limiter = (requestsPerMinute: number) => {
   return new TenantLimiter({
     meter: new InMemoryUsageMeter(clock),
     limits: new InMemoryTenantLimitsStore(),
+    slots: new InMemoryStreamSlots(clock),
     defaults: { requestsPerMinute, tokensPerDay: 1_000_000, concurrentStreams: 10 },
     clock,
   });
@@ -110,7 +112,7 @@ describe('limitRequests on the streaming function', () => {
     let streams = 0;
     const handler = createStreamHandler({
       ...testHttpOptions(TENANTS, { maxBodyBytes: 10_000 }),
-      limiter: limiter(1),
+      limits: limiter(1),
       answerQuestion: {
         stream: async function* () {
           streams += 1;
@@ -136,5 +138,69 @@ describe('limitRequests on the streaming function', () => {
     });
     expect(other.prelude.statusCode).not.toBe(429);
     expect(streams).toBe(2);
+  });
+});
+
+describe('concurrent streams on the streaming function', () => {
+  const post = () =>
+    functionUrlEvent({
+      method: 'POST',
+      url: '/',
+      headers: { authorization: 'Bearer key-a', 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Why?' }),
+    });
+
+  const gatedHandler = (concurrentStreams: number) => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const handler = createStreamHandler({
+      ...testHttpOptions(TENANTS, { maxBodyBytes: 10_000 }),
+      limits: new TenantLimiter({
+        meter: new InMemoryUsageMeter(clock),
+        limits: new InMemoryTenantLimitsStore(),
+        slots: new InMemoryStreamSlots(clock),
+        defaults: { requestsPerMinute: 1_000, tokensPerDay: 1_000_000, concurrentStreams },
+        clock,
+      }),
+      answerQuestion: {
+        stream: async function* () {
+          yield { type: 'start', sessionId: 's', messageId: 'm', sources: [] } as const;
+          await gate;
+        },
+      },
+    });
+    return { handler, open };
+  };
+
+  it('opens the limit of streams out of 20 parallel requests and refuses the rest with 429', async () => {
+    const { handler, open } = gatedHandler(4);
+
+    const responses = Array.from({ length: 20 }, () =>
+      invokeStreaming(handler, post(), lambdaContext()),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    open();
+    await Promise.all(responses.map((response) => response.done));
+
+    const statuses = responses.map((response) => response.prelude.statusCode);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(4);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(16);
+    expect(
+      responses.find((response) => response.prelude.statusCode === 429)?.prelude.headers,
+    ).toMatchObject({ 'RateLimit-Policy': '"streams";q=4', 'Retry-After': '5' });
+  });
+
+  it('frees the slot when a stream ends', async () => {
+    const { handler, open } = gatedHandler(1);
+    open();
+    await invokeStreaming(handler, post(), lambdaContext()).done;
+
+    const next = invokeStreaming(handler, post(), lambdaContext());
+    await next.done;
+
+    expect(next.prelude.statusCode).toBe(200);
   });
 });

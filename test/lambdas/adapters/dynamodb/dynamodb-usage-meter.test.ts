@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbStreamSlots } from '../../../../lambdas/adapters/dynamodb/dynamodb-stream-slots.js';
 import { DynamoDbTenantLimitsStore } from '../../../../lambdas/adapters/dynamodb/dynamodb-tenant-limits-store.js';
 import { DynamoDbUsageMeter } from '../../../../lambdas/adapters/dynamodb/dynamodb-usage-meter.js';
 import { REQUESTS } from '../../../../lambdas/core/limits/tenant-limiter.js';
+import { describeStreamSlotsContract } from '../../../contracts/stream-slots-contract.js';
 import {
   describeTenantLimitsStoreContract,
   describeUsageMeterContract,
@@ -53,3 +55,8 @@ describe('DynamoDbUsageMeter', () => {
     expect(counted).toBeLessThan(21 + 4);
   });
 });
+
+describeStreamSlotsContract(
+  'DynamoDbStreamSlots',
+  async (clock) => new DynamoDbStreamSlots(db.documentClient, { tableName: db.tableName, clock }),
+);

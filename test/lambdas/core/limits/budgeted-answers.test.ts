@@ -7,6 +7,7 @@ import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
 import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
+import { InMemoryStreamSlots } from '../../../support/fakes/in-memory-stream-slots.js';
 import { InMemoryTenantLimitsStore } from '../../../support/fakes/in-memory-tenant-limits-store.js';
 import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
@@ -18,6 +19,7 @@ const setup = (tokensPerDay: number) => {
   const limiter = new TenantLimiter({
     meter,
     limits: new InMemoryTenantLimitsStore(),
+    slots: new InMemoryStreamSlots(clock),
     defaults: { requestsPerMinute: 1_000, tokensPerDay, concurrentStreams: 10 },
     clock,
   });

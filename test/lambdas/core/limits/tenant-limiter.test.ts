@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TenantLimiter } from '../../../../lambdas/core/limits/tenant-limiter.js';
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
+import { InMemoryStreamSlots } from '../../../support/fakes/in-memory-stream-slots.js';
 import { InMemoryTenantLimitsStore } from '../../../support/fakes/in-memory-tenant-limits-store.js';
 import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
@@ -13,6 +14,7 @@ const setup = () => {
   const limiter = new TenantLimiter({
     meter: new InMemoryUsageMeter(clock),
     limits,
+    slots: new InMemoryStreamSlots(clock),
     defaults: DEFAULTS,
     clock,
   });
