@@ -1,6 +1,7 @@
 import { DynamoDbSessionStore } from '../adapters/dynamodb/dynamodb-session-store.js';
 import { AnswerQuestion } from '../core/chat/answer-question.js';
 import { BudgetedAnswers } from '../core/limits/budgeted-answers.js';
+import { ReadUsage } from '../core/limits/read-usage.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { ChatApiDeps } from '../handlers/chat-api.js';
 import { type AiComponents, composeAi } from './ai-components.js';
@@ -46,4 +47,13 @@ export const composeChatApi = async (
 ): Promise<ChatApiDeps> => ({
   http: shared.http,
   ...composeChat(config, shared, ai ?? (await composeAi(config))),
+  ...(shared.limiter
+    ? {
+        usage: new ReadUsage({
+          meter: shared.limiter.meter,
+          limiter: shared.limiter,
+          clock: systemClock,
+        }),
+      }
+    : {}),
 });

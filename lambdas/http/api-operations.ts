@@ -13,6 +13,7 @@ import {
   uploadDocumentFormSchema,
   uploadDocumentSchema,
 } from '../core/schemas/documents.js';
+import { usageReportSchema } from '../core/schemas/usage.js';
 
 /** One documented response. */
 export interface ResponseDoc {
@@ -31,6 +32,19 @@ export interface OperationDoc {
   query?: z.ZodObject;
   responses: Record<number, ResponseDoc>;
 }
+
+/** The headers of a request admitted on a limited route (draft-ietf-httpapi-ratelimit-headers). */
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Policy': 'The quota: `"default";q=<requests>;w=<seconds>`',
+  RateLimit: 'What is left: `"default";r=<remaining>;t=<seconds to reset>`',
+};
+
+/** The 429 of a limited route. */
+const TOO_MANY_REQUESTS: ResponseDoc = {
+  description:
+    "Over the tenant's requests per minute, daily token budget or concurrent streams; retry after `Retry-After` seconds",
+  headers: { 'Retry-After': 'Seconds to wait before retrying', ...RATE_LIMIT_HEADERS },
+};
 
 /**
  * Documentation of every route, by route key. The OpenAPI test checks that each declared route
@@ -61,8 +75,9 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     tag: 'Chat',
     body: [{ schema: chatRequestSchema }],
     responses: {
-      200: { description: 'The answer', schema: chatResponseSchema },
+      200: { description: 'The answer', schema: chatResponseSchema, headers: RATE_LIMIT_HEADERS },
       404: { description: 'No such session' },
+      429: TOO_MANY_REQUESTS,
       502: { description: 'An upstream dependency answered wrongly' },
       503: { description: 'An upstream dependency is unavailable' },
       504: { description: 'An upstream dependency or the time budget timed out' },
@@ -74,6 +89,15 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     tag: 'Sessions',
     query: pageQuery,
     responses: { 200: { description: 'A page of sessions', schema: sessionListSchema } },
+  },
+  'GET /v1/usage': {
+    operationId: 'getUsage',
+    summary: "The caller's tenant: its limits, today's usage and tokens left, the last 30 days",
+    tag: 'Usage',
+    responses: {
+      200: { description: 'The usage', schema: usageReportSchema },
+      404: { description: 'Usage is not tracked (limits are off)' },
+    },
   },
   'GET /v1/sessions/{id}': {
     operationId: 'getSession',
@@ -110,6 +134,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
         schema: documentAcceptedSchema,
         headers: { location: 'The document URL' },
       },
+      429: TOO_MANY_REQUESTS,
     },
   },
   'GET /v1/documents': {

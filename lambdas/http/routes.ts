@@ -34,6 +34,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     limited: true,
   },
   { method: 'GET', path: '/v1/sessions', function: 'chat' },
+  { method: 'GET', path: '/v1/usage', function: 'chat' },
   { method: 'GET', path: '/v1/sessions/{id}', function: 'chat' },
   { method: 'DELETE', path: '/v1/sessions/{id}', function: 'chat' },
   {

@@ -9,6 +9,8 @@ import { effectiveLimits, type TenantLimits } from './tenant-limits.js';
 
 /** Limited requests (chat, stream, uploads), counted per fixed minute. */
 export const REQUESTS: CounterSpec = { name: 'requests', windowSeconds: 60 };
+/** Limited requests received, refused ones included, counted per UTC day (for the usage view). */
+export const DAILY_REQUESTS: CounterSpec = { name: 'requests-daily', windowSeconds: 86_400 };
 /** Model tokens (prompt + completion), counted per UTC day. */
 export const TOKENS: CounterSpec = { name: 'tokens', windowSeconds: 86_400 };
 
@@ -70,6 +72,11 @@ export class TenantLimiter {
 
   constructor(private readonly deps: TenantLimiterDeps) {}
 
+  /** The counters the limits are enforced with, for reading usage. */
+  get meter(): UsageMeter {
+    return this.deps.meter;
+  }
+
   /** The tenant's effective limits (its overrides over the defaults), cached briefly. */
   async limitsOf(tenantId: string): Promise<TenantLimits> {
     const now = this.deps.clock.now().getTime();
@@ -88,7 +95,11 @@ export class TenantLimiter {
    */
   async admitRequest(tenantId: string): Promise<RateLimitState> {
     const { requestsPerMinute } = await this.limitsOf(tenantId);
-    const count = await this.deps.meter.take(tenantId, REQUESTS, 1, requestsPerMinute);
+    // The day's count is written beside the check, not after it: no round trip is added.
+    const [count] = await Promise.all([
+      this.deps.meter.take(tenantId, REQUESTS, 1, requestsPerMinute),
+      this.deps.meter.add(tenantId, DAILY_REQUESTS, 1),
+    ]);
     const state = stateOf('default', REQUESTS, requestsPerMinute, count, this.deps.clock.now());
     if (!count.allowed) {
       throw tooMany(state, `Over ${requestsPerMinute} requests a minute; retry later`);

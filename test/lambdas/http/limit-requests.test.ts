@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
+import { ReadUsage } from '../../../lambdas/core/limits/read-usage.js';
 import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
 import { createHandler as createChatHandler } from '../../../lambdas/handlers/chat-api.js';
 import { createHandler as createStreamHandler } from '../../../lambdas/handlers/stream-chat.js';
@@ -202,5 +203,54 @@ describe('concurrent streams on the streaming function', () => {
     await next.done;
 
     expect(next.prelude.statusCode).toBe(200);
+  });
+});
+
+describe('GET /v1/usage', () => {
+  it("reports the caller's tenant's limits, today's counts and the last 30 days", async () => {
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const meter = new InMemoryUsageMeter(clock);
+    const tenantLimiter = new TenantLimiter({
+      meter,
+      limits: new InMemoryTenantLimitsStore(),
+      slots: new InMemoryStreamSlots(clock),
+      defaults: { requestsPerMinute: 10, tokensPerDay: 1_000, concurrentStreams: 2 },
+      clock,
+    });
+    const handler = createChatHandler({
+      http: testHttpOptions(TENANTS, { limiter: tenantLimiter }),
+      answerQuestion: { answer: async () => ({ answer: 'ok' }) as never },
+      sessions: new InMemorySessionStore(),
+      usage: new ReadUsage({ meter, limiter: tenantLimiter, clock }),
+    });
+    await handler(chat('key-a'), lambdaContext());
+    await tenantLimiter.recordTokens('tenant-a', 300);
+    await tenantLimiter.recordTokens('tenant-b', 900);
+
+    const result = await handler(
+      apiGatewayEvent({
+        method: 'GET',
+        url: '/v1/usage',
+        routeKey: 'GET /v1/usage',
+        headers: { authorization: 'Bearer key-a' },
+      }),
+      lambdaContext(),
+    );
+
+    const report = JSON.parse(result.body as string);
+    expect(result.statusCode).toBe(200);
+    expect(report.limits).toEqual({
+      requestsPerMinute: 10,
+      tokensPerDay: 1_000,
+      concurrentStreams: 2,
+    });
+    expect(report.today).toEqual({
+      date: '2026-03-01',
+      requests: 1,
+      tokens: 300,
+      tokensRemaining: 700,
+    });
+    expect(report.days).toHaveLength(30);
+    expect(report.days[29]).toEqual({ date: '2026-01-31', requests: 0, tokens: 0 });
   });
 });
