@@ -30,7 +30,9 @@ export const composeChat = (config: RuntimeConfig, shared: SharedComponents, ai:
       historyTokenBudget: config.HISTORY_TOKEN_BUDGET,
     },
   });
-  const answerQuestion = shared.limiter ? new BudgetedAnswers(answers, shared.limiter) : answers;
+  const answerQuestion = shared.limiter
+    ? new BudgetedAnswers(answers, shared.limiter, config.CHAT_MAX_TOKENS)
+    : answers;
   return { sessions, answerQuestion };
 };
 

@@ -45,6 +45,8 @@ export interface Question {
   /** Create the session when `sessionId` names none (the AI SDK's useChat picks its own ids). */
   createIfMissing?: boolean;
   signal?: AbortSignal;
+  /** Cap on the answer's tokens for this question (e.g. what is left of a token budget). */
+  maxTokens?: number;
 }
 
 /** A buffered answer. */
@@ -105,7 +107,7 @@ export class AnswerQuestion {
   /** Answers in one piece; stores the turn only when the model succeeded. */
   async answer(question: Question): Promise<Answer> {
     const turn = await this.#prepare(question);
-    const completion = await this.#deps.model.complete(turn.prompt, this.#signalOf(question));
+    const completion = await this.#deps.model.complete(turn.prompt, this.#callOptions(question));
     const message = this.#assistantMessage(
       turn,
       completion.content,
@@ -133,7 +135,7 @@ export class AnswerQuestion {
     // The model call starts before `start` is handed out, so that the caller's work on it
     // (response head, source frames) overlaps the model's time to first token.
     const events = this.#deps.model
-      .stream(turn.prompt, this.#signalOf(question))
+      .stream(turn.prompt, this.#callOptions(question))
       [Symbol.asyncIterator]();
     const firstEvent = events.next();
     firstEvent.catch(() => undefined);
@@ -234,7 +236,10 @@ export class AnswerQuestion {
     };
   }
 
-  #signalOf(question: Question) {
-    return question.signal ? { signal: question.signal } : {};
+  #callOptions(question: Question) {
+    return {
+      ...(question.signal ? { signal: question.signal } : {}),
+      ...(question.maxTokens === undefined ? {} : { maxTokens: question.maxTokens }),
+    };
   }
 }

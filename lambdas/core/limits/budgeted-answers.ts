@@ -6,6 +6,9 @@ import type { TenantLimiter } from './tenant-limiter.js';
  * 429 problem once the budget is spent (before any model call, so before a stream starts),
  * and every answer's usage, as the model reports it (prompt + completion), is counted after
  * it and told in the answer's `budget` (buffered) or the `finish` part's metadata (streamed).
+ * An answer's completion is capped at what is left of the budget when it starts, so an answer
+ * that reaches the budget mid-way ends there, whole (finish reason `length`), rather than
+ * running past it.
  *
  * The check reads the day's count and the count is added after the answer, so answers that
  * start together while the tenant is under budget all run: the budget may be overshot by at
@@ -21,18 +24,27 @@ export class BudgetedAnswers implements Pick<AnswerQuestion, 'answer' | 'stream'
   constructor(
     private readonly inner: Pick<AnswerQuestion, 'answer' | 'stream'>,
     private readonly limiter: Pick<TenantLimiter, 'checkTokenBudget' | 'recordTokens'>,
+    /** The configured cap on an answer's tokens (`CHAT_MAX_TOKENS`), if any. */
+    private readonly maxTokens?: number,
   ) {}
 
+  /** The question with its answer capped at what is left of the day's budget. */
+  async #capped(question: Question): Promise<Question> {
+    const { tokensRemaining } = await this.limiter.checkTokenBudget(question.tenantId);
+    const caps = [tokensRemaining, question.maxTokens, this.maxTokens].filter(
+      (cap): cap is number => cap !== undefined,
+    );
+    return { ...question, maxTokens: Math.min(...caps) };
+  }
+
   async answer(question: Question): Promise<Answer> {
-    await this.limiter.checkTokenBudget(question.tenantId);
-    const answer = await this.inner.answer(question);
+    const answer = await this.inner.answer(await this.#capped(question));
     const budget = await this.limiter.recordTokens(question.tenantId, answer.usage.totalTokens);
     return { ...answer, budget };
   }
 
   async *stream(question: Question): AsyncGenerator<AnswerEvent> {
-    await this.limiter.checkTokenBudget(question.tenantId);
-    for await (const event of this.inner.stream(question)) {
+    for await (const event of this.inner.stream(await this.#capped(question))) {
       if (event.type !== 'finish') {
         yield event;
         continue;

@@ -54,6 +54,15 @@ describe('BudgetedAnswers', () => {
     expect(await meter.read('acme', TOKENS)).toBe(answer.usage.totalTokens);
   });
 
+  it('caps the answer at what is left of the budget, so it cannot run past it', async () => {
+    const { answers, model, meter } = setup(1_000);
+    await meter.add('acme', TOKENS, 960);
+
+    await answers.answer({ tenantId: 'acme', message: 'Why?' });
+
+    expect(model.calls.at(-1)?.options.maxTokens).toBe(40);
+  });
+
   it('refuses a question with 429 once the day is spent, without calling the model', async () => {
     const { answers, model, meter } = setup(100);
     await meter.add('acme', TOKENS, 100);
