@@ -20,8 +20,13 @@ export interface SharedComponents {
   limiter: TenantLimiter | undefined;
 }
 
-/** The tenant limiter: defaults from configuration, overrides and counters in the table. */
-const composeLimiter = (config: RuntimeConfig, dynamo: DynamoDBDocumentClient) =>
+/**
+ * The tenant limiter: defaults from configuration, overrides and counters in the table.
+ *
+ * @example
+ * const limiter = composeLimiter(config, documentClient);
+ */
+export const composeLimiter = (config: RuntimeConfig, dynamo: DynamoDBDocumentClient) =>
   new TenantLimiter({
     meter: new DynamoDbUsageMeter(dynamo, {
       tableName: config.TABLE_NAME,
