@@ -1,7 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { UsageMeter } from '../ports/usage-meter.js';
 import type { UsageReport } from '../schemas/usage.js';
-import { DAILY_REQUESTS, type TenantLimiter, TOKENS } from './tenant-limiter.js';
+import { DAILY_REQUESTS, DAILY_STREAMS, type TenantLimiter, TOKENS } from './tenant-limiter.js';
 
 /** Days `GET /v1/usage` reports, today included. */
 export const USAGE_DAYS = 30;
@@ -32,11 +32,12 @@ export class ReadUsage {
       Promise.all(
         Array.from({ length: USAGE_DAYS }, async (_, index) => {
           const day = new Date(today - index * DAY_MS);
-          const [requests, tokens] = await Promise.all([
+          const [requests, tokens, streams] = await Promise.all([
             this.deps.meter.read(tenantId, DAILY_REQUESTS, day),
             this.deps.meter.read(tenantId, TOKENS, day),
+            this.deps.meter.read(tenantId, DAILY_STREAMS, day),
           ]);
-          return { date: day.toISOString().slice(0, 10), requests, tokens };
+          return { date: day.toISOString().slice(0, 10), requests, tokens, streams };
         }),
       ),
     ]);
@@ -44,6 +45,7 @@ export class ReadUsage {
       date: new Date(today).toISOString().slice(0, 10),
       requests: 0,
       tokens: 0,
+      streams: 0,
     };
     return {
       limits,

@@ -11,6 +11,8 @@ import { effectiveLimits, type TenantLimits } from './tenant-limits.js';
 export const REQUESTS: CounterSpec = { name: 'requests', windowSeconds: 60 };
 /** Limited requests received, refused ones included, counted per UTC day (for the usage view). */
 export const DAILY_REQUESTS: CounterSpec = { name: 'requests-daily', windowSeconds: 86_400 };
+/** Streams, counted when they end, per UTC day (for the usage view). */
+export const DAILY_STREAMS: CounterSpec = { name: 'streams-daily', windowSeconds: 86_400 };
 /** Model tokens (prompt + completion), counted per UTC day. */
 export const TOKENS: CounterSpec = { name: 'tokens', windowSeconds: 86_400 };
 
@@ -134,7 +136,13 @@ export class TenantLimiter {
   async openStream(tenantId: string, leaseUntil: Date): Promise<ReleaseStream> {
     const { concurrentStreams } = await this.limitsOf(tenantId);
     const streamId = (this.deps.newId ?? (() => crypto.randomUUID()))();
-    if (!(await this.deps.slots.acquire(tenantId, streamId, concurrentStreams, leaseUntil))) {
+    const acquired = await this.deps.slots.acquire(
+      tenantId,
+      streamId,
+      concurrentStreams,
+      leaseUntil,
+    );
+    if (!acquired) {
       throw new HttpProblem(429, {
         detail: `Already ${concurrentStreams} answers streaming at once; retry when one ends`,
         headers: {
@@ -144,7 +152,13 @@ export class TenantLimiter {
         },
       });
     }
-    return () => this.deps.slots.release(tenantId, streamId);
+    // Counted for the usage view when the stream ends, beside the release: no round trip before.
+    return async () => {
+      await Promise.all([
+        this.deps.slots.release(tenantId, streamId),
+        this.deps.meter.add(tenantId, DAILY_STREAMS, 1),
+      ]);
+    };
   }
 
   /** Counts tokens the model reports having used for the tenant; returns the budget left. */

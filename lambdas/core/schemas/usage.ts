@@ -9,6 +9,7 @@ export const dayUsageSchema = z
       .int()
       .describe('Limited requests received (chat, stream, uploads), refused ones included.'),
     tokens: z.number().int().describe('Model tokens (prompt + completion) of answers.'),
+    streams: z.number().int().describe('Streamed answers, counted when they end.'),
   })
   .meta({ id: 'DayUsage' });
 

@@ -226,6 +226,11 @@ describe('GET /v1/usage', () => {
     await handler(chat('key-a'), lambdaContext());
     await tenantLimiter.recordTokens('tenant-a', 300);
     await tenantLimiter.recordTokens('tenant-b', 900);
+    const release = await tenantLimiter.openStream(
+      'tenant-a',
+      new Date('2026-03-01T10:05:00.000Z'),
+    );
+    await release();
 
     const result = await handler(
       apiGatewayEvent({
@@ -248,9 +253,10 @@ describe('GET /v1/usage', () => {
       date: '2026-03-01',
       requests: 1,
       tokens: 300,
+      streams: 1,
       tokensRemaining: 700,
     });
     expect(report.days).toHaveLength(30);
-    expect(report.days[29]).toEqual({ date: '2026-01-31', requests: 0, tokens: 0 });
+    expect(report.days[29]).toEqual({ date: '2026-01-31', requests: 0, tokens: 0, streams: 0 });
   });
 });
