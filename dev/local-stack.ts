@@ -182,6 +182,10 @@ const LOCAL_DEFAULTS: Record<string, string> = {
   // dynalite runs in this process on one thread: under a burst (a hundred streams resuming
   // at once) it answers late, not never, so a request is given the API's whole time budget.
   AWS_REQUEST_TIMEOUT_MS: '25000',
+  // Limits stay on (counted, headers sent) but generous: benches, evals and load tests run here.
+  TENANT_REQUESTS_PER_MINUTE: '100000',
+  TENANT_TOKENS_PER_DAY: '1000000000',
+  TENANT_CONCURRENT_STREAMS: '1000',
 };
 
 /** How often the local stack looks for stale documents (the deployed schedule's rate, shortened). */

@@ -164,6 +164,11 @@ export const appConfigSchema = z
       .describe(
         'Reserved concurrency of the streaming function (caps concurrent streams and their model spend); unset: none.',
       ),
+    documentsReservedConcurrency: integer(1, 10_000)
+      .optional()
+      .describe(
+        'Reserved concurrency of the documents function (caps concurrent uploads and the storage and queue load they make); unset: none.',
+      ),
     retainData: flag
       .default(true)
       .describe('Keep the table, bucket and log groups when the stack is deleted.'),

@@ -186,6 +186,7 @@ export class RagApiStack extends Stack {
       description: 'Document upload (queued for indexing), listing and deletion',
       config,
       timeoutSeconds: config.apiTimeoutSeconds,
+      reservedConcurrentExecutions: config.documentsReservedConcurrency,
       environment: toEnvironment({
         ...shared,
         ...secretEnvironment({ qdrant: qdrantKey }),

@@ -8,7 +8,9 @@ import dynalite from 'dynalite';
 import { LOCAL_TABLE_NAME, localEndpointFile } from '../dev/local-paths.js';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
+import { DynamoDbTenantLimitsStore } from '../lambdas/adapters/dynamodb/dynamodb-tenant-limits-store.js';
 import { issueApiKey } from '../lambdas/core/auth/issue-api-key.js';
+import type { TenantLimits } from '../lambdas/core/limits/tenant-limits.js';
 import { systemClock } from '../lambdas/core/ports/clock.js';
 
 const USAGE = `Usage: npm run keys -- <command> [options]
@@ -17,6 +19,10 @@ Commands:
   create --tenant NAME     issue a key for a tenant (printed once, only its hash is stored)
   list [--tenant NAME]     list keys (id, tenant, prefix, created, last used, revoked)
   revoke KEY_ID            revoke a key; it stops working within the key cache TTL
+  limits --tenant NAME [--requests-per-minute N] [--tokens-per-day N] [--concurrent-streams N]
+                           set a tenant's limits (the others keep their value or the
+                           default); without a limit, print the tenant's overrides. Functions
+                           see a change within TENANT_LIMITS_CACHE_TTL_SECONDS
 
 Table:
   --table NAME             a deployed stack's table (AWS credentials and region from the
@@ -26,8 +32,38 @@ Table:
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { tenant: { type: 'string' }, table: { type: 'string' }, help: { type: 'boolean' } },
+  options: {
+    tenant: { type: 'string' },
+    table: { type: 'string' },
+    help: { type: 'boolean' },
+    'requests-per-minute': { type: 'string' },
+    'tokens-per-day': { type: 'string' },
+    'concurrent-streams': { type: 'string' },
+  },
 });
+
+/** Reads a limit option: a whole number of 0 or more, or undefined when not given. */
+const limitOption = (name: keyof typeof values): number | undefined => {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(value) || value < 0) {
+    throw new Error(`--${name} needs a whole number of 0 or more; got ${String(raw)}`);
+  }
+  return value;
+};
+
+/** The limits given on the command line. */
+const limitsFromOptions = (): Partial<TenantLimits> => {
+  const limits: Partial<TenantLimits> = {};
+  const requestsPerMinute = limitOption('requests-per-minute');
+  const tokensPerDay = limitOption('tokens-per-day');
+  const concurrentStreams = limitOption('concurrent-streams');
+  if (requestsPerMinute !== undefined) limits.requestsPerMinute = requestsPerMinute;
+  if (tokensPerDay !== undefined) limits.tokensPerDay = tokensPerDay;
+  if (concurrentStreams !== undefined) limits.concurrentStreams = concurrentStreams;
+  return limits;
+};
 
 /** Opens the table the configuration points at: a deployed one, or the local stack's. */
 const openTable = async (): Promise<{
@@ -79,6 +115,11 @@ const main = async (): Promise<number> => {
     process.stderr.write(USAGE);
     return 2;
   }
+  const limits = command === 'limits' ? limitsFromOptions() : {};
+  if (command === 'limits' && !values.tenant) {
+    process.stderr.write('limits needs --tenant NAME\n');
+    return 2;
+  }
   const { client, table, close } = await openTable();
   const store = new DynamoDbApiKeyStore(DynamoDBDocumentClient.from(client), table);
   try {
@@ -114,6 +155,19 @@ const main = async (): Promise<number> => {
         const revoked = await store.revoke(argument, systemClock.now().toISOString());
         process.stdout.write(revoked ? `Revoked ${argument}.\n` : `No key ${argument}.\n`);
         return revoked ? 0 : 1;
+      }
+      case 'limits': {
+        const tenant = values.tenant as string;
+        const limitsStore = new DynamoDbTenantLimitsStore(
+          DynamoDBDocumentClient.from(client),
+          table,
+        );
+        if (Object.keys(limits).length > 0) await limitsStore.put(tenant, limits);
+        const stored = (await limitsStore.get(tenant)) ?? {};
+        process.stdout.write(
+          `Limits of tenant "${tenant}" in ${table} (unset ones use the defaults):\n${JSON.stringify(stored, null, 2)}\n`,
+        );
+        return 0;
       }
       default:
         process.stderr.write(`Unknown command ${command}\n\n${USAGE}`);

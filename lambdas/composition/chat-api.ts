@@ -1,5 +1,7 @@
 import { DynamoDbSessionStore } from '../adapters/dynamodb/dynamodb-session-store.js';
 import { AnswerQuestion } from '../core/chat/answer-question.js';
+import { BudgetedAnswers } from '../core/limits/budgeted-answers.js';
+import { ReadUsage } from '../core/limits/read-usage.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { ChatApiDeps } from '../handlers/chat-api.js';
 import { type AiComponents, composeAi } from './ai-components.js';
@@ -16,7 +18,7 @@ export const composeChat = (config: RuntimeConfig, shared: SharedComponents, ai:
     clock: systemClock,
     ttlDays: config.SESSION_TTL_DAYS,
   });
-  const answerQuestion = new AnswerQuestion({
+  const answers = new AnswerQuestion({
     sessions,
     embedder: ai.embedder,
     vectors: ai.vectorStore,
@@ -28,6 +30,9 @@ export const composeChat = (config: RuntimeConfig, shared: SharedComponents, ai:
       historyTokenBudget: config.HISTORY_TOKEN_BUDGET,
     },
   });
+  const answerQuestion = shared.limiter
+    ? new BudgetedAnswers(answers, shared.limiter, config.CHAT_MAX_TOKENS)
+    : answers;
   return { sessions, answerQuestion };
 };
 
@@ -44,4 +49,13 @@ export const composeChatApi = async (
 ): Promise<ChatApiDeps> => ({
   http: shared.http,
   ...composeChat(config, shared, ai ?? (await composeAi(config))),
+  ...(shared.limiter
+    ? {
+        usage: new ReadUsage({
+          meter: shared.limiter.meter,
+          limiter: shared.limiter,
+          clock: systemClock,
+        }),
+      }
+    : {}),
 });

@@ -85,6 +85,21 @@ export const runtimeConfigSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
+  /** Default limit of a tenant: limited requests (chat, stream, uploads) per minute. */
+  TENANT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  /** Default limit of a tenant: model tokens (prompt + completion) per UTC day. */
+  TENANT_TOKENS_PER_DAY: z.coerce.number().int().min(0).default(200_000),
+  /** Default limit of a tenant: answers streaming at once. */
+  TENANT_CONCURRENT_STREAMS: z.coerce.number().int().min(0).default(4),
+  /** How long a container reuses a tenant's limits before reading them again, in s. */
+  TENANT_LIMITS_CACHE_TTL_SECONDS: z.coerce.number().min(0).default(60),
+  /** Items each usage counter is spread over (more for tenants hot enough to throttle one key). */
+  USAGE_COUNTER_SHARDS: z.coerce.number().int().min(1).default(1),
+  /** `false` turns per-tenant limits off (every request admitted, nothing counted). */
+  TENANT_LIMITS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
   /** Recorded answer parts expire this long after they are written, in s (above the stream timeout). */
   STREAM_LOG_TTL_SECONDS: z.coerce.number().int().positive().default(1_200),
   /** A recorded part is written at most this long after it was sent, in ms. */

@@ -1,7 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
+import { DynamoDbStreamSlots } from '../adapters/dynamodb/dynamodb-stream-slots.js';
+import { DynamoDbTenantLimitsStore } from '../adapters/dynamodb/dynamodb-tenant-limits-store.js';
+import { DynamoDbUsageMeter } from '../adapters/dynamodb/dynamodb-usage-meter.js';
 import { AuthenticateApiKey } from '../core/auth/authenticate-api-key.js';
+import { TenantLimiter } from '../core/limits/tenant-limiter.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
 import { composeDynamoDbClient } from './aws-clients.js';
@@ -12,7 +16,33 @@ export interface SharedComponents {
   logger: Logger;
   dynamo: DynamoDBDocumentClient;
   http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
+  /** Per-tenant limits; undefined when `TENANT_LIMITS` is off. */
+  limiter: TenantLimiter | undefined;
 }
+
+/**
+ * The tenant limiter: defaults from configuration, overrides and counters in the table.
+ *
+ * @example
+ * const limiter = composeLimiter(config, documentClient);
+ */
+export const composeLimiter = (config: RuntimeConfig, dynamo: DynamoDBDocumentClient) =>
+  new TenantLimiter({
+    meter: new DynamoDbUsageMeter(dynamo, {
+      tableName: config.TABLE_NAME,
+      clock: systemClock,
+      shards: config.USAGE_COUNTER_SHARDS,
+    }),
+    limits: new DynamoDbTenantLimitsStore(dynamo, config.TABLE_NAME),
+    slots: new DynamoDbStreamSlots(dynamo, { tableName: config.TABLE_NAME, clock: systemClock }),
+    defaults: {
+      requestsPerMinute: config.TENANT_REQUESTS_PER_MINUTE,
+      tokensPerDay: config.TENANT_TOKENS_PER_DAY,
+      concurrentStreams: config.TENANT_CONCURRENT_STREAMS,
+    },
+    clock: systemClock,
+    cacheTtlMs: config.TENANT_LIMITS_CACHE_TTL_SECONDS * 1000,
+  });
 
 /**
  * Builds the clients every function needs, once per container (the Lambda init phase).
@@ -30,14 +60,17 @@ export const composeShared = (config: RuntimeConfig, logger?: Logger): SharedCom
     clock: systemClock,
     cacheTtlMs: config.API_KEY_CACHE_TTL_SECONDS * 1000,
   });
+  const limiter = config.TENANT_LIMITS ? composeLimiter(config, dynamo) : undefined;
   return {
     logger: log,
     dynamo,
+    limiter,
     http: {
       logger: log,
       resolver,
       corsOrigins: config.CORS_ORIGINS,
       maxBodyBytes: config.MAX_BODY_BYTES,
+      ...(limiter ? { limiter } : {}),
     },
   };
 };

@@ -26,6 +26,7 @@ export const composeStreamChat = async (
   return {
     ...shared.http,
     answerQuestion,
+    ...(shared.limiter ? { limits: shared.limiter } : {}),
     ...(config.RESUMABLE_STREAMS
       ? { resumable: { log, sessions, flushIntervalMs: config.STREAM_FLUSH_INTERVAL_MS } }
       : {}),

@@ -1,6 +1,7 @@
 import { composeChatApi } from '../composition/chat-api.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import type { AnswerQuestion } from '../core/chat/answer-question.js';
+import type { ReadUsage } from '../core/limits/read-usage.js';
 import type { SessionStore } from '../core/ports/session-store.js';
 import { notFound } from '../core/problem.js';
 import { chatRequestSchema } from '../core/schemas/chat.js';
@@ -18,13 +19,16 @@ export interface ChatApiDeps {
   http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
   answerQuestion: Pick<AnswerQuestion, 'answer'>;
   sessions: SessionStore;
+  /** The tenant's usage for `GET /v1/usage`; absent when limits are off (the route is then 404). */
+  usage?: Pick<ReadUsage, 'execute'>;
   /** Time kept in reserve before the function's timeout to answer with a problem. */
   budgetMarginMs?: number;
 }
 
 /**
  * Builds the chat function: `POST /v1/chat` (a buffered, cited answer) and the session routes
- * `GET /v1/sessions`, `GET /v1/sessions/{id}`, `DELETE /v1/sessions/{id}`. Every route reads
+ * `GET /v1/sessions`, `GET /v1/sessions/{id}`, `DELETE /v1/sessions/{id}`, and the tenant's
+ * usage, `GET /v1/usage`. Every route reads
  * the tenant from the authenticated caller only.
  *
  * @example
@@ -46,6 +50,10 @@ export const createHandler = (deps: ChatApiDeps) =>
       'GET /v1/sessions': async (event, context) => {
         const page = parsePart(pageQuery, event.queryStringParameters ?? {}, 'query');
         return json(200, await deps.sessions.list(tenantOf(context), page));
+      },
+      'GET /v1/usage': async (_event, context) => {
+        if (!deps.usage) throw notFound('Usage (limits are off)');
+        return json(200, await deps.usage.execute(tenantOf(context)));
       },
       'GET /v1/sessions/{id}': async (event, context) => {
         const sessionId = pathId(event);

@@ -20,6 +20,7 @@ import { authenticate, type CallerResolver, tenantOf } from '../http/authenticat
 import { bodyLimit } from '../http/body-limit.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import type { ApiContext, HttpEvent } from '../http/http-types.js';
+import { limitRequests, type RequestAdmitter } from '../http/limit-requests.js';
 import { problemJson } from '../http/problem-json.js';
 import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { validationProblem } from '../http/to-problem.js';
@@ -54,7 +55,21 @@ export interface StreamChatDeps {
    * When absent, a client that goes away aborts the model call.
    */
   resumable?: ResumableStreams;
+  /**
+   * Enforces the tenant's requests per minute on `POST /` and its concurrent streams (a slot
+   * taken before the answer starts, freed when it ends) before the stream starts.
+   */
+  limits?: RequestAdmitter & StreamOpener;
 }
+
+/** What the handler needs to hold one of the tenant's concurrent stream slots. */
+export interface StreamOpener {
+  /** Takes a slot until `leaseUntil` or throws a 429 problem; resolves to its release. */
+  openStream(tenantId: string, leaseUntil: Date): Promise<() => Promise<void>>;
+}
+
+/** A slot outlives the stream's deadline by this much, then frees itself (a crashed stream). */
+const SLOT_LEASE_MARGIN_MS = 10_000;
 
 /** Why an answer stream was cut, as the `error` part tells the client. */
 class StreamCut extends Error {}
@@ -125,6 +140,18 @@ export const createHandler = (deps: StreamChatDeps) => {
     const abort = new AbortController();
     const remainingMs = context.getRemainingTimeInMillis();
     const deadlineAt = Date.now() + remainingMs;
+    const release = deps.limits
+      ? await deps.limits.openStream(tenantId, new Date(deadlineAt + SLOT_LEASE_MARGIN_MS))
+      : undefined;
+    let released: Promise<void> | undefined;
+    const freeSlot = () => {
+      released ??= (release?.() ?? Promise.resolve()).catch((error: unknown) => {
+        deps.logger.warn('freeing the stream slot failed; its lease frees it', {
+          error: error as Error,
+        });
+      });
+      return released;
+    };
     const budget = setTimeout(
       () => abort.abort(new StreamCut('The answer was cut: the time budget ran out.')),
       Math.max(1, remainingMs - budgetMarginMs),
@@ -135,12 +162,14 @@ export const createHandler = (deps: StreamChatDeps) => {
       createIfMissing: true,
       signal: abort.signal,
     });
-    const first = await events.next().catch((error: unknown) => {
+    const first = await events.next().catch(async (error: unknown) => {
       clearTimeout(budget);
+      await freeSlot();
       throw error;
     });
     if (first.done || first.value.type !== 'start') {
       clearTimeout(budget);
+      await freeSlot();
       throw new Error('the answer stream did not start');
     }
     abort.signal.addEventListener('abort', () => clearTimeout(budget));
@@ -148,6 +177,7 @@ export const createHandler = (deps: StreamChatDeps) => {
     if (!resumable) {
       const body = answerEventStream(start, events, { abort, pingIntervalMs, describeError });
       body.once('end', () => clearTimeout(budget));
+      body.once('close', () => void freeSlot());
       return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body };
     }
 
@@ -185,6 +215,7 @@ export const createHandler = (deps: StreamChatDeps) => {
       } finally {
         clearTimeout(budget);
         await recorder?.close();
+        await freeSlot();
         live.end();
       }
     };
@@ -256,6 +287,12 @@ export const createHandler = (deps: StreamChatDeps) => {
         resolver: deps.resolver,
         isPublic: () => false,
         authorization: (event) => event.headers.authorization,
+      }),
+    )
+    .use(
+      limitRequests<HttpEvent>({
+        ...(deps.limits ? { limiter: deps.limits } : {}),
+        isLimited: (event) => routeOf(event, resumable !== undefined).kind === 'chat',
       }),
     )
     .use(jsonBodyOfChatRoute())

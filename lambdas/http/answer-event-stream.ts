@@ -53,6 +53,7 @@ export async function* answerParts(
             sessionId: start.sessionId,
             model: event.message.model ?? '',
             usage: event.usage,
+            ...(event.budget ? { budget: event.budget } : {}),
           },
         };
       }

@@ -16,6 +16,7 @@ import {
   uploadDocumentSchema,
 } from '../core/schemas/documents.js';
 import { useChatRequestSchema } from '../core/schemas/stream-chat.js';
+import { usageReportSchema } from '../core/schemas/usage.js';
 
 /** One documented response. */
 export interface ResponseDoc {
@@ -69,6 +70,19 @@ const DOCUMENT_EXAMPLE = {
   updatedAt: NOW,
 };
 
+/** The headers of a request admitted on a limited route (draft-ietf-httpapi-ratelimit-headers). */
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Policy': 'The quota: `"default";q=<requests>;w=<seconds>`',
+  RateLimit: 'What is left: `"default";r=<remaining>;t=<seconds to reset>`',
+};
+
+/** The 429 of a limited route. */
+const TOO_MANY_REQUESTS: ResponseDoc = {
+  description:
+    "Over the tenant's requests per minute, daily token budget or concurrent streams; retry after `Retry-After` seconds",
+  headers: { 'Retry-After': 'Seconds to wait before retrying', ...RATE_LIMIT_HEADERS },
+};
+
 /**
  * Documentation of every route, by route key. The OpenAPI test checks that each declared route
  * has an entry here, so the published description cannot fall behind the route table.
@@ -111,6 +125,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
       200: {
         description: 'The answer',
         schema: chatResponseSchema,
+        headers: RATE_LIMIT_HEADERS,
         example: {
           sessionId: SESSION_ID,
           message: {
@@ -125,6 +140,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
         },
       },
       404: { description: 'No such session' },
+      429: TOO_MANY_REQUESTS,
       502: { description: 'An upstream dependency answered wrongly' },
       503: { description: 'An upstream dependency is unavailable' },
       504: { description: 'An upstream dependency or the time budget timed out' },
@@ -151,6 +167,15 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
           ],
         },
       },
+    },
+  },
+  'GET /v1/usage': {
+    operationId: 'getUsage',
+    summary: "The caller's tenant: its limits, today's usage and tokens left, the last 30 days",
+    tag: 'Usage',
+    responses: {
+      200: { description: 'The usage', schema: usageReportSchema },
+      404: { description: 'Usage is not tracked (limits are off)' },
     },
   },
   'GET /v1/sessions/{id}': {
@@ -218,6 +243,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
       409: { description: 'The document is being deleted; upload again once it is gone' },
       413: { description: 'The body or the document is larger than the upload limit' },
       422: { description: 'The file cannot be read as text (unsupported type, not UTF-8, empty)' },
+      429: TOO_MANY_REQUESTS,
     },
   },
   'GET /v1/documents': {

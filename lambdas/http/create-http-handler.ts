@@ -10,6 +10,7 @@ import { accessLog } from './access-log.js';
 import { authenticate, type CallerResolver } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
 import type { ApiContext, HttpEvent, HttpResult } from './http-types.js';
+import { limitRequests, type RequestAdmitter } from './limit-requests.js';
 import { problemJson } from './problem-json.js';
 import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
 
@@ -33,6 +34,8 @@ export interface HttpHandlerOptions {
   fallback?: RouteHandler;
   /** The declared routes; the application's `ROUTES` unless a test declares its own. */
   routeTable?: readonly RouteDefinition[];
+  /** Enforces requests per minute on the routes declared `limited`; none when absent. */
+  limiter?: RequestAdmitter;
 }
 
 type RouteLookup = (event: HttpEvent) => RouteDefinition | undefined;
@@ -127,6 +130,12 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
         resolver: options.resolver,
         isPublic: (event) => event.routeKey === DEFAULT_ROUTE || routeOf(event)?.public === true,
         authorization: (event) => event.headers.authorization,
+      }),
+    )
+    .use(
+      limitRequests<HttpEvent>({
+        ...(options.limiter ? { limiter: options.limiter } : {}),
+        isLimited: (event) => routeOf(event)?.limited === true,
       }),
     )
     .use(routeBodyParser(routeOf))

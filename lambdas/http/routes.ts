@@ -11,6 +11,8 @@ export interface RouteDefinition {
   public?: true;
   /** Body media types the route accepts; a route without it takes no body. */
   accepts?: readonly BodyMediaType[];
+  /** Counted against the tenant's requests per minute (429 past it). */
+  limited?: true;
 }
 
 /** Body media types a route may accept. */
@@ -24,8 +26,15 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/health', function: 'public', public: true },
   { method: 'GET', path: '/openapi.json', function: 'public', public: true },
   { method: 'GET', path: '/docs', function: 'public', public: true },
-  { method: 'POST', path: '/v1/chat', function: 'chat', accepts: ['application/json'] },
+  {
+    method: 'POST',
+    path: '/v1/chat',
+    function: 'chat',
+    accepts: ['application/json'],
+    limited: true,
+  },
   { method: 'GET', path: '/v1/sessions', function: 'chat' },
+  { method: 'GET', path: '/v1/usage', function: 'chat' },
   { method: 'GET', path: '/v1/sessions/{id}', function: 'chat' },
   { method: 'DELETE', path: '/v1/sessions/{id}', function: 'chat' },
   {
@@ -33,6 +42,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/documents',
     function: 'documents',
     accepts: ['application/json', 'multipart/form-data'],
+    limited: true,
   },
   { method: 'GET', path: '/v1/documents', function: 'documents' },
   { method: 'GET', path: '/v1/documents/{id}', function: 'documents' },

@@ -10,7 +10,7 @@ import { composeAi } from '../../lambdas/composition/ai-components.js';
 import { composeChatApi } from '../../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../../lambdas/composition/documents-api.js';
 import { loadRuntimeConfig } from '../../lambdas/composition/runtime-config.js';
-import { composeShared } from '../../lambdas/composition/shared.js';
+import { composeLimiter, composeShared } from '../../lambdas/composition/shared.js';
 import { createHandler as createChatApi } from '../../lambdas/handlers/chat-api.js';
 import { createHandler as createDocumentsApi } from '../../lambdas/handlers/documents-api.js';
 import { type DynaliteHandle, startDynalite } from '../support/dynalite.js';
@@ -113,7 +113,11 @@ describe('ingestion pipeline: documents API → S3 + queue → indexer → Qdran
       CHUNK_SIZE_TOKENS: '200',
       CHUNK_OVERLAP_TOKENS: '20',
     });
-    const shared = { ...composeShared(config, silentLogger()), dynamo: db.documentClient };
+    const shared = {
+      ...composeShared(config, silentLogger()),
+      dynamo: db.documentClient,
+      limiter: composeLimiter(config, db.documentClient),
+    };
     const http = testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000_000 });
     const blobs = new S3BlobStore(
       new S3Client({

@@ -15,6 +15,7 @@ const CONTEXT = {
   indexerBatchSize: '8',
   indexerMaxConcurrency: '3',
   logRetentionDays: '14',
+  documentsReservedConcurrency: '20',
 };
 const ORIGINS = ['https://app.example.com', 'https://admin.example.com'];
 
@@ -88,6 +89,18 @@ describe('RagApiStack', () => {
       for (const platform of platforms) {
         expect(platform).toEqual({ runtime: 'nodejs24.x', arch: ['arm64'] });
       }
+    });
+
+    it('reserves the configured concurrency for the documents function, and none for chat', () => {
+      const [documents] = Object.entries(resources('AWS::Lambda::Function'))
+        .filter(([id]) => id.startsWith(FUNCTION_IDS.documents))
+        .map(([, fn]) => fn.Properties);
+      const [chat] = Object.entries(resources('AWS::Lambda::Function'))
+        .filter(([id]) => id.startsWith(FUNCTION_IDS.chat))
+        .map(([, fn]) => fn.Properties);
+
+      expect(documents?.ReservedConcurrentExecutions).toBe(20);
+      expect(chat?.ReservedConcurrentExecutions).toBeUndefined();
     });
 
     it('ships ESM bundles with source maps, JSON logs and active tracing', () => {

@@ -1,13 +1,19 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const keys = (...args: string[]) =>
+const keys = (...args: string[]) => keysIn(undefined, ...args);
+
+const keysIn = (dataDir: string | undefined, ...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'scripts/keys.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
+    env: { ...process.env, TABLE_NAME: '', ...(dataDir ? { DATA_DIR: dataDir } : {}) },
   });
 
 describe('npm run keys', () => {
@@ -23,5 +29,38 @@ describe('npm run keys', () => {
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('Usage: npm run keys');
+  });
+
+  it("sets a tenant's limits, keeping the ones set before", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'keys-limits-'));
+    try {
+      keysIn(
+        dataDir,
+        'limits',
+        '--tenant',
+        'acme',
+        '--requests-per-minute',
+        '120',
+        '--tokens-per-day',
+        '200000',
+      );
+      const run = keysIn(dataDir, 'limits', '--tenant', 'acme', '--concurrent-streams', '4');
+
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout.slice(run.stdout.indexOf('{')))).toEqual({
+        requestsPerMinute: 120,
+        tokensPerDay: 200_000,
+        concurrentStreams: 4,
+      });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a limit that is not a whole number and changes nothing', () => {
+    const run = keys('limits', '--tenant', 'acme', '--requests-per-minute', 'lots');
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--requests-per-minute needs a whole number');
   });
 });

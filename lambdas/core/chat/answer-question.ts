@@ -46,6 +46,8 @@ export interface Question {
   /** Create the session when `sessionId` names none (the AI SDK's useChat picks its own ids). */
   createIfMissing?: boolean;
   signal?: AbortSignal;
+  /** Cap on the answer's tokens for this question (e.g. what is left of a token budget). */
+  maxTokens?: number;
 }
 
 /** A buffered answer. */
@@ -53,13 +55,23 @@ export interface Answer {
   sessionId: string;
   message: StoredMessage & { role: 'assistant'; sources: Source[] };
   usage: TokenUsage;
+  /** The tenant's daily token budget after this answer, when limits are on. */
+  budget?: TokenBudget;
+}
+
+/** Where a tenant stands on its daily model token budget. */
+export interface TokenBudget {
+  /** Tokens used today (UTC), this answer included. */
+  tokensUsed: number;
+  /** Tokens left today. */
+  tokensRemaining: number;
 }
 
 /** Events of {@link AnswerQuestion.stream}: `start`, then deltas, then `finish`. */
 export type AnswerEvent =
   | { type: 'start'; sessionId: string; messageId: string; sources: Source[] }
   | { type: 'delta'; text: string }
-  | { type: 'finish'; message: StoredMessage; usage: TokenUsage };
+  | { type: 'finish'; message: StoredMessage; usage: TokenUsage; budget?: TokenBudget };
 
 interface PreparedTurn {
   sessionId: string;
@@ -96,7 +108,7 @@ export class AnswerQuestion {
   /** Answers in one piece; stores the turn only when the model succeeded. */
   async answer(question: Question): Promise<Answer> {
     const turn = await this.#prepare(question);
-    const completion = await this.#deps.model.complete(turn.prompt, this.#signalOf(question));
+    const completion = await this.#deps.model.complete(turn.prompt, this.#callOptions(question));
     const message = this.#assistantMessage(
       turn,
       completion.content,
@@ -124,7 +136,7 @@ export class AnswerQuestion {
     // The model call starts before `start` is handed out, so that the caller's work on it
     // (response head, source frames) overlaps the model's time to first token.
     const events = this.#deps.model
-      .stream(turn.prompt, this.#signalOf(question))
+      .stream(turn.prompt, this.#callOptions(question))
       [Symbol.asyncIterator]();
     const firstEvent = events.next();
     firstEvent.catch(() => undefined);
@@ -227,7 +239,10 @@ export class AnswerQuestion {
     };
   }
 
-  #signalOf(question: Question) {
-    return question.signal ? { signal: question.signal } : {};
+  #callOptions(question: Question) {
+    return {
+      ...(question.signal ? { signal: question.signal } : {}),
+      ...(question.maxTokens === undefined ? {} : { maxTokens: question.maxTokens }),
+    };
   }
 }

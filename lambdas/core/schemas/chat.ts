@@ -43,6 +43,13 @@ export const chatResponseSchema = z
     sessionId: z.string(),
     message: messageSchema.extend({ role: z.literal('assistant'), sources: z.array(sourceSchema) }),
     usage: usageSchema,
+    budget: z
+      .object({
+        tokensUsed: z.number().int().describe('Model tokens the tenant used today (UTC).'),
+        tokensRemaining: z.number().int().describe('Model tokens left today.'),
+      })
+      .optional()
+      .describe("The tenant's daily token budget after this answer (when limits are on)."),
   })
   .meta({ id: 'ChatResponse' });
 

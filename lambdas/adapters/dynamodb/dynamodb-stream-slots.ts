@@ -1,0 +1,149 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../core/ports/clock.js';
+import type { StreamSlots } from '../../core/ports/stream-slots.js';
+import { dynamoCall } from './dynamodb-errors.js';
+
+const keyOf = (tenantId: string) => ({ pk: `TENANT#${tenantId}#STREAMS`, sk: 'STREAMS' });
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Attempts of one acquire: take, then create the item or clear expired leases, then take. */
+const ATTEMPTS = 4;
+
+/**
+ * {@link StreamSlots} on the application table: one item per tenant, `TENANT#<t>#STREAMS`,
+ * whose `leases` map holds each streaming answer's lease end (epoch ms).
+ *
+ * Taking a slot is one `UpdateItem` that sets the stream's lease on the condition that the map
+ * holds fewer leases than the limit, so concurrent opens never exceed it. Only when that
+ * condition fails (the item is new, or full) is the item read: it is created, or its expired
+ * leases (a crashed stream's) are removed on the condition that they are unchanged, and the
+ * take is tried again. Releasing removes the stream's entry.
+ *
+ * @example
+ * const slots = new DynamoDbStreamSlots(documentClient, { tableName, clock: systemClock });
+ * if (!(await slots.acquire('acme', streamId, 4, leaseUntil))) refuse();
+ */
+export class DynamoDbStreamSlots implements StreamSlots {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly options: { tableName: string; clock: Clock },
+  ) {}
+
+  async acquire(
+    tenantId: string,
+    streamId: string,
+    limit: number,
+    leaseUntil: Date,
+  ): Promise<boolean> {
+    if (limit <= 0) return false;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+      if (await this.#take(tenantId, streamId, limit, leaseUntil)) return true;
+      const { Item } = await dynamoCall(() =>
+        this.client.send(
+          new GetCommand({
+            TableName: this.options.tableName,
+            Key: keyOf(tenantId),
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      const leases = (Item?.leases ?? undefined) as Record<string, number> | undefined;
+      if (!leases) {
+        if (await this.#create(tenantId, streamId, leaseUntil)) return true;
+        continue;
+      }
+      const now = this.options.clock.now().getTime();
+      const expired = Object.entries(leases).filter(([, until]) => until <= now);
+      if (expired.length === 0) return false;
+      await this.#clear(tenantId, expired);
+    }
+    return false;
+  }
+
+  async release(tenantId: string, streamId: string): Promise<void> {
+    await dynamoCall(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: keyOf(tenantId),
+          UpdateExpression: 'REMOVE leases.#stream',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#stream': streamId },
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  async #take(tenantId: string, streamId: string, limit: number, leaseUntil: Date) {
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.options.tableName,
+            Key: keyOf(tenantId),
+            UpdateExpression: 'SET leases.#stream = :until',
+            ConditionExpression: 'size(leases) < :limit',
+            ExpressionAttributeNames: { '#stream': streamId },
+            ExpressionAttributeValues: { ':until': leaseUntil.getTime(), ':limit': limit },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async #create(tenantId: string, streamId: string, leaseUntil: Date) {
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            Item: {
+              ...keyOf(tenantId),
+              type: 'StreamSlots',
+              leases: { [streamId]: leaseUntil.getTime() },
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async #clear(tenantId: string, expired: [string, number][]) {
+    const names = Object.fromEntries(expired.map(([id], index) => [`#s${index}`, id]));
+    const values = Object.fromEntries(expired.map(([, until], index) => [`:u${index}`, until]));
+    await dynamoCall(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: keyOf(tenantId),
+          UpdateExpression: `REMOVE ${expired.map((_, index) => `leases.#s${index}`).join(', ')}`,
+          ConditionExpression: expired
+            .map((_, index) => `leases.#s${index} = :u${index}`)
+            .join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import type { Answer, AnswerEvent, AnswerQuestion, Question } from '../chat/answer-question.js';
+import type { TenantLimiter } from './tenant-limiter.js';
+
+/**
+ * {@link AnswerQuestion} under the tenant's daily token budget: a question is refused with a
+ * 429 problem once the budget is spent (before any model call, so before a stream starts),
+ * and every answer's usage, as the model reports it (prompt + completion), is counted after
+ * it and told in the answer's `budget` (buffered) or the `finish` part's metadata (streamed).
+ * An answer's completion is capped at what is left of the budget when it starts, so an answer
+ * that reaches the budget mid-way ends there, whole (finish reason `length`), rather than
+ * running past it.
+ *
+ * The check reads the day's count and the count is added after the answer, so answers that
+ * start together while the tenant is under budget all run: the budget may be overshot by at
+ * most the tokens of the answers in flight at once (concurrency × the largest answer,
+ * bounded by `CHAT_MAX_TOKENS` and the prompt size); the next question is then refused.
+ * An answer cut before the model reports its usage is not counted.
+ *
+ * @example
+ * const answers = new BudgetedAnswers(answerQuestion, limiter);
+ * const answer = await answers.answer({ tenantId: 'acme', message: 'Why?' });
+ */
+export class BudgetedAnswers implements Pick<AnswerQuestion, 'answer' | 'stream'> {
+  constructor(
+    private readonly inner: Pick<AnswerQuestion, 'answer' | 'stream'>,
+    private readonly limiter: Pick<TenantLimiter, 'checkTokenBudget' | 'recordTokens'>,
+    /** The configured cap on an answer's tokens (`CHAT_MAX_TOKENS`), if any. */
+    private readonly maxTokens?: number,
+  ) {}
+
+  /** The question with its answer capped at what is left of the day's budget. */
+  async #capped(question: Question): Promise<Question> {
+    const { tokensRemaining } = await this.limiter.checkTokenBudget(question.tenantId);
+    const caps = [tokensRemaining, question.maxTokens, this.maxTokens].filter(
+      (cap): cap is number => cap !== undefined,
+    );
+    return { ...question, maxTokens: Math.min(...caps) };
+  }
+
+  async answer(question: Question): Promise<Answer> {
+    const answer = await this.inner.answer(await this.#capped(question));
+    const budget = await this.limiter.recordTokens(question.tenantId, answer.usage.totalTokens);
+    return { ...answer, budget };
+  }
+
+  async *stream(question: Question): AsyncGenerator<AnswerEvent> {
+    for await (const event of this.inner.stream(await this.#capped(question))) {
+      if (event.type !== 'finish') {
+        yield event;
+        continue;
+      }
+      const budget = await this.limiter.recordTokens(question.tenantId, event.usage.totalTokens);
+      yield { ...event, budget };
+    }
+  }
+}

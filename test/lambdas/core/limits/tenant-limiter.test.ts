@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { TenantLimiter } from '../../../../lambdas/core/limits/tenant-limiter.js';
+import { HttpProblem } from '../../../../lambdas/core/problem.js';
+import { InMemoryStreamSlots } from '../../../support/fakes/in-memory-stream-slots.js';
+import { InMemoryTenantLimitsStore } from '../../../support/fakes/in-memory-tenant-limits-store.js';
+import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
+import { ManualClock } from '../../../support/fakes/manual-clock.js';
+
+const DEFAULTS = { requestsPerMinute: 2, tokensPerDay: 1_000, concurrentStreams: 1 };
+
+const setup = () => {
+  const clock = new ManualClock('2026-03-01T10:00:37.000Z');
+  const limits = new InMemoryTenantLimitsStore();
+  const limiter = new TenantLimiter({
+    meter: new InMemoryUsageMeter(clock),
+    limits,
+    slots: new InMemoryStreamSlots(clock),
+    defaults: DEFAULTS,
+    clock,
+  });
+  return { clock, limits, limiter };
+};
+
+const refusal = async (attempt: Promise<unknown>): Promise<HttpProblem> => {
+  const error = await attempt.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof HttpProblem)) throw new Error('expected an HttpProblem');
+  return error;
+};
+
+describe('TenantLimiter', () => {
+  it('admits requests within the minute and tells what is left', async () => {
+    const { limiter } = setup();
+
+    const state = await limiter.admitRequest('acme');
+
+    expect(state).toEqual({
+      policy: 'default',
+      quota: 2,
+      windowSeconds: 60,
+      remaining: 1,
+      resetSeconds: 23,
+    });
+  });
+
+  it('refuses the request past the limit with 429, Retry-After and the RateLimit headers', async () => {
+    const { limiter } = setup();
+    await limiter.admitRequest('acme');
+    await limiter.admitRequest('acme');
+
+    const problem = await refusal(limiter.admitRequest('acme'));
+
+    expect(problem.status).toBe(429);
+    expect(problem.headers).toEqual({
+      'Retry-After': '23',
+      'RateLimit-Policy': '"default";q=2;w=60',
+      RateLimit: '"default";r=0;t=23',
+    });
+  });
+
+  it('applies the limits set on the tenant over the defaults', async () => {
+    const { limiter, limits } = setup();
+    await limits.put('acme', { requestsPerMinute: 1 });
+    await limiter.admitRequest('acme');
+
+    expect((await refusal(limiter.admitRequest('acme'))).status).toBe(429);
+  });
+
+  it('refuses new answers once the daily token budget is spent, until the next UTC day', async () => {
+    const { limiter, clock } = setup();
+    await limiter.recordTokens('acme', 1_000);
+
+    const problem = await refusal(limiter.checkTokenBudget('acme'));
+    clock.advance(14 * 3_600_000);
+
+    expect(problem.headers['RateLimit-Policy']).toBe('"tokens";q=1000;w=86400');
+    expect(await limiter.checkTokenBudget('acme')).toEqual({
+      tokensUsed: 0,
+      tokensRemaining: 1_000,
+    });
+  });
+
+  it('tells the tokens used and left after recording an answer', async () => {
+    const { limiter } = setup();
+
+    expect(await limiter.recordTokens('acme', 300)).toEqual({
+      tokensUsed: 300,
+      tokensRemaining: 700,
+    });
+  });
+});

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import { apiGatewayEvent, functionUrlEvent } from '../../../dev/http-events.js';
+import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
+import { ReadUsage } from '../../../lambdas/core/limits/read-usage.js';
+import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
+import { createHandler as createChatHandler } from '../../../lambdas/handlers/chat-api.js';
+import { createHandler as createStreamHandler } from '../../../lambdas/handlers/stream-chat.js';
+import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
+import { InMemoryStreamSlots } from '../../support/fakes/in-memory-stream-slots.js';
+import { InMemoryTenantLimitsStore } from '../../support/fakes/in-memory-tenant-limits-store.js';
+import { InMemoryUsageMeter } from '../../support/fakes/in-memory-usage-meter.js';
+import { ManualClock } from '../../support/fakes/manual-clock.js';
+import { testHttpOptions } from '../../support/http-deps.js';
+import { lambdaContext } from '../../support/lambda-context.js';
+import { invokeStreaming } from '../../support/streaming-invoke.js';
+
+installAwsLambdaGlobal();
+
+const TENANTS = { 'key-a': 'tenant-a', 'key-b': 'tenant-b' };
+
+const limiter = (requestsPerMinute: number) => {
+  const clock = new ManualClock('2026-03-01T10:00:37.000Z');
+  return new TenantLimiter({
+    meter: new InMemoryUsageMeter(clock),
+    limits: new InMemoryTenantLimitsStore(),
+    slots: new InMemoryStreamSlots(clock),
+    defaults: { requestsPerMinute, tokensPerDay: 1_000_000, concurrentStreams: 10 },
+    clock,
+  });
+};
+
+const chatHandler = (requestsPerMinute: number) =>
+  createChatHandler({
+    http: testHttpOptions(TENANTS, { limiter: limiter(requestsPerMinute) }),
+    answerQuestion: { answer: async () => ({ answer: 'ok' }) as never },
+    sessions: new InMemorySessionStore(),
+  });
+
+const chat = (key: string) =>
+  apiGatewayEvent({
+    method: 'POST',
+    url: '/v1/chat',
+    routeKey: 'POST /v1/chat',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ message: 'Why?' }),
+  });
+
+describe('limitRequests on the HTTP functions', () => {
+  it('answers 429 problem+json with Retry-After and the RateLimit headers past the rate', async () => {
+    const handler = chatHandler(2);
+    await handler(chat('key-a'), lambdaContext());
+    await handler(chat('key-a'), lambdaContext());
+
+    const refused = await handler(chat('key-a'), lambdaContext());
+
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'Retry-After': '23',
+      'RateLimit-Policy': '"default";q=2;w=60',
+      RateLimit: '"default";r=0;t=23',
+    });
+    expect(JSON.parse(refused.body as string)).toMatchObject({ status: 429 });
+  });
+
+  it('leaves another tenant unaffected', async () => {
+    const handler = chatHandler(1);
+    await handler(chat('key-a'), lambdaContext());
+    await handler(chat('key-a'), lambdaContext());
+
+    const other = await handler(chat('key-b'), lambdaContext());
+
+    expect(other.statusCode).toBe(200);
+  });
+
+  it('tells an admitted request what is left of the quota', async () => {
+    const handler = chatHandler(120);
+
+    const admitted = await handler(chat('key-a'), lambdaContext());
+
+    expect(admitted.statusCode).toBe(200);
+    expect(admitted.headers).toMatchObject({
+      'RateLimit-Policy': '"default";q=120;w=60',
+      RateLimit: '"default";r=119;t=23',
+    });
+  });
+
+  it('does not count routes that are not limited', async () => {
+    const handler = chatHandler(1);
+    const list = apiGatewayEvent({
+      method: 'GET',
+      url: '/v1/sessions',
+      routeKey: 'GET /v1/sessions',
+      headers: { authorization: 'Bearer key-a' },
+    });
+    await handler(list, lambdaContext());
+    await handler(list, lambdaContext());
+
+    expect((await handler(chat('key-a'), lambdaContext())).statusCode).toBe(200);
+  });
+});
+
+describe('limitRequests on the streaming function', () => {
+  const post = (key: string) =>
+    functionUrlEvent({
+      method: 'POST',
+      url: '/',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Why?' }),
+    });
+
+  it('answers 429 with the RateLimit headers before the stream starts, and not to another tenant', async () => {
+    let streams = 0;
+    const handler = createStreamHandler({
+      ...testHttpOptions(TENANTS, { maxBodyBytes: 10_000 }),
+      limits: limiter(1),
+      answerQuestion: {
+        stream: async function* () {
+          streams += 1;
+          yield* [];
+          throw new Error('no model here');
+        },
+      },
+    });
+    const first = invokeStreaming(handler, post('key-a'), lambdaContext());
+    await first.done;
+
+    const refused = invokeStreaming(handler, post('key-a'), lambdaContext());
+    await refused.done;
+    const other = invokeStreaming(handler, post('key-b'), lambdaContext());
+    await other.done;
+
+    expect(refused.prelude.statusCode).toBe(429);
+    expect(refused.prelude.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'RateLimit-Policy': '"default";q=1;w=60',
+      RateLimit: '"default";r=0;t=23',
+      'Retry-After': '23',
+    });
+    expect(other.prelude.statusCode).not.toBe(429);
+    expect(streams).toBe(2);
+  });
+});
+
+describe('concurrent streams on the streaming function', () => {
+  const post = () =>
+    functionUrlEvent({
+      method: 'POST',
+      url: '/',
+      headers: { authorization: 'Bearer key-a', 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Why?' }),
+    });
+
+  const gatedHandler = (concurrentStreams: number) => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const handler = createStreamHandler({
+      ...testHttpOptions(TENANTS, { maxBodyBytes: 10_000 }),
+      limits: new TenantLimiter({
+        meter: new InMemoryUsageMeter(clock),
+        limits: new InMemoryTenantLimitsStore(),
+        slots: new InMemoryStreamSlots(clock),
+        defaults: { requestsPerMinute: 1_000, tokensPerDay: 1_000_000, concurrentStreams },
+        clock,
+      }),
+      answerQuestion: {
+        stream: async function* () {
+          yield { type: 'start', sessionId: 's', messageId: 'm', sources: [] } as const;
+          await gate;
+        },
+      },
+    });
+    return { handler, open };
+  };
+
+  it('opens the limit of streams out of 20 parallel requests and refuses the rest with 429', async () => {
+    const { handler, open } = gatedHandler(4);
+
+    const responses = Array.from({ length: 20 }, () =>
+      invokeStreaming(handler, post(), lambdaContext()),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    open();
+    await Promise.all(responses.map((response) => response.done));
+
+    const statuses = responses.map((response) => response.prelude.statusCode);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(4);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(16);
+    expect(
+      responses.find((response) => response.prelude.statusCode === 429)?.prelude.headers,
+    ).toMatchObject({ 'RateLimit-Policy': '"streams";q=4', 'Retry-After': '5' });
+  });
+
+  it('frees the slot when a stream ends', async () => {
+    const { handler, open } = gatedHandler(1);
+    open();
+    await invokeStreaming(handler, post(), lambdaContext()).done;
+
+    const next = invokeStreaming(handler, post(), lambdaContext());
+    await next.done;
+
+    expect(next.prelude.statusCode).toBe(200);
+  });
+});
+
+describe('GET /v1/usage', () => {
+  it("reports the caller's tenant's limits, today's counts and the last 30 days", async () => {
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const meter = new InMemoryUsageMeter(clock);
+    const tenantLimiter = new TenantLimiter({
+      meter,
+      limits: new InMemoryTenantLimitsStore(),
+      slots: new InMemoryStreamSlots(clock),
+      defaults: { requestsPerMinute: 10, tokensPerDay: 1_000, concurrentStreams: 2 },
+      clock,
+    });
+    const handler = createChatHandler({
+      http: testHttpOptions(TENANTS, { limiter: tenantLimiter }),
+      answerQuestion: { answer: async () => ({ answer: 'ok' }) as never },
+      sessions: new InMemorySessionStore(),
+      usage: new ReadUsage({ meter, limiter: tenantLimiter, clock }),
+    });
+    await handler(chat('key-a'), lambdaContext());
+    await tenantLimiter.recordTokens('tenant-a', 300);
+    await tenantLimiter.recordTokens('tenant-b', 900);
+    const release = await tenantLimiter.openStream(
+      'tenant-a',
+      new Date('2026-03-01T10:05:00.000Z'),
+    );
+    await release();
+
+    const result = await handler(
+      apiGatewayEvent({
+        method: 'GET',
+        url: '/v1/usage',
+        routeKey: 'GET /v1/usage',
+        headers: { authorization: 'Bearer key-a' },
+      }),
+      lambdaContext(),
+    );
+
+    const report = JSON.parse(result.body as string);
+    expect(result.statusCode).toBe(200);
+    expect(report.limits).toEqual({
+      requestsPerMinute: 10,
+      tokensPerDay: 1_000,
+      concurrentStreams: 2,
+    });
+    expect(report.today).toEqual({
+      date: '2026-03-01',
+      requests: 1,
+      tokens: 300,
+      streams: 1,
+      tokensRemaining: 700,
+    });
+    expect(report.days).toHaveLength(30);
+    expect(report.days[29]).toEqual({ date: '2026-01-31', requests: 0, tokens: 0, streams: 0 });
+  });
+});
