@@ -174,7 +174,21 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     summary: "The caller's tenant: its limits, today's usage and tokens left, the last 30 days",
     tag: 'Usage',
     responses: {
-      200: { description: 'The usage', schema: usageReportSchema },
+      200: {
+        description: 'The usage',
+        schema: usageReportSchema,
+        example: {
+          limits: { requestsPerMinute: 120, tokensPerDay: 200_000, concurrentStreams: 4 },
+          today: {
+            date: '2026-01-15',
+            requests: 42,
+            tokens: 18_250,
+            streams: 12,
+            tokensRemaining: 181_750,
+          },
+          days: [{ date: '2026-01-15', requests: 42, tokens: 18_250, streams: 12 }],
+        },
+      },
       404: { description: 'Usage is not tracked (limits are off)' },
     },
   },
