@@ -164,6 +164,15 @@ export const appConfigSchema = z
       .describe(
         'Reserved concurrency of the streaming function (caps concurrent streams and their model spend); unset: none.',
       ),
+    tenantRequestsPerMinute: integer(0, 1_000_000)
+      .default(120)
+      .describe('Default per-tenant limit of limited requests (chat, stream, uploads) per minute.'),
+    tenantTokensPerDay: integer(0, 1_000_000_000)
+      .default(200_000)
+      .describe('Default per-tenant budget of model tokens (prompt + completion) per UTC day.'),
+    tenantConcurrentStreams: integer(0, 10_000)
+      .default(4)
+      .describe('Default per-tenant limit of streams open at once.'),
     documentsReservedConcurrency: integer(1, 10_000)
       .optional()
       .describe(

@@ -43,6 +43,9 @@ const sharedEnvironment = (config: AppConfig, tableName: string): RuntimeEnviron
   HISTORY_TOKEN_BUDGET: String(config.historyTokenBudget),
   CHUNK_SIZE_TOKENS: String(config.chunkSizeTokens),
   CHUNK_OVERLAP_TOKENS: String(config.chunkOverlapTokens),
+  TENANT_REQUESTS_PER_MINUTE: String(config.tenantRequestsPerMinute),
+  TENANT_TOKENS_PER_DAY: String(config.tenantTokensPerDay),
+  TENANT_CONCURRENT_STREAMS: String(config.tenantConcurrentStreams),
 });
 
 /** Authentication: look the key up, and record its last use. */

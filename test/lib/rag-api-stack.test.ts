@@ -504,6 +504,24 @@ describe('RagApiStack', () => {
     });
   });
 
+  describe('tenant limits', () => {
+    it('gives every function the default per-tenant limits from context', () => {
+      // Act
+      const environments = propsOf('AWS::Lambda::Function').map(
+        (fn) => (fn.Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+
+      // Assert
+      for (const variables of environments) {
+        expect(variables).toMatchObject({
+          TENANT_REQUESTS_PER_MINUTE: '120',
+          TENANT_TOKENS_PER_DAY: '200000',
+          TENANT_CONCURRENT_STREAMS: '4',
+        });
+      }
+    });
+  });
+
   describe('reconciler', () => {
     it('runs the reconciler every 5 minutes from an EventBridge schedule', () => {
       // Act
