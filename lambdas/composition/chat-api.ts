@@ -3,10 +3,22 @@ import { AnswerQuestion } from '../core/chat/answer-question.js';
 import { BudgetedAnswers } from '../core/limits/budgeted-answers.js';
 import { ReadUsage } from '../core/limits/read-usage.js';
 import { systemClock } from '../core/ports/clock.js';
-import type { ChatApiDeps } from '../handlers/chat-api.js';
+import type { SessionStore } from '../core/ports/session-store.js';
+import type { HttpHandlerOptions } from '../http/create-http-handler.js';
 import { type AiComponents, composeAi } from './ai-components.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
+
+/** Dependencies of the chat function. */
+export interface ChatApiDeps {
+  http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
+  answerQuestion: Pick<AnswerQuestion, 'answer'>;
+  sessions: SessionStore;
+  /** The tenant's usage for `GET /v1/usage`; absent when limits are off (the route is then 404). */
+  usage?: Pick<ReadUsage, 'execute'>;
+  /** Time kept in reserve before the function's timeout to answer with a problem. */
+  budgetMarginMs?: number;
+}
 
 /**
  * Builds the `AnswerQuestion` use case and the session store from configuration: shared by

@@ -2,11 +2,28 @@ import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-st
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
 import { UploadDocument } from '../core/ingestion/upload-document.js';
 import { systemClock } from '../core/ports/clock.js';
-import type { DocumentsApiDeps } from '../handlers/documents-api.js';
+import type { DocumentStore } from '../core/ports/document-store.js';
+import type { VectorStore } from '../core/ports/vector-store.js';
+import type { HttpHandlerOptions } from '../http/create-http-handler.js';
 import { composeVectorStore, embeddingShape } from './ai-components.js';
 import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
+
+/** Dependencies of the documents function. */
+export interface DocumentsApiDeps {
+  /** The standard HTTP options; `maxBodyBytes` must leave room for `maxUploadBytes` plus framing. */
+  http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
+  documents: DocumentStore;
+  uploadDocument: Pick<UploadDocument, 'execute'>;
+  deleteDocument: Pick<DeleteDocument, 'execute'>;
+  /** The chunk index, read by `GET /v1/documents/{id}/chunks`. */
+  chunks: Pick<VectorStore, 'listDocumentChunks'>;
+  /** Largest accepted file (or JSON `text`), in bytes. */
+  maxUploadBytes: number;
+  /** Time kept in reserve before the function's timeout to answer with a problem (default 1 s). */
+  budgetMarginMs?: number;
+}
 
 /** Room for a multipart envelope or JSON escaping around an upload of the largest size. */
 const FRAMING_BYTES = 65_536;

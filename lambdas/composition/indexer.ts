@@ -1,13 +1,26 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
 import { IndexBatch } from '../core/ingestion/index-batch.js';
 import { IndexDocument } from '../core/ingestion/index-document.js';
 import { RateLimitedEmbedder } from '../core/ingestion/rate-limited-embedder.js';
 import { systemClock } from '../core/ports/clock.js';
-import type { IndexerDeps } from '../handlers/index-documents.js';
 import { aiProvider, composeEmbedder, composeVectorStore } from './ai-components.js';
 import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
+
+/** Dependencies of the indexer function. */
+export interface IndexerDeps {
+  logger: Logger;
+  /** Indexes the batch's jobs together (shared embedding requests). */
+  indexBatch: Pick<IndexBatch, 'execute'>;
+  /** Records a version's failure on its last receive. */
+  indexDocument: Pick<IndexDocument, 'markFailed'>;
+  /** The queue's `maxReceiveCount`: the receive on which a failing record is given up. */
+  maxReceiveCount: number;
+  /** Time kept before the function's timeout to stop work and record failures. Default 5 s. */
+  deadlineMarginMs?: number;
+}
 
 /**
  * Composes the indexer's dependencies, once per container: the document store, the raw

@@ -1,10 +1,58 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbStreamLog } from '../adapters/dynamodb/dynamodb-stream-log.js';
+import type { AnswerQuestion } from '../core/chat/answer-question.js';
+import type { FollowOptions } from '../core/chat/follow-stream.js';
 import { systemClock } from '../core/ports/clock.js';
-import type { StreamChatDeps } from '../handlers/stream-chat.js';
+import type { SessionStore } from '../core/ports/session-store.js';
+import type { StreamLog } from '../core/ports/stream-log.js';
+import type { CallerResolver } from '../http/authenticate.js';
+import type { RequestAdmitter } from '../http/limit-requests.js';
 import { type AiComponents, composeAi } from './ai-components.js';
 import { composeChat } from './chat-api.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
+
+/** Resumable streaming: answers are recorded, followed by any request, stopped by the stop route. */
+export interface ResumableStreams {
+  log: StreamLog;
+  /** Tells an unknown chat (404) from one with nothing streaming (204). */
+  sessions: Pick<SessionStore, 'exists'>;
+  /** A recorded part waits at most this long before it is written (default 150 ms). */
+  flushIntervalMs?: number;
+  /** How often the writer reads the stop flag (default 200 ms). */
+  stopPollMs?: number;
+  /** Polling of readers that follow an answer. */
+  follow?: Pick<FollowOptions, 'minPollMs' | 'maxPollMs' | 'deadlineMarginMs' | 'activeCheckMs'>;
+}
+
+/** What the handler needs to hold one of the tenant's concurrent stream slots. */
+export interface StreamOpener {
+  /** Takes a slot until `leaseUntil` or throws a 429 problem; resolves to its release. */
+  openStream(tenantId: string, leaseUntil: Date): Promise<() => Promise<void>>;
+}
+
+/** Dependencies of the streaming chat function. */
+export interface StreamChatDeps {
+  logger: Logger;
+  resolver: CallerResolver;
+  maxBodyBytes: number;
+  answerQuestion: Pick<AnswerQuestion, 'stream'>;
+  /** Comment frames keep idle connections open at this interval (default 15 s). */
+  pingIntervalMs?: number;
+  /** The upstream call is stopped this long before the function's timeout (default 3 s). */
+  budgetMarginMs?: number;
+  /**
+   * When set, answers survive their client: they are recorded, resumable with
+   * `GET /{chatId}/stream` and stopped only by `POST /{chatId}/stop` (or the time budget).
+   * When absent, a client that goes away aborts the model call.
+   */
+  resumable?: ResumableStreams;
+  /**
+   * Enforces the tenant's requests per minute on `POST /` and its concurrent streams (a slot
+   * taken before the answer starts, freed when it ends) before the stream starts.
+   */
+  limits?: RequestAdmitter & StreamOpener;
+}
 
 /**
  * Composes the streaming chat function's dependencies, once per container.

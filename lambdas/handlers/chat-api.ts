@@ -1,29 +1,15 @@
-import { composeChatApi } from '../composition/chat-api.js';
+import { type ChatApiDeps, composeChatApi } from '../composition/chat-api.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
-import type { AnswerQuestion } from '../core/chat/answer-question.js';
-import type { ReadUsage } from '../core/limits/read-usage.js';
-import type { SessionStore } from '../core/ports/session-store.js';
 import { notFound } from '../core/problem.js';
 import { chatRequestSchema } from '../core/schemas/chat.js';
 import { pageQuery } from '../core/schemas/common.js';
 import { tenantOf } from '../http/authenticate.js';
-import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
+import { createHttpHandler } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import { parsePart, pathId } from '../http/request-parts.js';
 import { json } from '../http/responses.js';
 import { timeBudget, withinBudget } from '../http/time-budget.js';
 import { httpUnavailable } from '../http/unavailable.js';
-
-/** Dependencies of the chat function. */
-export interface ChatApiDeps {
-  http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
-  answerQuestion: Pick<AnswerQuestion, 'answer'>;
-  sessions: SessionStore;
-  /** The tenant's usage for `GET /v1/usage`; absent when limits are off (the route is then 404). */
-  usage?: Pick<ReadUsage, 'execute'>;
-  /** Time kept in reserve before the function's timeout to answer with a problem. */
-  budgetMarginMs?: number;
-}
 
 /**
  * Builds the chat function: `POST /v1/chat` (a buffered, cited answer) and the session routes

@@ -1,15 +1,13 @@
 import type { MiddlewareObj } from '@middy/core';
-import { composeDocumentsApi } from '../composition/documents-api.js';
+import { composeDocumentsApi, type DocumentsApiDeps } from '../composition/documents-api.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import {
   resolveContentType,
   SUPPORTED_CONTENT_TYPES,
   type SupportedContentType,
 } from '../core/ingestion/content-types.js';
-import type { DeleteDocument } from '../core/ingestion/delete-document.js';
-import type { UploadDocument, UploadDocumentInput } from '../core/ingestion/upload-document.js';
-import type { DocumentRecord, DocumentStore } from '../core/ports/document-store.js';
-import type { VectorStore } from '../core/ports/vector-store.js';
+import type { UploadDocumentInput } from '../core/ingestion/upload-document.js';
+import type { DocumentRecord } from '../core/ports/document-store.js';
 import { HttpProblem, notFound } from '../core/problem.js';
 import { pageQuery } from '../core/schemas/common.js';
 import {
@@ -20,7 +18,7 @@ import {
   uploadDocumentSchema,
 } from '../core/schemas/documents.js';
 import { tenantOf } from '../http/authenticate.js';
-import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
+import { createHttpHandler } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import { documentTooLarge } from '../http/document-too-large.js';
 import type { ApiContext, HttpEvent, HttpResult } from '../http/http-types.js';
@@ -29,21 +27,6 @@ import { parsePart } from '../http/request-parts.js';
 import { json } from '../http/responses.js';
 import { timeBudget, withinBudget } from '../http/time-budget.js';
 import { httpUnavailable } from '../http/unavailable.js';
-
-/** Dependencies of the documents function. */
-export interface DocumentsApiDeps {
-  /** The standard HTTP options; `maxBodyBytes` must leave room for `maxUploadBytes` plus framing. */
-  http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
-  documents: DocumentStore;
-  uploadDocument: Pick<UploadDocument, 'execute'>;
-  deleteDocument: Pick<DeleteDocument, 'execute'>;
-  /** The chunk index, read by `GET /v1/documents/{id}/chunks`. */
-  chunks: Pick<VectorStore, 'listDocumentChunks'>;
-  /** Largest accepted file (or JSON `text`), in bytes. */
-  maxUploadBytes: number;
-  /** Time kept in reserve before the function's timeout to answer with a problem (default 1 s). */
-  budgetMarginMs?: number;
-}
 
 const UPLOAD_ROUTE = 'POST /v1/documents';
 

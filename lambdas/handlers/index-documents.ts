@@ -1,28 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { composeIndexer } from '../composition/indexer.js';
+import { composeIndexer, type IndexerDeps } from '../composition/indexer.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
-import type { BatchJobResult, IndexBatch } from '../core/ingestion/index-batch.js';
-import type { IndexDocument } from '../core/ingestion/index-document.js';
+import type { BatchJobResult } from '../core/ingestion/index-batch.js';
 import type { IndexJob } from '../core/ports/job-queue.js';
 import { indexJobSchema } from '../core/schemas/documents.js';
 import { deferredHandler } from '../http/deferred-handler.js';
-
-/** Dependencies of the indexer function. */
-export interface IndexerDeps {
-  logger: Logger;
-  /** Indexes the batch's jobs together (shared embedding requests). */
-  indexBatch: Pick<IndexBatch, 'execute'>;
-  /** Records a version's failure on its last receive. */
-  indexDocument: Pick<IndexDocument, 'markFailed'>;
-  /** The queue's `maxReceiveCount`: the receive on which a failing record is given up. */
-  maxReceiveCount: number;
-  /** Time kept before the function's timeout to stop work and record failures. Default 5 s. */
-  deadlineMarginMs?: number;
-}
 
 /** Longest failure reason stored on a document. */
 const MAX_REASON_CHARS = 500;

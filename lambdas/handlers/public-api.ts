@@ -1,8 +1,8 @@
-import { composePublicApi } from '../composition/public-api.js';
+import { composePublicApi, type PublicApiDeps } from '../composition/public-api.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
-import { checkHealth, type DependencyProbe } from '../core/health/check-health.js';
+import { checkHealth } from '../core/health/check-health.js';
 import { healthQuery } from '../http/api-operations.js';
-import { createHttpHandler, type HttpHandlerOptions } from '../http/create-http-handler.js';
+import { createHttpHandler } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import { DEFAULT_DOCS_ASSETS_URL, docsPage } from '../http/docs-page.js';
 import { buildOpenApiDocument } from '../http/openapi-document.js';
@@ -11,18 +11,6 @@ import { json } from '../http/responses.js';
 import { validationProblem } from '../http/to-problem.js';
 import { httpUnavailable } from '../http/unavailable.js';
 import { unknownRoute } from '../http/unknown-route.js';
-
-/** Dependencies of the public function (health, docs, and the answer to unknown routes). */
-export interface PublicApiDeps {
-  http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
-  /** Probes run by `GET /health?deep=true`, by dependency name. */
-  probes: Record<string, DependencyProbe>;
-  probeTimeoutMs?: number;
-  /** Where the docs page loads Swagger UI from. */
-  docsAssetsUrl?: string;
-  /** The streaming endpoint's URL, named in the OpenAPI description. */
-  streamUrl?: string;
-}
 
 /**
  * Builds the public function: `GET /openapi.json` (OpenAPI 3.1 generated from the zod

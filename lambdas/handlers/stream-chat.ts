@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
@@ -6,67 +5,28 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
-import { composeStreamChat } from '../composition/stream-chat.js';
-import type { AnswerEvent, AnswerQuestion } from '../core/chat/answer-question.js';
-import { type FollowOptions, followStream } from '../core/chat/follow-stream.js';
+import {
+  composeStreamChat,
+  type ResumableStreams,
+  type StreamChatDeps,
+} from '../composition/stream-chat.js';
+import type { AnswerEvent } from '../core/chat/answer-question.js';
+import { followStream } from '../core/chat/follow-stream.js';
 import { StreamRecorder } from '../core/chat/stream-recorder.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../core/chat/ui-message-stream.js';
-import type { SessionStore } from '../core/ports/session-store.js';
-import type { ActiveStream, StreamLog } from '../core/ports/stream-log.js';
+import type { ActiveStream } from '../core/ports/stream-log.js';
 import { HttpProblem, notFound } from '../core/problem.js';
 import { parseStreamRequest } from '../core/schemas/stream-chat.js';
 import { answerEventStream, answerParts, uiMessageBody } from '../http/answer-event-stream.js';
-import { authenticate, type CallerResolver, tenantOf } from '../http/authenticate.js';
+import { authenticate, tenantOf } from '../http/authenticate.js';
 import { bodyLimit } from '../http/body-limit.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import type { ApiContext, HttpEvent } from '../http/http-types.js';
-import { limitRequests, type RequestAdmitter } from '../http/limit-requests.js';
+import { limitRequests } from '../http/limit-requests.js';
 import { problemJson } from '../http/problem-json.js';
 import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { validationProblem } from '../http/to-problem.js';
 import { streamUnavailable } from '../http/unavailable.js';
-
-/** Resumable streaming: answers are recorded, followed by any request, stopped by the stop route. */
-export interface ResumableStreams {
-  log: StreamLog;
-  /** Tells an unknown chat (404) from one with nothing streaming (204). */
-  sessions: Pick<SessionStore, 'exists'>;
-  /** A recorded part waits at most this long before it is written (default 150 ms). */
-  flushIntervalMs?: number;
-  /** How often the writer reads the stop flag (default 200 ms). */
-  stopPollMs?: number;
-  /** Polling of readers that follow an answer. */
-  follow?: Pick<FollowOptions, 'minPollMs' | 'maxPollMs' | 'deadlineMarginMs' | 'activeCheckMs'>;
-}
-
-/** Dependencies of the streaming chat function. */
-export interface StreamChatDeps {
-  logger: Logger;
-  resolver: CallerResolver;
-  maxBodyBytes: number;
-  answerQuestion: Pick<AnswerQuestion, 'stream'>;
-  /** Comment frames keep idle connections open at this interval (default 15 s). */
-  pingIntervalMs?: number;
-  /** The upstream call is stopped this long before the function's timeout (default 3 s). */
-  budgetMarginMs?: number;
-  /**
-   * When set, answers survive their client: they are recorded, resumable with
-   * `GET /{chatId}/stream` and stopped only by `POST /{chatId}/stop` (or the time budget).
-   * When absent, a client that goes away aborts the model call.
-   */
-  resumable?: ResumableStreams;
-  /**
-   * Enforces the tenant's requests per minute on `POST /` and its concurrent streams (a slot
-   * taken before the answer starts, freed when it ends) before the stream starts.
-   */
-  limits?: RequestAdmitter & StreamOpener;
-}
-
-/** What the handler needs to hold one of the tenant's concurrent stream slots. */
-export interface StreamOpener {
-  /** Takes a slot until `leaseUntil` or throws a 429 problem; resolves to its release. */
-  openStream(tenantId: string, leaseUntil: Date): Promise<() => Promise<void>>;
-}
 
 /** A slot outlives the stream's deadline by this much, then frees itself (a crashed stream). */
 const SLOT_LEASE_MARGIN_MS = 10_000;
