@@ -294,7 +294,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   // Nothing can be in flight in a process that just started: whatever is pending was left by
   // the previous one (its in-process queue is gone), so it is re-driven at once.
-  await (await composeReconciler(config, shared, adapters, 0)).reconcile.execute();
+  const restart = await composeReconciler(config, shared, adapters, {
+    staleAfterSeconds: 0,
+    maxRequeues: Number.POSITIVE_INFINITY,
+  });
+  await restart.reconcile.execute();
   const { reconcile } = await composeReconciler(config, shared, adapters);
   const reconciling = setInterval(() => {
     reconcile.execute().catch((error: unknown) => {

@@ -19,8 +19,9 @@ export interface ReconcilerDeps {
  * indexing queue (SQS `QUEUE_URL`) for re-queues, and what finishing a deletion needs (raw
  * uploads in S3 `BUCKET_NAME`, the vector store), unless `adapters` provides them. Staleness
  * and re-queue limits come from `RECONCILE_STALE_AFTER_SECONDS`, `RECONCILE_MAX_REQUEUES` and
- * `MAX_RECEIVE_COUNT`; `staleAfterSeconds` overrides the first (the local stack passes 0 at
- * start, when no work can be in flight).
+ * `MAX_RECEIVE_COUNT`; `overrides` replace the first two (the local stack's pass at start uses
+ * 0 and no re-queue limit: nothing can be in flight then, and the queue that held the jobs is
+ * gone, which says nothing about the versions themselves).
  *
  * @example
  * const deps = await composeReconciler(loadRuntimeConfig(process.env));
@@ -29,7 +30,7 @@ export const composeReconciler = async (
   config: RuntimeConfig,
   shared: Pick<SharedComponents, 'logger' | 'dynamo'> = composeShared(config),
   adapters: IngestionAdapters = {},
-  staleAfterSeconds = config.RECONCILE_STALE_AFTER_SECONDS,
+  overrides: { staleAfterSeconds?: number; maxRequeues?: number } = {},
 ): Promise<ReconcilerDeps> => {
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   const vectors =
@@ -46,9 +47,9 @@ export const composeReconciler = async (
         clock: systemClock,
       }),
       clock: systemClock,
-      staleAfterMs: staleAfterSeconds * 1000,
+      staleAfterMs: (overrides.staleAfterSeconds ?? config.RECONCILE_STALE_AFTER_SECONDS) * 1000,
       maxReceiveCount: config.MAX_RECEIVE_COUNT,
-      maxRequeues: config.RECONCILE_MAX_REQUEUES,
+      maxRequeues: overrides.maxRequeues ?? config.RECONCILE_MAX_REQUEUES,
     }),
   };
 };

@@ -58,7 +58,7 @@ export const runtimeConfigSchema = z.object({
   /** Local stack: most messages per indexer batch (the event source mapping's batch size). */
   INDEXER_BATCH_SIZE: z.coerce.number().int().positive().default(25),
   /** Local stack: how long a partial indexer batch waits for more messages, in ms. */
-  INDEXER_BATCH_WINDOW_MS: z.coerce.number().int().min(0).default(1_000),
+  INDEXER_BATCH_WINDOW_MS: z.coerce.number().int().min(0).default(250),
   /** Per-request timeout of the Qdrant client, in ms. */
   QDRANT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** Most time one AWS SDK call (DynamoDB, S3, SQS, Secrets Manager) may take, in ms. */

@@ -14,7 +14,7 @@ const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /** Attempts of one acquire: take, then create the item or clear expired leases, then take. */
-const ATTEMPTS = 4;
+const ATTEMPTS = 8;
 
 /**
  * {@link StreamSlots} on the application table: one item per tenant, `TENANT#<t>#STREAMS`,
@@ -59,6 +59,9 @@ export class DynamoDbStreamSlots implements StreamSlots {
         if (await this.#create(tenantId, streamId, leaseUntil)) return true;
         continue;
       }
+      // Room left: the take lost a race (the map was being created, or another slot was taken
+      // between the condition and now); take again.
+      if (Object.keys(leases).length < limit) continue;
       const now = this.options.clock.now().getTime();
       const expired = Object.entries(leases).filter(([, until]) => until <= now);
       if (expired.length === 0) return false;
