@@ -7,8 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
 import { client, streamParts } from '../support/local-stack-client.js';
@@ -17,6 +15,7 @@ import {
   type StandInChatMessage,
   startOpenAiStandIn,
 } from '../support/openai-stand-in.js';
+import { settledHeap } from './support/settled-heap.js';
 
 const STREAMS = 100;
 const WORDS = 40;
@@ -28,23 +27,6 @@ const scriptedReply = (question: string) =>
 const questionIn = (messages: StandInChatMessage[]): string => {
   const last = messages.at(-1)?.content;
   return /Question: (Q-\w+)/.exec(typeof last === 'string' ? last : '')?.[1] ?? 'unknown';
-};
-
-/** `global.gc` when vitest runs with `--expose-gc`, else the same function fetched from V8. */
-const collectGarbage = (): (() => void) => {
-  if (globalThis.gc) return globalThis.gc;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-};
-
-/** Heap in use once timers have fired and two full collections have run. */
-const settledHeap = async (): Promise<number> => {
-  const gc = collectGarbage();
-  for (let round = 0; round < 3; round += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    gc();
-  }
-  return process.memoryUsage().heapUsed;
 };
 
 interface StreamOutcome {

@@ -9,32 +9,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
 import { client, streamParts } from '../support/local-stack-client.js';
 import { trackOpenLevelResources } from './support/open-level-resources.js';
+import { settledHeap } from './support/settled-heap.js';
 
 const SESSIONS = 40;
 const ROUNDS = 8;
-
-/** `global.gc` when vitest runs with `--expose-gc`, else the same function fetched from V8. */
-const collectGarbage = (): (() => void) => {
-  if (globalThis.gc) return globalThis.gc;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-};
-
-/** Heap in use once timers have fired and full collections have run. */
-const settledHeap = async (): Promise<number> => {
-  const gc = collectGarbage();
-  for (let round = 0; round < 3; round += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    gc();
-  }
-  return process.memoryUsage().heapUsed;
-};
 
 describe(`memory: ${ROUNDS} rounds of ${SESSIONS} streams continuing their sessions`, () => {
   const openResources = trackOpenLevelResources();
