@@ -11,6 +11,7 @@ import {
   type VectorStore,
 } from '../lambdas/core/ports/vector-store.js';
 import {
+  abstains,
   DEFAULT_RETRIEVAL,
   type RetrievalSettings,
   retrievePassages,
@@ -29,6 +30,8 @@ half; writes eval/results.json. Uses OpenAI and Qdrant when OPENAI_API_KEY / QDR
   --out PATH           results file (default eval/results.json)
   --min-coverage X     abstention floor of the best passage's weighted coverage (default ${DEFAULT_RETRIEVAL.minCoverage})
   --min-vocabulary X   abstention floor of the question's words found at all (default ${DEFAULT_RETRIEVAL.minVocabulary})
+  --min-names-cited X  abstention floor of the question's names found in a cited passage (default ${DEFAULT_RETRIEVAL.minNamesCited})
+  --min-names-known X  abstention floor of the question's names found at all (default ${DEFAULT_RETRIEVAL.minNamesKnown})
   --fusion-k K         RRF k (default ${DEFAULT_FUSION.k})
   --weights D,L        RRF weights of the dense and the lexical ranking (default 1,1)
   --follow-up-weight X weight of the previous question's words (default ${DEFAULT_RETRIEVAL.followUpWeight})
@@ -48,6 +51,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'eval/results.json' },
     'min-coverage': { type: 'string' },
     'min-vocabulary': { type: 'string' },
+    'min-names-cited': { type: 'string' },
+    'min-names-known': { type: 'string' },
     'fusion-k': { type: 'string' },
     weights: { type: 'string' },
     'follow-up-weight': { type: 'string' },
@@ -222,14 +227,6 @@ const sweep = async (
       variants.push([`k=${k} w=${weights}`, { fusion: { k, weights, candidates: 50 } }]);
     }
   }
-  for (const minCoverage of [0.2, 0.3, 0.4]) {
-    for (const minVocabulary of [0.8, 0.85, 0.9]) {
-      variants.push([
-        `cover=${minCoverage} vocab=${minVocabulary}`,
-        { minCoverage, minVocabulary },
-      ]);
-    }
-  }
   for (const followUpWeight of [0, 0.5, 1]) {
     variants.push([`followUpWeight=${followUpWeight}`, { followUpWeight }]);
   }
@@ -237,6 +234,56 @@ const sweep = async (
     const summary = summarise(await score(dataset, deps, { ...base, ...change }, 'tune'));
     process.stdout.write(
       `${label.padEnd(28)} ${ROWS.map(([key, name]) => `${name.split(' ')[0]}=${percent(summary[key].mean)}`).join(' ')}\n`,
+    );
+  }
+  await sweepAbstention(dataset, deps, base);
+};
+
+type Floors = Pick<
+  RetrievalSettings,
+  'minCoverage' | 'minVocabulary' | 'minNamesCited' | 'minNamesKnown'
+>;
+
+/**
+ * The abstention floors, chosen on the tuning half: the coverage of every tuning question is
+ * measured once, then every combination of floors is scored on it. The rule kept is the one
+ * with the most unanswerable questions citing nothing while ≥ 95% of answerable ones still
+ * cite something; among equals, the one citing the most answerable questions, then the
+ * highest floors (the widest margin against questions the set does not have).
+ */
+const sweepAbstention = async (
+  dataset: EvalDataset,
+  deps: Parameters<typeof score>[1],
+  base: RetrievalSettings,
+): Promise<void> => {
+  const coverageOf = async (question: string) =>
+    (await retrievePassages(deps, base, { tenantId: TENANT, question })).coverage;
+  const answerable = await Promise.all(
+    dataset.answerable
+      .filter((item) => item.split === 'tune')
+      .map((item) => coverageOf(item.question)),
+  );
+  const unanswerable = await Promise.all(
+    dataset.unanswerable
+      .filter((item) => item.split === 'tune')
+      .map((item) => coverageOf(item.question)),
+  );
+  const rated: Array<{ floors: Floors; cited: number; abstained: number; height: number }> = [];
+  for (const minCoverage of [0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5])
+    for (const minVocabulary of [0, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1])
+      for (const minNamesCited of [0, 0.3, 0.5, 0.6, 0.7, 0.8, 1])
+        for (const minNamesKnown of [0, 0.3, 0.5, 0.6, 0.7, 0.8, 1]) {
+          const floors = { minCoverage, minVocabulary, minNamesCited, minNamesKnown };
+          const cited = answerable.filter((coverage) => !abstains(coverage, floors)).length;
+          const abstained = unanswerable.filter((coverage) => abstains(coverage, floors)).length;
+          const height = minCoverage + minVocabulary + minNamesCited + minNamesKnown;
+          if (cited / answerable.length >= 0.95) rated.push({ floors, cited, abstained, height });
+        }
+  rated.sort((a, b) => b.abstained - a.abstained || b.cited - a.cited || b.height - a.height);
+  process.stdout.write('\nAbstention floors on the tuning half (best first):\n');
+  for (const { floors, cited, abstained } of rated.slice(0, 5)) {
+    process.stdout.write(
+      `${JSON.stringify(floors)} answerable citing ${percent(cited / answerable.length)}, unanswerable citing nothing ${percent(abstained / unanswerable.length)}\n`,
     );
   }
 };
@@ -271,6 +318,8 @@ const main = async (): Promise<number> => {
       minScore: Number(process.env.RETRIEVAL_MIN_SCORE ?? -1),
       ...(values['min-coverage'] ? { minCoverage: Number(values['min-coverage']) } : {}),
       ...(values['min-vocabulary'] ? { minVocabulary: Number(values['min-vocabulary']) } : {}),
+      ...(values['min-names-cited'] ? { minNamesCited: Number(values['min-names-cited']) } : {}),
+      ...(values['min-names-known'] ? { minNamesKnown: Number(values['min-names-known']) } : {}),
       ...(values['follow-up-weight'] ? { followUpWeight: Number(values['follow-up-weight']) } : {}),
       fusion: {
         ...DEFAULT_RETRIEVAL.fusion,
