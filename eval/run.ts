@@ -10,6 +10,7 @@ import {
   type RetrievalMode,
   type VectorStore,
 } from '../lambdas/core/ports/vector-store.js';
+import type { QuestionCoverage } from '../lambdas/core/retrieval/passage-coverage.js';
 import {
   abstains,
   DEFAULT_RETRIEVAL,
@@ -271,16 +272,15 @@ const sweepAbstention = async (
 ): Promise<void> => {
   const coverageOf = async (question: string) =>
     (await retrievePassages(deps, base, { tenantId: TENANT, question })).coverage;
-  const answerable = await Promise.all(
-    dataset.answerable
-      .filter((item) => item.split === 'tune')
-      .map((item) => coverageOf(item.question)),
-  );
-  const unanswerable = await Promise.all(
-    dataset.unanswerable
-      .filter((item) => item.split === 'tune')
-      .map((item) => coverageOf(item.question)),
-  );
+  // One question at a time, as the scoring does: a real embedding API is not flooded.
+  const coverages = async (items: ReadonlyArray<{ question: string; split: Split }>) => {
+    const found: QuestionCoverage[] = [];
+    for (const item of items)
+      if (item.split === 'tune') found.push(await coverageOf(item.question));
+    return found;
+  };
+  const answerable = await coverages(dataset.answerable);
+  const unanswerable = await coverages(dataset.unanswerable);
   const rated: Array<{ floors: Floors; cited: number; abstained: number; height: number }> = [];
   for (const minCoverage of [0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5])
     for (const minVocabulary of [0, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1])
