@@ -56,7 +56,11 @@ export const runLimitsBench = async (chats = 1_000) => {
     await limiter.admitRequest('bench');
     await limiter.checkTokenBudget('bench');
     const checked = now();
-    await limiter.recordTokens('bench', 1_500);
+    await limiter.recordTokens('bench', {
+      promptTokens: 1_200,
+      completionTokens: 300,
+      totalTokens: 1_500,
+    });
     before.push(checked - start);
     after.push(now() - checked);
   }
