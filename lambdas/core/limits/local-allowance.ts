@@ -12,8 +12,8 @@ export interface LocalAllowanceOptions {
   clock: Clock;
   /**
    * The block of a counter: how much one container may count without writing it (0: every
-   * count is written at once). A limited counter is counted locally only while the container
-   * sees at least a block left under the limit.
+   * count is written at once; `Infinity`: written on age only). A limited counter is counted
+   * locally only while the container sees at least a block left under the limit.
    */
   blockOf: (counter: CounterSpec) => number;
   /** Counts kept locally are written once they are this old (default 10 s). */
@@ -119,8 +119,9 @@ export class LocalAllowance {
   }
 
   /**
-   * Counts spent usage locally; written in the background once due, at once when `limit` is
-   * given and the container sees the tenant within a block of it.
+   * Counts spent usage locally; written in the background once due (a block, or `maxAgeMs`),
+   * at once when `limit` is given and the container has not seen the count yet or sees the
+   * tenant within a block of the limit (so the other containers learn of it soon).
    *
    * @returns the count as this container sees it
    */
@@ -129,8 +130,10 @@ export class LocalAllowance {
     const block = this.options.blockOf(counter);
     this.#count(view, amount, block);
     const seen = this.#seen(view);
-    const unseen = view.shared === undefined && !view.writing;
-    if (unseen || (limit !== undefined && seen > limit - block)) {
+    if (
+      limit !== undefined &&
+      ((view.shared === undefined && !view.writing) || seen > limit - block)
+    ) {
       void this.#write(view);
     }
     return { allowed: true, used: seen, resetAt: view.end };

@@ -34,11 +34,23 @@ export interface AllowanceBlocks {
   requests: number;
   /** Model tokens. 0: every answer's tokens are written at once. */
   tokens: number;
+  /**
+   * Counts kept only for the usage view (requests and tokens per day, streams): how much one
+   * container keeps before writing them. Default: the smaller block above, `Infinity` (written
+   * every `maxAgeMs` only) when neither is 0.
+   */
+  usage?: number;
   /** Counts kept locally are written once this old (default 10 s). */
   maxAgeMs?: number;
 }
 
-const TOKEN_COUNTERS = new Set([TOKENS.name, PROMPT_TOKENS.name, COMPLETION_TOKENS.name]);
+const blockOf =
+  (blocks: AllowanceBlocks) =>
+  (counter: CounterSpec): number => {
+    if (counter.name === REQUESTS.name) return blocks.requests;
+    if (counter.name === TOKENS.name) return blocks.tokens;
+    return blocks.usage ?? (Math.min(blocks.requests, blocks.tokens) === 0 ? 0 : Infinity);
+  };
 
 /** Dependencies of {@link TenantLimiter}. */
 export interface TenantLimiterDeps {
@@ -112,7 +124,7 @@ export class TenantLimiter {
     this.#allowance = new LocalAllowance({
       meter: deps.meter,
       clock: deps.clock,
-      blockOf: (counter) => (TOKEN_COUNTERS.has(counter.name) ? blocks.tokens : blocks.requests),
+      blockOf: blockOf(blocks),
       ...(blocks.maxAgeMs === undefined ? {} : { maxAgeMs: blocks.maxAgeMs }),
       ...(deps.onError ? { onError: deps.onError } : {}),
     });
