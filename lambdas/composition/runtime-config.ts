@@ -97,7 +97,7 @@ export const runtimeConfigSchema = z.object({
    * Requests one container may count without writing them (its local allowance): 0 makes
    * every limited request a conditional write. A limit may be overshot by containers × block.
    */
-  TENANT_ALLOWANCE_REQUESTS: z.coerce.number().int().min(0).default(5),
+  TENANT_ALLOWANCE_REQUESTS: z.coerce.number().int().min(0).default(10),
   /** Model tokens one container may count without writing them (0: every answer is written). */
   TENANT_ALLOWANCE_TOKENS: z.coerce.number().int().min(0).default(5_000),
   /** Counts kept by a container's allowance are written once this old, in ms. */

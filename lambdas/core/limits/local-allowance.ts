@@ -32,7 +32,7 @@ interface WindowView {
   shared: number | undefined;
   /** Counted here, not written yet. */
   pending: number;
-  /** Being written now. */
+  /** Being written now (pending + in flight: what the shared counter has not acknowledged). */
   inFlight: number;
   /** When the oldest pending count was made. */
   pendingSince: number | undefined;
@@ -50,12 +50,14 @@ interface WindowView {
  * container's view of the other containers' use current.
  *
  * A limited take is counted locally only while the container's view leaves at least a block
- * under the limit and its unwritten count stays within a block; otherwise (the first take of
- * a window, or near the limit) it is the meter's atomic conditional take, with the unwritten
- * count carried in it. So no more than a block per container is ever counted without the
- * shared counter knowing: **the overshoot of a limit is at most containers × block** (plus,
- * for tokens, the answers in flight, as they are counted after they end), and with a limit
- * under two blocks every take is exact. Counts not yet written when a container is shut down
+ * under the limit and its count not yet acknowledged by the shared counter (pending, or being
+ * written) stays within a block; otherwise (the first take of a window, near the limit, or a
+ * block spent before its write came back) it is the meter's atomic conditional take, with the
+ * unwritten count carried in it. Each write returns the shared count, so a container learns
+ * of the others' use at least once a block. So no container ever admits more than a block
+ * the shared counter has not acknowledged: **the overshoot of a limit is at most containers ×
+ * block** (plus, for tokens, the answers in flight, as they are counted after they end), and
+ * with a limit under two blocks every take is exact. Counts not yet written when a container is shut down
  * are lost from the counters: at most a block (or `maxAgeMs` of use) per counter and
  * container.
  *
@@ -73,7 +75,9 @@ export class LocalAllowance {
 
   /**
    * Counts `amount` unless the count would exceed `limit`: locally when the container sees
-   * the tenant well under it, else with one conditional write (its unwritten count included).
+   * the tenant a block under it and has less than a block not yet acknowledged by the shared
+   * counter (pending or being written), else with one conditional write (its unwritten count
+   * included).
    */
   async take(
     tenantId: string,
@@ -87,10 +91,13 @@ export class LocalAllowance {
     if (
       view.shared !== undefined &&
       block > 0 &&
-      view.pending + amount <= block &&
+      view.pending + view.inFlight + amount <= block &&
       seen + amount <= limit - block
     ) {
-      this.#count(view, amount, block);
+      view.pending += amount;
+      view.pendingSince ??= this.options.clock.now().getTime();
+      // Written at half a block, so that the write is back before the block is spent.
+      if (view.pending >= Math.ceil(block / 2)) void this.#write(view);
       return { allowed: true, used: seen + amount, resetAt: view.end };
     }
     const carried = view.pending;

@@ -75,7 +75,7 @@ describe('streaming chat under the daily token budget', () => {
     await response.done;
 
     const all = parts(response.body);
-    const sessionId = (all[0]?.messageMetadata as { sessionId: string }).sessionId;
+    const sessionId = (all[0]!.messageMetadata as { sessionId: string }).sessionId;
     expect(response.prelude.statusCode).toBe(200);
     expect(all.filter((part) => part.type === 'text-delta')).toHaveLength(3);
     expect(all.at(-1)).toMatchObject({
