@@ -57,7 +57,7 @@ interface WindowView {
  * of the others' use at least once a block. So no container ever admits more than a block
  * the shared counter has not acknowledged: **the overshoot of a limit is at most containers ×
  * block** (plus, for tokens, the answers in flight, as they are counted after they end), and
- * with a limit under two blocks every take is exact. Counts not yet written when a container is shut down
+ * with a limit of at most a block every take is exact. Counts not yet written when a container is shut down
  * are lost from the counters: at most a block (or `maxAgeMs` of use) per counter and
  * container.
  *
