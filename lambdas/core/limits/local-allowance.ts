@@ -94,10 +94,7 @@ export class LocalAllowance {
       view.pending + view.inFlight + amount <= block &&
       seen + amount <= limit - block
     ) {
-      view.pending += amount;
-      view.pendingSince ??= this.options.clock.now().getTime();
-      // Written at half a block, so that the write is back before the block is spent.
-      if (view.pending >= Math.ceil(block / 2)) void this.#write(view);
+      this.#count(view, amount, block);
       return { allowed: true, used: seen + amount, resetAt: view.end };
     }
     const carried = view.pending;
@@ -126,7 +123,7 @@ export class LocalAllowance {
   }
 
   /**
-   * Counts spent usage locally; written in the background once due (a block, or `maxAgeMs`),
+   * Counts spent usage locally; written in the background once due (half a block, or `maxAgeMs`),
    * at once when `limit` is given and the container has not seen the count yet or sees the
    * tenant within a block of the limit (so the other containers learn of it soon).
    *
@@ -190,7 +187,8 @@ export class LocalAllowance {
   #count(view: WindowView, amount: number, block: number): void {
     view.pending += amount;
     view.pendingSince ??= this.options.clock.now().getTime();
-    if (view.pending >= block) void this.#write(view);
+    // Written at half a block, so that the write is back before the block is spent.
+    if (view.pending >= Math.ceil(block / 2)) void this.#write(view);
   }
 
   #keep(view: WindowView, amount: number): void {
