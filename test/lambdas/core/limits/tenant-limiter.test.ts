@@ -91,4 +91,18 @@ describe('TenantLimiter', () => {
       tokensRemaining: 700,
     });
   });
+
+  it("serves a tenant's cached limits past their period while it reads them again in the background", async () => {
+    const { limiter, limits, clock } = setup();
+    await limiter.limitsOf('acme');
+    await limits.put('acme', { requestsPerMinute: 7 });
+    clock.advance(61_000);
+
+    const stale = await limiter.limitsOf('acme');
+    await new Promise((resolve) => setImmediate(resolve));
+    const fresh = await limiter.limitsOf('acme');
+
+    expect(stale.requestsPerMinute).toBe(2);
+    expect(fresh.requestsPerMinute).toBe(7);
+  });
 });
