@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   createServer,
   request as httpRequest,
@@ -199,8 +199,12 @@ export const startTransactWriteEmulator = async (
   };
 
   const journal = {
-    write: (entry: JournalEntry) => {
-      if (journalFile) appendFileSync(journalFile, `${JSON.stringify(entry)}\n`);
+    /** Records an old image; a transaction's first one starts the file afresh. */
+    write: (entry: JournalEntry, first: boolean) => {
+      if (!journalFile) return;
+      const line = `${JSON.stringify(entry)}\n`;
+      if (first) writeFileSync(journalFile, line);
+      else appendFileSync(journalFile, line);
     },
     end: () => {
       if (journalFile) rmSync(journalFile, { force: true });
@@ -239,7 +243,7 @@ export const startTransactWriteEmulator = async (
           ConsistentRead: true,
         });
         const image: JournalEntry = { table, key, old: before.body.Item as Json | undefined };
-        journal.write(image);
+        journal.write(image, index === 0);
         const result = await applyAction(headers, action);
         if (result.status === 200) {
           applied.push(image);
