@@ -8,6 +8,7 @@ import { FakeJobQueue } from './fakes/fake-job-queue.js';
 import { FakeVectorStore } from './fakes/fake-vector-store.js';
 import { InMemoryDocumentStore } from './fakes/in-memory-document-store.js';
 import { ManualClock } from './fakes/manual-clock.js';
+import { testReaders } from './readers.js';
 
 /**
  * The ingestion use cases wired to fakes, sharing one set of stores, as the documents function
@@ -28,6 +29,7 @@ export const ingestionFixture = (
     queue,
     clock,
     maxBytes: options.maxUploadBytes ?? 100_000,
+    readers: testReaders,
   });
   const indexDocument = new IndexDocument({
     documents,
@@ -37,6 +39,7 @@ export const ingestionFixture = (
     queue,
     clock,
     chunking: { maxTokens: 40, overlapTokens: 8 },
+    readers: testReaders,
   });
   const deleteDocument = new DeleteDocument({ documents, blobs, vectors, clock });
   const uploadText = (title: string, text: string, tenantId = 'acme') =>

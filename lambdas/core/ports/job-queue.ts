@@ -1,8 +1,23 @@
-/** The claim-check message that asks the indexer to index one version of a document. */
+/**
+ * One part of a large version's indexing: chunks `[fromChunk, toChunk)`, part `index` of
+ * `count`. The indexer splits a version into parts (see `IndexDocument`); each is a message.
+ */
+export interface IndexPart {
+  index: number;
+  count: number;
+  fromChunk: number;
+  toChunk: number;
+}
+
+/**
+ * The claim-check message that asks the indexer to index one version of a document, or one
+ * `part` of it.
+ */
 export interface IndexJob {
   tenantId: string;
   documentId: string;
   version: number;
+  part?: IndexPart;
 }
 
 /** Port for the indexing queue (SQS in AWS, an in-process queue locally). */

@@ -191,5 +191,16 @@ export const indexJobSchema = z
     tenantId: z.string().min(1).max(64),
     documentId: z.uuid(),
     version: z.number().int().positive(),
+    part: z
+      .object({
+        index: z.number().int().min(0),
+        count: z.number().int().min(2),
+        fromChunk: z.number().int().min(0),
+        toChunk: z.number().int().positive(),
+      })
+      .refine((part) => part.index < part.count && part.fromChunk < part.toChunk, {
+        message: 'index must be under count, and fromChunk under toChunk',
+      })
+      .optional(),
   })
   .meta({ id: 'IndexJob' });

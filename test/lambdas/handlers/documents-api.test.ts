@@ -5,6 +5,7 @@ import { createHandler } from '../../../lambdas/handlers/documents-api.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
 import { lambdaContext } from '../../support/lambda-context.js';
+import { testReaders } from '../../support/readers.js';
 
 const MAX_UPLOAD_BYTES = 2_000;
 
@@ -260,11 +261,11 @@ describe('documents function', () => {
       const { postForm, queue } = setup();
 
       const result = await postForm(
-        fileForm(new Uint8Array([0x25, 0x50, 0x44, 0x46]), 'a.pdf', 'application/pdf'),
+        fileForm(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]), 'a.doc', 'application/msword'),
       );
 
       expect(result.statusCode).toBe(415);
-      expect(result.json.detail).toContain('text/plain, text/markdown, text/html');
+      expect(result.json.detail).toContain('text/plain, text/markdown, text/html, application/pdf');
       expect(queue.jobs).toEqual([]);
     });
 
@@ -491,6 +492,7 @@ describe('documents function', () => {
           queue: fixture.queue,
           clock: fixture.clock,
           maxBytes: MAX_UPLOAD_BYTES,
+          readers: testReaders,
         }),
         deleteDocument: fixture.deleteDocument,
         chunks: fixture.vectors,
