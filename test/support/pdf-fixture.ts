@@ -5,6 +5,8 @@ export interface PdfOptions {
    * must ask for one: an encrypted PDF.
    */
   encrypted?: boolean;
+  /** The document information's `/Producer`: other bytes, the same text. */
+  producer?: string;
 }
 
 const escapeText = (text: string) => text.replace(/[\\()]/g, (char) => `\\${char}`);
@@ -59,6 +61,11 @@ export const makePdf = (
       )
     : undefined;
 
+  const info =
+    options.producer === undefined
+      ? undefined
+      : add(`<< /Producer (${escapeText(options.producer)}) >>`);
+
   let body = '%PDF-1.4\n';
   const offsets = objects.map((object, index) => {
     const offset = Buffer.byteLength(body, 'latin1');
@@ -71,7 +78,7 @@ export const makePdf = (
   const id = `<${'0123456789abcdef'.repeat(2)}>`;
   body += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /ID [${id} ${id}]${
     encrypt ? ` /Encrypt ${encrypt} 0 R` : ''
-  } >>\nstartxref\n${xref}\n%%EOF\n`;
+  }${info ? ` /Info ${info} 0 R` : ''} >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
 };
 
