@@ -20,6 +20,28 @@ export interface IndexJob {
   part?: IndexPart;
 }
 
+/**
+ * The message body of a job: its fields and nothing else (a caller's object may carry more).
+ *
+ * @example
+ * JSON.stringify(indexJobBody({ tenantId: 'acme', documentId, version: 2 }))
+ */
+export const indexJobBody = ({ tenantId, documentId, version, part }: IndexJob): IndexJob => ({
+  tenantId,
+  documentId,
+  version,
+  ...(part
+    ? {
+        part: {
+          index: part.index,
+          count: part.count,
+          fromChunk: part.fromChunk,
+          toChunk: part.toChunk,
+        },
+      }
+    : {}),
+});
+
 /** Port for the indexing queue (SQS in AWS, an in-process queue locally). */
 export interface JobQueue {
   enqueue(job: IndexJob): Promise<void>;

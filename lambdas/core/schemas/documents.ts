@@ -148,6 +148,18 @@ export const documentSchema = z
     contentType: z.enum(SUPPORTED_CONTENT_TYPES),
     sizeBytes: z.number().int().min(0),
     chunkCount: z.number().int().min(0).optional().describe('Set once the version is ready.'),
+    parts: z
+      .number()
+      .int()
+      .min(2)
+      .optional()
+      .describe('While a large document is indexing: the parts it was split into.'),
+    partsDone: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('While a large document is indexing: its parts done so far.'),
     error: z.string().optional().describe('Why indexing failed, when it did.'),
     attempts: z.number().int().min(0).optional().describe('Indexing attempts of this version.'),
     metadata: documentMetadataSchema.optional(),

@@ -5,6 +5,7 @@ import { createHandler } from '../../../lambdas/handlers/documents-api.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
 import { lambdaContext } from '../../support/lambda-context.js';
+import { makePdf } from '../../support/pdf-fixture.js';
 import { testReaders } from '../../support/readers.js';
 
 const MAX_UPLOAD_BYTES = 2_000;
@@ -255,6 +256,41 @@ describe('documents function', () => {
       );
 
       expect(result.statusCode).toBe(202);
+    });
+
+    it('accepts a PDF upload, titled by its file name, and queues it', async () => {
+      const { postForm, documents, queue } = setup();
+
+      const result = await postForm(
+        fileForm(new Uint8Array(makePdf([['Page one']])), 'guide.pdf', 'application/pdf'),
+      );
+
+      expect(result.statusCode).toBe(202);
+      expect(await documents.get('tenant-a', result.json.id)).toMatchObject({
+        title: 'guide.pdf',
+        contentType: 'application/pdf',
+      });
+      expect(queue.jobs).toHaveLength(1);
+    });
+
+    it('answers 422 naming the reason for an encrypted PDF, storing nothing', async () => {
+      const { postForm, queue, blobs } = setup();
+
+      const result = await postForm(
+        fileForm(
+          new Uint8Array(makePdf([['Secret']], { encrypted: true })),
+          'secret.pdf',
+          'application/pdf',
+        ),
+      );
+
+      expect(result.statusCode).toBe(422);
+      expect(result.json).toMatchObject({
+        type: 'urn:problem:pdf-encrypted',
+        detail: expect.stringContaining('password'),
+      });
+      expect(queue.jobs).toEqual([]);
+      expect(blobs.keys()).toEqual([]);
     });
 
     it('answers 415 for a file of another type', async () => {
