@@ -107,6 +107,21 @@ describe('PDF documents (black box, local stack, OpenAI stand-in at 100 ms per e
     expect(openai.callCount('embeddings')).toBe(callsBefore);
   });
 
+  it('answers a re-saved copy with the same text as unchanged, with no embedding call', async () => {
+    const callsBefore = openai.callCount('embeddings');
+
+    const resaved = await uploadFile(
+      makePdf(handbookPages(), { producer: 'Another writer' }),
+      'handbook.pdf',
+    );
+
+    expect(resaved).toMatchObject({
+      status: 200,
+      body: { id: handbookId, version: 1, unchanged: true },
+    });
+    expect(openai.callCount('embeddings')).toBe(callsBefore);
+  }, 60_000);
+
   it.each([
     ['an encrypted PDF', makePdf([['Secret']], { encrypted: true }), 422, 'password'],
     ['an image-only PDF', makePdf([[], []]), 422, 'no text layer'],

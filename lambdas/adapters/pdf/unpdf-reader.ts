@@ -1,4 +1,3 @@
-import { getDocumentProxy } from 'unpdf';
 import type { PdfPages, PdfReader } from '../../core/ports/pdf-reader.js';
 
 /** The text items of a page, as pdf.js gives them (marked content has no `str`). */
@@ -13,13 +12,16 @@ const pageText = ({ items }: TextItems): string =>
  * {@link PdfReader} on `unpdf`, which bundles a serverless build of Mozilla's pdf.js: pure
  * JavaScript, no native binaries, so it runs in Lambda as it runs locally. Pages are read one
  * at a time (the deadline is checked between them); pdf.js's `PasswordException` becomes
- * `encrypted` and every other refusal to open the file `malformed`.
+ * `encrypted` and every other refusal to open the file `malformed`. The library is imported on
+ * the first PDF, so a function that only ever sees text never evaluates it.
  *
  * @example
  * await new UnpdfReader().readPages(bytes) // { ok: true, pages: ['Page one…', 'Page two…'] }
  */
 export class UnpdfReader implements PdfReader {
   async readPages(bytes: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<PdfPages> {
+    // Loaded on the first PDF: uploads of text never evaluate pdf.js.
+    const { getDocumentProxy } = await import('unpdf');
     let document: Awaited<ReturnType<typeof getDocumentProxy>>;
     try {
       // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.

@@ -56,6 +56,9 @@ export const DEFAULT_TEXT_CPU_BUDGET_MS = 10_000;
  */
 export const DEFAULT_PART_CHUNKS = 256;
 
+/** Versions whose chunks an indexer keeps for their parts (each about the size of its text). */
+const PART_CHUNK_CACHE_VERSIONS = 2;
+
 /** What {@link IndexDocument.execute} did with a job. */
 export type IndexOutcome =
   | { kind: 'indexed'; chunkCount: number; embeddingCalls: number }
@@ -134,6 +137,13 @@ export interface IndexOptions {
  * // { kind: 'indexed', chunkCount: 14, embeddingCalls: 1 }
  */
 export class IndexDocument {
+  /**
+   * The chunks of the versions whose parts ran last, by version: the parts of one version
+   * that arrive in the same batch (or container) chunk its text once. A version's text never
+   * changes, so an entry cannot go stale; a failed chunking is not kept.
+   */
+  readonly #partChunks = new Map<string, Promise<TextChunk[]>>();
+
   constructor(private readonly deps: IndexDocumentDeps) {}
 
   async execute(job: IndexJob, options: IndexOptions = {}): Promise<IndexOutcome> {
@@ -231,7 +241,7 @@ export class IndexDocument {
       };
     }
     signal?.throwIfAborted();
-    const all = await this.#chunk(record, signal);
+    const all = await this.#chunksOfParts(record, signal);
     if (part.toChunk > all.length) {
       throw new Error(
         `Part ${part.index + 1} ends at chunk ${part.toChunk}; the text makes ${all.length}`,
@@ -306,6 +316,21 @@ export class IndexDocument {
       ...(attempts !== undefined ? { attempts } : {}),
       at: this.deps.clock.now().toISOString(),
     });
+  }
+
+  /** {@link #chunk} shared by the parts of a version (see {@link #partChunks}). */
+  #chunksOfParts(record: DocumentRecord, signal?: AbortSignal): Promise<TextChunk[]> {
+    const key = `${record.tenantId}\u0000${record.documentId}\u0000${record.version}`;
+    const cached = this.#partChunks.get(key);
+    if (cached) return cached;
+    const chunks = this.#chunk(record, signal);
+    chunks.catch(() => this.#partChunks.delete(key));
+    this.#partChunks.set(key, chunks);
+    for (const old of this.#partChunks.keys()) {
+      if (this.#partChunks.size <= PART_CHUNK_CACHE_VERSIONS) break;
+      this.#partChunks.delete(old);
+    }
+    return chunks;
   }
 
   /**

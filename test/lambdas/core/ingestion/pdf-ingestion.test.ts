@@ -156,6 +156,20 @@ describe('IndexDocument in parts', () => {
     expect(vectors.points.size).toBe(outcome.chunkCount);
   });
 
+  it("reads and chunks a version's text once for all of its parts", async () => {
+    const { parts, indexDocument, blobs } = await split();
+    const read = blobs.get.bind(blobs);
+    const reads: string[] = [];
+    blobs.get = (key: string) => {
+      reads.push(key);
+      return read(key);
+    };
+
+    await Promise.all(parts.map((part) => indexDocument.execute(part)));
+
+    expect(reads).toHaveLength(1);
+  });
+
   it('stays indexing while a part is missing', async () => {
     const { parts, indexDocument, documents, id } = await split();
 
