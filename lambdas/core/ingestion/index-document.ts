@@ -61,7 +61,14 @@ const PART_CHUNK_CACHE_VERSIONS = 2;
 
 /** What {@link IndexDocument.execute} did with a job. */
 export type IndexOutcome =
-  | { kind: 'indexed'; chunkCount: number; embeddingCalls: number }
+  | {
+      kind: 'indexed';
+      /** Chunks this job stored (a part's own, for a part). */
+      chunkCount: number;
+      embeddingCalls: number;
+      /** Set for a part after which other parts of its version are still to be done. */
+      partial?: true;
+    }
   | { kind: 'split'; parts: number; chunkCount: number }
   | { kind: 'rejected'; reason: string }
   | { kind: 'skipped'; reason: string };
@@ -289,7 +296,7 @@ export class IndexDocument {
       );
       if (!progress) return this.#repair(job);
       if (progress.done < progress.parts) {
-        return { kind: 'indexed', chunkCount: chunks.length, embeddingCalls };
+        return { kind: 'indexed', chunkCount: chunks.length, embeddingCalls, partial: true };
       }
     }
     await this.deps.vectors.deleteDocumentChunks(job.tenantId, job.documentId, {
@@ -405,7 +412,7 @@ export class IndexDocument {
     const pointOf = (chunk: TextChunk, position: number): ChunkPoint => ({
       id: chunkId(tenantId, documentId, chunk.index),
       vector: vectors[position]!,
-      sparse: passageVector(chunk.text),
+      sparse: passageVector(chunk.text, chunk.headingPath),
       payload: {
         tenantId,
         documentId,
