@@ -181,7 +181,8 @@ const main = async (): Promise<number> => {
   for (const item of skipped) {
     process.stdout.write(`skipped ${relative(process.cwd(), item.path)}: ${item.reason}\n`);
   }
-  if (uploads.length === 0) throw new Error('no .md, .txt, .html or .pdf files under the given paths');
+  if (uploads.length === 0)
+    throw new Error('no .md, .txt, .html or .pdf files under the given paths');
   // One cheap request first: an API that is down or a wrong URL is said once, before any upload.
   await fetch(`${apiUrl}/health`).catch((error: unknown) => {
     throw unreachable(error);
