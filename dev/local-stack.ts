@@ -3,7 +3,6 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-document-store.js';
@@ -29,8 +28,8 @@ import { createHandler as createPublicApi } from '../lambdas/handlers/public-api
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { documentTooLarge } from '../lambdas/http/document-too-large.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { startDatabaseThread } from './database-thread.js';
 import { ensureDevApiKey } from './dev-api-key.js';
-import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
 import { DEFAULT_API_PORT, DEFAULT_STREAM_PORT, localCorsOrigins } from './local-defaults.js';
@@ -41,7 +40,6 @@ import { ReadableLogger } from './readable-logger.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
 import { httpApiListener } from './serve-http-api.js';
 import { serveStaticAssets } from './static-assets.js';
-import { startTransactWriteEmulator } from './transact-write-emulator.js';
 
 /** Options of {@link startLocalStack}; every one has an embedded default. */
 export interface LocalStackOptions {
@@ -153,23 +151,25 @@ const closeServer = (server: Server) =>
     server.close(() => done());
   });
 
-/** Starts dynalite on the data folder, with transactions emulated in front of it. */
+/** Starts the database in its thread on the data folder and creates the table. */
 const startDatabase = async (dataDir: string) => {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-  closeDynaliteIteratorsWhenDone();
-  const db = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0 });
-  const dbPort = await listen(db, 0);
-  const transactions = await startTransactWriteEmulator(dbPort);
-  const client = new DynamoDBClient({ endpoint: transactions.endpoint });
-  await createAppTable(client, TABLE_NAME);
-  client.destroy();
-  writeFileSync(localEndpointFile(dataDir), `${transactions.endpoint}\n`);
+  const thread = await startDatabaseThread({ dataDir });
+  const client = new DynamoDBClient({ endpoint: thread.endpoint });
+  try {
+    await createAppTable(client, TABLE_NAME);
+  } catch (error) {
+    await thread.close();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  writeFileSync(localEndpointFile(dataDir), `${thread.endpoint}\n`);
   return {
-    endpoint: transactions.endpoint,
+    endpoint: thread.endpoint,
     close: async () => {
       rmSync(localEndpointFile(dataDir), { force: true });
-      await transactions.close();
-      await new Promise<void>((done) => db.close(() => done()));
+      await thread.close();
     },
   };
 };
