@@ -8,7 +8,13 @@ import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-k
 import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-document-store.js';
 import { FilesystemBlobStore } from '../lambdas/adapters/local/filesystem-blob-store.js';
 import type { InProcessQueue } from '../lambdas/adapters/local/in-process-queue.js';
-import { type AiComponents, composeAi, flushAi } from '../lambdas/composition/ai-components.js';
+import {
+  type AiComponents,
+  composeAi,
+  embeddedStoreOptions,
+  embeddingShape,
+  flushAi,
+} from '../lambdas/composition/ai-components.js';
 import { composeChatApi } from '../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../lambdas/composition/documents-api.js';
 import { composePublicApi } from '../lambdas/composition/public-api.js';
@@ -40,6 +46,7 @@ import { ReadableLogger } from './readable-logger.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
 import { httpApiListener } from './serve-http-api.js';
 import { serveStaticAssets } from './static-assets.js';
+import { startVectorStoreThread } from './vector-store-thread.js';
 
 /** Options of {@link startLocalStack}; every one has an embedded default. */
 export interface LocalStackOptions {
@@ -276,7 +283,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     logLevel: options.logLevel ?? 'WARN',
   });
   const shared = composeShared(config, logger);
-  const ai = await composeAi(config, { dataDir });
+  // The embedded vector store runs in a thread of its own (as Qdrant, when used, runs apart),
+  // loading while the indexer's thread starts.
+  const vectorThread = config.QDRANT_URL
+    ? undefined
+    : startVectorStoreThread({ store: embeddedStoreOptions(embeddingShape(config), dataDir) });
+  const ai = await composeAi(config, {
+    dataDir,
+    ...(vectorThread ? { vectorStore: vectorThread.store } : {}),
+  });
   const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
   const onBatchError = (error: unknown) =>
     logger.error('indexing batch failed', { error: error as Error });
@@ -285,12 +300,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ? await composeLocalIndexing(config, shared, { blobs, ai }, { onBatchError })
       : await composeThreadedIndexing(
           config,
-          { blobs, ai },
+          { blobs, ai, ...(vectorThread ? { vectorsPort: vectorThread.connect() } : {}) },
           join(dataDir, 'blobs'),
           options.logLevel ?? 'WARN',
           { onBatchError },
         );
   const { queue, adapters } = indexing;
+  await vectorThread?.ready;
 
   // Nothing can be in flight in a process that just started: whatever is pending was left by
   // the previous one (its in-process queue is gone), so it is re-driven at once.
@@ -375,6 +391,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await Promise.all([closeServer(api), closeServer(stream)]);
       await indexing.close();
       await flushAi(ai);
+      await vectorThread?.close();
       shared.dynamo.destroy();
       await database.close();
       lock.release();
