@@ -8,6 +8,31 @@ import type {
   VectorStore,
 } from '../lambdas/core/ports/vector-store.js';
 
+/** Built-in error classes a store throws, which Comlink delivers as plain `Error`s. */
+const ERROR_CLASSES: Record<string, ErrorConstructor> = {
+  RangeError,
+  TypeError,
+};
+
+/** Restores the class of an error thrown in the store's thread (its name survives the crossing). */
+const restored = (error: unknown): unknown => {
+  if (!(error instanceof Error)) return error;
+  const ErrorClass = ERROR_CLASSES[error.name];
+  if (ErrorClass === undefined || Object.getPrototypeOf(error) === ErrorClass.prototype) {
+    return error;
+  }
+  return Object.assign(new ErrorClass(error.message), { stack: error.stack });
+};
+
+/** Runs a call to the store's thread, rethrowing its failure as the class it was thrown as. */
+const across = async <T>(call: () => Promise<T>): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    throw restored(error);
+  }
+};
+
 /** What the vector store's thread serves: the port, and the embedded store's `flush`. */
 export type ServedVectorStore = VectorStore & { flush(): Promise<void> };
 
@@ -16,7 +41,8 @@ export type ServedVectorStore = VectorStore & { flush(): Promise<void> };
  * call is a message, so the store's work (normalising and encoding vectors, the lexical
  * index, the change log's serialisation and syncs) runs on that thread. A query's
  * `AbortSignal` cannot cross threads: it is checked before the query is sent, as the embedded
- * store checks it before its scan.
+ * store checks it before its scan. Errors come back with their class (`RangeError` for a
+ * wrong size or tenant), as the store threw them.
  *
  * @example
  * const store = new ThreadVectorStore(Comlink.wrap<ServedVectorStore>(nodeEndpoint(port)));
@@ -29,17 +55,17 @@ export class ThreadVectorStore implements VectorStore {
   }
 
   ensureReady(): Promise<void> {
-    return this.#remote.ensureReady();
+    return across(() => this.#remote.ensureReady());
   }
 
   upsert(tenantId: string, points: ChunkPoint[]): Promise<void> {
-    return this.#remote.upsert(tenantId, points);
+    return across(() => this.#remote.upsert(tenantId, points));
   }
 
   async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {
     const { signal, ...query } = options;
     signal?.throwIfAborted();
-    return this.#remote.query(tenantId, vector, query);
+    return across(() => this.#remote.query(tenantId, vector, query));
   }
 
   deleteDocumentChunks(
@@ -47,15 +73,15 @@ export class ThreadVectorStore implements VectorStore {
     documentId: string,
     options: { fromChunkIndex?: number } = {},
   ): Promise<void> {
-    return this.#remote.deleteDocumentChunks(tenantId, documentId, options);
+    return across(() => this.#remote.deleteDocumentChunks(tenantId, documentId, options));
   }
 
   count(tenantId: string, documentId?: string): Promise<number> {
-    return this.#remote.count(tenantId, documentId);
+    return across(() => this.#remote.count(tenantId, documentId));
   }
 
   ping(): Promise<void> {
-    return this.#remote.ping();
+    return across(() => this.#remote.ping());
   }
 
   listDocumentChunks(
@@ -63,11 +89,11 @@ export class ThreadVectorStore implements VectorStore {
     documentId: string,
     page: ChunkPage,
   ): Promise<StoredChunk[]> {
-    return this.#remote.listDocumentChunks(tenantId, documentId, page);
+    return across(() => this.#remote.listDocumentChunks(tenantId, documentId, page));
   }
 
   /** Resolves once every change so far is on disk. */
   flush(): Promise<void> {
-    return this.#remote.flush();
+    return across(() => this.#remote.flush());
   }
 }
