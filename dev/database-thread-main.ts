@@ -1,19 +1,22 @@
 /**
  * Entry point of the local database's worker thread (see {@link startDatabaseThread}): dynalite
- * on the data folder with `TransactWriteItems` emulated in front of it, answering on a loopback
- * port; it posts `{ endpoint }` once listening and closes both servers when told `close`.
+ * on the data folder with `TransactWriteItems` emulated in front of it, both crash-atomic (each
+ * item written with its index copies in one batch, transactions journaled), answering on a
+ * loopback port; it posts `{ endpoint }` once listening and closes both servers when told `close`.
  */
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
+import { makeDynaliteWritesAtomic } from './atomic-dynalite-writes.js';
 import type { DatabaseThreadData, DatabaseThreadMessage } from './database-thread.js';
 import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
 import { startTransactWriteEmulator } from './transact-write-emulator.js';
 
 const { dataDir } = workerData as DatabaseThreadData;
 closeDynaliteIteratorsWhenDone();
+makeDynaliteWritesAtomic();
 const db = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0 });
 await new Promise<void>((resolve, reject) => {
   db.once('error', reject);
@@ -21,6 +24,7 @@ await new Promise<void>((resolve, reject) => {
 });
 const [dynaliteListener] = db.listeners('request') as RequestListener[];
 const transactions = await startTransactWriteEmulator((db.address() as AddressInfo).port, {
+  journalFile: join(dataDir, 'dynamodb-transaction.journal'),
   ...(dynaliteListener ? { passThrough: dynaliteListener } : {}),
 });
 

@@ -158,7 +158,11 @@ const closeServer = (server: Server) =>
     server.close(() => done());
   });
 
-/** Starts the database in its thread on the data folder and creates the table. */
+/**
+ * Starts the database in its thread on the data folder (crash-atomic: an item with its index
+ * entries, a transaction with all its items, since a local stack is often stopped by killing
+ * it) and creates the table.
+ */
 const startDatabase = async (dataDir: string) => {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   const thread = await startDatabaseThread({ dataDir });

@@ -1,3 +1,4 @@
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   createServer,
   request as httpRequest,
@@ -16,31 +17,53 @@ interface DynamoReply {
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 
-/**
- * Per-item locks: a transaction waits only for the earlier transactions that touch one of its
- * items, so transactions on different items (uploads of different documents) run at once while
- * each stays atomic with respect to every other. A transaction registers on all its items in
- * one synchronous step and waits only for transactions registered before it, so no two can
- * wait for each other.
- */
-class ItemLocks {
-  readonly #tails = new Map<string, Promise<void>>();
+/** A request of the emulator's own (no client to forward from): dynalite wants its shape only. */
+const RECOVERY_HEADERS: IncomingHttpHeaders = {
+  'content-type': 'application/x-amz-json-1.0',
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+  'x-amz-date': '20260101T000000Z',
+};
 
-  async run<T>(items: readonly string[], work: () => Promise<T>): Promise<T> {
-    const earlier = items.flatMap((item) => this.#tails.get(item) ?? []);
-    let release = () => {};
-    const done = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    for (const item of items) this.#tails.set(item, done);
-    try {
-      await Promise.all(earlier);
-      return await work();
-    } finally {
-      release();
-      for (const item of items) if (this.#tails.get(item) === done) this.#tails.delete(item);
-    }
+/**
+ * Serialises async work: transactions run one at a time, so each is atomic with respect to the
+ * others (real DynamoDB would instead cancel one of two conflicting transactions).
+ */
+class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work);
+    this.#tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
+}
+
+/** One line of the journal: the image an item had before a transaction's action changed it. */
+interface JournalEntry {
+  table: string;
+  key: Json;
+  old?: Json;
+}
+
+/** Options of {@link startTransactWriteEmulator}. */
+export interface TransactWriteEmulatorOptions {
+  /**
+   * A file for the undo journal that makes each transaction crash-atomic: before an action is
+   * applied, its item's old image is appended there; the file is removed once the transaction
+   * has ended (committed or rolled back). At start, a journal left behind by a killed process is
+   * rolled back. Without it (an in-memory database) transactions are atomic only while the
+   * process lives.
+   */
+  journalFile?: string;
+  /**
+   * dynalite's own request listener, when it runs in the same thread: requests other than
+   * transactions are handed to it as they are, without a second HTTP hop.
+   */
+  passThrough?: RequestListener;
 }
 
 const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
@@ -53,16 +76,18 @@ const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
  * Puts `TransactWriteItems` in front of dynalite, which lacks it (dynalite implements the
  * DynamoDB protocol without transactions; no maintained local DynamoDB for Node has them).
  *
- * Every other request passes through untouched. A transaction holds a lock on each of its
- * items ({@link ItemLocks}: transactions on other items run meanwhile); its items' old images
- * are read, then each action is applied as the matching single-item call with its own
- * condition; when any fails, the ones applied are rolled back from their old images and the
- * client gets a `TransactionCanceledException` with per-action `CancellationReasons`, as
- * DynamoDB answers. `ConditionCheck` actions are refused (400):
+ * Every other request passes through untouched. A transaction runs under a global lock: each
+ * action is applied as the matching single-item call with its own condition, after reading
+ * the item's old image; when one fails, the ones already applied are rolled back from their
+ * old images and the client gets a `TransactionCanceledException` with per-action
+ * `CancellationReasons`, as DynamoDB answers. `ConditionCheck` actions are refused (400):
  * nothing here uses them and a faithful check needs an expression evaluator.
  *
- * With `options.passThrough` (dynalite's own request listener, when it runs in the same
- * thread), other requests are handed to it as they are, without a second HTTP hop.
+ * With a `journalFile`, a transaction is also all-or-nothing across a crash: each action's old
+ * image is journaled before the action is applied, and a journal found at start (the process
+ * was killed mid-transaction) is rolled back before the emulator serves anything. Like the
+ * rollback of a cancelled transaction, restoring an image also undoes a plain write another
+ * client made to the same item meanwhile (real DynamoDB would have refused one of them).
  *
  * @example
  * const emulator = await startTransactWriteEmulator(dynalitePort);
@@ -70,9 +95,10 @@ const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
  */
 export const startTransactWriteEmulator = async (
   targetPort: number,
-  options: { passThrough?: RequestListener } = {},
+  options: TransactWriteEmulatorOptions = {},
 ): Promise<{ endpoint: string; port: number; close(): Promise<void> }> => {
-  const locks = new ItemLocks();
+  const mutex = new Mutex();
+  const { journalFile, passThrough } = options;
   const keySchemas = new Map<string, Promise<string[]>>();
 
   const forward = (headers: IncomingHttpHeaders, method: string, path: string, body: Buffer) =>
@@ -179,64 +205,94 @@ export const startTransactWriteEmulator = async (
     );
   };
 
-  /** The lock name of one item: its table and key, attribute order aside. */
-  const itemName = (table: string, key: Json) =>
-    JSON.stringify([table, Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1))]);
-
-  const transact = async (headers: IncomingHttpHeaders, input: Json): Promise<DynamoReply> => {
-    const actions = (input.TransactItems ?? []) as Json[];
-    const targets = await Promise.all(
-      actions.map(async (action) => {
-        const table = String((Object.values(action)[0] as Json).TableName);
-        return { table, key: await keyOf(headers, table, action) };
-      }),
-    );
-    const names = targets.map(({ table, key }) => itemName(table, key));
-    // The actions touch distinct items (DynamoDB refuses a transaction that does not), so with
-    // their locks held they are read, then applied, all at once.
-    return locks.run(names, async () => {
-      const before = await Promise.all(
-        targets.map(({ table, key }) =>
-          call(headers, 'GetItem', { TableName: table, Key: key, ConsistentRead: true }),
-        ),
-      );
-      const results = await Promise.all(actions.map((action) => applyAction(headers, action)));
-      if (results.every((result) => result.status === 200)) return { status: 200, body: {} };
-      await Promise.all(
-        results.map((result, index) => {
-          if (result.status !== 200) return undefined;
-          const { table, key } = targets[index]!;
-          const old = before[index]!.body.Item as Json | undefined;
-          return old
-            ? call(headers, 'PutItem', { TableName: table, Item: old })
-            : call(headers, 'DeleteItem', { TableName: table, Key: key });
-        }),
-      );
-      const conditional = (result: DynamoReply) =>
-        String(result.body.__type ?? '').endsWith('ConditionalCheckFailedException');
-      const other = results.find((result) => result.status !== 200 && !conditional(result));
-      if (other) return other;
-      const reasons = results.map((result) =>
-        result.status === 200
-          ? { Code: 'None' }
-          : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
-      );
-      return {
-        status: 400,
-        body: {
-          __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-          Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
-          CancellationReasons: reasons,
-        },
-      };
-    });
+  const restore = async (headers: IncomingHttpHeaders, images: JournalEntry[]) => {
+    for (const { table, key, old } of [...images].reverse()) {
+      const reply = old
+        ? await call(headers, 'PutItem', { TableName: table, Item: old })
+        : await call(headers, 'DeleteItem', { TableName: table, Key: key });
+      if (reply.status !== 200) {
+        throw new Error(`rolling back a transaction failed: ${JSON.stringify(reply.body)}`);
+      }
+    }
   };
+
+  const journal = {
+    /** Records an old image; a transaction's first one starts the file afresh. */
+    write: (entry: JournalEntry, first: boolean) => {
+      if (!journalFile) return;
+      const line = `${JSON.stringify(entry)}\n`;
+      if (first) writeFileSync(journalFile, line);
+      else appendFileSync(journalFile, line);
+    },
+    end: () => {
+      if (journalFile) rmSync(journalFile, { force: true });
+    },
+  };
+
+  /** Rolls back the transaction a killed process left half applied (its journal's entries). */
+  const recover = async () => {
+    if (!journalFile || !existsSync(journalFile)) return;
+    const images = readFileSync(journalFile, 'utf8')
+      .split('\n')
+      // A line cut off by the kill was being written before its action was sent: not applied.
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as JournalEntry];
+        } catch {
+          return [];
+        }
+      });
+    await restore(RECOVERY_HEADERS, images);
+    journal.end();
+  };
+
+  const transact = async (headers: IncomingHttpHeaders, input: Json): Promise<DynamoReply> =>
+    mutex.run(async () => {
+      const actions = (input.TransactItems ?? []) as Json[];
+      const applied: JournalEntry[] = [];
+      const reasons: Json[] = actions.map(() => ({ Code: 'None' }));
+      for (const [index, action] of actions.entries()) {
+        const spec = Object.values(action)[0] as Json;
+        const table = String(spec.TableName);
+        const key = await keyOf(headers, table, action);
+        const before = await call(headers, 'GetItem', {
+          TableName: table,
+          Key: key,
+          ConsistentRead: true,
+        });
+        const image: JournalEntry = { table, key, old: before.body.Item as Json | undefined };
+        journal.write(image, index === 0);
+        const result = await applyAction(headers, action);
+        if (result.status === 200) {
+          applied.push(image);
+          continue;
+        }
+        await restore(headers, applied);
+        journal.end();
+        const type = String(result.body.__type ?? '');
+        if (!type.endsWith('ConditionalCheckFailedException')) return result;
+        reasons[index] = {
+          Code: 'ConditionalCheckFailed',
+          Message: 'The conditional request failed',
+        };
+        return {
+          status: 400,
+          body: {
+            __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+            Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+            CancellationReasons: reasons,
+          },
+        };
+      }
+      journal.end();
+      return { status: 200, body: {} };
+    });
 
   const server: Server = createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const transaction = target === `${TARGET_PREFIX}TransactWriteItems`;
-    if (!transaction && options.passThrough) {
-      options.passThrough(req, res);
+    if (!transaction && passThrough) {
+      passThrough(req, res);
       return;
     }
     try {
@@ -264,6 +320,7 @@ export const startTransactWriteEmulator = async (
       );
     }
   });
+  await recover();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

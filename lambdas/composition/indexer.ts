@@ -1,8 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
+import { DynamoDbUsageMeter } from '../adapters/dynamodb/dynamodb-usage-meter.js';
 import { IndexBatch } from '../core/ingestion/index-batch.js';
 import { IndexDocument } from '../core/ingestion/index-document.js';
 import { RateLimitedEmbedder } from '../core/ingestion/rate-limited-embedder.js';
+import { IndexingUsage } from '../core/limits/indexing-usage.js';
 import { systemClock } from '../core/ports/clock.js';
 import { aiProvider, composeEmbedder, composeVectorStore } from './ai-components.js';
 import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
@@ -68,6 +70,15 @@ export const composeIndexer = async (
       indexDocument,
       embedder,
       maxConcurrentRequests: config.EMBEDDING_MAX_CONCURRENCY,
+      usage: new IndexingUsage(
+        new DynamoDbUsageMeter(shared.dynamo, {
+          tableName: config.TABLE_NAME,
+          clock: systemClock,
+          shards: config.USAGE_COUNTER_SHARDS,
+        }),
+      ),
+      onUsageError: (error) =>
+        shared.logger.warn('counting indexing usage failed', { error: error as Error }),
     }),
     indexDocument,
     maxReceiveCount: config.MAX_RECEIVE_COUNT,

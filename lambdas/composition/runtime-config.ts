@@ -93,6 +93,15 @@ export const runtimeConfigSchema = z.object({
   TENANT_CONCURRENT_STREAMS: z.coerce.number().int().min(0).default(4),
   /** How long a container reuses a tenant's limits before reading them again, in s. */
   TENANT_LIMITS_CACHE_TTL_SECONDS: z.coerce.number().min(0).default(60),
+  /**
+   * Requests one container may count without writing them (its local allowance): 0 makes
+   * every limited request a conditional write. A limit may be overshot by containers × block.
+   */
+  TENANT_ALLOWANCE_REQUESTS: z.coerce.number().int().min(0).default(10),
+  /** Model tokens one container may count without writing them (0: every answer is written). */
+  TENANT_ALLOWANCE_TOKENS: z.coerce.number().int().min(0).default(5_000),
+  /** Counts kept by a container's allowance are written once this old, in ms. */
+  TENANT_ALLOWANCE_MAX_AGE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Items each usage counter is spread over (more for tenants hot enough to throttle one key). */
   USAGE_COUNTER_SHARDS: z.coerce.number().int().min(1).default(1),
   /** `false` turns per-tenant limits off (every request admitted, nothing counted). */

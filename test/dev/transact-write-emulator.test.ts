@@ -1,93 +1,65 @@
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynaliteHandle, startDynalite } from '../support/dynalite.js';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TABLE, TRANSACTION_ITEMS } from './support/killed-write-scenarios.js';
+import { reopenDynalite, runKilledMidWrite } from './support/reopen-killed-dynalite.js';
 
-describe('the TransactWriteItems emulator', () => {
-  let db: DynaliteHandle;
+/** The counter of each transaction item, and whether a journal is left, after a restart. */
+const readBack = async (dataDir: string) => {
+  const db = await reopenDynalite(dataDir);
+  try {
+    const counters: unknown[] = [];
+    for (const key of TRANSACTION_ITEMS) {
+      const { Item } = await db.documents.send(
+        new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }),
+      );
+      counters.push(Item?.n);
+    }
+    return { counters, journalLeft: existsSync(db.journalFile) };
+  } finally {
+    await db.close();
+  }
+};
 
-  beforeAll(async () => {
-    db = await startDynalite();
-  });
-  afterAll(() => db.close());
+describe('startTransactWriteEmulator with a journal', () => {
+  let dataDir = '';
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const counter = async (pk: string) =>
-    (
-      await db.documentClient.send(
-        new GetCommand({ TableName: db.tableName, Key: { pk, sk: 'N' } }),
-      )
-    ).Item?.n as number | undefined;
+  it('rolls back a transaction killed after its first item was written', {
+    timeout: 30_000,
+  }, async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'transaction-killed-'));
 
-  const addOne = (pk: string) => ({
-    Update: {
-      TableName: db.tableName,
-      Key: { pk, sk: 'N' },
-      UpdateExpression: 'ADD n :one',
-      ExpressionAttributeValues: { ':one': 1 },
-    },
-  });
+    const run = await runKilledMidWrite(dataDir, 'transaction', 1, 'atomic');
+    const after = await readBack(dataDir);
 
-  it('applies every action of a transaction', async () => {
-    await db.documentClient.send(
-      new TransactWriteCommand({ TransactItems: [addOne('all-a'), addOne('all-b')] }),
-    );
-
-    expect([await counter('all-a'), await counter('all-b')]).toEqual([1, 1]);
-  });
-
-  it('cancels the whole transaction when one condition fails, naming that action', async () => {
-    await db.documentClient.send(
-      new PutCommand({ TableName: db.tableName, Item: { pk: 'taken', sk: 'N', n: 7 } }),
-    );
-
-    const attempt = db.documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          addOne('cancelled'),
-          {
-            Put: {
-              TableName: db.tableName,
-              Item: { pk: 'taken', sk: 'N', n: 0 },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
-
-    await expect(attempt).rejects.toMatchObject({
-      name: 'TransactionCanceledException',
-      CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-    });
-    expect([await counter('cancelled'), await counter('taken')]).toEqual([undefined, 7]);
+    expect(run.killed).toBe(true);
+    expect(after).toEqual({ counters: [0, 0], journalLeft: false });
   });
 
-  it('keeps racing transactions on a shared item atomic, cancelled ones included', async () => {
-    await db.documentClient.send(
-      new PutCommand({ TableName: db.tableName, Item: { pk: 'blocked', sk: 'N', n: 0 } }),
-    );
-    const racers = Array.from({ length: 20 }, (_, i) =>
-      db.documentClient.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            addOne('shared'),
-            i % 2 === 0
-              ? addOne(`own-${i}`)
-              : {
-                  Put: {
-                    TableName: db.tableName,
-                    Item: { pk: 'blocked', sk: 'N', n: i },
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                },
-          ],
-        }),
-      ),
-    );
+  it('rolls back a transaction killed after its last write, before it answered', {
+    timeout: 30_000,
+  }, async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'transaction-killed-'));
 
-    const settled = await Promise.allSettled(racers);
+    const run = await runKilledMidWrite(dataDir, 'transaction', 2, 'atomic');
+    const after = await readBack(dataDir);
 
-    expect(settled.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
-    expect(await counter('shared')).toBe(10);
-    expect(await counter('blocked')).toBe(0);
+    expect(run.killed).toBe(true);
+    expect(after).toEqual({ counters: [0, 0], journalLeft: false });
+  });
+
+  it('keeps a transaction that answered, and leaves no journal behind', {
+    timeout: 30_000,
+  }, async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'transaction-done-'));
+
+    const run = await runKilledMidWrite(dataDir, 'transaction', 99, 'atomic');
+    const after = await readBack(dataDir);
+
+    expect(run.killed).toBe(false);
+    expect(after).toEqual({ counters: [1, 1], journalLeft: false });
   });
 });

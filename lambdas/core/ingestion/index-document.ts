@@ -218,7 +218,7 @@ export class IndexDocument {
     const pointOf = (chunk: TextChunk, position: number): ChunkPoint => ({
       id: chunkId(tenantId, documentId, chunk.index),
       vector: vectors[position]!,
-      sparse: passageVector(chunk.text),
+      sparse: passageVector(chunk.text, chunk.headingPath),
       payload: { tenantId, documentId, version, title, chunkIndex: chunk.index, text: chunk.text },
     });
     const size = this.deps.upsertBatchSize ?? 128;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { IndexBatch } from '../../../../lambdas/core/ingestion/index-batch.js';
+import { IndexingUsage } from '../../../../lambdas/core/limits/indexing-usage.js';
+import {
+  DAILY_CHUNKS,
+  DAILY_DOCUMENTS,
+  EMBEDDING_TOKENS,
+} from '../../../../lambdas/core/limits/tenant-limiter.js';
+import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
+import { ManualClock } from '../../../support/fakes/manual-clock.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 
 const setup = (
@@ -89,5 +97,28 @@ describe('IndexBatch', () => {
     const results = await indexBatch.execute(queue.jobs.map((job) => ({ job })));
 
     expect(results.map((result) => result.kind)).toEqual(['failed', 'failed', 'indexed']);
+  });
+
+  it("counts each tenant's indexed documents, stored chunks and the embedding tokens the API reported", async () => {
+    const fixture = ingestionFixture();
+    const meter = new InMemoryUsageMeter(new ManualClock(new Date().toISOString()));
+    const indexBatch = new IndexBatch({
+      indexDocument: fixture.indexDocument,
+      embedder: fixture.embedder,
+      usage: new IndexingUsage(meter),
+    });
+    let reported = 0;
+    fixture.embedder.onCall = (texts) => {
+      reported += texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
+    };
+    for (let i = 0; i < 2; i += 1) {
+      await fixture.uploadText(`Doc ${i}`, sectionedMarkdown(3, `doc${i}`));
+    }
+
+    await indexBatch.execute(fixture.queue.jobs.map((job) => ({ job })));
+
+    expect(await meter.read('acme', DAILY_DOCUMENTS)).toBe(2);
+    expect(await meter.read('acme', DAILY_CHUNKS)).toBe(6);
+    expect(await meter.read('acme', EMBEDDING_TOKENS)).toBe(reported);
   });
 });
