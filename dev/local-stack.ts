@@ -3,13 +3,18 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-document-store.js';
 import { FilesystemBlobStore } from '../lambdas/adapters/local/filesystem-blob-store.js';
 import type { InProcessQueue } from '../lambdas/adapters/local/in-process-queue.js';
-import { type AiComponents, composeAi, flushAi } from '../lambdas/composition/ai-components.js';
+import {
+  type AiComponents,
+  composeAi,
+  embeddedStoreOptions,
+  embeddingShape,
+  flushAi,
+} from '../lambdas/composition/ai-components.js';
 import { composeChatApi } from '../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../lambdas/composition/documents-api.js';
 import { composePublicApi } from '../lambdas/composition/public-api.js';
@@ -28,10 +33,9 @@ import { createHandler as createDocumentsApi } from '../lambdas/handlers/documen
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { documentTooLarge } from '../lambdas/http/document-too-large.js';
-import { makeDynaliteWritesAtomic } from './atomic-dynalite-writes.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { startDatabaseThread } from './database-thread.js';
 import { ensureDevApiKey } from './dev-api-key.js';
-import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
 import { DEFAULT_API_PORT, DEFAULT_STREAM_PORT, localCorsOrigins } from './local-defaults.js';
@@ -42,7 +46,7 @@ import { ReadableLogger } from './readable-logger.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
 import { httpApiListener } from './serve-http-api.js';
 import { serveStaticAssets } from './static-assets.js';
-import { startTransactWriteEmulator } from './transact-write-emulator.js';
+import { startVectorStoreThread } from './vector-store-thread.js';
 
 /** Options of {@link startLocalStack}; every one has an embedded default. */
 export interface LocalStackOptions {
@@ -155,29 +159,28 @@ const closeServer = (server: Server) =>
   });
 
 /**
- * Starts dynalite on the data folder, with transactions emulated in front of it; both made
- * crash-atomic (an item with its index entries, a transaction with all its items), since a
- * local stack is often stopped by killing it.
+ * Starts the database in its thread on the data folder (crash-atomic: an item with its index
+ * entries, a transaction with all its items, since a local stack is often stopped by killing
+ * it) and creates the table.
  */
 const startDatabase = async (dataDir: string) => {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-  closeDynaliteIteratorsWhenDone();
-  makeDynaliteWritesAtomic();
-  const db = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0 });
-  const dbPort = await listen(db, 0);
-  const transactions = await startTransactWriteEmulator(dbPort, {
-    journalFile: join(dataDir, 'dynamodb-transaction.journal'),
-  });
-  const client = new DynamoDBClient({ endpoint: transactions.endpoint });
-  await createAppTable(client, TABLE_NAME);
-  client.destroy();
-  writeFileSync(localEndpointFile(dataDir), `${transactions.endpoint}\n`);
+  const thread = await startDatabaseThread({ dataDir });
+  const client = new DynamoDBClient({ endpoint: thread.endpoint });
+  try {
+    await createAppTable(client, TABLE_NAME);
+  } catch (error) {
+    await thread.close();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  writeFileSync(localEndpointFile(dataDir), `${thread.endpoint}\n`);
   return {
-    endpoint: transactions.endpoint,
+    endpoint: thread.endpoint,
     close: async () => {
       rmSync(localEndpointFile(dataDir), { force: true });
-      await transactions.close();
-      await new Promise<void>((done) => db.close(() => done()));
+      await thread.close();
     },
   };
 };
@@ -284,7 +287,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     logLevel: options.logLevel ?? 'WARN',
   });
   const shared = composeShared(config, logger);
-  const ai = await composeAi(config, { dataDir });
+  // The embedded vector store runs in a thread of its own (as Qdrant, when used, runs apart),
+  // loading while the indexer's thread starts.
+  const vectorThread = config.QDRANT_URL
+    ? undefined
+    : startVectorStoreThread({ store: embeddedStoreOptions(embeddingShape(config), dataDir) });
+  const ai = await composeAi(config, {
+    dataDir,
+    ...(vectorThread ? { vectorStore: vectorThread.store } : {}),
+  });
   const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
   const onBatchError = (error: unknown) =>
     logger.error('indexing batch failed', { error: error as Error });
@@ -293,12 +304,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ? await composeLocalIndexing(config, shared, { blobs, ai }, { onBatchError })
       : await composeThreadedIndexing(
           config,
-          { blobs, ai },
+          { blobs, ai, ...(vectorThread ? { vectorsPort: vectorThread.connect() } : {}) },
           join(dataDir, 'blobs'),
           options.logLevel ?? 'WARN',
           { onBatchError },
         );
   const { queue, adapters } = indexing;
+  await vectorThread?.ready;
 
   // Nothing can be in flight in a process that just started: whatever is pending was left by
   // the previous one (its in-process queue is gone), so it is re-driven at once.
@@ -383,6 +395,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await Promise.all([closeServer(api), closeServer(stream)]);
       await indexing.close();
       await flushAi(ai);
+      await vectorThread?.close();
       shared.dynamo.destroy();
       await database.close();
       lock.release();

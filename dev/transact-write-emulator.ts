@@ -1,11 +1,13 @@
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import {
   createServer,
   request as httpRequest,
   type IncomingHttpHeaders,
+  type RequestListener,
   type Server,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { basename, dirname, join } from 'node:path';
 
 type Json = Record<string, unknown>;
 
@@ -25,19 +27,29 @@ const RECOVERY_HEADERS: IncomingHttpHeaders = {
 };
 
 /**
- * Serialises async work: transactions run one at a time, so each is atomic with respect to the
- * others (real DynamoDB would instead cancel one of two conflicting transactions).
+ * Per-item locks: a transaction waits only for the earlier transactions that touch one of its
+ * items, so transactions on different items (uploads of different documents) run at once while
+ * each stays atomic with respect to every other. A transaction registers on all its items in
+ * one synchronous step and waits only for transactions registered before it, so no two can
+ * wait for each other.
  */
-class Mutex {
-  #tail: Promise<void> = Promise.resolve();
+class ItemLocks {
+  readonly #tails = new Map<string, Promise<void>>();
 
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(work);
-    this.#tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+  async run<T>(items: readonly string[], work: () => Promise<T>): Promise<T> {
+    const earlier = items.flatMap((item) => this.#tails.get(item) ?? []);
+    let release = () => {};
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    for (const item of items) this.#tails.set(item, done);
+    try {
+      await Promise.all(earlier);
+      return await work();
+    } finally {
+      release();
+      for (const item of items) if (this.#tails.get(item) === done) this.#tails.delete(item);
+    }
   }
 }
 
@@ -51,13 +63,18 @@ interface JournalEntry {
 /** Options of {@link startTransactWriteEmulator}. */
 export interface TransactWriteEmulatorOptions {
   /**
-   * A file for the undo journal that makes each transaction crash-atomic: before an action is
-   * applied, its item's old image is appended there; the file is removed once the transaction
-   * has ended (committed or rolled back). At start, a journal left behind by a killed process is
-   * rolled back. Without it (an in-memory database) transactions are atomic only while the
+   * Where the undo journals go that make each transaction crash-atomic: before an action is
+   * applied, its item's old image is appended to the transaction's own `<journalFile>.<n>`; the
+   * file is removed once the transaction has ended (committed or rolled back). At start, the
+   * journals a killed process left behind are rolled back. Without it (an in-memory database) transactions are atomic only while the
    * process lives.
    */
   journalFile?: string;
+  /**
+   * dynalite's own request listener, when it runs in the same thread: requests other than
+   * transactions are handed to it as they are, without a second HTTP hop.
+   */
+  passThrough?: RequestListener;
 }
 
 const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
@@ -70,8 +87,8 @@ const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
  * Puts `TransactWriteItems` in front of dynalite, which lacks it (dynalite implements the
  * DynamoDB protocol without transactions; no maintained local DynamoDB for Node has them).
  *
- * Every other request passes through untouched. A transaction runs under a global lock: each
- * action is applied as the matching single-item call with its own condition, after reading
+ * Every other request passes through untouched. A transaction holds a lock on each of its
+ * items ({@link ItemLocks}: transactions on other items run meanwhile); each action is applied as the matching single-item call with its own condition, after reading
  * the item's old image; when one fails, the ones already applied are rolled back from their
  * old images and the client gets a `TransactionCanceledException` with per-action
  * `CancellationReasons`, as DynamoDB answers. `ConditionCheck` actions are refused (400):
@@ -91,8 +108,10 @@ export const startTransactWriteEmulator = async (
   targetPort: number,
   options: TransactWriteEmulatorOptions = {},
 ): Promise<{ endpoint: string; port: number; close(): Promise<void> }> => {
-  const mutex = new Mutex();
-  const { journalFile } = options;
+  const locks = new ItemLocks();
+  let journals = 0;
+  const { journalFile, passThrough } = options;
+  const keySchemas = new Map<string, Promise<string[]>>();
 
   const forward = (headers: IncomingHttpHeaders, method: string, path: string, body: Buffer) =>
     new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>(
@@ -172,6 +191,19 @@ export const startTransactWriteEmulator = async (
     }
   };
 
+  /** A table's key attributes: asked once per table (a table's key schema never changes). */
+  const keySchemaOf = (headers: IncomingHttpHeaders, table: string): Promise<string[]> => {
+    let schema = keySchemas.get(table);
+    if (schema === undefined) {
+      schema = call(headers, 'DescribeTable', { TableName: table }).then(({ body }) =>
+        ((body.Table as Json).KeySchema as { AttributeName: string }[]).map((k) => k.AttributeName),
+      );
+      schema.catch(() => keySchemas.delete(table));
+      keySchemas.set(table, schema);
+    }
+    return schema;
+  };
+
   const keyOf = async (
     headers: IncomingHttpHeaders,
     table: string,
@@ -179,12 +211,10 @@ export const startTransactWriteEmulator = async (
   ): Promise<Json> => {
     const [kind, spec] = Object.entries(action)[0] as [string, Json];
     if (kind !== 'Put') return spec.Key as Json;
-    const { body } = await call(headers, 'DescribeTable', { TableName: table });
-    const schema = ((body.Table as Json).KeySchema as { AttributeName: string }[]).map(
-      (k) => k.AttributeName,
-    );
     const item = spec.Item as Json;
-    return Object.fromEntries(schema.map((name) => [name, item[name]]));
+    return Object.fromEntries(
+      (await keySchemaOf(headers, table)).map((name) => [name, item[name]]),
+    );
   };
 
   const restore = async (headers: IncomingHttpHeaders, images: JournalEntry[]) => {
@@ -198,83 +228,118 @@ export const startTransactWriteEmulator = async (
     }
   };
 
-  const journal = {
-    /** Records an old image; a transaction's first one starts the file afresh. */
-    write: (entry: JournalEntry, first: boolean) => {
-      if (!journalFile) return;
-      const line = `${JSON.stringify(entry)}\n`;
-      if (first) writeFileSync(journalFile, line);
-      else appendFileSync(journalFile, line);
-    },
-    end: () => {
-      if (journalFile) rmSync(journalFile, { force: true });
-    },
+  /**
+   * A transaction's journal: a file of its own (`<journalFile>.<n>`), so transactions on other
+   * items journal at the same time; removed once the transaction has ended.
+   */
+  const openJournal = () => {
+    const file = journalFile ? `${journalFile}.${journals++}` : undefined;
+    return {
+      /** Records an old image, before its action is applied. */
+      write: (entry: JournalEntry) => {
+        if (file) appendFileSync(file, `${JSON.stringify(entry)}\n`);
+      },
+      end: () => {
+        if (file) rmSync(file, { force: true });
+      },
+    };
   };
 
-  /** Rolls back the transaction a killed process left half applied (its journal's entries). */
+  /** The journals a killed process left behind (`journalFile` itself, as older stacks wrote it). */
+  const leftJournals = (): string[] => {
+    if (!journalFile) return [];
+    const name = basename(journalFile);
+    return readdirSync(dirname(journalFile))
+      .filter((entry) => entry === name || entry.startsWith(`${name}.`))
+      .map((entry) => join(dirname(journalFile), entry));
+  };
+
+  /**
+   * Rolls back the transactions a killed process left half applied (each journal's entries);
+   * they held disjoint items, so each is undone on its own.
+   */
   const recover = async () => {
-    if (!journalFile || !existsSync(journalFile)) return;
-    const images = readFileSync(journalFile, 'utf8')
-      .split('\n')
-      // A line cut off by the kill was being written before its action was sent: not applied.
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as JournalEntry];
-        } catch {
-          return [];
-        }
-      });
-    await restore(RECOVERY_HEADERS, images);
-    journal.end();
+    for (const file of leftJournals()) {
+      const images = readFileSync(file, 'utf8')
+        .split('\n')
+        // A line cut off by the kill was being written before its action was sent: not applied.
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as JournalEntry];
+          } catch {
+            return [];
+          }
+        });
+      await restore(RECOVERY_HEADERS, images);
+      rmSync(file, { force: true });
+    }
   };
 
-  const transact = async (headers: IncomingHttpHeaders, input: Json): Promise<DynamoReply> =>
-    mutex.run(async () => {
-      const actions = (input.TransactItems ?? []) as Json[];
-      const applied: JournalEntry[] = [];
-      const reasons: Json[] = actions.map(() => ({ Code: 'None' }));
-      for (const [index, action] of actions.entries()) {
-        const spec = Object.values(action)[0] as Json;
-        const table = String(spec.TableName);
-        const key = await keyOf(headers, table, action);
-        const before = await call(headers, 'GetItem', {
-          TableName: table,
-          Key: key,
-          ConsistentRead: true,
-        });
-        const image: JournalEntry = { table, key, old: before.body.Item as Json | undefined };
-        journal.write(image, index === 0);
-        const result = await applyAction(headers, action);
-        if (result.status === 200) {
-          applied.push(image);
-          continue;
+  /** The lock name of one item: its table and key, attribute order aside. */
+  const itemName = (table: string, key: Json) =>
+    JSON.stringify([table, Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1))]);
+
+  const transact = async (headers: IncomingHttpHeaders, input: Json): Promise<DynamoReply> => {
+    const actions = (input.TransactItems ?? []) as Json[];
+    const targets = await Promise.all(
+      actions.map(async (action) => {
+        const table = String((Object.values(action)[0] as Json).TableName);
+        return { table, key: await keyOf(headers, table, action) };
+      }),
+    );
+    return locks.run(
+      targets.map(({ table, key }) => itemName(table, key)),
+      async () => {
+        const journal = openJournal();
+        const applied: JournalEntry[] = [];
+        const reasons: Json[] = actions.map(() => ({ Code: 'None' }));
+        for (const [index, action] of actions.entries()) {
+          const { table, key } = targets[index]!;
+          const before = await call(headers, 'GetItem', {
+            TableName: table,
+            Key: key,
+            ConsistentRead: true,
+          });
+          const image: JournalEntry = { table, key, old: before.body.Item as Json | undefined };
+          journal.write(image);
+          const result = await applyAction(headers, action);
+          if (result.status === 200) {
+            applied.push(image);
+            continue;
+          }
+          await restore(headers, applied);
+          journal.end();
+          const type = String(result.body.__type ?? '');
+          if (!type.endsWith('ConditionalCheckFailedException')) return result;
+          reasons[index] = {
+            Code: 'ConditionalCheckFailed',
+            Message: 'The conditional request failed',
+          };
+          return {
+            status: 400,
+            body: {
+              __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+              Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+              CancellationReasons: reasons,
+            },
+          };
         }
-        await restore(headers, applied);
         journal.end();
-        const type = String(result.body.__type ?? '');
-        if (!type.endsWith('ConditionalCheckFailedException')) return result;
-        reasons[index] = {
-          Code: 'ConditionalCheckFailed',
-          Message: 'The conditional request failed',
-        };
-        return {
-          status: 400,
-          body: {
-            __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-            Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
-            CancellationReasons: reasons,
-          },
-        };
-      }
-      journal.end();
-      return { status: 200, body: {} };
-    });
+        return { status: 200, body: {} };
+      },
+    );
+  };
 
   const server: Server = createServer(async (req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const transaction = target === `${TARGET_PREFIX}TransactWriteItems`;
+    if (!transaction && passThrough) {
+      passThrough(req, res);
+      return;
+    }
     try {
       const body = await readAll(req);
-      const target = String(req.headers['x-amz-target'] ?? '');
-      if (target === `${TARGET_PREFIX}TransactWriteItems`) {
+      if (transaction) {
         const reply = await transact(req.headers, JSON.parse(body.toString()) as Json);
         const payload = Buffer.from(JSON.stringify(reply.body));
         res.writeHead(reply.status, {

@@ -19,11 +19,22 @@ export interface IndexBatchDeps {
   embedder: Pick<Embedder, 'embed' | 'limits'>;
   /** Embedding requests of one batch in flight at once (default 4). */
   maxConcurrentRequests?: number;
+  /**
+   * Fewest inputs a request is cut down to so that a large batch's requests can run side by
+   * side instead of one after another (default {@link MIN_SHARED_REQUEST_INPUTS}).
+   */
+  minInputsPerRequest?: number;
   /** Counts each tenant's indexing usage (documents, chunks, embedding tokens), when set. */
   usage?: { record(tenantId: string, usage: IndexedUsage): Promise<void> };
   /** Told when counting usage failed (the indexing itself stands). */
   onUsageError?: (error: unknown) => void;
 }
+
+/**
+ * Default of {@link IndexBatchDeps.minInputsPerRequest}: LangChain.js's default embedding
+ * batch, so a batch costs no more requests than that library would send for it.
+ */
+export const MIN_SHARED_REQUEST_INPUTS = 512;
 
 interface Slot {
   owner: number;
@@ -38,7 +49,8 @@ interface Slot {
  *
  * Every job is prepared on its own (loaded, marked `indexing`, chunked); the chunks of all
  * prepared jobs are then packed, in order, into as few requests as the embedder's limits allow
- * (inputs and tokens per request), sent with bounded concurrency; each document is then stored
+ * (inputs and tokens per request) — a batch of more than `minInputsPerRequest` chunks spread
+ * over up to `maxConcurrentRequests` requests — sent with bounded concurrency; each document is then stored
  * and marked `ready` on its own. Failures stay with the jobs they concern: a job that cannot
  * be prepared or stored fails alone, and when a request shared by several jobs fails, each
  * job's part is sent again on its own, so a document the provider refuses (or a throttle)
@@ -154,7 +166,19 @@ export class IndexBatch {
           tokens: chunk.tokens,
         })) ?? [],
     );
-    const requests = embeddingBatches(slots, this.deps.embedder.limits, (slot) => slot.tokens);
+    const concurrency = Math.max(1, this.deps.maxConcurrentRequests ?? 4);
+    const { limits } = this.deps.embedder;
+    // A batch larger than one request's worth of the minimum is spread over the requests that
+    // may run at once: one 1 000-input request waits for all its vectors, two of 500 do not.
+    const spread = Math.max(
+      this.deps.minInputsPerRequest ?? MIN_SHARED_REQUEST_INPUTS,
+      Math.ceil(slots.length / concurrency),
+    );
+    const requests = embeddingBatches(
+      slots,
+      { ...limits, maxInputsPerRequest: Math.min(limits.maxInputsPerRequest, spread) },
+      (slot) => slot.tokens,
+    );
     let next = 0;
     const worker = async () => {
       while (next < requests.length) {
@@ -187,7 +211,6 @@ export class IndexBatch {
         }
       }
     };
-    const concurrency = Math.max(1, this.deps.maxConcurrentRequests ?? 4);
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
     return { vectors, calls, failures, embeddingTokens };
   }

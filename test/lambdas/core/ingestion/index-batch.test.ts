@@ -11,11 +11,15 @@ import { ManualClock } from '../../../support/fakes/manual-clock.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 import { fillerLines } from '../../../support/pdf-fixture.js';
 
-const setup = (limits?: { maxInputsPerRequest?: number; maxTokensPerRequest?: number }) => {
+const setup = (
+  limits?: { maxInputsPerRequest?: number; maxTokensPerRequest?: number },
+  spread: { maxConcurrentRequests?: number; minInputsPerRequest?: number } = {},
+) => {
   const fixture = ingestionFixture(limits ? { limits } : {});
   const indexBatch = new IndexBatch({
     indexDocument: fixture.indexDocument,
     embedder: fixture.embedder,
+    ...spread,
   });
   return { ...fixture, indexBatch };
 };
@@ -31,6 +35,31 @@ describe('IndexBatch', () => {
     expect(embedder.calls).toHaveLength(1);
     const found = await vectors.count('acme');
     expect(found).toBe(9);
+  });
+
+  it('spreads a batch of more chunks than the minimum over the requests that may run at once', async () => {
+    const { uploadText, queue, indexBatch, embedder } = setup(undefined, {
+      maxConcurrentRequests: 3,
+      minInputsPerRequest: 2,
+    });
+    for (let i = 0; i < 3; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(3, `doc${i}`));
+
+    const results = await indexBatch.execute(queue.jobs.map((job) => ({ job })));
+
+    expect(results.every((result) => result.kind === 'indexed')).toBe(true);
+    expect(embedder.calls.map((texts) => texts.length)).toEqual([3, 3, 3]);
+  });
+
+  it('keeps a batch of no more chunks than the minimum in one request', async () => {
+    const { uploadText, queue, indexBatch, embedder } = setup(undefined, {
+      maxConcurrentRequests: 3,
+      minInputsPerRequest: 9,
+    });
+    for (let i = 0; i < 3; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(3, `doc${i}`));
+
+    await indexBatch.execute(queue.jobs.map((job) => ({ job })));
+
+    expect(embedder.calls.map((texts) => texts.length)).toEqual([9]);
   });
 
   it('keeps a job that needs no work out of the requests', async () => {
