@@ -43,6 +43,10 @@ export const runtimeConfigSchema = z.object({
   CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(60),
   /** Largest document upload, in bytes (of the file or of the JSON `text`); beyond it, 413. */
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2_097_152),
+  /** Largest file of a presigned upload or a drop folder, in bytes; beyond it, 413 or `failed`. */
+  MAX_PRESIGNED_UPLOAD_BYTES: z.coerce.number().int().positive().default(52_428_800),
+  /** How long a presigned upload URL stays valid, in s. */
+  UPLOAD_URL_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
   /** Receives of an indexing message before it moves to the DLQ: the queue's `maxReceiveCount`. */
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(5),
   /** A document `queued`, `indexing` or `deleting` unchanged this long is re-driven, in s. */

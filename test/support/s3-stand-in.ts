@@ -38,7 +38,7 @@ const errorXml = (code: string) =>
 
 /**
  * A minimal S3 REST stand-in for adapter tests, path-style, in memory: `PutObject`,
- * `GetObject` (404 `NoSuchKey`), `ListObjectsV2` (with `max-keys` and continuation tokens) and
+ * `GetObject` (404 `NoSuchKey`), `HeadObject`, `DeleteObject`, `ListObjectsV2` (with `max-keys` and continuation tokens) and
  * `DeleteObjects`: the calls the blob store makes, answered in S3's wire format so that the
  * real SDK (serialisation, XML parsing, checksums, errors) runs end to end.
  *
@@ -74,6 +74,18 @@ export const startS3StandIn = async (): Promise<S3StandIn> => {
         contentType: request.headers['content-type'] ?? 'application/octet-stream',
       });
       response.writeHead(200, { etag: '"stand-in"' });
+      response.end();
+    } else if (request.method === 'HEAD' && key) {
+      const object = objects.get(`${bucket}/${key}`);
+      response.writeHead(object ? 200 : 404, {
+        ...(object
+          ? { 'content-type': object.contentType, 'content-length': String(object.body.length) }
+          : {}),
+      });
+      response.end();
+    } else if (request.method === 'DELETE' && key) {
+      objects.delete(`${bucket}/${key}`);
+      response.writeHead(204);
       response.end();
     } else if (request.method === 'GET' && key) {
       const object = objects.get(`${bucket}/${key}`);

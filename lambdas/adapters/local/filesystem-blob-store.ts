@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { BlobStore } from '../../core/ports/blob-store.js';
 
@@ -45,6 +45,21 @@ export class FilesystemBlobStore implements BlobStore {
       if (isErrno(error, 'ENOENT')) return undefined;
       throw error;
     }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.#fileOf(key))).isFile();
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return false;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.#fileOf(key);
+    await rm(file, { force: true });
+    await this.#pruneEmptyDirectories(dirname(file));
   }
 
   async deletePrefix(prefix: string): Promise<void> {
