@@ -59,6 +59,8 @@ export const runtimeConfigSchema = z.object({
   EMBEDDING_TOKENS_PER_MINUTE: z.coerce.number().positive().default(1_000_000),
   /** Embedding requests of one indexer batch in flight at once. */
   EMBEDDING_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Local stack: time between full rescans of the drop folders (`DATA_DIR/inbox`), in ms. */
+  INBOX_RESCAN_MS: z.coerce.number().int().positive().default(5_000),
   /** Local stack: most messages per indexer batch (the event source mapping's batch size). */
   INDEXER_BATCH_SIZE: z.coerce.number().int().positive().default(25),
   /** Local stack: how long a partial indexer batch waits for more messages, in ms. */

@@ -72,6 +72,26 @@ export class FilesystemBlobStore implements BlobStore {
     await this.#pruneEmptyDirectories(start);
   }
 
+  /** Every key that starts with `prefix`, sorted (the local drop-folder watcher lists its copies). */
+  async list(prefix: string): Promise<string[]> {
+    const directory = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const start = directory === '' ? this.#root : dirname(this.#fileOf(`${directory}/x`));
+    return (await this.#filesUnder(start))
+      .map((file) => relative(this.#root, file).split(sep).join('/').slice(0, -SUFFIX.length))
+      .filter((key) => key.startsWith(prefix))
+      .sort();
+  }
+
+  /** Whether a key is one this store accepts (plain relative segments, see the class). */
+  accepts(key: string): boolean {
+    try {
+      this.#fileOf(key);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The file of a key; throws for any key that is not a plain relative path. */
   #fileOf(key: string): string {
     const segments = key.split('/');
