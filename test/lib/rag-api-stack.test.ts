@@ -474,9 +474,9 @@ describe('RagApiStack', () => {
 
     it('notifies the indexing queue of objects created and removed under tenants/', () => {
       // Act
-      const [notifications] = propsOf('Custom::S3BucketNotifications');
+      const [notifications = {}] = propsOf('Custom::S3BucketNotifications');
       const queues = (
-        notifications?.NotificationConfiguration as {
+        notifications.NotificationConfiguration as {
           QueueConfigurations: { Events: string[]; Filter: unknown; QueueArn: unknown }[];
         }
       ).QueueConfigurations;
