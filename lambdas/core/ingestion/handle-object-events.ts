@@ -52,7 +52,8 @@ const tooLarge = (size: number, limit: number) =>
  *   document titled `<path>`, typed by its extension: a new version, or none when the bytes are
  *   unchanged. A file over `maxBytes` is recorded `failed` with the reason and removed; one the
  *   upload refuses (not text) is recorded `failed`; one of an unsupported type is ignored.
- * - A drop-folder file removed deletes the document titled `<path>`.
+ * - A drop-folder file removed deletes the document titled `<path>`, unless its version failed
+ *   on that very file (this use case removed it: the failure stays readable).
  *
  * S3 may deliver events late, twice and out of order, so each decision reads the present: a
  * created object that is gone by now is skipped, and a removal whose key holds an object again
@@ -175,6 +176,10 @@ export class HandleObjectEvents {
     }
     const record = await this.deps.documents.findByTitle(tenantId, path);
     if (!record) return { kind: 'ignored', reason: 'no document has this title' };
+    if (record.status === 'failed' && record.blobKey === event.key) {
+      // The removal of a file refused here (too large): the failure stays readable.
+      return { kind: 'ignored', reason: 'the file of a failed version was removed' };
+    }
     await this.deps.deleteDocument.execute(tenantId, record.documentId);
     return { kind: 'deleted', documentId: record.documentId };
   }

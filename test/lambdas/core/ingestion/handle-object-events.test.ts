@@ -136,6 +136,21 @@ describe('HandleObjectEvents', () => {
       expect(fixture.queue.jobs).toEqual([]);
     });
 
+    it('keeps the failed record when the removal of the oversize file is notified', async () => {
+      const fixture = ingestionFixture({ maxPresignedBytes: 100 });
+      await write(fixture, 'big.md', 'x'.repeat(101));
+
+      const outcome = await fixture.objectEvents.execute({
+        change: 'removed',
+        key: inboxKey('acme', 'big.md'),
+      });
+
+      expect(outcome.kind).toBe('ignored');
+      expect(await fixture.documents.findByTitle('acme', 'big.md')).toMatchObject({
+        status: 'failed',
+      });
+    });
+
     it('records a file that holds no text failed with the reason', async () => {
       const fixture = ingestionFixture();
 
