@@ -93,7 +93,13 @@ export const createHandler = (deps: IndexerDeps) => {
     for (const event of events) {
       try {
         const outcome = await objectEvents.execute(event);
-        logger.info('object event processed', { messageId: record.messageId, ...event, outcome });
+        // Most ignored events are the raw versions' own (the bucket notifies every tenants/ key).
+        const log = outcome.kind === 'ignored' ? logger.debug : logger.info;
+        log.call(logger, 'object event processed', {
+          messageId: record.messageId,
+          ...event,
+          outcome,
+        });
       } catch (error) {
         const receiveCount = receiveCountOf(record);
         const log = { messageId: record.messageId, receiveCount, ...event, error: error as Error };
