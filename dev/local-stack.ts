@@ -31,6 +31,7 @@ import { createHandler as createDocumentsApi } from '../lambdas/handlers/documen
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { documentTooLarge } from '../lambdas/http/document-too-large.js';
+import { makeDynaliteWritesAtomic } from './atomic-dynalite-writes.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { ensureDevApiKey } from './dev-api-key.js';
 import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
@@ -178,13 +179,20 @@ const closeServer = (server: Server) =>
     server.close(() => done());
   });
 
-/** Starts dynalite on the data folder, with transactions emulated in front of it. */
+/**
+ * Starts dynalite on the data folder, with transactions emulated in front of it; both made
+ * crash-atomic (an item with its index entries, a transaction with all its items), since a
+ * local stack is often stopped by killing it.
+ */
 const startDatabase = async (dataDir: string) => {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   closeDynaliteIteratorsWhenDone();
+  makeDynaliteWritesAtomic();
   const db = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0 });
   const dbPort = await listen(db, 0);
-  const transactions = await startTransactWriteEmulator(dbPort);
+  const transactions = await startTransactWriteEmulator(dbPort, {
+    journalFile: join(dataDir, 'dynamodb-transaction.journal'),
+  });
   const client = new DynamoDBClient({ endpoint: transactions.endpoint });
   await createAppTable(client, TABLE_NAME);
   client.destroy();

@@ -1,3 +1,4 @@
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   createServer,
   request as httpRequest,
@@ -15,6 +16,14 @@ interface DynamoReply {
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 
+/** A request of the emulator's own (no client to forward from): dynalite wants its shape only. */
+const RECOVERY_HEADERS: IncomingHttpHeaders = {
+  'content-type': 'application/x-amz-json-1.0',
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+  'x-amz-date': '20260101T000000Z',
+};
+
 /**
  * Serialises async work: transactions run one at a time, so each is atomic with respect to the
  * others (real DynamoDB would instead cancel one of two conflicting transactions).
@@ -30,6 +39,25 @@ class Mutex {
     );
     return result;
   }
+}
+
+/** One line of the journal: the image an item had before a transaction's action changed it. */
+interface JournalEntry {
+  table: string;
+  key: Json;
+  old?: Json;
+}
+
+/** Options of {@link startTransactWriteEmulator}. */
+export interface TransactWriteEmulatorOptions {
+  /**
+   * A file for the undo journal that makes each transaction crash-atomic: before an action is
+   * applied, its item's old image is appended there; the file is removed once the transaction
+   * has ended (committed or rolled back). At start, a journal left behind by a killed process is
+   * rolled back. Without it (an in-memory database) transactions are atomic only while the
+   * process lives.
+   */
+  journalFile?: string;
 }
 
 const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
@@ -49,14 +77,22 @@ const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
  * `CancellationReasons`, as DynamoDB answers. `ConditionCheck` actions are refused (400):
  * nothing here uses them and a faithful check needs an expression evaluator.
  *
+ * With a `journalFile`, a transaction is also all-or-nothing across a crash: each action's old
+ * image is journaled before the action is applied, and a journal found at start (the process
+ * was killed mid-transaction) is rolled back before the emulator serves anything. Like the
+ * rollback of a cancelled transaction, restoring an image also undoes a plain write another
+ * client made to the same item meanwhile (real DynamoDB would have refused one of them).
+ *
  * @example
  * const emulator = await startTransactWriteEmulator(dynalitePort);
  * new DynamoDBClient({ endpoint: emulator.endpoint });
  */
 export const startTransactWriteEmulator = async (
   targetPort: number,
+  options: TransactWriteEmulatorOptions = {},
 ): Promise<{ endpoint: string; port: number; close(): Promise<void> }> => {
   const mutex = new Mutex();
+  const { journalFile } = options;
 
   const forward = (headers: IncomingHttpHeaders, method: string, path: string, body: Buffer) =>
     new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>(
@@ -151,10 +187,51 @@ export const startTransactWriteEmulator = async (
     return Object.fromEntries(schema.map((name) => [name, item[name]]));
   };
 
+  const restore = async (headers: IncomingHttpHeaders, images: JournalEntry[]) => {
+    for (const { table, key, old } of [...images].reverse()) {
+      const reply = old
+        ? await call(headers, 'PutItem', { TableName: table, Item: old })
+        : await call(headers, 'DeleteItem', { TableName: table, Key: key });
+      if (reply.status !== 200) {
+        throw new Error(`rolling back a transaction failed: ${JSON.stringify(reply.body)}`);
+      }
+    }
+  };
+
+  const journal = {
+    /** Records an old image; a transaction's first one starts the file afresh. */
+    write: (entry: JournalEntry, first: boolean) => {
+      if (!journalFile) return;
+      const line = `${JSON.stringify(entry)}\n`;
+      if (first) writeFileSync(journalFile, line);
+      else appendFileSync(journalFile, line);
+    },
+    end: () => {
+      if (journalFile) rmSync(journalFile, { force: true });
+    },
+  };
+
+  /** Rolls back the transaction a killed process left half applied (its journal's entries). */
+  const recover = async () => {
+    if (!journalFile || !existsSync(journalFile)) return;
+    const images = readFileSync(journalFile, 'utf8')
+      .split('\n')
+      // A line cut off by the kill was being written before its action was sent: not applied.
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as JournalEntry];
+        } catch {
+          return [];
+        }
+      });
+    await restore(RECOVERY_HEADERS, images);
+    journal.end();
+  };
+
   const transact = async (headers: IncomingHttpHeaders, input: Json): Promise<DynamoReply> =>
     mutex.run(async () => {
       const actions = (input.TransactItems ?? []) as Json[];
-      const applied: { table: string; key: Json; old: Json | undefined }[] = [];
+      const applied: JournalEntry[] = [];
       const reasons: Json[] = actions.map(() => ({ Code: 'None' }));
       for (const [index, action] of actions.entries()) {
         const spec = Object.values(action)[0] as Json;
@@ -165,15 +242,15 @@ export const startTransactWriteEmulator = async (
           Key: key,
           ConsistentRead: true,
         });
+        const image: JournalEntry = { table, key, old: before.body.Item as Json | undefined };
+        journal.write(image, index === 0);
         const result = await applyAction(headers, action);
         if (result.status === 200) {
-          applied.push({ table, key, old: before.body.Item as Json | undefined });
+          applied.push(image);
           continue;
         }
-        for (const undo of applied.reverse()) {
-          if (undo.old) await call(headers, 'PutItem', { TableName: undo.table, Item: undo.old });
-          else await call(headers, 'DeleteItem', { TableName: undo.table, Key: undo.key });
-        }
+        await restore(headers, applied);
+        journal.end();
         const type = String(result.body.__type ?? '');
         if (!type.endsWith('ConditionalCheckFailedException')) return result;
         reasons[index] = {
@@ -189,6 +266,7 @@ export const startTransactWriteEmulator = async (
           },
         };
       }
+      journal.end();
       return { status: 200, body: {} };
     });
 
@@ -219,6 +297,7 @@ export const startTransactWriteEmulator = async (
       );
     }
   });
+  await recover();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

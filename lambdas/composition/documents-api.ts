@@ -10,6 +10,7 @@ import { composeVectorStore, embeddingShape } from './ai-components.js';
 import {
   composeBlobStore,
   composeJobQueue,
+  composeReaders,
   composeUploadUrlSigner,
   type IngestionAdapters,
 } from './ingestion-adapters.js';
@@ -68,6 +69,7 @@ export const composeDocumentsApi = async (
       queue,
       clock: systemClock,
       maxBytes: config.MAX_UPLOAD_BYTES,
+      readers: composeReaders(),
     }),
     requestUpload: new RequestUpload({
       documents,

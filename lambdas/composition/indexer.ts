@@ -1,14 +1,21 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
+import { DynamoDbUsageMeter } from '../adapters/dynamodb/dynamodb-usage-meter.js';
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
 import { HandleObjectEvents } from '../core/ingestion/handle-object-events.js';
 import { IndexBatch } from '../core/ingestion/index-batch.js';
 import { IndexDocument } from '../core/ingestion/index-document.js';
 import { RateLimitedEmbedder } from '../core/ingestion/rate-limited-embedder.js';
 import { UploadDocument } from '../core/ingestion/upload-document.js';
+import { IndexingUsage } from '../core/limits/indexing-usage.js';
 import { systemClock } from '../core/ports/clock.js';
 import { aiProvider, composeEmbedder, composeVectorStore } from './ai-components.js';
-import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
+import {
+  composeBlobStore,
+  composeJobQueue,
+  composeReaders,
+  type IngestionAdapters,
+} from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -64,6 +71,7 @@ export const composeIndexer = async (
   const blobs = composeBlobStore(config, adapters.blobs);
   const queue = composeJobQueue(config, adapters.queue);
   const maxBytes = config.MAX_PRESIGNED_UPLOAD_BYTES;
+  const readers = composeReaders();
   const indexDocument = new IndexDocument({
     documents,
     blobs,
@@ -72,6 +80,8 @@ export const composeIndexer = async (
     queue,
     clock: systemClock,
     chunking: { maxTokens: config.CHUNK_SIZE_TOKENS, overlapTokens: config.CHUNK_OVERLAP_TOKENS },
+    readers,
+    partChunks: config.INDEX_PART_CHUNKS,
   });
   return {
     logger: shared.logger,
@@ -79,13 +89,29 @@ export const composeIndexer = async (
       indexDocument,
       embedder,
       maxConcurrentRequests: config.EMBEDDING_MAX_CONCURRENCY,
+      usage: new IndexingUsage(
+        new DynamoDbUsageMeter(shared.dynamo, {
+          tableName: config.TABLE_NAME,
+          clock: systemClock,
+          shards: config.USAGE_COUNTER_SHARDS,
+        }),
+      ),
+      onUsageError: (error) =>
+        shared.logger.warn('counting indexing usage failed', { error: error as Error }),
     }),
     indexDocument,
     objectEvents: new HandleObjectEvents({
       documents,
       blobs,
       queue,
-      uploadDocument: new UploadDocument({ documents, blobs, queue, clock: systemClock, maxBytes }),
+      uploadDocument: new UploadDocument({
+        documents,
+        blobs,
+        queue,
+        clock: systemClock,
+        maxBytes,
+        readers,
+      }),
       deleteDocument: new DeleteDocument({ documents, blobs, vectors, clock: systemClock }),
       clock: systemClock,
       maxBytes,

@@ -47,6 +47,11 @@ export const runtimeConfigSchema = z.object({
   MAX_PRESIGNED_UPLOAD_BYTES: z.coerce.number().int().positive().default(52_428_800),
   /** How long a presigned upload URL stays valid, in s. */
   UPLOAD_URL_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
+  /**
+   * Most chunks one indexing job embeds: a larger document is split into parts of at most
+   * this many chunks, indexed in parallel (separate queue messages).
+   */
+  INDEX_PART_CHUNKS: z.coerce.number().int().min(1).default(256),
   /** Receives of an indexing message before it moves to the DLQ: the queue's `maxReceiveCount`. */
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(5),
   /** A document `queued`, `indexing` or `deleting` unchanged this long is re-driven, in s. */
@@ -99,6 +104,15 @@ export const runtimeConfigSchema = z.object({
   TENANT_CONCURRENT_STREAMS: z.coerce.number().int().min(0).default(4),
   /** How long a container reuses a tenant's limits before reading them again, in s. */
   TENANT_LIMITS_CACHE_TTL_SECONDS: z.coerce.number().min(0).default(60),
+  /**
+   * Requests one container may count without writing them (its local allowance): 0 makes
+   * every limited request a conditional write. A limit may be overshot by containers × block.
+   */
+  TENANT_ALLOWANCE_REQUESTS: z.coerce.number().int().min(0).default(10),
+  /** Model tokens one container may count without writing them (0: every answer is written). */
+  TENANT_ALLOWANCE_TOKENS: z.coerce.number().int().min(0).default(5_000),
+  /** Counts kept by a container's allowance are written once this old, in ms. */
+  TENANT_ALLOWANCE_MAX_AGE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Items each usage counter is spread over (more for tenants hot enough to throttle one key). */
   USAGE_COUNTER_SHARDS: z.coerce.number().int().min(1).default(1),
   /** `false` turns per-tenant limits off (every request admitted, nothing counted). */

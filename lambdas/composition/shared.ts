@@ -21,12 +21,17 @@ export interface SharedComponents {
 }
 
 /**
- * The tenant limiter: defaults from configuration, overrides and counters in the table.
+ * The tenant limiter: defaults and the per-container allowance from configuration, overrides
+ * and counters in the table.
  *
  * @example
  * const limiter = composeLimiter(config, documentClient);
  */
-export const composeLimiter = (config: RuntimeConfig, dynamo: DynamoDBDocumentClient) =>
+export const composeLimiter = (
+  config: RuntimeConfig,
+  dynamo: DynamoDBDocumentClient,
+  logger?: Logger,
+) =>
   new TenantLimiter({
     meter: new DynamoDbUsageMeter(dynamo, {
       tableName: config.TABLE_NAME,
@@ -42,6 +47,19 @@ export const composeLimiter = (config: RuntimeConfig, dynamo: DynamoDBDocumentCl
     },
     clock: systemClock,
     cacheTtlMs: config.TENANT_LIMITS_CACHE_TTL_SECONDS * 1000,
+    blocks: {
+      requests: config.TENANT_ALLOWANCE_REQUESTS,
+      tokens: config.TENANT_ALLOWANCE_TOKENS,
+      maxAgeMs: config.TENANT_ALLOWANCE_MAX_AGE_MS,
+    },
+    ...(logger
+      ? {
+          onError: (error: unknown) =>
+            logger.warn('writing usage counts failed; they are kept for the next write', {
+              error: error as Error,
+            }),
+        }
+      : {}),
   });
 
 /**
@@ -60,7 +78,7 @@ export const composeShared = (config: RuntimeConfig, logger?: Logger): SharedCom
     clock: systemClock,
     cacheTtlMs: config.API_KEY_CACHE_TTL_SECONDS * 1000,
   });
-  const limiter = config.TENANT_LIMITS ? composeLimiter(config, dynamo) : undefined;
+  const limiter = config.TENANT_LIMITS ? composeLimiter(config, dynamo, log) : undefined;
   return {
     logger: log,
     dynamo,

@@ -80,6 +80,15 @@ export const describeUsageMeterContract = (
       expect(await meter.read(tenant, TOKENS, new Date('2026-03-02T00:00:00.000Z'))).toBe(0);
     });
 
+    it('adds usage counted earlier to the window it was counted in', async () => {
+      clock.advance(86_400_000);
+
+      await meter.add(tenant, TOKENS, 300, new Date('2026-03-01T23:59:00.000Z'));
+
+      expect(await meter.read(tenant, TOKENS, new Date('2026-03-01T12:00:00.000Z'))).toBe(300);
+      expect(await meter.read(tenant, TOKENS)).toBe(0);
+    });
+
     it('refuses a take larger than the limit and counts nothing', async () => {
       const count = await meter.take(tenant, TOKENS, 11, 10);
 

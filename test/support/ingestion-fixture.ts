@@ -11,6 +11,8 @@ import { FakeUploadUrlSigner } from './fakes/fake-upload-url-signer.js';
 import { FakeVectorStore } from './fakes/fake-vector-store.js';
 import { InMemoryDocumentStore } from './fakes/in-memory-document-store.js';
 import { ManualClock } from './fakes/manual-clock.js';
+import { makePdf } from './pdf-fixture.js';
+import { testReaders } from './readers.js';
 
 /**
  * The ingestion use cases wired to fakes, sharing one set of stores, as the documents function
@@ -20,6 +22,7 @@ export const ingestionFixture = (
   options: {
     limits?: Partial<EmbeddingLimits>;
     maxUploadBytes?: number;
+    partChunks?: number;
     /** `MAX_PRESIGNED_UPLOAD_BYTES` of presigned uploads and drop folders (default 1 MB). */
     maxPresignedBytes?: number;
   } = {},
@@ -36,6 +39,7 @@ export const ingestionFixture = (
     queue,
     clock,
     maxBytes: options.maxUploadBytes ?? 100_000,
+    readers: testReaders,
   });
   const indexDocument = new IndexDocument({
     documents,
@@ -45,6 +49,8 @@ export const ingestionFixture = (
     queue,
     clock,
     chunking: { maxTokens: 40, overlapTokens: 8 },
+    readers: testReaders,
+    ...(options.partChunks === undefined ? {} : { partChunks: options.partChunks }),
   });
   const deleteDocument = new DeleteDocument({ documents, blobs, vectors, clock });
   const signer = new FakeUploadUrlSigner();
@@ -66,6 +72,7 @@ export const ingestionFixture = (
       queue,
       clock,
       maxBytes: maxPresignedBytes,
+      readers: testReaders,
     }),
     deleteDocument,
     clock,
@@ -73,7 +80,10 @@ export const ingestionFixture = (
   });
   const uploadText = (title: string, text: string, tenantId = 'acme') =>
     upload.execute({ tenantId, title, content: Buffer.from(text), contentType: 'text/markdown' });
+  const uploadPdf = (title: string, pages: readonly (readonly string[])[], tenantId = 'acme') =>
+    upload.execute({ tenantId, title, content: makePdf(pages), contentType: 'application/pdf' });
   return {
+    uploadPdf,
     documents,
     blobs,
     queue,

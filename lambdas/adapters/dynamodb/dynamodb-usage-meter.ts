@@ -84,8 +84,13 @@ export class DynamoDbUsageMeter implements UsageMeter {
     }
   }
 
-  async add(tenantId: string, counter: CounterSpec, amount: number): Promise<WindowCount> {
-    const window = fixedWindow(this.options.clock.now(), counter.windowSeconds);
+  async add(
+    tenantId: string,
+    counter: CounterSpec,
+    amount: number,
+    at?: Date,
+  ): Promise<WindowCount> {
+    const window = fixedWindow(at ?? this.options.clock.now(), counter.windowSeconds);
     const used = await this.#update(tenantId, counter, window, amount);
     return {
       allowed: true,

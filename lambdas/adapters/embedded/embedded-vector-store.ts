@@ -16,6 +16,7 @@ import { AppendLog } from './append-log.js';
 import { decodeFloat32Base64, encodeFloat32Base64 } from './float32-base64.js';
 import { LexicalIndex } from './lexical-index.js';
 import { readNdjson, writeNdjsonAtomically } from './ndjson-file.js';
+import { TopK } from './top-k.js';
 
 /** Options of {@link EmbeddedVectorStore}. */
 export interface EmbeddedVectorStoreOptions {
@@ -103,8 +104,8 @@ const byScoredPoint = (a: [StoredPoint, number], b: [StoredPoint, number]): numb
   a[0].payload.chunkIndex - b[0].payload.chunkIndex;
 
 const toScoredChunk = (point: StoredPoint, score: number): ScoredChunk => {
-  const { documentId, title, chunkIndex, text } = point.payload;
-  return { documentId, title, chunkIndex, text, score };
+  const { documentId, title, chunkIndex, text, page } = point.payload;
+  return { documentId, title, chunkIndex, text, score, ...(page === undefined ? {} : { page }) };
 };
 
 const unit = (vector: ArrayLike<number>): Float32Array => {
@@ -231,18 +232,18 @@ export class EmbeddedVectorStore implements VectorStore {
     const query = unit(vector);
     const threshold = scoreThreshold ?? Number.NEGATIVE_INFINITY;
     const dimensions = nonZeroDimensions(query);
-    const scored: Array<[StoredPoint, number]> = [];
+    const best = new TopK<[StoredPoint, number]>(limit, byScoredPoint);
     for (const point of tenant.values()) {
       const score =
         dimensions === undefined
           ? dot(query, point.vector)
           : sparseDot(query, dimensions, point.vector);
-      if (score >= threshold) scored.push([point, score]);
+      const worst = best.items.length === limit ? best.items.at(-1)?.[1] : undefined;
+      if (score >= threshold && (worst === undefined || score >= worst)) {
+        best.offer([point, score]);
+      }
     }
-    return scored
-      .sort(byScoredPoint)
-      .slice(0, limit)
-      .map(([point, score]) => toScoredChunk(point, score));
+    return best.items.map(([point, score]) => toScoredChunk(point, score));
   }
 
   #bm25(

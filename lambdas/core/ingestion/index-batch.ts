@@ -1,3 +1,4 @@
+import type { IndexedUsage } from '../limits/indexing-usage.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { IndexJob } from '../ports/job-queue.js';
 import { embeddingBatches } from './embedding-batches.js';
@@ -18,6 +19,10 @@ export interface IndexBatchDeps {
   embedder: Pick<Embedder, 'embed' | 'limits'>;
   /** Embedding requests of one batch in flight at once (default 4). */
   maxConcurrentRequests?: number;
+  /** Counts each tenant's indexing usage (documents, chunks, embedding tokens), when set. */
+  usage?: { record(tenantId: string, usage: IndexedUsage): Promise<void> };
+  /** Told when counting usage failed (the indexing itself stands). */
+  onUsageError?: (error: unknown) => void;
 }
 
 interface Slot {
@@ -38,6 +43,10 @@ interface Slot {
  * be prepared or stored fails alone, and when a request shared by several jobs fails, each
  * job's part is sent again on its own, so a document the provider refuses (or a throttle)
  * fails only the jobs whose own part failed; the queue retries those later.
+ *
+ * The embedding tokens each request used, as the API reports them, are shared among the jobs
+ * in it by their chunks' estimated tokens; each tenant's documents indexed, chunks stored and
+ * embedding tokens (of requests that succeeded) are counted once per batch (`usage`).
  *
  * @example
  * const results = await indexBatch.execute([{ job, attempt: 1 }, { job: other, attempt: 2 }]);
@@ -68,7 +77,10 @@ export class IndexBatch {
       }),
     );
 
-    const { vectors, calls, failures } = await this.#embed(prepared, options.signal);
+    const { vectors, calls, failures, embeddingTokens } = await this.#embed(
+      prepared,
+      options.signal,
+    );
     await Promise.all(
       prepared.map(async (value, index) => {
         if (value === undefined) return;
@@ -91,7 +103,40 @@ export class IndexBatch {
         }
       }),
     );
+    await this.#recordUsage(jobs, results, embeddingTokens);
     return results;
+  }
+
+  /** Counts each tenant's indexed documents, their chunks and the batch's embedding tokens. */
+  async #recordUsage(
+    jobs: readonly BatchJob[],
+    results: readonly BatchJobResult[],
+    embeddingTokens: ReadonlyMap<number, number>,
+  ): Promise<void> {
+    if (!this.deps.usage) return;
+    const perTenant = new Map<string, IndexedUsage>();
+    jobs.forEach(({ job }, index) => {
+      const result = results[index];
+      const indexed = result?.kind === 'indexed' ? result : undefined;
+      const tokens = embeddingTokens.get(index) ?? 0;
+      if (!indexed && tokens === 0) return;
+      const usage = perTenant.get(job.tenantId) ?? { documents: 0, chunks: 0, embeddingTokens: 0 };
+      // A version split into parts counts once, with its last part.
+      usage.documents += indexed && !indexed.partial ? 1 : 0;
+      usage.chunks += indexed?.chunkCount ?? 0;
+      usage.embeddingTokens += tokens;
+      perTenant.set(job.tenantId, usage);
+    });
+    await Promise.all(
+      [...perTenant].map(([tenantId, usage]) =>
+        this.deps
+          .usage!.record(tenantId, {
+            ...usage,
+            embeddingTokens: Math.round(usage.embeddingTokens),
+          })
+          .catch((error: unknown) => this.deps.onUsageError?.(error)),
+      ),
+    );
   }
 
   /** Embeds every prepared job's chunks in shared requests; a failed request fails its owners. */
@@ -99,6 +144,7 @@ export class IndexBatch {
     const vectors = prepared.map((value) => new Array<number[]>(value?.chunks.length ?? 0));
     const calls = new Map<number, number>();
     const failures = new Map<number, unknown>();
+    const embeddingTokens = new Map<number, number>();
     const slots: Slot[] = prepared.flatMap(
       (value, owner) =>
         value?.chunks.map((chunk, position) => ({
@@ -118,7 +164,7 @@ export class IndexBatch {
         for (const owner of owners) calls.set(owner, (calls.get(owner) ?? 0) + 1);
         if ([...owners].every((owner) => failures.has(owner))) continue;
         try {
-          await this.#send(request, vectors, signal);
+          await this.#send(request, vectors, embeddingTokens, signal);
         } catch (error) {
           if (owners.size === 1) {
             for (const owner of owners) if (!failures.has(owner)) failures.set(owner, error);
@@ -131,6 +177,7 @@ export class IndexBatch {
               await this.#send(
                 request.filter((slot) => slot.owner === owner),
                 vectors,
+                embeddingTokens,
                 signal,
               );
             } catch (ownError) {
@@ -142,11 +189,19 @@ export class IndexBatch {
     };
     const concurrency = Math.max(1, this.deps.maxConcurrentRequests ?? 4);
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
-    return { vectors, calls, failures };
+    return { vectors, calls, failures, embeddingTokens };
   }
 
-  /** Sends one request and puts each vector in its owner's place. */
-  async #send(request: Slot[], vectors: number[][][], signal?: AbortSignal): Promise<void> {
+  /**
+   * Sends one request, puts each vector in its owner's place and shares the tokens the API
+   * reports among the owners by their slots' estimated tokens.
+   */
+  async #send(
+    request: Slot[],
+    vectors: number[][][],
+    embeddingTokens: Map<number, number>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     signal?.throwIfAborted();
     const result = await this.deps.embedder.embed(
       request.map((slot) => slot.text),
@@ -157,8 +212,14 @@ export class IndexBatch {
         `The embedder returned ${result.vectors.length} vectors for ${request.length} inputs`,
       );
     }
+    const estimated = request.reduce((sum, slot) => sum + slot.tokens, 0);
     request.forEach((slot, index) => {
       vectors[slot.owner]![slot.position] = result.vectors[index]!;
+      const share =
+        estimated > 0
+          ? (result.promptTokens * slot.tokens) / estimated
+          : result.promptTokens / request.length;
+      embeddingTokens.set(slot.owner, (embeddingTokens.get(slot.owner) ?? 0) + share);
     });
   }
 }

@@ -1,17 +1,39 @@
 import type { Clock } from '../ports/clock.js';
-import type { UsageMeter } from '../ports/usage-meter.js';
-import type { UsageReport } from '../schemas/usage.js';
-import { DAILY_REQUESTS, DAILY_STREAMS, type TenantLimiter, TOKENS } from './tenant-limiter.js';
+import type { CounterSpec, UsageMeter } from '../ports/usage-meter.js';
+import type { DayUsage, UsageReport } from '../schemas/usage.js';
+import {
+  COMPLETION_TOKENS,
+  DAILY_CHUNKS,
+  DAILY_DOCUMENTS,
+  DAILY_REQUESTS,
+  DAILY_STREAMS,
+  EMBEDDING_TOKENS,
+  PROMPT_TOKENS,
+  type TenantLimiter,
+  TOKENS,
+} from './tenant-limiter.js';
 
 /** Days `GET /v1/usage` reports, today included. */
 export const USAGE_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 
+/** Each field of a day's usage and the counter it is read from. */
+const FIELDS = {
+  requests: DAILY_REQUESTS,
+  tokens: TOKENS,
+  promptTokens: PROMPT_TOKENS,
+  completionTokens: COMPLETION_TOKENS,
+  embeddingTokens: EMBEDDING_TOKENS,
+  streams: DAILY_STREAMS,
+  documents: DAILY_DOCUMENTS,
+  chunks: DAILY_CHUNKS,
+} satisfies Record<Exclude<keyof DayUsage, 'date'>, CounterSpec>;
+
 /**
  * A tenant's usage: its limits, today's counts with the tokens left, and the counts of the
  * last 30 UTC days, read from the same counters the limits are enforced with (the day's
- * counters are kept 40 days).
+ * counters are kept 40 days), after this container's locally kept counts are written.
  *
  * @example
  * const report = await new ReadUsage({ meter, limiter, clock }).execute('acme');
@@ -20,37 +42,40 @@ export class ReadUsage {
   constructor(
     private readonly deps: {
       meter: UsageMeter;
-      limiter: Pick<TenantLimiter, 'limitsOf'>;
+      limiter: Pick<TenantLimiter, 'limitsOf' | 'flush'>;
       clock: Clock;
     },
   ) {}
 
   async execute(tenantId: string): Promise<UsageReport> {
     const today = Math.floor(this.deps.clock.now().getTime() / DAY_MS) * DAY_MS;
-    const [limits, days] = await Promise.all([
+    const [limits] = await Promise.all([
       this.deps.limiter.limitsOf(tenantId),
-      Promise.all(
-        Array.from({ length: USAGE_DAYS }, async (_, index) => {
-          const day = new Date(today - index * DAY_MS);
-          const [requests, tokens, streams] = await Promise.all([
-            this.deps.meter.read(tenantId, DAILY_REQUESTS, day),
-            this.deps.meter.read(tenantId, TOKENS, day),
-            this.deps.meter.read(tenantId, DAILY_STREAMS, day),
-          ]);
-          return { date: day.toISOString().slice(0, 10), requests, tokens, streams };
-        }),
-      ),
+      this.deps.limiter.flush(),
     ]);
-    const first = days[0] ?? {
-      date: new Date(today).toISOString().slice(0, 10),
-      requests: 0,
-      tokens: 0,
-      streams: 0,
-    };
+    const days = await Promise.all(
+      Array.from({ length: USAGE_DAYS }, (_, index) =>
+        this.#day(tenantId, new Date(today - index * DAY_MS)),
+      ),
+    );
+    const first = days[0] ?? (await this.#day(tenantId, new Date(today)));
     return {
       limits,
       today: { ...first, tokensRemaining: Math.max(0, limits.tokensPerDay - first.tokens) },
       days,
+    };
+  }
+
+  async #day(tenantId: string, day: Date): Promise<DayUsage> {
+    const entries = await Promise.all(
+      Object.entries(FIELDS).map(
+        async ([field, counter]) =>
+          [field, await this.deps.meter.read(tenantId, counter, day)] as const,
+      ),
+    );
+    return {
+      date: day.toISOString().slice(0, 10),
+      ...(Object.fromEntries(entries) as Omit<DayUsage, 'date'>),
     };
   }
 }

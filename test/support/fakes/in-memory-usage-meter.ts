@@ -26,8 +26,13 @@ export class InMemoryUsageMeter implements UsageMeter {
     return { allowed: true, used: used + amount, resetAt: window.end };
   }
 
-  async add(tenantId: string, counter: CounterSpec, amount: number): Promise<WindowCount> {
-    const window = fixedWindow(this.clock.now(), counter.windowSeconds);
+  async add(
+    tenantId: string,
+    counter: CounterSpec,
+    amount: number,
+    at?: Date,
+  ): Promise<WindowCount> {
+    const window = fixedWindow(at ?? this.clock.now(), counter.windowSeconds);
     const key = this.#key(tenantId, counter, window.start);
     const used = (this.#counts.get(key) ?? 0) + amount;
     this.#counts.set(key, used);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { IndexBatch } from '../../../../lambdas/core/ingestion/index-batch.js';
+import { IndexingUsage } from '../../../../lambdas/core/limits/indexing-usage.js';
+import {
+  DAILY_CHUNKS,
+  DAILY_DOCUMENTS,
+  EMBEDDING_TOKENS,
+} from '../../../../lambdas/core/limits/tenant-limiter.js';
+import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
+import { ManualClock } from '../../../support/fakes/manual-clock.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
+import { fillerLines } from '../../../support/pdf-fixture.js';
 
 const setup = (limits?: { maxInputsPerRequest?: number; maxTokensPerRequest?: number }) => {
   const fixture = ingestionFixture(limits ? { limits } : {});
@@ -60,5 +69,53 @@ describe('IndexBatch', () => {
     const results = await indexBatch.execute(queue.jobs.map((job) => ({ job })));
 
     expect(results.map((result) => result.kind)).toEqual(['failed', 'failed', 'indexed']);
+  });
+
+  it("counts each tenant's indexed documents, stored chunks and the embedding tokens the API reported", async () => {
+    const fixture = ingestionFixture();
+    const meter = new InMemoryUsageMeter(new ManualClock(new Date().toISOString()));
+    const indexBatch = new IndexBatch({
+      indexDocument: fixture.indexDocument,
+      embedder: fixture.embedder,
+      usage: new IndexingUsage(meter),
+    });
+    let reported = 0;
+    fixture.embedder.onCall = (texts) => {
+      reported += texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
+    };
+    for (let i = 0; i < 2; i += 1) {
+      await fixture.uploadText(`Doc ${i}`, sectionedMarkdown(3, `doc${i}`));
+    }
+
+    await indexBatch.execute(fixture.queue.jobs.map((job) => ({ job })));
+
+    expect(await meter.read('acme', DAILY_DOCUMENTS)).toBe(2);
+    expect(await meter.read('acme', DAILY_CHUNKS)).toBe(6);
+    expect(await meter.read('acme', EMBEDDING_TOKENS)).toBe(reported);
+  });
+
+  it('counts a document indexed in parts once, with all of its chunks', async () => {
+    const fixture = ingestionFixture({ partChunks: 10, maxUploadBytes: 2_000_000 });
+    const meter = new InMemoryUsageMeter(new ManualClock(new Date().toISOString()));
+    const indexBatch = new IndexBatch({
+      indexDocument: fixture.indexDocument,
+      embedder: fixture.embedder,
+      usage: new IndexingUsage(meter),
+    });
+    await fixture.uploadPdf(
+      'handbook.pdf',
+      Array.from({ length: 4 }, (_, index) => fillerLines(index + 1)),
+    );
+    const [split] = await indexBatch.execute([{ job: fixture.queue.jobs[0]! }]);
+    const parts = fixture.queue.jobs.slice(1);
+
+    await indexBatch.execute(parts.slice(0, 2).map((job) => ({ job })));
+    await indexBatch.execute(parts.slice(2).map((job) => ({ job })));
+
+    expect(parts.length).toBeGreaterThan(2);
+    expect(await meter.read('acme', DAILY_DOCUMENTS)).toBe(1);
+    expect(await meter.read('acme', DAILY_CHUNKS)).toBe(
+      split?.kind === 'split' ? split.chunkCount : -1,
+    );
   });
 });
