@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
 import { client } from '../support/local-stack-client.js';
+import { makePdf } from '../support/pdf-fixture.js';
 
 const LIMIT = 4_096;
 const TEXT =
@@ -147,6 +148,34 @@ describe('ingestion without the API body: presigned uploads and drop folders', (
       expect(await listed()).toEqual(before);
     });
 
+    it('indexes a PDF PUT to the URL, its chunks keeping their pages', async () => {
+      const pdf = makePdf([
+        ['Page one is about onboarding.'],
+        ['Page two: refunds need approval.'],
+      ]);
+      const reply = await api().json('POST', '/v1/uploads', {
+        fileName: 'guide.pdf',
+        contentType: 'application/pdf',
+        contentLength: pdf.length,
+      });
+      const { id, upload } = reply.body as {
+        id: string;
+        upload: { url: string; headers: Record<string, string> };
+      };
+
+      const put = await fetch(upload.url, {
+        method: 'PUT',
+        headers: upload.headers,
+        body: new Uint8Array(pdf),
+      });
+
+      expect(reply.status, reply.text).toBe(201);
+      expect(put.status).toBe(200);
+      expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready' });
+      const chunks = await api().json('GET', `/v1/documents/${id}/chunks`);
+      expect(JSON.stringify(chunks.body)).toContain('refunds need approval');
+    });
+
     it('deleting the document removes its uploaded file', async () => {
       const { id, upload } = await requestUrl('to-delete.md', TEXT);
       await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: TEXT });
@@ -189,6 +218,16 @@ describe('ingestion without the API body: presigned uploads and drop folders', (
       expect(second?.id).toBe(first?.id);
       const chunks = await api().json('GET', `/v1/documents/${second?.id}/chunks`);
       expect(JSON.stringify(chunks.body)).toContain('On-call rotates');
+    });
+
+    it('ingests a PDF dropped in the folder', async () => {
+      const file = join(stack.inboxDir, 'local', 'manuals', 'guide.pdf');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, makePdf([['The drop folder takes PDF manuals too.']]));
+
+      const document = await waitForTitle('manuals/guide.pdf', (d) => d?.status === 'ready');
+
+      expect(document).toMatchObject({ status: 'ready', version: 1 });
     });
 
     it('deletes the document when the file is removed', async () => {
