@@ -1,5 +1,6 @@
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
+import { RequestUpload } from '../core/ingestion/request-upload.js';
 import { UploadDocument } from '../core/ingestion/upload-document.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
@@ -10,6 +11,7 @@ import {
   composeBlobStore,
   composeJobQueue,
   composeReaders,
+  composeUploadUrlSigner,
   type IngestionAdapters,
 } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
@@ -21,6 +23,8 @@ export interface DocumentsApiDeps {
   http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
   documents: DocumentStore;
   uploadDocument: Pick<UploadDocument, 'execute'>;
+  /** Hands out presigned upload URLs (`POST /v1/uploads`). */
+  requestUpload: Pick<RequestUpload, 'execute'>;
   deleteDocument: Pick<DeleteDocument, 'execute'>;
   /** The chunk index, read by `GET /v1/documents/{id}/chunks`. */
   chunks: Pick<VectorStore, 'listDocumentChunks'>;
@@ -35,8 +39,9 @@ const FRAMING_BYTES = 65_536;
 
 /**
  * Composes the documents function's dependencies, once per container: the document store on
- * the table, the raw uploads in S3 (`BUCKET_NAME`), the indexing queue in SQS (`QUEUE_URL`) and
- * the vector store (for deletes), unless `adapters` provides them. The function's body limit
+ * the table, the raw uploads in S3 (`BUCKET_NAME`), the indexing queue in SQS (`QUEUE_URL`),
+ * the presigner of upload URLs (files up to `MAX_PRESIGNED_UPLOAD_BYTES`, URLs valid
+ * `UPLOAD_URL_EXPIRY_SECONDS`) and the vector store (for deletes), unless `adapters` provides them. The function's body limit
  * is raised to fit an upload of `MAX_UPLOAD_BYTES`; the exact limit is enforced per file.
  *
  * @example
@@ -65,6 +70,13 @@ export const composeDocumentsApi = async (
       clock: systemClock,
       maxBytes: config.MAX_UPLOAD_BYTES,
       readers: composeReaders(),
+    }),
+    requestUpload: new RequestUpload({
+      documents,
+      signer: composeUploadUrlSigner(config, adapters.uploadUrls),
+      clock: systemClock,
+      maxBytes: config.MAX_PRESIGNED_UPLOAD_BYTES,
+      expiresInSeconds: config.UPLOAD_URL_EXPIRY_SECONDS,
     }),
     deleteDocument: new DeleteDocument({
       documents,

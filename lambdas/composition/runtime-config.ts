@@ -43,6 +43,10 @@ export const runtimeConfigSchema = z.object({
   CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(60),
   /** Largest document upload, in bytes (of the file or of the JSON `text`); beyond it, 413. */
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2_097_152),
+  /** Largest file of a presigned upload or a drop folder, in bytes; beyond it, 413 or `failed`. */
+  MAX_PRESIGNED_UPLOAD_BYTES: z.coerce.number().int().positive().default(52_428_800),
+  /** How long a presigned upload URL stays valid, in s. */
+  UPLOAD_URL_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
   /**
    * Most chunks one indexing job embeds: a larger document is split into parts of at most
    * this many chunks, indexed in parallel (separate queue messages).
@@ -60,6 +64,8 @@ export const runtimeConfigSchema = z.object({
   EMBEDDING_TOKENS_PER_MINUTE: z.coerce.number().positive().default(1_000_000),
   /** Embedding requests of one indexer batch in flight at once. */
   EMBEDDING_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Local stack: time between full rescans of the drop folders (`DATA_DIR/inbox`), in ms. */
+  INBOX_RESCAN_MS: z.coerce.number().int().positive().default(5_000),
   /** Local stack: most messages per indexer batch (the event source mapping's batch size). */
   INDEXER_BATCH_SIZE: z.coerce.number().int().positive().default(25),
   /** Local stack: how long a partial indexer batch waits for more messages, in ms. */

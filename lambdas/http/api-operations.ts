@@ -16,6 +16,7 @@ import {
   uploadDocumentSchema,
 } from '../core/schemas/documents.js';
 import { useChatRequestSchema } from '../core/schemas/stream-chat.js';
+import { requestedUploadSchema, requestUploadSchema } from '../core/schemas/uploads.js';
 import { usageReportSchema } from '../core/schemas/usage.js';
 
 /** One documented response. */
@@ -268,6 +269,46 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
       409: { description: 'The document is being deleted; upload again once it is gone' },
       413: { description: 'The body or the document is larger than the upload limit' },
       422: { description: 'The file cannot be read as text (unsupported type, not UTF-8, empty)' },
+      429: TOO_MANY_REQUESTS,
+    },
+  },
+  'POST /v1/uploads': {
+    operationId: 'requestUpload',
+    summary:
+      'Ask for a presigned URL to PUT a large file straight to storage; its arrival queues it for indexing',
+    tag: 'Documents',
+    body: [
+      {
+        schema: requestUploadSchema,
+        example: {
+          fileName: 'handbook.md',
+          contentType: 'text/markdown',
+          contentLength: 12_582_912,
+          metadata: { team: 'support' },
+        },
+      },
+    ],
+    responses: {
+      201: {
+        description:
+          'The document, `awaiting-upload`: PUT the file to `upload.url` with `upload.headers` before `upload.expiresAt`, then poll the Location until `ready` or `failed`',
+        schema: requestedUploadSchema,
+        headers: { location: 'The document URL' },
+        example: {
+          id: DOCUMENT_ID,
+          version: 1,
+          status: 'awaiting-upload',
+          upload: {
+            url: `https://rag-raw.s3.us-east-1.amazonaws.com/tenants/acme/uploads/${DOCUMENT_ID}/v1?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&X-Amz-Signature=…`,
+            method: 'PUT',
+            headers: { 'content-type': 'text/markdown', 'content-length': '12582912' },
+            expiresAt: NOW,
+          },
+        },
+      },
+      409: { description: 'The document was deleted, or a newer version published, meanwhile' },
+      413: { description: 'The file is larger than MAX_PRESIGNED_UPLOAD_BYTES' },
+      415: { description: 'Files of this type are not supported' },
       429: TOO_MANY_REQUESTS,
     },
   },

@@ -110,6 +110,21 @@ export const describeDocumentStoreContract = (
         expect(await store.get(tenant, documentId)).toEqual(storedRecord(published));
       });
 
+      it('creates a version awaiting its upload when asked, listed as pending work', async () => {
+        const { documentId } = await store.reserveVersion(tenant, 'Handbook');
+
+        const published = await store.publishVersion(
+          versionOf(documentId, 1, { title: 'Handbook' }),
+          '2020-01-01T00:00:00.000Z',
+          'awaiting-upload',
+        );
+        const stale = await store.listStale('2020-01-01T00:00:01.000Z', 100);
+
+        expect(storedRecord(published).status).toBe('awaiting-upload');
+        expect((await store.get(tenant, documentId))?.status).toBe('awaiting-upload');
+        expect(stale.map((record) => record.documentId)).toContain(documentId);
+      });
+
       it('replaces the previous version, keeping createdAt and clearing its results', async () => {
         const { documentId } = await store.reserveVersion(tenant, 'Guide');
         await store.publishVersion(

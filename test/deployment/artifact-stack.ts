@@ -108,6 +108,8 @@ export interface ArtifactStack {
   /** The tenant of {@link apiKey}. */
   readonly tenantId: string;
   readonly queueUrl: string;
+  /** The raw documents bucket (S3 event notifications name it). */
+  readonly bucketName: string;
   readonly calls: AwsCall[];
   readonly services: {
     db: DynaliteHandle;
@@ -149,7 +151,8 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
   const calls: AwsCall[] = [];
   const record = (call: AwsCall) => calls.push(call);
   const db = await startDynalite(TABLE_NAME);
-  const s3 = await startS3StandIn();
+  // Every function process signs with the secret key the container gives it (presigned URLs too).
+  const s3 = await startS3StandIn({ secretOf: () => 'artifact-test' });
   const sqs = await startSqsStandIn();
   const secrets = await startSecretsManagerStandIn();
   const secretsLink = await startTcpProxy(secrets.port);
@@ -312,6 +315,7 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
     tenantId,
   );
   const queueUrl = functions.get('DocumentsApi')?.environment.QUEUE_URL ?? '';
+  const bucketName = functions.get('DocumentsApi')?.environment.BUCKET_NAME ?? '';
 
   return {
     template,
@@ -322,6 +326,7 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
     apiKey,
     tenantId,
     queueUrl,
+    bucketName,
     calls,
     services: { db, s3, sqs, secrets, secretsLink, openai, qdrant },
     startContainer,

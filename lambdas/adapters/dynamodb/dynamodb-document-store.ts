@@ -21,6 +21,7 @@ import {
   type PageRequest,
   PENDING_STATUSES,
   type PublishedVersion,
+  type PublishStatus,
   type ReservedVersion,
 } from '../../core/ports/document-store.js';
 import { dynamoCall } from './dynamodb-errors.js';
@@ -44,7 +45,14 @@ const titleKey = (tenantId: string, title: string) => ({
 /** Partition of the tenant's documents in the listing index. */
 const listingPk = (tenantId: string) => `${tenantPrefix(tenantId)}DOCS`;
 
-const STATUSES: readonly DocumentStatus[] = ['queued', 'indexing', 'ready', 'failed', 'deleting'];
+const STATUSES: readonly DocumentStatus[] = [
+  'awaiting-upload',
+  'queued',
+  'indexing',
+  'ready',
+  'failed',
+  'deleting',
+];
 
 /**
  * Partitions of the pending index. Every upload writes it, so it is spread over a few
@@ -149,7 +157,11 @@ export class DynamoDbDocumentStore implements DocumentStore {
     return { documentId: String(Attributes?.documentId), version: Number(Attributes?.lastVersion) };
   }
 
-  async publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion> {
+  async publishVersion(
+    version: DocumentVersion,
+    at: string,
+    status: PublishStatus = 'queued',
+  ): Promise<PublishedVersion> {
     const { tenantId, documentId, metadata } = version;
     try {
       await dynamoCall(() =>
@@ -216,7 +228,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
                     ':id': documentId,
                     ':title': version.title,
                     ':version': version.version,
-                    ':queued': 'queued',
+                    ':queued': status,
                     ':deleting': 'deleting',
                     ':contentType': version.contentType,
                     ':size': version.sizeBytes,

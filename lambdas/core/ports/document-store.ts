@@ -1,11 +1,26 @@
 /**
- * Where a document is in its life. `deleting` is the tombstone a deletion writes first: from
+ * Where a document is in its life. `awaiting-upload`: a presigned upload URL was handed out and
+ * the object has not arrived yet. `deleting` is the tombstone a deletion writes first: from
  * then on no upload or indexing run may change the document, and whatever they stored is removed.
  */
-export type DocumentStatus = 'queued' | 'indexing' | 'ready' | 'failed' | 'deleting';
+export type DocumentStatus =
+  | 'awaiting-upload'
+  | 'queued'
+  | 'indexing'
+  | 'ready'
+  | 'failed'
+  | 'deleting';
 
 /** Statuses of work in flight, which the reconciler watches for documents left behind. */
-export const PENDING_STATUSES: readonly DocumentStatus[] = ['queued', 'indexing', 'deleting'];
+export const PENDING_STATUSES: readonly DocumentStatus[] = [
+  'awaiting-upload',
+  'queued',
+  'indexing',
+  'deleting',
+];
+
+/** The statuses a version can be published in (see {@link DocumentStore.publishVersion}). */
+export type PublishStatus = Extract<DocumentStatus, 'queued' | 'awaiting-upload'>;
 
 /** A document's record. `version` grows with every upload of the same title. */
 export interface DocumentRecord {
@@ -122,12 +137,17 @@ export interface DocumentStore {
    */
   reserveVersion(tenantId: string, title: string): Promise<ReservedVersion>;
   /**
-   * Makes a reserved version the document's current one, `queued`, unless a newer version is
+   * Makes a reserved version the document's current one, `queued` (or `status`: a presigned
+   * upload's version is published `awaiting-upload` before its bytes arrive), unless a newer version is
    * already current (`superseded`) or the document was deleted or is being deleted since the
    * version was reserved (`deleted`: its title no longer names it). Clears the previous
    * version's chunk count, error, attempts and re-queues.
    */
-  publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion>;
+  publishVersion(
+    version: DocumentVersion,
+    at: string,
+    status?: PublishStatus,
+  ): Promise<PublishedVersion>;
   /** The document the title names, read consistently; undefined when no document has it. */
   findByTitle(tenantId: string, title: string): Promise<DocumentRecord | undefined>;
   /** The document, read consistently; undefined when the tenant has no such document. */

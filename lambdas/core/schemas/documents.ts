@@ -9,7 +9,8 @@ export const MAX_TITLE_CHARS = 300;
 /** Most metadata entries a document may carry. */
 export const MAX_METADATA_ENTRIES = 32;
 
-const title = z
+/** A document title as clients send it. */
+export const titleSchema = z
   .string()
   .trim()
   .min(1)
@@ -47,7 +48,7 @@ export const documentMetadataSchema = z
 /** JSON body of `POST /v1/documents`; the text is indexed as Markdown (plain prose is Markdown). */
 export const uploadDocumentSchema = z
   .strictObject({
-    title,
+    title: titleSchema,
     text: z
       .string()
       .refine((text) => !isBlank(text), 'The text is empty')
@@ -63,7 +64,7 @@ export const uploadDocumentFormSchema = z
       format: 'binary',
       description: `The document: ${SUPPORTED_CONTENT_TYPES.join(', ')} (by media type or file extension).`,
     }),
-    title: title.optional().describe('Defaults to the file name.'),
+    title: titleSchema.optional().describe('Defaults to the file name.'),
     metadata: z.string().optional().describe('A JSON object of flat metadata.'),
   })
   .meta({ id: 'UploadDocumentForm', description: 'A document to index, sent as a file upload.' });
@@ -94,7 +95,7 @@ export const uploadedFileSchema = z.object(
 /** The multipart form of `POST /v1/documents` as parsed, checked at run time. */
 export const parsedUploadFormSchema = z.strictObject({
   file: uploadedFileSchema,
-  title: title.optional(),
+  title: titleSchema.optional(),
   metadata: z
     .string()
     .transform((value, context) => {
@@ -116,9 +117,12 @@ export const parsedUploadFormSchema = z.strictObject({
     .optional(),
 });
 
-/** Where a document is in its life (`deleting`: a deletion is in progress). */
+/**
+ * Where a document is in its life (`awaiting-upload`: its presigned upload has not arrived;
+ * `deleting`: a deletion is in progress).
+ */
 export const documentStatusSchema = z
-  .enum(['queued', 'indexing', 'ready', 'failed', 'deleting'])
+  .enum(['awaiting-upload', 'queued', 'indexing', 'ready', 'failed', 'deleting'])
   .meta({ id: 'DocumentStatus' });
 
 /** Reply of `POST /v1/documents` (202, with `Location: /v1/documents/{id}`). */

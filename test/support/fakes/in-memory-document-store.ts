@@ -8,6 +8,7 @@ import {
   type PageRequest,
   PENDING_STATUSES,
   type PublishedVersion,
+  type PublishStatus,
   type ReservedVersion,
 } from '../../../lambdas/core/ports/document-store.js';
 import { HttpProblem } from '../../../lambdas/core/problem.js';
@@ -34,7 +35,11 @@ export class InMemoryDocumentStore implements DocumentStore {
     return { documentId: claim.documentId, version: claim.lastVersion };
   }
 
-  async publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion> {
+  async publishVersion(
+    version: DocumentVersion,
+    at: string,
+    status: PublishStatus = 'queued',
+  ): Promise<PublishedVersion> {
     const claim = this.#titles.get(key(version.tenantId, version.title));
     const existing = this.records.get(key(version.tenantId, version.documentId));
     if (claim?.documentId !== version.documentId || existing?.status === 'deleting') {
@@ -46,7 +51,7 @@ export class InMemoryDocumentStore implements DocumentStore {
     const record: DocumentRecord = {
       ...version,
       ...(version.metadata ? { metadata: structuredClone(version.metadata) } : {}),
-      status: 'queued',
+      status,
       createdAt: existing?.createdAt ?? at,
       updatedAt: at,
     };
