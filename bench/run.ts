@@ -16,6 +16,7 @@ import { type BenchEnvironment, startEnvironment } from './lib/environment.js';
 import { NODE_BIN, RESULTS_FILE, WORK_DIR } from './lib/paths.js';
 import { type BenchReport, type Figure, renderTable } from './lib/report.js';
 import { runOverhead } from './overhead/run.js';
+import { runPdfIngestion } from './pdf/run.js';
 import { runResumable } from './resumable/run.js';
 import { runStreaming } from './streaming/run.js';
 import { runThroughput } from './throughput/run.js';
@@ -28,7 +29,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick === true;
-const only = new Set((values.only ?? '1,2,3,4,5,6').split(',').map((part) => part.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6,7').split(',').map((part) => part.trim()));
 const started = Date.now();
 const log = (line: string) => {
   const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
@@ -43,6 +44,7 @@ const PLAN = quick
       rounds: 3,
       streams: 2,
       indexRuns: 1,
+      pdfRuns: 1,
       naiveSample: 3,
       seconds: 3,
       windows: 3,
@@ -54,6 +56,7 @@ const PLAN = quick
       rounds: 5,
       streams: 5,
       indexRuns: 3,
+      pdfRuns: 3,
       naiveSample: 10,
       seconds: 10,
       windows: 5,
@@ -66,6 +69,7 @@ const BASELINES: Record<string, string> = {
   '3': "a node:http server built from the AI SDK's createUIMessageStream + createUIMessageStreamResponse, relaying the same OpenAI stand-in through the openai SDK; both read by the same fetch client.",
   '4': 'a naive indexer (same chunks; one embedding call and one upsert per chunk, sequential) on an evenly spaced sample, its median time per chunk extrapolated to the corpus. Embedding stand-in: 100 ms per call.',
   '5': 'a minimal node:http RAG server making the same upstream calls (embedding, Qdrant query, chat completion) with no middleware, auth or DynamoDB. Zero-latency OpenAI stand-in (real openai SDK) and Qdrant stand-in with the indexed corpus, all in this process.',
+  '7': 'the same PDF indexed as one job (INDEX_PART_CHUNKS above its chunk count), same local stack set-up, alternating runs. A generated 300-page text PDF (about 350 words a page), multipart upload to a fresh local stack (indexer in its worker thread), OpenAI stand-in at 100 ms per embedding call; tokens estimated as the chunker does.',
   '6': 'the same streaming handler with recording off (writer per-token delay). Two handler instances over one dynalite table, a model paced at 10 ms per token, 500 tokens; followers join 200 ms in; stops are requested on the other instance at a random point. Costs: DynamoDB on-demand prices, us-east-1.',
 };
 
@@ -92,6 +96,12 @@ try {
     const result = await runResumable({ stops: PLAN.stops, log });
     figures.push(...result.figures);
     details.resumable = result.details;
+  }
+  if (only.has('7')) {
+    log(`7 PDF ingestion: ${PLAN.pdfRuns} runs per variant`);
+    const result = await runPdfIngestion({ runs: PLAN.pdfRuns, log });
+    figures.push(...result.figures);
+    details.pdfIngestion = result.details;
   }
   if (only.has('3') || only.has('4') || only.has('5')) {
     log('starting the stand-ins and the local stack');

@@ -5,13 +5,15 @@
  * `TenantLimiter` over the DynamoDB adapters against dynalite (a local DynamoDB: its latency
  * is a floor, not AWS's), counting the calls through an SDK middleware, background writes
  * included: before the answer the request-rate take and the token budget check, after it the
- * usage record.
+ * usage record. Then the first chat of a tenant in each of many new containers (the limits and
+ * counts read at once, then decided), with and without the allowance.
  *
  * Run with `npx tsx bench/limits/run.ts [chats]` (prints its table, writes no results file).
  */
 import { pathToFileURL } from 'node:url';
 import { DynamoDbStreamSlots } from '../../lambdas/adapters/dynamodb/dynamodb-stream-slots.js';
 import { DynamoDbTenantLimitsStore } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-limits-store.js';
+import { DynamoDbTenantSnapshots } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-snapshots.js';
 import { DynamoDbUsageMeter } from '../../lambdas/adapters/dynamodb/dynamodb-usage-meter.js';
 import { type AllowanceBlocks, TenantLimiter } from '../../lambdas/core/limits/tenant-limiter.js';
 import { systemClock } from '../../lambdas/core/ports/clock.js';
@@ -34,20 +36,15 @@ interface Measured {
   calls: { write: number; read: number };
 }
 
-/** `chats` chats' limit checks, one after the other, for one tenant of one container. */
-const measure = async (
-  db: DynaliteHandle,
-  calls: { write: number; read: number },
-  tenant: string,
-  chats: number,
-  blocks: AllowanceBlocks,
-): Promise<Measured> => {
-  const limiter = new TenantLimiter({
+/** A container's limiter over the bench's table. */
+const newLimiter = (db: DynaliteHandle, blocks: AllowanceBlocks) =>
+  new TenantLimiter({
     meter: new DynamoDbUsageMeter(db.documentClient, {
       tableName: db.tableName,
       clock: systemClock,
     }),
     limits: new DynamoDbTenantLimitsStore(db.documentClient, db.tableName),
+    snapshots: new DynamoDbTenantSnapshots(db.documentClient, { tableName: db.tableName }),
     slots: new DynamoDbStreamSlots(db.documentClient, {
       tableName: db.tableName,
       clock: systemClock,
@@ -56,6 +53,16 @@ const measure = async (
     clock: systemClock,
     blocks,
   });
+
+/** `chats` chats' limit checks, one after the other, for one tenant of one container. */
+const measure = async (
+  db: DynaliteHandle,
+  calls: { write: number; read: number },
+  tenant: string,
+  chats: number,
+  blocks: AllowanceBlocks,
+): Promise<Measured> => {
+  const limiter = newLimiter(db, blocks);
   await limiter.limitsOf(tenant);
   calls.write = 0;
   calls.read = 0;
@@ -74,6 +81,28 @@ const measure = async (
   return { check, record, calls: { ...calls } };
 };
 
+/** The check before the answer of a tenant's first chat in each of `containers` new containers. */
+const measureFirst = async (
+  db: DynaliteHandle,
+  calls: { write: number; read: number },
+  tenant: string,
+  containers: number,
+  blocks: AllowanceBlocks,
+): Promise<{ check: number[]; calls: { write: number; read: number } }> => {
+  calls.write = 0;
+  calls.read = 0;
+  const check: number[] = [];
+  for (let container = 0; container < containers; container += 1) {
+    const limiter = newLimiter(db, blocks);
+    const start = now();
+    await limiter.admitRequest(tenant);
+    await limiter.checkTokenBudget(tenant);
+    check.push(now() - start);
+    await limiter.flush();
+  }
+  return { check, calls: { ...calls } };
+};
+
 /** Runs both modes over the same dynalite; prints latency and cost side by side. */
 export const runLimitsBench = async (chats = 1_000) => {
   const db = await startDynalite('limits-bench');
@@ -90,6 +119,12 @@ export const runLimitsBench = async (chats = 1_000) => {
   await measure(db, calls, 'warm-up', 100, DEFAULT_BLOCKS);
   const exact = await measure(db, calls, 'exact', chats, { requests: 0, tokens: 0 });
   const allowance = await measure(db, calls, 'allowance', chats, DEFAULT_BLOCKS);
+  const containers = Math.max(1, Math.round(chats / 5));
+  const firstExact = await measureFirst(db, calls, 'first-exact', containers, {
+    requests: 0,
+    tokens: 0,
+  });
+  const firstAllowance = await measureFirst(db, calls, 'first', containers, DEFAULT_BLOCKS);
   await db.close();
   const ms = (value: number) => `${value.toFixed(2)} ms`;
   const row = (name: string, result: Measured) => {
@@ -114,6 +149,14 @@ export const runLimitsBench = async (chats = 1_000) => {
       ...row(
         `local allowance (blocks: ${DEFAULT_BLOCKS.requests} requests, ${DEFAULT_BLOCKS.tokens} tokens)`,
         allowance,
+      ),
+      `First chat of the tenant in each of ${containers} new containers (check before the answer; calls include the flush after it)`,
+      ...[
+        ['no allowance (snapshot, then the conditional take)', firstExact] as const,
+        ['local allowance (snapshot only)', firstAllowance] as const,
+      ].map(
+        ([name, result]) =>
+          `  ${name}: p50 ${ms(percentile(result.check, 50))}, p99 ${ms(percentile(result.check, 99))}; per first chat ${(result.calls.read / containers).toFixed(2)} reads, ${(result.calls.write / containers).toFixed(2)} writes`,
       ),
       '',
     ].join('\n'),

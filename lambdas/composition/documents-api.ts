@@ -6,7 +6,12 @@ import type { DocumentStore } from '../core/ports/document-store.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
 import { composeVectorStore, embeddingShape } from './ai-components.js';
-import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
+import {
+  composeBlobStore,
+  composeJobQueue,
+  composeReaders,
+  type IngestionAdapters,
+} from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -59,6 +64,7 @@ export const composeDocumentsApi = async (
       queue,
       clock: systemClock,
       maxBytes: config.MAX_UPLOAD_BYTES,
+      readers: composeReaders(),
     }),
     deleteDocument: new DeleteDocument({
       documents,

@@ -7,7 +7,12 @@ import { RateLimitedEmbedder } from '../core/ingestion/rate-limited-embedder.js'
 import { IndexingUsage } from '../core/limits/indexing-usage.js';
 import { systemClock } from '../core/ports/clock.js';
 import { aiProvider, composeEmbedder, composeVectorStore } from './ai-components.js';
-import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
+import {
+  composeBlobStore,
+  composeJobQueue,
+  composeReaders,
+  type IngestionAdapters,
+} from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -63,6 +68,8 @@ export const composeIndexer = async (
     queue: composeJobQueue(config, adapters.queue),
     clock: systemClock,
     chunking: { maxTokens: config.CHUNK_SIZE_TOKENS, overlapTokens: config.CHUNK_OVERLAP_TOKENS },
+    readers: composeReaders(),
+    partChunks: config.INDEX_PART_CHUNKS,
   });
   return {
     logger: shared.logger,

@@ -1,5 +1,7 @@
+import { UnpdfReader } from '../adapters/pdf/unpdf-reader.js';
 import { S3BlobStore } from '../adapters/s3/s3-blob-store.js';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue.js';
+import type { ExtractionReaders } from '../core/ingestion/extract-document.js';
 import type { BlobStore } from '../core/ports/blob-store.js';
 import type { JobQueue } from '../core/ports/job-queue.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
@@ -23,6 +25,9 @@ const required = (value: string, name: string): string => {
   if (value === '') throw new Error(`${name} must be set`);
   return value;
 };
+
+/** The readers of binary formats: PDF through pdf.js (`unpdf`), pure JavaScript. */
+export const composeReaders = (): ExtractionReaders => ({ pdf: new UnpdfReader() });
 
 /** The raw document store: the given one, else the S3 bucket `BUCKET_NAME`. */
 export const composeBlobStore = (config: RuntimeConfig, given?: BlobStore): BlobStore =>

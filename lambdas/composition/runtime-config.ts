@@ -43,6 +43,11 @@ export const runtimeConfigSchema = z.object({
   CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(60),
   /** Largest document upload, in bytes (of the file or of the JSON `text`); beyond it, 413. */
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2_097_152),
+  /**
+   * Most chunks one indexing job embeds: a larger document is split into parts of at most
+   * this many chunks, indexed in parallel (separate queue messages).
+   */
+  INDEX_PART_CHUNKS: z.coerce.number().int().min(1).default(256),
   /** Receives of an indexing message before it moves to the DLQ: the queue's `maxReceiveCount`. */
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(5),
   /** A document `queued`, `indexing` or `deleting` unchanged this long is re-driven, in s. */

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbStreamSlots } from '../adapters/dynamodb/dynamodb-stream-slots.js';
 import { DynamoDbTenantLimitsStore } from '../adapters/dynamodb/dynamodb-tenant-limits-store.js';
+import { DynamoDbTenantSnapshots } from '../adapters/dynamodb/dynamodb-tenant-snapshots.js';
 import { DynamoDbUsageMeter } from '../adapters/dynamodb/dynamodb-usage-meter.js';
 import { AuthenticateApiKey } from '../core/auth/authenticate-api-key.js';
 import { TenantLimiter } from '../core/limits/tenant-limiter.js';
@@ -39,6 +40,10 @@ export const composeLimiter = (
       shards: config.USAGE_COUNTER_SHARDS,
     }),
     limits: new DynamoDbTenantLimitsStore(dynamo, config.TABLE_NAME),
+    snapshots: new DynamoDbTenantSnapshots(dynamo, {
+      tableName: config.TABLE_NAME,
+      shards: config.USAGE_COUNTER_SHARDS,
+    }),
     slots: new DynamoDbStreamSlots(dynamo, { tableName: config.TABLE_NAME, clock: systemClock }),
     defaults: {
       requestsPerMinute: config.TENANT_REQUESTS_PER_MINUTE,

@@ -79,6 +79,7 @@ const fromForm = (body: unknown): Omit<UploadDocumentInput, 'tenantId'> => {
     title: title ?? titleFromFileName(file.filename),
     content: file.content,
     contentType,
+    fileName: file.filename,
     ...(metadata ? { metadata } : {}),
   };
 };
@@ -92,6 +93,9 @@ export const toDocumentView = (record: DocumentRecord) => ({
   contentType: record.contentType,
   sizeBytes: record.sizeBytes,
   ...(record.chunkCount !== undefined ? { chunkCount: record.chunkCount } : {}),
+  ...(record.status === 'indexing' && record.parts !== undefined
+    ? { parts: record.parts, partsDone: record.partsDone ?? 0 }
+    : {}),
   ...(record.error !== undefined ? { error: record.error } : {}),
   ...(record.attempts !== undefined ? { attempts: record.attempts } : {}),
   ...(record.metadata ? { metadata: record.metadata } : {}),

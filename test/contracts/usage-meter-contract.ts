@@ -89,6 +89,21 @@ export const describeUsageMeterContract = (
       expect(await meter.read(tenant, TOKENS)).toBe(0);
     });
 
+    it('reads many windows at once, in the order asked, those never counted as 0', async () => {
+      await meter.add(tenant, TOKENS, 300, new Date('2026-02-27T08:00:00.000Z'));
+      await meter.add(tenant, TOKENS, 40);
+      await meter.take(tenant, REQUESTS, 2, 10);
+
+      const counts = await meter.readMany(tenant, [
+        { counter: TOKENS, at: new Date('2026-03-01T00:00:00.000Z') },
+        { counter: TOKENS, at: new Date('2026-02-28T00:00:00.000Z') },
+        { counter: TOKENS, at: new Date('2026-02-27T23:00:00.000Z') },
+        { counter: REQUESTS, at: clock.now() },
+      ]);
+
+      expect(counts).toEqual([40, 0, 300, 2]);
+    });
+
     it('refuses a take larger than the limit and counts nothing', async () => {
       const count = await meter.take(tenant, TOKENS, 11, 10);
 

@@ -116,6 +116,20 @@ export const describeVectorStoreContract = (name: string, factory: VectorStoreFa
         ]);
       });
 
+      it("returns a paged document's chunk with its page, in every mode", async () => {
+        const paged = contractPoint('tenant-b', 'doc-pdf', 0, X, 'lighthouse vault code');
+        await store.upsert('tenant-b', [{ ...paged, payload: { ...paged.payload, page: 12 } }]);
+
+        const dense = await store.query('tenant-b', X, { limit: 1 });
+        const hybrid = await store.query('tenant-b', X, {
+          limit: 1,
+          lexical: queryVector('lighthouse vault'),
+        });
+
+        expect(dense[0]?.page).toBe(12);
+        expect(hybrid[0]?.page).toBe(12);
+      });
+
       it('scores by direction, not by length (cosine)', async () => {
         const found = await store.query('tenant-a', [5, 0, 0, 0], { limit: 1 });
 

@@ -8,13 +8,15 @@ import { FakeJobQueue } from './fakes/fake-job-queue.js';
 import { FakeVectorStore } from './fakes/fake-vector-store.js';
 import { InMemoryDocumentStore } from './fakes/in-memory-document-store.js';
 import { ManualClock } from './fakes/manual-clock.js';
+import { makePdf } from './pdf-fixture.js';
+import { testReaders } from './readers.js';
 
 /**
  * The ingestion use cases wired to fakes, sharing one set of stores, as the documents function
  * and the indexer share DynamoDB, S3, SQS and Qdrant.
  */
 export const ingestionFixture = (
-  options: { limits?: Partial<EmbeddingLimits>; maxUploadBytes?: number } = {},
+  options: { limits?: Partial<EmbeddingLimits>; maxUploadBytes?: number; partChunks?: number } = {},
 ) => {
   const documents = new InMemoryDocumentStore();
   const blobs = new FakeBlobStore();
@@ -28,6 +30,7 @@ export const ingestionFixture = (
     queue,
     clock,
     maxBytes: options.maxUploadBytes ?? 100_000,
+    readers: testReaders,
   });
   const indexDocument = new IndexDocument({
     documents,
@@ -37,11 +40,16 @@ export const ingestionFixture = (
     queue,
     clock,
     chunking: { maxTokens: 40, overlapTokens: 8 },
+    readers: testReaders,
+    ...(options.partChunks === undefined ? {} : { partChunks: options.partChunks }),
   });
   const deleteDocument = new DeleteDocument({ documents, blobs, vectors, clock });
   const uploadText = (title: string, text: string, tenantId = 'acme') =>
     upload.execute({ tenantId, title, content: Buffer.from(text), contentType: 'text/markdown' });
+  const uploadPdf = (title: string, pages: readonly (readonly string[])[], tenantId = 'acme') =>
+    upload.execute({ tenantId, title, content: makePdf(pages), contentType: 'application/pdf' });
   return {
+    uploadPdf,
     documents,
     blobs,
     queue,

@@ -104,8 +104,8 @@ const byScoredPoint = (a: [StoredPoint, number], b: [StoredPoint, number]): numb
   a[0].payload.chunkIndex - b[0].payload.chunkIndex;
 
 const toScoredChunk = (point: StoredPoint, score: number): ScoredChunk => {
-  const { documentId, title, chunkIndex, text } = point.payload;
-  return { documentId, title, chunkIndex, text, score };
+  const { documentId, title, chunkIndex, text, page } = point.payload;
+  return { documentId, title, chunkIndex, text, score, ...(page === undefined ? {} : { page }) };
 };
 
 const unit = (vector: ArrayLike<number>): Float32Array => {

@@ -53,7 +53,7 @@ export const QDRANT_PAYLOAD_INDEXES: ReadonlyArray<{
   { field: 'chunkIndex', schema: { type: 'integer', lookup: false, range: true } },
 ];
 
-const PAYLOAD_FIELDS = ['documentId', 'title', 'chunkIndex', 'text'];
+const PAYLOAD_FIELDS = ['documentId', 'title', 'chunkIndex', 'text', 'page'];
 
 /** The named dense vector of the hybrid layout. */
 export const DENSE_VECTOR = 'dense';
@@ -102,6 +102,7 @@ const toScoredChunk = (point: Schemas['ScoredPoint']): ScoredChunk => {
     chunkIndex: Number(payload.chunkIndex ?? 0),
     text: String(payload.text ?? ''),
     score: point.score,
+    ...(typeof payload.page === 'number' ? { page: payload.page } : {}),
   };
 };
 

@@ -121,7 +121,8 @@ export class IndexBatch {
       const tokens = embeddingTokens.get(index) ?? 0;
       if (!indexed && tokens === 0) return;
       const usage = perTenant.get(job.tenantId) ?? { documents: 0, chunks: 0, embeddingTokens: 0 };
-      usage.documents += indexed ? 1 : 0;
+      // A version split into parts counts once, with its last part.
+      usage.documents += indexed && !indexed.partial ? 1 : 0;
       usage.chunks += indexed?.chunkCount ?? 0;
       usage.embeddingTokens += tokens;
       perTenant.set(job.tenantId, usage);

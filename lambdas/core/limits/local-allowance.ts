@@ -22,6 +22,17 @@ export interface LocalAllowanceOptions {
   onError?: (error: unknown) => void;
 }
 
+/** Options of {@link LocalAllowance.take}. */
+export interface TakeOptions {
+  /**
+   * The shared count was just read for this take ({@link LocalAllowance.learn}): a take within
+   * a block of the limit is then decided without a write of its own, the count written at once
+   * in the background. It stays one of the container's block of unacknowledged counts, so the
+   * overshoot bound holds; a block of 0 still makes it the conditional write.
+   */
+  justRead?: boolean;
+}
+
 /** One counter's window as this container sees it. */
 interface WindowView {
   tenantId: string;
@@ -53,11 +64,14 @@ interface WindowView {
  * under the limit and its count not yet acknowledged by the shared counter (pending, or being
  * written) stays within a block; otherwise (the first take of a window, near the limit, or a
  * block spent before its write came back) it is the meter's atomic conditional take, with the
- * unwritten count carried in it. Each write returns the shared count, so a container learns
- * of the others' use at least once a block. So no container ever admits more than a block
- * the shared counter has not acknowledged: **the overshoot of a limit is at most containers ×
- * block** (plus, for tokens, the answers in flight, as they are counted after they end), and
- * with a limit of at most a block every take is exact. Counts not yet written when a container is shut down
+ * unwritten count carried in it. The one exception is a take right after the container read
+ * the shared count ({@link learn}, a container's first request of a tenant): near the limit it
+ * is decided on that count, so that the read is its only round trip. Each write returns the
+ * shared count, so a container learns of the others' use at least once a block. So no
+ * container ever admits more than a block the shared counter has not acknowledged: **the
+ * overshoot of a limit is at most containers × block** (plus, for tokens, the answers in
+ * flight, as they are counted after they end), and with a limit of at most a block every take
+ * but those first ones is exact. Counts not yet written when a container is shut down
  * are lost from the counters: at most a block (or `maxAgeMs` of use) per counter and
  * container.
  *
@@ -77,25 +91,33 @@ export class LocalAllowance {
    * Counts `amount` unless the count would exceed `limit`: locally when the container sees
    * the tenant a block under it and has less than a block not yet acknowledged by the shared
    * counter (pending or being written), else with one conditional write (its unwritten count
-   * included).
+   * included). Right after {@link learn} (`justRead`), a take within a block of the limit is
+   * also decided on the count just read: admitted locally and written at once, or refused
+   * when the count read leaves no room.
    */
   async take(
     tenantId: string,
     counter: CounterSpec,
     amount: number,
     limit: number,
+    options: TakeOptions = {},
   ): Promise<WindowCount> {
     const view = this.#view(tenantId, counter);
     const block = this.options.blockOf(counter);
     const seen = this.#seen(view);
-    if (
-      view.shared !== undefined &&
-      block > 0 &&
-      view.pending + view.inFlight + amount <= block &&
-      seen + amount <= limit - block
-    ) {
-      this.#count(view, amount, block);
-      return { allowed: true, used: seen + amount, resetAt: view.end };
+    if (view.shared !== undefined && block > 0 && view.pending + view.inFlight + amount <= block) {
+      if (seen + amount <= limit - block) {
+        this.#count(view, amount, block);
+        return { allowed: true, used: seen + amount, resetAt: view.end };
+      }
+      if (options.justRead && seen + amount <= limit) {
+        this.#count(view, amount, block);
+        void this.#write(view);
+        return { allowed: true, used: seen + amount, resetAt: view.end };
+      }
+    }
+    if (options.justRead && view.shared !== undefined && view.shared + amount > limit) {
+      return { allowed: false, used: limit, resetAt: view.end };
     }
     const carried = view.pending;
     view.pending = 0;
@@ -141,6 +163,16 @@ export class LocalAllowance {
       void this.#write(view);
     }
     return { allowed: true, used: seen, resetAt: view.end };
+  }
+
+  /**
+   * Takes a count read from the shared counter (consistently) at `at` as this container's view
+   * of that window, so that the next takes and checks are decided without a round trip.
+   */
+  learn(tenantId: string, counter: CounterSpec, used: number, at: Date): void {
+    const view = this.#view(tenantId, counter, at);
+    view.shared = Math.max(view.shared ?? 0, used);
+    view.syncedAt = this.options.clock.now().getTime();
   }
 
   /** The count as this container sees it (no round trip). */
@@ -230,10 +262,10 @@ export class LocalAllowance {
     return view.writing;
   }
 
-  #view(tenantId: string, counter: CounterSpec): WindowView {
+  #view(tenantId: string, counter: CounterSpec, at?: Date): WindowView {
     const now = this.options.clock.now();
     this.#sweep(now.getTime());
-    const window = fixedWindow(now, counter.windowSeconds);
+    const window = fixedWindow(at ?? now, counter.windowSeconds);
     const key = `${tenantId}\u0000${counter.name}\u0000${window.start.getTime()}`;
     let view = this.#views.get(key);
     if (!view) {

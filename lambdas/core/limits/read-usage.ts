@@ -33,7 +33,8 @@ const FIELDS = {
 /**
  * A tenant's usage: its limits, today's counts with the tokens left, and the counts of the
  * last 30 UTC days, read from the same counters the limits are enforced with (the day's
- * counters are kept 40 days), after this container's locally kept counts are written.
+ * counters are kept 40 days) in one batch ({@link UsageMeter.readMany}), after this
+ * container's locally kept counts are written.
  *
  * @example
  * const report = await new ReadUsage({ meter, limiter, clock }).execute('acme');
@@ -53,29 +54,28 @@ export class ReadUsage {
       this.deps.limiter.limitsOf(tenantId),
       this.deps.limiter.flush(),
     ]);
-    const days = await Promise.all(
-      Array.from({ length: USAGE_DAYS }, (_, index) =>
-        this.#day(tenantId, new Date(today - index * DAY_MS)),
-      ),
+    const dates = Array.from(
+      { length: USAGE_DAYS },
+      (_, index) => new Date(today - index * DAY_MS),
     );
-    const first = days[0] ?? (await this.#day(tenantId, new Date(today)));
+    const fields = Object.entries(FIELDS);
+    const counts = await this.deps.meter.readMany(
+      tenantId,
+      dates.flatMap((at) => fields.map(([, counter]) => ({ counter, at }))),
+    );
+    const days = dates.map(
+      (at, day): DayUsage => ({
+        date: at.toISOString().slice(0, 10),
+        ...(Object.fromEntries(
+          fields.map(([field], index) => [field, counts[day * fields.length + index] ?? 0]),
+        ) as Omit<DayUsage, 'date'>),
+      }),
+    );
+    const first = days[0] as DayUsage;
     return {
       limits,
       today: { ...first, tokensRemaining: Math.max(0, limits.tokensPerDay - first.tokens) },
       days,
-    };
-  }
-
-  async #day(tenantId: string, day: Date): Promise<DayUsage> {
-    const entries = await Promise.all(
-      Object.entries(FIELDS).map(
-        async ([field, counter]) =>
-          [field, await this.deps.meter.read(tenantId, counter, day)] as const,
-      ),
-    );
-    return {
-      date: day.toISOString().slice(0, 10),
-      ...(Object.fromEntries(entries) as Omit<DayUsage, 'date'>),
     };
   }
 }

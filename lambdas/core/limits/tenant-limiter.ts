@@ -3,6 +3,7 @@ import type { TokenUsage } from '../ports/chat-model.js';
 import type { Clock } from '../ports/clock.js';
 import type { StreamSlots } from '../ports/stream-slots.js';
 import type { TenantLimitsStore } from '../ports/tenant-limits-store.js';
+import { parallelSnapshots, type TenantSnapshotReader } from '../ports/tenant-snapshot.js';
 import type { CounterSpec, UsageMeter, WindowCount } from '../ports/usage-meter.js';
 import { HttpProblem } from '../problem.js';
 import { LocalAllowance } from './local-allowance.js';
@@ -56,6 +57,11 @@ const blockOf =
 export interface TenantLimiterDeps {
   meter: UsageMeter;
   limits: TenantLimitsStore;
+  /**
+   * Reads a tenant's limits with its request and token counts, for its first request in this
+   * container (default: the limits store and the meter read at once, one round trip).
+   */
+  snapshots?: TenantSnapshotReader;
   slots: StreamSlots;
   /** The limits of a tenant without overrides (runtime configuration). */
   defaults: TenantLimits;
@@ -101,10 +107,12 @@ const tooMany = (state: RateLimitState, detail: string) =>
  * {@link LocalAllowance}: the request rate (an atomic conditional count, made locally while
  * the tenant is well under its limit), the concurrent streams (slots under a lease), and the
  * daily token budget (checked against the container's view before an answer, counted after it
- * with the usage the model reports). A request adds at most one DynamoDB round trip (the
- * conditional take, beside which a stale view of a budget near its end is read) and none
- * while the tenant is well under its limits; a tenant's limits are read once per container
- * and then refreshed in the background every cache period.
+ * with the usage the model reports). A request adds at most one DynamoDB round trip and none
+ * while the tenant is well under its limits: a tenant's first request in a container reads its
+ * limits with the minute's request count and the day's token count in one snapshot and is
+ * decided on them; later ones make at most the conditional take (beside which a stale view of
+ * a budget near its end is read). Limits are then refreshed in the background every cache
+ * period.
  *
  * Refusals are 429 problems carrying `Retry-After` and the IETF `RateLimit-Policy` /
  * `RateLimit` headers.
@@ -118,6 +126,7 @@ export class TenantLimiter {
     { limits: TenantLimits; until: number; refreshing?: boolean }
   >();
   readonly #allowance: LocalAllowance;
+  readonly #firstLooks = new Map<string, Promise<TenantLimits>>();
 
   constructor(private readonly deps: TenantLimiterDeps) {
     const blocks = deps.blocks ?? { requests: 0, tokens: 0 };
@@ -136,13 +145,14 @@ export class TenantLimiter {
   }
 
   /**
-   * The tenant's effective limits (its overrides over the defaults): read once per container,
-   * then served from memory and read again in the background once the cache period is over.
+   * The tenant's effective limits (its overrides over the defaults): read once per container
+   * (with the counts its first request needs), then served from memory and read again in the
+   * background once the cache period is over.
    */
   async limitsOf(tenantId: string): Promise<TenantLimits> {
     const now = this.deps.clock.now().getTime();
     const cached = this.#cache.get(tenantId);
-    if (!cached) return this.#readLimits(tenantId);
+    if (!cached) return this.#lookFirst(tenantId);
     if (cached.until <= now && !cached.refreshing) {
       cached.refreshing = true;
       this.#readLimits(tenantId).catch((error: unknown) => {
@@ -151,6 +161,31 @@ export class TenantLimiter {
       });
     }
     return cached.limits;
+  }
+
+  /** Reads the limits and the counts a request is decided on, once for concurrent callers. */
+  #lookFirst(tenantId: string): Promise<TenantLimits> {
+    let look = this.#firstLooks.get(tenantId);
+    if (!look) {
+      look = this.#snapshot(tenantId).finally(() => this.#firstLooks.delete(tenantId));
+      this.#firstLooks.set(tenantId, look);
+    }
+    return look;
+  }
+
+  async #snapshot(tenantId: string): Promise<TenantLimits> {
+    const at = this.deps.clock.now();
+    const snapshots = this.deps.snapshots ?? parallelSnapshots(this.deps.limits, this.deps.meter);
+    const { overrides, counts } = await snapshots.read(tenantId, [
+      { counter: REQUESTS, at },
+      { counter: TOKENS, at },
+    ]);
+    this.#allowance.learn(tenantId, REQUESTS, counts[0] ?? 0, at);
+    this.#allowance.learn(tenantId, TOKENS, counts[1] ?? 0, at);
+    const limits = effectiveLimits(this.deps.defaults, overrides);
+    const until = this.deps.clock.now().getTime() + (this.deps.cacheTtlMs ?? 60_000);
+    this.#cache.set(tenantId, { limits, until });
+    return limits;
   }
 
   async #readLimits(tenantId: string): Promise<TenantLimits> {
@@ -168,10 +203,11 @@ export class TenantLimiter {
    * @throws HttpProblem 429 when the tenant has used its requests of the current minute
    */
   async admitRequest(tenantId: string): Promise<RateLimitState> {
+    const justRead = !this.#cache.has(tenantId);
     const { requestsPerMinute, tokensPerDay } = await this.limitsOf(tenantId);
     this.#allowance.add(tenantId, DAILY_REQUESTS, 1);
     const [count] = await Promise.all([
-      this.#allowance.take(tenantId, REQUESTS, 1, requestsPerMinute),
+      this.#allowance.take(tenantId, REQUESTS, 1, requestsPerMinute, { justRead }),
       this.#allowance.refresh(tenantId, TOKENS, tokensPerDay),
     ]);
     const state = stateOf('default', REQUESTS, requestsPerMinute, count, this.deps.clock.now());

@@ -20,9 +20,20 @@ export interface DocumentRecord {
   blobKey: string;
   /** SHA-256 (hex) of the raw upload's bytes: an identical upload makes no new version. */
   contentHash?: string;
+  /**
+   * SHA-256 (hex) of the extracted text (`extractDocument`): an upload of other bytes holding
+   * the same text makes no new version either.
+   */
+  textHash?: string;
+  /** Key of the extracted page texts (paged formats such as PDF), beside the raw upload. */
+  textKey?: string;
   metadata?: Record<string, string | number | boolean>;
   /** Chunks indexed; set when the version is `ready`. */
   chunkCount?: number;
+  /** Indexing parts the version was split into (a large document), while it is `indexing`. */
+  parts?: number;
+  /** Parts of {@link parts} done so far; each part counts once, however often it runs. */
+  partsDone?: number;
   /** Why indexing failed; set when the version is `failed`. */
   error?: string;
   /** Receives of the current version's message so far (from SQS), for the failure reason. */
@@ -63,6 +74,8 @@ export type DocumentVersion = Pick<
   | 'sizeBytes'
   | 'blobKey'
   | 'contentHash'
+  | 'textHash'
+  | 'textKey'
   | 'metadata'
 >;
 
@@ -85,6 +98,8 @@ export interface DocumentTransition {
   requeues?: number;
   /** When the change happened (ISO 8601); becomes `updatedAt`. */
   at: string;
+  /** Applies the change only if the record is in this status. */
+  ifStatus?: DocumentStatus;
   /**
    * Applies the change only if the record was last changed at this instant (its `updatedAt`):
    * the reconciler's guard against overtaking work that moved on since it looked.
@@ -130,6 +145,29 @@ export interface DocumentStore {
     version: number,
     change: DocumentTransition,
   ): Promise<boolean>;
+  /**
+   * Splits the `indexing` version's work into `parts` parts, none done yet. Returns false when
+   * the version is no longer current and `indexing` (superseded, deleted, failed).
+   */
+  startParts(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    parts: number,
+    at: string,
+  ): Promise<boolean>;
+  /**
+   * Counts part `part` (from 0) of the version's {@link startParts} split as done, atomically
+   * and once (a redelivered part adds nothing), and answers how many of how many are done;
+   * undefined when the version is no longer current and `indexing` with that split.
+   */
+  completePart(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    split: { part: number; parts: number },
+    at: string,
+  ): Promise<{ done: number; parts: number } | undefined>;
   /**
    * Writes the deletion tombstone: the document becomes `deleting`, which no later upload or
    * status change can undo. Returns the record, or undefined when there is no such document.

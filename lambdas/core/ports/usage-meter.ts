@@ -30,6 +30,14 @@ export interface UsageMeter {
   add(tenantId: string, counter: CounterSpec, amount: number, at?: Date): Promise<WindowCount>;
   /** The count of the window that contains `at` (default: now); 0 when nothing was counted. */
   read(tenantId: string, counter: CounterSpec, at?: Date): Promise<number>;
+  /** The counts of many windows at once (one per read, in order), in as few round trips as the store allows. */
+  readMany(tenantId: string, reads: readonly CounterRead[]): Promise<number[]>;
+}
+
+/** One window to read: the window of `counter` that contains `at`. */
+export interface CounterRead {
+  counter: CounterSpec;
+  at: Date;
 }
 
 /**

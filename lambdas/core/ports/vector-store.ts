@@ -9,6 +9,8 @@ export interface ChunkPayload {
   title: string;
   chunkIndex: number;
   text: string;
+  /** The page (from 1) the chunk's text is on, for paged documents (PDF). */
+  page?: number;
 }
 
 /**
@@ -33,6 +35,8 @@ export interface ScoredChunk {
   chunkIndex: number;
   text: string;
   score: number;
+  /** The page the chunk is on, for paged documents. */
+  page?: number;
 }
 
 /** Which rankings a query uses. */

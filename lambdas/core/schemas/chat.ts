@@ -20,6 +20,7 @@ export const sourceSchema = z
     chunkIndex: z.number().int(),
     score: z.number(),
     snippet: z.string(),
+    page: z.number().int().positive().optional().describe('The page cited, for a PDF.'),
   })
   .meta({ id: 'Source' });
 

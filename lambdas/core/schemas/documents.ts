@@ -148,6 +148,18 @@ export const documentSchema = z
     contentType: z.enum(SUPPORTED_CONTENT_TYPES),
     sizeBytes: z.number().int().min(0),
     chunkCount: z.number().int().min(0).optional().describe('Set once the version is ready.'),
+    parts: z
+      .number()
+      .int()
+      .min(2)
+      .optional()
+      .describe('While a large document is indexing: the parts it was split into.'),
+    partsDone: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('While a large document is indexing: its parts done so far.'),
     error: z.string().optional().describe('Why indexing failed, when it did.'),
     attempts: z.number().int().min(0).optional().describe('Indexing attempts of this version.'),
     metadata: documentMetadataSchema.optional(),
@@ -191,5 +203,16 @@ export const indexJobSchema = z
     tenantId: z.string().min(1).max(64),
     documentId: z.uuid(),
     version: z.number().int().positive(),
+    part: z
+      .object({
+        index: z.number().int().min(0),
+        count: z.number().int().min(2),
+        fromChunk: z.number().int().min(0),
+        toChunk: z.number().int().positive(),
+      })
+      .refine((part) => part.index < part.count && part.fromChunk < part.toChunk, {
+        message: 'index must be under count, and fromChunk under toChunk',
+      })
+      .optional(),
   })
   .meta({ id: 'IndexJob' });

@@ -5,6 +5,8 @@ import { createHandler } from '../../../lambdas/handlers/documents-api.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
 import { lambdaContext } from '../../support/lambda-context.js';
+import { makePdf } from '../../support/pdf-fixture.js';
+import { testReaders } from '../../support/readers.js';
 
 const MAX_UPLOAD_BYTES = 2_000;
 
@@ -256,15 +258,50 @@ describe('documents function', () => {
       expect(result.statusCode).toBe(202);
     });
 
+    it('accepts a PDF upload, titled by its file name, and queues it', async () => {
+      const { postForm, documents, queue } = setup();
+
+      const result = await postForm(
+        fileForm(new Uint8Array(makePdf([['Page one']])), 'guide.pdf', 'application/pdf'),
+      );
+
+      expect(result.statusCode).toBe(202);
+      expect(await documents.get('tenant-a', result.json.id)).toMatchObject({
+        title: 'guide.pdf',
+        contentType: 'application/pdf',
+      });
+      expect(queue.jobs).toHaveLength(1);
+    });
+
+    it('answers 422 naming the reason for an encrypted PDF, storing nothing', async () => {
+      const { postForm, queue, blobs } = setup();
+
+      const result = await postForm(
+        fileForm(
+          new Uint8Array(makePdf([['Secret']], { encrypted: true })),
+          'secret.pdf',
+          'application/pdf',
+        ),
+      );
+
+      expect(result.statusCode).toBe(422);
+      expect(result.json).toMatchObject({
+        type: 'urn:problem:pdf-encrypted',
+        detail: expect.stringContaining('password'),
+      });
+      expect(queue.jobs).toEqual([]);
+      expect(blobs.keys()).toEqual([]);
+    });
+
     it('answers 415 for a file of another type', async () => {
       const { postForm, queue } = setup();
 
       const result = await postForm(
-        fileForm(new Uint8Array([0x25, 0x50, 0x44, 0x46]), 'a.pdf', 'application/pdf'),
+        fileForm(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]), 'a.doc', 'application/msword'),
       );
 
       expect(result.statusCode).toBe(415);
-      expect(result.json.detail).toContain('text/plain, text/markdown, text/html');
+      expect(result.json.detail).toContain('text/plain, text/markdown, text/html, application/pdf');
       expect(queue.jobs).toEqual([]);
     });
 
@@ -491,6 +528,7 @@ describe('documents function', () => {
           queue: fixture.queue,
           clock: fixture.clock,
           maxBytes: MAX_UPLOAD_BYTES,
+          readers: testReaders,
         }),
         deleteDocument: fixture.deleteDocument,
         chunks: fixture.vectors,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayEvent } from '../../../dev/http-events.js';
 import { DynamoDbStreamSlots } from '../../../lambdas/adapters/dynamodb/dynamodb-stream-slots.js';
 import { DynamoDbTenantLimitsStore } from '../../../lambdas/adapters/dynamodb/dynamodb-tenant-limits-store.js';
+import { DynamoDbTenantSnapshots } from '../../../lambdas/adapters/dynamodb/dynamodb-tenant-snapshots.js';
 import { DynamoDbUsageMeter } from '../../../lambdas/adapters/dynamodb/dynamodb-usage-meter.js';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { BudgetedAnswers } from '../../../lambdas/core/limits/budgeted-answers.js';
@@ -31,9 +32,13 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-/** A document client on the test table that counts every call sent through it. */
+/**
+ * A document client on the test table that counts every call sent through it and, while its
+ * gate is on, holds each call until released.
+ */
 const countingClient = () => {
   const counter = { calls: 0 };
+  const gate = { on: false, held: [] as (() => void)[], arrived: () => {} };
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: db.endpoint,
@@ -45,22 +50,73 @@ const countingClient = () => {
   client.middlewareStack.add(
     (next) => async (args) => {
       counter.calls += 1;
+      if (gate.on) {
+        await new Promise<void>((release) => {
+          gate.held.push(release);
+          gate.arrived();
+        });
+      }
       return next(args);
     },
     { step: 'initialize', name: 'countCalls' },
   );
-  return { client, counter };
+  return { client, counter, gate };
+};
+
+type Gate = ReturnType<typeof countingClient>['gate'];
+
+const releaseAll = (gate: Gate) => {
+  for (const release of gate.held.splice(0)) release();
+};
+
+/** How long a chat is given to end while calls are held before it is taken to be waiting for them. */
+const SETTLE_MS = 1_000;
+
+/**
+ * Runs `request` with the client's calls held, and counts the round trips on its path: the
+ * waves of calls it waited for. Calls that arrive together (sent at once) are one wave; a wave
+ * is released only once the request has not ended without it, so calls made in the background
+ * (the request ends while they are held) are not counted.
+ */
+const roundTripsOf = async <T>(gate: Gate, request: () => Promise<T>) => {
+  gate.on = true;
+  let done = false;
+  const running = request().finally(() => {
+    done = true;
+  });
+  let roundTrips = 0;
+  for (;;) {
+    const arrived = new Promise<void>((resolve) => {
+      gate.arrived = resolve;
+    });
+    await Promise.race([running, gate.held.length > 0 ? undefined : arrived]);
+    if (done) break;
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.race([running, new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
+    if (done) break;
+    roundTrips += 1;
+    releaseAll(gate);
+  }
+  gate.on = false;
+  releaseAll(gate);
+  return { result: await running, roundTrips };
 };
 
 /**
  * One chat function container: the chat handler over the real limiter on DynamoDB (through a
  * counting client), the rest in memory, so every DynamoDB call it makes is the limits'.
  */
-const container = (clock: ManualClock, defaults: TenantLimits, blocks: AllowanceBlocks) => {
-  const { client, counter } = countingClient();
+const container = (
+  clock: ManualClock,
+  defaults: TenantLimits,
+  blocks: AllowanceBlocks,
+  tenantId = 'tenant-a',
+) => {
+  const { client, counter, gate } = countingClient();
   const limiter = new TenantLimiter({
     meter: new DynamoDbUsageMeter(client, { tableName: db.tableName, clock }),
     limits: new DynamoDbTenantLimitsStore(client, db.tableName),
+    snapshots: new DynamoDbTenantSnapshots(client, { tableName: db.tableName }),
     slots: new DynamoDbStreamSlots(client, { tableName: db.tableName, clock }),
     defaults,
     clock,
@@ -75,7 +131,7 @@ const container = (clock: ManualClock, defaults: TenantLimits, blocks: Allowance
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
   });
   const handler = createHandler({
-    http: testHttpOptions({ 'key-a': 'tenant-a' }, { limiter }),
+    http: testHttpOptions({ 'key-a': tenantId }, { limiter }),
     answerQuestion: new BudgetedAnswers(answers, limiter),
     sessions: new InMemorySessionStore(),
   });
@@ -94,7 +150,12 @@ const container = (clock: ManualClock, defaults: TenantLimits, blocks: Allowance
     );
     return { status: response.statusCode, calls: counter.calls - before };
   };
-  return { chat, limiter, counter };
+  /** Sends one chat; resolves to its status and the DynamoDB round trips it waited for. */
+  const chatOnPath = async () => {
+    const { result, roundTrips } = await roundTripsOf(gate, chat);
+    return { status: result.status, roundTrips };
+  };
+  return { chat, chatOnPath, limiter, counter };
 };
 
 const meterOf = (clock: ManualClock) =>
@@ -105,10 +166,12 @@ const BLOCKS: AllowanceBlocks = { requests: 20, tokens: 50_000 };
 describe('the limit check on the chat path, over DynamoDB', () => {
   it('makes no DynamoDB call for a tenant well under its limits after its first chat', async () => {
     const clock = new ManualClock('2026-03-02T10:00:05.000Z');
+    // A block of 40: the first chat is counted locally too, so the background write at half a
+    // block (the next test) comes after these ten.
     const { chat } = container(
       clock,
       { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
-      BLOCKS,
+      { requests: 40, tokens: 50_000 },
     );
     const first = await chat();
 
@@ -144,7 +207,7 @@ describe('the limit check on the chat path, over DynamoDB', () => {
     expect(await meterOf(clock).read('tenant-a', REQUESTS)).toBe(11);
   });
 
-  it("reads the tenant's limits once, then takes the request and reads the token count in one round trip on the first chat", async () => {
+  it("reads the tenant's limits with its request and token counts in one call on its first chat in a container", async () => {
     const clock = new ManualClock('2026-03-04T11:00:05.000Z');
     const { chat } = container(
       clock,
@@ -154,8 +217,83 @@ describe('the limit check on the chat path, over DynamoDB', () => {
 
     const first = await chat();
 
-    // The limits read, then the conditional take beside the day's token count.
-    expect(first.calls).toBe(3);
+    expect(first.status).toBe(200);
+    expect(first.calls).toBe(1);
+  });
+
+  it('makes one round trip on the first chat of a tenant in a new container', async () => {
+    const clock = new ManualClock('2026-03-04T12:00:05.000Z');
+    const { chatOnPath } = container(
+      clock,
+      { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      BLOCKS,
+    );
+
+    const first = await chatOnPath();
+
+    expect(first).toEqual({ status: 200, roundTrips: 1 });
+  });
+
+  it('decides the first chat of a tenant within a block of its request limit in one round trip, and counts it', async () => {
+    const clock = new ManualClock('2026-03-09T11:00:05.000Z');
+    const limits = { requestsPerMinute: 30, tokensPerDay: 10_000_000, concurrentStreams: 4 };
+    await meterOf(clock).add('tenant-a', REQUESTS, 25);
+    const { chatOnPath, limiter } = container(clock, limits, BLOCKS);
+
+    const first = await chatOnPath();
+    await limiter.flush();
+
+    expect(first).toEqual({ status: 200, roundTrips: 1 });
+    expect(await meterOf(clock).read('tenant-a', REQUESTS)).toBe(26);
+  });
+
+  it('refuses the first chat of a tenant past its request limit in one round trip, counting nothing', async () => {
+    const clock = new ManualClock('2026-03-10T11:00:05.000Z');
+    const limits = { requestsPerMinute: 30, tokensPerDay: 10_000_000, concurrentStreams: 4 };
+    await meterOf(clock).add('tenant-a', REQUESTS, 30);
+    const { chatOnPath, limiter } = container(clock, limits, BLOCKS);
+
+    const first = await chatOnPath();
+    await limiter.flush();
+
+    expect(first).toEqual({ status: 429, roundTrips: 1 });
+    expect(await meterOf(clock).read('tenant-a', REQUESTS)).toBe(30);
+  });
+
+  it("applies the tenant's own limits, read in the same round trip, to its first chat", async () => {
+    const clock = new ManualClock('2026-03-11T11:00:05.000Z');
+    await new DynamoDbTenantLimitsStore(db.documentClient, db.tableName).put('tenant-own', {
+      requestsPerMinute: 5,
+    });
+    await meterOf(clock).add('tenant-own', REQUESTS, 5);
+    const { chatOnPath } = container(
+      clock,
+      { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      BLOCKS,
+      'tenant-own',
+    );
+
+    const first = await chatOnPath();
+
+    expect(first).toEqual({ status: 429, roundTrips: 1 });
+  });
+
+  it('waits for at most one round trip on any chat, the first and those that start a minute included', async () => {
+    const clock = new ManualClock('2026-03-12T11:00:50.000Z');
+    const { chatOnPath } = container(
+      clock,
+      { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      BLOCKS,
+    );
+
+    const results = [];
+    for (let index = 0; index < 15; index += 1) {
+      results.push(await chatOnPath());
+      clock.advance(1_000);
+    }
+
+    expect(results.map((result) => result.status)).toEqual(Array(15).fill(200));
+    expect(Math.max(...results.map((result) => result.roundTrips))).toBe(1);
   });
 
   it('makes exactly one DynamoDB call per chat within a block of the request limit, then refuses', async () => {

@@ -22,6 +22,7 @@ const key = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
 export class InMemoryDocumentStore implements DocumentStore {
   readonly records = new Map<string, DocumentRecord>();
   readonly #titles = new Map<string, { documentId: string; lastVersion: number }>();
+  readonly #partsDone = new Map<string, Set<number>>();
 
   async reserveVersion(tenantId: string, title: string): Promise<ReservedVersion> {
     const claim = this.#titles.get(key(tenantId, title)) ?? {
@@ -51,6 +52,9 @@ export class InMemoryDocumentStore implements DocumentStore {
     };
     if (!version.metadata) delete record.metadata;
     if (!version.contentHash) delete record.contentHash;
+    if (!version.textHash) delete record.textHash;
+    if (!version.textKey) delete record.textKey;
+    this.#partsDone.delete(key(version.tenantId, version.documentId));
     this.records.set(key(version.tenantId, version.documentId), record);
     return { outcome: 'current', record: structuredClone(record) };
   }
@@ -100,6 +104,7 @@ export class InMemoryDocumentStore implements DocumentStore {
     const record = this.records.get(key(tenantId, documentId));
     if (!record || record.version !== version || record.status === 'deleting') return false;
     if (change.ifUpdatedAt !== undefined && record.updatedAt !== change.ifUpdatedAt) return false;
+    if (change.ifStatus !== undefined && record.status !== change.ifStatus) return false;
     record.status = change.status;
     record.updatedAt = change.at;
     if (change.chunkCount !== undefined) record.chunkCount = change.chunkCount;
@@ -109,6 +114,40 @@ export class InMemoryDocumentStore implements DocumentStore {
     if (change.attempts !== undefined) record.attempts = change.attempts;
     if (change.requeues !== undefined) record.requeues = change.requeues;
     return true;
+  }
+
+  async startParts(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    parts: number,
+    at: string,
+  ): Promise<boolean> {
+    const record = this.records.get(key(tenantId, documentId));
+    if (record?.version !== version || record.status !== 'indexing') return false;
+    record.parts = parts;
+    record.partsDone = 0;
+    record.updatedAt = at;
+    this.#partsDone.set(key(tenantId, documentId), new Set());
+    return true;
+  }
+
+  async completePart(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    split: { part: number; parts: number },
+    at: string,
+  ): Promise<{ done: number; parts: number } | undefined> {
+    const record = this.records.get(key(tenantId, documentId));
+    if (record?.version !== version || record.status !== 'indexing') return undefined;
+    if (record.parts !== split.parts) return undefined;
+    const done = this.#partsDone.get(key(tenantId, documentId)) ?? new Set<number>();
+    done.add(split.part);
+    this.#partsDone.set(key(tenantId, documentId), done);
+    record.partsDone = done.size;
+    record.updatedAt = at;
+    return { done: done.size, parts: split.parts };
   }
 
   async markDeleting(

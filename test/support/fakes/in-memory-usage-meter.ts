@@ -1,5 +1,6 @@
 import type { Clock } from '../../../lambdas/core/ports/clock.js';
 import {
+  type CounterRead,
   type CounterSpec,
   fixedWindow,
   type UsageMeter,
@@ -42,6 +43,10 @@ export class InMemoryUsageMeter implements UsageMeter {
   async read(tenantId: string, counter: CounterSpec, at?: Date): Promise<number> {
     const window = fixedWindow(at ?? this.clock.now(), counter.windowSeconds);
     return this.#counts.get(this.#key(tenantId, counter, window.start)) ?? 0;
+  }
+
+  async readMany(tenantId: string, reads: readonly CounterRead[]): Promise<number[]> {
+    return Promise.all(reads.map(({ counter, at }) => this.read(tenantId, counter, at)));
   }
 
   #key(tenantId: string, counter: CounterSpec, start: Date) {

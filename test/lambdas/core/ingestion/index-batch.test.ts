@@ -9,6 +9,7 @@ import {
 import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
+import { fillerLines } from '../../../support/pdf-fixture.js';
 
 const setup = (limits?: { maxInputsPerRequest?: number; maxTokensPerRequest?: number }) => {
   const fixture = ingestionFixture(limits ? { limits } : {});
@@ -91,5 +92,30 @@ describe('IndexBatch', () => {
     expect(await meter.read('acme', DAILY_DOCUMENTS)).toBe(2);
     expect(await meter.read('acme', DAILY_CHUNKS)).toBe(6);
     expect(await meter.read('acme', EMBEDDING_TOKENS)).toBe(reported);
+  });
+
+  it('counts a document indexed in parts once, with all of its chunks', async () => {
+    const fixture = ingestionFixture({ partChunks: 10, maxUploadBytes: 2_000_000 });
+    const meter = new InMemoryUsageMeter(new ManualClock(new Date().toISOString()));
+    const indexBatch = new IndexBatch({
+      indexDocument: fixture.indexDocument,
+      embedder: fixture.embedder,
+      usage: new IndexingUsage(meter),
+    });
+    await fixture.uploadPdf(
+      'handbook.pdf',
+      Array.from({ length: 4 }, (_, index) => fillerLines(index + 1)),
+    );
+    const [split] = await indexBatch.execute([{ job: fixture.queue.jobs[0]! }]);
+    const parts = fixture.queue.jobs.slice(1);
+
+    await indexBatch.execute(parts.slice(0, 2).map((job) => ({ job })));
+    await indexBatch.execute(parts.slice(2).map((job) => ({ job })));
+
+    expect(parts.length).toBeGreaterThan(2);
+    expect(await meter.read('acme', DAILY_DOCUMENTS)).toBe(1);
+    expect(await meter.read('acme', DAILY_CHUNKS)).toBe(
+      split?.kind === 'split' ? split.chunkCount : -1,
+    );
   });
 });

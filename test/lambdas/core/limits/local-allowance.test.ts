@@ -19,6 +19,7 @@ class CountingMeter implements UsageMeter {
   take: UsageMeter['take'] = (...args) => this.#call(() => this.inner.take(...args));
   add: UsageMeter['add'] = (...args) => this.#call(() => this.inner.add(...args));
   read: UsageMeter['read'] = (...args) => this.#call(() => this.inner.read(...args));
+  readMany: UsageMeter['readMany'] = (...args) => this.#call(() => this.inner.readMany(...args));
 }
 
 const setup = (block = 10) => {
@@ -97,5 +98,54 @@ describe('LocalAllowance', () => {
     await allowance.flush();
 
     expect(await meter.inner.read('acme', DAY)).toBe(3);
+  });
+
+  describe('right after the shared count was read', () => {
+    const AT = new Date('2026-03-01T10:00:05.000Z');
+
+    it('counts a take well under the limit locally, with no call', async () => {
+      const { meter, allowance } = setup();
+      allowance.learn('acme', REQUESTS, 40, AT);
+
+      const count = await allowance.take('acme', REQUESTS, 1, 100, { justRead: true });
+
+      expect(count).toMatchObject({ allowed: true, used: 41 });
+      expect(meter.calls).toBe(0);
+    });
+
+    it('admits a take within a block of the limit on the count read, and writes it at once', async () => {
+      const { meter, allowance } = setup();
+      await meter.inner.add('acme', REQUESTS, 95);
+      allowance.learn('acme', REQUESTS, 95, AT);
+
+      const count = await allowance.take('acme', REQUESTS, 1, 100, { justRead: true });
+      const callsBeforeWrite = meter.calls;
+      await allowance.flush();
+
+      expect(count).toMatchObject({ allowed: true, used: 96 });
+      expect(callsBeforeWrite).toBe(1);
+      expect(await meter.inner.read('acme', REQUESTS)).toBe(96);
+    });
+
+    it('refuses a take the count read leaves no room for, with no call', async () => {
+      const { meter, allowance } = setup();
+      allowance.learn('acme', REQUESTS, 100, AT);
+
+      const count = await allowance.take('acme', REQUESTS, 1, 100, { justRead: true });
+
+      expect(count.allowed).toBe(false);
+      expect(meter.calls).toBe(0);
+    });
+
+    it('still makes the conditional write near the limit when the take is not the one the read was for', async () => {
+      const { meter, allowance } = setup();
+      await meter.inner.add('acme', REQUESTS, 95);
+      allowance.learn('acme', REQUESTS, 95, AT);
+
+      await allowance.take('acme', REQUESTS, 1, 100);
+
+      expect(meter.calls).toBe(1);
+      expect(await meter.inner.read('acme', REQUESTS)).toBe(96);
+    });
   });
 });
