@@ -34,7 +34,8 @@ half; writes eval/results.json. Uses OpenAI and Qdrant when OPENAI_API_KEY / QDR
   --min-names-cited X  abstention floor of the question's names found in a cited passage (default ${DEFAULT_RETRIEVAL.minNamesCited})
   --min-names-known X  abstention floor of the question's names found at all (default ${DEFAULT_RETRIEVAL.minNamesKnown})
   --fusion-k K         RRF k (default ${DEFAULT_FUSION.k})
-  --weights D,L        RRF weights of the dense and the lexical ranking (default 1,1)
+  --weights D,L        RRF weights of the dense and the lexical ranking (default ${DEFAULT_FUSION.weights})
+  --bonus W,S          BM25 bonus weight and saturation added to the fused score (0 turns it off)
   --follow-up-weight X weight of the previous question's words (default ${DEFAULT_RETRIEVAL.followUpWeight})
   --sweep              also print a sweep of these settings on the tuning half only
 `;
@@ -56,6 +57,7 @@ const { values } = parseArgs({
     'min-names-known': { type: 'string' },
     'fusion-k': { type: 'string' },
     weights: { type: 'string' },
+    bonus: { type: 'string' },
     'follow-up-weight': { type: 'string' },
     sweep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -241,6 +243,12 @@ const sweep = async (
       variants.push([`k=${k} w=${weights}`, { fusion: { k, weights, candidates: 50 } }]);
     }
   }
+  for (const weight of [0.2, 0.5, 1])
+    for (const saturation of [1, 3, 10])
+      variants.push([
+        `k=2 w=1,1.5 bonus=${weight}/${saturation}`,
+        { fusion: { ...DEFAULT_FUSION, lexicalBonus: { weight, saturation } } },
+      ]);
   for (const followUpWeight of [0, 0.5, 1]) {
     variants.push([`followUpWeight=${followUpWeight}`, { followUpWeight }]);
   }
@@ -301,6 +309,11 @@ const sweepAbstention = async (
   }
 };
 
+const bonusOf = (text: string) => {
+  const [weight = 0, saturation = 1] = text.split(',').map(Number);
+  return { weight, saturation };
+};
+
 const main = async (): Promise<number> => {
   if (values.help) {
     process.stdout.write(USAGE);
@@ -338,6 +351,7 @@ const main = async (): Promise<number> => {
         ...DEFAULT_RETRIEVAL.fusion,
         ...(values['fusion-k'] ? { k: Number(values['fusion-k']) } : {}),
         ...(values.weights ? { weights: [denseWeight ?? 1, lexicalWeight ?? 1] } : {}),
+        ...(values.bonus ? { lexicalBonus: bonusOf(values.bonus) } : {}),
       },
     };
     const latencies: Record<RetrievalMode, Samples> = {

@@ -182,6 +182,26 @@ export const describeVectorStoreContract = (name: string, factory: VectorStoreFa
         expect(found[0]?.documentId).toBe('doc-upload');
       });
 
+      it('scores a hybrid chunk by its fused ranks plus the saturated BM25 bonus', async () => {
+        const lexical = queryVector('UploadFile');
+        const fusion = {
+          k: 2,
+          weights: [1, 1.5],
+          candidates: 10,
+          lexicalBonus: { weight: 0.5, saturation: 1 },
+        };
+        const [bm25] = await store.query('tenant-a', X, { limit: 1, mode: 'lexical', lexical });
+
+        const found = await store.query('tenant-a', X, { limit: 10, lexical, fusion });
+
+        const upload = found.find((chunk) => chunk.documentId === 'doc-upload');
+        const denseThird = 1 / (3 / 1 + 2 - 1);
+        const lexicalFirst = 1 / (1 / 1.5 + 2 - 1);
+        const bonus = (0.5 * bm25!.score) / (bm25!.score + 1);
+        expect(upload?.score).toBeCloseTo(denseThird + lexicalFirst + bonus, 5);
+        expect(found[0]?.documentId).toBe('doc-upload');
+      });
+
       it('ranks by BM25 alone in lexical mode, only chunks that share a word', async () => {
         const found = await store.query('tenant-a', X, {
           limit: 10,

@@ -10,7 +10,7 @@ import {
   type VectorQuery,
   type VectorStore,
 } from '../../core/ports/vector-store.js';
-import { fuseRankings } from '../../core/retrieval/rank-fusion.js';
+import { fuseRankings, saturatedBonus } from '../../core/retrieval/rank-fusion.js';
 import { passageVector, type SparseVector } from '../../core/retrieval/sparse-vector.js';
 import { AppendLog } from './append-log.js';
 import { decodeFloat32Base64, encodeFloat32Base64 } from './float32-base64.js';
@@ -143,7 +143,8 @@ const isRecord = (value: unknown): value is PointRecord => {
  * {@link VectorStore} for the local stack: points in memory, grouped by tenant, searched by
  * exact cosine similarity (a full scan, fine for the few thousand chunks of a laptop), by BM25
  * over a per-tenant inverted index ({@link LexicalIndex}, IDF from the tenant's own passages),
- * or both fused by weighted reciprocal rank fusion, as Qdrant computes it.
+ * or both fused by weighted reciprocal rank fusion plus a saturated BM25 bonus, as Qdrant
+ * computes it.
  *
  * With a `filePath`, the points survive restarts, and every write is durable before it
  * resolves: each upsert or delete is appended to a change log and synced to disk (concurrent
@@ -217,8 +218,13 @@ export class EmbeddedVectorStore implements VectorStore {
     const lexical = this.#bm25(tenantId, tenant, options.lexical, fusion.candidates);
     const key = (chunk: ScoredChunk) => `${chunk.documentId}\u0000${chunk.chunkIndex}`;
     const chunks = new Map([...dense, ...lexical].map((chunk) => [key(chunk), chunk]));
+    const bm25 = new Map(lexical.map((chunk) => [key(chunk), chunk.score]));
+    const bonus = (id: string) =>
+      fusion.lexicalBonus === undefined
+        ? 0
+        : saturatedBonus(bm25.get(id) ?? 0, fusion.lexicalBonus);
     return fuseRankings([dense.map(key), lexical.map(key)], fusion)
-      .map(([id, score]) => ({ ...chunks.get(id)!, score }))
+      .map(([id, score]) => ({ ...chunks.get(id)!, score: score + bonus(id) }))
       .sort(byScoreThenPosition)
       .slice(0, limit);
   }
