@@ -1,3 +1,4 @@
+import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
 import { UploadDocument } from '../core/ingestion/upload-document.js';
@@ -7,6 +8,7 @@ import type { VectorStore } from '../core/ports/vector-store.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
 import { composeVectorStore, embeddingShape } from './ai-components.js';
 import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
+import { PRIMING_KEY_HASH, primeAtLambdaInit } from './prime-connections.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -47,6 +49,15 @@ export const composeDocumentsApi = async (
   const queue = composeJobQueue(config, adapters.queue);
   const vectorStore =
     adapters.ai?.vectorStore ?? (await composeVectorStore(config, embeddingShape(config)));
+  // An upload's first call is the API key lookup; S3 and SQS follow on other hosts.
+  await primeAtLambdaInit(
+    config,
+    {
+      dynamodb: () =>
+        new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME).findByHash(PRIMING_KEY_HASH),
+    },
+    shared.logger,
+  );
   return {
     http: {
       ...shared.http,
