@@ -108,7 +108,12 @@ try {
   }
   if (only.has('8')) {
     log(`8 cost: ${PLAN.pages} pages indexed, ${PLAN.chats} chats per flavour`);
-    const result = await runCost({ chats: PLAN.chats, pages: PLAN.pages, log });
+    const result = await runCost({
+      chats: PLAN.chats,
+      pages: PLAN.pages,
+      synthesizedSince: started,
+      log,
+    });
     figures.push(...result.figures);
     details.cost = result.details;
   }

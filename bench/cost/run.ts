@@ -50,6 +50,8 @@ export interface CostOptions {
   chats: number;
   /** Corpus pages uploaded and indexed. */
   pages: number;
+  /** Reuse a synthesized template written after this time (epoch ms). */
+  synthesizedSince?: number;
   log: (line: string) => void;
 }
 
@@ -126,7 +128,7 @@ export const runCost = async (
 ): Promise<{ figures: Figure[]; details: CostDetails }> => {
   const prices = JSON.parse(await readFile(PRICES_FILE, 'utf8')) as PriceTable;
   options.log('cost: synthesizing the app for memory sizes, alarms, secrets and schedules');
-  const stack = readStackFacts();
+  const stack = readStackFacts(options.synthesizedSince);
   const memoryOf = (name: string) => stack.memoryMb[name] ?? 1024;
 
   const db = await startDynalite(TABLE);

@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { artifactFunctionOf } from '../../test/deployment/artifact-functions.js';
 import { ARTIFACT_CDK_OUT, synthesize } from '../../test/deployment/artifact-stack.js';
-import { templateFunctions } from '../../test/deployment/cloudformation-template.js';
+import { readTemplate, templateFunctions } from '../../test/deployment/cloudformation-template.js';
 
 /** What the cost section reads from the synthesized template. */
 export interface StackFacts {
@@ -20,13 +22,26 @@ export interface StackFacts {
 const count = (resources: Record<string, { Type: string }>, type: string) =>
   Object.values(resources).filter((resource) => resource.Type === type).length;
 
+const STACK = 'rag-api';
+
+/** The cloud assembly's template when it was written after `since` (epoch ms). */
+const synthesizedSince = (since: number) => {
+  try {
+    const written = statSync(join(ARTIFACT_CDK_OUT, `${STACK}.template.json`)).mtimeMs;
+    return written >= since ? readTemplate(ARTIFACT_CDK_OUT, STACK) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Synthesizes the app as `npm run synth` does (`cdk synth --quiet`, through the artifact tests'
- * helper) and reads the figures the bill depends on: memory, alarms, secrets, the queue's event
- * source and the reconciler's schedule.
+ * helper; reused when it was done after `reuseSince`, e.g. by section 7 of the same run) and
+ * reads the figures the bill depends on: memory, alarms, secrets, the queue's event source and
+ * the reconciler's schedule.
  */
-export const readStackFacts = (): StackFacts => {
-  const template = synthesize();
+export const readStackFacts = (reuseSince = Number.POSITIVE_INFINITY): StackFacts => {
+  const template = synthesizedSince(reuseSince) ?? synthesize(STACK);
   const memoryMb: Record<string, number> = {};
   for (const fn of templateFunctions(template, ARTIFACT_CDK_OUT)) {
     const known = artifactFunctionOf(fn.logicalId);
