@@ -88,6 +88,13 @@ const transactionUnits = (input: Record<string, unknown>): number => {
   }, 0);
 };
 
+/**
+ * The least a call is billed, even when it reads nothing: a write unit, or a read unit
+ * (half of one eventually consistent). dynalite reports 0 for a query that finds nothing.
+ */
+const minimumUnits = (input: Record<string, unknown>, write: boolean): number =>
+  write ? 1 : input.ConsistentRead === true ? 1 : 0.5;
+
 /** What DynamoDB's `ConsumedCapacity` of a reply adds up to (one object or a list of them). */
 const reportedUnits = (consumed: unknown): number | undefined => {
   if (consumed === undefined) return undefined;
@@ -124,7 +131,7 @@ export const countCapacity = (client: Pick<DynamoDBDocumentClient, 'middlewareSt
       const units =
         command === 'TransactWriteItemsCommand'
           ? transactionUnits(input)
-          : (reportedUnits(output.ConsumedCapacity) ?? (write ? 1 : 0.5)) +
+          : Math.max(reportedUnits(output.ConsumedCapacity) ?? 0, minimumUnits(input, write)) +
             (command === 'PutItemCommand'
               ? INDEX_KEYS.filter((key) => (input.Item as Record<string, unknown>)?.[key]).length
               : command === 'UpdateItemCommand'

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countCapacity, itemBytes } from '../../bench/cost/capacity-counter.js';
 import { type DynaliteHandle, startDynalite } from '../support/dynalite.js';
@@ -37,6 +37,20 @@ describe('countCapacity', () => {
 
     await db.documentClient.send(
       new GetCommand({ TableName: db.tableName, Key: { pk: 'TENANT#t#TEST', sk: 'a' } }),
+    );
+
+    expect(count.readUnits).toBe(0.5);
+  });
+
+  it('bills a query that finds nothing its minimum, half a unit eventually consistent', async () => {
+    const count = countCapacity(db.documentClient);
+
+    await db.documentClient.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'TENANT#nobody#TEST' },
+      }),
     );
 
     expect(count.readUnits).toBe(0.5);
