@@ -64,21 +64,33 @@ export const startTlsFront = async (
   options: { roundTripMs?: number } = {},
 ): Promise<TlsFront> => {
   const oneWayMs = (options.roundTripMs ?? 0) / 2;
-  const relay = (write: (data: Buffer) => void) => (data: Buffer) => {
-    if (oneWayMs === 0) write(data);
-    else setTimeout(() => write(data), oneWayMs);
+  const sockets = new Set<Socket>();
+  /** Forwards each chunk at `deadline()`, which never decreases, so order is kept. */
+  const relay = (deadline: () => number, write: (data: Buffer) => void) => (data: Buffer) => {
+    const wait = deadline() - performance.now();
+    if (wait <= 0) write(data);
+    else setTimeout(() => write(data), wait);
   };
   const server: Server = createServer(
     { cert: readFileSync(certificate.certFile), key: readFileSync(certificate.keyFile) },
     (client) => {
+      // A new connection costs two round trips (TCP's handshake, then TLS 1.3's) before its
+      // first request gets through; afterwards each way costs half a round trip.
+      const open = performance.now() + 4 * oneWayMs;
       const upstream = connect(targetPort, '127.0.0.1');
       client.on(
         'data',
-        relay((data) => upstream.write(data)),
+        relay(
+          () => Math.max(performance.now(), open) + oneWayMs,
+          (data) => upstream.write(data),
+        ),
       );
       upstream.on(
         'data',
-        relay((data) => client.write(data)),
+        relay(
+          () => performance.now() + oneWayMs,
+          (data) => client.write(data),
+        ),
       );
       const end = () => {
         client.destroy();
@@ -88,14 +100,9 @@ export const startTlsFront = async (
       upstream.on('close', end).on('error', end);
     },
   );
-  const sockets = new Set<Socket>();
-  server.prependListener('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    if (oneWayMs === 0) return;
-    // The two round trips of opening a connection (TCP's handshake, then TLS 1.3's).
-    socket.pause();
-    setTimeout(() => socket.resume(), oneWayMs * 4);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
