@@ -30,6 +30,8 @@ export interface ColdStartSample {
   firstRequestMs: number;
   /** Spawn → the first response. */
   totalMs: number;
+  /** Connections whose priming failed or timed out (logged by the function). */
+  primingFailures: number;
 }
 
 /** Raw measurements of the section. */
@@ -102,6 +104,8 @@ const coldStart = async (
       initMs: ready - container.startedAt,
       firstRequestMs: done - ready,
       totalMs: done - container.startedAt,
+      primingFailures: container.logs.filter((line) => line.includes('Priming a connection'))
+        .length,
     };
   } finally {
     await container.close();
@@ -267,8 +271,10 @@ export const runInit = async (
   }
 };
 
-const med = (samples: readonly ColdStartSample[], key: keyof ColdStartSample) =>
-  median(samples.map((sample) => sample[key]));
+const med = (
+  samples: readonly ColdStartSample[],
+  key: Exclude<keyof ColdStartSample, 'primingFailures'>,
+) => median(samples.map((sample) => sample[key]));
 
 const figuresOf = (plain: InitDetails['plain'], tls: InitDetails['tls']): Figure[] => {
   const hello = plain['hello-world']!;

@@ -46,6 +46,13 @@ export const primeConnections = async (
   );
   clearTimeout(timer);
   const outcomes = Object.fromEntries(entries);
+  const late = entries.filter(([, outcome]) => outcome === 'timed-out').map(([name]) => name);
+  if (late.length > 0) {
+    options.logger?.warn('Priming a connection at init timed out', {
+      dependencies: late,
+      timeoutMs: options.timeoutMs,
+    });
+  }
   options.logger?.debug('Primed connections at init', {
     outcomes,
     ms: Math.round(performance.now() - started),
