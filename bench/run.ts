@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: measures cold start, per-invocation overhead, streaming latency, indexing
- * throughput, chat throughput and the costs of resumable streams, each beside a baseline
- * measured in the same run, prints one table and writes `bench/results.json`.
+ * throughput, chat throughput, the costs of resumable streams, init under the Lambda runtime
+ * client (7) and the cost per 1 000 chats and pages (8), each beside a baseline measured in the
+ * same run where there is one, prints one table and writes `bench/results.json`.
  *
- * Section 7 runs the synthesized bundles under `aws-lambda-ric` (installed on first use, like the
- * artifact tests).
+ * Sections 7 and 8 synthesize the app (`cdk synth`); 7 runs the bundles under `aws-lambda-ric`
+ * (installed on first use, like the artifact tests).
  *
  * Options: `--quick` (fewer repeats, about a minute: for trying the benchmark out, not for
  * numbers), `--only=1,3` (some sections), `--keep-work` (keep `bench/.work`: bundles,
