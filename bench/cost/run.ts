@@ -155,6 +155,10 @@ export const runCost = async (
       OPENAI_API_KEY: 'sk-bench',
       QDRANT_URL: qdrant.url,
       API_KEY_CACHE_TTL_SECONDS: '60',
+      // Limits stay on (their counters are part of the bill) but never refuse the bench.
+      TENANT_REQUESTS_PER_MINUTE: '1000000',
+      TENANT_TOKENS_PER_DAY: '1000000000',
+      TENANT_CONCURRENT_STREAMS: '1000',
     });
     const shared = composeShared(config, new Logger({ logLevel: 'SILENT' }));
     const capacity = countCapacity(shared.dynamo);
