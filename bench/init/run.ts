@@ -66,6 +66,12 @@ const PRIMED = ['chat', 'stream', 'documents'];
 /** Round trips the TLS variant is run with: loopback, and a nearby network's. */
 const ROUND_TRIPS_MS = [0, 10];
 
+/**
+ * The shared machine runs a first DynamoDB call in over a second at times; priming waits up to
+ * 5 s here (default 1 s) so that the primed rows are primed.
+ */
+const BENCH_ENV = { PRIME_TIMEOUT_MS: '5000' };
+
 /** A handler that answers at once: the floor of any Node.js 24 cold start under the client. */
 const HELLO_WORLD = "export const handler = async () => ({ statusCode: 200, body: 'hello' });\n";
 
@@ -78,7 +84,10 @@ const answerOk = (name: string, result: InvocationResult): void => {
       : name === 'indexer' || name === 'reconciler'
         ? 200
         : (JSON.parse(text) as { statusCode: number }).statusCode;
-  if (status >= 300) throw new Error(`${name} answered ${status}: ${text.slice(0, 500)}`);
+  if (status >= 300) {
+    const body = name === 'stream' ? text : String(JSON.parse(text).body);
+    throw new Error(`${name} answered ${status}: ${body.slice(0, 800)}`);
+  }
   if (name === 'indexer' && JSON.parse(text).batchItemFailures.length > 0) {
     throw new Error(`indexer reported failures: ${text}`);
   }
@@ -186,9 +195,18 @@ export const runInit = async (
 ): Promise<{ figures: Figure[]; details: InitDetails }> => {
   const runtimeClientEntry = ensureRuntimeClient();
   options.log('init: synthesizing and starting the artifact stack');
-  const stack = await startArtifactStack({ tokenIntervalMs: 0 });
+  const stack = await startArtifactStack({
+    tokenIntervalMs: 0,
+    reuseSynthesized: process.env.BENCH_REUSE_SYNTH === '1',
+  });
   const fronts: TlsFront[] = [];
   try {
+    // Let the stack's own six inits finish before anything is timed or uploaded.
+    for (const fn of stack.functions.values()) {
+      while (fn.container.runtimeApi.nextCalls.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
     const helloDir = join(options.workDir, 'hello-world');
     await mkdir(helloDir, { recursive: true });
     await writeFile(join(helloDir, 'index.mjs'), HELLO_WORLD);
@@ -217,7 +235,7 @@ export const runInit = async (
       for (const fn of FUNCTIONS) {
         const event = await eventOf(fn.name);
         plain[fn.name]!.push(
-          await coldStart(fn.name, () => stack.startContainer(fn.artifact), event),
+          await coldStart(fn.name, () => stack.startContainer(fn.artifact, BENCH_ENV), event),
         );
       }
       options.log(`init: ${round + 1}/${options.repetitions} rounds over plain HTTP`);
@@ -249,6 +267,7 @@ export const runInit = async (
               fn.name,
               () =>
                 stack.startContainer(fn.artifact, {
+                  ...BENCH_ENV,
                   ...environment,
                   PRIME_CONNECTIONS: String(primed),
                 }),

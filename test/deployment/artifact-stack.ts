@@ -141,6 +141,8 @@ const asHttpFunction =
 export interface ArtifactStackOptions {
   /** Delay between the OpenAI stand-in's streamed tokens (default 40 ms). */
   tokenIntervalMs?: number;
+  /** Reuse the cloud assembly already in {@link ARTIFACT_CDK_OUT} instead of synthesizing. */
+  reuseSynthesized?: boolean;
 }
 
 /**
@@ -155,7 +157,9 @@ export const startArtifactStack = async (
   options: ArtifactStackOptions = {},
 ): Promise<ArtifactStack> => {
   const runtimeClientEntry = ensureRuntimeClient();
-  const template = synthesize();
+  const template = options.reuseSynthesized
+    ? readTemplate(ARTIFACT_CDK_OUT, 'rag-api')
+    : synthesize();
 
   const calls: AwsCall[] = [];
   const record = (call: AwsCall) => calls.push(call);
