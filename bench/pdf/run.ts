@@ -8,7 +8,7 @@ import { startOpenAiStandIn } from '../../test/support/openai-stand-in.js';
 import { fillerLines, makePdf } from '../../test/support/pdf-fixture.js';
 import type { Figure } from '../lib/report.js';
 
-const SECTION = '7 PDF ingestion';
+const SECTION = '9 PDF ingestion';
 const PAGES = 300;
 /** text-embedding-3-small, per million input tokens (list price). */
 const DOLLARS_PER_MILLION_TOKENS = 0.02;

@@ -1,3 +1,4 @@
+import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
 import { RequestUpload } from '../core/ingestion/request-upload.js';
@@ -14,6 +15,7 @@ import {
   composeUploadUrlSigner,
   type IngestionAdapters,
 } from './ingestion-adapters.js';
+import { PRIMING_KEY_HASH, primeAtLambdaInit } from './prime-connections.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -57,6 +59,15 @@ export const composeDocumentsApi = async (
   const queue = composeJobQueue(config, adapters.queue);
   const vectorStore =
     adapters.ai?.vectorStore ?? (await composeVectorStore(config, embeddingShape(config)));
+  // An upload's first call is the API key lookup; S3 and SQS follow on other hosts.
+  await primeAtLambdaInit(
+    config,
+    {
+      dynamodb: () =>
+        new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME).findByHash(PRIMING_KEY_HASH),
+    },
+    shared.logger,
+  );
   return {
     http: {
       ...shared.http,

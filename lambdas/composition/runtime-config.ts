@@ -124,6 +124,16 @@ export const runtimeConfigSchema = z.object({
   STREAM_LOG_TTL_SECONDS: z.coerce.number().int().positive().default(1_200),
   /** A recorded part is written at most this long after it was sent, in ms. */
   STREAM_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().default(150),
+  /**
+   * On Lambda, open the connections to DynamoDB, the vector store and the model during init
+   * (a cheap request each), so the first request does not pay their handshakes. `false`: not.
+   */
+  PRIME_CONNECTIONS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  /** The longest init waits for those priming requests, in ms (they never fail the init). */
+  PRIME_TIMEOUT_MS: z.coerce.number().int().min(0).default(1_000),
 });
 
 /** Parsed runtime configuration. */
