@@ -6,7 +6,7 @@ import { composeIndexer, type IndexerDeps } from '../composition/indexer.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import type { BatchJobResult } from '../core/ingestion/index-batch.js';
 import type { IndexJob } from '../core/ports/job-queue.js';
-import { indexJobSchema } from '../core/schemas/documents.js';
+import { indexJobSchema } from '../core/schemas/index-job.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 
 /** Longest failure reason stored on a document. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpProblem } from '../core/problem.js';
 import { problemSchema } from '../core/schemas/common.js';
 import { API_OPERATIONS, type OperationDoc, STREAM_OPERATION } from './api-operations.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { resourceId } from '../core/schemas/common.js';
 import type { HttpEvent } from './http-types.js';
 import { validationProblem } from './to-problem.js';

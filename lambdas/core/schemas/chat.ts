@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageOf, resourceId, usageSchema } from './common.js';
 
 /** Longest question accepted, in characters. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A client- or server-chosen identifier of a session or document. */
 export const resourceId = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SUPPORTED_CONTENT_TYPES } from '../ingestion/content-types.js';
 import { isBlank } from '../text/whitespace.js';
 import { pageOf } from './common.js';
@@ -184,12 +184,3 @@ export const documentChunkListSchema = z
 
 /** Path parameters of `/v1/documents/{id}`. */
 export const documentPathSchema = z.strictObject({ id: z.uuid() });
-
-/** The claim check the indexing queue carries: the text itself stays in the blob store. */
-export const indexJobSchema = z
-  .object({
-    tenantId: z.string().min(1).max(64),
-    documentId: z.uuid(),
-    version: z.number().int().positive(),
-  })
-  .meta({ id: 'IndexJob' });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chatRequestSchema, MAX_MESSAGE_CHARS } from './chat.js';
 import { resourceId } from './common.js';
 

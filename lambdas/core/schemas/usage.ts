@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The counted usage of one UTC day. */
 export const dayUsageSchema = z
