@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+import type * as core from 'zod/v4/core';
 import {
   chatRequestSchema,
   chatResponseSchema,
@@ -17,6 +18,9 @@ import {
 } from '../core/schemas/documents.js';
 import { useChatRequestSchema } from '../core/schemas/stream-chat.js';
 import { usageReportSchema } from '../core/schemas/usage.js';
+import { healthQuery } from './health-query.js';
+
+export { healthQuery } from './health-query.js';
 
 /** One documented response. */
 export interface ResponseDoc {
@@ -34,17 +38,9 @@ export interface OperationDoc {
   summary: string;
   tag: string;
   body?: { schema: z.ZodType; mediaType?: string; example?: unknown }[];
-  query?: z.ZodObject;
+  query?: core.$ZodObject;
   responses: Record<number, ResponseDoc>;
 }
-
-/** `?deep=true` of `GET /health`. */
-export const healthQuery = z.object({
-  deep: z
-    .enum(['true', 'false'])
-    .default('false')
-    .describe('Also probe each dependency (table, vector store, model); 503 when one is down.'),
-});
 
 const SESSION_ID = 'b3c1f0de-5e0a-4c5e-9a61-2f7d8f0b6a11';
 const DOCUMENT_ID = '0f8e4c7a-3b2d-4e1f-9a6b-5c4d3e2f1a0b';
