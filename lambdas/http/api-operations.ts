@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import type * as core from 'zod/v4/core';
 import {
   chatRequestSchema,
@@ -25,7 +24,7 @@ export { healthQuery } from './health-query.js';
 /** One documented response. */
 export interface ResponseDoc {
   description: string;
-  schema?: z.ZodType;
+  schema?: core.$ZodType;
   mediaType?: string;
   headers?: Record<string, string>;
   /** What Swagger UI shows as the example answer. */
@@ -37,7 +36,7 @@ export interface OperationDoc {
   operationId: string;
   summary: string;
   tag: string;
-  body?: { schema: z.ZodType; mediaType?: string; example?: unknown }[];
+  body?: { schema: core.$ZodType; mediaType?: string; example?: unknown }[];
   query?: core.$ZodObject;
   responses: Record<number, ResponseDoc>;
 }
@@ -320,7 +319,7 @@ export const STREAM_OPERATION = {
   summary: 'Ask a question and receive the answer token by token (Server-Sent Events)',
   description:
     "The same chat as `POST /v1/chat`, streamed in the Vercel AI SDK's UI message stream protocol, so `useChat` with `DefaultChatTransport` works unchanged. The body is either `{ sessionId?, message }` or what `useChat` sends (`{ id, messages }`: `id` is the session, the last user message is the question).",
-  bodies: [chatRequestSchema, useChatRequestSchema] as z.ZodType[],
+  bodies: [chatRequestSchema, useChatRequestSchema] as core.$ZodType[],
   example: { message: 'How do I declare path parameters?' },
   streamDescription:
     'An event stream (`x-vercel-ai-ui-message-stream: v1`): a `start` part (with the session id), one `source-document` part per cited chunk, `text-start`, a `text-delta` per token, `text-end`, `finish` (with the model and usage), then `data: [DONE]`. A failure after the first byte is an `error` part before `[DONE]`; `: ping` comments keep a silent connection open.',

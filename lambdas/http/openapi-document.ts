@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import type * as core from 'zod/v4/core';
 import { HttpProblem } from '../core/problem.js';
 import { problemSchema } from '../core/schemas/common.js';
+import * as z from '../core/schemas/zod-mini.js';
 import { API_OPERATIONS, type OperationDoc, STREAM_OPERATION } from './api-operations.js';
 import { apiDescription, streamServers, withServers } from './openapi-servers.js';
 import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
@@ -25,12 +26,12 @@ const withoutSafeIntegerBounds = <T>(value: T): T => {
   ) as T;
 };
 
-const ref = (schema: z.ZodType): JsonObject => {
+const ref = (schema: core.$ZodType): JsonObject => {
   const id = z.globalRegistry.get(schema)?.id;
   return id ? { $ref: `#/components/schemas/${id}` } : inline(schema);
 };
 
-const inline = (schema: z.ZodType): JsonObject => {
+const inline = (schema: core.$ZodType): JsonObject => {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',
@@ -105,7 +106,7 @@ const parameters = (route: RouteDefinition, doc: OperationDoc): JsonObject[] => 
     name,
     in: 'query',
     required: false,
-    schema: inline(schema as z.ZodType),
+    schema: inline(schema as core.$ZodType),
   }));
   return [...path, ...query];
 };
