@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DefaultChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../dev/http-events.js';
+import { ON_DEMAND_EXTERNALS } from '../../lib/bundling.js';
 import { client } from '../support/local-stack-client.js';
 import { sqsEvent, sqsRecord } from '../support/sqs-events.js';
 import { ARTIFACT_FUNCTIONS, RUNTIME_ACTIONS } from './artifact-functions.js';
@@ -42,6 +45,23 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
     expect([...stack.functions.keys()].sort()).toEqual(
       ARTIFACT_FUNCTIONS.map((fn) => fn.name).sort(),
     );
+  });
+
+  it('ships bundles importing only Node built-ins, and on demand the credential providers left out', () => {
+    for (const fn of stack.functions.values()) {
+      const code = readFileSync(join(fn.template.codeDirectory ?? '', 'index.mjs'), 'utf8');
+      const imported = [...code.matchAll(/(?:^|[;}])import[^(;"']{0,200}from\s*["']([^"']+)["']/g)];
+      const loaded = [...code.matchAll(/import\("([^"]+)"\)/g)];
+
+      expect(
+        imported.map((match) => match[1]).filter((path) => !path?.startsWith('node:')),
+      ).toEqual([]);
+      expect(
+        loaded
+          .map((match) => match[1] ?? '')
+          .filter((path) => !path.startsWith('node:') && !ON_DEMAND_EXTERNALS.includes(path)),
+      ).toEqual([]);
+    }
   });
 
   it('answers GET /health?deep=true from the public function, probing the table', async () => {
