@@ -47,6 +47,12 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
     );
   });
 
+  it('answers GET /health?deep=true from the public function, probing the table', async () => {
+    const reply = await api().json('GET', '/health?deep=true');
+
+    expect(reply.status, reply.text).toBe(200);
+  });
+
   it('ships bundles importing only Node built-ins, and on demand the credential providers left out', () => {
     for (const fn of stack.functions.values()) {
       const code = readFileSync(join(fn.template.codeDirectory ?? '', 'index.mjs'), 'utf8');
@@ -62,12 +68,6 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
           .filter((path) => !path.startsWith('node:') && !ON_DEMAND_EXTERNALS.includes(path)),
       ).toEqual([]);
     }
-  });
-
-  it('answers GET /health?deep=true from the public function, probing the table', async () => {
-    const reply = await api().json('GET', '/health?deep=true');
-
-    expect(reply.status, reply.text).toBe(200);
   });
 
   it('takes an upload (S3 put, queue send) and answers 202 from the documents function', async () => {
