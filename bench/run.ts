@@ -1,7 +1,11 @@
 /**
  * `npm run bench`: measures cold start, per-invocation overhead, streaming latency, indexing
- * throughput, chat throughput and the costs of resumable streams, each beside a baseline
- * measured in the same run, prints one table and writes `bench/results.json`.
+ * throughput, chat throughput, the costs of resumable streams, init under the Lambda runtime
+ * client (7) and the cost per 1 000 chats and pages (8), each beside a baseline measured in the
+ * same run where there is one, prints one table and writes `bench/results.json`.
+ *
+ * Sections 7 and 8 synthesize the app (`cdk synth`); 7 runs the bundles under `aws-lambda-ric`
+ * (installed on first use, like the artifact tests).
  *
  * Options: `--quick` (fewer repeats, about a minute: for trying the benchmark out, not for
  * numbers), `--only=1,3` (some sections), `--keep-work` (keep `bench/.work`: bundles,
@@ -11,11 +15,14 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runColdStart } from './cold-start/run.js';
+import { runCost } from './cost/run.js';
 import { runIndexing } from './indexing/run.js';
+import { runInit } from './init/run.js';
 import { type BenchEnvironment, startEnvironment } from './lib/environment.js';
 import { NODE_BIN, RESULTS_FILE, WORK_DIR } from './lib/paths.js';
 import { type BenchReport, type Figure, renderTable } from './lib/report.js';
 import { runOverhead } from './overhead/run.js';
+import { runPdfIngestion } from './pdf/run.js';
 import { runResumable } from './resumable/run.js';
 import { runStreaming } from './streaming/run.js';
 import { runThroughput } from './throughput/run.js';
@@ -28,7 +35,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick === true;
-const only = new Set((values.only ?? '1,2,3,4,5,6').split(',').map((part) => part.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6,7,8,9').split(',').map((part) => part.trim()));
 const started = Date.now();
 const log = (line: string) => {
   const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
@@ -43,10 +50,14 @@ const PLAN = quick
       rounds: 3,
       streams: 2,
       indexRuns: 1,
+      pdfRuns: 1,
       naiveSample: 3,
       seconds: 3,
       windows: 3,
       stops: 5,
+      coldStarts: 2,
+      chats: 10,
+      pages: 20,
     }
   : {
       processes: 20,
@@ -54,10 +65,14 @@ const PLAN = quick
       rounds: 5,
       streams: 5,
       indexRuns: 3,
+      pdfRuns: 3,
       naiveSample: 10,
       seconds: 10,
       windows: 5,
       stops: 20,
+      coldStarts: 5,
+      chats: 50,
+      pages: 155,
     };
 
 const BASELINES: Record<string, string> = {
@@ -66,6 +81,9 @@ const BASELINES: Record<string, string> = {
   '3': "a node:http server built from the AI SDK's createUIMessageStream + createUIMessageStreamResponse, relaying the same OpenAI stand-in through the openai SDK; both read by the same fetch client.",
   '4': 'a naive indexer (same chunks; one embedding call and one upsert per chunk, sequential) on an evenly spaced sample, its median time per chunk extrapolated to the corpus. Embedding stand-in: 100 ms per call.',
   '5': 'a minimal node:http RAG server making the same upstream calls (embedding, Qdrant query, chat completion) with no middleware, auth or DynamoDB. Zero-latency OpenAI stand-in (real openai SDK) and Qdrant stand-in with the indexed corpus, all in this process.',
+  '7': "a hello-world handler (`async () => ({ statusCode: 200 })`) started cold under the same runtime interface client (aws-lambda-ric) in the same run, interleaved with the functions; each function's bundle from the synthesized cloud assembly, with the template's handler, memory and environment, dependencies on local stand-ins (Secrets Manager, DynamoDB on dynalite, S3, SQS, OpenAI, Qdrant). Priming rows: the same function with PRIME_CONNECTIONS=false, the model, Qdrant and DynamoDB behind TLS fronts (self-signed certificate, NODE_EXTRA_CA_CERTS), on loopback and with a simulated round trip (connection set-up: two round trips). Medians.",
+  '8': 'no baseline: dollars from usage counted during the run (Lambda GB-s at the template memory, requests, DynamoDB units from an instrumented client, SQS and S3 requests, model tokens the stand-ins report) priced by bench/prices.json (dated, us-east-1, arm64); assumptions in results.json details.cost.',
+  '9': 'the same PDF indexed as one job (INDEX_PART_CHUNKS above its chunk count), same local stack set-up, alternating runs. A generated 300-page text PDF (about 350 words a page), multipart upload to a fresh local stack (indexer in its worker thread), OpenAI stand-in at 100 ms per embedding call; tokens estimated as the chunker does.',
   '6': 'the same streaming handler with recording off (writer per-token delay). Two handler instances over one dynalite table, a model paced at 10 ms per token, 500 tokens; followers join 200 ms in; stops are requested on the other instance at a random point. Costs: DynamoDB on-demand prices, us-east-1.',
 };
 
@@ -87,11 +105,34 @@ try {
     figures.push(...result.figures);
     details.overhead = result.details;
   }
+  if (only.has('7')) {
+    log(`7 init under the runtime client: ${PLAN.coldStarts} cold starts per function and variant`);
+    const result = await runInit({ workDir: WORK_DIR, repetitions: PLAN.coldStarts, log });
+    figures.push(...result.figures);
+    details.init = result.details;
+  }
+  if (only.has('8')) {
+    log(`8 cost: ${PLAN.pages} pages indexed, ${PLAN.chats} chats per flavour`);
+    const result = await runCost({
+      chats: PLAN.chats,
+      pages: PLAN.pages,
+      synthesizedSince: started,
+      log,
+    });
+    figures.push(...result.figures);
+    details.cost = result.details;
+  }
   if (only.has('6')) {
     log(`6 resumable streams: ${PLAN.stops} stops`);
     const result = await runResumable({ stops: PLAN.stops, log });
     figures.push(...result.figures);
     details.resumable = result.details;
+  }
+  if (only.has('9')) {
+    log(`9 PDF ingestion: ${PLAN.pdfRuns} runs per variant`);
+    const result = await runPdfIngestion({ runs: PLAN.pdfRuns, log });
+    figures.push(...result.figures);
+    details.pdfIngestion = result.details;
   }
   if (only.has('3') || only.has('4') || only.has('5')) {
     log('starting the stand-ins and the local stack');

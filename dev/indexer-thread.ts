@@ -1,5 +1,4 @@
-import type { MessagePort } from 'node:worker_threads';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import type { Context, SQSEvent } from 'aws-lambda';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -38,7 +37,8 @@ const ENTRY = new URL('./indexer-thread-main.ts', import.meta.url);
  * of its own, so that chunking, embedding replies and vector building never hold the thread
  * that serves the API (with it on that thread, `GET /health` slowed during a large ingest).
  * The worker composes the same handler with its own DynamoDB client and blob store; it reaches
- * the main thread's vector store (which chat reads) and queue (for re-queues) through Comlink.
+ * the vector store (which chat reads) and the main thread's queue (for re-queues) through
+ * Comlink: the store on the given port (the vector store thread's), or this thread's store.
  *
  * @example
  * const thread = await startIndexerThread({ config, blobsDir, logLevel: 'WARN' }, vectorStore, queue);
@@ -46,21 +46,22 @@ const ENTRY = new URL('./indexer-thread-main.ts', import.meta.url);
  */
 export const startIndexerThread = async (
   options: Pick<IndexerThreadData, 'config' | 'blobsDir' | 'logLevel'>,
-  vectors: VectorStore,
+  vectors: VectorStore | MessagePort,
   queue: Pick<JobQueue, 'enqueue'>,
 ): Promise<IndexerThread> => {
-  const vectorsChannel = new MessageChannel();
+  const vectorsChannel = vectors instanceof MessagePort ? undefined : new MessageChannel();
   const queueChannel = new MessageChannel();
-  Comlink.expose(vectors, nodeEndpoint(vectorsChannel.port1));
+  if (vectorsChannel) Comlink.expose(vectors, nodeEndpoint(vectorsChannel.port1));
   Comlink.expose(queue, nodeEndpoint(queueChannel.port1));
+  const vectorsPort = vectorsChannel?.port2 ?? (vectors as MessagePort);
   const data: IndexerThreadData = {
     ...options,
-    vectorsPort: vectorsChannel.port2,
+    vectorsPort,
     queuePort: queueChannel.port2,
   };
   const worker = new Worker(ENTRY, {
     workerData: data,
-    transferList: [vectorsChannel.port2, queueChannel.port2],
+    transferList: [vectorsPort, queueChannel.port2],
     execArgv: ['--import', 'tsx'],
   });
   const failed = new Promise<never>((_, reject) => {
@@ -76,7 +77,7 @@ export const startIndexerThread = async (
       Promise.race([api.invoke(event, context.getRemainingTimeInMillis()), failed]),
     close: async () => {
       api[Comlink.releaseProxy]();
-      vectorsChannel.port1.close();
+      vectorsChannel?.port1.close();
       queueChannel.port1.close();
       await worker.terminate();
     },

@@ -4,6 +4,9 @@ export const DEFAULT_API_PORT = 4000;
 /** The local streaming function URL's default port. */
 export const DEFAULT_STREAM_PORT = 4001;
 
+/** The default port of the local S3 endpoint that presigned upload URLs point at. */
+export const DEFAULT_BLOB_PORT = 4002;
+
 /**
  * Browser origins the local stack allows besides the playground's own when `CORS_ORIGINS` is
  * not set: the dev servers of Vite (5173) and Next.js (3000), under both loopback names.

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { SQSEvent } from 'aws-lambda';
 import {
   InProcessQueue,
@@ -59,14 +60,15 @@ export const composeLocalIndexing = async (
  * Like {@link composeLocalIndexing}, with the indexer in a worker thread of its own (see
  * `startIndexerThread`): the local stack's default, so that indexing never holds the thread
  * serving the API. The worker reads the raw uploads from `blobsDir` (the filesystem blob
- * store's folder) and writes through the main thread's vector store and queue.
+ * store's folder) and writes to the vector store on `parts.vectorsPort` (the vector store
+ * thread's) or else through the main thread's, and re-queues through the main thread's queue.
  *
  * @example
  * const { queue, adapters, close } = await composeThreadedIndexing(config, { blobs, ai }, '.data/blobs', 'WARN');
  */
 export const composeThreadedIndexing = async (
   config: RuntimeConfig,
-  parts: { blobs: BlobStore; ai: AiComponents },
+  parts: { blobs: BlobStore; ai: AiComponents; vectorsPort?: MessagePort },
   blobsDir: string,
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT',
   queueOptions: Omit<InProcessQueueOptions, 'handler'> = {},
@@ -84,13 +86,13 @@ export const composeThreadedIndexing = async (
   });
   const thread = await startIndexerThread(
     { config, blobsDir, logLevel },
-    parts.ai.vectorStore,
+    parts.vectorsPort ?? parts.ai.vectorStore,
     queue,
   );
   handler = thread.handler;
   return {
     queue,
-    adapters: { ...parts, queue },
+    adapters: { blobs: parts.blobs, ai: parts.ai, queue },
     close: async () => {
       await queue.close();
       await thread.close();

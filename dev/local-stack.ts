@@ -1,15 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-document-store.js';
 import { FilesystemBlobStore } from '../lambdas/adapters/local/filesystem-blob-store.js';
 import type { InProcessQueue } from '../lambdas/adapters/local/in-process-queue.js';
-import { type AiComponents, composeAi, flushAi } from '../lambdas/composition/ai-components.js';
+import { S3UploadUrlSigner } from '../lambdas/adapters/s3/s3-upload-url-signer.js';
+import {
+  type AiComponents,
+  composeAi,
+  embeddedStoreOptions,
+  embeddingShape,
+  flushAi,
+} from '../lambdas/composition/ai-components.js';
 import { composeChatApi } from '../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../lambdas/composition/documents-api.js';
 import { composePublicApi } from '../lambdas/composition/public-api.js';
@@ -29,19 +37,26 @@ import { createHandler as createPublicApi } from '../lambdas/handlers/public-api
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { documentTooLarge } from '../lambdas/http/document-too-large.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { startDatabaseThread } from './database-thread.js';
 import { ensureDevApiKey } from './dev-api-key.js';
-import { closeDynaliteIteratorsWhenDone } from './dynalite-iterators.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
+import { startInboxWatcher } from './inbox-watcher.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
-import { DEFAULT_API_PORT, DEFAULT_STREAM_PORT, localCorsOrigins } from './local-defaults.js';
+import {
+  DEFAULT_API_PORT,
+  DEFAULT_BLOB_PORT,
+  DEFAULT_STREAM_PORT,
+  localCorsOrigins,
+} from './local-defaults.js';
 import { composeLocalIndexing, composeThreadedIndexing } from './local-indexing.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
 import { LocalStackStartError } from './local-stack-start-error.js';
 import { ReadableLogger } from './readable-logger.js';
+import { blobUploadListener } from './serve-blob-uploads.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
 import { httpApiListener } from './serve-http-api.js';
 import { serveStaticAssets } from './static-assets.js';
-import { startTransactWriteEmulator } from './transact-write-emulator.js';
+import { startVectorStoreThread } from './vector-store-thread.js';
 
 /** Options of {@link startLocalStack}; every one has an embedded default. */
 export interface LocalStackOptions {
@@ -49,6 +64,11 @@ export interface LocalStackOptions {
   port?: number;
   /** Streaming function URL port (`STREAM_PORT`, default 4001; 0 picks a free one). */
   streamPort?: number;
+  /**
+   * The local S3 endpoint presigned upload URLs point at (`BLOB_PORT`, default 4002, or a free
+   * one when `port` is 0; 0 picks a free one).
+   */
+  blobPort?: number;
   /** Local data: the table, raw uploads, the vector store, the dev key (`DATA_DIR`, default `.data`). */
   dataDir?: string;
   /** Use this key for tenant `local` instead of the saved or a new one (`API_KEY`). */
@@ -76,6 +96,12 @@ export interface LocalStackOptions {
 export interface LocalStack {
   apiUrl: string;
   streamUrl: string;
+  /** The local S3 endpoint of presigned uploads. */
+  blobUrl: string;
+  /** The drop folders: `<inboxDir>/<tenantId>/…` is ingested as `tenants/<tenantId>/inbox/…`. */
+  inboxDir: string;
+  /** Compares the drop folders with their copies now (the watcher also does on its own). */
+  rescanInbox(): Promise<void>;
   apiKey: string;
   dataDir: string;
   provider: AiComponents['provider'];
@@ -102,7 +128,11 @@ const listen = (server: Server, port: number) =>
   });
 
 /** Listens on one of the stack's ports, or says in one line which port is taken and what to do. */
-const listenOn = async (server: Server, port: number, variable: 'PORT' | 'STREAM_PORT') => {
+const listenOn = async (
+  server: Server,
+  port: number,
+  variable: 'PORT' | 'STREAM_PORT' | 'BLOB_PORT',
+) => {
   try {
     return await listen(server, port);
   } catch (error) {
@@ -153,23 +183,29 @@ const closeServer = (server: Server) =>
     server.close(() => done());
   });
 
-/** Starts dynalite on the data folder, with transactions emulated in front of it. */
+/**
+ * Starts the database in its thread on the data folder (crash-atomic: an item with its index
+ * entries, a transaction with all its items, since a local stack is often stopped by killing
+ * it) and creates the table.
+ */
 const startDatabase = async (dataDir: string) => {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-  closeDynaliteIteratorsWhenDone();
-  const db = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0 });
-  const dbPort = await listen(db, 0);
-  const transactions = await startTransactWriteEmulator(dbPort);
-  const client = new DynamoDBClient({ endpoint: transactions.endpoint });
-  await createAppTable(client, TABLE_NAME);
-  client.destroy();
-  writeFileSync(localEndpointFile(dataDir), `${transactions.endpoint}\n`);
+  const thread = await startDatabaseThread({ dataDir });
+  const client = new DynamoDBClient({ endpoint: thread.endpoint });
+  try {
+    await createAppTable(client, TABLE_NAME);
+  } catch (error) {
+    await thread.close();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  writeFileSync(localEndpointFile(dataDir), `${thread.endpoint}\n`);
   return {
-    endpoint: transactions.endpoint,
+    endpoint: thread.endpoint,
     close: async () => {
       rmSync(localEndpointFile(dataDir), { force: true });
-      await transactions.close();
-      await new Promise<void>((done) => db.close(() => done()));
+      await thread.close();
     },
   };
 };
@@ -187,6 +223,9 @@ const LOCAL_DEFAULTS: Record<string, string> = {
   TENANT_TOKENS_PER_DAY: '1000000000',
   TENANT_CONCURRENT_STREAMS: '1000',
 };
+
+/** The local bucket's name in presigned URLs and event notifications. */
+const LOCAL_BUCKET = 'local';
 
 /** How often the local stack looks for stale documents (the deployed schedule's rate, shortened). */
 const RECONCILE_INTERVAL_MS = 60_000;
@@ -249,22 +288,29 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   // stream URL); their listeners are set once every function is composed.
   let apiListener: RequestListener | undefined;
   let streamListener: RequestListener | undefined;
+  let blobListener: RequestListener | undefined;
   const api = createGuardedServer(() => apiListener, options.clientTimeouts);
   const stream = createGuardedServer(() => streamListener, options.clientTimeouts);
+  const blob = createGuardedServer(() => blobListener, options.clientTimeouts);
   let apiPort: number;
   let streamPort: number;
+  let blobPort: number;
   try {
     apiPort = await listenOn(api, options.port ?? DEFAULT_API_PORT, 'PORT');
     streamPort = await listenOn(stream, options.streamPort ?? DEFAULT_STREAM_PORT, 'STREAM_PORT');
+    // A stack on a free API port (tests) takes a free upload port too.
+    const defaultBlobPort = options.port === 0 ? 0 : DEFAULT_BLOB_PORT;
+    blobPort = await listenOn(blob, options.blobPort ?? defaultBlobPort, 'BLOB_PORT');
   } catch (error) {
     // Nothing of this start may stay behind: no listening port, no endpoint file, no lock.
-    await Promise.all([api, stream].filter((server) => server.listening).map(closeServer));
+    await Promise.all([api, stream, blob].filter((server) => server.listening).map(closeServer));
     await database.close();
     lock.release();
     throw error;
   }
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const streamUrl = `http://127.0.0.1:${streamPort}`;
+  const blobUrl = `http://127.0.0.1:${blobPort}`;
   const corsOrigins = localCorsOrigins(
     apiPort,
     options.env?.CORS_ORIGINS ?? process.env.CORS_ORIGINS,
@@ -276,7 +322,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     logLevel: options.logLevel ?? 'WARN',
   });
   const shared = composeShared(config, logger);
-  const ai = await composeAi(config, { dataDir });
+  // The embedded vector store runs in a thread of its own (as Qdrant, when used, runs apart),
+  // loading while the indexer's thread starts.
+  const vectorThread = config.QDRANT_URL
+    ? undefined
+    : startVectorStoreThread({ store: embeddedStoreOptions(embeddingShape(config), dataDir) });
+  const ai = await composeAi(config, {
+    dataDir,
+    ...(vectorThread ? { vectorStore: vectorThread.store } : {}),
+  });
   const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
   const onBatchError = (error: unknown) =>
     logger.error('indexing batch failed', { error: error as Error });
@@ -285,12 +339,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ? await composeLocalIndexing(config, shared, { blobs, ai }, { onBatchError })
       : await composeThreadedIndexing(
           config,
-          { blobs, ai },
+          { blobs, ai, ...(vectorThread ? { vectorsPort: vectorThread.connect() } : {}) },
           join(dataDir, 'blobs'),
           options.logLevel ?? 'WARN',
           { onBatchError },
         );
   const { queue, adapters } = indexing;
+  await vectorThread?.ready;
 
   // Nothing can be in flight in a process that just started: whatever is pending was left by
   // the previous one (its in-process queue is gone), so it is re-driven at once.
@@ -329,7 +384,39 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     streamUrl,
   });
   const chatDeps = await composeChatApi(config, shared, ai);
-  const documentsDeps = await composeDocumentsApi(config, shared, adapters);
+  // Presigned uploads go to the stack's own S3 endpoint, signed with credentials of this run.
+  const uploadCredentials = {
+    accessKeyId: 'local-uploads',
+    secretAccessKey: randomBytes(32).toString('hex'),
+  };
+  const uploadUrls = new S3UploadUrlSigner(
+    new S3Client({
+      endpoint: blobUrl,
+      forcePathStyle: true,
+      region: 'local',
+      credentials: uploadCredentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    }),
+    LOCAL_BUCKET,
+  );
+  const documentsDeps = await composeDocumentsApi(config, shared, { ...adapters, uploadUrls });
+  blobListener = blobUploadListener({
+    bucket: LOCAL_BUCKET,
+    credentials: uploadCredentials,
+    blobs,
+    maxBytes: config.MAX_PRESIGNED_UPLOAD_BYTES,
+    notify: (body) => queue.send(body),
+    corsOrigins: config.CORS_ORIGINS,
+  });
+  const inboxDir = join(dataDir, 'inbox');
+  const inbox = await startInboxWatcher({
+    inboxDir,
+    blobs,
+    bucket: LOCAL_BUCKET,
+    notify: (body) => queue.send(body),
+    rescanMs: config.INBOX_RESCAN_MS,
+    warn: (message) => logger.warn(message),
+  });
   const streamDeps = await composeStreamChat(config, shared, ai);
   apiListener = httpApiListener({
     functions: {
@@ -356,6 +443,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   return {
     apiUrl,
     streamUrl,
+    blobUrl,
+    inboxDir,
+    rescanInbox: () => inbox.rescan(),
     apiKey,
     dataDir,
     provider: ai.provider,
@@ -372,9 +462,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     issueApiKey: async (tenantId) => (await issueApiKey(keyStore, systemClock, tenantId)).key,
     close: async () => {
       clearInterval(reconciling);
-      await Promise.all([closeServer(api), closeServer(stream)]);
+      await inbox.close();
+      await Promise.all([closeServer(api), closeServer(stream), closeServer(blob)]);
       await indexing.close();
       await flushAi(ai);
+      await vectorThread?.close();
       shared.dynamo.destroy();
       await database.close();
       lock.release();

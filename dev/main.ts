@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import {
   DEFAULT_API_PORT,
+  DEFAULT_BLOB_PORT,
   DEFAULT_DEV_TOKEN_DELAY_MS,
   DEFAULT_STREAM_PORT,
 } from './local-defaults.js';
@@ -14,6 +15,7 @@ const started = performance.now();
 const stack = await startLocalStack({
   port: Number(process.env.PORT ?? DEFAULT_API_PORT),
   streamPort: Number(process.env.STREAM_PORT ?? DEFAULT_STREAM_PORT),
+  blobPort: Number(process.env.BLOB_PORT ?? DEFAULT_BLOB_PORT),
   dataDir: process.env.DATA_DIR ?? '.data',
   ...(process.env.API_KEY ? { apiKey: process.env.API_KEY } : {}),
   offlineTokenDelayMs: Number(process.env.OFFLINE_TOKEN_DELAY_MS ?? DEFAULT_DEV_TOKEN_DELAY_MS),
@@ -38,6 +40,8 @@ process.stdout.write(
     `  Playground    ${stack.apiUrl}/`,
     `  HTTP API      ${stack.apiUrl}        (docs: ${stack.apiUrl}/docs)`,
     `  Stream URL    ${stack.streamUrl}`,
+    `  Uploads       ${stack.blobUrl}   (presigned PUTs of POST /v1/uploads)`,
+    `  Drop folder   ${stack.inboxDir}/<tenant>/   (files are ingested, titled by their path)`,
     `  Models        ${model}`,
     `  Vectors       ${stack.vectorStore === 'qdrant' ? `Qdrant at ${process.env.QDRANT_URL}` : 'embedded'}`,
     `  Data          ${stack.dataDir}`,

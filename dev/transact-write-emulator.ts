@@ -1,10 +1,13 @@
+import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import {
   createServer,
   request as httpRequest,
   type IncomingHttpHeaders,
+  type RequestListener,
   type Server,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { basename, dirname, join } from 'node:path';
 
 type Json = Record<string, unknown>;
 
@@ -15,21 +18,63 @@ interface DynamoReply {
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 
-/**
- * Serialises async work: transactions run one at a time, so each is atomic with respect to the
- * others (real DynamoDB would instead cancel one of two conflicting transactions).
- */
-class Mutex {
-  #tail: Promise<void> = Promise.resolve();
+/** A request of the emulator's own (no client to forward from): dynalite wants its shape only. */
+const RECOVERY_HEADERS: IncomingHttpHeaders = {
+  'content-type': 'application/x-amz-json-1.0',
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+  'x-amz-date': '20260101T000000Z',
+};
 
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(work);
-    this.#tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+/**
+ * Per-item locks: a transaction waits only for the earlier transactions that touch one of its
+ * items, so transactions on different items (uploads of different documents) run at once while
+ * each stays atomic with respect to every other. A transaction registers on all its items in
+ * one synchronous step and waits only for transactions registered before it, so no two can
+ * wait for each other.
+ */
+class ItemLocks {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  async run<T>(items: readonly string[], work: () => Promise<T>): Promise<T> {
+    const earlier = items.flatMap((item) => this.#tails.get(item) ?? []);
+    let release = () => {};
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    for (const item of items) this.#tails.set(item, done);
+    try {
+      await Promise.all(earlier);
+      return await work();
+    } finally {
+      release();
+      for (const item of items) if (this.#tails.get(item) === done) this.#tails.delete(item);
+    }
   }
+}
+
+/** One line of the journal: the image an item had before a transaction's action changed it. */
+interface JournalEntry {
+  table: string;
+  key: Json;
+  old?: Json;
+}
+
+/** Options of {@link startTransactWriteEmulator}. */
+export interface TransactWriteEmulatorOptions {
+  /**
+   * Where the undo journals go that make each transaction crash-atomic: before an action is
+   * applied, its item's old image is appended to the transaction's own `<journalFile>.<n>`; the
+   * file is removed once the transaction has ended (committed or rolled back). At start, the
+   * journals a killed process left behind are rolled back. Without it (an in-memory database) transactions are atomic only while the
+   * process lives.
+   */
+  journalFile?: string;
+  /**
+   * dynalite's own request listener, when it runs in the same thread: requests other than
+   * transactions are handed to it as they are, without a second HTTP hop.
+   */
+  passThrough?: RequestListener;
 }
 
 const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
@@ -42,12 +87,18 @@ const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
  * Puts `TransactWriteItems` in front of dynalite, which lacks it (dynalite implements the
  * DynamoDB protocol without transactions; no maintained local DynamoDB for Node has them).
  *
- * Every other request passes through untouched. A transaction runs under a global lock: each
- * action is applied as the matching single-item call with its own condition, after reading
+ * Every other request passes through untouched. A transaction holds a lock on each of its
+ * items ({@link ItemLocks}: transactions on other items run meanwhile); each action is applied as the matching single-item call with its own condition, after reading
  * the item's old image; when one fails, the ones already applied are rolled back from their
  * old images and the client gets a `TransactionCanceledException` with per-action
  * `CancellationReasons`, as DynamoDB answers. `ConditionCheck` actions are refused (400):
  * nothing here uses them and a faithful check needs an expression evaluator.
+ *
+ * With a `journalFile`, a transaction is also all-or-nothing across a crash: each action's old
+ * image is journaled before the action is applied, and a journal found at start (the process
+ * was killed mid-transaction) is rolled back before the emulator serves anything. Like the
+ * rollback of a cancelled transaction, restoring an image also undoes a plain write another
+ * client made to the same item meanwhile (real DynamoDB would have refused one of them).
  *
  * @example
  * const emulator = await startTransactWriteEmulator(dynalitePort);
@@ -55,8 +106,12 @@ const readAll = async (stream: AsyncIterable<unknown>): Promise<Buffer> => {
  */
 export const startTransactWriteEmulator = async (
   targetPort: number,
+  options: TransactWriteEmulatorOptions = {},
 ): Promise<{ endpoint: string; port: number; close(): Promise<void> }> => {
-  const mutex = new Mutex();
+  const locks = new ItemLocks();
+  let journals = 0;
+  const { journalFile, passThrough } = options;
+  const keySchemas = new Map<string, Promise<string[]>>();
 
   const forward = (headers: IncomingHttpHeaders, method: string, path: string, body: Buffer) =>
     new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>(
@@ -136,6 +191,19 @@ export const startTransactWriteEmulator = async (
     }
   };
 
+  /** A table's key attributes: asked once per table (a table's key schema never changes). */
+  const keySchemaOf = (headers: IncomingHttpHeaders, table: string): Promise<string[]> => {
+    let schema = keySchemas.get(table);
+    if (schema === undefined) {
+      schema = call(headers, 'DescribeTable', { TableName: table }).then(({ body }) =>
+        ((body.Table as Json).KeySchema as { AttributeName: string }[]).map((k) => k.AttributeName),
+      );
+      schema.catch(() => keySchemas.delete(table));
+      keySchemas.set(table, schema);
+    }
+    return schema;
+  };
+
   const keyOf = async (
     headers: IncomingHttpHeaders,
     table: string,
@@ -143,60 +211,135 @@ export const startTransactWriteEmulator = async (
   ): Promise<Json> => {
     const [kind, spec] = Object.entries(action)[0] as [string, Json];
     if (kind !== 'Put') return spec.Key as Json;
-    const { body } = await call(headers, 'DescribeTable', { TableName: table });
-    const schema = ((body.Table as Json).KeySchema as { AttributeName: string }[]).map(
-      (k) => k.AttributeName,
-    );
     const item = spec.Item as Json;
-    return Object.fromEntries(schema.map((name) => [name, item[name]]));
+    return Object.fromEntries(
+      (await keySchemaOf(headers, table)).map((name) => [name, item[name]]),
+    );
   };
 
-  const transact = async (headers: IncomingHttpHeaders, input: Json): Promise<DynamoReply> =>
-    mutex.run(async () => {
-      const actions = (input.TransactItems ?? []) as Json[];
-      const applied: { table: string; key: Json; old: Json | undefined }[] = [];
-      const reasons: Json[] = actions.map(() => ({ Code: 'None' }));
-      for (const [index, action] of actions.entries()) {
-        const spec = Object.values(action)[0] as Json;
-        const table = String(spec.TableName);
-        const key = await keyOf(headers, table, action);
-        const before = await call(headers, 'GetItem', {
-          TableName: table,
-          Key: key,
-          ConsistentRead: true,
-        });
-        const result = await applyAction(headers, action);
-        if (result.status === 200) {
-          applied.push({ table, key, old: before.body.Item as Json | undefined });
-          continue;
-        }
-        for (const undo of applied.reverse()) {
-          if (undo.old) await call(headers, 'PutItem', { TableName: undo.table, Item: undo.old });
-          else await call(headers, 'DeleteItem', { TableName: undo.table, Key: undo.key });
-        }
-        const type = String(result.body.__type ?? '');
-        if (!type.endsWith('ConditionalCheckFailedException')) return result;
-        reasons[index] = {
-          Code: 'ConditionalCheckFailed',
-          Message: 'The conditional request failed',
-        };
-        return {
-          status: 400,
-          body: {
-            __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-            Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
-            CancellationReasons: reasons,
-          },
-        };
+  const restore = async (headers: IncomingHttpHeaders, images: JournalEntry[]) => {
+    for (const { table, key, old } of [...images].reverse()) {
+      const reply = old
+        ? await call(headers, 'PutItem', { TableName: table, Item: old })
+        : await call(headers, 'DeleteItem', { TableName: table, Key: key });
+      if (reply.status !== 200) {
+        throw new Error(`rolling back a transaction failed: ${JSON.stringify(reply.body)}`);
       }
-      return { status: 200, body: {} };
-    });
+    }
+  };
+
+  /**
+   * A transaction's journal: a file of its own (`<journalFile>.<n>`), so transactions on other
+   * items journal at the same time; removed once the transaction has ended.
+   */
+  const openJournal = () => {
+    const file = journalFile ? `${journalFile}.${journals++}` : undefined;
+    return {
+      /** Records an old image, before its action is applied. */
+      write: (entry: JournalEntry) => {
+        if (file) appendFileSync(file, `${JSON.stringify(entry)}\n`);
+      },
+      end: () => {
+        if (file) rmSync(file, { force: true });
+      },
+    };
+  };
+
+  /** The journals a killed process left behind (`journalFile` itself, as older stacks wrote it). */
+  const leftJournals = (): string[] => {
+    if (!journalFile) return [];
+    const name = basename(journalFile);
+    return readdirSync(dirname(journalFile))
+      .filter((entry) => entry === name || entry.startsWith(`${name}.`))
+      .map((entry) => join(dirname(journalFile), entry));
+  };
+
+  /**
+   * Rolls back the transactions a killed process left half applied (each journal's entries);
+   * they held disjoint items, so each is undone on its own.
+   */
+  const recover = async () => {
+    for (const file of leftJournals()) {
+      const images = readFileSync(file, 'utf8')
+        .split('\n')
+        // A line cut off by the kill was being written before its action was sent: not applied.
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as JournalEntry];
+          } catch {
+            return [];
+          }
+        });
+      await restore(RECOVERY_HEADERS, images);
+      rmSync(file, { force: true });
+    }
+  };
+
+  /** The lock name of one item: its table and key, attribute order aside. */
+  const itemName = (table: string, key: Json) =>
+    JSON.stringify([table, Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1))]);
+
+  const transact = async (headers: IncomingHttpHeaders, input: Json): Promise<DynamoReply> => {
+    const actions = (input.TransactItems ?? []) as Json[];
+    const targets = await Promise.all(
+      actions.map(async (action) => {
+        const table = String((Object.values(action)[0] as Json).TableName);
+        return { table, key: await keyOf(headers, table, action) };
+      }),
+    );
+    return locks.run(
+      targets.map(({ table, key }) => itemName(table, key)),
+      async () => {
+        const journal = openJournal();
+        const applied: JournalEntry[] = [];
+        const reasons: Json[] = actions.map(() => ({ Code: 'None' }));
+        for (const [index, action] of actions.entries()) {
+          const { table, key } = targets[index]!;
+          const before = await call(headers, 'GetItem', {
+            TableName: table,
+            Key: key,
+            ConsistentRead: true,
+          });
+          const image: JournalEntry = { table, key, old: before.body.Item as Json | undefined };
+          journal.write(image);
+          const result = await applyAction(headers, action);
+          if (result.status === 200) {
+            applied.push(image);
+            continue;
+          }
+          await restore(headers, applied);
+          journal.end();
+          const type = String(result.body.__type ?? '');
+          if (!type.endsWith('ConditionalCheckFailedException')) return result;
+          reasons[index] = {
+            Code: 'ConditionalCheckFailed',
+            Message: 'The conditional request failed',
+          };
+          return {
+            status: 400,
+            body: {
+              __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+              Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+              CancellationReasons: reasons,
+            },
+          };
+        }
+        journal.end();
+        return { status: 200, body: {} };
+      },
+    );
+  };
 
   const server: Server = createServer(async (req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const transaction = target === `${TARGET_PREFIX}TransactWriteItems`;
+    if (!transaction && passThrough) {
+      passThrough(req, res);
+      return;
+    }
     try {
       const body = await readAll(req);
-      const target = String(req.headers['x-amz-target'] ?? '');
-      if (target === `${TARGET_PREFIX}TransactWriteItems`) {
+      if (transaction) {
         const reply = await transact(req.headers, JSON.parse(body.toString()) as Json);
         const payload = Buffer.from(JSON.stringify(reply.body));
         res.writeHead(reply.status, {
@@ -219,6 +362,7 @@ export const startTransactWriteEmulator = async (
       );
     }
   });
+  await recover();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

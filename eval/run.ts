@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../dev/local-stack.js';
@@ -10,7 +10,9 @@ import {
   type RetrievalMode,
   type VectorStore,
 } from '../lambdas/core/ports/vector-store.js';
+import type { QuestionCoverage } from '../lambdas/core/retrieval/passage-coverage.js';
 import {
+  abstains,
   DEFAULT_RETRIEVAL,
   type RetrievalSettings,
   retrievePassages,
@@ -29,8 +31,11 @@ half; writes eval/results.json. Uses OpenAI and Qdrant when OPENAI_API_KEY / QDR
   --out PATH           results file (default eval/results.json)
   --min-coverage X     abstention floor of the best passage's weighted coverage (default ${DEFAULT_RETRIEVAL.minCoverage})
   --min-vocabulary X   abstention floor of the question's words found at all (default ${DEFAULT_RETRIEVAL.minVocabulary})
+  --min-names-cited X  abstention floor of the question's names found in a cited passage (default ${DEFAULT_RETRIEVAL.minNamesCited})
+  --min-names-known X  abstention floor of the question's names found at all (default ${DEFAULT_RETRIEVAL.minNamesKnown})
   --fusion-k K         RRF k (default ${DEFAULT_FUSION.k})
-  --weights D,L        RRF weights of the dense and the lexical ranking (default 1,1)
+  --weights D,L        RRF weights of the dense and the lexical ranking (default ${DEFAULT_FUSION.weights})
+  --bonus W,S          BM25 bonus weight and saturation added to the fused score (0 turns it off)
   --follow-up-weight X weight of the previous question's words (default ${DEFAULT_RETRIEVAL.followUpWeight})
   --sweep              also print a sweep of these settings on the tuning half only
 `;
@@ -48,8 +53,11 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'eval/results.json' },
     'min-coverage': { type: 'string' },
     'min-vocabulary': { type: 'string' },
+    'min-names-cited': { type: 'string' },
+    'min-names-known': { type: 'string' },
     'fusion-k': { type: 'string' },
     weights: { type: 'string' },
+    bonus: { type: 'string' },
     'follow-up-weight': { type: 'string' },
     sweep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -88,15 +96,28 @@ const runIngest = (corpus: string, apiUrl: string, apiKey: string) =>
     child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`ingest exited ${code}`))));
   });
 
-/** Wraps a store to time its queries. */
-const timed = (store: VectorStore, samples: number[]): VectorStore =>
+/** Wall-clock and CPU milliseconds of each query. */
+interface Samples {
+  wall: number[];
+  cpu: number[];
+}
+
+/**
+ * Wraps a store to time its queries: wall clock, and the process's CPU time over the call
+ * (on a machine shared with other jobs the wall clock also counts the time the scheduler gave
+ * to them; the CPU time does not).
+ */
+const timed = (store: VectorStore, samples: Samples): VectorStore =>
   new Proxy(store, {
     get(target, property, receiver) {
       if (property !== 'query') return Reflect.get(target, property, receiver);
       return async (...args: Parameters<VectorStore['query']>) => {
+        const cpu = process.cpuUsage();
         const started = performance.now();
         const result = await target.query(...args);
-        samples.push(performance.now() - started);
+        samples.wall.push(performance.now() - started);
+        const used = process.cpuUsage(cpu);
+        samples.cpu.push((used.user + used.system) / 1000);
         return result;
       };
     },
@@ -222,14 +243,12 @@ const sweep = async (
       variants.push([`k=${k} w=${weights}`, { fusion: { k, weights, candidates: 50 } }]);
     }
   }
-  for (const minCoverage of [0.2, 0.3, 0.4]) {
-    for (const minVocabulary of [0.8, 0.85, 0.9]) {
+  for (const weight of [0.2, 0.5, 1])
+    for (const saturation of [1, 3, 10])
       variants.push([
-        `cover=${minCoverage} vocab=${minVocabulary}`,
-        { minCoverage, minVocabulary },
+        `k=2 w=1,1.5 bonus=${weight}/${saturation}`,
+        { fusion: { ...DEFAULT_FUSION, lexicalBonus: { weight, saturation } } },
       ]);
-    }
-  }
   for (const followUpWeight of [0, 0.5, 1]) {
     variants.push([`followUpWeight=${followUpWeight}`, { followUpWeight }]);
   }
@@ -239,6 +258,60 @@ const sweep = async (
       `${label.padEnd(28)} ${ROWS.map(([key, name]) => `${name.split(' ')[0]}=${percent(summary[key].mean)}`).join(' ')}\n`,
     );
   }
+  await sweepAbstention(dataset, deps, base);
+};
+
+type Floors = Pick<
+  RetrievalSettings,
+  'minCoverage' | 'minVocabulary' | 'minNamesCited' | 'minNamesKnown'
+>;
+
+/**
+ * The abstention floors, chosen on the tuning half: the coverage of every tuning question is
+ * measured once, then every combination of floors is scored on it. The rule kept is the one
+ * with the most unanswerable questions citing nothing while ≥ 95% of answerable ones still
+ * cite something; among equals, the one citing the most answerable questions, then the
+ * highest floors (the widest margin against questions the set does not have).
+ */
+const sweepAbstention = async (
+  dataset: EvalDataset,
+  deps: Parameters<typeof score>[1],
+  base: RetrievalSettings,
+): Promise<void> => {
+  const coverageOf = async (question: string) =>
+    (await retrievePassages(deps, base, { tenantId: TENANT, question })).coverage;
+  // One question at a time, as the scoring does: a real embedding API is not flooded.
+  const coverages = async (items: ReadonlyArray<{ question: string; split: Split }>) => {
+    const found: QuestionCoverage[] = [];
+    for (const item of items)
+      if (item.split === 'tune') found.push(await coverageOf(item.question));
+    return found;
+  };
+  const answerable = await coverages(dataset.answerable);
+  const unanswerable = await coverages(dataset.unanswerable);
+  const rated: Array<{ floors: Floors; cited: number; abstained: number; height: number }> = [];
+  for (const minCoverage of [0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5])
+    for (const minVocabulary of [0, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1])
+      for (const minNamesCited of [0, 0.3, 0.5, 0.6, 0.7, 0.8, 1])
+        for (const minNamesKnown of [0, 0.3, 0.5, 0.6, 0.7, 0.8, 1]) {
+          const floors = { minCoverage, minVocabulary, minNamesCited, minNamesKnown };
+          const cited = answerable.filter((coverage) => !abstains(coverage, floors)).length;
+          const abstained = unanswerable.filter((coverage) => abstains(coverage, floors)).length;
+          const height = minCoverage + minVocabulary + minNamesCited + minNamesKnown;
+          if (cited / answerable.length >= 0.95) rated.push({ floors, cited, abstained, height });
+        }
+  rated.sort((a, b) => b.abstained - a.abstained || b.cited - a.cited || b.height - a.height);
+  process.stdout.write('\nAbstention floors on the tuning half (best first):\n');
+  for (const { floors, cited, abstained } of rated.slice(0, 5)) {
+    process.stdout.write(
+      `${JSON.stringify(floors)} answerable citing ${percent(cited / answerable.length)}, unanswerable citing nothing ${percent(abstained / unanswerable.length)}\n`,
+    );
+  }
+};
+
+const bonusOf = (text: string) => {
+  const [weight = 0, saturation = 1] = text.split(',').map(Number);
+  return { weight, saturation };
 };
 
 const main = async (): Promise<number> => {
@@ -271,14 +344,21 @@ const main = async (): Promise<number> => {
       minScore: Number(process.env.RETRIEVAL_MIN_SCORE ?? -1),
       ...(values['min-coverage'] ? { minCoverage: Number(values['min-coverage']) } : {}),
       ...(values['min-vocabulary'] ? { minVocabulary: Number(values['min-vocabulary']) } : {}),
+      ...(values['min-names-cited'] ? { minNamesCited: Number(values['min-names-cited']) } : {}),
+      ...(values['min-names-known'] ? { minNamesKnown: Number(values['min-names-known']) } : {}),
       ...(values['follow-up-weight'] ? { followUpWeight: Number(values['follow-up-weight']) } : {}),
       fusion: {
         ...DEFAULT_RETRIEVAL.fusion,
         ...(values['fusion-k'] ? { k: Number(values['fusion-k']) } : {}),
         ...(values.weights ? { weights: [denseWeight ?? 1, lexicalWeight ?? 1] } : {}),
+        ...(values.bonus ? { lexicalBonus: bonusOf(values.bonus) } : {}),
       },
     };
-    const latencies: Record<RetrievalMode, number[]> = { dense: [], lexical: [], hybrid: [] };
+    const latencies: Record<RetrievalMode, Samples> = {
+      dense: { wall: [], cpu: [] },
+      lexical: { wall: [], cpu: [] },
+      hybrid: { wall: [], cpu: [] },
+    };
     const results = {} as Record<Split, Record<RetrievalMode, Summary>>;
     for (const split of SPLITS) {
       results[split] = {} as Record<RetrievalMode, Summary>;
@@ -302,14 +382,16 @@ const main = async (): Promise<number> => {
       MODES.map((mode) => [
         mode,
         {
-          p50: percentile(latencies[mode], 50),
-          p95: percentile(latencies[mode], 95),
-          n: latencies[mode].length,
+          p50: percentile(latencies[mode].wall, 50),
+          p95: percentile(latencies[mode].wall, 95),
+          cpuP50: percentile(latencies[mode].cpu, 50),
+          cpuP95: percentile(latencies[mode].cpu, 95),
+          n: latencies[mode].wall.length,
         },
       ]),
     );
     process.stdout.write(
-      `\nVector store query latency (${stack.vectorStore}, ${chunks} chunks), ms: ${MODES.map((mode) => `${mode} p50 ${latency[mode]!.p50.toFixed(2)} p95 ${latency[mode]!.p95.toFixed(2)}`).join('; ')}\n`,
+      `\nVector store query latency (${stack.vectorStore}, ${chunks} chunks), ms (wall clock; CPU time in brackets): ${MODES.map((mode) => `${mode} p50 ${latency[mode]!.p50.toFixed(2)} [${latency[mode]!.cpuP50.toFixed(2)}] p95 ${latency[mode]!.p95.toFixed(2)} [${latency[mode]!.cpuP95.toFixed(2)}]`).join('; ')}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores\n`,
     );
     await writeFile(
       values.out,
@@ -322,6 +404,7 @@ const main = async (): Promise<number> => {
           ingestSeconds: Math.round(ingestSeconds * 10) / 10,
           settings: base,
           latencyMs: latency,
+          loadAverage: Math.round(loadavg()[0]! * 10) / 10,
           results,
         },
         null,

@@ -138,6 +138,14 @@ export const appConfigSchema = z
     indexerTimeoutSeconds: integer(10, 900)
       .default(120)
       .describe('Indexer timeout; the queue visibility timeout is six times this.'),
+    maxPresignedUploadBytes: integer(1, 5_368_709_120)
+      .default(52_428_800)
+      .describe(
+        'Largest file of a presigned upload or a drop folder (MAX_PRESIGNED_UPLOAD_BYTES).',
+      ),
+    uploadUrlExpirySeconds: integer(60, 43_200)
+      .default(900)
+      .describe('Validity of a presigned upload URL (UPLOAD_URL_EXPIRY_SECONDS).'),
     noncurrentVersionDays: integer(1, 3650)
       .default(30)
       .describe('Days before a replaced or deleted raw document version is removed from S3.'),

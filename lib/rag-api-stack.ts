@@ -46,6 +46,8 @@ const sharedEnvironment = (config: AppConfig, tableName: string): RuntimeEnviron
   TENANT_REQUESTS_PER_MINUTE: String(config.tenantRequestsPerMinute),
   TENANT_TOKENS_PER_DAY: String(config.tenantTokensPerDay),
   TENANT_CONCURRENT_STREAMS: String(config.tenantConcurrentStreams),
+  MAX_PRESIGNED_UPLOAD_BYTES: String(config.maxPresignedUploadBytes),
+  UPLOAD_URL_EXPIRY_SECONDS: String(config.uploadUrlExpirySeconds),
 });
 
 /** Authentication: look the key up, and record its last use. */
@@ -62,8 +64,11 @@ export const TABLE_ACTIONS = {
   stream: [...AUTHENTICATION, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   /** Document records and title claims: read, list, update; delete on document deletion. */
   documents: [...AUTHENTICATION, 'dynamodb:Query', 'dynamodb:DeleteItem'],
-  /** Status transitions of the document being indexed. */
-  indexer: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /**
+   * Status transitions of the document being indexed; drop-folder files: new versions (as
+   * uploads do) and deletions.
+   */
+  indexer: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /** Stale documents by the pending index; re-queue and failure transitions; finished deletions. */
   reconciler: ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } satisfies Record<string, readonly ItemAction[]>;
@@ -94,9 +99,9 @@ export interface RagApiStackProps extends StackProps {
  * |-----------|-------------------------------|------------------------------------|-------------|----------------|
  * | public    | `DescribeTable` only          |                                    |             |                |
  * | chat      | sessions                      |                                    |             | OpenAI, Qdrant |
- * | documents | documents                     | put, delete, list document folders | send        | Qdrant         |
+ * | documents | documents                     | put (and presign), delete, list document folders | send | Qdrant |
  * | stream    | sessions, stream log          |                                    |             | OpenAI, Qdrant |
- * | indexer   | get, update                   | get                                | (SQS), send | OpenAI, Qdrant |
+ * | indexer   | get, update, delete           | get, put, delete, list             | (SQS), send | OpenAI, Qdrant |
  * | reconciler| pending index, update, delete | delete, list document folders      | send        | Qdrant         |
  *
  * No function but public may write API key items beyond their last-use time

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 
 const USAGE = `Usage: npm run ingest -- [options] PATH...
 
-Uploads files (.md, .markdown, .mdx, .txt, .html, .htm) and folders (recursively) to the API
+Uploads files (.md, .markdown, .mdx, .txt, .html, .htm, .pdf) and folders (recursively) to the API
 and waits until every document is ready or failed; exits 1 if any failed. Other files are
 skipped and listed; a file whose content the API already holds under its title is reported
 unchanged (no new version, nothing re-embedded).
@@ -23,6 +23,7 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain',
   '.html': 'text/html',
   '.htm': 'text/html',
+  '.pdf': 'application/pdf',
 };
 
 interface Upload {
@@ -180,7 +181,8 @@ const main = async (): Promise<number> => {
   for (const item of skipped) {
     process.stdout.write(`skipped ${relative(process.cwd(), item.path)}: ${item.reason}\n`);
   }
-  if (uploads.length === 0) throw new Error('no .md, .txt or .html files under the given paths');
+  if (uploads.length === 0)
+    throw new Error('no .md, .txt, .html or .pdf files under the given paths');
   // One cheap request first: an API that is down or a wrong URL is said once, before any upload.
   await fetch(`${apiUrl}/health`).catch((error: unknown) => {
     throw unreachable(error);

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startLocalStack } from '../../dev/local-stack.js';
+import { startLocalStackProcess } from '../lib/local-stack-process.js';
 import type { StandInStats } from '../lib/stand-in-process.js';
 import { percentile } from '../lib/stats.js';
 import type { CorpusDocument } from './corpus.js';
@@ -67,8 +67,9 @@ const pool = async <T>(items: readonly T[], size: number, work: (item: T) => Pro
 
 /**
  * The whole corpus as a user sends it: the local stack (`npm run dev`'s composition: dynalite,
- * the in-process queue and indexer, the embedded vector store) with an OpenAI-compatible
- * embedding server in another process; every document uploaded through `POST /v1/documents`
+ * the in-process queue and indexer, the embedded vector store) in a process of its own, as
+ * `npm run dev` runs it, with an OpenAI-compatible embedding server in another process; the
+ * uploads, polls and probes come from this process, as a user's `npm run ingest` and `curl` do; every document uploaded through `POST /v1/documents`
  * (8 at a time, as `npm run ingest` can), then polled until all are `ready`. `GET /health` is
  * probed every 20 ms, idle first and then throughout, to show whether indexing stalls the
  * server.
@@ -83,7 +84,7 @@ export const runApiIngest = async (
   dataDir: string,
 ): Promise<ApiIngestRun> => {
   await rm(dataDir, { recursive: true, force: true });
-  const stack = await startLocalStack({
+  const stack = await startLocalStackProcess({
     port: 0,
     streamPort: 0,
     dataDir,

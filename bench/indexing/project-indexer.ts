@@ -5,6 +5,7 @@ import { DynamoDbDocumentStore } from '../../lambdas/adapters/dynamodb/dynamodb-
 import { FilesystemBlobStore } from '../../lambdas/adapters/local/filesystem-blob-store.js';
 import { InProcessQueue } from '../../lambdas/adapters/local/in-process-queue.js';
 import { composeIndexer } from '../../lambdas/composition/indexer.js';
+import { composeReaders } from '../../lambdas/composition/ingestion-adapters.js';
 import { loadRuntimeConfig } from '../../lambdas/composition/runtime-config.js';
 import { UploadDocument } from '../../lambdas/core/ingestion/upload-document.js';
 import { systemClock } from '../../lambdas/core/ports/clock.js';
@@ -79,6 +80,7 @@ export const startProjectIndexer = async (
     queue: { enqueue: async (job) => void jobs.push(job) },
     clock: systemClock,
     maxBytes: config.MAX_UPLOAD_BYTES,
+    readers: composeReaders(),
   });
 
   return {

@@ -22,6 +22,7 @@ export {
   type AiProvider,
   aiProvider,
   composeVectorStore,
+  embeddedStoreOptions,
   embeddingShape,
   type VectorStoreOptions,
 } from './vector-store.js';
@@ -38,6 +39,8 @@ export interface AiComponents {
 export interface ComposeAiOptions extends VectorStoreOptions {
   /** An OpenAI client to reuse instead of building one. */
   openai?: OpenAI;
+  /** A vector store to use instead of composing one (the local stack's, run in a thread of its own). */
+  vectorStore?: VectorStore;
 }
 
 /** A placeholder key for OpenAI-compatible servers that need none (Ollama, vLLM, LM Studio). */
@@ -138,7 +141,7 @@ export const composeAi = async (
       : options;
   const embedder = await composeEmbedder(config, shared);
   const chatModel = await composeChatModel(config, shared);
-  const vectorStore = await composeVectorStore(config, embedder, shared);
+  const vectorStore = options.vectorStore ?? (await composeVectorStore(config, embedder, shared));
   return { embedder, chatModel, vectorStore, provider };
 };
 

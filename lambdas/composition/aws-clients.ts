@@ -50,6 +50,14 @@ export const composeDynamoDbClient = (config: RuntimeConfig): DynamoDBClient =>
 export const composeS3Client = (config: RuntimeConfig): S3Client =>
   new S3Client(awsClientSettings(config));
 
+/**
+ * The S3 client that presigns upload URLs, with {@link awsClientSettings}. It signs no request
+ * checksum: the SDK would sign the CRC32 of the empty body it presigns, and S3 would refuse
+ * every real file.
+ */
+export const composePresignS3Client = (config: RuntimeConfig): S3Client =>
+  new S3Client({ ...awsClientSettings(config), requestChecksumCalculation: 'WHEN_REQUIRED' });
+
 /** The SQS client of the indexing queue, with {@link awsClientSettings}. */
 export const composeSqsClient = (config: RuntimeConfig): SQSClient =>
   new SQSClient(awsClientSettings(config));

@@ -1,3 +1,4 @@
+import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbSessionStore } from '../adapters/dynamodb/dynamodb-session-store.js';
 import { AnswerQuestion } from '../core/chat/answer-question.js';
 import { BudgetedAnswers } from '../core/limits/budgeted-answers.js';
@@ -6,6 +7,7 @@ import { systemClock } from '../core/ports/clock.js';
 import type { SessionStore } from '../core/ports/session-store.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
 import { type AiComponents, composeAi } from './ai-components.js';
+import { PRIMING_KEY_HASH, PRIMING_TEXT, primeAtLambdaInit } from './prime-connections.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -49,7 +51,24 @@ export const composeChat = (config: RuntimeConfig, shared: SharedComponents, ai:
 };
 
 /**
- * Composes the chat function's dependencies, once per container.
+ * Opens, during a Lambda init, the connections a chat's first request uses: the table (the API
+ * key lookup), the vector store (its collection check) and the model (a one-token embedding).
+ */
+export const primeChat = (config: RuntimeConfig, shared: SharedComponents, ai: AiComponents) =>
+  primeAtLambdaInit(
+    config,
+    {
+      dynamodb: () =>
+        new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME).findByHash(PRIMING_KEY_HASH),
+      vectors: () => ai.vectorStore.ensureReady(),
+      model: () => ai.embedder.embed([PRIMING_TEXT]),
+    },
+    shared.logger,
+  );
+
+/**
+ * Composes the chat function's dependencies, once per container, and on Lambda primes its
+ * connections ({@link primeChat}).
  *
  * @example
  * const deps = await composeChatApi(loadRuntimeConfig(process.env));
@@ -58,16 +77,20 @@ export const composeChatApi = async (
   config: RuntimeConfig,
   shared: SharedComponents = composeShared(config),
   ai?: AiComponents,
-): Promise<ChatApiDeps> => ({
-  http: shared.http,
-  ...composeChat(config, shared, ai ?? (await composeAi(config))),
-  ...(shared.limiter
-    ? {
-        usage: new ReadUsage({
-          meter: shared.limiter.meter,
-          limiter: shared.limiter,
-          clock: systemClock,
-        }),
-      }
-    : {}),
-});
+): Promise<ChatApiDeps> => {
+  const components = ai ?? (await composeAi(config));
+  await primeChat(config, shared, components);
+  return {
+    http: shared.http,
+    ...composeChat(config, shared, components),
+    ...(shared.limiter
+      ? {
+          usage: new ReadUsage({
+            meter: shared.limiter.meter,
+            limiter: shared.limiter,
+            clock: systemClock,
+          }),
+        }
+      : {}),
+  };
+};

@@ -1,11 +1,20 @@
+import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
+import { RequestUpload } from '../core/ingestion/request-upload.js';
 import { UploadDocument } from '../core/ingestion/upload-document.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
-import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
+import {
+  composeBlobStore,
+  composeJobQueue,
+  composeReaders,
+  composeUploadUrlSigner,
+  type IngestionAdapters,
+} from './ingestion-adapters.js';
+import { PRIMING_KEY_HASH, primeAtLambdaInit } from './prime-connections.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 import { composeVectorStore, embeddingShape } from './vector-store.js';
@@ -16,6 +25,8 @@ export interface DocumentsApiDeps {
   http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
   documents: DocumentStore;
   uploadDocument: Pick<UploadDocument, 'execute'>;
+  /** Hands out presigned upload URLs (`POST /v1/uploads`). */
+  requestUpload: Pick<RequestUpload, 'execute'>;
   deleteDocument: Pick<DeleteDocument, 'execute'>;
   /** The chunk index, read by `GET /v1/documents/{id}/chunks`. */
   chunks: Pick<VectorStore, 'listDocumentChunks'>;
@@ -30,8 +41,9 @@ const FRAMING_BYTES = 65_536;
 
 /**
  * Composes the documents function's dependencies, once per container: the document store on
- * the table, the raw uploads in S3 (`BUCKET_NAME`), the indexing queue in SQS (`QUEUE_URL`) and
- * the vector store (for deletes), unless `adapters` provides them. The function's body limit
+ * the table, the raw uploads in S3 (`BUCKET_NAME`), the indexing queue in SQS (`QUEUE_URL`),
+ * the presigner of upload URLs (files up to `MAX_PRESIGNED_UPLOAD_BYTES`, URLs valid
+ * `UPLOAD_URL_EXPIRY_SECONDS`) and the vector store (for deletes), unless `adapters` provides them. The function's body limit
  * is raised to fit an upload of `MAX_UPLOAD_BYTES`; the exact limit is enforced per file.
  *
  * @example
@@ -47,6 +59,15 @@ export const composeDocumentsApi = async (
   const queue = composeJobQueue(config, adapters.queue);
   const vectorStore =
     adapters.ai?.vectorStore ?? (await composeVectorStore(config, embeddingShape(config)));
+  // An upload's first call is the API key lookup; S3 and SQS follow on other hosts.
+  await primeAtLambdaInit(
+    config,
+    {
+      dynamodb: () =>
+        new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME).findByHash(PRIMING_KEY_HASH),
+    },
+    shared.logger,
+  );
   return {
     http: {
       ...shared.http,
@@ -59,6 +80,14 @@ export const composeDocumentsApi = async (
       queue,
       clock: systemClock,
       maxBytes: config.MAX_UPLOAD_BYTES,
+      readers: composeReaders(),
+    }),
+    requestUpload: new RequestUpload({
+      documents,
+      signer: composeUploadUrlSigner(config, adapters.uploadUrls),
+      clock: systemClock,
+      maxBytes: config.MAX_PRESIGNED_UPLOAD_BYTES,
+      expiresInSeconds: config.UPLOAD_URL_EXPIRY_SECONDS,
     }),
     deleteDocument: new DeleteDocument({
       documents,

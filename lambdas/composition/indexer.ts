@@ -1,11 +1,21 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
+import { DynamoDbUsageMeter } from '../adapters/dynamodb/dynamodb-usage-meter.js';
+import { DeleteDocument } from '../core/ingestion/delete-document.js';
+import { HandleObjectEvents } from '../core/ingestion/handle-object-events.js';
 import { IndexBatch } from '../core/ingestion/index-batch.js';
 import { IndexDocument } from '../core/ingestion/index-document.js';
 import { RateLimitedEmbedder } from '../core/ingestion/rate-limited-embedder.js';
+import { UploadDocument } from '../core/ingestion/upload-document.js';
+import { IndexingUsage } from '../core/limits/indexing-usage.js';
 import { systemClock } from '../core/ports/clock.js';
 import { aiProvider, composeEmbedder, composeVectorStore } from './ai-components.js';
-import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
+import {
+  composeBlobStore,
+  composeJobQueue,
+  composeReaders,
+  type IngestionAdapters,
+} from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -16,6 +26,8 @@ export interface IndexerDeps {
   indexBatch: Pick<IndexBatch, 'execute'>;
   /** Records a version's failure on its last receive. */
   indexDocument: Pick<IndexDocument, 'markFailed'>;
+  /** Turns S3 object events (presigned uploads, drop folders) into document changes. */
+  objectEvents: Pick<HandleObjectEvents, 'execute'>;
   /** The queue's `maxReceiveCount`: the receive on which a failing record is given up. */
   maxReceiveCount: number;
   /** Time kept before the function's timeout to stop work and record failures. Default 5 s. */
@@ -30,7 +42,9 @@ export interface IndexerDeps {
  * provides them. Chunk size and overlap come from `CHUNK_SIZE_TOKENS` and
  * `CHUNK_OVERLAP_TOKENS`; the last receive from `MAX_RECEIVE_COUNT`. The chunks of a batch's
  * jobs share embedding requests, at most `EMBEDDING_MAX_CONCURRENCY` at once, kept under
- * `EMBEDDING_REQUESTS_PER_MINUTE` and `EMBEDDING_TOKENS_PER_MINUTE` by waiting.
+ * `EMBEDDING_REQUESTS_PER_MINUTE` and `EMBEDDING_TOKENS_PER_MINUTE` by waiting. S3 object
+ * events (presigned uploads, drop folders) are handled with the same adapters, objects up to
+ * `MAX_PRESIGNED_UPLOAD_BYTES`.
  *
  * @example
  * const deps = await composeIndexer(loadRuntimeConfig(process.env));
@@ -53,14 +67,21 @@ export const composeIndexer = async (
         });
   const vectors =
     adapters.vectors ?? adapters.ai?.vectorStore ?? (await composeVectorStore(config, embedder));
+  const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
+  const blobs = composeBlobStore(config, adapters.blobs);
+  const queue = composeJobQueue(config, adapters.queue);
+  const maxBytes = config.MAX_PRESIGNED_UPLOAD_BYTES;
+  const readers = composeReaders();
   const indexDocument = new IndexDocument({
-    documents: new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME),
-    blobs: composeBlobStore(config, adapters.blobs),
+    documents,
+    blobs,
     embedder,
     vectors,
-    queue: composeJobQueue(config, adapters.queue),
+    queue,
     clock: systemClock,
     chunking: { maxTokens: config.CHUNK_SIZE_TOKENS, overlapTokens: config.CHUNK_OVERLAP_TOKENS },
+    readers,
+    partChunks: config.INDEX_PART_CHUNKS,
   });
   return {
     logger: shared.logger,
@@ -68,8 +89,33 @@ export const composeIndexer = async (
       indexDocument,
       embedder,
       maxConcurrentRequests: config.EMBEDDING_MAX_CONCURRENCY,
+      usage: new IndexingUsage(
+        new DynamoDbUsageMeter(shared.dynamo, {
+          tableName: config.TABLE_NAME,
+          clock: systemClock,
+          shards: config.USAGE_COUNTER_SHARDS,
+        }),
+      ),
+      onUsageError: (error) =>
+        shared.logger.warn('counting indexing usage failed', { error: error as Error }),
     }),
     indexDocument,
+    objectEvents: new HandleObjectEvents({
+      documents,
+      blobs,
+      queue,
+      uploadDocument: new UploadDocument({
+        documents,
+        blobs,
+        queue,
+        clock: systemClock,
+        maxBytes,
+        readers,
+      }),
+      deleteDocument: new DeleteDocument({ documents, blobs, vectors, clock: systemClock }),
+      clock: systemClock,
+      maxBytes,
+    }),
     maxReceiveCount: config.MAX_RECEIVE_COUNT,
   };
 };

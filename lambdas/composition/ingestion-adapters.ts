@@ -1,10 +1,14 @@
+import { UnpdfReader } from '../adapters/pdf/unpdf-reader.js';
 import { S3BlobStore } from '../adapters/s3/s3-blob-store.js';
+import { S3UploadUrlSigner } from '../adapters/s3/s3-upload-url-signer.js';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue.js';
+import type { ExtractionReaders } from '../core/ingestion/extract-document.js';
 import type { BlobStore } from '../core/ports/blob-store.js';
 import type { JobQueue } from '../core/ports/job-queue.js';
+import type { UploadUrlSigner } from '../core/ports/upload-url-signer.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
 import type { AiComponents } from './ai-components.js';
-import { composeS3Client, composeSqsClient } from './aws-clients.js';
+import { composePresignS3Client, composeS3Client, composeSqsClient } from './aws-clients.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
 /**
@@ -17,12 +21,17 @@ export interface IngestionAdapters {
   vectors?: VectorStore;
   blobs?: BlobStore;
   queue?: JobQueue;
+  /** Presigns direct uploads (the local stack signs for its own S3 endpoint). */
+  uploadUrls?: UploadUrlSigner;
 }
 
 const required = (value: string, name: string): string => {
   if (value === '') throw new Error(`${name} must be set`);
   return value;
 };
+
+/** The readers of binary formats: PDF through pdf.js (`unpdf`), pure JavaScript. */
+export const composeReaders = (): ExtractionReaders => ({ pdf: new UnpdfReader() });
 
 /** The raw document store: the given one, else the S3 bucket `BUCKET_NAME`. */
 export const composeBlobStore = (config: RuntimeConfig, given?: BlobStore): BlobStore =>
@@ -31,3 +40,14 @@ export const composeBlobStore = (config: RuntimeConfig, given?: BlobStore): Blob
 /** The indexing queue: the given one, else the SQS queue `QUEUE_URL`. */
 export const composeJobQueue = (config: RuntimeConfig, given?: JobQueue): JobQueue =>
   given ?? new SqsJobQueue(composeSqsClient(config), required(config.QUEUE_URL, 'QUEUE_URL'));
+
+/** The signer of presigned upload URLs: the given one, else S3's presigner for `BUCKET_NAME`. */
+export const composeUploadUrlSigner = (
+  config: RuntimeConfig,
+  given?: UploadUrlSigner,
+): UploadUrlSigner =>
+  given ??
+  new S3UploadUrlSigner(
+    composePresignS3Client(config),
+    required(config.BUCKET_NAME, 'BUCKET_NAME'),
+  );

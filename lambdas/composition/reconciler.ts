@@ -8,6 +8,9 @@ import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 import { composeVectorStore, embeddingShape } from './vector-store.js';
 
+/** Time a presigned upload and its event may take past the URL's expiry, in s. */
+const UPLOAD_MARGIN_SECONDS = 300;
+
 /** Dependencies of the reconciler function. */
 export interface ReconcilerDeps {
   logger: Logger;
@@ -19,7 +22,8 @@ export interface ReconcilerDeps {
  * indexing queue (SQS `QUEUE_URL`) for re-queues, and what finishing a deletion needs (raw
  * uploads in S3 `BUCKET_NAME`, the vector store), unless `adapters` provides them. Staleness
  * and re-queue limits come from `RECONCILE_STALE_AFTER_SECONDS`, `RECONCILE_MAX_REQUEUES` and
- * `MAX_RECEIVE_COUNT`; `overrides` replace the first two (the local stack's pass at start uses
+ * `MAX_RECEIVE_COUNT`; a version waits for its presigned upload `UPLOAD_URL_EXPIRY_SECONDS`
+ * plus 5 minutes before it is failed; `overrides` replace the first two (the local stack's pass at start uses
  * 0 and no re-queue limit: nothing can be in flight then, and the queue that held the jobs is
  * gone, which says nothing about the versions themselves).
  *
@@ -50,6 +54,7 @@ export const composeReconciler = async (
       staleAfterMs: (overrides.staleAfterSeconds ?? config.RECONCILE_STALE_AFTER_SECONDS) * 1000,
       maxReceiveCount: config.MAX_RECEIVE_COUNT,
       maxRequeues: overrides.maxRequeues ?? config.RECONCILE_MAX_REQUEUES,
+      uploadWindowMs: (config.UPLOAD_URL_EXPIRY_SECONDS + UPLOAD_MARGIN_SECONDS) * 1000,
     }),
   };
 };

@@ -52,6 +52,21 @@ export const runtimeConfigSchema = z.object({
   CHUNK_OVERLAP_TOKENS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 60),
   /** Largest document upload, in bytes (of the file or of the JSON `text`); beyond it, 413. */
   MAX_UPLOAD_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 2_097_152),
+  /** Largest file of a presigned upload or a drop folder, in bytes; beyond it, 413 or `failed`. */
+  MAX_PRESIGNED_UPLOAD_BYTES: z._default(
+    z.coerce.number().check(z.int(), z.positive()),
+    52_428_800,
+  ),
+  /** How long a presigned upload URL stays valid, in s. */
+  UPLOAD_URL_EXPIRY_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(604_800)),
+    900,
+  ),
+  /**
+   * Most chunks one indexing job embeds: a larger document is split into parts of at most
+   * this many chunks, indexed in parallel (separate queue messages).
+   */
+  INDEX_PART_CHUNKS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 256),
   /** Receives of an indexing message before it moves to the DLQ: the queue's `maxReceiveCount`. */
   MAX_RECEIVE_COUNT: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 5),
   /** A document `queued`, `indexing` or `deleting` unchanged this long is re-driven, in s. */
@@ -64,6 +79,8 @@ export const runtimeConfigSchema = z.object({
   EMBEDDING_TOKENS_PER_MINUTE: z._default(z.coerce.number().check(z.positive()), 1_000_000),
   /** Embedding requests of one indexer batch in flight at once. */
   EMBEDDING_MAX_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.positive()), 4),
+  /** Local stack: time between full rescans of the drop folders (`DATA_DIR/inbox`), in ms. */
+  INBOX_RESCAN_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 5_000),
   /** Local stack: most messages per indexer batch (the event source mapping's batch size). */
   INDEXER_BATCH_SIZE: z._default(z.coerce.number().check(z.int(), z.positive()), 25),
   /** Local stack: how long a partial indexer batch waits for more messages, in ms. */
@@ -99,6 +116,15 @@ export const runtimeConfigSchema = z.object({
   TENANT_CONCURRENT_STREAMS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 4),
   /** How long a container reuses a tenant's limits before reading them again, in s. */
   TENANT_LIMITS_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.minimum(0)), 60),
+  /**
+   * Requests one container may count without writing them (its local allowance): 0 makes
+   * every limited request a conditional write. A limit may be overshot by containers × block.
+   */
+  TENANT_ALLOWANCE_REQUESTS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 10),
+  /** Model tokens one container may count without writing them (0: every answer is written). */
+  TENANT_ALLOWANCE_TOKENS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 5_000),
+  /** Counts kept by a container's allowance are written once this old, in ms. */
+  TENANT_ALLOWANCE_MAX_AGE_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 10_000),
   /** Items each usage counter is spread over (more for tenants hot enough to throttle one key). */
   USAGE_COUNTER_SHARDS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1),
   /** `false` turns per-tenant limits off (every request admitted, nothing counted). */
@@ -107,6 +133,13 @@ export const runtimeConfigSchema = z.object({
   STREAM_LOG_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 1_200),
   /** A recorded part is written at most this long after it was sent, in ms. */
   STREAM_FLUSH_INTERVAL_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 150),
+  /**
+   * On Lambda, open the connections to DynamoDB, the vector store and the model during init
+   * (a cheap request each), so the first request does not pay their handshakes. `false`: not.
+   */
+  PRIME_CONNECTIONS: flag('true'),
+  /** The longest init waits for those priming requests, in ms (they never fail the init). */
+  PRIME_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 1_000),
 });
 
 /** Parsed runtime configuration. */

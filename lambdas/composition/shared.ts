@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbStreamSlots } from '../adapters/dynamodb/dynamodb-stream-slots.js';
 import { DynamoDbTenantLimitsStore } from '../adapters/dynamodb/dynamodb-tenant-limits-store.js';
+import { DynamoDbTenantSnapshots } from '../adapters/dynamodb/dynamodb-tenant-snapshots.js';
 import { DynamoDbUsageMeter } from '../adapters/dynamodb/dynamodb-usage-meter.js';
 import { AuthenticateApiKey } from '../core/auth/authenticate-api-key.js';
 import { TenantLimiter } from '../core/limits/tenant-limiter.js';
@@ -21,12 +22,17 @@ export interface SharedComponents {
 }
 
 /**
- * The tenant limiter: defaults from configuration, overrides and counters in the table.
+ * The tenant limiter: defaults and the per-container allowance from configuration, overrides
+ * and counters in the table.
  *
  * @example
  * const limiter = composeLimiter(config, documentClient);
  */
-export const composeLimiter = (config: RuntimeConfig, dynamo: DynamoDBDocumentClient) =>
+export const composeLimiter = (
+  config: RuntimeConfig,
+  dynamo: DynamoDBDocumentClient,
+  logger?: Logger,
+) =>
   new TenantLimiter({
     meter: new DynamoDbUsageMeter(dynamo, {
       tableName: config.TABLE_NAME,
@@ -34,6 +40,10 @@ export const composeLimiter = (config: RuntimeConfig, dynamo: DynamoDBDocumentCl
       shards: config.USAGE_COUNTER_SHARDS,
     }),
     limits: new DynamoDbTenantLimitsStore(dynamo, config.TABLE_NAME),
+    snapshots: new DynamoDbTenantSnapshots(dynamo, {
+      tableName: config.TABLE_NAME,
+      shards: config.USAGE_COUNTER_SHARDS,
+    }),
     slots: new DynamoDbStreamSlots(dynamo, { tableName: config.TABLE_NAME, clock: systemClock }),
     defaults: {
       requestsPerMinute: config.TENANT_REQUESTS_PER_MINUTE,
@@ -42,6 +52,19 @@ export const composeLimiter = (config: RuntimeConfig, dynamo: DynamoDBDocumentCl
     },
     clock: systemClock,
     cacheTtlMs: config.TENANT_LIMITS_CACHE_TTL_SECONDS * 1000,
+    blocks: {
+      requests: config.TENANT_ALLOWANCE_REQUESTS,
+      tokens: config.TENANT_ALLOWANCE_TOKENS,
+      maxAgeMs: config.TENANT_ALLOWANCE_MAX_AGE_MS,
+    },
+    ...(logger
+      ? {
+          onError: (error: unknown) =>
+            logger.warn('writing usage counts failed; they are kept for the next write', {
+              error: error as Error,
+            }),
+        }
+      : {}),
   });
 
 /**
@@ -60,7 +83,7 @@ export const composeShared = (config: RuntimeConfig, logger?: Logger): SharedCom
     clock: systemClock,
     cacheTtlMs: config.API_KEY_CACHE_TTL_SECONDS * 1000,
   });
-  const limiter = config.TENANT_LIMITS ? composeLimiter(config, dynamo) : undefined;
+  const limiter = config.TENANT_LIMITS ? composeLimiter(config, dynamo, log) : undefined;
   return {
     logger: log,
     dynamo,

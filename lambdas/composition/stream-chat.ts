@@ -8,7 +8,7 @@ import type { StreamLog } from '../core/ports/stream-log.js';
 import type { CallerResolver } from '../http/authenticate.js';
 import type { RequestAdmitter } from '../http/limit-requests.js';
 import { type AiComponents, composeAi } from './ai-components.js';
-import { composeChat } from './chat-api.js';
+import { composeChat, primeChat } from './chat-api.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -55,7 +55,8 @@ export interface StreamChatDeps {
 }
 
 /**
- * Composes the streaming chat function's dependencies, once per container.
+ * Composes the streaming chat function's dependencies, once per container, and on Lambda
+ * primes the chat's connections (`primeChat`).
  *
  * @example
  * const deps = await composeStreamChat(loadRuntimeConfig(process.env));
@@ -65,7 +66,9 @@ export const composeStreamChat = async (
   shared: SharedComponents = composeShared(config),
   ai?: AiComponents,
 ): Promise<StreamChatDeps> => {
-  const { answerQuestion, sessions } = composeChat(config, shared, ai ?? (await composeAi(config)));
+  const components = ai ?? (await composeAi(config));
+  await primeChat(config, shared, components);
+  const { answerQuestion, sessions } = composeChat(config, shared, components);
   const log = new DynamoDbStreamLog(shared.dynamo, {
     tableName: config.TABLE_NAME,
     clock: systemClock,

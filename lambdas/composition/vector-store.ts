@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { QdrantClient } from '@qdrant/js-client-rest';
-import { EmbeddedVectorStore } from '../adapters/embedded/embedded-vector-store.js';
+import {
+  EmbeddedVectorStore,
+  type EmbeddedVectorStoreOptions,
+} from '../adapters/embedded/embedded-vector-store.js';
 import { MigratingVectorStore } from '../adapters/migration/migrating-vector-store.js';
 import { HashedFeatureEmbedder } from '../adapters/offline/hashed-feature-embedder.js';
 import { QdrantVectorStore } from '../adapters/qdrant/qdrant-vector-store.js';
@@ -60,6 +63,25 @@ export const embeddingShape = (config: RuntimeConfig): Pick<Embedder, 'model' | 
     : { model: config.EMBEDDING_MODEL, dimensions: config.EMBEDDING_DIMENSIONS };
 
 /**
+ * The embedded vector store's options for `embedder`: its size, and its file under `dataDir`
+ * (memory only without one), named after the embedder so that switching providers never mixes
+ * vectors of two models.
+ *
+ * @example
+ * new EmbeddedVectorStore(embeddedStoreOptions(embeddingShape(config), '.data'));
+ */
+export const embeddedStoreOptions = (
+  embedder: Pick<Embedder, 'model' | 'dimensions'>,
+  dataDir?: string,
+): EmbeddedVectorStoreOptions => {
+  const name = `vectors-${embedder.model.replace(/[^\w.-]+/g, '_')}-${embedder.dimensions}.ndjson`;
+  return {
+    dimensions: embedder.dimensions,
+    ...(dataDir === undefined ? {} : { filePath: join(dataDir, name) }),
+  };
+};
+
+/**
  * The vector store the configuration selects, sized for `embedder`: Qdrant at `QDRANT_URL`
  * (collection `QDRANT_COLLECTION`; with `QDRANT_PREVIOUS_COLLECTION`, a {@link MigratingVectorStore}
  * that also writes the previous single-vector collection and reads from it; key from `QDRANT_API_KEY_SECRET_ARN` or `QDRANT_API_KEY`,
@@ -82,11 +104,7 @@ export const composeVectorStore = async (
         'QDRANT_URL must be set on AWS Lambda: the embedded vector store is per process',
       );
     }
-    const name = `vectors-${embedder.model.replace(/[^\w.-]+/g, '_')}-${embedder.dimensions}.ndjson`;
-    return new EmbeddedVectorStore({
-      dimensions: embedder.dimensions,
-      ...(options.dataDir === undefined ? {} : { filePath: join(options.dataDir, name) }),
-    });
+    return new EmbeddedVectorStore(embeddedStoreOptions(embedder, options.dataDir));
   }
   const apiKey = set(config.QDRANT_API_KEY_SECRET_ARN)
     ? apiKeyFromSecret(await secretReader(config, options)(config.QDRANT_API_KEY_SECRET_ARN))

@@ -17,6 +17,7 @@ import {
   titleFromFileName,
   uploadDocumentSchema,
 } from '../core/schemas/documents.js';
+import { requestUploadSchema } from '../core/schemas/uploads.js';
 import { tenantOf } from '../http/authenticate.js';
 import { createHttpHandler } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
@@ -79,8 +80,20 @@ const fromForm = (body: unknown): Omit<UploadDocumentInput, 'tenantId'> => {
     title: title ?? titleFromFileName(file.filename),
     content: file.content,
     contentType,
+    fileName: file.filename,
     ...(metadata ? { metadata } : {}),
   };
+};
+
+/** The content type of a presigned upload's file, as for a multipart file: 415 when unsupported. */
+const supportedType = (mediaType: string, fileName?: string): SupportedContentType => {
+  const contentType = resolveContentType(mediaType, fileName);
+  if (!contentType) {
+    throw new HttpProblem(415, {
+      detail: `Files of type ${mediaType} are not supported; send ${SUPPORTED_CONTENT_TYPES.join(', ')}`,
+    });
+  }
+  return contentType;
 };
 
 /** A document as clients see it: no storage keys, no tenant. */
@@ -92,6 +105,9 @@ export const toDocumentView = (record: DocumentRecord) => ({
   contentType: record.contentType,
   sizeBytes: record.sizeBytes,
   ...(record.chunkCount !== undefined ? { chunkCount: record.chunkCount } : {}),
+  ...(record.status === 'indexing' && record.parts !== undefined
+    ? { parts: record.parts, partsDone: record.partsDone ?? 0 }
+    : {}),
   ...(record.error !== undefined ? { error: record.error } : {}),
   ...(record.attempts !== undefined ? { attempts: record.attempts } : {}),
   ...(record.metadata ? { metadata: record.metadata } : {}),
@@ -105,7 +121,8 @@ const documentId = (event: HttpEvent): string =>
 /**
  * Builds the documents function: `POST /v1/documents` (JSON `{ title, text, metadata? }` or a
  * multipart upload of a `file` with an optional `title` and `metadata`; `202` with `Location`
- * once the upload is stored and queued), `GET /v1/documents` (newest first, paginated),
+ * once the upload is stored and queued), `POST /v1/uploads` (`201`: a presigned `PUT` for a
+ * file up to `MAX_PRESIGNED_UPLOAD_BYTES`, its document `awaiting-upload`), `GET /v1/documents` (newest first, paginated),
  * `GET /v1/documents/{id}` (status, chunk count, error, timestamps) and
  * `DELETE /v1/documents/{id}` (`204`; chunks, uploads and record) and
  * `GET /v1/documents/{id}/chunks` (its indexed chunks, in order, a page at a time). Every route reads the tenant
@@ -131,6 +148,17 @@ export const createHandler = (deps: DocumentsApiDeps) =>
         return json(accepted.unchanged ? 200 : 202, accepted, {
           location: `/v1/documents/${accepted.id}`,
         });
+      },
+      'POST /v1/uploads': async (event, context) => {
+        const body = parsePart(requestUploadSchema, event.body, 'body');
+        const requested = await deps.requestUpload.execute({
+          tenantId: tenantOf(context),
+          title: body.title ?? titleFromFileName(body.fileName ?? ''),
+          contentType: supportedType(body.contentType, body.fileName),
+          contentLength: body.contentLength,
+          ...(body.metadata ? { metadata: body.metadata } : {}),
+        });
+        return json(201, requested, { location: `/v1/documents/${requested.id}` });
       },
       'GET /v1/documents': async (event, context) => {
         const page = parsePart(pageQuery, event.queryStringParameters ?? {}, 'query');

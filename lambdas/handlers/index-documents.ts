@@ -4,32 +4,54 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { composeIndexer, type IndexerDeps } from '../composition/indexer.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
+import type { ObjectEvent } from '../core/ingestion/handle-object-events.js';
 import type { BatchJobResult } from '../core/ingestion/index-batch.js';
 import type { IndexJob } from '../core/ports/job-queue.js';
 import { indexJobSchema } from '../core/schemas/index-job.js';
+import {
+  objectEventsOf,
+  s3EventNotificationSchema,
+  s3TestEventSchema,
+} from '../core/schemas/object-events.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 
 /** Longest failure reason stored on a document. */
 const MAX_REASON_CHARS = 500;
 
-const messageOf = (error: unknown): string =>
+const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 /** Why a document failed, in words its owner can act on. */
 export const failureReason = (error: unknown, attempts: number): string =>
-  `Indexing failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${messageOf(error)}`.slice(
+  `Indexing failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${errorMessage(error)}`.slice(
     0,
     MAX_REASON_CHARS,
   );
 
-/** The claim check of a record; throws (failing only this record) when the body is not one. */
-const jobOf = (record: SQSRecord): IndexJob => {
+/** What a message of the queue carries: our index job, S3 object events, or S3's test event. */
+type QueueMessage =
+  | { kind: 'job'; job: IndexJob }
+  | { kind: 'objects'; events: ObjectEvent[] }
+  | { kind: 'test' };
+
+/**
+ * Reads a record: an index job, an S3 event notification (the bucket notifies the same queue),
+ * or the test event S3 sends when a notification is set up; throws (failing only this record)
+ * when the body is none of them.
+ */
+const messageOf = (record: SQSRecord): QueueMessage => {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
   } catch {
     throw new Error('The message body is not JSON');
   }
+  if (typeof body === 'object' && body !== null && 'Records' in body) {
+    const notification = s3EventNotificationSchema.safeParse(body);
+    if (!notification.success) throw new Error('The message body is not an S3 event notification');
+    return { kind: 'objects', events: objectEventsOf(notification.data) };
+  }
+  if (s3TestEventSchema.safeParse(body).success) return { kind: 'test' };
   const result = indexJobSchema.safeParse(body);
   if (!result.success) {
     const problems = result.error.issues.map(
@@ -37,7 +59,7 @@ const jobOf = (record: SQSRecord): IndexJob => {
     );
     throw new Error(`The message body is not an index job (${problems.join('; ')})`);
   }
-  return result.data;
+  return { kind: 'job', job: result.data };
 };
 
 const receiveCountOf = (record: SQSRecord) =>
@@ -49,7 +71,11 @@ const receiveCountOf = (record: SQSRecord) =>
  * with Powertools batch processing (`ReportBatchItemFailures`), so one bad record never fails
  * the batch.
  *
- * A record whose body is not an index job fails alone, and so does a job whose preparation,
+ * S3 event notifications share the queue: their object events (a presigned upload arriving, a
+ * drop-folder file written or removed) go to `HandleObjectEvents`, which turns them into
+ * document changes and index jobs; S3's test event is acknowledged and dropped.
+ *
+ * A record whose body is none of these fails alone, and so does a job whose preparation,
  * embedding request or storage failed. A failing record is retried by the queue (nothing spins
  * inside the function); on its last receive (`maxReceiveCount`) the document is first marked
  * `failed` with a readable reason, then the failure is reported and the queue moves the
@@ -61,7 +87,29 @@ const receiveCountOf = (record: SQSRecord) =>
  * await handler(sqsEvent, context); // { batchItemFailures: [{ itemIdentifier: '…' }] }
  */
 export const createHandler = (deps: IndexerDeps) => {
-  const { logger, indexBatch, indexDocument, maxReceiveCount } = deps;
+  const { logger, indexBatch, indexDocument, objectEvents, maxReceiveCount } = deps;
+
+  const handleObjects = async (record: SQSRecord, events: ObjectEvent[]) => {
+    for (const event of events) {
+      try {
+        const outcome = await objectEvents.execute(event);
+        // Most ignored events are the raw versions' own (the bucket notifies every tenants/ key).
+        const log = outcome.kind === 'ignored' ? logger.debug : logger.info;
+        log.call(logger, 'object event processed', {
+          messageId: record.messageId,
+          ...event,
+          outcome,
+        });
+      } catch (error) {
+        const receiveCount = receiveCountOf(record);
+        const log = { messageId: record.messageId, receiveCount, ...event, error: error as Error };
+        if (receiveCount >= maxReceiveCount) {
+          logger.error('giving up: the object event goes to the dead-letter queue', log);
+        } else logger.warn('object event failed; the queue will retry it', log);
+        throw error;
+      }
+    }
+  };
 
   const settle = async (record: SQSRecord, job: IndexJob, result: BatchJobResult) => {
     const receiveCount = receiveCountOf(record);
@@ -96,10 +144,13 @@ export const createHandler = (deps: IndexerDeps) => {
         Math.max(1, context.getRemainingTimeInMillis() - (deps.deadlineMarginMs ?? 5_000)),
       );
       const jobs = new Map<string, IndexJob>();
+      const others = new Map<string, Exclude<QueueMessage, { kind: 'job' }>>();
       const poison = new Map<string, Error>();
       for (const record of event.Records) {
         try {
-          jobs.set(record.messageId, jobOf(record));
+          const message = messageOf(record);
+          if (message.kind === 'job') jobs.set(record.messageId, message.job);
+          else others.set(record.messageId, message);
         } catch (error) {
           poison.set(record.messageId, error as Error);
         }
@@ -128,6 +179,11 @@ export const createHandler = (deps: IndexerDeps) => {
               body: record.body.slice(0, 500),
             });
             throw invalid;
+          }
+          const other = others.get(record.messageId);
+          if (other) {
+            if (other.kind === 'objects') await handleObjects(record, other.events);
+            return;
           }
           const result = (await results).get(record.messageId)!;
           await settle(record, jobs.get(record.messageId)!, result);

@@ -16,6 +16,7 @@ import {
   uploadDocumentSchema,
 } from '../core/schemas/documents.js';
 import { useChatRequestSchema } from '../core/schemas/stream-chat.js';
+import { requestedUploadSchema, requestUploadSchema } from '../core/schemas/uploads.js';
 import { usageReportSchema } from '../core/schemas/usage.js';
 import { healthQuery } from './health-query.js';
 
@@ -35,6 +36,8 @@ export interface ResponseDoc {
 export interface OperationDoc {
   operationId: string;
   summary: string;
+  /** A longer description (CommonMark), when the summary is not enough. */
+  description?: string;
   tag: string;
   body?: { schema: core.$ZodType; mediaType?: string; example?: unknown }[];
   query?: core.$ZodObject;
@@ -44,6 +47,18 @@ export interface OperationDoc {
 const SESSION_ID = 'b3c1f0de-5e0a-4c5e-9a61-2f7d8f0b6a11';
 const DOCUMENT_ID = '0f8e4c7a-3b2d-4e1f-9a6b-5c4d3e2f1a0b';
 const NOW = '2026-01-15T09:30:00.000Z';
+
+const USAGE_DAY_EXAMPLE = {
+  date: '2026-01-15',
+  requests: 42,
+  tokens: 18_250,
+  promptTokens: 16_900,
+  completionTokens: 1_350,
+  embeddingTokens: 96_400,
+  streams: 12,
+  documents: 3,
+  chunks: 241,
+};
 
 const SOURCE_EXAMPLE = {
   documentId: DOCUMENT_ID,
@@ -132,6 +147,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
             model: 'gpt-4o-mini',
           },
           usage: { promptTokens: 412, completionTokens: 24, totalTokens: 436 },
+          budget: { tokensUsed: 18_686, tokensRemaining: 181_314 },
         },
       },
       404: { description: 'No such session' },
@@ -167,6 +183,8 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/usage': {
     operationId: 'getUsage',
     summary: "The caller's tenant: its limits, today's usage and tokens left, the last 30 days",
+    description:
+      'Counts per UTC day: limited requests (refused ones included), model tokens of answers (prompt and completion apart; their sum is what the daily budget counts), embedding tokens of indexed uploads (as the embedding API reports them; not in the budget), streamed answers, documents indexed and chunks stored. Each container keeps a little usage in memory before writing it (see the README on the local allowance); this container writes its own before reading.',
     tag: 'Usage',
     responses: {
       200: {
@@ -174,14 +192,8 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
         schema: usageReportSchema,
         example: {
           limits: { requestsPerMinute: 120, tokensPerDay: 200_000, concurrentStreams: 4 },
-          today: {
-            date: '2026-01-15',
-            requests: 42,
-            tokens: 18_250,
-            streams: 12,
-            tokensRemaining: 181_750,
-          },
-          days: [{ date: '2026-01-15', requests: 42, tokens: 18_250, streams: 12 }],
+          today: { ...USAGE_DAY_EXAMPLE, tokensRemaining: 181_750 },
+          days: [USAGE_DAY_EXAMPLE],
         },
       },
       404: { description: 'Usage is not tracked (limits are off)' },
@@ -255,6 +267,46 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
       429: TOO_MANY_REQUESTS,
     },
   },
+  'POST /v1/uploads': {
+    operationId: 'requestUpload',
+    summary:
+      'Ask for a presigned URL to PUT a large file straight to storage; its arrival queues it for indexing',
+    tag: 'Documents',
+    body: [
+      {
+        schema: requestUploadSchema,
+        example: {
+          fileName: 'handbook.md',
+          contentType: 'text/markdown',
+          contentLength: 12_582_912,
+          metadata: { team: 'support' },
+        },
+      },
+    ],
+    responses: {
+      201: {
+        description:
+          'The document, `awaiting-upload`: PUT the file to `upload.url` with `upload.headers` before `upload.expiresAt`, then poll the Location until `ready` or `failed`',
+        schema: requestedUploadSchema,
+        headers: { location: 'The document URL' },
+        example: {
+          id: DOCUMENT_ID,
+          version: 1,
+          status: 'awaiting-upload',
+          upload: {
+            url: `https://rag-raw.s3.us-east-1.amazonaws.com/tenants/acme/uploads/${DOCUMENT_ID}/v1?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&X-Amz-Signature=…`,
+            method: 'PUT',
+            headers: { 'content-type': 'text/markdown', 'content-length': '12582912' },
+            expiresAt: NOW,
+          },
+        },
+      },
+      409: { description: 'The document was deleted, or a newer version published, meanwhile' },
+      413: { description: 'The file is larger than MAX_PRESIGNED_UPLOAD_BYTES' },
+      415: { description: 'Files of this type are not supported' },
+      429: TOO_MANY_REQUESTS,
+    },
+  },
   'GET /v1/documents': {
     operationId: 'listDocuments',
     summary: 'Documents, newest first',
@@ -322,7 +374,7 @@ export const STREAM_OPERATION = {
   bodies: [chatRequestSchema, useChatRequestSchema] as core.$ZodType[],
   example: { message: 'How do I declare path parameters?' },
   streamDescription:
-    'An event stream (`x-vercel-ai-ui-message-stream: v1`): a `start` part (with the session id), one `source-document` part per cited chunk, `text-start`, a `text-delta` per token, `text-end`, `finish` (with the model and usage), then `data: [DONE]`. A failure after the first byte is an `error` part before `[DONE]`; `: ping` comments keep a silent connection open.',
+    'An event stream (`x-vercel-ai-ui-message-stream: v1`): a `start` part (with the session id), one `source-document` part per cited chunk, `text-start`, a `text-delta` per token, `text-end`, `finish` (with the model, usage and, when limits are on, the tokens used and left today: `budget`), then `data: [DONE]`. A failure after the first byte is an `error` part before `[DONE]`, and so is an answer that reaches the daily token budget (it is stored marked `incomplete`); `: ping` comments keep a silent connection open.',
   streamExample: [
     `data: {"type":"start","messageId":"msg_02","messageMetadata":{"sessionId":"${SESSION_ID}"}}`,
     `data: {"type":"source-document","sourceId":"${DOCUMENT_ID}:0","mediaType":"text/plain","title":"Path parameters","providerMetadata":{"rag":{"documentId":"${DOCUMENT_ID}","chunkIndex":0,"score":0.82,"snippet":"Declare path parameters with braces…"}}}`,
@@ -332,7 +384,7 @@ export const STREAM_OPERATION = {
     'data: {"type":"text-end","id":"text-msg_02"}',
     'data: {"type":"finish","finishReason":"stop","messageMetadata":{"sessionId":"' +
       SESSION_ID +
-      '","model":"gpt-4o-mini"}}',
+      '","model":"gpt-4o-mini","usage":{"promptTokens":412,"completionTokens":24,"totalTokens":436},"budget":{"tokensUsed":18686,"tokensRemaining":181314}}}',
     'data: [DONE]',
     '',
   ].join('\n\n'),

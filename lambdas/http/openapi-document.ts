@@ -153,6 +153,7 @@ const operation = (route: RouteDefinition, doc: OperationDoc): JsonObject => {
   return {
     operationId: doc.operationId,
     summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
     tags: [doc.tag],
     ...(route.public ? { security: [] } : {}),
     parameters: parameters(route, doc),

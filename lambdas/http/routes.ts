@@ -44,6 +44,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     accepts: ['application/json', 'multipart/form-data'],
     limited: true,
   },
+  {
+    method: 'POST',
+    path: '/v1/uploads',
+    function: 'documents',
+    accepts: ['application/json'],
+    limited: true,
+  },
   { method: 'GET', path: '/v1/documents', function: 'documents' },
   { method: 'GET', path: '/v1/documents/{id}', function: 'documents' },
   { method: 'DELETE', path: '/v1/documents/{id}', function: 'documents' },

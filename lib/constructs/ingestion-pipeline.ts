@@ -7,12 +7,15 @@ import {
   Bucket,
   BucketEncryption,
   type CfnBucket,
+  EventType,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { documentBlobPrefix } from '../../lambdas/core/ingestion/document-blob-key.js';
+import { uploadPrefix } from '../../lambdas/core/ingestion/object-keys.js';
 import type { AppConfig } from '../config.js';
 import { NodeFunction } from './node-function.js';
 
@@ -30,6 +33,17 @@ export const QUEUE_RETENTION_DAYS = 14;
  * `s3:prefix` pattern: listing is allowed inside document folders only.
  */
 export const DOCUMENT_LIST_PREFIX = documentBlobPrefix('*', '*');
+
+/** The prefix of a document's presigned uploads, as an `s3:prefix` pattern (deleted with it). */
+export const UPLOAD_LIST_PREFIX = uploadPrefix('*', '*');
+
+/**
+ * The key prefix the bucket notifies the queue of. S3 filters take a literal prefix, so the
+ * tenant segment of `tenants/<t>/uploads/` and `tenants/<t>/inbox/` cannot be matched: every
+ * key under `tenants/` is notified and the indexer drops the others (the raw versions the API
+ * writes itself).
+ */
+export const NOTIFIED_PREFIX = 'tenants/';
 
 /** Properties of an {@link IngestionPipeline}. */
 export interface IngestionPipelineProps {
@@ -134,7 +148,16 @@ export class IngestionPipeline extends Construct {
         reportBatchItemFailures: true,
       }),
     );
-    this.grantObjectRead(this.indexer.role);
+    // Object events (presigned uploads arriving, drop-folder files written or removed) reach the
+    // indexer through the same queue; S3 sends a test event to it once, which the indexer drops.
+    const notify = new SqsDestination(this.queue);
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, notify, { prefix: NOTIFIED_PREFIX });
+    this.bucket.addEventNotification(EventType.OBJECT_REMOVED, notify, { prefix: NOTIFIED_PREFIX });
+    this.acknowledgeNotificationsHandler();
+    // Read uploads and drop-folder files, store their copies as versions, remove what it refuses
+    // or what a deleted drop-folder file's document left.
+    this.grantObjectReadWrite(this.indexer.role);
+    this.grantListBucket(this.indexer.role);
     this.grantSendJobs(this.indexer.role);
 
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
@@ -148,11 +171,6 @@ export class IngestionPipeline extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-  }
-
-  /** Lets `grantee` read raw documents. */
-  grantObjectRead(grantee: IGrantable): Grant {
-    return this.grantObjects(grantee, ['s3:GetObject']);
   }
 
   /** Lets `grantee` store, read and delete raw documents. */
@@ -171,16 +189,31 @@ export class IngestionPipeline extends Construct {
   }
 
   /**
-   * Lets `grantee` list the keys of one document's folder (`ListObjectsV2`, which deleting a
-   * document's versions needs): `s3:ListBucket` on the bucket, only for an `s3:prefix` inside
-   * {@link DOCUMENT_LIST_PREFIX}, so the whole bucket cannot be enumerated.
+   * Lets `grantee` list the keys of one document's folders (`ListObjectsV2`, which deleting a
+   * document's versions and uploads needs): `s3:ListBucket` on the bucket, only for an
+   * `s3:prefix` inside {@link DOCUMENT_LIST_PREFIX} or {@link UPLOAD_LIST_PREFIX}, so the whole
+   * bucket cannot be enumerated.
    */
   grantListDocumentFolders(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: ['s3:ListBucket'],
       resourceArns: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [DOCUMENT_LIST_PREFIX] } },
+      conditions: { StringLike: { 's3:prefix': [DOCUMENT_LIST_PREFIX, UPLOAD_LIST_PREFIX] } },
+    });
+  }
+
+  /**
+   * Lets `grantee` list the bucket without a prefix condition. The indexer needs it: S3 answers
+   * a read of a missing object with 404 only to a caller that may list the bucket, and 403
+   * otherwise; a drop-folder event must tell "gone since" from "not allowed". (An `s3:prefix`
+   * condition would not apply: a read carries no prefix.)
+   */
+  grantListBucket(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
     });
   }
 
@@ -190,6 +223,24 @@ export class IngestionPipeline extends Construct {
       grantee,
       actions: ['sqs:SendMessage'],
       resourceArns: [this.queue.queueArn],
+    });
+  }
+
+  /**
+   * CDK configures bucket notifications through a custom resource whose singleton function's
+   * role has the AWS managed basic execution policy; the function is CDK's, not ours to change.
+   */
+  private acknowledgeNotificationsHandler(): void {
+    const handler = Stack.of(this)
+      .node.children.filter((child) => child.node.id.startsWith('BucketNotificationsHandler'))
+      .map((child) => child.node.tryFindChild('Role'))
+      .find((role) => role !== undefined);
+    if (!handler) return;
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's bucket notifications custom resource (it sets the raw bucket's S3 event " +
+        'notifications at deploy time) runs with the basic execution role CDK gives it: logs only.',
     });
   }
 

@@ -52,6 +52,25 @@ export const describeBlobStoreContract = (
       expect((await store.get(`${root}/ab/v1`))?.toString()).toBe('3');
     });
 
+    it('tells whether an object is stored under exactly a key', async () => {
+      await store.put(`${root}/a/v1`, Buffer.from('1'), 'text/plain');
+
+      expect(await store.exists(`${root}/a/v1`)).toBe(true);
+      expect(await store.exists(`${root}/a/v`)).toBe(false);
+      expect(await store.exists(`${root}/a/v12`)).toBe(false);
+    });
+
+    it('deletes the object under exactly a key and nothing else', async () => {
+      await store.put(`${root}/a/v1`, Buffer.from('1'), 'text/plain');
+      await store.put(`${root}/a/v12`, Buffer.from('12'), 'text/plain');
+
+      await store.delete(`${root}/a/v1`);
+      await store.delete(`${root}/a/missing`);
+
+      expect(await store.exists(`${root}/a/v1`)).toBe(false);
+      expect((await store.get(`${root}/a/v12`))?.toString()).toBe('12');
+    });
+
     it('deletes a prefix that holds nothing without complaint', async () => {
       await expect(store.deletePrefix(`${root}/none/`)).resolves.toBeUndefined();
     });

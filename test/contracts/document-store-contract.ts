@@ -110,6 +110,21 @@ export const describeDocumentStoreContract = (
         expect(await store.get(tenant, documentId)).toEqual(storedRecord(published));
       });
 
+      it('creates a version awaiting its upload when asked, listed as pending work', async () => {
+        const { documentId } = await store.reserveVersion(tenant, 'Handbook');
+
+        const published = await store.publishVersion(
+          versionOf(documentId, 1, { title: 'Handbook' }),
+          '2020-01-01T00:00:00.000Z',
+          'awaiting-upload',
+        );
+        const stale = await store.listStale('2020-01-01T00:00:01.000Z', 100);
+
+        expect(storedRecord(published).status).toBe('awaiting-upload');
+        expect((await store.get(tenant, documentId))?.status).toBe('awaiting-upload');
+        expect(stale.map((record) => record.documentId)).toContain(documentId);
+      });
+
       it('replaces the previous version, keeping createdAt and clearing its results', async () => {
         const { documentId } = await store.reserveVersion(tenant, 'Guide');
         await store.publishVersion(
@@ -245,16 +260,25 @@ export const describeDocumentStoreContract = (
     });
 
     describe('findByTitle', () => {
-      it('finds the document a title names, with its content hash', async () => {
+      it('finds the document a title names, with its content and text hashes', async () => {
         const { documentId, version } = await store.reserveVersion(tenant, 'Guide');
         await store.publishVersion(
-          versionOf(documentId, version, { contentHash: 'a'.repeat(64) }),
+          versionOf(documentId, version, {
+            contentHash: 'a'.repeat(64),
+            textHash: 'b'.repeat(64),
+            textKey: 'tenants/t/documents/d/v1.pages.json',
+          }),
           '2026-01-01T00:00:00.000Z',
         );
 
         const found = await store.findByTitle(tenant, 'Guide');
 
-        expect(found).toMatchObject({ documentId, contentHash: 'a'.repeat(64) });
+        expect(found).toMatchObject({
+          documentId,
+          contentHash: 'a'.repeat(64),
+          textHash: 'b'.repeat(64),
+          textKey: 'tenants/t/documents/d/v1.pages.json',
+        });
         expect(await store.findByTitle(tenant, 'Other')).toBeUndefined();
         expect(await store.findByTitle(`${tenant}-other`, 'Guide')).toBeUndefined();
       });
@@ -417,6 +441,101 @@ export const describeDocumentStoreContract = (
           status: 'queued',
           requeues: 1,
         });
+      });
+    });
+
+    describe('indexing parts', () => {
+      const indexing = async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        await store.transition(tenant, record.documentId, 1, {
+          status: 'indexing',
+          at: '2026-01-01T00:01:00.000Z',
+        });
+        return record.documentId;
+      };
+
+      it('counts each part once, however often it completes', async () => {
+        const id = await indexing();
+        await store.startParts(tenant, id, 1, 3, '2026-01-01T00:02:00.000Z');
+
+        const first = await store.completePart(tenant, id, 1, { part: 0, parts: 3 }, 'T1');
+        const again = await store.completePart(tenant, id, 1, { part: 0, parts: 3 }, 'T2');
+        const second = await store.completePart(tenant, id, 1, { part: 2, parts: 3 }, 'T3');
+
+        expect([first, again, second]).toEqual([
+          { done: 1, parts: 3 },
+          { done: 1, parts: 3 },
+          { done: 2, parts: 3 },
+        ]);
+        expect(await store.get(tenant, id)).toMatchObject({ parts: 3, partsDone: 2 });
+      });
+
+      it('counts every part of concurrent completions', async () => {
+        const id = await indexing();
+        await store.startParts(tenant, id, 1, 8, '2026-01-01T00:02:00.000Z');
+
+        await Promise.all(
+          Array.from({ length: 8 }, (_, part) =>
+            store.completePart(tenant, id, 1, { part, parts: 8 }, 'T1'),
+          ),
+        );
+
+        expect((await store.get(tenant, id))?.partsDone).toBe(8);
+      });
+
+      it('counts nothing for a failed, superseded or differently split version', async () => {
+        const id = await indexing();
+        await store.startParts(tenant, id, 1, 2, '2026-01-01T00:02:00.000Z');
+
+        const otherSplit = await store.completePart(tenant, id, 1, { part: 0, parts: 3 }, 'T1');
+        const otherVersion = await store.completePart(tenant, id, 2, { part: 0, parts: 2 }, 'T1');
+        await store.transition(tenant, id, 1, { status: 'failed', error: 'part 1', at: 'T2' });
+        const afterFailure = await store.completePart(tenant, id, 1, { part: 0, parts: 2 }, 'T3');
+
+        expect([otherSplit, otherVersion, afterFailure]).toEqual([undefined, undefined, undefined]);
+      });
+
+      it('starts parts only on an indexing version, and a new split starts from none done', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        const queued = await store.startParts(tenant, record.documentId, 1, 2, 'T1');
+        await store.transition(tenant, record.documentId, 1, { status: 'indexing', at: 'T2' });
+        await store.startParts(tenant, record.documentId, 1, 2, 'T3');
+        await store.completePart(tenant, record.documentId, 1, { part: 1, parts: 2 }, 'T4');
+
+        const restarted = await store.startParts(tenant, record.documentId, 1, 2, 'T5');
+
+        expect([queued, restarted]).toEqual([false, true]);
+        expect(await store.get(tenant, record.documentId)).toMatchObject({
+          parts: 2,
+          partsDone: 0,
+        });
+      });
+
+      it('forgets the split when a new version is published', async () => {
+        const id = await indexing();
+        await store.startParts(tenant, id, 1, 2, 'T1');
+        const { version } = await store.reserveVersion(tenant, 'Guide');
+
+        const next = storedRecord(await store.publishVersion(versionOf(id, version), 'T2'));
+
+        expect(next.parts).toBeUndefined();
+        expect(next.partsDone).toBeUndefined();
+      });
+    });
+
+    describe('transition ifStatus', () => {
+      it('applies a change only from the given status', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+
+        const fromIndexing = await store.transition(tenant, record.documentId, 1, {
+          status: 'ready',
+          chunkCount: 3,
+          at: 'T1',
+          ifStatus: 'indexing',
+        });
+
+        expect(fromIndexing).toBe(false);
+        expect((await store.get(tenant, record.documentId))?.status).toBe('queued');
       });
     });
 

@@ -80,6 +80,30 @@ export const describeUsageMeterContract = (
       expect(await meter.read(tenant, TOKENS, new Date('2026-03-02T00:00:00.000Z'))).toBe(0);
     });
 
+    it('adds usage counted earlier to the window it was counted in', async () => {
+      clock.advance(86_400_000);
+
+      await meter.add(tenant, TOKENS, 300, new Date('2026-03-01T23:59:00.000Z'));
+
+      expect(await meter.read(tenant, TOKENS, new Date('2026-03-01T12:00:00.000Z'))).toBe(300);
+      expect(await meter.read(tenant, TOKENS)).toBe(0);
+    });
+
+    it('reads many windows at once, in the order asked, those never counted as 0', async () => {
+      await meter.add(tenant, TOKENS, 300, new Date('2026-02-27T08:00:00.000Z'));
+      await meter.add(tenant, TOKENS, 40);
+      await meter.take(tenant, REQUESTS, 2, 10);
+
+      const counts = await meter.readMany(tenant, [
+        { counter: TOKENS, at: new Date('2026-03-01T00:00:00.000Z') },
+        { counter: TOKENS, at: new Date('2026-02-28T00:00:00.000Z') },
+        { counter: TOKENS, at: new Date('2026-02-27T23:00:00.000Z') },
+        { counter: REQUESTS, at: clock.now() },
+      ]);
+
+      expect(counts).toEqual([40, 0, 300, 2]);
+    });
+
     it('refuses a take larger than the limit and counts nothing', async () => {
       const count = await meter.take(tenant, TOKENS, 11, 10);
 

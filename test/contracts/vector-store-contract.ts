@@ -116,6 +116,20 @@ export const describeVectorStoreContract = (name: string, factory: VectorStoreFa
         ]);
       });
 
+      it("returns a paged document's chunk with its page, in every mode", async () => {
+        const paged = contractPoint('tenant-b', 'doc-pdf', 0, X, 'lighthouse vault code');
+        await store.upsert('tenant-b', [{ ...paged, payload: { ...paged.payload, page: 12 } }]);
+
+        const dense = await store.query('tenant-b', X, { limit: 1 });
+        const hybrid = await store.query('tenant-b', X, {
+          limit: 1,
+          lexical: queryVector('lighthouse vault'),
+        });
+
+        expect(dense[0]?.page).toBe(12);
+        expect(hybrid[0]?.page).toBe(12);
+      });
+
       it('scores by direction, not by length (cosine)', async () => {
         const found = await store.query('tenant-a', [5, 0, 0, 0], { limit: 1 });
 
@@ -165,6 +179,26 @@ export const describeVectorStoreContract = (name: string, factory: VectorStoreFa
           lexical: queryVector('how are attachments transmitted'),
         });
 
+        expect(found[0]?.documentId).toBe('doc-upload');
+      });
+
+      it('scores a hybrid chunk by its fused ranks plus the saturated BM25 bonus', async () => {
+        const lexical = queryVector('UploadFile');
+        const fusion = {
+          k: 2,
+          weights: [1, 1.5],
+          candidates: 10,
+          lexicalBonus: { weight: 0.5, saturation: 1 },
+        };
+        const [bm25] = await store.query('tenant-a', X, { limit: 1, mode: 'lexical', lexical });
+
+        const found = await store.query('tenant-a', X, { limit: 10, lexical, fusion });
+
+        const upload = found.find((chunk) => chunk.documentId === 'doc-upload');
+        const denseThird = 1 / (3 / 1 + 2 - 1);
+        const lexicalFirst = 1 / (1 / 1.5 + 2 - 1);
+        const bonus = (0.5 * bm25!.score) / (bm25!.score + 1);
+        expect(upload?.score).toBeCloseTo(denseThird + lexicalFirst + bonus, 5);
         expect(found[0]?.documentId).toBe('doc-upload');
       });
 

@@ -108,6 +108,8 @@ export interface ArtifactStack {
   /** The tenant of {@link apiKey}. */
   readonly tenantId: string;
   readonly queueUrl: string;
+  /** The raw documents bucket (S3 event notifications name it). */
+  readonly bucketName: string;
   readonly calls: AwsCall[];
   readonly services: {
     db: DynaliteHandle;
@@ -119,8 +121,11 @@ export interface ArtifactStack {
     openai: OpenAiStandIn;
     qdrant: QdrantStandIn;
   };
-  /** Starts another execution environment of a function (a cold start). */
-  startContainer(name: string): Promise<LambdaContainer>;
+  /**
+   * Starts another execution environment of a function (a cold start), its environment
+   * changed by `environment` (e.g. endpoints behind TLS).
+   */
+  startContainer(name: string, environment?: Record<string, string>): Promise<LambdaContainer>;
   close(): Promise<void>;
 }
 
@@ -134,6 +139,14 @@ const asHttpFunction =
     return JSON.parse(result.body.toString('utf8')) as HttpResult;
   };
 
+/** Options of {@link startArtifactStack}. */
+export interface ArtifactStackOptions {
+  /** Delay between the OpenAI stand-in's streamed tokens (default 40 ms). */
+  tokenIntervalMs?: number;
+  /** Reuse the cloud assembly already in {@link ARTIFACT_CDK_OUT} instead of synthesizing. */
+  reuseSynthesized?: boolean;
+}
+
 /**
  * Synthesizes the app and runs every function's bundle from the cloud assembly under AWS's
  * runtime interface client, one process per function, each with the template's `Handler`,
@@ -142,18 +155,23 @@ const asHttpFunction =
  * Secrets Manager stand-ins; Qdrant and OpenAI at their stand-ins), behind a local HTTP API
  * (API Gateway v2 events) and a streaming function URL.
  */
-export const startArtifactStack = async (): Promise<ArtifactStack> => {
+export const startArtifactStack = async (
+  options: ArtifactStackOptions = {},
+): Promise<ArtifactStack> => {
   const runtimeClientEntry = ensureRuntimeClient();
-  const template = synthesize();
+  const template = options.reuseSynthesized
+    ? readTemplate(ARTIFACT_CDK_OUT, 'rag-api')
+    : synthesize();
 
   const calls: AwsCall[] = [];
   const record = (call: AwsCall) => calls.push(call);
   const db = await startDynalite(TABLE_NAME);
-  const s3 = await startS3StandIn();
+  // Every function process signs with the secret key the container gives it (presigned URLs too).
+  const s3 = await startS3StandIn({ secretOf: () => 'artifact-test' });
   const sqs = await startSqsStandIn();
   const secrets = await startSecretsManagerStandIn();
   const secretsLink = await startTcpProxy(secrets.port);
-  const openai = await startOpenAiStandIn({ tokenIntervalMs: 40 });
+  const openai = await startOpenAiStandIn({ tokenIntervalMs: options.tokenIntervalMs ?? 40 });
   const qdrant = await startQdrantStandIn();
   const recorders: AwsCallRecorder[] = [
     await startAwsCallRecorder(
@@ -262,7 +280,10 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
     });
   }
 
-  const startContainer = async (name: string): Promise<LambdaContainer> => {
+  const startContainer = async (
+    name: string,
+    environment: Record<string, string> = {},
+  ): Promise<LambdaContainer> => {
     const found = definitions.get(name);
     if (!found) throw new Error(`no function ${name} in the template`);
     const { codeDirectory } = found.template;
@@ -271,7 +292,7 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
       name,
       codeDirectory,
       handler: found.template.handler,
-      environment: found.environment,
+      environment: { ...found.environment, ...environment },
       memorySize: found.template.memorySize,
       runtimeClientEntry,
       region: REGION,
@@ -312,6 +333,7 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
     tenantId,
   );
   const queueUrl = functions.get('DocumentsApi')?.environment.QUEUE_URL ?? '';
+  const bucketName = functions.get('DocumentsApi')?.environment.BUCKET_NAME ?? '';
 
   return {
     template,
@@ -322,6 +344,7 @@ export const startArtifactStack = async (): Promise<ArtifactStack> => {
     apiKey,
     tenantId,
     queueUrl,
+    bucketName,
     calls,
     services: { db, s3, sqs, secrets, secretsLink, openai, qdrant },
     startContainer,

@@ -30,7 +30,8 @@ const CREDENTIAL = /Credential=([^/]+)\/\d{8}\/([^/]+)\//;
 /**
  * A reverse proxy in front of one local AWS stand-in that records every call it relays as IAM
  * sees it, naming the calling function by the access key id of its SigV4 signature (each
- * function process runs with its own key id, its name), then forwards the request untouched.
+ * function process runs with its own key id, its name; a presigned URL's request is the
+ * signing function's call), then forwards the request untouched.
  * Recording at the wire, outside the bundle, sees exactly the calls the deployed code makes.
  *
  * @example
@@ -44,9 +45,12 @@ export const startAwsCallRecorder = async (
   const target = new URL(targetEndpoint);
   const server = createServer(async (incoming, outgoing) => {
     const body = await readBody(incoming);
-    const [, functionName = 'unsigned', region = ''] =
-      CREDENTIAL.exec(String(incoming.headers.authorization ?? '')) ?? [];
     const url = new URL(incoming.url ?? '/', targetEndpoint);
+    // A presigned request (an upload URL a function signed) carries its credential in the query.
+    const [, functionName = 'unsigned', region = ''] =
+      CREDENTIAL.exec(String(incoming.headers.authorization ?? '')) ??
+      CREDENTIAL.exec(`Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`) ??
+      [];
     try {
       for (const call of describe({
         method: incoming.method ?? 'GET',

@@ -136,15 +136,27 @@ const roleIdOf = (role: unknown): string => {
 };
 
 /**
+ * Functions CDK adds for its own custom resources, run by CloudFormation at deploy time with
+ * CDK's code, not ours: the bucket notifications handler (S3 event notifications to the queue).
+ */
+export const CDK_PROVIDED_FUNCTIONS: readonly RegExp[] = [
+  /^BucketNotificationsHandler[0-9a-f]{32}[0-9A-F]{8}$/,
+];
+
+/**
  * Every `AWS::Lambda::Function` of a template with its handler, bundle folder, environment,
- * and the policy statements of its role.
+ * and the policy statements of its role ({@link CDK_PROVIDED_FUNCTIONS} left out).
  */
 export const templateFunctions = (
   template: CloudFormationTemplate,
   cdkOut: string,
 ): TemplateFunction[] =>
   Object.entries(template.Resources)
-    .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
+    .filter(
+      ([logicalId, resource]) =>
+        resource.Type === 'AWS::Lambda::Function' &&
+        !CDK_PROVIDED_FUNCTIONS.some((pattern) => pattern.test(logicalId)),
+    )
     .map(([logicalId, resource]) => {
       const properties = resource.Properties ?? {};
       const assetPath = resource.Metadata?.['aws:asset:path'];

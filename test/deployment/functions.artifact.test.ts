@@ -5,6 +5,7 @@ import { DefaultChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../dev/http-events.js';
+import { s3EventNotification } from '../../dev/s3-event-notification.js';
 import { ON_DEMAND_EXTERNALS } from '../../lib/bundling.js';
 import { client } from '../support/local-stack-client.js';
 import { sqsEvent, sqsRecord } from '../support/sqs-events.js';
@@ -320,6 +321,117 @@ describe('a Secrets Manager outage at init', () => {
       await stack.services.secretsLink.restore();
       await streamer.close();
     }
+  });
+});
+
+describe('large files and drop folders: S3 event notifications on the indexing queue', () => {
+  const HANDBOOK = Buffer.from(
+    '# Handbook\n\nThe escalation desk answers within four hours on weekdays. Refunds above 500 euros need a second approval.',
+  );
+  const notified = (...bodies: string[]) =>
+    running('IngestionIndexer').container.invoke(
+      sqsEvent(...bodies.map((body) => sqsRecord(body))),
+    );
+  const indexQueuedJobs = async () => {
+    const jobs = stack.services.sqs.drain(stack.queueUrl);
+    const result = await running('IngestionIndexer').container.invoke(
+      sqsEvent(...jobs.map((job) => sqsRecord(job.body))),
+    );
+    expect(JSON.parse(result.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
+    return jobs;
+  };
+  const s3TestEvent = JSON.stringify({
+    Service: 'Amazon S3',
+    Event: 's3:TestEvent',
+    Time: '2026-01-01T00:00:00.000Z',
+    Bucket: 'raw',
+    RequestId: 'r',
+    HostId: 'h',
+  });
+
+  it('presigns a PUT (documents role), takes the file, and indexes it once S3 notifies the queue', async () => {
+    const reply = await api().json('POST', '/v1/uploads', {
+      fileName: 'handbook.md',
+      contentType: 'text/markdown',
+      contentLength: HANDBOOK.length,
+    });
+    expect(reply.status, reply.text).toBe(201);
+    const { id, upload } = reply.body as {
+      id: string;
+      upload: { url: string; headers: Record<string, string> };
+    };
+    const key = `tenants/${stack.tenantId}/uploads/${id}/v1`;
+
+    const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: HANDBOOK });
+    const result = await notified(
+      s3EventNotification('ObjectCreated:Put', stack.bucketName, key, HANDBOOK.length),
+      s3TestEvent,
+    );
+    const jobs = await indexQueuedJobs();
+
+    expect(put.status).toBe(200);
+    expect(JSON.parse(result.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
+    expect(jobs).toHaveLength(1);
+    expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready', version: 1 });
+  });
+
+  it("refuses the URL moved under another tenant's prefix (403 from S3), storing nothing", async () => {
+    const reply = await api().json('POST', '/v1/uploads', {
+      fileName: 'moved.md',
+      contentType: 'text/markdown',
+      contentLength: HANDBOOK.length,
+    });
+    const { upload } = reply.body as { upload: { url: string; headers: Record<string, string> } };
+    const moved = upload.url.replace(`/tenants/${stack.tenantId}/`, '/tenants/someone-else/');
+
+    const put = await fetch(moved, { method: 'PUT', headers: upload.headers, body: HANDBOOK });
+
+    expect(put.status).toBe(403);
+    expect([...stack.services.s3.objects.keys()].some((key) => key.includes('someone-else'))).toBe(
+      false,
+    );
+  });
+
+  it('ingests a drop-folder file, then deletes its document when the file is removed', async () => {
+    const { s3 } = stack.services;
+    const key = `tenants/${stack.tenantId}/inbox/guides/setup.md`;
+    s3.objects.set(`${stack.bucketName}/${key}`, { body: HANDBOOK, contentType: 'text/markdown' });
+
+    const created = await notified(
+      s3EventNotification('ObjectCreated:Put', stack.bucketName, key, HANDBOOK.length),
+    );
+    await indexQueuedJobs();
+    const listed = await api().json('GET', '/v1/documents?limit=100');
+    const document = (
+      listed.body as { items: { id: string; title: string; status: string }[] }
+    ).items.find((item) => item.title === 'guides/setup.md');
+    s3.objects.delete(`${stack.bucketName}/${key}`);
+    const removed = await notified(
+      s3EventNotification('ObjectRemoved:Delete', stack.bucketName, key),
+    );
+
+    expect(JSON.parse(created.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
+    expect(document).toMatchObject({ status: 'ready' });
+    expect(JSON.parse(removed.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
+    expect((await api().json('GET', `/v1/documents/${document?.id}`)).status).toBe(404);
+    expect([...s3.objects.keys()].filter((name) => name.includes(String(document?.id)))).toEqual(
+      [],
+    );
+  });
+
+  it('records a drop-folder file over the limit failed and removes it', async () => {
+    const { s3 } = stack.services;
+    const key = `tenants/${stack.tenantId}/inbox/huge.md`;
+    s3.objects.set(`${stack.bucketName}/${key}`, { body: HANDBOOK, contentType: 'text/markdown' });
+
+    const result = await notified(
+      s3EventNotification('ObjectCreated:Put', stack.bucketName, key, 60 * 1024 * 1024),
+    );
+
+    expect(JSON.parse(result.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
+    expect(s3.objects.has(`${stack.bucketName}/${key}`)).toBe(false);
+    const listed = await api().json('GET', '/v1/documents?limit=100');
+    expect(JSON.stringify(listed.body)).toContain('MAX_PRESIGNED_UPLOAD_BYTES');
   });
 });
 

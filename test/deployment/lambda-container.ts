@@ -29,6 +29,8 @@ export interface LambdaContainer {
   readonly runtimeApi: RuntimeApiServer;
   /** How many times the runtime process was started (a new init each time). */
   readonly initCount: number;
+  /** When the runtime process was last spawned (`performance.now()`). */
+  readonly startedAt: number;
   /** Every line the runtime wrote to stdout or stderr. */
   readonly logs: string[];
   /** Invokes the function; a runtime that exited is started again first, as Lambda does. */
@@ -56,10 +58,12 @@ export const startLambdaContainer = async (
   const logs: string[] = [];
   let child: ChildProcess | undefined;
   let initCount = 0;
+  let startedAt = 0;
   let closing = false;
 
   const start = () => {
     initCount += 1;
+    startedAt = performance.now();
     const process_ = spawn(process.execPath, [options.runtimeClientEntry], {
       cwd: options.codeDirectory,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,6 +110,9 @@ export const startLambdaContainer = async (
     runtimeApi,
     get initCount() {
       return initCount;
+    },
+    get startedAt() {
+      return startedAt;
     },
     logs,
     invoke: (event, observer) => {

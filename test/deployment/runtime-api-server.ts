@@ -42,6 +42,8 @@ export interface RuntimeApiServer {
   readonly violations: string[];
   /** Invocations queued and not yet handed to the runtime. */
   readonly queued: number;
+  /** When each `GET /invocation/next` arrived (`performance.now()`): the first marks the end of init. */
+  readonly nextCalls: readonly number[];
   /** Queues an event; resolves with the function's answer. */
   invoke(
     event: unknown,
@@ -82,6 +84,7 @@ export const startRuntimeApiServer = async (functionArn: string): Promise<Runtim
   const waiting: ServerResponse[] = [];
   const initErrors: { type: string; body: string }[] = [];
   const violations: string[] = [];
+  const nextCalls: number[] = [];
 
   let unservedInitError: { type: string; body: string } | undefined;
   const serveInitError = () => {
@@ -154,6 +157,7 @@ export const startRuntimeApiServer = async (functionArn: string): Promise<Runtim
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://runtime').pathname;
     if (request.method === 'GET' && path === `${PREFIX}/invocation/next`) {
+      nextCalls.push(performance.now());
       waiting.push(response);
       deliver();
       return;
@@ -223,6 +227,7 @@ export const startRuntimeApiServer = async (functionArn: string): Promise<Runtim
     get queued() {
       return queue.length;
     },
+    nextCalls,
     invoke: (event, options = {}) =>
       new Promise<InvocationResult>((resolve) => {
         queue.push({

@@ -6,6 +6,7 @@ import { apiGatewayEvent } from '../../dev/http-events.js';
 import { composeLocalIndexing } from '../../dev/local-indexing.js';
 import type { InProcessQueue } from '../../lambdas/adapters/local/in-process-queue.js';
 import { S3BlobStore } from '../../lambdas/adapters/s3/s3-blob-store.js';
+import { S3UploadUrlSigner } from '../../lambdas/adapters/s3/s3-upload-url-signer.js';
 import { composeAi } from '../../lambdas/composition/ai-components.js';
 import { composeChatApi } from '../../lambdas/composition/chat-api.js';
 import { composeDocumentsApi } from '../../lambdas/composition/documents-api.js';
@@ -119,15 +120,15 @@ describe('ingestion pipeline: documents API → S3 + queue → indexer → Qdran
       limiter: composeLimiter(config, db.documentClient),
     };
     const http = testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000_000 });
-    const blobs = new S3BlobStore(
-      new S3Client({
-        endpoint: s3.endpoint,
-        forcePathStyle: true,
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-      'raw-documents',
-    );
+    const s3Client = new S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    const blobs = new S3BlobStore(s3Client, 'raw-documents');
+    const uploadUrls = new S3UploadUrlSigner(s3Client, 'raw-documents');
     const ai = await composeAi(config);
     const indexing = await composeLocalIndexing(
       config,
@@ -141,7 +142,7 @@ describe('ingestion pipeline: documents API → S3 + queue → indexer → Qdran
     queue = indexing.queue;
     const { adapters } = indexing;
     documentsApi = createDocumentsApi({
-      ...(await composeDocumentsApi(config, shared, adapters)),
+      ...(await composeDocumentsApi(config, shared, { ...adapters, uploadUrls })),
       http: { ...http },
     });
     chatApi = createChatApi({ ...(await composeChatApi(config, shared, ai)), http });

@@ -93,6 +93,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     // Assert
     expect([...ids].sort()).toEqual([
       'AwsSolutions-APIG4',
+      'AwsSolutions-IAM4[Policy::arn:<resource>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<resource>/*]',
       'AwsSolutions-SNS2',

@@ -5,6 +5,7 @@ import { APP_TABLE_SCHEMA } from '../../lambdas/adapters/dynamodb/table-schema.j
 import { type HttpFunctionName, ROUTES, routeKey } from '../../lambdas/http/routes.js';
 import { loadAppConfig } from '../../lib/config.js';
 import { RagApiStack } from '../../lib/rag-api-stack.js';
+import { CDK_PROVIDED_FUNCTIONS } from '../deployment/cloudformation-template.js';
 import { cdkJsonContext } from '../support/cdk-json-context.js';
 
 /** Context as a user would pass it with `-c`: strings, and a comma-separated origin list. */
@@ -35,8 +36,15 @@ type GetAtt = { 'Fn::GetAtt': [string, string] };
 
 let template: Template;
 
+/** Resources of a type; of functions, ours only (not those CDK adds for its custom resources). */
 const resources = (type: string): Record<string, CfnResource> =>
-  template.findResources(type) as Record<string, CfnResource>;
+  Object.fromEntries(
+    Object.entries(template.findResources(type) as Record<string, CfnResource>).filter(
+      ([id]) =>
+        type !== 'AWS::Lambda::Function' ||
+        !CDK_PROVIDED_FUNCTIONS.some((pattern) => pattern.test(id)),
+    ),
+  );
 
 const propsOf = (type: string): Record<string, unknown>[] =>
   Object.values(resources(type)).map((resource) => resource.Properties);
@@ -185,7 +193,7 @@ describe('RagApiStack', () => {
         new Set(['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
       );
       expect(new Set(tableActions('IngestionIndexer'))).toEqual(
-        new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+        new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
       );
       for (const prefix of [
         'ChatApi',
@@ -448,7 +456,7 @@ describe('RagApiStack', () => {
       expect(actionsOf('IngestionIndexer')).toContain('sqs:SendMessage');
     });
 
-    it('lets the documents function list one document folder (s3:ListBucket by s3:prefix)', () => {
+    it("lets the documents function list one document's folders (s3:ListBucket by s3:prefix)", () => {
       // Arrange
       const statements = statementsOf('DocumentsApi');
 
@@ -457,11 +465,50 @@ describe('RagApiStack', () => {
 
       // Assert
       expect(list?.Condition).toEqual({
-        StringLike: { 's3:prefix': ['tenants/*/documents/*/'] },
+        StringLike: { 's3:prefix': ['tenants/*/documents/*/', 'tenants/*/uploads/*/'] },
       });
       expect(list?.Resource).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/RawDocuments/), 'Arn'],
       });
+    });
+
+    it('notifies the indexing queue of objects created and removed under tenants/', () => {
+      // Act
+      const [notifications = {}] = propsOf('Custom::S3BucketNotifications');
+      const queues = (
+        notifications.NotificationConfiguration as {
+          QueueConfigurations: { Events: string[]; Filter: unknown; QueueArn: unknown }[];
+        }
+      ).QueueConfigurations;
+
+      // Assert
+      expect(queues.flatMap((queue) => queue.Events).sort()).toEqual([
+        's3:ObjectCreated:*',
+        's3:ObjectRemoved:*',
+      ]);
+      for (const queue of queues) {
+        expect(queue.Filter).toEqual({
+          Key: { FilterRules: [{ Name: 'prefix', Value: 'tenants/' }] },
+        });
+        expect(queue.QueueArn).toEqual({
+          'Fn::GetAtt': [expect.stringMatching(/^IngestionQueue/), 'Arn'],
+        });
+      }
+    });
+
+    it('lets the indexer read, copy and remove objects, and tell a missing one (s3:ListBucket)', () => {
+      // Act
+      const actions = actionsOf('IngestionIndexer');
+
+      // Assert
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          's3:GetObject',
+          's3:PutObject',
+          's3:DeleteObject',
+          's3:ListBucket',
+        ]),
+      );
     });
 
     it('gives the documents function no s3:GetObject: it never reads a document back', () => {

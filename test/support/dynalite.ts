@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { makeDynaliteWritesAtomic } from '../../dev/atomic-dynalite-writes.js';
 import { closeDynaliteIteratorsWhenDone } from '../../dev/dynalite-iterators.js';
 import { startTransactWriteEmulator } from '../../dev/transact-write-emulator.js';
 import { createAppTable } from '../../lambdas/adapters/dynamodb/create-app-table.js';
@@ -22,7 +23,8 @@ export interface DynaliteHandle {
 
 /**
  * Starts dynalite (a real DynamoDB wire protocol, in memory) on a random port, with
- * `TransactWriteItems` emulated in front of it, behind a cuttable relay, and creates the application table from the same schema the CDK stack
+ * `TransactWriteItems` emulated in front of it and item writes atomic with their index copies
+ * (as the local stack runs it), behind a cuttable relay, and creates the application table from the same schema the CDK stack
  * declares, so the tested table and the deployed one cannot drift.
  *
  * @example
@@ -31,6 +33,7 @@ export interface DynaliteHandle {
  */
 export const startDynalite = async (tableName = 'app-test'): Promise<DynaliteHandle> => {
   closeDynaliteIteratorsWhenDone();
+  makeDynaliteWritesAtomic();
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const transactions = await startTransactWriteEmulator((server.address() as AddressInfo).port);

@@ -1,20 +1,31 @@
 import { DeleteDocument } from '../../lambdas/core/ingestion/delete-document.js';
+import { HandleObjectEvents } from '../../lambdas/core/ingestion/handle-object-events.js';
 import { IndexDocument } from '../../lambdas/core/ingestion/index-document.js';
+import { RequestUpload } from '../../lambdas/core/ingestion/request-upload.js';
 import { UploadDocument } from '../../lambdas/core/ingestion/upload-document.js';
 import type { EmbeddingLimits } from '../../lambdas/core/ports/embedder.js';
 import { FakeBlobStore } from './fakes/fake-blob-store.js';
 import { FakeEmbedder } from './fakes/fake-embedder.js';
 import { FakeJobQueue } from './fakes/fake-job-queue.js';
+import { FakeUploadUrlSigner } from './fakes/fake-upload-url-signer.js';
 import { FakeVectorStore } from './fakes/fake-vector-store.js';
 import { InMemoryDocumentStore } from './fakes/in-memory-document-store.js';
 import { ManualClock } from './fakes/manual-clock.js';
+import { makePdf } from './pdf-fixture.js';
+import { testReaders } from './readers.js';
 
 /**
  * The ingestion use cases wired to fakes, sharing one set of stores, as the documents function
  * and the indexer share DynamoDB, S3, SQS and Qdrant.
  */
 export const ingestionFixture = (
-  options: { limits?: Partial<EmbeddingLimits>; maxUploadBytes?: number } = {},
+  options: {
+    limits?: Partial<EmbeddingLimits>;
+    maxUploadBytes?: number;
+    partChunks?: number;
+    /** `MAX_PRESIGNED_UPLOAD_BYTES` of presigned uploads and drop folders (default 1 MB). */
+    maxPresignedBytes?: number;
+  } = {},
 ) => {
   const documents = new InMemoryDocumentStore();
   const blobs = new FakeBlobStore();
@@ -28,6 +39,7 @@ export const ingestionFixture = (
     queue,
     clock,
     maxBytes: options.maxUploadBytes ?? 100_000,
+    readers: testReaders,
   });
   const indexDocument = new IndexDocument({
     documents,
@@ -37,11 +49,41 @@ export const ingestionFixture = (
     queue,
     clock,
     chunking: { maxTokens: 40, overlapTokens: 8 },
+    readers: testReaders,
+    ...(options.partChunks === undefined ? {} : { partChunks: options.partChunks }),
   });
   const deleteDocument = new DeleteDocument({ documents, blobs, vectors, clock });
+  const signer = new FakeUploadUrlSigner();
+  const maxPresignedBytes = options.maxPresignedBytes ?? 1_000_000;
+  const requestUpload = new RequestUpload({
+    documents,
+    signer,
+    clock,
+    maxBytes: maxPresignedBytes,
+    expiresInSeconds: 900,
+  });
+  const objectEvents = new HandleObjectEvents({
+    documents,
+    blobs,
+    queue,
+    uploadDocument: new UploadDocument({
+      documents,
+      blobs,
+      queue,
+      clock,
+      maxBytes: maxPresignedBytes,
+      readers: testReaders,
+    }),
+    deleteDocument,
+    clock,
+    maxBytes: maxPresignedBytes,
+  });
   const uploadText = (title: string, text: string, tenantId = 'acme') =>
     upload.execute({ tenantId, title, content: Buffer.from(text), contentType: 'text/markdown' });
+  const uploadPdf = (title: string, pages: readonly (readonly string[])[], tenantId = 'acme') =>
+    upload.execute({ tenantId, title, content: makePdf(pages), contentType: 'application/pdf' });
   return {
+    uploadPdf,
     documents,
     blobs,
     queue,
@@ -51,6 +93,9 @@ export const ingestionFixture = (
     upload,
     indexDocument,
     deleteDocument,
+    signer,
+    requestUpload,
+    objectEvents,
     uploadText,
   };
 };

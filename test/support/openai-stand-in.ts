@@ -65,6 +65,8 @@ export interface OpenAiRequestRecord {
   fault?: OpenAiFault['kind'];
   /** When each content token was written (streamed replies). */
   tokenWrites: number[];
+  /** The token usage the reply reports (the cost benchmark prices it). */
+  usage?: { model: string; input: number; output: number };
   /** True when the client closed the connection before the reply was complete. */
   clientAborted: boolean;
   /** True when the stand-in itself destroyed the socket (a `drop-mid-stream` fault). */
@@ -329,6 +331,7 @@ export async function startOpenAiStandIn(
       })),
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
+    record.usage = { model: body.model, input: tokens, output: 0 };
     await sleep(settings.embeddingDelayMs);
     // The spec describes embeddings only as float arrays: the float form is what gets checked.
     const floatReply = reply((vector) => vector);
@@ -353,6 +356,7 @@ export async function startOpenAiStandIn(
       completion_tokens: tokens.length,
       total_tokens: promptTokens + tokens.length,
     };
+    record.usage = { model: body.model, input: promptTokens, output: tokens.length };
     await sleep(settings.firstTokenDelayMs);
     if (response.destroyed) return;
     if (!record.stream) {

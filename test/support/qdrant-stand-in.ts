@@ -3,8 +3,8 @@
  * (one unnamed dense vector, or named dense and sparse vectors with the `idf` modifier), payload
  * indexes, upsert/delete/count, and the Query API with filters over an exact (brute-force)
  * search: dense nearest, sparse dot products with IDF over the collection or over a
- * `params.idf.corpus` filter, and `prefetch` fused by `rrf` (with `k` and weights) as Qdrant
- * 1.19 computes them. Every request and reply is checked against the committed spec extract; a route
+ * `params.idf.corpus` filter, and `prefetch` fused by `rrf` (with `k` and weights) or rescored
+ * by a `formula` (numbers, `$score[i]`, `sum`, `mult`, `div`) as Qdrant 1.19 computes them. Every request and reply is checked against the committed spec extract; a route
  * that Qdrant 1.19 does not have (e.g. the removed `POST /collections/{name}/points/search`)
  * answers 404 and is recorded as a violation.
  */
@@ -725,6 +725,7 @@ class QdrantEngine {
     query: unknown,
     rankings: Array<Array<{ point: StoredPoint; score: number }>>,
   ): Array<{ point: StoredPoint; score: number }> {
+    if (isRecord(query) && 'formula' in query) return this.rescore(query, rankings);
     let k = 2;
     let weights: number[] = [];
     if (isRecord(query) && query.fusion === 'rrf') {
@@ -752,6 +753,47 @@ class QdrantEngine {
       });
     });
     return [...fused.values()].sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * A `formula` query over the union of the prefetches' points, as Qdrant 1.19 scores it:
+   * `$score[i]` is the point's score in prefetch `i`, else its `defaults` entry, else 0. Only
+   * numbers, `$score[i]`, `sum`, `mult` and `div` are implemented (what the adapter sends).
+   */
+  private rescore(
+    query: Json,
+    rankings: Array<Array<{ point: StoredPoint; score: number }>>,
+  ): Array<{ point: StoredPoint; score: number }> {
+    const defaults = isRecord(query.defaults) ? query.defaults : {};
+    const byPrefetch = rankings.map(
+      (ranking) => new Map(ranking.map(({ point, score: value }) => [pointKey(point.id), value])),
+    );
+    const points = new Map(
+      rankings.flat().map(({ point }) => [pointKey(point.id), point] as const),
+    );
+    const evaluate = (expression: unknown, key: string): number => {
+      if (typeof expression === 'number') return expression;
+      if (typeof expression === 'string') {
+        const at = /^\$score\[(\d+)\]$/.exec(expression);
+        if (at === null) throw unsupported(`formula variable ${expression}`);
+        const fallback = defaults[expression];
+        return byPrefetch[Number(at[1])]?.get(key) ?? (typeof fallback === 'number' ? fallback : 0);
+      }
+      if (isRecord(expression) && Array.isArray(expression.sum))
+        return expression.sum.reduce((total: number, term) => total + evaluate(term, key), 0);
+      if (isRecord(expression) && Array.isArray(expression.mult))
+        return expression.mult.reduce((total: number, term) => total * evaluate(term, key), 1);
+      if (isRecord(expression) && isRecord(expression.div)) {
+        const right = evaluate(expression.div.right, key);
+        const byZero = expression.div.by_zero_default;
+        if (right === 0) return typeof byZero === 'number' ? byZero : Number.POSITIVE_INFINITY;
+        return evaluate(expression.div.left, key) / right;
+      }
+      throw unsupported(`formula expression ${JSON.stringify(expression)}`);
+    };
+    return [...points]
+      .map(([key, point]) => ({ point, score: Math.fround(evaluate(query.formula, key)) }))
+      .sort((a, b) => b.score - a.score);
   }
 }
 

@@ -1,11 +1,21 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../../dev/serve-http-api.js';
+import { verifyPresignedRequest } from '../../dev/verify-presigned-request.js';
 
 /** A stored object of the stand-in. */
 export interface S3StandInObject {
   body: Buffer;
   contentType: string;
+}
+
+/** Options of {@link startS3StandIn}. */
+export interface S3StandInOptions {
+  /**
+   * The secret access key of an access key id, for checking presigned requests (SigV4 query
+   * signatures); without it, or for an unknown key, a presigned request is refused.
+   */
+  secretOf?: (accessKeyId: string) => string | undefined;
 }
 
 /** A running {@link startS3StandIn}. */
@@ -16,6 +26,8 @@ export interface S3StandIn {
   readonly objects: Map<string, S3StandInObject>;
   /** `METHOD /path?query` of every request, in order. */
   readonly requests: string[];
+  /** Presigned requests refused, with S3's error code, in order. */
+  readonly refused: { request: string; code: string }[];
   /** Answers the next `count` requests with this S3 error. */
   failNext(status: number, code: string, count?: number): void;
   close(): Promise<void>;
@@ -38,17 +50,20 @@ const errorXml = (code: string) =>
 
 /**
  * A minimal S3 REST stand-in for adapter tests, path-style, in memory: `PutObject`,
- * `GetObject` (404 `NoSuchKey`), `ListObjectsV2` (with `max-keys` and continuation tokens) and
+ * `GetObject` (404 `NoSuchKey`), `HeadObject`, `DeleteObject`, `ListObjectsV2` (with `max-keys` and continuation tokens) and
  * `DeleteObjects`: the calls the blob store makes, answered in S3's wire format so that the
- * real SDK (serialisation, XML parsing, checksums, errors) runs end to end.
+ * real SDK (serialisation, XML parsing, checksums, errors) runs end to end. Presigned requests
+ * (SigV4 in the query, as a presigned upload URL's `PUT`) are checked as S3 checks them
+ * (`verifyPresignedRequest`) with the secrets `secretOf` gives, and refused with S3's errors.
  *
  * @example
  * const s3 = await startS3StandIn();
  * const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'local' });
  */
-export const startS3StandIn = async (): Promise<S3StandIn> => {
+export const startS3StandIn = async (options: S3StandInOptions = {}): Promise<S3StandIn> => {
   const objects = new Map<string, S3StandInObject>();
   const requests: string[] = [];
+  const refused: { request: string; code: string }[] = [];
   const failures: { status: number; code: string }[] = [];
 
   const server = createServer(async (request, response) => {
@@ -67,6 +82,20 @@ export const startS3StandIn = async (): Promise<S3StandIn> => {
       response.writeHead(status, { 'content-type': 'application/xml' });
       response.end(`${XML_DECLARATION}${xml}`);
     };
+    if (url.searchParams.has('X-Amz-Signature')) {
+      const accessKeyId = (url.searchParams.get('X-Amz-Credential') ?? '').split('/')[0] ?? '';
+      const secret = options.secretOf?.(accessKeyId);
+      const verdict = secret
+        ? await verifyPresignedRequest(
+            { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers },
+            { accessKeyId, secretAccessKey: secret },
+          )
+        : ({ ok: false, status: 403, code: 'InvalidAccessKeyId' } as const);
+      if (!verdict.ok) {
+        refused.push({ request: `${request.method} ${url.pathname}`, code: verdict.code });
+        return send(verdict.status, errorXml(verdict.code));
+      }
+    }
 
     if (request.method === 'PUT' && key) {
       objects.set(`${bucket}/${key}`, {
@@ -74,6 +103,18 @@ export const startS3StandIn = async (): Promise<S3StandIn> => {
         contentType: request.headers['content-type'] ?? 'application/octet-stream',
       });
       response.writeHead(200, { etag: '"stand-in"' });
+      response.end();
+    } else if (request.method === 'HEAD' && key) {
+      const object = objects.get(`${bucket}/${key}`);
+      response.writeHead(object ? 200 : 404, {
+        ...(object
+          ? { 'content-type': object.contentType, 'content-length': String(object.body.length) }
+          : {}),
+      });
+      response.end();
+    } else if (request.method === 'DELETE' && key) {
+      objects.delete(`${bucket}/${key}`);
+      response.writeHead(204);
       response.end();
     } else if (request.method === 'GET' && key) {
       const object = objects.get(`${bucket}/${key}`);
@@ -114,6 +155,7 @@ export const startS3StandIn = async (): Promise<S3StandIn> => {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     objects,
     requests,
+    refused,
     failNext: (status, code, count = 1) => {
       for (let i = 0; i < count; i += 1) failures.push({ status, code });
     },

@@ -21,6 +21,7 @@ import {
   type PageRequest,
   PENDING_STATUSES,
   type PublishedVersion,
+  type PublishStatus,
   type ReservedVersion,
 } from '../../core/ports/document-store.js';
 import { dynamoCall } from './dynamodb-errors.js';
@@ -44,7 +45,14 @@ const titleKey = (tenantId: string, title: string) => ({
 /** Partition of the tenant's documents in the listing index. */
 const listingPk = (tenantId: string) => `${tenantPrefix(tenantId)}DOCS`;
 
-const STATUSES: readonly DocumentStatus[] = ['queued', 'indexing', 'ready', 'failed', 'deleting'];
+const STATUSES: readonly DocumentStatus[] = [
+  'awaiting-upload',
+  'queued',
+  'indexing',
+  'ready',
+  'failed',
+  'deleting',
+];
 
 /**
  * Partitions of the pending index. Every upload writes it, so it is spread over a few
@@ -74,6 +82,12 @@ const toRecord = (item: Record<string, unknown>): DocumentRecord => ({
   sizeBytes: Number(item.sizeBytes),
   blobKey: String(item.blobKey),
   ...(item.contentHash !== undefined ? { contentHash: String(item.contentHash) } : {}),
+  ...(item.textHash !== undefined ? { textHash: String(item.textHash) } : {}),
+  ...(item.textKey !== undefined ? { textKey: String(item.textKey) } : {}),
+  ...(item.parts !== undefined ? { parts: Number(item.parts) } : {}),
+  ...(item.parts !== undefined
+    ? { partsDone: item.partsDone instanceof Set ? item.partsDone.size : 0 }
+    : {}),
   ...(item.metadata ? { metadata: item.metadata as DocumentRecord['metadata'] } : {}),
   ...(item.chunkCount !== undefined ? { chunkCount: Number(item.chunkCount) } : {}),
   ...(item.error !== undefined ? { error: String(item.error) } : {}),
@@ -143,7 +157,11 @@ export class DynamoDbDocumentStore implements DocumentStore {
     return { documentId: String(Attributes?.documentId), version: Number(Attributes?.lastVersion) };
   }
 
-  async publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion> {
+  async publishVersion(
+    version: DocumentVersion,
+    at: string,
+    status: PublishStatus = 'queued',
+  ): Promise<PublishedVersion> {
     const { tenantId, documentId, metadata } = version;
     try {
       await dynamoCall(() =>
@@ -181,9 +199,15 @@ export class DynamoDbDocumentStore implements DocumentStore {
                       ...PENDING_SET,
                       ...(metadata ? ['metadata = :metadata'] : []),
                       ...(version.contentHash ? ['contentHash = :contentHash'] : []),
+                      ...(version.textHash ? ['textHash = :textHash'] : []),
+                      ...(version.textKey ? ['textKey = :textKey'] : []),
                     ],
                     [
                       ...(version.contentHash ? [] : ['contentHash']),
+                      ...(version.textHash ? [] : ['textHash']),
+                      ...(version.textKey ? [] : ['textKey']),
+                      'parts',
+                      'partsDone',
                       'chunkCount',
                       '#error',
                       'attempts',
@@ -204,7 +228,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
                     ':id': documentId,
                     ':title': version.title,
                     ':version': version.version,
-                    ':queued': 'queued',
+                    ':queued': status,
                     ':deleting': 'deleting',
                     ':contentType': version.contentType,
                     ':size': version.sizeBytes,
@@ -215,6 +239,8 @@ export class DynamoDbDocumentStore implements DocumentStore {
                     ...pendingKeys(tenantId, documentId, at),
                     ...(metadata ? { ':metadata': metadata } : {}),
                     ...(version.contentHash ? { ':contentHash': version.contentHash } : {}),
+                    ...(version.textHash ? { ':textHash': version.textHash } : {}),
+                    ...(version.textKey ? { ':textKey': version.textKey } : {}),
                   },
                 },
               },
@@ -326,6 +352,10 @@ export class DynamoDbDocumentStore implements DocumentStore {
       condition += ' AND updatedAt = :ifUpdatedAt';
       values[':ifUpdatedAt'] = change.ifUpdatedAt;
     }
+    if (change.ifStatus !== undefined) {
+      condition += ' AND #status = :ifStatus';
+      values[':ifStatus'] = change.ifStatus;
+    }
     try {
       await dynamoCall(() =>
         this.client.send(
@@ -342,6 +372,80 @@ export class DynamoDbDocumentStore implements DocumentStore {
       return true;
     } catch (error) {
       if (failedCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  async startParts(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    parts: number,
+    at: string,
+  ): Promise<boolean> {
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: documentKey(tenantId, documentId),
+            UpdateExpression: 'SET parts = :parts, updatedAt = :at REMOVE partsDone',
+            ConditionExpression:
+              'attribute_exists(pk) AND version = :version AND #status = :indexing',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':parts': parts,
+              ':at': at,
+              ':version': version,
+              ':indexing': 'indexing',
+            },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (failedCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * One `UpdateItem` adds the part's number to the number set `partsDone` (adding a member
+   * twice leaves a set as it was, so a redelivered part counts once) under a condition on the
+   * version, the status and the split, and answers the set's new size.
+   */
+  async completePart(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    split: { part: number; parts: number },
+    at: string,
+  ): Promise<{ done: number; parts: number } | undefined> {
+    try {
+      const { Attributes } = await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: documentKey(tenantId, documentId),
+            UpdateExpression: 'SET updatedAt = :at ADD partsDone :part',
+            ConditionExpression:
+              'attribute_exists(pk) AND version = :version AND #status = :indexing AND parts = :parts',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':at': at,
+              ':part': new Set([split.part]),
+              ':version': version,
+              ':indexing': 'indexing',
+              ':parts': split.parts,
+            },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        ),
+      );
+      const done = Attributes?.partsDone instanceof Set ? Attributes.partsDone.size : 0;
+      return { done, parts: split.parts };
+    } catch (error) {
+      if (failedCondition(error)) return undefined;
       throw error;
     }
   }

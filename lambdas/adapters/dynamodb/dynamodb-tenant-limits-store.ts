@@ -3,7 +3,31 @@ import { TENANT_LIMIT_NAMES, type TenantLimits } from '../../core/limits/tenant-
 import type { TenantLimitsStore } from '../../core/ports/tenant-limits-store.js';
 import { dynamoCall } from './dynamodb-errors.js';
 
-const keyOf = (tenantId: string) => ({ pk: `TENANT#${tenantId}#LIMITS`, sk: 'LIMITS' });
+/** The key of a tenant's limits item: `TENANT#<t>#LIMITS` / `LIMITS`. */
+export const tenantLimitsKey = (tenantId: string) => ({
+  pk: `TENANT#${tenantId}#LIMITS`,
+  sk: 'LIMITS',
+});
+
+const keyOf = tenantLimitsKey;
+
+/**
+ * The overrides a limits item holds (its numeric limit attributes); undefined without an item.
+ *
+ * @example
+ * limitsOfItem({ requestsPerMinute: 10 }) // { requestsPerMinute: 10 }
+ */
+export const limitsOfItem = (
+  item: Record<string, unknown> | undefined,
+): Partial<TenantLimits> | undefined => {
+  if (!item) return undefined;
+  const limits: Partial<TenantLimits> = {};
+  for (const name of TENANT_LIMIT_NAMES) {
+    const value = item[name];
+    if (typeof value === 'number') limits[name] = value;
+  }
+  return limits;
+};
 
 /**
  * {@link TenantLimitsStore} on the application table: one item per tenant,
@@ -19,12 +43,7 @@ export class DynamoDbTenantLimitsStore implements TenantLimitsStore {
     const { Item } = await dynamoCall(() =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: keyOf(tenantId) })),
     );
-    if (!Item) return undefined;
-    const limits: Partial<TenantLimits> = {};
-    for (const name of TENANT_LIMIT_NAMES) {
-      if (typeof Item[name] === 'number') limits[name] = Item[name];
-    }
-    return limits;
+    return limitsOfItem(Item);
   }
 
   async put(tenantId: string, overrides: Partial<TenantLimits>): Promise<void> {

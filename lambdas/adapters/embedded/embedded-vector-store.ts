@@ -10,12 +10,13 @@ import {
   type VectorQuery,
   type VectorStore,
 } from '../../core/ports/vector-store.js';
-import { fuseRankings } from '../../core/retrieval/rank-fusion.js';
+import { fuseRankings, saturatedBonus } from '../../core/retrieval/rank-fusion.js';
 import { passageVector, type SparseVector } from '../../core/retrieval/sparse-vector.js';
 import { AppendLog } from './append-log.js';
 import { decodeFloat32Base64, encodeFloat32Base64 } from './float32-base64.js';
 import { LexicalIndex } from './lexical-index.js';
 import { readNdjson, writeNdjsonAtomically } from './ndjson-file.js';
+import { TopK } from './top-k.js';
 
 /** Options of {@link EmbeddedVectorStore}. */
 export interface EmbeddedVectorStoreOptions {
@@ -103,8 +104,8 @@ const byScoredPoint = (a: [StoredPoint, number], b: [StoredPoint, number]): numb
   a[0].payload.chunkIndex - b[0].payload.chunkIndex;
 
 const toScoredChunk = (point: StoredPoint, score: number): ScoredChunk => {
-  const { documentId, title, chunkIndex, text } = point.payload;
-  return { documentId, title, chunkIndex, text, score };
+  const { documentId, title, chunkIndex, text, page } = point.payload;
+  return { documentId, title, chunkIndex, text, score, ...(page === undefined ? {} : { page }) };
 };
 
 const unit = (vector: ArrayLike<number>): Float32Array => {
@@ -142,7 +143,8 @@ const isRecord = (value: unknown): value is PointRecord => {
  * {@link VectorStore} for the local stack: points in memory, grouped by tenant, searched by
  * exact cosine similarity (a full scan, fine for the few thousand chunks of a laptop), by BM25
  * over a per-tenant inverted index ({@link LexicalIndex}, IDF from the tenant's own passages),
- * or both fused by weighted reciprocal rank fusion, as Qdrant computes it.
+ * or both fused by weighted reciprocal rank fusion plus a saturated BM25 bonus, as Qdrant
+ * computes it.
  *
  * With a `filePath`, the points survive restarts, and every write is durable before it
  * resolves: each upsert or delete is appended to a change log and synced to disk (concurrent
@@ -216,8 +218,13 @@ export class EmbeddedVectorStore implements VectorStore {
     const lexical = this.#bm25(tenantId, tenant, options.lexical, fusion.candidates);
     const key = (chunk: ScoredChunk) => `${chunk.documentId}\u0000${chunk.chunkIndex}`;
     const chunks = new Map([...dense, ...lexical].map((chunk) => [key(chunk), chunk]));
+    const bm25 = new Map(lexical.map((chunk) => [key(chunk), chunk.score]));
+    const bonus = (id: string) =>
+      fusion.lexicalBonus === undefined
+        ? 0
+        : saturatedBonus(bm25.get(id) ?? 0, fusion.lexicalBonus);
     return fuseRankings([dense.map(key), lexical.map(key)], fusion)
-      .map(([id, score]) => ({ ...chunks.get(id)!, score }))
+      .map(([id, score]) => ({ ...chunks.get(id)!, score: score + bonus(id) }))
       .sort(byScoreThenPosition)
       .slice(0, limit);
   }
@@ -231,18 +238,18 @@ export class EmbeddedVectorStore implements VectorStore {
     const query = unit(vector);
     const threshold = scoreThreshold ?? Number.NEGATIVE_INFINITY;
     const dimensions = nonZeroDimensions(query);
-    const scored: Array<[StoredPoint, number]> = [];
+    const best = new TopK<[StoredPoint, number]>(limit, byScoredPoint);
     for (const point of tenant.values()) {
       const score =
         dimensions === undefined
           ? dot(query, point.vector)
           : sparseDot(query, dimensions, point.vector);
-      if (score >= threshold) scored.push([point, score]);
+      const worst = best.items.length === limit ? best.items.at(-1)?.[1] : undefined;
+      if (score >= threshold && (worst === undefined || score >= worst)) {
+        best.offer([point, score]);
+      }
     }
-    return scored
-      .sort(byScoredPoint)
-      .slice(0, limit)
-      .map(([point, score]) => toScoredChunk(point, score));
+    return best.items.map(([point, score]) => toScoredChunk(point, score));
   }
 
   #bm25(

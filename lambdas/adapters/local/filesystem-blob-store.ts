@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { BlobStore } from '../../core/ports/blob-store.js';
 
@@ -47,6 +47,21 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.#fileOf(key))).isFile();
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return false;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.#fileOf(key);
+    await rm(file, { force: true });
+    await this.#pruneEmptyDirectories(dirname(file));
+  }
+
   async deletePrefix(prefix: string): Promise<void> {
     const directory = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
     const start = directory === '' ? this.#root : dirname(this.#fileOf(`${directory}/x`));
@@ -55,6 +70,26 @@ export class FilesystemBlobStore implements BlobStore {
       if (key.startsWith(prefix)) await rm(file, { force: true });
     }
     await this.#pruneEmptyDirectories(start);
+  }
+
+  /** Every key that starts with `prefix`, sorted (the local drop-folder watcher lists its copies). */
+  async list(prefix: string): Promise<string[]> {
+    const directory = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const start = directory === '' ? this.#root : dirname(this.#fileOf(`${directory}/x`));
+    return (await this.#filesUnder(start))
+      .map((file) => relative(this.#root, file).split(sep).join('/').slice(0, -SUFFIX.length))
+      .filter((key) => key.startsWith(prefix))
+      .sort();
+  }
+
+  /** Whether a key is one this store accepts (plain relative segments, see the class). */
+  accepts(key: string): boolean {
+    try {
+      this.#fileOf(key);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The file of a key; throws for any key that is not a plain relative path. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { IndexJob, JobQueue } from '../../core/ports/job-queue.js';
+import { type IndexJob, indexJobBody, type JobQueue } from '../../core/ports/job-queue.js';
 import { localLambdaContext } from './local-lambda-context.js';
 
 /**
@@ -143,9 +143,7 @@ export class InProcessQueue implements JobQueue {
 
   /** Sends the claim check of an indexing job (the {@link JobQueue} port). */
   async enqueue(job: IndexJob): Promise<void> {
-    this.send(
-      JSON.stringify({ tenantId: job.tenantId, documentId: job.documentId, version: job.version }),
-    );
+    this.send(JSON.stringify(indexJobBody(job)));
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   type ChunkPoint,
   DEFAULT_FUSION,
   firstChunks,
+  type HybridFusion,
   modeOf,
   type ScoredChunk,
   type StoredChunk,
@@ -52,7 +53,7 @@ export const QDRANT_PAYLOAD_INDEXES: ReadonlyArray<{
   { field: 'chunkIndex', schema: { type: 'integer', lookup: false, range: true } },
 ];
 
-const PAYLOAD_FIELDS = ['documentId', 'title', 'chunkIndex', 'text'];
+const PAYLOAD_FIELDS = ['documentId', 'title', 'chunkIndex', 'text', 'page'];
 
 /** The named dense vector of the hybrid layout. */
 export const DENSE_VECTOR = 'dense';
@@ -101,6 +102,47 @@ const toScoredChunk = (point: Schemas['ScoredPoint']): ScoredChunk => {
     chunkIndex: Number(payload.chunkIndex ?? 0),
     text: String(payload.text ?? ''),
     score: point.score,
+    ...(typeof payload.page === 'number' ? { page: payload.page } : {}),
+  };
+};
+
+type Prefetch = Schemas['Prefetch'];
+
+/**
+ * The hybrid query: both rankings as `prefetch`, fused by weighted `rrf`; with a lexical bonus,
+ * that fusion becomes a prefetch itself (keeping every candidate of both rankings) and a
+ * `formula` adds `weight · bm25 / (bm25 + saturation)` from a second BM25 prefetch (a point
+ * missing from a prefetch scores 0 there) — still one Query call.
+ */
+const hybridRequest = (
+  dense: Prefetch,
+  lexical: Prefetch,
+  fusion: HybridFusion,
+  filter: Schemas['Filter'],
+): Schemas['QueryRequest'] => {
+  const rrf = {
+    prefetch: [{ ...dense, limit: fusion.candidates }, lexical],
+    query: { rrf: { k: fusion.k, ...(fusion.weights ? { weights: [...fusion.weights] } : {}) } },
+  };
+  const bonus = fusion.lexicalBonus;
+  if (bonus === undefined) return { ...rrf, filter };
+  const bm25 = '$score[1]';
+  return {
+    prefetch: [{ ...rrf, limit: 2 * fusion.candidates }, lexical],
+    query: {
+      formula: {
+        sum: [
+          '$score[0]',
+          {
+            mult: [
+              bonus.weight,
+              { div: { left: bm25, right: { sum: [bm25, bonus.saturation] }, by_zero_default: 0 } },
+            ],
+          },
+        ],
+      },
+    },
+    filter,
   };
 };
 
@@ -109,7 +151,8 @@ const toScoredChunk = (point: Schemas['ScoredPoint']): ScoredChunk => {
  * tenants with two named vectors — `dense` (cosine) and the sparse `bm25` (the client-side
  * {@link passageVector}, with Qdrant's `idf` modifier) — the tenant filter on every read, count
  * and delete, and the Query API (`/points/query`; `/points/search` is gone in Qdrant 1.19). A
- * hybrid query is one call: both rankings as `prefetch`, fused by weighted `rrf`, the BM25
+ * hybrid query is one call: both rankings as `prefetch`, fused by weighted `rrf` (plus a
+ * saturated BM25 bonus by a `formula`, see `hybridRequest`), the BM25
  * side's IDF computed over the caller's tenant only (`params.idf.corpus`), so one tenant's
  * vocabulary never changes another's ranking.
  *
@@ -211,16 +254,7 @@ export class QdrantVectorStore implements VectorStore {
         ? dense
         : mode === 'lexical'
           ? lexical
-          : {
-              prefetch: [
-                { ...dense, limit: fusion.candidates },
-                { ...lexical, limit: fusion.candidates },
-              ],
-              query: {
-                rrf: { k: fusion.k, ...(fusion.weights ? { weights: [...fusion.weights] } : {}) },
-              },
-              filter,
-            };
+          : hybridRequest(dense, { ...lexical, limit: fusion.candidates }, fusion, filter);
     const result = await this.#call(
       'query',
       () =>

@@ -1,7 +1,10 @@
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   NoSuchKey,
+  NotFound,
   PutObjectCommand,
   paginateListObjectsV2,
   type S3Client,
@@ -53,6 +56,23 @@ export class S3BlobStore implements BlobStore {
       }
       throw toAwsDependencyError('s3', 'GetObject', error);
     }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (error instanceof NotFound || name === 'NotFound' || name === 'NoSuchKey') return false;
+      throw toAwsDependencyError('s3', 'HeadObject', error);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await awsCall('s3', 'DeleteObject', () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
+    );
   }
 
   async deletePrefix(prefix: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { IndexJob, JobQueue } from '../../core/ports/job-queue.js';
+import { type IndexJob, indexJobBody, type JobQueue } from '../../core/ports/job-queue.js';
 import { awsCall } from '../aws/aws-call.js';
 
 /**
@@ -18,11 +18,7 @@ export class SqsJobQueue implements JobQueue {
   ) {}
 
   async enqueue(job: IndexJob): Promise<void> {
-    const body = JSON.stringify({
-      tenantId: job.tenantId,
-      documentId: job.documentId,
-      version: job.version,
-    });
+    const body = JSON.stringify(indexJobBody(job));
     await awsCall('sqs', 'SendMessage', () =>
       this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body })),
     );

@@ -11,6 +11,7 @@ import {
   retrievePassages,
 } from '../retrieval/retrieve-passages.js';
 import { nextTurn } from '../text/work-steps.js';
+import { BudgetCut } from './budget-cut.js';
 import { buildPrompt } from './build-prompt.js';
 import { historyWindow } from './history-window.js';
 import { toSources } from './to-sources.js';
@@ -48,6 +49,11 @@ export interface Question {
   signal?: AbortSignal;
   /** Cap on the answer's tokens for this question (e.g. what is left of a token budget). */
   maxTokens?: number;
+  /**
+   * What is left of the tenant's token budget, when it is the binding cap: a streamed answer
+   * whose completion reaches it is cut there (stored `incomplete`, ended by {@link BudgetCut}).
+   */
+  budgetTokens?: number;
 }
 
 /** A buffered answer. */
@@ -128,7 +134,8 @@ export class AnswerQuestion {
 
   /**
    * Answers token by token. Errors before the first token store nothing and propagate; after
-   * it, the partial answer is stored as `incomplete` and the error propagates.
+   * it, the partial answer is stored as `incomplete` and the error propagates. An answer that
+   * reaches `budgetTokens` is stored `incomplete` and ends with a {@link BudgetCut}.
    */
   async *stream(question: Question): AsyncGenerator<AnswerEvent> {
     const turn = await this.#prepare(question);
@@ -153,13 +160,17 @@ export class AnswerQuestion {
           continue;
         }
         const message = this.#assistantMessage(turn, text, event.model, event.usage, messageId);
+        const cut =
+          question.budgetTokens !== undefined &&
+          event.usage.completionTokens >= question.budgetTokens;
         // Let the last token's bytes go out before the turn's storage work takes the thread.
         await nextTurn();
         await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
           user: turn.user,
-          assistant: message,
+          assistant: cut ? { ...message, incomplete: true } : message,
         });
         finished = true;
+        if (cut) throw new BudgetCut(event.usage);
         yield { type: 'finish', message, usage: event.usage };
       }
     } finally {

@@ -15,7 +15,7 @@ const snippetOf = (text: string): string => {
  * The numbered sources of an answer, in the order the prompt numbers them ([1] first).
  *
  * @example
- * toSources(chunks)[0] // { documentId, title, chunkIndex, score, snippet }
+ * toSources(chunks)[0] // { documentId, title, chunkIndex, score, snippet, page? }
  */
 export const toSources = (chunks: ScoredChunk[]): Source[] =>
   chunks.map((chunk) => ({
@@ -24,4 +24,5 @@ export const toSources = (chunks: ScoredChunk[]): Source[] =>
     chunkIndex: chunk.chunkIndex,
     score: Math.round(chunk.score * 10_000) / 10_000,
     snippet: snippetOf(chunk.text),
+    ...(chunk.page === undefined ? {} : { page: chunk.page }),
   }));

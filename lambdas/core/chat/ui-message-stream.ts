@@ -29,7 +29,13 @@ export type UiMessagePart =
       mediaType: string;
       title: string;
       providerMetadata: {
-        rag: { documentId: string; chunkIndex: number; score: number; snippet: string };
+        rag: {
+          documentId: string;
+          chunkIndex: number;
+          score: number;
+          snippet: string;
+          page?: number;
+        };
       };
     }
   | { type: 'text-start'; id: string }
@@ -67,20 +73,31 @@ export const PING_FRAME = ': ping\n\n';
 export const FLUSH_MARKER = ':\n';
 
 /**
- * The `source-document` part of a cited chunk: the SDK's fields plus, under
- * `providerMetadata.rag`, what a client needs to show and link the citation.
+ * The title a citation shows: the document's, and the page for a paged document.
+ *
+ * @example
+ * citationTitle({ title: 'guide.pdf', page: 12 }) // 'guide.pdf, p. 12'
+ */
+export const citationTitle = (source: Pick<Source, 'title' | 'page'>): string =>
+  source.page === undefined ? source.title : `${source.title}, p. ${source.page}`;
+
+/**
+ * The `source-document` part of a cited chunk: the SDK's fields (the title with its page, see
+ * {@link citationTitle}) plus, under `providerMetadata.rag`, what a client needs to show and
+ * link the citation.
  */
 export const sourcePart = (source: Source): UiMessagePart => ({
   type: 'source-document',
   sourceId: `${source.documentId}:${source.chunkIndex}`,
   mediaType: 'text/plain',
-  title: source.title,
+  title: citationTitle(source),
   providerMetadata: {
     rag: {
       documentId: source.documentId,
       chunkIndex: source.chunkIndex,
       score: source.score,
       snippet: source.snippet,
+      ...(source.page === undefined ? {} : { page: source.page }),
     },
   },
 });

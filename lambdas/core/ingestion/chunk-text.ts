@@ -24,6 +24,8 @@ export interface TextChunk {
   headingPath: string[];
   /** Estimated tokens of `text` (see `estimateTokens`): never more than `maxTokens`. */
   tokens: number;
+  /** The page (from 1) the chunk is on, for paged documents: a chunk never spans two pages. */
+  page?: number;
 }
 
 /** Separator of the heading path line that starts a chunk: `Tutorial › Path parameters`. */

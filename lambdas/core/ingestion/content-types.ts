@@ -1,7 +1,12 @@
 import type { TextFormat } from './text-sections.js';
 
 /** The media types a document can be uploaded as. */
-export const SUPPORTED_CONTENT_TYPES = ['text/plain', 'text/markdown', 'text/html'] as const;
+export const SUPPORTED_CONTENT_TYPES = [
+  'text/plain',
+  'text/markdown',
+  'text/html',
+  'application/pdf',
+] as const;
 
 /** One of {@link SUPPORTED_CONTENT_TYPES}. */
 export type SupportedContentType = (typeof SUPPORTED_CONTENT_TYPES)[number];
@@ -12,6 +17,8 @@ const ALIASES: Record<string, SupportedContentType> = {
   'text/x-markdown': 'text/markdown',
   'text/html': 'text/html',
   'application/xhtml+xml': 'text/html',
+  'application/pdf': 'application/pdf',
+  'application/x-pdf': 'application/pdf',
 };
 
 const EXTENSIONS: Record<string, SupportedContentType> = {
@@ -22,6 +29,7 @@ const EXTENSIONS: Record<string, SupportedContentType> = {
   mdx: 'text/markdown',
   html: 'text/html',
   htm: 'text/html',
+  pdf: 'application/pdf',
 };
 
 /** Media types that say nothing about the content, so that the file name decides. */
@@ -34,7 +42,7 @@ const UNINFORMATIVE = new Set(['', 'application/octet-stream', 'binary/octet-str
  *
  * @example
  * resolveContentType('application/octet-stream', 'guide.md') // 'text/markdown'
- * resolveContentType('application/pdf', 'guide.pdf') // undefined
+ * resolveContentType('application/msword', 'guide.doc') // undefined
  */
 export const resolveContentType = (
   mediaType: string | undefined,
@@ -49,3 +57,7 @@ export const resolveContentType = (
 /** How the chunker reads text extracted from a document of this type (HTML keeps its headings). */
 export const textFormatOf = (contentType: string): TextFormat =>
   contentType === 'text/plain' ? 'plain' : 'markdown';
+
+/** Whether documents of this type are read page by page (their chunks and citations carry pages). */
+export const isPaged = (contentType: string): contentType is 'application/pdf' =>
+  contentType === 'application/pdf';

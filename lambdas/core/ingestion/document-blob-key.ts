@@ -17,3 +17,12 @@ export const documentBlobPrefix = (tenantId: string, documentId: string): string
  */
 export const documentBlobKey = (tenantId: string, documentId: string, version: number): string =>
   `${documentBlobPrefix(tenantId, documentId)}v${version}`;
+
+/**
+ * The key of the page texts extracted from a version's raw upload (PDF), beside it, under the
+ * document's prefix so that deleting the document removes it too.
+ *
+ * @example
+ * documentTextKey('tenants/acme/documents/0b4e…/v3') // 'tenants/acme/documents/0b4e…/v3.pages.json'
+ */
+export const documentTextKey = (blobKey: string): string => `${blobKey}.pages.json`;

@@ -1,3 +1,4 @@
+import type { IndexedUsage } from '../limits/indexing-usage.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { IndexJob } from '../ports/job-queue.js';
 import { embeddingBatches } from './embedding-batches.js';
@@ -18,7 +19,22 @@ export interface IndexBatchDeps {
   embedder: Pick<Embedder, 'embed' | 'limits'>;
   /** Embedding requests of one batch in flight at once (default 4). */
   maxConcurrentRequests?: number;
+  /**
+   * Fewest inputs a request is cut down to so that a large batch's requests can run side by
+   * side instead of one after another (default {@link MIN_SHARED_REQUEST_INPUTS}).
+   */
+  minInputsPerRequest?: number;
+  /** Counts each tenant's indexing usage (documents, chunks, embedding tokens), when set. */
+  usage?: { record(tenantId: string, usage: IndexedUsage): Promise<void> };
+  /** Told when counting usage failed (the indexing itself stands). */
+  onUsageError?: (error: unknown) => void;
 }
+
+/**
+ * Default of {@link IndexBatchDeps.minInputsPerRequest}: LangChain.js's default embedding
+ * batch, so a batch costs no more requests than that library would send for it.
+ */
+export const MIN_SHARED_REQUEST_INPUTS = 512;
 
 interface Slot {
   owner: number;
@@ -33,11 +49,16 @@ interface Slot {
  *
  * Every job is prepared on its own (loaded, marked `indexing`, chunked); the chunks of all
  * prepared jobs are then packed, in order, into as few requests as the embedder's limits allow
- * (inputs and tokens per request), sent with bounded concurrency; each document is then stored
+ * (inputs and tokens per request) — a batch of more than `minInputsPerRequest` chunks spread
+ * over up to `maxConcurrentRequests` requests — sent with bounded concurrency; each document is then stored
  * and marked `ready` on its own. Failures stay with the jobs they concern: a job that cannot
  * be prepared or stored fails alone, and when a request shared by several jobs fails, each
  * job's part is sent again on its own, so a document the provider refuses (or a throttle)
  * fails only the jobs whose own part failed; the queue retries those later.
+ *
+ * The embedding tokens each request used, as the API reports them, are shared among the jobs
+ * in it by their chunks' estimated tokens; each tenant's documents indexed, chunks stored and
+ * embedding tokens (of requests that succeeded) are counted once per batch (`usage`).
  *
  * @example
  * const results = await indexBatch.execute([{ job, attempt: 1 }, { job: other, attempt: 2 }]);
@@ -68,7 +89,10 @@ export class IndexBatch {
       }),
     );
 
-    const { vectors, calls, failures } = await this.#embed(prepared, options.signal);
+    const { vectors, calls, failures, embeddingTokens } = await this.#embed(
+      prepared,
+      options.signal,
+    );
     await Promise.all(
       prepared.map(async (value, index) => {
         if (value === undefined) return;
@@ -91,7 +115,40 @@ export class IndexBatch {
         }
       }),
     );
+    await this.#recordUsage(jobs, results, embeddingTokens);
     return results;
+  }
+
+  /** Counts each tenant's indexed documents, their chunks and the batch's embedding tokens. */
+  async #recordUsage(
+    jobs: readonly BatchJob[],
+    results: readonly BatchJobResult[],
+    embeddingTokens: ReadonlyMap<number, number>,
+  ): Promise<void> {
+    if (!this.deps.usage) return;
+    const perTenant = new Map<string, IndexedUsage>();
+    jobs.forEach(({ job }, index) => {
+      const result = results[index];
+      const indexed = result?.kind === 'indexed' ? result : undefined;
+      const tokens = embeddingTokens.get(index) ?? 0;
+      if (!indexed && tokens === 0) return;
+      const usage = perTenant.get(job.tenantId) ?? { documents: 0, chunks: 0, embeddingTokens: 0 };
+      // A version split into parts counts once, with its last part.
+      usage.documents += indexed && !indexed.partial ? 1 : 0;
+      usage.chunks += indexed?.chunkCount ?? 0;
+      usage.embeddingTokens += tokens;
+      perTenant.set(job.tenantId, usage);
+    });
+    await Promise.all(
+      [...perTenant].map(([tenantId, usage]) =>
+        this.deps
+          .usage!.record(tenantId, {
+            ...usage,
+            embeddingTokens: Math.round(usage.embeddingTokens),
+          })
+          .catch((error: unknown) => this.deps.onUsageError?.(error)),
+      ),
+    );
   }
 
   /** Embeds every prepared job's chunks in shared requests; a failed request fails its owners. */
@@ -99,6 +156,7 @@ export class IndexBatch {
     const vectors = prepared.map((value) => new Array<number[]>(value?.chunks.length ?? 0));
     const calls = new Map<number, number>();
     const failures = new Map<number, unknown>();
+    const embeddingTokens = new Map<number, number>();
     const slots: Slot[] = prepared.flatMap(
       (value, owner) =>
         value?.chunks.map((chunk, position) => ({
@@ -108,7 +166,19 @@ export class IndexBatch {
           tokens: chunk.tokens,
         })) ?? [],
     );
-    const requests = embeddingBatches(slots, this.deps.embedder.limits, (slot) => slot.tokens);
+    const concurrency = Math.max(1, this.deps.maxConcurrentRequests ?? 4);
+    const { limits } = this.deps.embedder;
+    // A batch larger than one request's worth of the minimum is spread over the requests that
+    // may run at once: one 1 000-input request waits for all its vectors, two of 500 do not.
+    const spread = Math.max(
+      this.deps.minInputsPerRequest ?? MIN_SHARED_REQUEST_INPUTS,
+      Math.ceil(slots.length / concurrency),
+    );
+    const requests = embeddingBatches(
+      slots,
+      { ...limits, maxInputsPerRequest: Math.min(limits.maxInputsPerRequest, spread) },
+      (slot) => slot.tokens,
+    );
     let next = 0;
     const worker = async () => {
       while (next < requests.length) {
@@ -118,7 +188,7 @@ export class IndexBatch {
         for (const owner of owners) calls.set(owner, (calls.get(owner) ?? 0) + 1);
         if ([...owners].every((owner) => failures.has(owner))) continue;
         try {
-          await this.#send(request, vectors, signal);
+          await this.#send(request, vectors, embeddingTokens, signal);
         } catch (error) {
           if (owners.size === 1) {
             for (const owner of owners) if (!failures.has(owner)) failures.set(owner, error);
@@ -131,6 +201,7 @@ export class IndexBatch {
               await this.#send(
                 request.filter((slot) => slot.owner === owner),
                 vectors,
+                embeddingTokens,
                 signal,
               );
             } catch (ownError) {
@@ -140,13 +211,20 @@ export class IndexBatch {
         }
       }
     };
-    const concurrency = Math.max(1, this.deps.maxConcurrentRequests ?? 4);
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
-    return { vectors, calls, failures };
+    return { vectors, calls, failures, embeddingTokens };
   }
 
-  /** Sends one request and puts each vector in its owner's place. */
-  async #send(request: Slot[], vectors: number[][][], signal?: AbortSignal): Promise<void> {
+  /**
+   * Sends one request, puts each vector in its owner's place and shares the tokens the API
+   * reports among the owners by their slots' estimated tokens.
+   */
+  async #send(
+    request: Slot[],
+    vectors: number[][][],
+    embeddingTokens: Map<number, number>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     signal?.throwIfAborted();
     const result = await this.deps.embedder.embed(
       request.map((slot) => slot.text),
@@ -157,8 +235,14 @@ export class IndexBatch {
         `The embedder returned ${result.vectors.length} vectors for ${request.length} inputs`,
       );
     }
+    const estimated = request.reduce((sum, slot) => sum + slot.tokens, 0);
     request.forEach((slot, index) => {
       vectors[slot.owner]![slot.position] = result.vectors[index]!;
+      const share =
+        estimated > 0
+          ? (result.promptTokens * slot.tokens) / estimated
+          : result.promptTokens / request.length;
+      embeddingTokens.set(slot.owner, (embeddingTokens.get(slot.owner) ?? 0) + share);
     });
   }
 }

@@ -2,15 +2,18 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { DocumentRecord, DocumentStore } from '../ports/document-store.js';
 import type { Embedder } from '../ports/embedder.js';
-import type { IndexJob, JobQueue } from '../ports/job-queue.js';
+import type { IndexJob, IndexPart, JobQueue } from '../ports/job-queue.js';
 import type { ChunkPoint, VectorStore } from '../ports/vector-store.js';
 import { passageVector } from '../retrieval/sparse-vector.js';
 import { runStepsWithin, TimeSlicer } from '../text/work-steps.js';
 import { chunkId } from './chunk-id.js';
+import { pagedChunkSteps } from './chunk-pages.js';
 import { chunkSteps, type TextChunk } from './chunk-text.js';
-import { textFormatOf } from './content-types.js';
+import { isPaged, textFormatOf } from './content-types.js';
 import { embeddingBatches } from './embedding-batches.js';
+import { type ExtractedPage, type ExtractionReaders, extractDocument } from './extract-document.js';
 import { extractTextSteps } from './extract-text.js';
+import { decodePages } from './stored-pages.js';
 
 /** Dependencies of {@link IndexDocument}. */
 export interface IndexDocumentDeps {
@@ -18,8 +21,18 @@ export interface IndexDocumentDeps {
   blobs: BlobStore;
   embedder: Embedder;
   vectors: VectorStore;
-  /** Used only to re-queue a newer version whose chunks a superseded run may have overwritten. */
+  /**
+   * Sends the parts of a large version, and re-queues a newer version whose chunks a
+   * superseded run may have overwritten.
+   */
   queue: JobQueue;
+  /** Reads a PDF that arrived without its page texts (an object put straight into the bucket). */
+  readers: ExtractionReaders;
+  /**
+   * Most chunks one job embeds: a version with more is split into parts of at most this many
+   * chunks, each its own message (default {@link DEFAULT_PART_CHUNKS}).
+   */
+  partChunks?: number;
   clock: Clock;
   chunking: { maxTokens: number; overlapTokens: number };
   /** Points per vector store upsert request. */
@@ -37,20 +50,48 @@ export interface IndexDocumentDeps {
  */
 export const DEFAULT_TEXT_CPU_BUDGET_MS = 10_000;
 
+/**
+ * Default part size: a few embedding requests' worth of chunks, so that each part takes
+ * seconds and the parts of a long PDF run side by side in as many indexer invocations.
+ */
+export const DEFAULT_PART_CHUNKS = 256;
+
+/** Versions whose chunks an indexer keeps for their parts (each about the size of its text). */
+const PART_CHUNK_CACHE_VERSIONS = 2;
+
 /** What {@link IndexDocument.execute} did with a job. */
 export type IndexOutcome =
-  | { kind: 'indexed'; chunkCount: number; embeddingCalls: number }
+  | {
+      kind: 'indexed';
+      /** Chunks this job stored (a part's own, for a part). */
+      chunkCount: number;
+      embeddingCalls: number;
+      /** Set for a part after which other parts of its version are still to be done. */
+      partial?: true;
+    }
+  | { kind: 'split'; parts: number; chunkCount: number }
+  | { kind: 'rejected'; reason: string }
   | { kind: 'skipped'; reason: string };
 
-/** A job ready to embed: its version's record, now `indexing`, and the chunks of its text. */
+/**
+ * A job ready to embed: its version's record, now `indexing`, and the chunks it indexes (all
+ * of the text's, or a part's range of them), of `totalChunks` the text makes.
+ */
 export interface PreparedIndexJob {
   job: IndexJob;
   record: DocumentRecord;
   chunks: TextChunk[];
+  totalChunks: number;
 }
 
-/** A job that needs no work (see {@link IndexOutcome}). */
-export type SkippedIndexJob = Extract<IndexOutcome, { kind: 'skipped' }>;
+/**
+ * A job that needs no embedding (see {@link IndexOutcome}): skipped, split into parts, or
+ * rejected (its document cannot be indexed: the version is marked `failed` with the reason).
+ */
+export type SkippedIndexJob = Exclude<IndexOutcome, { kind: 'indexed' }>;
+
+/** A document whose text cannot be read: indexing it again would fail the same way. */
+class UnindexableDocument extends Error {}
 
 /** Options of {@link IndexDocument.execute}. */
 export interface IndexOptions {
@@ -69,6 +110,20 @@ export interface IndexOptions {
  * `tenantId:documentId:chunkIndex`), deletes the chunks past the new count (left by a longer
  * earlier version) and marks the version `ready` with its chunk count. Running it again for
  * the same job overwrites the same points: redelivery is harmless.
+ *
+ * A PDF's chunks are made page by page (`pagedChunkSteps`) from the page texts the upload
+ * stored, so every chunk carries its `page`; a PDF stored without them is read here, and one
+ * that cannot be read (encrypted, image-only, malformed) is marked `failed` at once with the
+ * reason (`rejected`), not retried.
+ *
+ * **Parts.** A version of more than `partChunks` chunks is not embedded by the job that
+ * chunked it: that job records a split (`startParts`) and sends one message per part (chunks
+ * `[fromChunk, toChunk)`), which indexers take in parallel. A part re-chunks the text (the
+ * same text always gives the same chunks), embeds and stores its range, and counts itself done
+ * on the record (`completePart`: atomic, once per part, only while the version is current and
+ * `indexing`); the part that completes the count removes stale chunks past the new total and
+ * marks the version `ready`. A part that fails for good fails the version (see
+ * {@link markFailed}), after which no part counts.
  *
  * The text is read and chunked a few milliseconds at a time, taking turns with other work on
  * the thread, within a CPU budget (`textCpuBudgetMs`) and the deadline (`signal`): a document
@@ -89,11 +144,18 @@ export interface IndexOptions {
  * // { kind: 'indexed', chunkCount: 14, embeddingCalls: 1 }
  */
 export class IndexDocument {
+  /**
+   * The chunks of the versions whose parts ran last, by version: the parts of one version
+   * that arrive in the same batch (or container) chunk its text once. A version's text never
+   * changes, so an entry cannot go stale; a failed chunking is not kept.
+   */
+  readonly #partChunks = new Map<string, Promise<TextChunk[]>>();
+
   constructor(private readonly deps: IndexDocumentDeps) {}
 
   async execute(job: IndexJob, options: IndexOptions = {}): Promise<IndexOutcome> {
     const prepared = await this.prepare(job, options);
-    if (prepared.kind === 'skipped') return prepared;
+    if (prepared.kind !== 'prepared') return prepared;
     const { vectors, calls } = await this.#embed(prepared.value.chunks, options.signal);
     return this.finish(prepared.value, vectors, calls, options);
   }
@@ -120,6 +182,7 @@ export class IndexDocument {
     if (record.version < version) {
       throw new Error(`Version ${version} is not stored; the document is at ${record.version}`);
     }
+    if (job.part) return this.#preparePart(job, job.part, record, options.signal);
     options.signal?.throwIfAborted();
     const started = await documents.transition(tenantId, documentId, version, {
       status: 'indexing',
@@ -127,14 +190,86 @@ export class IndexDocument {
       at: clock.now().toISOString(),
     });
     if (!started) return { kind: 'skipped', reason: `version ${version} was superseded` };
-    const chunks = await this.#chunk(record, options.signal);
-    return { kind: 'prepared', value: { job, record, chunks } };
+    let chunks: TextChunk[];
+    try {
+      chunks = await this.#chunk(record, options.signal);
+    } catch (error) {
+      if (!(error instanceof UnindexableDocument)) throw error;
+      await this.markFailed(job, error.message, options.attempt);
+      return { kind: 'rejected', reason: error.message };
+    }
+    const partChunks = this.deps.partChunks ?? DEFAULT_PART_CHUNKS;
+    if (chunks.length <= partChunks) {
+      return { kind: 'prepared', value: { job, record, chunks, totalChunks: chunks.length } };
+    }
+    return this.#split(job, chunks.length, partChunks);
+  }
+
+  /**
+   * Records the split of a large version and sends its parts. A failure to send one fails the
+   * job, so the queue runs it again: the split restarts from no part done, and parts already
+   * stored are stored again (same ids).
+   */
+  async #split(job: IndexJob, total: number, partChunks: number): Promise<SkippedIndexJob> {
+    const count = Math.ceil(total / partChunks);
+    const { tenantId, documentId, version } = job;
+    const at = this.deps.clock.now().toISOString();
+    const started = await this.deps.documents.startParts(tenantId, documentId, version, count, at);
+    if (!started) return { kind: 'skipped', reason: `version ${version} was superseded` };
+    await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        this.deps.queue.enqueue({
+          tenantId,
+          documentId,
+          version,
+          part: {
+            index,
+            count,
+            fromChunk: index * partChunks,
+            toChunk: Math.min(total, (index + 1) * partChunks),
+          },
+        }),
+      ),
+    );
+    return { kind: 'split', parts: count, chunkCount: total };
+  }
+
+  /** Chunks a part's version and keeps the part's range, if the version still expects it. */
+  async #preparePart(
+    job: IndexJob,
+    part: IndexPart,
+    record: DocumentRecord,
+    signal?: AbortSignal,
+  ): Promise<SkippedIndexJob | { kind: 'prepared'; value: PreparedIndexJob }> {
+    if (record.status !== 'indexing' || record.parts !== part.count) {
+      return {
+        kind: 'skipped',
+        reason: `part ${part.index + 1} of ${part.count} is not expected: version ${record.version} is ${record.status}`,
+      };
+    }
+    signal?.throwIfAborted();
+    const all = await this.#chunksOfParts(record, signal);
+    if (part.toChunk > all.length) {
+      throw new Error(
+        `Part ${part.index + 1} ends at chunk ${part.toChunk}; the text makes ${all.length}`,
+      );
+    }
+    return {
+      kind: 'prepared',
+      value: {
+        job,
+        record,
+        chunks: all.slice(part.fromChunk, part.toChunk),
+        totalChunks: all.length,
+      },
+    };
   }
 
   /**
    * The second half of {@link execute}: stores the embedded chunks (one vector per chunk, in
    * order), removes those past the new count, and marks the version `ready`, repairing what
-   * the run overwrote when the version was superseded or the document deleted meanwhile.
+   * the run overwrote when the version was superseded or the document deleted meanwhile. A
+   * part counts itself done instead; the part that completes the count finishes the version.
    */
   async finish(
     prepared: PreparedIndexJob,
@@ -142,19 +277,37 @@ export class IndexDocument {
     embeddingCalls: number,
     options: IndexOptions = {},
   ): Promise<IndexOutcome> {
-    const { record, chunks, job } = prepared;
+    const { record, chunks, job, totalChunks } = prepared;
     if (vectors.length !== chunks.length) {
       throw new Error(`${vectors.length} vectors for ${chunks.length} chunks`);
     }
     options.signal?.throwIfAborted();
     await this.#store(record, chunks, vectors);
     options.signal?.throwIfAborted();
-    const finished = await this.deps.documents.transition(
-      job.tenantId,
-      job.documentId,
-      job.version,
-      { status: 'ready', chunkCount: chunks.length, at: this.deps.clock.now().toISOString() },
-    );
+    const { documents, clock } = this.deps;
+    if (job.part) {
+      const split = { part: job.part.index, parts: job.part.count };
+      const progress = await documents.completePart(
+        job.tenantId,
+        job.documentId,
+        job.version,
+        split,
+        clock.now().toISOString(),
+      );
+      if (!progress) return this.#repair(job);
+      if (progress.done < progress.parts) {
+        return { kind: 'indexed', chunkCount: chunks.length, embeddingCalls, partial: true };
+      }
+    }
+    await this.deps.vectors.deleteDocumentChunks(job.tenantId, job.documentId, {
+      fromChunkIndex: totalChunks,
+    });
+    const finished = await documents.transition(job.tenantId, job.documentId, job.version, {
+      status: 'ready',
+      chunkCount: totalChunks,
+      at: clock.now().toISOString(),
+      ...(job.part ? { ifStatus: 'indexing' as const } : {}),
+    });
     if (!finished) return this.#repair(job);
     return { kind: 'indexed', chunkCount: chunks.length, embeddingCalls };
   }
@@ -172,23 +325,64 @@ export class IndexDocument {
     });
   }
 
+  /** {@link #chunk} shared by the parts of a version (see {@link #partChunks}). */
+  #chunksOfParts(record: DocumentRecord, signal?: AbortSignal): Promise<TextChunk[]> {
+    const key = `${record.tenantId}\u0000${record.documentId}\u0000${record.version}`;
+    const cached = this.#partChunks.get(key);
+    if (cached) return cached;
+    const chunks = this.#chunk(record, signal);
+    chunks.catch(() => this.#partChunks.delete(key));
+    this.#partChunks.set(key, chunks);
+    for (const old of this.#partChunks.keys()) {
+      if (this.#partChunks.size <= PART_CHUNK_CACHE_VERSIONS) break;
+      this.#partChunks.delete(old);
+    }
+    return chunks;
+  }
+
   /**
    * Reads and chunks the text a few milliseconds at a time, within the CPU budget and the
    * deadline, so that neither a hostile document nor a large one holds the thread.
    */
   async #chunk(record: DocumentRecord, signal?: AbortSignal): Promise<TextChunk[]> {
+    const { chunking, textCpuBudgetMs } = this.deps;
+    const budget = {
+      maxCpuMs: textCpuBudgetMs ?? DEFAULT_TEXT_CPU_BUDGET_MS,
+      ...(signal ? { signal } : {}),
+    };
+    if (isPaged(record.contentType)) {
+      const pages = await this.#pages(record, signal);
+      return runStepsWithin(pagedChunkSteps(pages, chunking), budget);
+    }
     const raw = await this.deps.blobs.get(record.blobKey);
     if (!raw) throw new Error(`The raw text of version ${record.version} is missing from storage`);
-    const { chunking, textCpuBudgetMs } = this.deps;
     const format = textFormatOf(record.contentType);
     const steps = function* () {
       const text = yield* extractTextSteps(raw, record.contentType);
       return yield* chunkSteps(text, { ...chunking, format });
     };
-    return runStepsWithin(steps(), {
-      maxCpuMs: textCpuBudgetMs ?? DEFAULT_TEXT_CPU_BUDGET_MS,
-      ...(signal ? { signal } : {}),
-    });
+    return runStepsWithin(steps(), budget);
+  }
+
+  /**
+   * A paged version's page texts: those the upload stored beside it, or, for a file that came
+   * without them, read from the raw upload here.
+   *
+   * @throws UnindexableDocument when the file cannot be read (encrypted, image-only, malformed).
+   */
+  async #pages(record: DocumentRecord, signal?: AbortSignal): Promise<ExtractedPage[]> {
+    const stored = record.textKey ? await this.deps.blobs.get(record.textKey) : undefined;
+    if (stored) return decodePages(stored);
+    const raw = await this.deps.blobs.get(record.blobKey);
+    if (!raw)
+      throw new Error(`The raw upload of version ${record.version} is missing from storage`);
+    const extracted = await extractDocument(
+      { bytes: raw, contentType: record.contentType },
+      this.deps.readers,
+      signal ? { signal } : {},
+    );
+    if (!extracted.ok) throw new UnindexableDocument(extracted.detail);
+    return extracted.pages ?? [];
   }
 
   async #embed(
@@ -218,8 +412,16 @@ export class IndexDocument {
     const pointOf = (chunk: TextChunk, position: number): ChunkPoint => ({
       id: chunkId(tenantId, documentId, chunk.index),
       vector: vectors[position]!,
-      sparse: passageVector(chunk.text),
-      payload: { tenantId, documentId, version, title, chunkIndex: chunk.index, text: chunk.text },
+      sparse: passageVector(chunk.text, chunk.headingPath),
+      payload: {
+        tenantId,
+        documentId,
+        version,
+        title,
+        chunkIndex: chunk.index,
+        text: chunk.text,
+        ...(chunk.page === undefined ? {} : { page: chunk.page }),
+      },
     });
     const size = this.deps.upsertBatchSize ?? 128;
     const slicer = new TimeSlicer();
@@ -231,9 +433,6 @@ export class IndexDocument {
       // An in-process store (the local stack's) upserts synchronously: let requests in between.
       await slicer.pause();
     }
-    await this.deps.vectors.deleteDocumentChunks(tenantId, documentId, {
-      fromChunkIndex: chunks.length,
-    });
   }
 
   async #repair(job: IndexJob): Promise<IndexOutcome> {

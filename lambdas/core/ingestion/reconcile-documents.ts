@@ -19,7 +19,19 @@ export interface ReconcileDocumentsDeps {
   batchSize?: number;
   /** Rounds per run at most (default 10), so one run stays short. */
   maxRounds?: number;
+  /**
+   * How long a version may stay `awaiting-upload` (its URL's validity plus a margin for the
+   * upload and its event), in ms; default 20 minutes. Past it, the version is marked `failed`.
+   */
+  uploadWindowMs?: number;
 }
+
+/** Default of {@link ReconcileDocumentsDeps.uploadWindowMs}: a 15-minute URL and 5 minutes' margin. */
+export const DEFAULT_UPLOAD_WINDOW_MS = 20 * 60_000;
+
+/** The reason a presigned upload that never arrived is given. */
+export const UPLOAD_EXPIRED_REASON =
+  'The file was not uploaded before its upload URL expired; ask for a new upload URL.';
 
 /** What one run of {@link ReconcileDocuments} did. */
 export interface ReconcileReport {
@@ -46,7 +58,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
  * a failure, messages expired from the queue during an outage, a local queue lost on restart,
  * a deletion interrupted halfway. A stale deletion is finished. A stale version is re-queued,
  * unless it already used its attempts (all of its message's receives, or `maxRequeues`
- * re-queues): then it is marked `failed` with a reason. Each change is conditional on the
+ * re-queues): then it is marked `failed` with a reason. A version left `awaiting-upload` past
+ * `uploadWindowMs` (its presigned URL expired unused) is marked `failed`. Each change is conditional on the
  * record not having moved since it was read, so a run never overtakes an indexer at work.
  *
  * @example
@@ -81,6 +94,7 @@ export class ReconcileDocuments {
       await this.deps.deleteDocument.execute(tenantId, documentId);
       return 'deleted';
     }
+    if (record.status === 'awaiting-upload') return this.#expireUpload(record);
     const attempts = record.attempts ?? 0;
     const requeues = record.requeues ?? 0;
     const at = clock.now().toISOString();
@@ -104,5 +118,24 @@ export class ReconcileDocuments {
     if (!claimed) return 'skipped';
     await queue.enqueue({ tenantId, documentId, version });
     return 'requeued';
+  }
+
+  /** Fails a version whose presigned upload never arrived, once its window has passed. */
+  async #expireUpload(record: DocumentRecord): Promise<'failed' | 'skipped'> {
+    const now = this.deps.clock.now();
+    const window = this.deps.uploadWindowMs ?? DEFAULT_UPLOAD_WINDOW_MS;
+    if (now.getTime() - Date.parse(record.updatedAt) < window) return 'skipped';
+    const failed = await this.deps.documents.transition(
+      record.tenantId,
+      record.documentId,
+      record.version,
+      {
+        status: 'failed',
+        error: UPLOAD_EXPIRED_REASON,
+        at: now.toISOString(),
+        ifUpdatedAt: record.updatedAt,
+      },
+    );
+    return failed ? 'failed' : 'skipped';
   }
 }

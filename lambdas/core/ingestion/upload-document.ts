@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
-import type { DocumentStatus, DocumentStore } from '../ports/document-store.js';
+import type { DocumentRecord, DocumentStatus, DocumentStore } from '../ports/document-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { HttpProblem } from '../problem.js';
 import type { SupportedContentType } from './content-types.js';
-import { documentBlobKey, documentBlobPrefix } from './document-blob-key.js';
-import { mayHoldText } from './extract-text.js';
+import { documentBlobKey, documentBlobPrefix, documentTextKey } from './document-blob-key.js';
+import {
+  type ExtractedDocument,
+  type ExtractionReaders,
+  extractDocument,
+  extractionProblem,
+} from './extract-document.js';
+import { encodePages } from './stored-pages.js';
 
 /** What a client uploads. */
 export interface UploadDocumentInput {
@@ -15,6 +21,8 @@ export interface UploadDocumentInput {
   /** The raw bytes, stored as they came. */
   content: Uint8Array;
   contentType: SupportedContentType;
+  /** The uploaded file's name, if it had one. */
+  fileName?: string;
   metadata?: Record<string, string | number | boolean>;
   /** The request's time budget: no further step starts once it has fired. */
   signal?: AbortSignal;
@@ -25,7 +33,7 @@ export interface UploadedDocument {
   id: string;
   status: DocumentStatus;
   version: number;
-  /** The title's current version already holds these exact bytes: nothing new was stored. */
+  /** The title's current version already holds this text: nothing new was stored. */
   unchanged?: true;
 }
 
@@ -37,11 +45,35 @@ export interface UploadDocumentDeps {
   clock: Clock;
   /** Largest accepted upload, in bytes. */
   maxBytes: number;
+  /** Reads the text of binary formats (PDF). */
+  readers: ExtractionReaders;
 }
 
 /** The reason recorded when a version is stored but its indexing job could not be sent. */
 export const NOT_QUEUED_REASON =
   'The document could not be queued for indexing; upload it again to retry.';
+
+/**
+ * Whether the title's current version already holds what this upload brings: the same text
+ * (by `sameText`), type and metadata, and a version that did not fail and is not being deleted.
+ */
+const holdsSame = (
+  existing: DocumentRecord,
+  input: UploadDocumentInput,
+  sameText: (record: DocumentRecord) => boolean,
+): boolean =>
+  sameText(existing) &&
+  existing.contentType === input.contentType &&
+  JSON.stringify(existing.metadata ?? {}) === JSON.stringify(input.metadata ?? {}) &&
+  existing.status !== 'failed' &&
+  existing.status !== 'deleting';
+
+const unchanged = ({ documentId: id, status, version }: DocumentRecord): UploadedDocument => ({
+  id,
+  status,
+  version,
+  unchanged: true,
+});
 
 /** The answer when the document was deleted while the upload was being stored. */
 const deletedMeanwhile = () =>
@@ -56,18 +88,21 @@ const deletedMeanwhile = () =>
  * recorded before the client hears back, and survives restarts and faults.
  *
  * The steps are ordered so that a failure at any point loses nothing and leaves no record
- * pointing at missing text: (1) check the content; (2) reserve the title's document and a new
+ * pointing at missing text: (1) check the content ({@link extractDocument}: a PDF's pages are
+ * read here, and an encrypted, image-only or malformed one is refused with a 422 before
+ * anything is stored); (2) reserve the title's document and a new
  * version number; (3) store the raw bytes under that version's own key (never overwriting an
- * earlier upload); (4) make the version current, `queued` (unless a concurrent newer upload
+ * earlier upload), and a PDF's page texts beside them; (4) make the version current, `queued` (unless a concurrent newer upload
  * already is: then that one stands and no job is sent); (5) send the claim check
  * `{ tenantId, documentId, version }`. A failure before (4) leaves the previous version
  * current; a failure of (5) marks the new version `failed` with a reason that says to upload
  * again, and the error (a 503 naming the queue) reaches the client. A crash between (4) and
  * (5) leaves the version `queued` without a job: the reconciler re-queues it.
  *
- * An upload whose bytes are identical (same SHA-256) to the title's current version, unless
- * that version failed, stores nothing and queues nothing: it answers that version, marked
- * `unchanged`, so re-running an ingest costs no version and no embedding call.
+ * An upload whose text is identical (same SHA-256 of the extracted text, or of the bytes) to
+ * the title's current version, unless that version failed, stores nothing and queues nothing:
+ * it answers that version, marked `unchanged`, so re-running an ingest, or re-uploading a PDF
+ * re-saved with new timestamps, costs no version and no embedding call.
  *
  * When the document is deleted (or being deleted) between (2) and (4), nothing is published:
  * the bytes stored in (3) are removed with the rest of the document's uploads and the client
@@ -90,31 +125,31 @@ export class UploadDocument {
         detail: `The document is ${input.content.byteLength} bytes; the limit is ${maxBytes} bytes`,
       });
     }
-    if (!mayHoldText(input.content, input.contentType)) {
-      throw new HttpProblem(422, {
-        type: 'urn:problem:empty-document',
-        detail: 'The document holds no text to index',
-      });
-    }
-
     const contentHash = createHash('sha256').update(input.content).digest('hex');
     input.signal?.throwIfAborted();
     const existing = await documents.findByTitle(input.tenantId, title);
+    // The same bytes are the same text: answered before a PDF is parsed.
+    if (existing && holdsSame(existing, input, (record) => record.contentHash === contentHash)) {
+      return unchanged(existing);
+    }
+    const extracted = await extractDocument(
+      { bytes: input.content, contentType: input.contentType },
+      this.deps.readers,
+      input.signal ? { signal: input.signal } : {},
+    );
+    if (!extracted.ok) throw extractionProblem(extracted);
     if (
-      existing?.contentHash === contentHash &&
-      existing.contentType === input.contentType &&
-      JSON.stringify(existing.metadata ?? {}) === JSON.stringify(input.metadata ?? {}) &&
-      existing.status !== 'failed' &&
-      existing.status !== 'deleting'
+      existing &&
+      holdsSame(existing, input, (record) => record.textHash === extracted.textHash)
     ) {
-      const { documentId: id, status, version } = existing;
-      return { id, status, version, unchanged: true };
+      return unchanged(existing);
     }
     input.signal?.throwIfAborted();
     const { documentId, version } = await documents.reserveVersion(input.tenantId, title);
     const blobKey = documentBlobKey(input.tenantId, documentId, version);
     input.signal?.throwIfAborted();
     await blobs.put(blobKey, Buffer.from(input.content), input.contentType);
+    const textKey = await this.#storePages(extracted, documentTextKey(blobKey));
     input.signal?.throwIfAborted();
     const published = await documents.publishVersion(
       {
@@ -126,6 +161,8 @@ export class UploadDocument {
         sizeBytes: input.content.byteLength,
         blobKey,
         contentHash,
+        textHash: extracted.textHash,
+        ...(textKey ? { textKey } : {}),
         ...(input.metadata ? { metadata: input.metadata } : {}),
       },
       clock.now().toISOString(),
@@ -137,6 +174,13 @@ export class UploadDocument {
     if (published.outcome === 'current') await this.#enqueue(input.tenantId, documentId, version);
     const { record } = published;
     return { id: record.documentId, status: record.status, version: record.version };
+  }
+
+  /** Stores a paged document's page texts, read once here, for the indexer's parts to share. */
+  async #storePages(extracted: ExtractedDocument, key: string): Promise<string | undefined> {
+    if (!extracted.pages) return undefined;
+    await this.deps.blobs.put(key, encodePages(extracted.pages), 'application/json');
+    return key;
   }
 
   async #enqueue(tenantId: string, documentId: string, version: number): Promise<void> {

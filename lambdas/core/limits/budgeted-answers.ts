@@ -1,4 +1,5 @@
 import type { Answer, AnswerEvent, AnswerQuestion, Question } from '../chat/answer-question.js';
+import { BudgetCut } from '../chat/budget-cut.js';
 import type { TenantLimiter } from './tenant-limiter.js';
 
 /**
@@ -6,15 +7,17 @@ import type { TenantLimiter } from './tenant-limiter.js';
  * 429 problem once the budget is spent (before any model call, so before a stream starts),
  * and every answer's usage, as the model reports it (prompt + completion), is counted after
  * it and told in the answer's `budget` (buffered) or the `finish` part's metadata (streamed).
- * An answer's completion is capped at what is left of the budget when it starts, so an answer
- * that reaches the budget mid-way ends there, whole (finish reason `length`), rather than
- * running past it.
+ * An answer's completion is capped at what is left of the budget when it starts. A streamed
+ * answer that reaches that cap is cut there: stored `incomplete`, its tokens counted, and the
+ * stream ends with an `error` part ({@link BudgetCut}); a buffered one ends at the cap, whole
+ * (finish reason `length`).
  *
- * The check reads the day's count and the count is added after the answer, so answers that
- * start together while the tenant is under budget all run: the budget may be overshot by at
- * most the tokens of the answers in flight at once (concurrency × the largest answer,
- * bounded by `CHAT_MAX_TOKENS` and the prompt size); the next question is then refused.
- * An answer cut before the model reports its usage is not counted.
+ * The check reads the container's view of the day's count (see `LocalAllowance`) and the
+ * count is added after the answer, so answers that start together while the tenant is under
+ * budget all run: the budget may be overshot by the tokens of the answers in flight at once
+ * (concurrency × the largest answer, bounded by `CHAT_MAX_TOKENS` and the prompt size) plus
+ * containers × the token block; the next question is then refused. An answer cut before the
+ * model reports its usage is not counted.
  *
  * @example
  * const answers = new BudgetedAnswers(answerQuestion, limiter);
@@ -31,26 +34,37 @@ export class BudgetedAnswers implements Pick<AnswerQuestion, 'answer' | 'stream'
   /** The question with its answer capped at what is left of the day's budget. */
   async #capped(question: Question): Promise<Question> {
     const { tokensRemaining } = await this.limiter.checkTokenBudget(question.tenantId);
-    const caps = [tokensRemaining, question.maxTokens, this.maxTokens].filter(
+    const caps = [question.maxTokens, this.maxTokens].filter(
       (cap): cap is number => cap !== undefined,
     );
-    return { ...question, maxTokens: Math.min(...caps) };
+    const binding = caps.every((cap) => tokensRemaining < cap);
+    return {
+      ...question,
+      maxTokens: Math.min(tokensRemaining, ...caps),
+      ...(binding ? { budgetTokens: tokensRemaining } : {}),
+    };
   }
 
   async answer(question: Question): Promise<Answer> {
     const answer = await this.inner.answer(await this.#capped(question));
-    const budget = await this.limiter.recordTokens(question.tenantId, answer.usage.totalTokens);
+    const budget = await this.limiter.recordTokens(question.tenantId, answer.usage);
     return { ...answer, budget };
   }
 
   async *stream(question: Question): AsyncGenerator<AnswerEvent> {
-    for await (const event of this.inner.stream(await this.#capped(question))) {
-      if (event.type !== 'finish') {
-        yield event;
-        continue;
+    try {
+      for await (const event of this.inner.stream(await this.#capped(question))) {
+        if (event.type !== 'finish') {
+          yield event;
+          continue;
+        }
+        const budget = await this.limiter.recordTokens(question.tenantId, event.usage);
+        yield { ...event, budget };
       }
-      const budget = await this.limiter.recordTokens(question.tenantId, event.usage.totalTokens);
-      yield { ...event, budget };
+    } catch (error) {
+      if (error instanceof BudgetCut)
+        await this.limiter.recordTokens(question.tenantId, error.usage);
+      throw error;
     }
   }
 }

@@ -1,9 +1,12 @@
 import type { TokenBudget } from '../chat/answer-question.js';
+import type { TokenUsage } from '../ports/chat-model.js';
 import type { Clock } from '../ports/clock.js';
 import type { StreamSlots } from '../ports/stream-slots.js';
 import type { TenantLimitsStore } from '../ports/tenant-limits-store.js';
+import { parallelSnapshots, type TenantSnapshotReader } from '../ports/tenant-snapshot.js';
 import type { CounterSpec, UsageMeter, WindowCount } from '../ports/usage-meter.js';
 import { HttpProblem } from '../problem.js';
+import { LocalAllowance } from './local-allowance.js';
 import { type RateLimitState, rateLimitHeaders } from './rate-limit-headers.js';
 import { effectiveLimits, type TenantLimits } from './tenant-limits.js';
 
@@ -13,13 +16,52 @@ export const REQUESTS: CounterSpec = { name: 'requests', windowSeconds: 60 };
 export const DAILY_REQUESTS: CounterSpec = { name: 'requests-daily', windowSeconds: 86_400 };
 /** Streams, counted when they end, per UTC day (for the usage view). */
 export const DAILY_STREAMS: CounterSpec = { name: 'streams-daily', windowSeconds: 86_400 };
-/** Model tokens (prompt + completion), counted per UTC day. */
+/** Model tokens (prompt + completion), counted per UTC day: the counter the budget is enforced on. */
 export const TOKENS: CounterSpec = { name: 'tokens', windowSeconds: 86_400 };
+/** Prompt tokens of answers, per UTC day (for the usage view). */
+export const PROMPT_TOKENS: CounterSpec = { name: 'prompt-tokens', windowSeconds: 86_400 };
+/** Completion tokens of answers, per UTC day (for the usage view). */
+export const COMPLETION_TOKENS: CounterSpec = { name: 'completion-tokens', windowSeconds: 86_400 };
+/** Embedding tokens of indexed uploads, as the embedding API reports them, per UTC day. */
+export const EMBEDDING_TOKENS: CounterSpec = { name: 'embedding-tokens', windowSeconds: 86_400 };
+/** Documents indexed, per UTC day. */
+export const DAILY_DOCUMENTS: CounterSpec = { name: 'documents-daily', windowSeconds: 86_400 };
+/** Chunks stored by indexing, per UTC day. */
+export const DAILY_CHUNKS: CounterSpec = { name: 'chunks-daily', windowSeconds: 86_400 };
+
+/** How much one container may count without writing it: see {@link LocalAllowance}. */
+export interface AllowanceBlocks {
+  /** Requests (per minute and per day, streams). 0: every request is a conditional write. */
+  requests: number;
+  /** Model tokens. 0: every answer's tokens are written at once. */
+  tokens: number;
+  /**
+   * Counts kept only for the usage view (requests and tokens per day, streams): how much one
+   * container keeps before writing them. Default: the smaller block above, `Infinity` (written
+   * every `maxAgeMs` only) when neither is 0.
+   */
+  usage?: number;
+  /** Counts kept locally are written once this old (default 10 s). */
+  maxAgeMs?: number;
+}
+
+const blockOf =
+  (blocks: AllowanceBlocks) =>
+  (counter: CounterSpec): number => {
+    if (counter.name === REQUESTS.name) return blocks.requests;
+    if (counter.name === TOKENS.name) return blocks.tokens;
+    return blocks.usage ?? (Math.min(blocks.requests, blocks.tokens) === 0 ? 0 : Infinity);
+  };
 
 /** Dependencies of {@link TenantLimiter}. */
 export interface TenantLimiterDeps {
   meter: UsageMeter;
   limits: TenantLimitsStore;
+  /**
+   * Reads a tenant's limits with its request and token counts, for its first request in this
+   * container (default: the limits store and the meter read at once, one round trip).
+   */
+  snapshots?: TenantSnapshotReader;
   slots: StreamSlots;
   /** The limits of a tenant without overrides (runtime configuration). */
   defaults: TenantLimits;
@@ -28,6 +70,10 @@ export interface TenantLimiterDeps {
   cacheTtlMs?: number;
   /** Makes the id of a stream's slot (default `crypto.randomUUID`). */
   newId?: () => string;
+  /** The per-container allowance (default: none, every count written at once). */
+  blocks?: AllowanceBlocks;
+  /** Told about a background counter write that failed (its counts are kept for the next). */
+  onError?: (error: unknown) => void;
 }
 
 /** Frees a stream's slot; call it once the stream has ended, however it ended. */
@@ -57,11 +103,16 @@ const tooMany = (state: RateLimitState, detail: string) =>
   });
 
 /**
- * Enforces a tenant's limits with a {@link UsageMeter}: the request rate (one atomic
- * conditional count per limited request, so concurrent requests never get past the limit)
- * the concurrent streams (slots under a lease), and the daily token budget (checked before an answer, counted after it with the usage the
- * model reports). A tenant's limits are read from the store at most once per cache period per
- * container, so the check itself is the only round trip a request adds.
+ * Enforces a tenant's limits with a {@link UsageMeter} through a per-container
+ * {@link LocalAllowance}: the request rate (an atomic conditional count, made locally while
+ * the tenant is well under its limit), the concurrent streams (slots under a lease), and the
+ * daily token budget (checked against the container's view before an answer, counted after it
+ * with the usage the model reports). A request adds at most one DynamoDB round trip and none
+ * while the tenant is well under its limits: a tenant's first request in a container reads its
+ * limits with the minute's request count and the day's token count in one snapshot and is
+ * decided on them; later ones make at most the conditional take (beside which a stale view of
+ * a budget near its end is read). Limits are then refreshed in the background every cache
+ * period.
  *
  * Refusals are 429 problems carrying `Retry-After` and the IETF `RateLimit-Policy` /
  * `RateLimit` headers.
@@ -70,37 +121,94 @@ const tooMany = (state: RateLimitState, detail: string) =>
  * const state = await limiter.admitRequest('acme'); // throws a 429 problem past the limit
  */
 export class TenantLimiter {
-  readonly #cache = new Map<string, { limits: TenantLimits; until: number }>();
+  readonly #cache = new Map<
+    string,
+    { limits: TenantLimits; until: number; refreshing?: boolean }
+  >();
+  readonly #allowance: LocalAllowance;
+  readonly #firstLooks = new Map<string, Promise<TenantLimits>>();
 
-  constructor(private readonly deps: TenantLimiterDeps) {}
+  constructor(private readonly deps: TenantLimiterDeps) {
+    const blocks = deps.blocks ?? { requests: 0, tokens: 0 };
+    this.#allowance = new LocalAllowance({
+      meter: deps.meter,
+      clock: deps.clock,
+      blockOf: blockOf(blocks),
+      ...(blocks.maxAgeMs === undefined ? {} : { maxAgeMs: blocks.maxAgeMs }),
+      ...(deps.onError ? { onError: deps.onError } : {}),
+    });
+  }
 
   /** The counters the limits are enforced with, for reading usage. */
   get meter(): UsageMeter {
     return this.deps.meter;
   }
 
-  /** The tenant's effective limits (its overrides over the defaults), cached briefly. */
+  /**
+   * The tenant's effective limits (its overrides over the defaults): read once per container
+   * (with the counts its first request needs), then served from memory and read again in the
+   * background once the cache period is over.
+   */
   async limitsOf(tenantId: string): Promise<TenantLimits> {
     const now = this.deps.clock.now().getTime();
     const cached = this.#cache.get(tenantId);
-    if (cached && cached.until > now) return cached.limits;
+    if (!cached) return this.#lookFirst(tenantId);
+    if (cached.until <= now && !cached.refreshing) {
+      cached.refreshing = true;
+      this.#readLimits(tenantId).catch((error: unknown) => {
+        cached.refreshing = false;
+        this.deps.onError?.(error);
+      });
+    }
+    return cached.limits;
+  }
+
+  /** Reads the limits and the counts a request is decided on, once for concurrent callers. */
+  #lookFirst(tenantId: string): Promise<TenantLimits> {
+    let look = this.#firstLooks.get(tenantId);
+    if (!look) {
+      look = this.#snapshot(tenantId).finally(() => this.#firstLooks.delete(tenantId));
+      this.#firstLooks.set(tenantId, look);
+    }
+    return look;
+  }
+
+  async #snapshot(tenantId: string): Promise<TenantLimits> {
+    const at = this.deps.clock.now();
+    const snapshots = this.deps.snapshots ?? parallelSnapshots(this.deps.limits, this.deps.meter);
+    const { overrides, counts } = await snapshots.read(tenantId, [
+      { counter: REQUESTS, at },
+      { counter: TOKENS, at },
+    ]);
+    this.#allowance.learn(tenantId, REQUESTS, counts[0] ?? 0, at);
+    this.#allowance.learn(tenantId, TOKENS, counts[1] ?? 0, at);
+    const limits = effectiveLimits(this.deps.defaults, overrides);
+    const until = this.deps.clock.now().getTime() + (this.deps.cacheTtlMs ?? 60_000);
+    this.#cache.set(tenantId, { limits, until });
+    return limits;
+  }
+
+  async #readLimits(tenantId: string): Promise<TenantLimits> {
     const limits = effectiveLimits(this.deps.defaults, await this.deps.limits.get(tenantId));
-    this.#cache.set(tenantId, { limits, until: now + (this.deps.cacheTtlMs ?? 60_000) });
+    const until = this.deps.clock.now().getTime() + (this.deps.cacheTtlMs ?? 60_000);
+    this.#cache.set(tenantId, { limits, until });
     return limits;
   }
 
   /**
-   * Counts one limited request of the tenant.
+   * Counts one limited request of the tenant (and, beside it, brings a token budget near its
+   * end up to date, so that {@link checkTokenBudget} needs no round trip of its own).
    *
    * @returns the request quota's state, for the `RateLimit` headers of the answer
    * @throws HttpProblem 429 when the tenant has used its requests of the current minute
    */
   async admitRequest(tenantId: string): Promise<RateLimitState> {
-    const { requestsPerMinute } = await this.limitsOf(tenantId);
-    // The day's count is written beside the check, not after it: no round trip is added.
+    const justRead = !this.#cache.has(tenantId);
+    const { requestsPerMinute, tokensPerDay } = await this.limitsOf(tenantId);
+    this.#allowance.add(tenantId, DAILY_REQUESTS, 1);
     const [count] = await Promise.all([
-      this.deps.meter.take(tenantId, REQUESTS, 1, requestsPerMinute),
-      this.deps.meter.add(tenantId, DAILY_REQUESTS, 1),
+      this.#allowance.take(tenantId, REQUESTS, 1, requestsPerMinute, { justRead }),
+      this.#allowance.refresh(tenantId, TOKENS, tokensPerDay),
     ]);
     const state = stateOf('default', REQUESTS, requestsPerMinute, count, this.deps.clock.now());
     if (!count.allowed) {
@@ -110,20 +218,22 @@ export class TenantLimiter {
   }
 
   /**
-   * Checks that the tenant has tokens left today.
+   * Checks that the tenant has tokens left today, as this container sees it: no round trip
+   * when {@link admitRequest} brought the count up to date, or the tenant is a block under
+   * its budget (a block of 0 reads the count each time).
    *
    * @throws HttpProblem 429 when the daily token budget is spent
    */
   async checkTokenBudget(tenantId: string): Promise<TokenBudget> {
     const { tokensPerDay } = await this.limitsOf(tenantId);
+    await this.#allowance.refresh(tenantId, TOKENS, tokensPerDay);
     const now = this.deps.clock.now();
-    const used = await this.deps.meter.read(tenantId, TOKENS, now);
-    if (used >= tokensPerDay) {
-      const resetAt = new Date((Math.floor(now.getTime() / 86_400_000) + 1) * 86_400_000);
-      const state = stateOf('tokens', TOKENS, tokensPerDay, { allowed: false, used, resetAt }, now);
+    const count = this.#allowance.seen(tenantId, TOKENS);
+    if (count.used >= tokensPerDay) {
+      const state = stateOf('tokens', TOKENS, tokensPerDay, { ...count, allowed: false }, now);
       throw tooMany(state, `The daily budget of ${tokensPerDay} model tokens is spent`);
     }
-    return { tokensUsed: used, tokensRemaining: tokensPerDay - used };
+    return { tokensUsed: count.used, tokensRemaining: tokensPerDay - count.used };
   }
 
   /**
@@ -152,19 +262,26 @@ export class TenantLimiter {
         },
       });
     }
-    // Counted for the usage view when the stream ends, beside the release: no round trip before.
     return async () => {
-      await Promise.all([
-        this.deps.slots.release(tenantId, streamId),
-        this.deps.meter.add(tenantId, DAILY_STREAMS, 1),
-      ]);
+      this.#allowance.add(tenantId, DAILY_STREAMS, 1);
+      await this.deps.slots.release(tenantId, streamId);
     };
   }
 
-  /** Counts tokens the model reports having used for the tenant; returns the budget left. */
-  async recordTokens(tenantId: string, tokens: number): Promise<TokenBudget> {
+  /**
+   * Counts the tokens the model reports having used for the tenant (no round trip while the
+   * tenant is well under its budget); returns the budget left as this container sees it.
+   */
+  async recordTokens(tenantId: string, usage: TokenUsage): Promise<TokenBudget> {
     const { tokensPerDay } = await this.limitsOf(tenantId);
-    const count = await this.deps.meter.add(tenantId, TOKENS, tokens);
+    const count = this.#allowance.add(tenantId, TOKENS, usage.totalTokens, tokensPerDay);
+    this.#allowance.add(tenantId, PROMPT_TOKENS, usage.promptTokens);
+    this.#allowance.add(tenantId, COMPLETION_TOKENS, usage.completionTokens);
     return { tokensUsed: count.used, tokensRemaining: Math.max(0, tokensPerDay - count.used) };
+  }
+
+  /** Writes the counts this container keeps locally (before reading usage, or at shutdown). */
+  flush(): Promise<void> {
+    return this.#allowance.flush();
   }
 }

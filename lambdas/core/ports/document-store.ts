@@ -1,11 +1,26 @@
 /**
- * Where a document is in its life. `deleting` is the tombstone a deletion writes first: from
+ * Where a document is in its life. `awaiting-upload`: a presigned upload URL was handed out and
+ * the object has not arrived yet. `deleting` is the tombstone a deletion writes first: from
  * then on no upload or indexing run may change the document, and whatever they stored is removed.
  */
-export type DocumentStatus = 'queued' | 'indexing' | 'ready' | 'failed' | 'deleting';
+export type DocumentStatus =
+  | 'awaiting-upload'
+  | 'queued'
+  | 'indexing'
+  | 'ready'
+  | 'failed'
+  | 'deleting';
 
 /** Statuses of work in flight, which the reconciler watches for documents left behind. */
-export const PENDING_STATUSES: readonly DocumentStatus[] = ['queued', 'indexing', 'deleting'];
+export const PENDING_STATUSES: readonly DocumentStatus[] = [
+  'awaiting-upload',
+  'queued',
+  'indexing',
+  'deleting',
+];
+
+/** The statuses a version can be published in (see {@link DocumentStore.publishVersion}). */
+export type PublishStatus = Extract<DocumentStatus, 'queued' | 'awaiting-upload'>;
 
 /** A document's record. `version` grows with every upload of the same title. */
 export interface DocumentRecord {
@@ -20,9 +35,20 @@ export interface DocumentRecord {
   blobKey: string;
   /** SHA-256 (hex) of the raw upload's bytes: an identical upload makes no new version. */
   contentHash?: string;
+  /**
+   * SHA-256 (hex) of the extracted text (`extractDocument`): an upload of other bytes holding
+   * the same text makes no new version either.
+   */
+  textHash?: string;
+  /** Key of the extracted page texts (paged formats such as PDF), beside the raw upload. */
+  textKey?: string;
   metadata?: Record<string, string | number | boolean>;
   /** Chunks indexed; set when the version is `ready`. */
   chunkCount?: number;
+  /** Indexing parts the version was split into (a large document), while it is `indexing`. */
+  parts?: number;
+  /** Parts of {@link parts} done so far; each part counts once, however often it runs. */
+  partsDone?: number;
   /** Why indexing failed; set when the version is `failed`. */
   error?: string;
   /** Receives of the current version's message so far (from SQS), for the failure reason. */
@@ -63,6 +89,8 @@ export type DocumentVersion = Pick<
   | 'sizeBytes'
   | 'blobKey'
   | 'contentHash'
+  | 'textHash'
+  | 'textKey'
   | 'metadata'
 >;
 
@@ -85,6 +113,8 @@ export interface DocumentTransition {
   requeues?: number;
   /** When the change happened (ISO 8601); becomes `updatedAt`. */
   at: string;
+  /** Applies the change only if the record is in this status. */
+  ifStatus?: DocumentStatus;
   /**
    * Applies the change only if the record was last changed at this instant (its `updatedAt`):
    * the reconciler's guard against overtaking work that moved on since it looked.
@@ -107,12 +137,17 @@ export interface DocumentStore {
    */
   reserveVersion(tenantId: string, title: string): Promise<ReservedVersion>;
   /**
-   * Makes a reserved version the document's current one, `queued`, unless a newer version is
+   * Makes a reserved version the document's current one, `queued` (or `status`: a presigned
+   * upload's version is published `awaiting-upload` before its bytes arrive), unless a newer version is
    * already current (`superseded`) or the document was deleted or is being deleted since the
    * version was reserved (`deleted`: its title no longer names it). Clears the previous
    * version's chunk count, error, attempts and re-queues.
    */
-  publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion>;
+  publishVersion(
+    version: DocumentVersion,
+    at: string,
+    status?: PublishStatus,
+  ): Promise<PublishedVersion>;
   /** The document the title names, read consistently; undefined when no document has it. */
   findByTitle(tenantId: string, title: string): Promise<DocumentRecord | undefined>;
   /** The document, read consistently; undefined when the tenant has no such document. */
@@ -130,6 +165,29 @@ export interface DocumentStore {
     version: number,
     change: DocumentTransition,
   ): Promise<boolean>;
+  /**
+   * Splits the `indexing` version's work into `parts` parts, none done yet. Returns false when
+   * the version is no longer current and `indexing` (superseded, deleted, failed).
+   */
+  startParts(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    parts: number,
+    at: string,
+  ): Promise<boolean>;
+  /**
+   * Counts part `part` (from 0) of the version's {@link startParts} split as done, atomically
+   * and once (a redelivered part adds nothing), and answers how many of how many are done;
+   * undefined when the version is no longer current and `indexing` with that split.
+   */
+  completePart(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    split: { part: number; parts: number },
+    at: string,
+  ): Promise<{ done: number; parts: number } | undefined>;
   /**
    * Writes the deletion tombstone: the document becomes `deleting`, which no later upload or
    * status change can undo. Returns the record, or undefined when there is no such document.

@@ -8,6 +8,8 @@ export interface Source {
   chunkIndex: number;
   score: number;
   snippet: string;
+  /** The page the cited passage is on, for paged documents (PDF). */
+  page?: number;
 }
 
 /** One message of a session. */

@@ -23,10 +23,21 @@ export interface WindowCount {
 export interface UsageMeter {
   /** Counts `amount` in the current window unless the count would then exceed `limit`. */
   take(tenantId: string, counter: CounterSpec, amount: number, limit: number): Promise<WindowCount>;
-  /** Counts `amount` in the current window whatever the count (usage already spent). */
-  add(tenantId: string, counter: CounterSpec, amount: number): Promise<WindowCount>;
+  /**
+   * Counts `amount` whatever the count (usage already spent), in the window that contains `at`
+   * (default: now; a count kept locally is written to the window it was made in).
+   */
+  add(tenantId: string, counter: CounterSpec, amount: number, at?: Date): Promise<WindowCount>;
   /** The count of the window that contains `at` (default: now); 0 when nothing was counted. */
   read(tenantId: string, counter: CounterSpec, at?: Date): Promise<number>;
+  /** The counts of many windows at once (one per read, in order), in as few round trips as the store allows. */
+  readMany(tenantId: string, reads: readonly CounterRead[]): Promise<number[]>;
+}
+
+/** One window to read: the window of `counter` that contains `at`. */
+export interface CounterRead {
+  counter: CounterSpec;
+  at: Date;
 }
 
 /**

@@ -11,24 +11,59 @@ export interface QuestionCoverage {
   best: number;
   /** The share of the question's terms found in any candidate: its words the documents know. */
   vocabulary: number;
+  /**
+   * The share of the question's names ({@link questionNames}: "Kafka", "PostgreSQL", "gRPC")
+   * found in a cited passage; 1 when it names nothing. A question about a product the
+   * documents never discuss shares its ordinary words with them, but not that name.
+   */
+  namesCited: number;
+  /** The share of the question's names found in any candidate; 1 when it names nothing. */
+  namesKnown: number;
 }
+
+/** A token with a capital letter: a name when it is not the first word of a sentence. */
+const CAPITALISED = /[\p{L}\p{N}_]*\p{Lu}[\p{L}\p{N}_]*/gu;
+const SENTENCE_START = /(^|[.?!:]\s+)$/;
+
+/**
+ * The lexical terms of the names in a question: words with a capital letter that do not open
+ * a sentence (`Kafka`, `PostgreSQL`, `UploadFile`, `SQL`), each as its first term (a code
+ * identifier's whole, lower-cased form).
+ *
+ * @example
+ * questionNames('How do Kafka consumer groups work with gRPC?'); // ['kafka', 'grpc']
+ */
+export const questionNames = (question: string): string[] => {
+  const names = new Set<string>();
+  for (const match of question.matchAll(CAPITALISED)) {
+    if (SENTENCE_START.test(question.slice(0, match.index))) continue;
+    const term = lexicalTerms(match[0])[0];
+    if (term !== undefined) names.add(term);
+  }
+  return [...names];
+};
+
+const share = (wanted: readonly string[], found: (term: string) => boolean): number =>
+  wanted.length === 0 ? 1 : wanted.filter(found).length / wanted.length;
 
 /**
  * Measures how much of a question the retrieved passages cover, from their text alone (so it
  * is the same for every vector store and embedding model). `candidates` are all passages the
- * query returned, best first; the first `cited` of them are the ones that would be cited.
- * The abstention rule compares both figures with floors chosen by `npm run eval`.
+ * query returned, best first; the first `citedCount` of them are the ones that would be cited.
+ * The abstention rule compares each figure with floors chosen by `npm run eval`.
  *
  * @example
- * questionCoverage('How do I bake sourdough bread?', chunks, 5); // { best: 0.1, vocabulary: 0.33 }
+ * questionCoverage('How do I bake sourdough bread?', chunks, 5); // { best: 0.1, vocabulary: 0.33, namesCited: 1, namesKnown: 1 }
  */
 export const questionCoverage = (
   question: string,
   candidates: readonly ScoredChunk[],
-  cited: number,
+  citedCount: number,
 ): QuestionCoverage => {
   const wanted = [...new Set(lexicalTerms(question))];
-  if (wanted.length === 0 || candidates.length === 0) return { best: 0, vocabulary: 0 };
+  if (wanted.length === 0 || candidates.length === 0) {
+    return { best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0 };
+  }
   const passages = candidates.map(
     (chunk) => new Set(lexicalTerms(`${chunk.title}\n${chunk.text}`)),
   );
@@ -38,13 +73,19 @@ export const questionCoverage = (
   });
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   let best = 0;
-  for (const terms of passages.slice(0, cited)) {
+  for (const terms of passages.slice(0, citedCount)) {
     let covered = 0;
     wanted.forEach((term, index) => {
       if (terms.has(term)) covered += weights[index]!;
     });
     best = Math.max(best, covered / total);
   }
-  const known = wanted.filter((term) => passages.some((terms) => terms.has(term))).length;
-  return { best, vocabulary: known / wanted.length };
+  const names = questionNames(question);
+  const cited = passages.slice(0, citedCount);
+  return {
+    best,
+    vocabulary: share(wanted, (term) => passages.some((terms) => terms.has(term))),
+    namesCited: share(names, (term) => cited.some((terms) => terms.has(term))),
+    namesKnown: share(names, (term) => passages.some((terms) => terms.has(term))),
+  };
 };

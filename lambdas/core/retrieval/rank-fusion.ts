@@ -30,3 +30,22 @@ export const fuseRankings = <T>(
   });
   return [...scores].sort((a, b) => b[1] - a[1]);
 };
+
+/** A bonus for lexical evidence added to a fused score: `weight · bm25 / (bm25 + saturation)`. */
+export interface LexicalBonus {
+  weight: number;
+  /** The BM25 score that earns half the weight. */
+  saturation: number;
+}
+
+/**
+ * The bonus a chunk with this BM25 score earns on top of its fused rank score: bounded by
+ * `weight`, so a passage matching the question's words far better than the next gains a little
+ * more than its rank alone gives it, whatever the scale of BM25 scores. Qdrant computes the
+ * same with a `formula` query over the fused and the BM25 prefetch.
+ *
+ * @example
+ * saturatedBonus(3, { weight: 0.5, saturation: 1 }); // 0.375
+ */
+export const saturatedBonus = (bm25: number, bonus: LexicalBonus): number =>
+  bm25 <= 0 ? 0 : (bonus.weight * bm25) / (bm25 + bonus.saturation);

@@ -18,12 +18,15 @@ export interface RetrievalSettings {
   mode: RetrievalMode;
   fusion: HybridFusion;
   /**
-   * Abstention floors: under either, the question is taken as one the documents cannot answer
+   * Abstention floors: under any, the question is taken as one the documents cannot answer
    * and nothing is cited. `minCoverage` bounds {@link QuestionCoverage.best}, `minVocabulary`
-   * {@link QuestionCoverage.vocabulary}.
+   * {@link QuestionCoverage.vocabulary}, `minNamesCited` {@link QuestionCoverage.namesCited}
+   * and `minNamesKnown` {@link QuestionCoverage.namesKnown}.
    */
   minCoverage: number;
   minVocabulary: number;
+  minNamesCited: number;
+  minNamesKnown: number;
   /** Passages the coverage is measured on (at least `topK`). */
   coverageCandidates: number;
   /** Weight of the previous question's words in a follow-up's BM25 query (0 turns it off). */
@@ -34,11 +37,32 @@ export interface RetrievalSettings {
 export const DEFAULT_RETRIEVAL: Omit<RetrievalSettings, 'topK' | 'minScore'> = {
   mode: 'hybrid',
   fusion: DEFAULT_FUSION,
-  minCoverage: 0.3,
-  minVocabulary: 0.8,
+  minCoverage: 0.25,
+  minVocabulary: 0.75,
+  minNamesCited: 0.6,
+  minNamesKnown: 1,
   coverageCandidates: 50,
   followUpWeight: 0.5,
 };
+
+/**
+ * The abstention rule: whether passages of this coverage leave the question unanswered
+ * (any figure under its floor).
+ *
+ * @example
+ * abstains({ best: 0.2, vocabulary: 1, namesCited: 1, namesKnown: 1 }, DEFAULT_RETRIEVAL); // true
+ */
+export const abstains = (
+  coverage: QuestionCoverage,
+  floors: Pick<
+    RetrievalSettings,
+    'minCoverage' | 'minVocabulary' | 'minNamesCited' | 'minNamesKnown'
+  >,
+): boolean =>
+  coverage.best < floors.minCoverage ||
+  coverage.vocabulary < floors.minVocabulary ||
+  coverage.namesCited < floors.minNamesCited ||
+  coverage.namesKnown < floors.minNamesKnown;
 
 /** A question to retrieve passages for. */
 export interface RetrievalRequest {
@@ -67,7 +91,7 @@ export interface Retrieval {
  * a follow-up, the previous question ({@link conversationalQuery}, model-free), embeds it,
  * queries the tenant's chunks in the configured mode (hybrid by default: dense and BM25
  * fused), and abstains — cites nothing — when the passages cover too little of the question
- * ({@link questionCoverage} under `minCoverage` or `minVocabulary`).
+ * ({@link abstains}: a {@link questionCoverage} figure under its floor).
  *
  * @example
  * const { chunks, abstained } = await retrievePassages({ embedder, vectors }, settings, {
@@ -99,8 +123,7 @@ export const retrievePassages = async (
     ...(signal ? { signal } : {}),
   });
   const coverage = questionCoverage(request.question, candidates, settings.topK);
-  const abstained =
-    coverage.best < settings.minCoverage || coverage.vocabulary < settings.minVocabulary;
+  const abstained = abstains(coverage, settings);
   const ranked = candidates.slice(0, settings.topK);
   return {
     chunks: abstained ? [] : ranked,

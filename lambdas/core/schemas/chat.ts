@@ -25,6 +25,9 @@ export const sourceSchema = described(
     chunkIndex: integer(),
     score: z.number(),
     snippet: z.string(),
+    page: described(z.optional(integer().check(z.positive())), {
+      description: 'The page cited, for a PDF.',
+    }),
   }),
   { id: 'Source' },
 );

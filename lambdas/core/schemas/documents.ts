@@ -9,9 +9,11 @@ export const MAX_TITLE_CHARS = 300;
 /** Most metadata entries a document may carry. */
 export const MAX_METADATA_ENTRIES = 32;
 
-const title = described(z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TITLE_CHARS)), {
-  description: 'Uploading the same title again creates a new version of the same document.',
-});
+/** A document title as clients send it. */
+export const titleSchema = described(
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TITLE_CHARS)),
+  { description: 'Uploading the same title again creates a new version of the same document.' },
+);
 
 /**
  * Metadata keys refused because they name members of every JavaScript object: stored as data
@@ -51,7 +53,7 @@ export const documentMetadataSchema = described(
 /** JSON body of `POST /v1/documents`; the text is indexed as Markdown (plain prose is Markdown). */
 export const uploadDocumentSchema = described(
   z.strictObject({
-    title,
+    title: titleSchema,
     text: described(
       z.string().check(z.refine((text: string) => !isBlank(text), 'The text is empty')),
       { description: 'The document, as Markdown or plain text.' },
@@ -68,7 +70,7 @@ export const uploadDocumentFormSchema = described(
       format: 'binary',
       description: `The document: ${SUPPORTED_CONTENT_TYPES.join(', ')} (by media type or file extension).`,
     }),
-    title: described(z.optional(title), { description: 'Defaults to the file name.' }),
+    title: described(z.optional(titleSchema), { description: 'Defaults to the file name.' }),
     metadata: described(z.optional(z.string()), {
       description: 'A JSON object of flat metadata.',
     }),
@@ -102,7 +104,7 @@ export const uploadedFileSchema = z.object(
 /** The multipart form of `POST /v1/documents` as parsed, checked at run time. */
 export const parsedUploadFormSchema = z.strictObject({
   file: uploadedFileSchema,
-  title: z.optional(title),
+  title: z.optional(titleSchema),
   metadata: z.optional(
     z.pipe(
       z.pipe(
@@ -132,9 +134,12 @@ export const parsedUploadFormSchema = z.strictObject({
   ),
 });
 
-/** Where a document is in its life (`deleting`: a deletion is in progress). */
+/**
+ * Where a document is in its life (`awaiting-upload`: its presigned upload has not arrived;
+ * `deleting`: a deletion is in progress).
+ */
 export const documentStatusSchema = described(
-  z.enum(['queued', 'indexing', 'ready', 'failed', 'deleting']),
+  z.enum(['awaiting-upload', 'queued', 'indexing', 'ready', 'failed', 'deleting']),
   { id: 'DocumentStatus' },
 );
 
@@ -166,6 +171,12 @@ export const documentSchema = described(
     sizeBytes: integer().check(z.minimum(0)),
     chunkCount: described(z.optional(integer().check(z.minimum(0))), {
       description: 'Set once the version is ready.',
+    }),
+    parts: described(z.optional(integer().check(z.minimum(2))), {
+      description: 'While a large document is indexing: the parts it was split into.',
+    }),
+    partsDone: described(z.optional(integer().check(z.minimum(0))), {
+      description: 'While a large document is indexing: its parts done so far.',
     }),
     error: described(z.optional(z.string()), { description: 'Why indexing failed, when it did.' }),
     attempts: described(z.optional(integer().check(z.minimum(0))), {

@@ -8,4 +8,18 @@ export const indexJobSchema = z.object({
   tenantId: z.string().check(z.minLength(1), z.maxLength(64)),
   documentId: z.uuid(),
   version: z.number().check(z.int(), z.positive()),
+  part: z.optional(
+    z
+      .object({
+        index: z.number().check(z.int(), z.minimum(0)),
+        count: z.number().check(z.int(), z.minimum(2)),
+        fromChunk: z.number().check(z.int(), z.minimum(0)),
+        toChunk: z.number().check(z.int(), z.positive()),
+      })
+      .check(
+        z.refine((part) => part.index < part.count && part.fromChunk < part.toChunk, {
+          message: 'index must be under count, and fromChunk under toChunk',
+        }),
+      ),
+  ),
 });

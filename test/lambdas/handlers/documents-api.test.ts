@@ -5,16 +5,19 @@ import { createHandler } from '../../../lambdas/handlers/documents-api.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
 import { lambdaContext } from '../../support/lambda-context.js';
+import { makePdf } from '../../support/pdf-fixture.js';
+import { testReaders } from '../../support/readers.js';
 
 const MAX_UPLOAD_BYTES = 2_000;
 
 const setup = () => {
   const fixture = ingestionFixture({ maxUploadBytes: MAX_UPLOAD_BYTES });
-  const { documents, upload, deleteDocument, vectors } = fixture;
+  const { documents, upload, deleteDocument, vectors, requestUpload } = fixture;
   const handler = createHandler({
     http: testHttpOptions({ 'key-a': 'tenant-a', 'key-b': 'tenant-b' }, { maxBodyBytes: 10_000 }),
     documents,
     uploadDocument: upload,
+    requestUpload,
     deleteDocument,
     chunks: vectors,
     maxUploadBytes: MAX_UPLOAD_BYTES,
@@ -82,7 +85,18 @@ const setup = () => {
       },
       key,
     );
-  return { ...fixture, call, postJson, postForm, getOne, list, remove, chunks };
+  const postUpload = (body: unknown, key?: string) =>
+    call(
+      {
+        method: 'POST',
+        url: '/v1/uploads',
+        routeKey: 'POST /v1/uploads',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      key,
+    );
+  return { ...fixture, call, postJson, postForm, getOne, list, remove, chunks, postUpload };
 };
 
 const fileForm = (
@@ -256,15 +270,50 @@ describe('documents function', () => {
       expect(result.statusCode).toBe(202);
     });
 
+    it('accepts a PDF upload, titled by its file name, and queues it', async () => {
+      const { postForm, documents, queue } = setup();
+
+      const result = await postForm(
+        fileForm(new Uint8Array(makePdf([['Page one']])), 'guide.pdf', 'application/pdf'),
+      );
+
+      expect(result.statusCode).toBe(202);
+      expect(await documents.get('tenant-a', result.json.id)).toMatchObject({
+        title: 'guide.pdf',
+        contentType: 'application/pdf',
+      });
+      expect(queue.jobs).toHaveLength(1);
+    });
+
+    it('answers 422 naming the reason for an encrypted PDF, storing nothing', async () => {
+      const { postForm, queue, blobs } = setup();
+
+      const result = await postForm(
+        fileForm(
+          new Uint8Array(makePdf([['Secret']], { encrypted: true })),
+          'secret.pdf',
+          'application/pdf',
+        ),
+      );
+
+      expect(result.statusCode).toBe(422);
+      expect(result.json).toMatchObject({
+        type: 'urn:problem:pdf-encrypted',
+        detail: expect.stringContaining('password'),
+      });
+      expect(queue.jobs).toEqual([]);
+      expect(blobs.keys()).toEqual([]);
+    });
+
     it('answers 415 for a file of another type', async () => {
       const { postForm, queue } = setup();
 
       const result = await postForm(
-        fileForm(new Uint8Array([0x25, 0x50, 0x44, 0x46]), 'a.pdf', 'application/pdf'),
+        fileForm(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]), 'a.doc', 'application/msword'),
       );
 
       expect(result.statusCode).toBe(415);
-      expect(result.json.detail).toContain('text/plain, text/markdown, text/html');
+      expect(result.json.detail).toContain('text/plain, text/markdown, text/html, application/pdf');
       expect(queue.jobs).toEqual([]);
     });
 
@@ -319,6 +368,60 @@ describe('documents function', () => {
       });
 
       expect(result.statusCode).toBe(401);
+    });
+  });
+
+  describe('POST /v1/uploads', () => {
+    it('answers 201 with the document awaiting its upload and the signed PUT', async () => {
+      const { postUpload, getOne, signer } = setup();
+
+      const reply = await postUpload({
+        fileName: 'handbook.md',
+        contentType: 'application/octet-stream',
+        contentLength: 12_000,
+      });
+
+      expect(reply.statusCode).toBe(201);
+      expect(reply.headers?.location).toBe(`/v1/documents/${reply.json.id}`);
+      expect(reply.json).toMatchObject({
+        status: 'awaiting-upload',
+        version: 1,
+        upload: {
+          method: 'PUT',
+          headers: { 'content-type': 'text/markdown', 'content-length': '12000' },
+        },
+      });
+      expect(signer.grants[0]?.key).toBe(`tenants/tenant-a/uploads/${reply.json.id}/v1`);
+      expect((await getOne(reply.json.id)).json).toMatchObject({
+        title: 'handbook.md',
+        status: 'awaiting-upload',
+        sizeBytes: 12_000,
+      });
+    });
+
+    it.each([
+      ['no title nor file name', { contentType: 'text/plain', contentLength: 10 }, 400],
+      ['a length of 0', { title: 'A', contentType: 'text/plain', contentLength: 0 }, 400],
+      ['an unknown field', { title: 'A', contentType: 'text/plain', contentLength: 1, x: 1 }, 400],
+      [
+        'an unsupported type',
+        { fileName: 'a.exe', contentType: 'application/x-exe', contentLength: 10 },
+        415,
+      ],
+      [
+        'a file over the limit',
+        { title: 'A', contentType: 'text/plain', contentLength: 1_000_001 },
+        413,
+      ],
+    ])('refuses %s with a problem and records nothing', async (_, body, status) => {
+      const { postUpload, list, signer } = setup();
+
+      const reply = await postUpload(body);
+
+      expect(reply.statusCode).toBe(status);
+      expect(reply.headers?.['content-type']).toBe('application/problem+json');
+      expect((await list()).json.items).toEqual([]);
+      expect(signer.grants).toEqual([]);
     });
   });
 
@@ -480,6 +583,8 @@ describe('documents function', () => {
       const hangingBlobs = {
         put: () => new Promise<void>(() => {}),
         get: fixture.blobs.get.bind(fixture.blobs),
+        exists: fixture.blobs.exists.bind(fixture.blobs),
+        delete: fixture.blobs.delete.bind(fixture.blobs),
         deletePrefix: fixture.blobs.deletePrefix.bind(fixture.blobs),
       };
       const handler = createHandler({
@@ -491,7 +596,9 @@ describe('documents function', () => {
           queue: fixture.queue,
           clock: fixture.clock,
           maxBytes: MAX_UPLOAD_BYTES,
+          readers: testReaders,
         }),
+        requestUpload: fixture.requestUpload,
         deleteDocument: fixture.deleteDocument,
         chunks: fixture.vectors,
         maxUploadBytes: MAX_UPLOAD_BYTES,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { s3EventNotification } from '../../../dev/s3-event-notification.js';
 import { InProcessQueue } from '../../../lambdas/adapters/local/in-process-queue.js';
 import { DependencyError } from '../../../lambdas/core/dependency-error.js';
 import { IndexBatch } from '../../../lambdas/core/ingestion/index-batch.js';
+import { inboxKey } from '../../../lambdas/core/ingestion/object-keys.js';
 import { createHandler } from '../../../lambdas/handlers/index-documents.js';
 import { silentLogger } from '../../support/http-deps.js';
 import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fixture.js';
@@ -17,6 +19,7 @@ const setup = (limits?: { maxInputsPerRequest: number }) => {
       embedder: fixture.embedder,
     }),
     indexDocument: fixture.indexDocument,
+    objectEvents: fixture.objectEvents,
     maxReceiveCount: 5,
   });
   const invoke = (...records: ReturnType<typeof sqsRecord>[]) =>
@@ -142,5 +145,75 @@ describe('index-documents function', () => {
     expect(JSON.parse(local.deadLetters[0]!.body)).toMatchObject({ documentId: id });
     expect(await documents.get('acme', id)).toMatchObject({ status: 'failed', attempts: 5 });
     expect(await documents.get('acme', healthy)).toMatchObject({ status: 'ready' });
+  });
+
+  describe('S3 event notifications on the same queue', () => {
+    it('takes a drop-folder file beside index jobs: the file is queued, the jobs indexed', async () => {
+      const { uploadText, queue, invoke, blobs, documents } = setup();
+      await uploadText('Guide', sectionedMarkdown(2));
+      const job = sqsRecord(JSON.stringify(queue.jobs[0]));
+      const text = sectionedMarkdown(1, 'dropped');
+      await blobs.put(inboxKey('acme', 'team notes/a.md'), Buffer.from(text), 'text/markdown');
+      const notification = sqsRecord(
+        s3EventNotification(
+          'ObjectCreated:Put',
+          'raw',
+          inboxKey('acme', 'team notes/a.md'),
+          Buffer.byteLength(text),
+        ),
+      );
+
+      const response = await invoke(job, notification);
+
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(await documents.findByTitle('acme', 'Guide')).toMatchObject({ status: 'ready' });
+      expect(await documents.findByTitle('acme', 'team notes/a.md')).toMatchObject({
+        status: 'queued',
+      });
+      expect(queue.jobs).toHaveLength(2);
+    });
+
+    it("acknowledges S3's test event and changes nothing", async () => {
+      const { invoke, queue } = setup();
+      const test = sqsRecord(
+        JSON.stringify({
+          Service: 'Amazon S3',
+          Event: 's3:TestEvent',
+          Time: '2026-01-01T00:00:00.000Z',
+          Bucket: 'raw',
+          RequestId: 'r',
+          HostId: 'h',
+        }),
+      );
+
+      const response = await invoke(test);
+
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(queue.jobs).toEqual([]);
+    });
+
+    it('fails alone a record that looks like a notification but is not one', async () => {
+      const { invoke } = setup();
+      const bad = sqsRecord(JSON.stringify({ Records: [{ eventSource: 'aws:sns' }] }));
+
+      const response = await invoke(bad);
+
+      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    });
+
+    it('reports a notification whose handling failed, so the queue retries it', async () => {
+      const { invoke, blobs } = setup();
+      const key = inboxKey('acme', 'a.md');
+      blobs.get = async () => {
+        throw new Error('S3 unavailable');
+      };
+      const notification = sqsRecord(s3EventNotification('ObjectCreated:Put', 'raw', key, 10));
+
+      const response = await invoke(notification);
+
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: notification.messageId }],
+      });
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
+import { IndexingUsage } from '../../../lambdas/core/limits/indexing-usage.js';
 import { ReadUsage } from '../../../lambdas/core/limits/read-usage.js';
 import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
 import { createHandler as createChatHandler } from '../../../lambdas/handlers/chat-api.js';
@@ -13,6 +14,7 @@ import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 import { invokeStreaming } from '../../support/streaming-invoke.js';
+import { tokenUsage } from '../../support/token-usage.js';
 
 installAwsLambdaGlobal();
 
@@ -224,13 +226,18 @@ describe('GET /v1/usage', () => {
       usage: new ReadUsage({ meter, limiter: tenantLimiter, clock }),
     });
     await handler(chat('key-a'), lambdaContext());
-    await tenantLimiter.recordTokens('tenant-a', 300);
-    await tenantLimiter.recordTokens('tenant-b', 900);
+    await tenantLimiter.recordTokens('tenant-a', tokenUsage(200, 100));
+    await tenantLimiter.recordTokens('tenant-b', tokenUsage(600, 300));
     const release = await tenantLimiter.openStream(
       'tenant-a',
       new Date('2026-03-01T10:05:00.000Z'),
     );
     await release();
+    await new IndexingUsage(meter).record('tenant-a', {
+      documents: 1,
+      chunks: 4,
+      embeddingTokens: 50,
+    });
 
     const result = await handler(
       apiGatewayEvent({
@@ -253,10 +260,25 @@ describe('GET /v1/usage', () => {
       date: '2026-03-01',
       requests: 1,
       tokens: 300,
+      promptTokens: 200,
+      completionTokens: 100,
+      embeddingTokens: 50,
       streams: 1,
+      documents: 1,
+      chunks: 4,
       tokensRemaining: 700,
     });
     expect(report.days).toHaveLength(30);
-    expect(report.days[29]).toEqual({ date: '2026-01-31', requests: 0, tokens: 0, streams: 0 });
+    expect(report.days[29]).toEqual({
+      date: '2026-01-31',
+      requests: 0,
+      tokens: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      embeddingTokens: 0,
+      streams: 0,
+      documents: 0,
+      chunks: 0,
+    });
   });
 });

@@ -28,6 +28,7 @@ import { createHandler as createDocumentsApi } from '../../../lambdas/handlers/d
 import { createHandler as createPublicApi } from '../../../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../../../lambdas/handlers/stream-chat.js';
 import { type DynaliteHandle, startDynalite } from '../../support/dynalite.js';
+import { FakeUploadUrlSigner } from '../../support/fakes/fake-upload-url-signer.js';
 import {
   type OpenAiStandIn,
   type OpenAiStandInOptions,
@@ -136,7 +137,13 @@ export const startFaultHarness = async (
     functions: {
       public: createPublicApi({ ...composePublicApi(config, shared), streamUrl }),
       chat: createChatApi(await composeChatApi(config, shared, ai)),
-      documents: createDocumentsApi(await composeDocumentsApi(config, shared, adapters)),
+      documents: createDocumentsApi(
+        // Presigned URLs are only signed here; no test of this harness uploads to one.
+        await composeDocumentsApi(config, shared, {
+          ...adapters,
+          uploadUrls: new FakeUploadUrlSigner(),
+        }),
+      ),
     },
   });
   streamListener = functionUrlListener({

@@ -17,6 +17,14 @@ export class FakeBlobStore implements BlobStore {
     return object ? Buffer.from(object.body) : undefined;
   }
 
+  async exists(key: string): Promise<boolean> {
+    return this.objects.has(key);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
   async deletePrefix(prefix: string): Promise<void> {
     for (const key of [...this.objects.keys()])
       if (key.startsWith(prefix)) this.objects.delete(key);

@@ -86,4 +86,13 @@ describe('FakeChatModel', () => {
     expect(failure).toMatchObject({ name: 'AbortError' });
     expect(model.calls[0]?.aborted).toBe(true);
   });
+
+  it('stops a reply at maxTokens, like a real model, and reports the tokens it sent', async () => {
+    const model = new FakeChatModel({ defaultReply: 'One two three four five.' });
+
+    const { seen } = await drain(model.stream(ask, { maxTokens: 2 }));
+
+    expect(seen.filter((event) => event.type === 'delta')).toHaveLength(2);
+    expect(seen.at(-1)).toMatchObject({ type: 'done', usage: { completionTokens: 2 } });
+  });
 });

@@ -108,8 +108,12 @@ export class FakeChatModel implements ChatModel {
       options.signal.throwIfAborted();
     }
     if (failure) throw failure.error;
-    call.tokens = fakeTokens(content);
-    return { content, model: this.model, usage: this.#usage(messages, call.tokens.length) };
+    call.tokens = fakeTokens(content).slice(0, options.maxTokens);
+    return {
+      content: call.tokens.join(''),
+      model: this.model,
+      usage: this.#usage(messages, call.tokens.length),
+    };
   }
 
   async *stream(
@@ -118,7 +122,8 @@ export class FakeChatModel implements ChatModel {
   ): AsyncGenerator<CompletionEvent, void, undefined> {
     const call = this.#record('stream', messages, options);
     const failure = this.#failures.shift();
-    const tokens = fakeTokens(this.#nextReply(messages));
+    // Like a real model, a reply stops at `maxTokens`.
+    const tokens = fakeTokens(this.#nextReply(messages)).slice(0, options.maxTokens);
     const { signal } = options;
     try {
       for (const [index, token] of tokens.entries()) {

@@ -51,6 +51,7 @@ export class FakeVectorStore implements VectorStore {
         chunkIndex: point.payload.chunkIndex,
         text: point.payload.text,
         score: cosine(vector, point.vector),
+        ...(point.payload.page === undefined ? {} : { page: point.payload.page }),
       }))
       .filter(
         (chunk) => options.scoreThreshold === undefined || chunk.score >= options.scoreThreshold,

@@ -8,6 +8,7 @@ import {
   type PageRequest,
   PENDING_STATUSES,
   type PublishedVersion,
+  type PublishStatus,
   type ReservedVersion,
 } from '../../../lambdas/core/ports/document-store.js';
 import { HttpProblem } from '../../../lambdas/core/problem.js';
@@ -22,6 +23,7 @@ const key = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
 export class InMemoryDocumentStore implements DocumentStore {
   readonly records = new Map<string, DocumentRecord>();
   readonly #titles = new Map<string, { documentId: string; lastVersion: number }>();
+  readonly #partsDone = new Map<string, Set<number>>();
 
   async reserveVersion(tenantId: string, title: string): Promise<ReservedVersion> {
     const claim = this.#titles.get(key(tenantId, title)) ?? {
@@ -33,7 +35,11 @@ export class InMemoryDocumentStore implements DocumentStore {
     return { documentId: claim.documentId, version: claim.lastVersion };
   }
 
-  async publishVersion(version: DocumentVersion, at: string): Promise<PublishedVersion> {
+  async publishVersion(
+    version: DocumentVersion,
+    at: string,
+    status: PublishStatus = 'queued',
+  ): Promise<PublishedVersion> {
     const claim = this.#titles.get(key(version.tenantId, version.title));
     const existing = this.records.get(key(version.tenantId, version.documentId));
     if (claim?.documentId !== version.documentId || existing?.status === 'deleting') {
@@ -45,12 +51,15 @@ export class InMemoryDocumentStore implements DocumentStore {
     const record: DocumentRecord = {
       ...version,
       ...(version.metadata ? { metadata: structuredClone(version.metadata) } : {}),
-      status: 'queued',
+      status,
       createdAt: existing?.createdAt ?? at,
       updatedAt: at,
     };
     if (!version.metadata) delete record.metadata;
     if (!version.contentHash) delete record.contentHash;
+    if (!version.textHash) delete record.textHash;
+    if (!version.textKey) delete record.textKey;
+    this.#partsDone.delete(key(version.tenantId, version.documentId));
     this.records.set(key(version.tenantId, version.documentId), record);
     return { outcome: 'current', record: structuredClone(record) };
   }
@@ -100,6 +109,7 @@ export class InMemoryDocumentStore implements DocumentStore {
     const record = this.records.get(key(tenantId, documentId));
     if (!record || record.version !== version || record.status === 'deleting') return false;
     if (change.ifUpdatedAt !== undefined && record.updatedAt !== change.ifUpdatedAt) return false;
+    if (change.ifStatus !== undefined && record.status !== change.ifStatus) return false;
     record.status = change.status;
     record.updatedAt = change.at;
     if (change.chunkCount !== undefined) record.chunkCount = change.chunkCount;
@@ -109,6 +119,40 @@ export class InMemoryDocumentStore implements DocumentStore {
     if (change.attempts !== undefined) record.attempts = change.attempts;
     if (change.requeues !== undefined) record.requeues = change.requeues;
     return true;
+  }
+
+  async startParts(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    parts: number,
+    at: string,
+  ): Promise<boolean> {
+    const record = this.records.get(key(tenantId, documentId));
+    if (record?.version !== version || record.status !== 'indexing') return false;
+    record.parts = parts;
+    record.partsDone = 0;
+    record.updatedAt = at;
+    this.#partsDone.set(key(tenantId, documentId), new Set());
+    return true;
+  }
+
+  async completePart(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    split: { part: number; parts: number },
+    at: string,
+  ): Promise<{ done: number; parts: number } | undefined> {
+    const record = this.records.get(key(tenantId, documentId));
+    if (record?.version !== version || record.status !== 'indexing') return undefined;
+    if (record.parts !== split.parts) return undefined;
+    const done = this.#partsDone.get(key(tenantId, documentId)) ?? new Set<number>();
+    done.add(split.part);
+    this.#partsDone.set(key(tenantId, documentId), done);
+    record.partsDone = done.size;
+    record.updatedAt = at;
+    return { done: done.size, parts: split.parts };
   }
 
   async markDeleting(

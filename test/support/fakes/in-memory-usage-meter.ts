@@ -1,5 +1,6 @@
 import type { Clock } from '../../../lambdas/core/ports/clock.js';
 import {
+  type CounterRead,
   type CounterSpec,
   fixedWindow,
   type UsageMeter,
@@ -26,8 +27,13 @@ export class InMemoryUsageMeter implements UsageMeter {
     return { allowed: true, used: used + amount, resetAt: window.end };
   }
 
-  async add(tenantId: string, counter: CounterSpec, amount: number): Promise<WindowCount> {
-    const window = fixedWindow(this.clock.now(), counter.windowSeconds);
+  async add(
+    tenantId: string,
+    counter: CounterSpec,
+    amount: number,
+    at?: Date,
+  ): Promise<WindowCount> {
+    const window = fixedWindow(at ?? this.clock.now(), counter.windowSeconds);
     const key = this.#key(tenantId, counter, window.start);
     const used = (this.#counts.get(key) ?? 0) + amount;
     this.#counts.set(key, used);
@@ -37,6 +43,10 @@ export class InMemoryUsageMeter implements UsageMeter {
   async read(tenantId: string, counter: CounterSpec, at?: Date): Promise<number> {
     const window = fixedWindow(at ?? this.clock.now(), counter.windowSeconds);
     return this.#counts.get(this.#key(tenantId, counter, window.start)) ?? 0;
+  }
+
+  async readMany(tenantId: string, reads: readonly CounterRead[]): Promise<number[]> {
+    return Promise.all(reads.map(({ counter, at }) => this.read(tenantId, counter, at)));
   }
 
   #key(tenantId: string, counter: CounterSpec, start: Date) {

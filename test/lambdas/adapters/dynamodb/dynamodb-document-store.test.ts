@@ -7,6 +7,7 @@ import { type DynaliteHandle, startDynalite } from '../../../support/dynalite.js
 import { FakeBlobStore } from '../../../support/fakes/fake-blob-store.js';
 import { FakeJobQueue } from '../../../support/fakes/fake-job-queue.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import { testReaders } from '../../../support/readers.js';
 
 let db: DynaliteHandle;
 beforeAll(async () => {
@@ -29,6 +30,7 @@ describe('DynamoDbDocumentStore', () => {
       queue,
       clock: new ManualClock(),
       maxBytes: 1_000,
+      readers: testReaders,
     });
 
     const results = await Promise.all(

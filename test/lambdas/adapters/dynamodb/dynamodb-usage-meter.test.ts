@@ -1,8 +1,12 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbStreamSlots } from '../../../../lambdas/adapters/dynamodb/dynamodb-stream-slots.js';
 import { DynamoDbTenantLimitsStore } from '../../../../lambdas/adapters/dynamodb/dynamodb-tenant-limits-store.js';
+import { DynamoDbTenantSnapshots } from '../../../../lambdas/adapters/dynamodb/dynamodb-tenant-snapshots.js';
 import { DynamoDbUsageMeter } from '../../../../lambdas/adapters/dynamodb/dynamodb-usage-meter.js';
-import { REQUESTS } from '../../../../lambdas/core/limits/tenant-limiter.js';
+import { REQUESTS, TOKENS } from '../../../../lambdas/core/limits/tenant-limiter.js';
+import type { CounterRead } from '../../../../lambdas/core/ports/usage-meter.js';
 import { describeStreamSlotsContract } from '../../../contracts/stream-slots-contract.js';
 import {
   describeTenantLimitsStoreContract,
@@ -53,6 +57,142 @@ describe('DynamoDbUsageMeter', () => {
     const counted = await meter.read('sharded', REQUESTS);
     expect(counted).toBeGreaterThan(0);
     expect(counted).toBeLessThan(21 + 4);
+  });
+});
+
+/**
+ * A document client on the test table that counts its `BatchGetItem` calls and, like a
+ * throttled table, processes at most `processed` keys of each, returning the rest as
+ * `UnprocessedKeys`.
+ */
+const throttledClient = (processed = Number.POSITIVE_INFINITY) => {
+  const batches: number[] = [];
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: db.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    }),
+  );
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as {
+        RequestItems?: Record<string, { Keys?: Record<string, unknown>[] }>;
+      };
+      const [table, request] = Object.entries(input.RequestItems ?? {})[0] ?? [];
+      if (!table || !request?.Keys) return next(args);
+      batches.push(request.Keys.length);
+      const sent: Record<string, unknown>[] = request.Keys.slice(0, processed);
+      const left = request.Keys.slice(sent.length);
+      const result = await next({
+        ...args,
+        input: { RequestItems: { [table]: { ...request, Keys: sent } } },
+      });
+      const output = result.output as { UnprocessedKeys?: Record<string, unknown> };
+      if (left.length > 0) output.UnprocessedKeys = { [table]: { ...request, Keys: left } };
+      return result;
+    },
+    { step: 'initialize', name: 'throttleBatchGets' },
+  );
+  return { client, batches };
+};
+
+const DAY_MS = 86_400_000;
+
+/** 30 days × 8 counters, as `GET /v1/usage` reads them. */
+const usageReads = (today: Date): CounterRead[] =>
+  Array.from({ length: 30 }, (_, day) => new Date(today.getTime() - day * DAY_MS)).flatMap((at) =>
+    Array.from({ length: 8 }, (_, index) => ({
+      counter: { name: `usage-${index}`, windowSeconds: 86_400 },
+      at,
+    })),
+  );
+
+describe('DynamoDbUsageMeter.readMany', () => {
+  it('reads 30 days × 8 counters in three BatchGetItem calls of at most 100 keys', async () => {
+    const clock = new ManualClock('2026-04-30T10:00:00.000Z');
+    const writer = new DynamoDbUsageMeter(db.documentClient, { tableName: db.tableName, clock });
+    const reads = usageReads(clock.now());
+    await Promise.all(
+      reads.map((read, index) => writer.add('batched', read.counter, index + 1, read.at)),
+    );
+    const { client, batches } = throttledClient();
+    const meter = new DynamoDbUsageMeter(client, { tableName: db.tableName, clock });
+
+    const counts = await meter.readMany('batched', reads);
+
+    expect(counts).toEqual(reads.map((_, index) => index + 1));
+    expect(batches.sort((a, b) => b - a)).toEqual([100, 100, 40]);
+  });
+
+  it('retries the keys left unprocessed until every count is read', async () => {
+    const clock = new ManualClock('2026-05-30T10:00:00.000Z');
+    const writer = new DynamoDbUsageMeter(db.documentClient, { tableName: db.tableName, clock });
+    const reads = usageReads(clock.now()).slice(0, 120);
+    await Promise.all(
+      reads.map((read, index) => writer.add('throttled', read.counter, index + 1, read.at)),
+    );
+    const { client, batches } = throttledClient(30);
+    const meter = new DynamoDbUsageMeter(client, { tableName: db.tableName, clock });
+
+    const counts = await meter.readMany('throttled', reads);
+
+    expect(counts).toEqual(reads.map((_, index) => index + 1));
+    // 100 keys: 30 a call (100, 70, 40, 10); 20 keys: one call.
+    expect(batches.sort((a, b) => b - a)).toEqual([100, 70, 40, 20, 10]);
+  });
+
+  it('sums the shards of each window', async () => {
+    const clock = new ManualClock('2026-06-30T10:00:00.000Z');
+    const meter = new DynamoDbUsageMeter(db.documentClient, {
+      tableName: db.tableName,
+      clock,
+      shards: 4,
+    });
+    for (let index = 0; index < 20; index += 1) await meter.add('shard-reads', TOKENS, 5);
+
+    const counts = await meter.readMany('shard-reads', [
+      { counter: TOKENS, at: clock.now() },
+      { counter: TOKENS, at: new Date('2026-06-29T10:00:00.000Z') },
+    ]);
+
+    expect(counts).toEqual([100, 0]);
+  });
+});
+
+describe('DynamoDbTenantSnapshots', () => {
+  it("reads a tenant's overrides and counts in one BatchGetItem", async () => {
+    const clock = new ManualClock('2026-07-01T10:00:30.000Z');
+    await new DynamoDbTenantLimitsStore(db.documentClient, db.tableName).put('snapshot', {
+      tokensPerDay: 9_000,
+    });
+    const meter = new DynamoDbUsageMeter(db.documentClient, { tableName: db.tableName, clock });
+    await meter.take('snapshot', REQUESTS, 3, 100);
+    await meter.add('snapshot', TOKENS, 700);
+    const { client, batches } = throttledClient();
+
+    const snapshot = await new DynamoDbTenantSnapshots(client, { tableName: db.tableName }).read(
+      'snapshot',
+      [
+        { counter: REQUESTS, at: clock.now() },
+        { counter: TOKENS, at: clock.now() },
+      ],
+    );
+
+    expect(snapshot).toEqual({ overrides: { tokensPerDay: 9_000 }, counts: [3, 700] });
+    expect(batches).toEqual([3]);
+  });
+
+  it('has no overrides and zero counts for a tenant never seen', async () => {
+    const { client } = throttledClient();
+
+    const snapshot = await new DynamoDbTenantSnapshots(client, { tableName: db.tableName }).read(
+      'never-seen',
+      [{ counter: REQUESTS, at: new Date('2026-07-01T10:00:00.000Z') }],
+    );
+
+    expect(snapshot).toEqual({ overrides: undefined, counts: [0] });
   });
 });
 

@@ -5,6 +5,7 @@ import { DynamoDbUsageMeter } from '../../../../lambdas/adapters/dynamodb/dynamo
 import { TenantLimiter, TOKENS } from '../../../../lambdas/core/limits/tenant-limiter.js';
 import { type DynaliteHandle, startDynalite } from '../../../support/dynalite.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import { tokenUsage } from '../../../support/token-usage.js';
 
 let db: DynaliteHandle;
 beforeAll(async () => {
@@ -45,7 +46,7 @@ describe('TenantLimiter on DynamoDB', () => {
     await Promise.allSettled(
       Array.from({ length: 50 }, async () => {
         await limiter.checkTokenBudget('spender');
-        await limiter.recordTokens('spender', perAnswer);
+        await limiter.recordTokens('spender', tokenUsage(perAnswer - 20, 20));
       }),
     );
     const meter = new DynamoDbUsageMeter(db.documentClient, { tableName: db.tableName, clock });

@@ -75,6 +75,22 @@ describe('InProcessQueue', () => {
     });
   });
 
+  it("sends a part's range with its claim check", async () => {
+    const { batches, handler } = recorder();
+    const queue = create({ handler });
+    const part = { index: 1, count: 3, fromChunk: 256, toChunk: 512 };
+
+    await queue.enqueue({ tenantId: 'local', documentId: 'd-1', version: 2, part });
+    await queue.drain();
+
+    expect(JSON.parse(batches[0]!.Records[0]!.body)).toEqual({
+      tenantId: 'local',
+      documentId: 'd-1',
+      version: 2,
+      part,
+    });
+  });
+
   it('groups messages into batches of at most batchSize', async () => {
     const { batches, handler } = recorder();
     const queue = create({ handler, batchSize: 10, maxConcurrency: 1 });

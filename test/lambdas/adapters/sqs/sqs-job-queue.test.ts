@@ -68,6 +68,19 @@ describe('SqsJobQueue', () => {
     });
   });
 
+  it("carries a part's range in the body", async () => {
+    const part = { index: 0, count: 2, fromChunk: 0, toChunk: 256 };
+
+    await queueWith().enqueue({ tenantId: 'acme', documentId: 'd-1', version: 3, part });
+
+    expect(JSON.parse(String(seen.at(-1)!.body.MessageBody))).toEqual({
+      tenantId: 'acme',
+      documentId: 'd-1',
+      version: 3,
+      part,
+    });
+  });
+
   it('turns throttling into a 503 that names sqs', async () => {
     failNext = 400;
 

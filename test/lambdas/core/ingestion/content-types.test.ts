@@ -13,12 +13,14 @@ describe('resolveContentType', () => {
     ['application/octet-stream', 'guide.MD', 'text/markdown'],
     ['', 'page.htm', 'text/html'],
     [undefined, 'notes.txt', 'text/plain'],
+    ['application/pdf', 'a.txt', 'application/pdf'],
+    ['application/octet-stream', 'Guide.PDF', 'application/pdf'],
   ])('reads %j with file name %j as %s', (mediaType, fileName, expected) => {
     expect(resolveContentType(mediaType, fileName)).toBe(expected);
   });
 
   it.each([
-    ['application/pdf', 'a.pdf'],
+    ['application/msword', 'a.doc'],
     ['image/png', 'a.md'],
     ['application/octet-stream', 'archive.zip'],
     ['application/octet-stream', undefined],

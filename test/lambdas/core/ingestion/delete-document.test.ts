@@ -18,6 +18,21 @@ describe('DeleteDocument', () => {
     expect(await documents.get('acme', id)).toBeUndefined();
   });
 
+  it('removes the presigned uploads of the document too', async () => {
+    const { requestUpload, deleteDocument, blobs } = setup();
+    const { id, version } = await requestUpload.execute({
+      tenantId: 'acme',
+      title: 'handbook.md',
+      contentType: 'text/markdown',
+      contentLength: 4,
+    });
+    await blobs.put(`tenants/acme/uploads/${id}/v${version}`, Buffer.from('text'), 'text/markdown');
+
+    await deleteDocument.execute('acme', id);
+
+    expect(blobs.keys()).toEqual([]);
+  });
+
   it('frees the title: the next upload of it is a new document', async () => {
     const { uploadText, deleteDocument } = setup();
     const first = await uploadText('Guide', 'one');

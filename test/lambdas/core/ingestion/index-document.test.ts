@@ -3,6 +3,7 @@ import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
 import { chunkId } from '../../../../lambdas/core/ingestion/chunk-id.js';
 import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
+import { testReaders } from '../../../support/readers.js';
 
 describe('IndexDocument', () => {
   it('chunks, embeds and upserts a queued document, then marks it ready', async () => {
@@ -243,6 +244,7 @@ describe('IndexDocument', () => {
       queue,
       clock,
       chunking: { maxTokens: 40, overlapTokens: 8 },
+      readers: testReaders,
       textCpuBudgetMs: 1,
     });
 

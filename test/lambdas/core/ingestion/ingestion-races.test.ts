@@ -6,6 +6,7 @@ import { UploadDocument } from '../../../../lambdas/core/ingestion/upload-docume
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 import { exploreInterleavings, type Outcome } from '../../../support/interleavings.js';
+import { testReaders } from '../../../support/readers.js';
 
 /**
  * The fixture's use cases, rebuilt over gated ports so that every call to a store, the
@@ -30,9 +31,17 @@ const gatedFixture = (gate: <T extends object>(target: T, name: string) => T) =>
         queue,
         clock,
         chunking: { maxTokens: 40, overlapTokens: 8 },
+        readers: testReaders,
       }),
       deleteDocument: new DeleteDocument({ documents, blobs, vectors, clock }),
-      upload: new UploadDocument({ documents, blobs, queue, clock, maxBytes: 100_000 }),
+      upload: new UploadDocument({
+        documents,
+        blobs,
+        queue,
+        clock,
+        maxBytes: 100_000,
+        readers: testReaders,
+      }),
     },
   };
 };

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ReconcileDocuments } from '../../../../lambdas/core/ingestion/reconcile-documents.js';
+import {
+  ReconcileDocuments,
+  UPLOAD_EXPIRED_REASON,
+} from '../../../../lambdas/core/ingestion/reconcile-documents.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 
 const MINUTE = 60_000;
@@ -147,5 +150,43 @@ describe('ReconcileDocuments', () => {
 
     expect(report.requeued).toBe(5);
     expect(queue.jobs).toHaveLength(5);
+  });
+
+  describe('a version awaiting its presigned upload', () => {
+    const awaiting = async () => {
+      const fixture = setup();
+      const { id } = await fixture.requestUpload.execute({
+        tenantId: 'acme',
+        title: 'handbook.md',
+        contentType: 'text/markdown',
+        contentLength: 100,
+      });
+      return { ...fixture, id };
+    };
+
+    it('is left alone while its upload window is open', async () => {
+      const { reconcile, clock, documents, queue, id } = await awaiting();
+      clock.advance(19 * MINUTE);
+
+      const report = await reconcile.execute();
+
+      expect(report).toMatchObject({ skipped: 1, failed: 0, requeued: 0 });
+      expect((await documents.get('acme', id))?.status).toBe('awaiting-upload');
+      expect(queue.jobs).toEqual([]);
+    });
+
+    it('is marked failed once the window has passed, saying to ask for a new URL', async () => {
+      const { reconcile, clock, documents, queue, id } = await awaiting();
+      clock.advance(21 * MINUTE);
+
+      const report = await reconcile.execute();
+
+      expect(report).toMatchObject({ failed: 1, requeued: 0 });
+      expect(await documents.get('acme', id)).toMatchObject({
+        status: 'failed',
+        error: UPLOAD_EXPIRED_REASON,
+      });
+      expect(queue.jobs).toEqual([]);
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type AnswerEvent, AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
+import { BudgetCut } from '../../../../lambdas/core/chat/budget-cut.js';
 import { BudgetedAnswers } from '../../../../lambdas/core/limits/budgeted-answers.js';
-import { TenantLimiter, TOKENS } from '../../../../lambdas/core/limits/tenant-limiter.js';
+import {
+  COMPLETION_TOKENS,
+  TenantLimiter,
+  TOKENS,
+} from '../../../../lambdas/core/limits/tenant-limiter.js';
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
@@ -12,7 +17,7 @@ import { InMemoryTenantLimitsStore } from '../../../support/fakes/in-memory-tena
 import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
 
-const setup = (tokensPerDay: number) => {
+const setup = (tokensPerDay: number, maxTokens?: number) => {
   const clock = new ManualClock('2026-03-01T10:00:00.000Z');
   const model = new FakeChatModel({ defaultReply: 'Four words of answer.' });
   const meter = new InMemoryUsageMeter(clock);
@@ -31,7 +36,7 @@ const setup = (tokensPerDay: number) => {
     clock,
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
   });
-  return { answers: new BudgetedAnswers(inner, limiter), model, meter };
+  return { answers: new BudgetedAnswers(inner, limiter, maxTokens), model, meter };
 };
 
 const drain = async (events: AsyncGenerator<AnswerEvent>) => {
@@ -99,5 +104,25 @@ describe('BudgetedAnswers', () => {
     await expect(answers.answer({ tenantId: 'acme', message: 'Why?' })).rejects.toMatchObject({
       status: 429,
     });
+  });
+
+  it('cuts a streamed answer that reaches the budget, with its tokens counted', async () => {
+    const { answers, meter } = setup(1_000);
+    await meter.add('acme', TOKENS, 998);
+
+    const failure = await drain(answers.stream({ tenantId: 'acme', message: 'Why?' })).catch(
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(BudgetCut);
+    expect(await meter.read('acme', COMPLETION_TOKENS)).toBe(2);
+  });
+
+  it('ends a streamed answer whole when the configured cap, not the budget, stops it', async () => {
+    const { answers } = setup(10_000, 2);
+
+    const events = await drain(answers.stream({ tenantId: 'acme', message: 'Why?' }));
+
+    expect(events.at(-1)).toMatchObject({ type: 'finish', usage: { completionTokens: 2 } });
   });
 });

@@ -5,6 +5,7 @@ import { InMemoryStreamSlots } from '../../../support/fakes/in-memory-stream-slo
 import { InMemoryTenantLimitsStore } from '../../../support/fakes/in-memory-tenant-limits-store.js';
 import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import { tokenUsage } from '../../../support/token-usage.js';
 
 const DEFAULTS = { requestsPerMinute: 2, tokensPerDay: 1_000, concurrentStreams: 1 };
 
@@ -70,7 +71,7 @@ describe('TenantLimiter', () => {
 
   it('refuses new answers once the daily token budget is spent, until the next UTC day', async () => {
     const { limiter, clock } = setup();
-    await limiter.recordTokens('acme', 1_000);
+    await limiter.recordTokens('acme', tokenUsage(800, 200));
 
     const problem = await refusal(limiter.checkTokenBudget('acme'));
     clock.advance(14 * 3_600_000);
@@ -85,9 +86,23 @@ describe('TenantLimiter', () => {
   it('tells the tokens used and left after recording an answer', async () => {
     const { limiter } = setup();
 
-    expect(await limiter.recordTokens('acme', 300)).toEqual({
+    expect(await limiter.recordTokens('acme', tokenUsage(200, 100))).toEqual({
       tokensUsed: 300,
       tokensRemaining: 700,
     });
+  });
+
+  it("serves a tenant's cached limits past their period while it reads them again in the background", async () => {
+    const { limiter, limits, clock } = setup();
+    await limiter.limitsOf('acme');
+    await limits.put('acme', { requestsPerMinute: 7 });
+    clock.advance(61_000);
+
+    const stale = await limiter.limitsOf('acme');
+    await new Promise((resolve) => setImmediate(resolve));
+    const fresh = await limiter.limitsOf('acme');
+
+    expect(stale.requestsPerMinute).toBe(2);
+    expect(fresh.requestsPerMinute).toBe(7);
   });
 });

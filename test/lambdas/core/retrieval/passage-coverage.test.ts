@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ScoredChunk } from '../../../../lambdas/core/ports/vector-store.js';
-import { questionCoverage } from '../../../../lambdas/core/retrieval/passage-coverage.js';
+import {
+  questionCoverage,
+  questionNames,
+} from '../../../../lambdas/core/retrieval/passage-coverage.js';
 
 const chunk = (text: string): ScoredChunk => ({
   documentId: 'd',
@@ -21,6 +24,8 @@ describe('questionCoverage', () => {
     expect(questionCoverage('declare path parameters', passages, 3)).toEqual({
       best: 1,
       vocabulary: 1,
+      namesCited: 1,
+      namesKnown: 1,
     });
   });
 
@@ -44,7 +49,30 @@ describe('questionCoverage', () => {
   });
 
   it('is zero without passages or without content words', () => {
-    expect(questionCoverage('path', [], 5)).toEqual({ best: 0, vocabulary: 0 });
-    expect(questionCoverage('how do I?', passages, 5)).toEqual({ best: 0, vocabulary: 0 });
+    const none = { best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0 };
+
+    expect(questionCoverage('path', [], 5)).toEqual(none);
+    expect(questionCoverage('how do I?', passages, 5)).toEqual(none);
+  });
+
+  it('counts the names a cited passage holds apart from those any candidate holds', () => {
+    const coverage = questionCoverage('Do Python and Kafka read a Cookie?', passages, 1);
+
+    expect(coverage.namesCited).toBeCloseTo(1 / 3);
+    expect(coverage.namesKnown).toBeCloseTo(2 / 3);
+  });
+});
+
+describe('questionNames', () => {
+  it('takes capitalised words that do not open a sentence, identifiers whole', () => {
+    expect(questionNames('How do Kafka groups work? Should I use UploadFile or gRPC?')).toEqual([
+      'kafka',
+      'uploadfile',
+      'grpc',
+    ]);
+  });
+
+  it('finds none in a question of ordinary words', () => {
+    expect(questionNames('How do I declare path parameters?')).toEqual([]);
   });
 });

@@ -26,6 +26,15 @@ describe('passageVector', () => {
     expect(weightOf(vector, 'path')).toBeLessThan(2 * weightOf(vector, 'parameter')!);
   });
 
+  it('weighs a term of the heading path more than the same term in the body', () => {
+    const text = 'Cookies\n\nRead a cookie or a header.';
+
+    const vector = passageVector(text, ['Cookies']);
+
+    expect(weightOf(vector, 'cooki')).toBeGreaterThan(weightOf(passageVector(text), 'cooki')!);
+    expect(weightOf(vector, 'cooki')).toBeGreaterThan(weightOf(vector, 'header')!);
+  });
+
   it('weighs a term less in a longer passage', () => {
     const short = passageVector('cookie');
     const long = passageVector(`cookie ${'header body '.repeat(100)}`);

@@ -1,0 +1,99 @@
+import type * as Comlink from 'comlink';
+import type {
+  ChunkPage,
+  ChunkPoint,
+  ScoredChunk,
+  StoredChunk,
+  VectorQuery,
+  VectorStore,
+} from '../lambdas/core/ports/vector-store.js';
+
+/** Built-in error classes a store throws, which Comlink delivers as plain `Error`s. */
+const ERROR_CLASSES: Record<string, ErrorConstructor> = {
+  RangeError,
+  TypeError,
+};
+
+/** Restores the class of an error thrown in the store's thread (its name survives the crossing). */
+const restored = (error: unknown): unknown => {
+  if (!(error instanceof Error)) return error;
+  const ErrorClass = ERROR_CLASSES[error.name];
+  if (ErrorClass === undefined || Object.getPrototypeOf(error) === ErrorClass.prototype) {
+    return error;
+  }
+  return Object.assign(new ErrorClass(error.message), { stack: error.stack });
+};
+
+/** Runs a call to the store's thread, rethrowing its failure as the class it was thrown as. */
+const across = async <T>(call: () => Promise<T>): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    throw restored(error);
+  }
+};
+
+/** What the vector store's thread serves: the port, and the embedded store's `flush`. */
+export type ServedVectorStore = VectorStore & { flush(): Promise<void> };
+
+/**
+ * A {@link VectorStore} whose store runs in another thread, reached through Comlink: every
+ * call is a message, so the store's work (normalising and encoding vectors, the lexical
+ * index, the change log's serialisation and syncs) runs on that thread. A query's
+ * `AbortSignal` cannot cross threads: it is checked before the query is sent, as the embedded
+ * store checks it before its scan. Errors come back with their class (`RangeError` for a
+ * wrong size or tenant), as the store threw them.
+ *
+ * @example
+ * const store = new ThreadVectorStore(Comlink.wrap<ServedVectorStore>(nodeEndpoint(port)));
+ */
+export class ThreadVectorStore implements VectorStore {
+  readonly #remote: Comlink.Remote<ServedVectorStore>;
+
+  constructor(remote: Comlink.Remote<ServedVectorStore>) {
+    this.#remote = remote;
+  }
+
+  ensureReady(): Promise<void> {
+    return across(() => this.#remote.ensureReady());
+  }
+
+  upsert(tenantId: string, points: ChunkPoint[]): Promise<void> {
+    return across(() => this.#remote.upsert(tenantId, points));
+  }
+
+  async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {
+    const { signal, ...query } = options;
+    signal?.throwIfAborted();
+    return across(() => this.#remote.query(tenantId, vector, query));
+  }
+
+  deleteDocumentChunks(
+    tenantId: string,
+    documentId: string,
+    options: { fromChunkIndex?: number } = {},
+  ): Promise<void> {
+    return across(() => this.#remote.deleteDocumentChunks(tenantId, documentId, options));
+  }
+
+  count(tenantId: string, documentId?: string): Promise<number> {
+    return across(() => this.#remote.count(tenantId, documentId));
+  }
+
+  ping(): Promise<void> {
+    return across(() => this.#remote.ping());
+  }
+
+  listDocumentChunks(
+    tenantId: string,
+    documentId: string,
+    page: ChunkPage,
+  ): Promise<StoredChunk[]> {
+    return across(() => this.#remote.listDocumentChunks(tenantId, documentId, page));
+  }
+
+  /** Resolves once every change so far is on disk. */
+  flush(): Promise<void> {
+    return across(() => this.#remote.flush());
+  }
+}

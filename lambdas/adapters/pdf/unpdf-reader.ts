@@ -1,0 +1,59 @@
+import type { PdfPages, PdfReader } from '../../core/ports/pdf-reader.js';
+
+/** The text items of a page, as pdf.js gives them (marked content has no `str`). */
+interface TextItems {
+  items: readonly ({ str: string; hasEOL: boolean } | { type: string })[];
+}
+
+const pageText = ({ items }: TextItems): string =>
+  items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('');
+
+/**
+ * {@link PdfReader} on `unpdf`, which bundles a serverless build of Mozilla's pdf.js: pure
+ * JavaScript, no native binaries, so it runs in Lambda as it runs locally. Pages are read one
+ * at a time (the deadline is checked between them); pdf.js's `PasswordException` becomes
+ * `encrypted` and every other refusal to open the file `malformed`. The library is imported on
+ * the first PDF, so a function that only ever sees text never evaluates it.
+ *
+ * @example
+ * await new UnpdfReader().readPages(bytes) // { ok: true, pages: ['Page one…', 'Page two…'] }
+ */
+export class UnpdfReader implements PdfReader {
+  async readPages(bytes: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<PdfPages> {
+    // Loaded on the first PDF: uploads of text never evaluate pdf.js.
+    const { getDocumentProxy } = await import('unpdf');
+    let document: Awaited<ReturnType<typeof getDocumentProxy>>;
+    try {
+      // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
+      document = await getDocumentProxy(new Uint8Array(bytes), {
+        isEvalSupported: false,
+        verbosity: 0,
+      });
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      const message = error instanceof Error ? error.message : String(error);
+      return name === 'PasswordException'
+        ? { ok: false, reason: 'encrypted', detail: message }
+        : { ok: false, reason: 'malformed', detail: message };
+    }
+    try {
+      const pages: string[] = [];
+      for (let number = 1; number <= document.numPages; number += 1) {
+        options.signal?.throwIfAborted();
+        const page = await document.getPage(number);
+        pages.push(pageText((await page.getTextContent()) as TextItems));
+        page.cleanup();
+      }
+      return { ok: true, pages };
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      return {
+        ok: false,
+        reason: 'malformed',
+        detail: error instanceof Error ? error.message : String(error),
+      };
+    } finally {
+      await document.destroy();
+    }
+  }
+}

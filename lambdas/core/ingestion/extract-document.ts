@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import type { PdfReader } from '../ports/pdf-reader.js';
+import { HttpProblem } from '../problem.js';
+import { isBlank } from '../text/whitespace.js';
+import {
+  isPaged,
+  resolveContentType,
+  SUPPORTED_CONTENT_TYPES,
+  type SupportedContentType,
+} from './content-types.js';
+import { mayHoldText } from './extract-text.js';
+
+/** A file as any source hands it over: the API's multipart part, an uploaded or dropped object. */
+export interface DocumentSource {
+  bytes: Uint8Array;
+  /** The declared media type, if any (parameters are ignored). */
+  contentType?: string;
+  /** Decides the type when the media type says nothing (`application/octet-stream`). */
+  fileName?: string;
+}
+
+/** The text of one page of a paged document; `page` counts from 1. */
+export interface ExtractedPage {
+  page: number;
+  text: string;
+}
+
+/**
+ * A document whose text can be indexed. `textHash` (SHA-256, hex) identifies its text: two
+ * files with the same text have the same hash, whatever else differs in their bytes. Paged
+ * formats (PDF) come with their `pages`, read here once; text formats are read by the indexer
+ * (under its CPU budget), so their hash is that of their bytes, which are their text.
+ */
+export interface ExtractedDocument {
+  ok: true;
+  contentType: SupportedContentType;
+  textHash: string;
+  pages?: ExtractedPage[];
+}
+
+/** Why a file cannot be indexed, as a machine-readable reason and a sentence for its owner. */
+export type ExtractionFailureReason =
+  | 'unsupported-type'
+  | 'unreadable'
+  | 'empty'
+  | 'encrypted'
+  | 'no-text'
+  | 'malformed';
+
+/** A file that cannot be indexed (see {@link ExtractionFailureReason}). */
+export interface ExtractionFailure {
+  ok: false;
+  reason: ExtractionFailureReason;
+  detail: string;
+}
+
+/** Dependencies of {@link extractDocument}. */
+export interface ExtractionReaders {
+  pdf: PdfReader;
+}
+
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+
+/** Page texts with runs of spaces and tabs collapsed and blank lines dropped. */
+const tidyPage = (text: string): string =>
+  text
+    .split('\n')
+    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join('\n');
+
+/** The hash of a paged document's text: its pages joined by form feeds, so page breaks count. */
+export const pagedTextHash = (pages: readonly ExtractedPage[]): string =>
+  sha256(pages.map((page) => page.text).join('\f'));
+
+const fail = (reason: ExtractionFailureReason, detail: string): ExtractionFailure => ({
+  ok: false,
+  reason,
+  detail,
+});
+
+const readPdf = async (
+  bytes: Uint8Array,
+  pdf: PdfReader,
+  signal?: AbortSignal,
+): Promise<ExtractedDocument | ExtractionFailure> => {
+  if (!Buffer.from(bytes.subarray(0, 1024)).includes('%PDF-')) {
+    return fail('malformed', 'The file is not a PDF: it has no %PDF- header');
+  }
+  const read = await pdf.readPages(bytes, signal ? { signal } : {});
+  if (!read.ok) {
+    return fail(
+      read.reason,
+      read.reason === 'encrypted'
+        ? 'The PDF is encrypted (password protected); upload a copy without a password'
+        : `The PDF cannot be read: ${read.detail}`,
+    );
+  }
+  const pages = read.pages.map((text, index) => ({ page: index + 1, text: tidyPage(text) }));
+  if (pages.every((page) => isBlank(page.text))) {
+    return fail(
+      'no-text',
+      `The PDF's ${pages.length} page${pages.length === 1 ? ' has' : 's have'} no text layer (scanned images?); run OCR on it and upload the result`,
+    );
+  }
+  return { ok: true, contentType: 'application/pdf', textHash: pagedTextHash(pages), pages };
+};
+
+/**
+ * Reads a file from any source into what indexing needs: its supported type, the hash of its
+ * text and, for a PDF, the text of every page; or a typed reason why it cannot be indexed
+ * (unsupported type, not UTF-8 text, empty, an encrypted, image-only or malformed PDF).
+ * Failures are answers, never exceptions, so each caller decides what they become (a 4xx
+ * problem at upload, a `failed` document for an object that arrived in the bucket).
+ *
+ * @example
+ * await extractDocument({ bytes, contentType: 'application/pdf', fileName: 'guide.pdf' }, { pdf })
+ * // { ok: true, contentType: 'application/pdf', textHash: '9f2c…', pages: [{ page: 1, text: '…' }, …] }
+ */
+export const extractDocument = async (
+  source: DocumentSource,
+  readers: ExtractionReaders,
+  options: { signal?: AbortSignal } = {},
+): Promise<ExtractedDocument | ExtractionFailure> => {
+  const contentType = resolveContentType(source.contentType, source.fileName);
+  if (!contentType) {
+    return fail(
+      'unsupported-type',
+      `Files of type ${source.contentType || 'unknown'} are not supported; send ${SUPPORTED_CONTENT_TYPES.join(', ')}`,
+    );
+  }
+  if (isPaged(contentType)) return readPdf(source.bytes, readers.pdf, options.signal);
+  try {
+    if (!mayHoldText(source.bytes, contentType)) {
+      return fail('empty', 'The document holds no text to index');
+    }
+  } catch (error) {
+    return fail('unreadable', error instanceof HttpProblem ? error.detail : String(error));
+  }
+  return { ok: true, contentType, textHash: sha256(source.bytes) };
+};
+
+/**
+ * The 4xx problem an upload request answers for a file that cannot be indexed: 415 for an
+ * unsupported type, 422 otherwise, with the reason as the problem type.
+ *
+ * @example
+ * extractionProblem({ ok: false, reason: 'encrypted', detail: '…' }).status // 422
+ */
+export const extractionProblem = (failure: ExtractionFailure): HttpProblem =>
+  failure.reason === 'unsupported-type'
+    ? new HttpProblem(415, { detail: failure.detail })
+    : new HttpProblem(422, {
+        type:
+          failure.reason === 'empty'
+            ? 'urn:problem:empty-document'
+            : failure.reason === 'unreadable'
+              ? 'urn:problem:unreadable-document'
+              : `urn:problem:pdf-${failure.reason}`,
+        detail: failure.detail,
+      });

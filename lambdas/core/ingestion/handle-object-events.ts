@@ -1,0 +1,212 @@
+import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { DocumentStore } from '../ports/document-store.js';
+import type { JobQueue } from '../ports/job-queue.js';
+import { HttpProblem } from '../problem.js';
+import { MAX_TITLE_CHARS } from '../schemas/documents.js';
+import { resolveContentType } from './content-types.js';
+import type { DeleteDocument } from './delete-document.js';
+import { parseObjectKey } from './object-keys.js';
+import type { UploadDocument } from './upload-document.js';
+
+/** A change of one object of the bucket, as an S3 event notification reports it. */
+export interface ObjectEvent {
+  change: 'created' | 'removed';
+  /** The object key, decoded. */
+  key: string;
+  /** The object's size, in bytes (created objects). */
+  sizeBytes?: number;
+}
+
+/** What {@link HandleObjectEvents} did with one event, for the log. */
+export type ObjectEventOutcome =
+  | { kind: 'queued' | 'unchanged' | 'deleted'; documentId: string; version?: number }
+  | { kind: 'failed'; documentId: string; version: number; reason: string }
+  | { kind: 'discarded' | 'ignored'; reason: string };
+
+/** Dependencies of {@link HandleObjectEvents}. */
+export interface HandleObjectEventsDeps {
+  documents: DocumentStore;
+  blobs: BlobStore;
+  queue: JobQueue;
+  /** Drop-folder files go through the same use case as API uploads (versions, content hash). */
+  uploadDocument: Pick<UploadDocument, 'execute'>;
+  deleteDocument: Pick<DeleteDocument, 'execute'>;
+  clock: Clock;
+  /** Largest object indexed, in bytes (`MAX_PRESIGNED_UPLOAD_BYTES`); larger ones fail and are removed. */
+  maxBytes: number;
+}
+
+const tooLarge = (size: number, limit: number) =>
+  `The file is ${size} bytes; the largest accepted is ${limit} bytes (MAX_PRESIGNED_UPLOAD_BYTES). It was removed.`;
+
+/**
+ * Use case: turn object events of the raw bucket into document changes, so that objects
+ * written straight to S3 enter the same pipeline as API uploads.
+ *
+ * - A presigned upload arriving (`tenants/<t>/uploads/<id>/v<n>`) moves that version from
+ *   `awaiting-upload` to `queued` and sends its index job. An object of the wrong size fails
+ *   the version and is removed; an object that no record waits for (a deleted document, a
+ *   superseded version, an expired URL) is removed. A repeated event changes nothing.
+ * - A drop-folder file created or overwritten (`tenants/<t>/inbox/<path>`) is uploaded as the
+ *   document titled `<path>`, typed by its extension: a new version, or none when the bytes are
+ *   unchanged. A file over `maxBytes` is recorded `failed` with the reason and removed; one the
+ *   upload refuses (not text) is recorded `failed`; one of an unsupported type is ignored.
+ * - A drop-folder file removed deletes the document titled `<path>`, unless its version failed
+ *   on that very file (this use case removed it: the failure stays readable).
+ *
+ * S3 may deliver events late, twice and out of order, so each decision reads the present: a
+ * created object that is gone by now is skipped, and a removal whose key holds an object again
+ * (re-created since) deletes nothing. Other keys (the raw versions the API itself writes) are
+ * ignored. Failures propagate, so the queue delivers the event again.
+ *
+ * @example
+ * await handleObjectEvents.execute({ change: 'created', key: 'tenants/acme/inbox/guide.md', sizeBytes: 812 });
+ * // { kind: 'queued', documentId: '0b4e…', version: 1 }
+ */
+export class HandleObjectEvents {
+  constructor(private readonly deps: HandleObjectEventsDeps) {}
+
+  async execute(event: ObjectEvent): Promise<ObjectEventOutcome> {
+    const target = parseObjectKey(event.key);
+    if (!target) return { kind: 'ignored', reason: 'not an upload or drop-folder key' };
+    if (target.kind === 'upload') {
+      if (event.change === 'removed') return { kind: 'ignored', reason: 'an upload was removed' };
+      return this.#arrived(event, target);
+    }
+    return event.change === 'created'
+      ? this.#inboxCreated(event, target.tenantId, target.path)
+      : this.#inboxRemoved(event, target.tenantId, target.path);
+  }
+
+  async #arrived(
+    event: ObjectEvent,
+    target: { tenantId: string; documentId: string; version: number },
+  ): Promise<ObjectEventOutcome> {
+    const { documents, blobs, queue, clock, maxBytes } = this.deps;
+    const { tenantId, documentId, version } = target;
+    const record = await documents.get(tenantId, documentId);
+    const waiting =
+      record?.version === version &&
+      (record.status === 'awaiting-upload' || record.status === 'queued');
+    if (!waiting) {
+      if (record?.version === version && record.status !== 'deleting') {
+        return { kind: 'ignored', reason: `version ${version} is already ${record.status}` };
+      }
+      await blobs.delete(event.key);
+      return { kind: 'discarded', reason: 'no document waits for this upload' };
+    }
+    const size = event.sizeBytes ?? record.sizeBytes;
+    if (size > maxBytes || size !== record.sizeBytes) {
+      const reason =
+        size > maxBytes
+          ? tooLarge(size, maxBytes)
+          : `The upload is ${size} bytes, not the ${record.sizeBytes} bytes declared. It was removed.`;
+      await documents.transition(tenantId, documentId, version, {
+        status: 'failed',
+        error: reason,
+        at: clock.now().toISOString(),
+      });
+      await blobs.delete(event.key);
+      return { kind: 'failed', documentId, version, reason };
+    }
+    if (record.status === 'awaiting-upload') {
+      const moved = await documents.transition(tenantId, documentId, version, {
+        status: 'queued',
+        at: clock.now().toISOString(),
+      });
+      if (!moved) return { kind: 'ignored', reason: `version ${version} changed meanwhile` };
+    }
+    // A redelivered event finds the version queued already: sending the job again is harmless.
+    await queue.enqueue({ tenantId, documentId, version });
+    return { kind: 'queued', documentId, version };
+  }
+
+  async #inboxCreated(
+    event: ObjectEvent,
+    tenantId: string,
+    path: string,
+  ): Promise<ObjectEventOutcome> {
+    const { blobs, maxBytes } = this.deps;
+    const contentType = resolveContentType(undefined, path);
+    if (!contentType) return { kind: 'ignored', reason: `${path} is not of a supported type` };
+    if (Array.from(path).length > MAX_TITLE_CHARS) {
+      return { kind: 'ignored', reason: `the path is longer than ${MAX_TITLE_CHARS} characters` };
+    }
+    if (event.sizeBytes !== undefined && event.sizeBytes > maxBytes) {
+      const failed = await this.#recordFailure(tenantId, path, contentType, event.sizeBytes, {
+        reason: tooLarge(event.sizeBytes, maxBytes),
+        blobKey: event.key,
+      });
+      await blobs.delete(event.key);
+      return failed;
+    }
+    const content = await blobs.get(event.key);
+    if (!content) return { kind: 'ignored', reason: 'the object is gone' };
+    try {
+      const accepted = await this.deps.uploadDocument.execute({
+        tenantId,
+        title: path,
+        content,
+        contentType,
+      });
+      return {
+        kind: accepted.unchanged ? 'unchanged' : 'queued',
+        documentId: accepted.id,
+        version: accepted.version,
+      };
+    } catch (error) {
+      if (!(error instanceof HttpProblem) || error.status >= 500 || error.status === 409) {
+        throw error;
+      }
+      return this.#recordFailure(tenantId, path, contentType, content.byteLength, {
+        reason: error.detail,
+        blobKey: event.key,
+      });
+    }
+  }
+
+  async #inboxRemoved(
+    event: ObjectEvent,
+    tenantId: string,
+    path: string,
+  ): Promise<ObjectEventOutcome> {
+    if (await this.deps.blobs.exists(event.key)) {
+      return { kind: 'ignored', reason: 'the file was written again since' };
+    }
+    const record = await this.deps.documents.findByTitle(tenantId, path);
+    if (!record) return { kind: 'ignored', reason: 'no document has this title' };
+    if (record.status === 'failed' && record.blobKey === event.key) {
+      // The removal of a file refused here (too large): the failure stays readable.
+      return { kind: 'ignored', reason: 'the file of a failed version was removed' };
+    }
+    await this.deps.deleteDocument.execute(tenantId, record.documentId);
+    return { kind: 'deleted', documentId: record.documentId };
+  }
+
+  /** Records a new version of the title, `failed` with the reason, so the owner can see why. */
+  async #recordFailure(
+    tenantId: string,
+    title: string,
+    contentType: string,
+    sizeBytes: number,
+    failure: { reason: string; blobKey: string },
+  ): Promise<ObjectEventOutcome> {
+    const { documents, clock } = this.deps;
+    const { documentId, version } = await documents.reserveVersion(tenantId, title);
+    const at = clock.now().toISOString();
+    const published = await documents.publishVersion(
+      { tenantId, documentId, title, version, contentType, sizeBytes, blobKey: failure.blobKey },
+      at,
+    );
+    if (published.outcome !== 'current') {
+      return { kind: 'ignored', reason: `the document was ${published.outcome} meanwhile` };
+    }
+    await documents.transition(tenantId, documentId, version, {
+      status: 'failed',
+      error: failure.reason,
+      at,
+    });
+    return { kind: 'failed', documentId, version, reason: failure.reason };
+  }
+}

@@ -1,0 +1,16 @@
+/** Why a PDF's text could not be read. */
+export type PdfUnreadable = 'encrypted' | 'malformed';
+
+/** What {@link PdfReader.readPages} found: each page's text, in order, or why there is none. */
+export type PdfPages =
+  | { ok: true; pages: string[] }
+  | { ok: false; reason: PdfUnreadable; detail: string };
+
+/** Port for reading the text layer of a PDF (pdf.js locally and in Lambda, no native code). */
+export interface PdfReader {
+  /**
+   * The text of every page, page 1 first (an empty string for a page without text). A file
+   * that is not a readable PDF, or that needs a password, is an answer, not an error.
+   */
+  readPages(bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<PdfPages>;
+}

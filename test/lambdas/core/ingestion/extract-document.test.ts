@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import {
+  extractDocument,
+  extractionProblem,
+} from '../../../../lambdas/core/ingestion/extract-document.js';
+import { makePdf } from '../../../support/pdf-fixture.js';
+import { testReaders } from '../../../support/readers.js';
+
+const pdf = (pages: string[][], options = {}) => makePdf(pages, options);
+
+describe('extractDocument', () => {
+  it('reads every page of a PDF, numbered from 1, blank pages kept in place', async () => {
+    const bytes = pdf([['Intro to the guide'], [], ['Usage:   run   it']]);
+
+    const result = await extractDocument(
+      { bytes, contentType: 'application/pdf', fileName: 'guide.pdf' },
+      testReaders,
+    );
+
+    expect(result).toMatchObject({
+      ok: true,
+      contentType: 'application/pdf',
+      pages: [
+        { page: 1, text: 'Intro to the guide' },
+        { page: 2, text: '' },
+        { page: 3, text: 'Usage: run it' },
+      ],
+    });
+  });
+
+  it('recognises a PDF sent as application/octet-stream by its file name', async () => {
+    const result = await extractDocument(
+      { bytes: pdf([['Hello']]), contentType: 'application/octet-stream', fileName: 'a.pdf' },
+      testReaders,
+    );
+
+    expect(result).toMatchObject({ ok: true, contentType: 'application/pdf' });
+  });
+
+  it('gives two PDFs with the same text the same text hash, whatever their bytes', async () => {
+    const pages = [['Same words'], ['on two pages']];
+    const read = (bytes: Buffer) =>
+      extractDocument({ bytes, contentType: 'application/pdf' }, testReaders);
+
+    const first = await read(makePdf(pages, { producer: 'Writer 1' }));
+    const resaved = await read(makePdf(pages, { producer: 'Writer 2' }));
+    const joined = await read(makePdf([['Same words on two pages']]));
+
+    if (!first.ok || !resaved.ok || !joined.ok) throw new Error('every file should be read');
+    expect(resaved.textHash).toBe(first.textHash);
+    expect(joined.textHash).not.toBe(first.textHash);
+  });
+
+  it('refuses an encrypted PDF, saying it needs a password', async () => {
+    const result = await extractDocument(
+      { bytes: pdf([['Secret']], { encrypted: true }), contentType: 'application/pdf' },
+      testReaders,
+    );
+
+    expect(result).toEqual({
+      ok: false,
+      reason: 'encrypted',
+      detail: expect.stringContaining('password'),
+    });
+  });
+
+  it('refuses a PDF whose pages hold no text, suggesting OCR', async () => {
+    const result = await extractDocument(
+      { bytes: pdf([[], []]), contentType: 'application/pdf' },
+      testReaders,
+    );
+
+    expect(result).toEqual({
+      ok: false,
+      reason: 'no-text',
+      detail: expect.stringMatching(/2 pages have no text layer.*OCR/),
+    });
+  });
+
+  it.each([
+    ['a file without a PDF header', Buffer.from('just some words, not a PDF')],
+    ['a PDF header over garbage', Buffer.from('%PDF-1.7\n\u0001\u0002 garbage without objects')],
+    ['a truncated PDF', pdf([['Cut short'], ['here']]).subarray(0, 200)],
+  ])('refuses %s as malformed', async (_, bytes) => {
+    const result = await extractDocument({ bytes, contentType: 'application/pdf' }, testReaders);
+
+    expect(result).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+
+  it('checks a text document without reading it whole, hashing its bytes', async () => {
+    const result = await extractDocument(
+      { bytes: Buffer.from('# Guide\n\nHello'), contentType: 'text/markdown' },
+      testReaders,
+    );
+
+    expect(result).toEqual({
+      ok: true,
+      contentType: 'text/markdown',
+      textHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it.each([
+    ['empty', Buffer.from(' \n\u200b'), 'text/plain'],
+    ['unreadable', Buffer.from([0xff, 0xfe, 0x00, 0x41]), 'text/plain'],
+    ['unsupported-type', Buffer.from('PK'), 'application/zip'],
+  ])('answers %s for such a file', async (reason, bytes, contentType) => {
+    const result = await extractDocument({ bytes, contentType }, testReaders);
+
+    expect(result).toMatchObject({ ok: false, reason });
+  });
+});
+
+describe('extractionProblem', () => {
+  it('answers an unsupported type with a 415 and an unreadable PDF with a typed 422', () => {
+    const unsupported = extractionProblem({ ok: false, reason: 'unsupported-type', detail: 'x' });
+    const encrypted = extractionProblem({ ok: false, reason: 'encrypted', detail: 'y' });
+
+    expect([unsupported.status, encrypted.status]).toEqual([415, 422]);
+    expect(encrypted.type).toBe('urn:problem:pdf-encrypted');
+  });
+});

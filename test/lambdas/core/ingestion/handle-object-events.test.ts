@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { inboxKey, uploadKey } from '../../../../lambdas/core/ingestion/object-keys.js';
+import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
+
+const TEXT = sectionedMarkdown(2, 'inbox');
+
+describe('HandleObjectEvents', () => {
+  describe('a presigned upload arriving', () => {
+    const arrived = async (options: { declared?: number; sent?: number } = {}) => {
+      const fixture = ingestionFixture();
+      const declared = options.declared ?? Buffer.byteLength(TEXT);
+      const requested = await fixture.requestUpload.execute({
+        tenantId: 'acme',
+        title: 'handbook.md',
+        contentType: 'text/markdown',
+        contentLength: declared,
+      });
+      const key = uploadKey('acme', requested.id, requested.version);
+      await fixture.blobs.put(key, Buffer.from(TEXT), 'text/markdown');
+      const event = { change: 'created' as const, key, sizeBytes: options.sent ?? declared };
+      return { ...fixture, requested, key, event };
+    };
+
+    it('queues the version that waited for it and sends its index job', async () => {
+      const { objectEvents, documents, queue, requested, event } = await arrived();
+
+      const outcome = await objectEvents.execute(event);
+
+      expect(outcome).toEqual({ kind: 'queued', documentId: requested.id, version: 1 });
+      expect((await documents.get('acme', requested.id))?.status).toBe('queued');
+      expect(queue.jobs).toEqual([{ tenantId: 'acme', documentId: requested.id, version: 1 }]);
+    });
+
+    it('is indexed from the uploaded object like any other version', async () => {
+      const { objectEvents, indexDocument, documents, queue, requested, event } = await arrived();
+      await objectEvents.execute(event);
+
+      await indexDocument.execute(queue.jobs[0]!);
+
+      expect(await documents.get('acme', requested.id)).toMatchObject({
+        status: 'ready',
+        chunkCount: 2,
+      });
+    });
+
+    it('fails the version and removes an object of another size than declared', async () => {
+      const { objectEvents, documents, blobs, queue, requested, event, key } = await arrived({
+        sent: 10,
+      });
+
+      const outcome = await objectEvents.execute(event);
+
+      expect(outcome.kind).toBe('failed');
+      expect(await documents.get('acme', requested.id)).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('not the'),
+      });
+      expect(await blobs.exists(key)).toBe(false);
+      expect(queue.jobs).toEqual([]);
+    });
+
+    it('removes an upload that no document waits for (deleted meanwhile)', async () => {
+      const { objectEvents, deleteDocument, blobs, queue, requested, event, key } = await arrived();
+      await deleteDocument.execute('acme', requested.id);
+      await blobs.put(key, Buffer.from(TEXT), 'text/markdown');
+
+      const outcome = await objectEvents.execute(event);
+
+      expect(outcome.kind).toBe('discarded');
+      expect(blobs.keys()).toEqual([]);
+      expect(queue.jobs).toEqual([]);
+    });
+
+    it('changes nothing on a repeated event once the version is indexed', async () => {
+      const { objectEvents, indexDocument, documents, queue, requested, event } = await arrived();
+      await objectEvents.execute(event);
+      await indexDocument.execute(queue.jobs[0]!);
+
+      const outcome = await objectEvents.execute(event);
+
+      expect(outcome.kind).toBe('ignored');
+      expect(queue.jobs).toHaveLength(1);
+      expect((await documents.get('acme', requested.id))?.status).toBe('ready');
+    });
+  });
+
+  describe('a drop-folder file', () => {
+    const write = async (
+      fixture: ReturnType<typeof ingestionFixture>,
+      path: string,
+      text: string,
+    ) => {
+      const key = inboxKey('acme', path);
+      await fixture.blobs.put(key, Buffer.from(text), 'application/octet-stream');
+      return fixture.objectEvents.execute({
+        change: 'created',
+        key,
+        sizeBytes: Buffer.byteLength(text),
+      });
+    };
+
+    it('becomes the document titled by its path, queued for indexing', async () => {
+      const fixture = ingestionFixture();
+
+      const outcome = await write(fixture, 'guides/setup.md', TEXT);
+
+      expect(outcome).toMatchObject({ kind: 'queued', version: 1 });
+      const record = await fixture.documents.findByTitle('acme', 'guides/setup.md');
+      expect(record).toMatchObject({ status: 'queued', contentType: 'text/markdown' });
+      expect(fixture.queue.jobs).toHaveLength(1);
+    });
+
+    it('makes a new version when overwritten, and none when written again unchanged', async () => {
+      const fixture = ingestionFixture();
+      await write(fixture, 'notes.txt', TEXT);
+
+      const changed = await write(fixture, 'notes.txt', `${TEXT}\n\nOne more line.`);
+      const same = await write(fixture, 'notes.txt', `${TEXT}\n\nOne more line.`);
+
+      expect(changed).toMatchObject({ kind: 'queued', version: 2 });
+      expect(same).toMatchObject({ kind: 'unchanged', version: 2 });
+      expect(fixture.queue.jobs.map((job) => job.version)).toEqual([1, 2]);
+    });
+
+    it('records a file over the limit failed with the reason, and removes it', async () => {
+      const fixture = ingestionFixture({ maxPresignedBytes: 100 });
+
+      const outcome = await write(fixture, 'big.md', 'x'.repeat(101));
+
+      expect(outcome.kind).toBe('failed');
+      expect(await fixture.documents.findByTitle('acme', 'big.md')).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('MAX_PRESIGNED_UPLOAD_BYTES'),
+      });
+      expect(await fixture.blobs.exists(inboxKey('acme', 'big.md'))).toBe(false);
+      expect(fixture.queue.jobs).toEqual([]);
+    });
+
+    it('keeps the failed record when the removal of the oversize file is notified', async () => {
+      const fixture = ingestionFixture({ maxPresignedBytes: 100 });
+      await write(fixture, 'big.md', 'x'.repeat(101));
+
+      const outcome = await fixture.objectEvents.execute({
+        change: 'removed',
+        key: inboxKey('acme', 'big.md'),
+      });
+
+      expect(outcome.kind).toBe('ignored');
+      expect(await fixture.documents.findByTitle('acme', 'big.md')).toMatchObject({
+        status: 'failed',
+      });
+    });
+
+    it('records a file that holds no text failed with the reason', async () => {
+      const fixture = ingestionFixture();
+
+      const outcome = await write(fixture, 'empty.md', '   \n');
+
+      expect(outcome.kind).toBe('failed');
+      expect(await fixture.documents.findByTitle('acme', 'empty.md')).toMatchObject({
+        status: 'failed',
+        error: 'The document holds no text to index',
+      });
+    });
+
+    it('ignores a file of an unsupported type', async () => {
+      const fixture = ingestionFixture();
+
+      const outcome = await write(fixture, '.DS_Store', 'binary');
+
+      expect(outcome.kind).toBe('ignored');
+      expect(await fixture.documents.list('acme', { limit: 10 })).toEqual({ items: [] });
+    });
+
+    it('deletes the document when the file is removed', async () => {
+      const fixture = ingestionFixture();
+      const created = await write(fixture, 'notes.md', TEXT);
+      await fixture.blobs.delete(inboxKey('acme', 'notes.md'));
+
+      const outcome = await fixture.objectEvents.execute({
+        change: 'removed',
+        key: inboxKey('acme', 'notes.md'),
+      });
+
+      expect(outcome).toMatchObject({ kind: 'deleted' });
+      expect(
+        await fixture.documents.get('acme', (created as { documentId: string }).documentId),
+      ).toBeUndefined();
+    });
+
+    it('keeps the document when a late removal event finds the file written again', async () => {
+      const fixture = ingestionFixture();
+      await write(fixture, 'notes.md', TEXT);
+
+      const outcome = await fixture.objectEvents.execute({
+        change: 'removed',
+        key: inboxKey('acme', 'notes.md'),
+      });
+
+      expect(outcome.kind).toBe('ignored');
+      expect(await fixture.documents.findByTitle('acme', 'notes.md')).toBeDefined();
+    });
+
+    it('skips a created event whose file is already gone', async () => {
+      const fixture = ingestionFixture();
+
+      const outcome = await fixture.objectEvents.execute({
+        change: 'created',
+        key: inboxKey('acme', 'gone.md'),
+        sizeBytes: 10,
+      });
+
+      expect(outcome).toEqual({ kind: 'ignored', reason: 'the object is gone' });
+    });
+  });
+
+  it('ignores the raw versions the API writes itself', async () => {
+    const fixture = ingestionFixture();
+    const { id } = await fixture.uploadText('Guide', TEXT);
+
+    const outcome = await fixture.objectEvents.execute({
+      change: 'created',
+      key: `tenants/acme/documents/${id}/v1`,
+      sizeBytes: 10,
+    });
+
+    expect(outcome.kind).toBe('ignored');
+    expect(fixture.queue.jobs).toHaveLength(1);
+  });
+});
