@@ -87,6 +87,7 @@ export class NodeFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    const nodeModules = installedModules(props.entry);
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(PROJECT_ROOT, props.entry),
       handler: 'handler',
@@ -122,8 +123,9 @@ export class NodeFunction extends Construct {
         sourceMap: FUNCTION_BUNDLING.sourcemap,
         sourcesContent: FUNCTION_BUNDLING.sourcesContent,
         externalModules: [...FUNCTION_BUNDLING.external],
-        // Installed (npm, from the lock file's versions) into the asset's node_modules.
-        nodeModules: installedModules(props.entry),
+        // Installed (npm, from the lock file's versions) into the asset's node_modules; with
+        // none, no npm install runs and the asset holds only the bundle.
+        ...(nodeModules.length === 0 ? {} : { nodeModules }),
         esbuildArgs: {
           '--alias': Object.entries(FUNCTION_BUNDLING.alias).map(([from, to]) => `${from}=${to}`),
         },
