@@ -53,17 +53,32 @@ const sharedEnvironment = (config: AppConfig, tableName: string): RuntimeEnviron
 /** Authentication: look the key up, and record its last use. */
 const AUTHENTICATION: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
+/** Per-tenant limits: the limits and counters a tenant's first request reads in one batch. */
+const LIMITS: readonly ItemAction[] = ['dynamodb:BatchGetItem'];
+
 /**
  * The table actions each function's code uses, no more (the artifact tests' IAM coverage
  * check fails on a call these deny and lists any action no call used).
  */
 export const TABLE_ACTIONS = {
   /** Sessions: read, list, one transaction per turn (put, update); delete a session in batches. */
-  chat: [...AUTHENTICATION, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+  chat: [
+    ...AUTHENTICATION,
+    ...LIMITS,
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:BatchWriteItem',
+  ],
   /** The same turns as chat; never deletes a session. */
-  stream: [...AUTHENTICATION, 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  stream: [
+    ...AUTHENTICATION,
+    ...LIMITS,
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:DeleteItem',
+  ],
   /** Document records and title claims: read, list, update; delete on document deletion. */
-  documents: [...AUTHENTICATION, 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  documents: [...AUTHENTICATION, ...LIMITS, 'dynamodb:Query', 'dynamodb:DeleteItem'],
   /**
    * Status transitions of the document being indexed; drop-folder files: new versions (as
    * uploads do) and deletions.
@@ -98,9 +113,9 @@ export interface RagApiStackProps extends StackProps {
  * | function  | table ({@link TABLE_ACTIONS}) | raw bucket                         | queue       | secrets        |
  * |-----------|-------------------------------|------------------------------------|-------------|----------------|
  * | public    | `DescribeTable` only          |                                    |             |                |
- * | chat      | sessions                      |                                    |             | OpenAI, Qdrant |
- * | documents | documents                     | put (and presign), delete, list document folders | send | Qdrant |
- * | stream    | sessions, stream log          |                                    |             | OpenAI, Qdrant |
+ * | chat      | sessions, limits              |                                    |             | OpenAI, Qdrant |
+ * | documents | documents, limits             | put (and presign), delete, list document folders | send | Qdrant |
+ * | stream    | sessions, stream log, limits  |                                    |             | OpenAI, Qdrant |
  * | indexer   | get, update, delete           | get, put, delete, list             | (SQS), send | OpenAI, Qdrant |
  * | reconciler| pending index, update, delete | delete, list document folders      | send        | Qdrant         |
  *

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { build, type Metafile, transform } from 'esbuild';
+import { FUNCTION_BUNDLING } from '../../lib/bundling.js';
 import { PROJECT_ROOT } from '../lib/paths.js';
 
 /** The five Lambda functions: name and handler entry (relative to the project root). */
@@ -14,10 +15,6 @@ export const FUNCTIONS = [
 
 /** One of {@link FUNCTIONS}. */
 export type FunctionSpec = (typeof FUNCTIONS)[number];
-
-/** The same banner `lib/constructs/node-function.ts` puts on every bundle. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /** How much one package (or the project's own code) contributes to a bundle. */
 export interface Contributor {
@@ -70,15 +67,10 @@ export const bundleFunction = async (spec: FunctionSpec, outDir: string): Promis
     entryPoints: [spec.entry],
     outfile: file,
     bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    minify: true,
-    keepNames: true,
-    sourcemap: true,
-    sourcesContent: false,
+    ...FUNCTION_BUNDLING,
+    mainFields: [...FUNCTION_BUNDLING.mainFields],
+    external: [...FUNCTION_BUNDLING.external],
+    banner: { js: FUNCTION_BUNDLING.banner },
     metafile: true,
     logLevel: 'error',
   });

@@ -11,24 +11,39 @@ import { createHandler } from '../../lambdas/handlers/public-api.js';
 import type { HttpEvent, HttpResult } from '../../lambdas/http/http-types.js';
 import { RESULT_MARKER } from '../lib/child-process.js';
 
+// The access log line of each request is built (and serialised) as deployed, then dropped
+// instead of crossing the pipe to the parent: on Lambda it goes to the runtime's log channel,
+// whose cost is not the stack's. Only the result line reaches stdout.
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+  typeof chunk === 'string' && chunk.startsWith(RESULT_MARKER)
+    ? write(chunk, ...rest)
+    : true) as typeof process.stdout.write;
+
 const calls = Number(process.env.BENCH_CALLS ?? 100_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const warmup = Number(process.env.BENCH_WARMUP ?? 20_000);
 
 type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-const full = createHandler({
-  http: {
-    // As deployed: INFO (the success path logs nothing; the logger still does its per-request work).
-    logger: new Logger({ serviceName: 'bench', logLevel: 'INFO' }),
-    resolver: {
-      execute: async () => ({ tenantId: 'bench', keyId: 'bench' }),
+/** The public function's handler with the full stack, its logger at `logLevel`. */
+const stackAt = (logLevel: 'INFO' | 'WARN') =>
+  createHandler({
+    http: {
+      logger: new Logger({ serviceName: 'bench', logLevel }),
+      resolver: {
+        execute: async () => ({ tenantId: 'bench', keyId: 'bench' }),
+      },
+      corsOrigins: ['https://app.example.com'],
+      maxBodyBytes: 1_048_576,
     },
-    corsOrigins: ['https://app.example.com'],
-    maxBodyBytes: 1_048_576,
-  },
-  probes: {},
-}) as unknown as Handler;
+    probes: {},
+  }) as unknown as Handler;
+
+// As deployed: INFO, so each request writes its access log line.
+const full = stackAt('INFO');
+// The same stack with the access log line below the level: what the line itself costs.
+const quiet = stackAt('WARN');
 
 const template = apiGatewayEvent({
   method: 'GET',
@@ -71,17 +86,21 @@ const loop = async (handler: Handler, count: number): Promise<number> => {
 };
 
 await loop(full, warmup);
+await loop(quiet, warmup);
 await loop(bare, warmup);
 const fullUs: number[] = [];
+const quietUs: number[] = [];
 const bareUs: number[] = [];
 for (let round = 0; round < rounds; round += 1) {
   fullUs.push(await loop(full, calls));
+  quietUs.push(await loop(quiet, calls));
   bareUs.push(await loop(bare, calls));
 }
 console.log(
   RESULT_MARKER +
     JSON.stringify({
       fullUs,
+      quietUs,
       bareUs,
       calls,
       headers: Object.keys(referenceHeaders).sort(),

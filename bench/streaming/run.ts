@@ -55,6 +55,8 @@ const TOKEN_INTERVAL_MS = 10;
 const FIRST_TOKEN_DELAY_MS = 50;
 const EMBEDDING_DELAY_MS = 20;
 const QUESTION = 'How do I declare path parameters with types, and how are they validated?';
+/** The TTFT overhead may be at most this multiple of the AI SDK baseline's (issue 15). */
+const TTFT_OVERHEAD_RATIO = 1.3;
 /** Two medians closer than this are the same within the clock and scheduler's resolution. */
 const NOISE_MS = 0.1;
 
@@ -221,8 +223,9 @@ export const runStreaming = async (
         unit: 'ms',
         ours: med('ours', 'ttftOverheadMs'),
         baseline: med('baseline', 'ttftOverheadMs'),
-        target: '≤ 15 ms',
-        met: med('ours', 'ttftOverheadMs') <= 15,
+        target: `≤ ${TTFT_OVERHEAD_RATIO}× baseline`,
+        met:
+          med('ours', 'ttftOverheadMs') <= TTFT_OVERHEAD_RATIO * med('baseline', 'ttftOverheadMs'),
       },
       ...(
         [

@@ -7,7 +7,6 @@ import { systemClock } from '../core/ports/clock.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
-import { composeVectorStore, embeddingShape } from './ai-components.js';
 import {
   composeBlobStore,
   composeJobQueue,
@@ -18,6 +17,7 @@ import {
 import { PRIMING_KEY_HASH, primeAtLambdaInit } from './prime-connections.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
+import { composeVectorStore, embeddingShape } from './vector-store.js';
 
 /** Dependencies of the documents function. */
 export interface DocumentsApiDeps {

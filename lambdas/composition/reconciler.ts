@@ -3,10 +3,10 @@ import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-st
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
 import { ReconcileDocuments } from '../core/ingestion/reconcile-documents.js';
 import { systemClock } from '../core/ports/clock.js';
-import { composeVectorStore, embeddingShape } from './ai-components.js';
 import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
+import { composeVectorStore, embeddingShape } from './vector-store.js';
 
 /** Time a presigned upload and its event may take past the URL's expiry, in s. */
 const UPLOAD_MARGIN_SECONDS = 300;

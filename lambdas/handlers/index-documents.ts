@@ -7,7 +7,7 @@ import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import type { ObjectEvent } from '../core/ingestion/handle-object-events.js';
 import type { BatchJobResult } from '../core/ingestion/index-batch.js';
 import type { IndexJob } from '../core/ports/job-queue.js';
-import { indexJobSchema } from '../core/schemas/documents.js';
+import { indexJobSchema } from '../core/schemas/index-job.js';
 import {
   objectEventsOf,
   s3EventNotificationSchema,

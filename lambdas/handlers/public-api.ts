@@ -1,11 +1,12 @@
 import { composePublicApi, type PublicApiDeps } from '../composition/public-api.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import { checkHealth } from '../core/health/check-health.js';
-import { healthQuery } from '../http/api-operations.js';
 import { createHttpHandler } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import { DEFAULT_DOCS_ASSETS_URL, docsPage } from '../http/docs-page.js';
-import { buildOpenApiDocument } from '../http/openapi-document.js';
+import { healthQuery } from '../http/health-query.js';
+import { withServers } from '../http/openapi-servers.js';
+import openApiTemplate from '../http/openapi-template.json' with { type: 'json' };
 import { requestOrigin } from '../http/request-origin.js';
 import { json } from '../http/responses.js';
 import { validationProblem } from '../http/to-problem.js';
@@ -14,7 +15,7 @@ import { unknownRoute } from '../http/unknown-route.js';
 
 /**
  * Builds the public function: `GET /openapi.json` (OpenAPI 3.1 generated from the zod
- * schemas), `GET /docs` (Swagger UI over it), `GET /health` (with `?deep=true`, each dependency
+ * schemas at build time, `npm run openapi`), `GET /docs` (Swagger UI over it), `GET /health` (with `?deep=true`, each dependency
  * `up` or `down`, and a 503 when one is down; the reasons are logged, never answered) and the `$default` route's 404/405 problems.
  *
  * @example
@@ -27,7 +28,7 @@ export const createHandler = (deps: PublicApiDeps) =>
       'GET /openapi.json': async (event) =>
         json(
           200,
-          buildOpenApiDocument({
+          withServers(openApiTemplate, {
             serverUrl: requestOrigin(event),
             ...(deps.streamUrl ? { streamUrl: deps.streamUrl } : {}),
           }),

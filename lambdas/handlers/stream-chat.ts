@@ -100,18 +100,12 @@ export const createHandler = (deps: StreamChatDeps) => {
     const abort = new AbortController();
     const remainingMs = context.getRemainingTimeInMillis();
     const deadlineAt = Date.now() + remainingMs;
-    const release = deps.limits
-      ? await deps.limits.openStream(tenantId, new Date(deadlineAt + SLOT_LEASE_MARGIN_MS))
-      : undefined;
-    let released: Promise<void> | undefined;
-    const freeSlot = () => {
-      released ??= (release?.() ?? Promise.resolve()).catch((error: unknown) => {
-        deps.logger.warn('freeing the stream slot failed; its lease frees it', {
-          error: error as Error,
-        });
-      });
-      return released;
-    };
+    // The stream slot is taken while the answer prepares (budget, history, embedding,
+    // retrieval), not before: one table round trip less before the first token. A refused
+    // slot aborts the preparation, which then costs at most an embedding request.
+    const slot = deps.limits
+      ? deps.limits.openStream(tenantId, new Date(deadlineAt + SLOT_LEASE_MARGIN_MS))
+      : Promise.resolve(undefined);
     const budget = setTimeout(
       () => abort.abort(new StreamCut('The answer was cut: the time budget ran out.')),
       Math.max(1, remainingMs - budgetMarginMs),
@@ -122,7 +116,24 @@ export const createHandler = (deps: StreamChatDeps) => {
       createIfMissing: true,
       signal: abort.signal,
     });
-    const first = await events.next().catch(async (error: unknown) => {
+    const started = events.next();
+    started.catch(() => undefined);
+    const release = await slot.catch(async (error: unknown) => {
+      clearTimeout(budget);
+      abort.abort(error);
+      await started.catch(() => undefined);
+      throw error;
+    });
+    let released: Promise<void> | undefined;
+    const freeSlot = () => {
+      released ??= (release?.() ?? Promise.resolve()).catch((error: unknown) => {
+        deps.logger.warn('freeing the stream slot failed; its lease frees it', {
+          error: error as Error,
+        });
+      });
+      return released;
+    };
+    const first = await started.catch(async (error: unknown) => {
       clearTimeout(budget);
       await freeSlot();
       throw error;

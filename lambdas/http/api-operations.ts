@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type * as core from 'zod/v4/core';
 import {
   chatRequestSchema,
   chatResponseSchema,
@@ -18,11 +18,14 @@ import {
 import { useChatRequestSchema } from '../core/schemas/stream-chat.js';
 import { requestedUploadSchema, requestUploadSchema } from '../core/schemas/uploads.js';
 import { usageReportSchema } from '../core/schemas/usage.js';
+import { healthQuery } from './health-query.js';
+
+export { healthQuery } from './health-query.js';
 
 /** One documented response. */
 export interface ResponseDoc {
   description: string;
-  schema?: z.ZodType;
+  schema?: core.$ZodType;
   mediaType?: string;
   headers?: Record<string, string>;
   /** What Swagger UI shows as the example answer. */
@@ -36,18 +39,10 @@ export interface OperationDoc {
   /** A longer description (CommonMark), when the summary is not enough. */
   description?: string;
   tag: string;
-  body?: { schema: z.ZodType; mediaType?: string; example?: unknown }[];
-  query?: z.ZodObject;
+  body?: { schema: core.$ZodType; mediaType?: string; example?: unknown }[];
+  query?: core.$ZodObject;
   responses: Record<number, ResponseDoc>;
 }
-
-/** `?deep=true` of `GET /health`. */
-export const healthQuery = z.object({
-  deep: z
-    .enum(['true', 'false'])
-    .default('false')
-    .describe('Also probe each dependency (table, vector store, model); 503 when one is down.'),
-});
 
 const SESSION_ID = 'b3c1f0de-5e0a-4c5e-9a61-2f7d8f0b6a11';
 const DOCUMENT_ID = '0f8e4c7a-3b2d-4e1f-9a6b-5c4d3e2f1a0b';
@@ -376,7 +371,7 @@ export const STREAM_OPERATION = {
   summary: 'Ask a question and receive the answer token by token (Server-Sent Events)',
   description:
     "The same chat as `POST /v1/chat`, streamed in the Vercel AI SDK's UI message stream protocol, so `useChat` with `DefaultChatTransport` works unchanged. The body is either `{ sessionId?, message }` or what `useChat` sends (`{ id, messages }`: `id` is the session, the last user message is the question).",
-  bodies: [chatRequestSchema, useChatRequestSchema] as z.ZodType[],
+  bodies: [chatRequestSchema, useChatRequestSchema] as core.$ZodType[],
   example: { message: 'How do I declare path parameters?' },
   streamDescription:
     'An event stream (`x-vercel-ai-ui-message-stream: v1`): a `start` part (with the session id), one `source-document` part per cited chunk, `text-start`, a `text-delta` per token, `text-end`, `finish` (with the model, usage and, when limits are on, the tokens used and left today: `budget`), then `data: [DONE]`. A failure after the first byte is an `error` part before `[DONE]`, and so is an answer that reaches the daily token budget (it is stored marked `incomplete`); `: ping` comments keep a silent connection open.',

@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import type * as core from 'zod/v4/core';
 import { HttpProblem } from '../core/problem.js';
 import { problemSchema } from '../core/schemas/common.js';
+import * as z from '../core/schemas/zod-mini.js';
 import { API_OPERATIONS, type OperationDoc, STREAM_OPERATION } from './api-operations.js';
+import { apiDescription, streamServers, withServers } from './openapi-servers.js';
 import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
 
 type JsonObject = Record<string, unknown>;
@@ -24,12 +26,12 @@ const withoutSafeIntegerBounds = <T>(value: T): T => {
   ) as T;
 };
 
-const ref = (schema: z.ZodType): JsonObject => {
+const ref = (schema: core.$ZodType): JsonObject => {
   const id = z.globalRegistry.get(schema)?.id;
   return id ? { $ref: `#/components/schemas/${id}` } : inline(schema);
 };
 
-const inline = (schema: z.ZodType): JsonObject => {
+const inline = (schema: core.$ZodType): JsonObject => {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',
@@ -99,12 +101,12 @@ const parameters = (route: RouteDefinition, doc: OperationDoc): JsonObject[] => 
     required: true,
     schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
   }));
-  const shape = doc.query?.shape ?? {};
+  const shape = doc.query?._zod.def.shape ?? {};
   const query = Object.entries(shape).map(([name, schema]) => ({
     name,
     in: 'query',
     required: false,
-    schema: inline(schema as z.ZodType),
+    schema: inline(schema as core.$ZodType),
   }));
   return [...path, ...query];
 };
@@ -174,19 +176,6 @@ const operation = (route: RouteDefinition, doc: OperationDoc): JsonObject => {
     responses,
   };
 };
-
-/** The streaming endpoint: a function URL of its own, so an operation with its own server. */
-const streamServers = (streamUrl: string | undefined) => [
-  streamUrl
-    ? { url: streamUrl, description: 'The streaming function URL' }
-    : {
-        url: '{streamUrl}',
-        description: 'The streaming function URL (the StreamUrl output of the stack)',
-        variables: {
-          streamUrl: { default: 'https://example.lambda-url.eu-west-1.on.aws' },
-        },
-      },
-];
 
 const CHAT_ID_PARAMETER = {
   name: 'chatId',
@@ -277,14 +266,15 @@ const streamPathItem = (streamUrl: string | undefined): JsonObject => {
 /**
  * Generates the OpenAPI 3.1 description of the HTTP API from the route table, the operations'
  * documentation and the zod schemas the handlers validate with, so the description cannot
- * disagree with the code.
+ * disagree with the code. Without servers: {@link withServers} adds them per deployment.
+ * `npm run openapi` writes it to `lambdas/http/openapi-template.json`, which the public
+ * function serves (so it bundles neither the schemas nor zod's JSON Schema code); a test
+ * fails when that file falls behind.
  *
  * @example
- * const document = buildOpenApiDocument({ serverUrl: 'https://api.example.com' });
+ * const template = buildOpenApiTemplate();
  */
-export const buildOpenApiDocument = (
-  options: { serverUrl?: string; streamUrl?: string } = {},
-): JsonObject => {
+export const buildOpenApiTemplate = (): JsonObject => {
   const paths: Record<string, JsonObject> = {};
   for (const route of ROUTES) {
     const doc = API_OPERATIONS[routeKey(route)];
@@ -292,20 +282,11 @@ export const buildOpenApiDocument = (
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = operation(route, doc);
   }
-  paths[STREAM_OPERATION.path] = streamPathItem(options.streamUrl);
-  Object.assign(paths, streamControlPaths(options.streamUrl));
+  paths[STREAM_OPERATION.path] = streamPathItem(undefined);
+  Object.assign(paths, streamControlPaths(undefined));
   return {
     openapi: '3.1.0',
-    info: {
-      title: 'RAG API',
-      version: '1.0.0',
-      description: [
-        'Chat grounded in your documents, with citations. Authenticate with `Authorization: Bearer <API key>`.',
-        `Streaming chat (AI SDK UI message stream) is served by a separate function URL${options.streamUrl ? ` (${options.streamUrl})` : ''}: the operations below with a server of their own. On it, \`GET /{chatId}/stream\` resumes the answer a chat is streaming (204 when none) and \`POST /{chatId}/stop\` stops it.`,
-        'Every error is an RFC 9457 problem document (`application/problem+json`). A path called with a method it does not declare answers 405 with an `Allow` header; an unknown path answers 404.',
-      ].join('\n\n'),
-    },
-    ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+    info: { title: 'RAG API', version: '1.0.0', description: apiDescription(undefined) },
     security: [{ apiKey: [] }],
     paths,
     components: {
@@ -316,3 +297,14 @@ export const buildOpenApiDocument = (
     },
   };
 };
+
+/**
+ * The OpenAPI 3.1 description for one deployment: {@link buildOpenApiTemplate} with the API's
+ * server (`serverUrl`) and the streaming function URL (`streamUrl`).
+ *
+ * @example
+ * const document = buildOpenApiDocument({ serverUrl: 'https://api.example.com' });
+ */
+export const buildOpenApiDocument = (
+  options: { serverUrl?: string; streamUrl?: string } = {},
+): JsonObject => withServers(buildOpenApiTemplate(), options);

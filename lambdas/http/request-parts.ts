@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { resourceId } from '../core/schemas/common.js';
+import * as z from '../core/schemas/zod-mini.js';
 import type { HttpEvent } from './http-types.js';
 import { validationProblem } from './to-problem.js';
 
@@ -10,12 +10,12 @@ import { validationProblem } from './to-problem.js';
  * @example
  * const body = parsePart(chatRequestSchema, event.body, 'body');
  */
-export const parsePart = <T extends z.ZodType>(
+export const parsePart = <T extends z.core.$ZodType>(
   schema: T,
   value: unknown,
   where: string,
 ): z.output<T> => {
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (!result.success) throw validationProblem(result.error, where);
   return result.data;
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { HttpProblem } from '../core/problem.js';
 
 interface MiddyHttpError {
@@ -14,12 +14,12 @@ const isMiddyHttpError = (error: unknown): error is MiddyHttpError =>
   typeof (error as { message?: unknown }).message === 'string';
 
 /**
- * Turns a zod error into a 400 problem listing each failing path.
+ * Turns a zod error (of the classic API or zod/mini) into a 400 problem listing each failing path.
  *
  * @example
  * validationProblem(result.error) // 400, errors: [{ path: 'message', message: 'Too small…' }]
  */
-export const validationProblem = (error: z.ZodError, where = 'body'): HttpProblem =>
+export const validationProblem = (error: $ZodError, where = 'body'): HttpProblem =>
   new HttpProblem(400, {
     type: 'urn:problem:validation',
     detail: `The request ${where} is invalid`,
@@ -36,7 +36,7 @@ export const validationProblem = (error: z.ZodError, where = 'body'): HttpProble
  */
 export const toProblem = (error: unknown): HttpProblem => {
   if (error instanceof HttpProblem) return error;
-  if (error instanceof z.ZodError) return validationProblem(error);
+  if (error instanceof $ZodError) return validationProblem(error);
   if (isMiddyHttpError(error) && error.statusCode < 500) {
     if (error.statusCode === 422 && /JSON/i.test(error.message)) {
       return new HttpProblem(400, {

@@ -13,6 +13,7 @@ import { APP_TABLE_SCHEMA } from '../../lambdas/adapters/dynamodb/table-schema.j
 /** An item-level DynamoDB action a function may be granted on the table and its indexes. */
 export type ItemAction =
   | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
   | 'dynamodb:Query'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'

@@ -13,17 +13,11 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_BUNDLING, installedModules } from '../bundling.js';
 import { type AppConfig, toRetentionDays } from '../config.js';
 
 /** The project root: every handler entry and the lock file are resolved against it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * Lets CommonJS dependencies that call `require` (for Node built-ins) run inside the ESM bundle.
- * esbuild renames its own helpers, so this top-level `require` cannot collide with bundled code.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /** Properties of a {@link NodeFunction}. */
 export interface NodeFunctionProps {
@@ -48,11 +42,15 @@ export interface NodeFunctionProps {
  * period, active X-Ray tracing, and a role that starts with nothing but write access to that
  * log group (no AWS managed policy).
  *
- * The AWS SDK v3 clients are **bundled** (`externalModules: []`) instead of taken from the
+ * The AWS SDK v3 clients are **bundled** instead of taken from the
  * runtime: the deployed code then runs exactly the versions pinned in `package-lock.json` and
  * exercised by the tests (the runtime's copy changes under you, and `@aws-sdk/lib-dynamodb`
  * must match its client's version); tree-shaken and minified, the bundled clients also cost
- * less init time than loading the runtime's full, unminified packages from disk.
+ * less init time than loading the runtime's full, unminified packages from disk. The esbuild
+ * settings are `FUNCTION_BUNDLING` (`lib/bundling.ts`), shared with the bench and the bundle
+ * size test; its externals are only packages the SDK imports on demand on paths Lambda never
+ * takes, and the lazy modules (`LAZY_MODULES`, pdf.js), installed beside the bundle of the
+ * functions whose budget lists them and loaded on the first PDF.
  *
  * `keepNames` is on so error and class names in logs and problem `type`s survive minification.
  *
@@ -89,6 +87,7 @@ export class NodeFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    const nodeModules = installedModules(props.entry);
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(PROJECT_ROOT, props.entry),
       handler: 'handler',
@@ -116,14 +115,20 @@ export class NodeFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        keepNames: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: [],
+        target: FUNCTION_BUNDLING.target,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        banner: FUNCTION_BUNDLING.banner,
+        minify: FUNCTION_BUNDLING.minify,
+        keepNames: FUNCTION_BUNDLING.keepNames,
+        sourceMap: FUNCTION_BUNDLING.sourcemap,
+        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+        externalModules: [...FUNCTION_BUNDLING.external],
+        // Installed (npm, from the lock file's versions) into the asset's node_modules; with
+        // none, no npm install runs and the asset holds only the bundle.
+        ...(nodeModules.length === 0 ? {} : { nodeModules }),
+        esbuildArgs: {
+          '--alias': Object.entries(FUNCTION_BUNDLING.alias).map(([from, to]) => `${from}=${to}`),
+        },
       },
     });
 

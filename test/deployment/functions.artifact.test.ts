@@ -1,10 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DefaultChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../dev/http-events.js';
 import { s3EventNotification } from '../../dev/s3-event-notification.js';
+import { LAZY_MODULES, ON_DEMAND_EXTERNALS } from '../../lib/bundling.js';
 import { client } from '../support/local-stack-client.js';
+import { makePdf } from '../support/pdf-fixture.js';
 import { sqsEvent, sqsRecord } from '../support/sqs-events.js';
 import { ARTIFACT_FUNCTIONS, RUNTIME_ACTIONS } from './artifact-functions.js';
 import { type ArtifactStack, startArtifactStack } from './artifact-stack.js';
@@ -49,6 +53,27 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
     const reply = await api().json('GET', '/health?deep=true');
 
     expect(reply.status, reply.text).toBe(200);
+  });
+
+  it('ships bundles importing only Node built-ins, and on demand the credential providers left out and the lazy modules installed beside them', () => {
+    for (const fn of stack.functions.values()) {
+      const directory = fn.template.codeDirectory ?? '';
+      const code = readFileSync(join(directory, 'index.mjs'), 'utf8');
+      const imported = [...code.matchAll(/(?:^|[;}])import[^(;"']{0,200}from\s*["']([^"']+)["']/g)];
+      const loaded = [...code.matchAll(/import\("([^"]+)"\)/g)].map((match) => match[1] ?? '');
+      const installed = (path: string) =>
+        LAZY_MODULES.includes(path) && existsSync(join(directory, 'node_modules', path));
+
+      expect(
+        imported.map((match) => match[1]).filter((path) => !path?.startsWith('node:')),
+      ).toEqual([]);
+      expect(
+        loaded.filter(
+          (path) =>
+            !path.startsWith('node:') && !ON_DEMAND_EXTERNALS.includes(path) && !installed(path),
+        ),
+      ).toEqual([]);
+    }
   });
 
   it('takes an upload (S3 put, queue send) and answers 202 from the documents function', async () => {
@@ -353,6 +378,49 @@ describe('large files and drop folders: S3 event notifications on the indexing q
     expect(JSON.parse(result.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
     expect(jobs).toHaveLength(1);
     expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready', version: 1 });
+  });
+
+  it('reads a PDF upload with the pdf.js installed beside the documents bundle, then indexes it', async () => {
+    const form = new FormData();
+    const pdf = makePdf([['The escalation desk answers within four hours.'], ['Refunds wait.']]);
+    form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'desk.pdf');
+
+    const reply = await fetch(`${stack.apiUrl}/v1/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}` },
+      body: form,
+    });
+    const text = await reply.text();
+    await indexQueuedJobs();
+
+    expect(reply.status, text).toBe(202);
+    const { id } = JSON.parse(text) as { id: string };
+    expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready', chunkCount: 2 });
+  });
+
+  it('reads a presigned PDF in the indexer, with the pdf.js installed beside its bundle', async () => {
+    const pdf = makePdf([['Refunds above 500 euros need a second approval.'], ['Page two.']]);
+    const reply = await api().json('POST', '/v1/uploads', {
+      fileName: 'refunds.pdf',
+      contentType: 'application/pdf',
+      contentLength: pdf.length,
+    });
+    const { id, upload } = reply.body as {
+      id: string;
+      upload: { url: string; headers: Record<string, string> };
+    };
+    const key = `tenants/${stack.tenantId}/uploads/${id}/v1`;
+
+    const put = await fetch(upload.url, {
+      method: 'PUT',
+      headers: upload.headers,
+      body: new Uint8Array(pdf),
+    });
+    await notified(s3EventNotification('ObjectCreated:Put', stack.bucketName, key, pdf.length));
+    await indexQueuedJobs();
+
+    expect(put.status).toBe(200);
+    expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready', chunkCount: 2 });
   });
 
   it("refuses the URL moved under another tenant's prefix (403 from S3), storing nothing", async () => {

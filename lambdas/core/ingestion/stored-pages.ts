@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from '../schemas/zod-mini.js';
 import type { ExtractedPage } from './extract-document.js';
 
 const storedPagesSchema = z.object({
-  pages: z.array(z.object({ page: z.number().int().positive(), text: z.string() })),
+  pages: z.array(z.object({ page: z.number().check(z.int(), z.positive()), text: z.string() })),
 });
 
 /**

@@ -1,78 +1,101 @@
-import { z } from 'zod';
-import { pageOf, resourceId, usageSchema } from './common.js';
+import { described, integer, pageOf, resourceId, usageSchema } from './common.js';
+import * as z from './zod-mini.js';
 
 /** Longest question accepted, in characters. */
 export const MAX_MESSAGE_CHARS = 8_000;
 
 /** Body of `POST /v1/chat` (and of the streaming endpoint's simple form). */
-export const chatRequestSchema = z
-  .strictObject({
-    sessionId: resourceId.optional().describe('Continue this session; omit to start a new one.'),
-    message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).describe('The question.'),
-  })
-  .meta({ id: 'ChatRequest' });
+export const chatRequestSchema = described(
+  z.strictObject({
+    sessionId: described(z.optional(resourceId), {
+      description: 'Continue this session; omit to start a new one.',
+    }),
+    message: described(z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MESSAGE_CHARS)), {
+      description: 'The question.',
+    }),
+  }),
+  { id: 'ChatRequest' },
+);
 
 /** A passage an answer cites. */
-export const sourceSchema = z
-  .object({
+export const sourceSchema = described(
+  z.object({
     documentId: z.string(),
     title: z.string(),
-    chunkIndex: z.number().int(),
+    chunkIndex: integer(),
     score: z.number(),
     snippet: z.string(),
-    page: z.number().int().positive().optional().describe('The page cited, for a PDF.'),
-  })
-  .meta({ id: 'Source' });
+    page: described(z.optional(integer().check(z.positive())), {
+      description: 'The page cited, for a PDF.',
+    }),
+  }),
+  { id: 'Source' },
+);
 
 /** A message of a session. */
-export const messageSchema = z
-  .object({
+export const messageSchema = described(
+  z.object({
     id: z.string(),
     role: z.enum(['user', 'assistant']),
     content: z.string(),
     createdAt: z.string(),
-    sources: z.array(sourceSchema).optional(),
-    usage: usageSchema.optional(),
-    model: z.string().optional(),
-    incomplete: z.boolean().optional().describe('The answer was cut before it finished.'),
-  })
-  .meta({ id: 'Message' });
+    sources: z.optional(z.array(sourceSchema)),
+    usage: z.optional(usageSchema),
+    model: z.optional(z.string()),
+    incomplete: described(z.optional(z.boolean()), {
+      description: 'The answer was cut before it finished.',
+    }),
+  }),
+  { id: 'Message' },
+);
 
 /** Reply of `POST /v1/chat`. */
-export const chatResponseSchema = z
-  .object({
+export const chatResponseSchema = described(
+  z.object({
     sessionId: z.string(),
-    message: messageSchema.extend({ role: z.literal('assistant'), sources: z.array(sourceSchema) }),
+    message: z.extend(messageSchema, {
+      role: z.literal('assistant'),
+      sources: z.array(sourceSchema),
+    }),
     usage: usageSchema,
-    budget: z
-      .object({
-        tokensUsed: z.number().int().describe('Model tokens the tenant used today (UTC).'),
-        tokensRemaining: z.number().int().describe('Model tokens left today.'),
-      })
-      .optional()
-      .describe("The tenant's daily token budget after this answer (when limits are on)."),
-  })
-  .meta({ id: 'ChatResponse' });
+    budget: described(
+      z.optional(
+        z.object({
+          tokensUsed: described(integer(), {
+            description: 'Model tokens the tenant used today (UTC).',
+          }),
+          tokensRemaining: described(integer(), { description: 'Model tokens left today.' }),
+        }),
+      ),
+      { description: "The tenant's daily token budget after this answer (when limits are on)." },
+    ),
+  }),
+  { id: 'ChatResponse' },
+);
 
 /** A session as listed. */
-export const sessionSummarySchema = z
-  .object({
+export const sessionSummarySchema = described(
+  z.object({
     sessionId: z.string(),
     title: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    messageCount: z.number().int(),
-  })
-  .meta({ id: 'SessionSummary' });
+    messageCount: integer(),
+  }),
+  { id: 'SessionSummary' },
+);
 
 /** Reply of `GET /v1/sessions`. */
 export const sessionListSchema = pageOf(sessionSummarySchema, 'SessionList');
 
 /** Reply of `GET /v1/sessions/{id}`. */
-export const sessionMessagesSchema = z
-  .object({
+export const sessionMessagesSchema = described(
+  z.object({
     sessionId: z.string(),
-    items: z.array(messageSchema).describe('Newest first.'),
-    nextCursor: z.string().optional().describe('Pass as `cursor` to get the next page.'),
-  })
-  .meta({ id: 'SessionMessages' });
+    items: described(z.array(messageSchema), { description: 'Newest first.' }),
+    nextCursor: described(z.optional(z.string()), {
+      description: 'Pass as `cursor` to get the next page.',
+    }),
+  }),
+  { id: 'SessionMessages' },
+);

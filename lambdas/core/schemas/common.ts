@@ -1,36 +1,47 @@
-import { z } from 'zod';
+import * as z from './zod-mini.js';
+
+/** Registers `schema` in zod's global registry (ids and descriptions of the OpenAPI document). */
+export const described = <T extends z.ZodMiniType>(schema: T, meta: z.core.GlobalMeta): T => {
+  z.globalRegistry.add(schema, meta);
+  return schema;
+};
+
+/** An integer (zod's `int` check: a safe integer). */
+export const integer = () => z.number().check(z.int());
 
 /** A client- or server-chosen identifier of a session or document. */
 export const resourceId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1–64 letters, digits, dashes or underscores');
+  .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1–64 letters, digits, dashes or underscores'));
 
 /** `?limit=&cursor=` of every listing. */
 export const pageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
 /** An RFC 9457 problem document, as every non-2xx response carries. */
-export const problemSchema = z
-  .object({
+export const problemSchema = described(
+  z.object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: integer(),
     detail: z.string(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
+    instance: z.optional(z.string()),
+    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+  }),
+  { id: 'Problem', description: 'An RFC 9457 problem document.' },
+);
 
 /** Token usage of a model call. */
-export const usageSchema = z
-  .object({
-    promptTokens: z.number().int(),
-    completionTokens: z.number().int(),
-    totalTokens: z.number().int(),
-  })
-  .meta({ id: 'Usage' });
+export const usageSchema = described(
+  z.object({
+    promptTokens: integer(),
+    completionTokens: integer(),
+    totalTokens: integer(),
+  }),
+  { id: 'Usage' },
+);
 
 /**
  * A paginated listing of `item`, newest first.
@@ -38,10 +49,13 @@ export const usageSchema = z
  * @example
  * pageOf(sessionSummarySchema, 'SessionList')
  */
-export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
-  z
-    .object({
+export const pageOf = <T extends z.ZodMiniType>(item: T, id: string) =>
+  described(
+    z.object({
       items: z.array(item),
-      nextCursor: z.string().optional().describe('Pass as `cursor` to get the next page.'),
-    })
-    .meta({ id });
+      nextCursor: described(z.optional(z.string()), {
+        description: 'Pass as `cursor` to get the next page.',
+      }),
+    }),
+    { id },
+  );

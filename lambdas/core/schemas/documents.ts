@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { SUPPORTED_CONTENT_TYPES } from '../ingestion/content-types.js';
 import { isBlank } from '../text/whitespace.js';
-import { pageOf } from './common.js';
+import { described, integer, pageOf } from './common.js';
+import * as z from './zod-mini.js';
 
 /** Longest document title, in characters. */
 export const MAX_TITLE_CHARS = 300;
@@ -10,12 +10,10 @@ export const MAX_TITLE_CHARS = 300;
 export const MAX_METADATA_ENTRIES = 32;
 
 /** A document title as clients send it. */
-export const titleSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(MAX_TITLE_CHARS)
-  .describe('Uploading the same title again creates a new version of the same document.');
+export const titleSchema = described(
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TITLE_CHARS)),
+  { description: 'Uploading the same title again creates a new version of the same document.' },
+);
 
 /**
  * Metadata keys refused because they name members of every JavaScript object: stored as data
@@ -27,47 +25,58 @@ export const RESERVED_METADATA_KEYS: ReadonlySet<string> = new Set([
   'prototype',
 ]);
 
-const metadataKey = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Use 1–64 letters, digits or _.:-')
-  .refine((key) => !RESERVED_METADATA_KEYS.has(key), {
+const metadataKey = z.string().check(
+  z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Use 1–64 letters, digits or _.:-'),
+  z.refine((key: string) => !RESERVED_METADATA_KEYS.has(key), {
     error: (issue) => `${String(issue.input)} is a reserved name`,
-  });
+  }),
+);
 
 /** Free-form, flat metadata stored with a document and returned with it. */
-export const documentMetadataSchema = z
-  .record(metadataKey, z.union([z.string().max(1_000), z.number(), z.boolean()]), {
-    // Name the reason a key is refused, not just "Invalid key in record".
-    error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
-  })
-  .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_ENTRIES, {
-    message: `At most ${MAX_METADATA_ENTRIES} entries`,
-  })
-  .meta({ id: 'DocumentMetadata', description: 'Flat key/value metadata.' });
+export const documentMetadataSchema = described(
+  z
+    .record(metadataKey, z.union([z.string().check(z.maxLength(1_000)), z.number(), z.boolean()]), {
+      // Name the reason a key is refused, not just "Invalid key in record".
+      error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
+    })
+    .check(
+      z.refine(
+        (metadata: Record<string, unknown>) => Object.keys(metadata).length <= MAX_METADATA_ENTRIES,
+        {
+          message: `At most ${MAX_METADATA_ENTRIES} entries`,
+        },
+      ),
+    ),
+  { id: 'DocumentMetadata', description: 'Flat key/value metadata.' },
+);
 
 /** JSON body of `POST /v1/documents`; the text is indexed as Markdown (plain prose is Markdown). */
-export const uploadDocumentSchema = z
-  .strictObject({
+export const uploadDocumentSchema = described(
+  z.strictObject({
     title: titleSchema,
-    text: z
-      .string()
-      .refine((text) => !isBlank(text), 'The text is empty')
-      .describe('The document, as Markdown or plain text.'),
-    metadata: documentMetadataSchema.optional(),
-  })
-  .meta({ id: 'UploadDocument', description: 'A document to index, sent as JSON.' });
+    text: described(
+      z.string().check(z.refine((text: string) => !isBlank(text), 'The text is empty')),
+      { description: 'The document, as Markdown or plain text.' },
+    ),
+    metadata: z.optional(documentMetadataSchema),
+  }),
+  { id: 'UploadDocument', description: 'A document to index, sent as JSON.' },
+);
 
 /** Multipart form of `POST /v1/documents`, as documented (the file is binary). */
-export const uploadDocumentFormSchema = z
-  .strictObject({
-    file: z.string().meta({
+export const uploadDocumentFormSchema = described(
+  z.strictObject({
+    file: described(z.string(), {
       format: 'binary',
       description: `The document: ${SUPPORTED_CONTENT_TYPES.join(', ')} (by media type or file extension).`,
     }),
-    title: titleSchema.optional().describe('Defaults to the file name.'),
-    metadata: z.string().optional().describe('A JSON object of flat metadata.'),
-  })
-  .meta({ id: 'UploadDocumentForm', description: 'A document to index, sent as a file upload.' });
+    title: described(z.optional(titleSchema), { description: 'Defaults to the file name.' }),
+    metadata: described(z.optional(z.string()), {
+      description: 'A JSON object of flat metadata.',
+    }),
+  }),
+  { id: 'UploadDocumentForm', description: 'A document to index, sent as a file upload.' },
+);
 
 /**
  * The title a file upload gets when the form names none: its file name, whitespace collapsed,
@@ -95,128 +104,120 @@ export const uploadedFileSchema = z.object(
 /** The multipart form of `POST /v1/documents` as parsed, checked at run time. */
 export const parsedUploadFormSchema = z.strictObject({
   file: uploadedFileSchema,
-  title: titleSchema.optional(),
-  metadata: z
-    .string()
-    .transform((value, context) => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(value);
-      } catch {
-        context.addIssue({ code: 'custom', message: 'Not valid JSON' });
-        return z.NEVER;
-      }
-      // The record schema drops a `__proto__` key without a word; refuse it here instead.
-      if (typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, '__proto__')) {
-        context.addIssue({ code: 'custom', message: '__proto__ is a reserved name' });
-        return z.NEVER;
-      }
-      return parsed;
-    })
-    .pipe(documentMetadataSchema)
-    .optional(),
+  title: z.optional(titleSchema),
+  metadata: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((value: string, context) => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(value);
+          } catch {
+            context.issues.push({ code: 'custom', message: 'Not valid JSON', input: value });
+            return z.NEVER;
+          }
+          // The record schema drops a `__proto__` key without a word; refuse it here instead.
+          if (typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, '__proto__')) {
+            context.issues.push({
+              code: 'custom',
+              message: '__proto__ is a reserved name',
+              input: value,
+            });
+            return z.NEVER;
+          }
+          return parsed;
+        }),
+      ),
+      documentMetadataSchema,
+    ),
+  ),
 });
 
 /**
  * Where a document is in its life (`awaiting-upload`: its presigned upload has not arrived;
  * `deleting`: a deletion is in progress).
  */
-export const documentStatusSchema = z
-  .enum(['awaiting-upload', 'queued', 'indexing', 'ready', 'failed', 'deleting'])
-  .meta({ id: 'DocumentStatus' });
+export const documentStatusSchema = described(
+  z.enum(['awaiting-upload', 'queued', 'indexing', 'ready', 'failed', 'deleting']),
+  { id: 'DocumentStatus' },
+);
 
 /** Reply of `POST /v1/documents` (202, with `Location: /v1/documents/{id}`). */
-export const documentAcceptedSchema = z
-  .object({
+export const documentAcceptedSchema = described(
+  z.object({
     id: z.uuid(),
     status: documentStatusSchema,
-    version: z.number().int().positive(),
-    unchanged: z
-      .literal(true)
-      .optional()
-      .describe('Set (with status 200) when the current version already holds these bytes.'),
-  })
-  .meta({
+    version: integer().check(z.positive()),
+    unchanged: described(z.optional(z.literal(true)), {
+      description: 'Set (with status 200) when the current version already holds these bytes.',
+    }),
+  }),
+  {
     id: 'DocumentAccepted',
     description:
       'The upload is stored and queued for indexing (202), or identical to the current version (200).',
-  });
+  },
+);
 
 /** A document, as `GET /v1/documents/{id}` and the listing show it. */
-export const documentSchema = z
-  .object({
+export const documentSchema = described(
+  z.object({
     id: z.uuid(),
     title: z.string(),
     status: documentStatusSchema,
-    version: z.number().int().positive(),
+    version: integer().check(z.positive()),
     contentType: z.enum(SUPPORTED_CONTENT_TYPES),
-    sizeBytes: z.number().int().min(0),
-    chunkCount: z.number().int().min(0).optional().describe('Set once the version is ready.'),
-    parts: z
-      .number()
-      .int()
-      .min(2)
-      .optional()
-      .describe('While a large document is indexing: the parts it was split into.'),
-    partsDone: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe('While a large document is indexing: its parts done so far.'),
-    error: z.string().optional().describe('Why indexing failed, when it did.'),
-    attempts: z.number().int().min(0).optional().describe('Indexing attempts of this version.'),
-    metadata: documentMetadataSchema.optional(),
+    sizeBytes: integer().check(z.minimum(0)),
+    chunkCount: described(z.optional(integer().check(z.minimum(0))), {
+      description: 'Set once the version is ready.',
+    }),
+    parts: described(z.optional(integer().check(z.minimum(2))), {
+      description: 'While a large document is indexing: the parts it was split into.',
+    }),
+    partsDone: described(z.optional(integer().check(z.minimum(0))), {
+      description: 'While a large document is indexing: its parts done so far.',
+    }),
+    error: described(z.optional(z.string()), { description: 'Why indexing failed, when it did.' }),
+    attempts: described(z.optional(integer().check(z.minimum(0))), {
+      description: 'Indexing attempts of this version.',
+    }),
+    metadata: z.optional(documentMetadataSchema),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Document' });
+  }),
+  { id: 'Document' },
+);
 
 /** Reply of `GET /v1/documents`. */
 export const documentListSchema = pageOf(documentSchema, 'DocumentList');
 
 /** `?offset=&limit=` of `GET /v1/documents/{id}/chunks`: chunk indexes from `offset`. */
 export const chunkPageQuery = z.strictObject({
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)), 0),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
 });
 
 /** Reply of `GET /v1/documents/{id}/chunks`. */
-export const documentChunkListSchema = z
-  .object({
+export const documentChunkListSchema = described(
+  z.object({
     documentId: z.uuid(),
-    items: z
-      .array(
+    items: described(
+      z.array(
         z.object({
-          chunkIndex: z.number().int().min(0),
-          version: z.number().int().positive(),
+          chunkIndex: integer().check(z.minimum(0)),
+          version: integer().check(z.positive()),
           text: z.string(),
         }),
-      )
-      .describe('In chunk order.'),
-    nextOffset: z.number().int().min(0).optional().describe('Pass as `offset` for the next page.'),
-  })
-  .meta({ id: 'DocumentChunkList', description: 'The indexed chunks of a document.' });
+      ),
+      { description: 'In chunk order.' },
+    ),
+    nextOffset: described(z.optional(integer().check(z.minimum(0))), {
+      description: 'Pass as `offset` for the next page.',
+    }),
+  }),
+  { id: 'DocumentChunkList', description: 'The indexed chunks of a document.' },
+);
 
 /** Path parameters of `/v1/documents/{id}`. */
 export const documentPathSchema = z.strictObject({ id: z.uuid() });
-
-/** The claim check the indexing queue carries: the text itself stays in the blob store. */
-export const indexJobSchema = z
-  .object({
-    tenantId: z.string().min(1).max(64),
-    documentId: z.uuid(),
-    version: z.number().int().positive(),
-    part: z
-      .object({
-        index: z.number().int().min(0),
-        count: z.number().int().min(2),
-        fromChunk: z.number().int().min(0),
-        toChunk: z.number().int().positive(),
-      })
-      .refine((part) => part.index < part.count && part.fromChunk < part.toChunk, {
-        message: 'index must be under count, and fromChunk under toChunk',
-      })
-      .optional(),
-  })
-  .meta({ id: 'IndexJob' });

@@ -1,19 +1,22 @@
-import { z } from 'zod';
 import type { ObjectEvent } from '../ingestion/handle-object-events.js';
+import * as z from './zod-mini.js';
 
 /** One record of an S3 event notification (the fields the pipeline reads). */
 const s3EventRecordSchema = z.object({
   eventSource: z.literal('aws:s3'),
-  eventName: z.string().regex(/^Object(Created|Removed):/),
+  eventName: z.string().check(z.regex(/^Object(Created|Removed):/)),
   s3: z.object({
     bucket: z.object({ name: z.string() }),
-    object: z.object({ key: z.string().min(1), size: z.number().int().min(0).optional() }),
+    object: z.object({
+      key: z.string().check(z.minLength(1)),
+      size: z.optional(z.number().check(z.int(), z.minimum(0))),
+    }),
   }),
 });
 
 /** The body S3 sends to a queue for object events: `{ Records: [...] }`. */
 export const s3EventNotificationSchema = z.object({
-  Records: z.array(s3EventRecordSchema).min(1),
+  Records: z.array(s3EventRecordSchema).check(z.minLength(1)),
 });
 
 /** The message S3 sends once when a notification is configured; it carries no object. */

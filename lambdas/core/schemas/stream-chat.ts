@@ -1,24 +1,25 @@
-import { z } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { chatRequestSchema, MAX_MESSAGE_CHARS } from './chat.js';
-import { resourceId } from './common.js';
+import { described, resourceId } from './common.js';
+import * as z from './zod-mini.js';
 
 /** The body `useChat` sends through `DefaultChatTransport`: the whole conversation. */
-export const useChatRequestSchema = z
-  .looseObject({
+export const useChatRequestSchema = described(
+  z.looseObject({
     id: resourceId,
     messages: z
       .array(
         z.looseObject({
           role: z.enum(['system', 'user', 'assistant']),
-          parts: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+          parts: z.array(z.looseObject({ type: z.string(), text: z.optional(z.string()) })),
         }),
       )
-      .min(1)
-      .max(1_000),
-    trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
-    messageId: z.string().optional(),
-  })
-  .meta({ id: 'UseChatRequest' });
+      .check(z.minLength(1), z.maxLength(1_000)),
+    trigger: z.optional(z.enum(['submit-message', 'regenerate-message'])),
+    messageId: z.optional(z.string()),
+  }),
+  { id: 'UseChatRequest' },
+);
 
 /** What the streaming endpoint needs from either body. */
 export interface StreamQuestion {
@@ -26,7 +27,7 @@ export interface StreamQuestion {
   message: string;
 }
 
-const questionText = z.string().trim().min(1).max(MAX_MESSAGE_CHARS);
+const questionText = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MESSAGE_CHARS));
 
 /**
  * Reads a streaming chat request: either `{ sessionId?, message }` or the body of the AI SDK's
@@ -39,7 +40,7 @@ const questionText = z.string().trim().min(1).max(MAX_MESSAGE_CHARS);
  */
 export const parseStreamRequest = (
   body: unknown,
-): { success: true; data: StreamQuestion } | { success: false; error: z.ZodError } => {
+): { success: true; data: StreamQuestion } | { success: false; error: $ZodError } => {
   const looksLikeUseChat = typeof body === 'object' && body !== null && 'messages' in body;
   if (!looksLikeUseChat) {
     const simple = chatRequestSchema.safeParse(body);
@@ -56,7 +57,7 @@ export const parseStreamRequest = (
   if (!question.success) {
     return {
       success: false,
-      error: new z.ZodError(
+      error: new $ZodError(
         question.error.issues.map((issue) => ({
           ...issue,
           path: ['messages', 'last user message', 'text'],

@@ -1,11 +1,12 @@
-import { z } from 'zod';
+import { described, integer } from './common.js';
+import * as z from './zod-mini.js';
 
-const count = (description: string) => z.number().int().describe(description);
+const count = (description: string) => described(integer(), { description });
 
 /** The counted usage of one UTC day. */
-export const dayUsageSchema = z
-  .object({
-    date: z.string().describe('The UTC day, YYYY-MM-DD.'),
+export const dayUsageSchema = described(
+  z.object({
+    date: described(z.string(), { description: 'The UTC day, YYYY-MM-DD.' }),
     requests: count('Limited requests received (chat, stream, uploads), refused ones included.'),
     tokens: count('Model tokens of answers (prompt + completion): what the daily budget counts.'),
     promptTokens: count('Prompt tokens of answers, as the model reported them.'),
@@ -16,25 +17,28 @@ export const dayUsageSchema = z
     streams: count('Streamed answers, counted when they end.'),
     documents: count('Documents indexed.'),
     chunks: count('Chunks stored by indexing.'),
-  })
-  .meta({ id: 'DayUsage' });
+  }),
+  { id: 'DayUsage' },
+);
 
 /** Reply of `GET /v1/usage`. */
-export const usageReportSchema = z
-  .object({
-    limits: z
-      .object({
-        requestsPerMinute: z.number().int(),
-        tokensPerDay: z.number().int(),
-        concurrentStreams: z.number().int(),
-      })
-      .describe("The tenant's limits (its overrides over the defaults)."),
-    today: dayUsageSchema.extend({
+export const usageReportSchema = described(
+  z.object({
+    limits: described(
+      z.object({
+        requestsPerMinute: integer(),
+        tokensPerDay: integer(),
+        concurrentStreams: integer(),
+      }),
+      { description: "The tenant's limits (its overrides over the defaults)." },
+    ),
+    today: z.extend(dayUsageSchema, {
       tokensRemaining: count('Model tokens left today.'),
     }),
-    days: z.array(dayUsageSchema).describe('The last 30 days, today first.'),
-  })
-  .meta({ id: 'UsageReport' });
+    days: described(z.array(dayUsageSchema), { description: 'The last 30 days, today first.' }),
+  }),
+  { id: 'UsageReport' },
+);
 
 /** The counts of one day in `GET /v1/usage`. */
 export type DayUsage = z.infer<typeof dayUsageSchema>;

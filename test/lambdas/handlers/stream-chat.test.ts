@@ -2,7 +2,9 @@ import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
+import type { StreamChatDeps } from '../../../lambdas/composition/stream-chat.js';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
+import { HttpProblem } from '../../../lambdas/core/problem.js';
 import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
 import { FakeChatModel, pacedTokens } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
@@ -21,7 +23,7 @@ const lastCall = (model: FakeChatModel) => model.calls.at(-1)!;
 
 const setup = (
   model = new FakeChatModel({ defaultReply: ANSWER }),
-  handlerOptions: { budgetMarginMs?: number; pingIntervalMs?: number } = {},
+  handlerOptions: Pick<StreamChatDeps, 'budgetMarginMs' | 'pingIntervalMs' | 'limits'> = {},
 ) => {
   const embedder = new FakeEmbedder();
   const vectors = new FakeVectorStore();
@@ -56,7 +58,7 @@ const setup = (
         },
       },
     ]);
-  return { handler, sessions, model, seed };
+  return { handler, sessions, model, embedder, seed };
 };
 
 const post = (body: unknown, headers: Record<string, string> = { authorization: 'Bearer key-a' }) =>
@@ -216,6 +218,40 @@ describe('streaming chat function', () => {
     expect(response.prelude.statusCode).toBe(status);
     expect(response.prelude.headers?.['content-type']).toBe('application/problem+json');
     expect(JSON.parse(response.body).status).toBe(status);
+  });
+
+  it('takes the stream slot while the answer prepares; a refused slot answers 429 and aborts it', async () => {
+    let refuse = () => {};
+    const refused = new Promise<void>((done) => {
+      refuse = done;
+    });
+    const limits: NonNullable<StreamChatDeps['limits']> = {
+      admitRequest: async () => ({
+        policy: 'default',
+        quota: 10,
+        windowSeconds: 60,
+        remaining: 9,
+        resetSeconds: 60,
+      }),
+      openStream: async () => {
+        await new Promise((done) => setTimeout(done, 20));
+        refuse();
+        throw new HttpProblem(429, { detail: 'Over 1 concurrent stream' });
+      },
+    };
+    const { handler, model, embedder } = setup(undefined, { limits });
+    embedder.onCall = async () => {
+      await refused;
+      await new Promise((done) => setTimeout(done, 5));
+    };
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(429);
+    expect(JSON.parse(response.body).detail).toBe('Over 1 concurrent stream');
+    expect(embedder.calls).toHaveLength(1);
+    expect(model.calls.every((call) => call.aborted)).toBe(true);
   });
 
   it('ends with an error part after the first byte when the model fails, keeping the partial answer', async () => {

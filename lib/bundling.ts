@@ -1,0 +1,139 @@
+/**
+ * The esbuild settings of every function bundle, in one place: the CDK `NodeFunction` construct
+ * builds with them, and so do the bench (`bench/cold-start/build.ts`) and the bundle size test,
+ * so what is measured is what is deployed.
+ */
+
+/**
+ * Lets CommonJS dependencies that call `require` (for Node built-ins) run inside the ESM bundle.
+ * esbuild renames its own helpers, so this top-level `require` cannot collide with bundled code.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * Packages the AWS SDK loads only through `import()`, on paths a Lambda function never takes,
+ * left out of the bundles (about 100 KB of each): the credential providers after the first
+ * link of the SDK's default chain. Lambda always puts the execution role's credentials in the
+ * environment (`AWS_ACCESS_KEY_ID`, …), which the chain's first link (`fromEnv`, bundled)
+ * reads, so SSO, profile files, credential processes, web identity tokens and instance
+ * metadata are never reached. (Event stream serde, also loaded on demand by DynamoDB's
+ * protocol, stays: the S3 client imports it statically.)
+ *
+ * Were one reached anyway, the `import()` would fail with "Cannot find package" and the call
+ * with it. The bundle size test checks that these stay `import()`s in the output (a static
+ * import of one would break the function at load), and the artifact tests run every bundle,
+ * credentials from the environment, against the AWS stand-ins.
+ */
+export const ON_DEMAND_EXTERNALS: readonly string[] = [
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@smithy/credential-provider-imds',
+];
+
+/**
+ * Packages installed beside a bundle (CDK `nodeModules`: `node_modules/` in the function's
+ * asset) instead of bundled into it: code a function reaches only through `import()` on a rare
+ * path, so the bundle Lambda loads at init stays small and the package is read from disk the
+ * first time that path runs. A function lists the ones it imports in its budget
+ * (`BundleBudget.lazy`); the bundle size test fails when a bundle imports one statically, or
+ * one its budget does not list.
+ *
+ * - `unpdf`: Mozilla's pdf.js (about 1.6 MB), imported on the first PDF (`UnpdfReader`).
+ */
+export const LAZY_MODULES: readonly string[] = ['unpdf'];
+
+/**
+ * Module aliases of the bundles, relative to the project root:
+ *
+ * - `@qdrant/js-client-rest` → the client's own fetch-only build (its `browser` entry, the same
+ *   client): the Node build wraps every request in an `undici` `Agent` of its own (500 KB
+ *   bundled), which Node 24's `fetch` does not need (its global dispatcher keeps connections
+ *   alive); timeouts stay with the client's `AbortSignal`. Tests and the local stack run the
+ *   Node build; the artifact tests run the bundles against the Qdrant stand-in.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@qdrant/js-client-rest': './node_modules/@qdrant/js-client-rest/dist/browser/index.js',
+};
+
+/** The esbuild options every function bundle shares (besides its entry and output). */
+export const FUNCTION_BUNDLING = {
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  keepNames: true,
+  sourcemap: true,
+  sourcesContent: false,
+  external: [...ON_DEMAND_EXTERNALS, ...LAZY_MODULES],
+  alias: BUNDLE_ALIASES,
+} as const;
+
+/** The size a function's bundle (`index.mjs`, minified) is held to. */
+export interface BundleBudget {
+  /** Handler source, relative to the project root. */
+  entry: string;
+  /** The target, in KB (1 024 bytes). */
+  targetKb: number;
+  /**
+   * When the target is missed for a known cause: the size accepted instead, in KB, and why.
+   * The bundle size test holds the function to this instead of the target.
+   */
+  accepted?: { kb: number; why: string };
+  /**
+   * The {@link LAZY_MODULES} the function imports on demand, each with the size in KB of the
+   * files its first import loads (held to 10% over it, like the bundle).
+   */
+  lazy?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Every function's bundle budget, by the name the bench uses. The bundle size test
+ * (`test/lib/bundling.test.ts`) fails when a bundle grows more than 10% past its budget.
+ */
+export const BUNDLE_BUDGETS: Readonly<Record<string, BundleBudget>> = {
+  'public-api': {
+    entry: 'lambdas/handlers/public-api.ts',
+    targetKb: 250,
+    accepted: {
+      kb: 380,
+      why:
+        'the deep health check probes the table with the DynamoDB client (about 200 KB with ' +
+        '@smithy/core, credentials from the environment only) and /openapi.json serves the ' +
+        'generated document (about 45 KB minified)',
+    },
+  },
+  'chat-api': { entry: 'lambdas/handlers/chat-api.ts', targetKb: 1024 },
+  'documents-api': {
+    entry: 'lambdas/handlers/documents-api.ts',
+    targetKb: 700,
+    lazy: { unpdf: 1_610 },
+  },
+  'stream-chat': { entry: 'lambdas/handlers/stream-chat.ts', targetKb: 1024 },
+  'index-documents': {
+    entry: 'lambdas/handlers/index-documents.ts',
+    targetKb: 1024,
+    accepted: {
+      kb: 1040,
+      why:
+        'the OpenAI SDK (about 410 KB: its client class loads every resource) beside the S3, ' +
+        'DynamoDB, SQS and Secrets Manager clients and Qdrant',
+    },
+    lazy: { unpdf: 1_610 },
+  },
+  'reconcile-documents': { entry: 'lambdas/handlers/reconcile-documents.ts', targetKb: 700 },
+};
+
+/**
+ * The packages to install beside the bundle of `entry`: the lazy modules its budget lists.
+ *
+ * @example
+ * installedModules('lambdas/handlers/documents-api.ts') // ['unpdf']
+ */
+export const installedModules = (entry: string): string[] =>
+  Object.keys(Object.values(BUNDLE_BUDGETS).find((budget) => budget.entry === entry)?.lazy ?? {});

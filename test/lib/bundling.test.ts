@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUNDLE_BUDGETS,
+  FUNCTION_BUNDLING,
+  LAZY_MODULES,
+  ON_DEMAND_EXTERNALS,
+} from '../../lib/bundling.js';
+import { PROJECT_ROOT } from '../../lib/constructs/node-function.js';
+
+const KB = 1024;
+const GROWTH_ALLOWED = 1.1;
+
+interface Built {
+  bytes: number;
+  inputs: string[];
+  imports: Metafile['outputs'][string]['imports'];
+}
+
+const outDir = mkdtempSync(join(tmpdir(), 'bundles-'));
+const built = new Map<string, Built>();
+/** Bytes of the files the first import of each lazy module loads (as installed, not rebuilt). */
+const lazyBytes = new Map<string, number>();
+
+beforeAll(async () => {
+  // One at a time: the machine's two cores are shared.
+  for (const [name, budget] of Object.entries(BUNDLE_BUDGETS)) {
+    const outfile = join(outDir, name, 'index.mjs');
+    const result = await build({
+      absWorkingDir: PROJECT_ROOT,
+      entryPoints: [budget.entry],
+      outfile,
+      bundle: true,
+      ...FUNCTION_BUNDLING,
+      mainFields: [...FUNCTION_BUNDLING.mainFields],
+      external: [...FUNCTION_BUNDLING.external],
+      banner: { js: FUNCTION_BUNDLING.banner },
+      metafile: true,
+      write: false,
+      logLevel: 'error',
+    });
+    const output = result.metafile.outputs[relative(PROJECT_ROOT, outfile)];
+    if (!output) throw new Error(`esbuild wrote no bundle for ${name}`);
+    built.set(name, {
+      bytes: output.bytes,
+      inputs: Object.keys(output.inputs),
+      imports: output.imports,
+    });
+  }
+  for (const name of LAZY_MODULES) {
+    // Follows the package's own imports (unpdf's `import('unpdf/pdfjs')` included) from the
+    // installed files; the inputs' sizes are what Node reads from node_modules.
+    const result = await build({
+      absWorkingDir: PROJECT_ROOT,
+      stdin: { contents: `export * from '${name}';`, resolveDir: PROJECT_ROOT },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      metafile: true,
+      write: false,
+      logLevel: 'error',
+    });
+    const bytes = Object.entries(result.metafile.inputs)
+      .filter(([input]) => input.includes(`node_modules/${name}/`))
+      .reduce((sum, [, input]) => sum + input.bytes, 0);
+    lazyBytes.set(name, bytes);
+  }
+  console.log(
+    Object.entries(BUNDLE_BUDGETS)
+      .map(([name, budget]) => {
+        const lazy = Object.keys(budget.lazy ?? {})
+          .map(
+            (module) =>
+              ` + ${module} ${Math.round((lazyBytes.get(module) ?? 0) / KB)} KB on demand`,
+          )
+          .join('');
+        return `${name}: ${Math.round(bundle(name).bytes / KB)} KB at init${lazy}`;
+      })
+      .join('\n'),
+  );
+}, 240_000);
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const bundle = (name: string): Built => {
+  const found = built.get(name);
+  if (!found) throw new Error(`no bundle ${name}`);
+  return found;
+};
+
+const packages = (name: string, pattern: RegExp) =>
+  bundle(name).inputs.filter((input) => pattern.test(input));
+
+describe('the function bundles', () => {
+  it.each(Object.entries(BUNDLE_BUDGETS))('keeps %s within 10%% of its budget', (name, budget) => {
+    const limitKb = (budget.accepted?.kb ?? budget.targetKb) * GROWTH_ALLOWED;
+
+    expect(bundle(name).bytes / KB).toBeLessThanOrEqual(limitKb);
+  });
+
+  it.each(Object.keys(BUNDLE_BUDGETS))(
+    'leaves out of %s only Node built-ins and packages loaded on demand',
+    (name) => {
+      const lazy = Object.keys(BUNDLE_BUDGETS[name]?.lazy ?? {});
+      const external = bundle(name).imports.filter((entry) => entry.external);
+      const unexpected = external.filter(
+        (entry) =>
+          !entry.path.startsWith('node:') &&
+          !(
+            entry.kind === 'dynamic-import' &&
+            (ON_DEMAND_EXTERNALS.includes(entry.path) || lazy.includes(entry.path))
+          ),
+      );
+
+      expect(unexpected).toEqual([]);
+    },
+  );
+
+  it.each(
+    Object.entries(BUNDLE_BUDGETS).flatMap(([name, budget]) =>
+      Object.entries(budget.lazy ?? {}).map(([module, kb]) => [name, module, kb] as const),
+    ),
+  )('keeps the module %s loads on demand, %s, within 10%% of its budget', (_name, module, kb) => {
+    expect((lazyBytes.get(module) ?? 0) / KB).toBeLessThanOrEqual(kb * GROWTH_ALLOWED);
+  });
+
+  it('bundles pdf.js into no function: it is installed beside the bundle', () => {
+    for (const name of Object.keys(BUNDLE_BUDGETS)) {
+      expect(packages(name, /node_modules\/unpdf\//)).toEqual([]);
+    }
+  });
+
+  it.each(Object.keys(BUNDLE_BUDGETS))('bundles no undici into %s', (name) => {
+    expect(packages(name, /node_modules\/undici\//)).toEqual([]);
+  });
+
+  it('bundles neither a model client nor a vector store into the public function', () => {
+    expect(packages('public-api', /node_modules\/(openai|@qdrant)\//)).toEqual([]);
+  });
+
+  it('bundles neither the OpenAPI generator nor classic zod into the public function', () => {
+    expect(packages('public-api', /openapi-document\.ts|node_modules\/zod\/v4\/classic\//)).toEqual(
+      [],
+    );
+  });
+
+  it('bundles no OpenAI SDK into the functions that never call a model', () => {
+    expect(packages('documents-api', /node_modules\/openai\//)).toEqual([]);
+    expect(packages('reconcile-documents', /node_modules\/openai\//)).toEqual([]);
+  });
+});
