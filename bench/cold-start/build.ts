@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { build, type Metafile, transform } from 'esbuild';
 import { FUNCTION_BUNDLING } from '../../lib/bundling.js';
@@ -91,13 +91,14 @@ export const bundleFunction = async (spec: FunctionSpec, outDir: string): Promis
   };
 };
 
-const typeScriptFiles = async (folder: string): Promise<string[]> => {
+/** Files under `folder` (recursively) whose name `wanted` accepts. */
+const filesUnder = async (folder: string, wanted: (name: string) => boolean): Promise<string[]> => {
   const entries = await readdir(folder, { withFileTypes: true });
   const nested = await Promise.all(
     entries.map(async (entry) => {
       const path = join(folder, entry.name);
-      if (entry.isDirectory()) return typeScriptFiles(path);
-      return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+      if (entry.isDirectory()) return filesUnder(path, wanted);
+      return wanted(entry.name) ? [path] : [];
     }),
   );
   return nested.flat();
@@ -116,7 +117,20 @@ const typeScriptFiles = async (folder: string): Promise<string[]> => {
  */
 export const transpileProject = async (outDir: string): Promise<Map<string, string>> => {
   await rm(outDir, { recursive: true, force: true });
-  const sources = await typeScriptFiles(join(PROJECT_ROOT, 'lambdas'));
+  const lambdas = join(PROJECT_ROOT, 'lambdas');
+  const sources = await filesUnder(
+    lambdas,
+    (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'),
+  );
+  // Data modules (the OpenAPI template generated at build time) are imported as they are.
+  const data = await filesUnder(lambdas, (name) => name.endsWith('.json'));
+  await Promise.all(
+    data.map(async (file) => {
+      const target = join(outDir, relative(PROJECT_ROOT, file));
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(file, target);
+    }),
+  );
   await Promise.all(
     sources
       .filter((source) => !source.endsWith('.test.ts'))
