@@ -58,8 +58,8 @@ const evenlySpaced = <T>(items: readonly T[], count: number): T[] => {
 
 /**
  * Section 4, indexing throughput: the embedding stand-in answers each request after 100 ms;
- * the whole corpus goes through the project's indexer (`runs` times, each a new version of
- * every document), and a fixed, evenly spaced sample through the naive indexer (one embedding
+ * the whole corpus goes through the project's indexer (`runs` times, each for a tenant of
+ * its own), and a fixed, evenly spaced sample through the naive indexer (one embedding
  * call and one upsert per chunk, sequential), whose median time per chunk is extrapolated to
  * the corpus's chunk count: the naive indexer on the whole corpus would take chunks × 100 ms.
  */
