@@ -136,7 +136,7 @@ export const runIndexing = async (
         ),
       );
       options.log(
-        `indexing: through the API ${api.at(-1)!.seconds.toFixed(2)} s, ${api.at(-1)!.embeddingCalls} calls; ` +
+        `indexing: through the API ${api.at(-1)!.seconds.toFixed(2)} s (uploads ${api.at(-1)!.uploadSeconds.toFixed(2)} s), ${api.at(-1)!.embeddingCalls} calls; ` +
           `LangChain.js ${langchain.at(-1)!.seconds.toFixed(2)} s, ${langchain.at(-1)!.embeddingCalls} calls`,
       );
     }

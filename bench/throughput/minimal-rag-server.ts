@@ -1,6 +1,8 @@
 import { QdrantClient } from '@qdrant/js-client-rest';
 import OpenAI from 'openai';
 import { buildPrompt } from '../../lambdas/core/chat/build-prompt.js';
+import { DEFAULT_FUSION } from '../../lambdas/core/ports/vector-store.js';
+import { queryVector } from '../../lambdas/core/retrieval/sparse-vector.js';
 import { listen, type RunningServer, readText } from '../lib/http-server.js';
 
 /** Options of {@link startMinimalRagServer}. */
@@ -20,8 +22,8 @@ interface ChunkFields {
 
 /**
  * The chat throughput baseline: a minimal `node:http` server that makes the same upstream calls
- * as `POST /v1/chat` (embed the question, query Qdrant for the tenant's top 5 chunks above
- * 0.25, one chat completion over the same prompt builder) with the same SDK clients, and
+ * as `POST /v1/chat` (embed the question, one hybrid Qdrant query (dense and
+ * BM25 prefetches fused by the same weighted RRF) for the tenant's top 5 chunks, one chat completion over the same prompt builder) with the same SDK clients, and
  * nothing else: no API Gateway event, middleware, authentication, session history or storage.
  * The ratio to it is the cost of everything the project adds around the AI calls.
  *
@@ -39,11 +41,22 @@ export const startMinimalRagServer = async (options: MinimalRagOptions): Promise
         input: [message],
         dimensions: 1536,
       });
+      const filter = { must: [{ key: 'tenantId', match: { value: options.tenantId } }] };
+      const { k, weights, candidates } = DEFAULT_FUSION;
       const found = await qdrant.query(options.collection, {
-        query: embedded.data[0]!.embedding,
-        filter: { must: [{ key: 'tenantId', match: { value: options.tenantId } }] },
+        prefetch: [
+          { query: embedded.data[0]!.embedding, using: 'dense', filter, limit: candidates },
+          {
+            query: queryVector(message),
+            using: 'bm25',
+            filter,
+            params: { idf: { corpus: filter } },
+            limit: candidates,
+          },
+        ],
+        query: { rrf: { k, ...(weights ? { weights: [...weights] } : {}) } },
+        filter,
         limit: 5,
-        score_threshold: 0.25,
         with_payload: ['documentId', 'title', 'chunkIndex', 'text'],
         with_vector: false,
       });

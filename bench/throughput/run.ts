@@ -44,6 +44,7 @@ export const runThroughput = async (
     tenantId: BENCH_TENANT,
   });
   const sessions = new Map<number, string>();
+  let firstFailure: string | undefined;
   const ours = async (client: number): Promise<boolean> => {
     // A client's first request starts a session; the next ones continue it.
     const sessionId = sessions.get(client);
@@ -52,9 +53,13 @@ export const runThroughput = async (
       headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ...(sessionId ? { sessionId } : {}), message: QUESTION }),
     });
-    const body = (await response.json()) as { sessionId?: string; message?: { content?: string } };
+    const text = await response.text();
+    const body = JSON.parse(text) as { sessionId?: string; message?: { content?: string } };
     if (body.sessionId) sessions.set(client, body.sessionId);
-    return response.status === 200 && typeof body.message?.content === 'string';
+    const ok = response.status === 200 && typeof body.message?.content === 'string';
+    if (!ok && firstFailure === undefined)
+      firstFailure = `${response.status} ${text.slice(0, 300)}`;
+    return ok;
   };
   const theirs = async (): Promise<boolean> => {
     const response = await fetch(baseline.url, {
@@ -62,8 +67,11 @@ export const runThroughput = async (
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ message: QUESTION }),
     });
-    const body = (await response.json()) as { answer?: unknown };
-    return response.status === 200 && typeof body.answer === 'string';
+    const text = await response.text();
+    const ok = response.status === 200 && text.includes('"answer":"');
+    if (!ok && firstFailure === undefined)
+      firstFailure = `baseline ${response.status} ${text.slice(0, 300)}`;
+    return ok;
   };
 
   const windows: ThroughputDetails['windows'] = [];
@@ -91,7 +99,9 @@ export const runThroughput = async (
         .filter((window) => window.concurrency === concurrency)
         .reduce((sum, window) => sum + window.errors, 0);
       if (errors > 0)
-        throw new Error(`chat throughput: ${errors} failed requests at ${concurrency}`);
+        throw new Error(
+          `chat throughput: ${errors} failed requests at ${concurrency}; first: ${firstFailure}`,
+        );
       options.log(
         `chat throughput: ${concurrency} client(s): ${of('ours', 'requestsPerSecond').toFixed(1)} req/s`,
       );

@@ -10,8 +10,11 @@ export interface EmbeddingRateLimits {
 
 /**
  * An {@link Embedder} that keeps its calls under a requests-per-minute and a tokens-per-minute
- * limit, waiting (back-pressure) rather than letting the provider answer 429. The buckets
- * start full with one second's worth of each rate, so short bursts go at once.
+ * limit, waiting (back-pressure) rather than letting the provider answer 429. Each bucket holds
+ * one minute's worth of its rate and refills continuously, which is how OpenAI's own limiter
+ * behaves (`x-ratelimit-remaining-tokens` starts at the per-minute limit and
+ * `x-ratelimit-reset-tokens` counts down as it refills): a burst up to the limit goes at once,
+ * a longer run is spread at the rate.
  *
  * @example
  * const embedder = new RateLimitedEmbedder(openAiEmbedder, { requestsPerMinute: 3_000, tokensPerMinute: 1_000_000 });
@@ -25,7 +28,7 @@ export class RateLimitedEmbedder implements Embedder {
     this.#inner = inner;
     const bucket = (perMinute: number) =>
       new TokenBucket({
-        capacity: Math.max(1, perMinute / 60),
+        capacity: perMinute,
         perMinute,
         ...(now ? { now } : {}),
       });
