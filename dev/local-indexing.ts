@@ -10,7 +10,7 @@ import type { RuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import type { SharedComponents } from '../lambdas/composition/shared.js';
 import type { BlobStore } from '../lambdas/core/ports/blob-store.js';
 import { createHandler as createIndexer } from '../lambdas/handlers/index-documents.js';
-import { startIndexerThread } from './indexer-thread.js';
+import { startFunctionThread } from './function-thread.js';
 
 /** The local stand-in of SQS and the indexer behind it, and the adapters the API functions share with it. */
 export interface LocalIndexing {
@@ -84,7 +84,9 @@ export const composeThreadedIndexing = async (
       return handler(event, context);
     },
   });
-  const thread = await startIndexerThread(
+  const thread = await startFunctionThread<SQSEvent, unknown>(
+    new URL('./indexer-thread-main.ts', import.meta.url),
+    'index-documents',
     { config, blobsDir, logLevel },
     parts.vectorsPort ?? parts.ai.vectorStore,
     queue,

@@ -4,13 +4,12 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-document-store.js';
 import { FilesystemBlobStore } from '../lambdas/adapters/local/filesystem-blob-store.js';
 import type { InProcessQueue } from '../lambdas/adapters/local/in-process-queue.js';
-import { S3UploadUrlSigner } from '../lambdas/adapters/s3/s3-upload-url-signer.js';
 import {
   type AiComponents,
   composeAi,
@@ -19,7 +18,7 @@ import {
   flushAi,
 } from '../lambdas/composition/ai-components.js';
 import { composeChatApi } from '../lambdas/composition/chat-api.js';
-import { composeDocumentsApi } from '../lambdas/composition/documents-api.js';
+import { composeDocumentsApi, documentsBodyLimit } from '../lambdas/composition/documents-api.js';
 import { composePublicApi } from '../lambdas/composition/public-api.js';
 import { composeReconciler } from '../lambdas/composition/reconciler.js';
 import { loadRuntimeConfig, type RuntimeConfig } from '../lambdas/composition/runtime-config.js';
@@ -36,9 +35,11 @@ import { createHandler as createDocumentsApi } from '../lambdas/handlers/documen
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { documentTooLarge } from '../lambdas/http/document-too-large.js';
+import type { HttpResult } from '../lambdas/http/http-types.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { startDatabaseThread } from './database-thread.js';
 import { ensureDevApiKey } from './dev-api-key.js';
+import { startFunctionThread } from './function-thread.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
 import { startInboxWatcher } from './inbox-watcher.js';
 import { installAwsLambdaGlobal } from './lambda-response-stream.js';
@@ -51,10 +52,11 @@ import {
 import { composeLocalIndexing, composeThreadedIndexing } from './local-indexing.js';
 import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
 import { LocalStackStartError } from './local-stack-start-error.js';
+import { localUploadUrlSigner } from './local-upload-url-signer.js';
 import { ReadableLogger } from './readable-logger.js';
 import { blobUploadListener } from './serve-blob-uploads.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
-import { httpApiListener } from './serve-http-api.js';
+import { httpApiListener, type LocalHttpFunction } from './serve-http-api.js';
 import { serveStaticAssets } from './static-assets.js';
 import { startVectorStoreThread } from './vector-store-thread.js';
 
@@ -75,11 +77,12 @@ export interface LocalStackOptions {
   apiKey?: string;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /**
-   * Runs the indexer in a worker thread of its own, as Lambda runs it in its own function
-   * (default true; `INDEXER_THREAD=false` for `npm run dev`): indexing then never holds the
-   * thread that serves the API.
+   * Runs the indexer and the documents function in worker threads of their own, as Lambda
+   * runs each function in its own sandbox (default true; `FUNCTION_THREADS=false` for
+   * `npm run dev`): indexing and bursts of uploads then never hold the thread that serves the
+   * other requests.
    */
-  indexerThread?: boolean;
+  functionThreads?: boolean;
   /** Delay between the offline model's streamed words, to watch streaming (default 0). */
   offlineTokenDelayMs?: number;
   /** Extra environment, on top of `process.env` (tests point OpenAI or Qdrant elsewhere with it). */
@@ -317,10 +320,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   ).join(',');
   const config = localConfig(options, database.endpoint, corsOrigins);
 
-  const logger = new ReadableLogger({
-    serviceName: 'rag-api-local',
-    logLevel: options.logLevel ?? 'WARN',
-  });
+  const logLevel = options.logLevel ?? 'WARN';
+  const threaded = options.functionThreads !== false;
+  const logger = new ReadableLogger({ serviceName: 'rag-api-local', logLevel });
   const shared = composeShared(config, logger);
   // The embedded vector store runs in a thread of its own (as Qdrant, when used, runs apart),
   // loading while the indexer's thread starts.
@@ -334,16 +336,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
   const onBatchError = (error: unknown) =>
     logger.error('indexing batch failed', { error: error as Error });
-  const indexing =
-    options.indexerThread === false
-      ? await composeLocalIndexing(config, shared, { blobs, ai }, { onBatchError })
-      : await composeThreadedIndexing(
-          config,
-          { blobs, ai, ...(vectorThread ? { vectorsPort: vectorThread.connect() } : {}) },
-          join(dataDir, 'blobs'),
-          options.logLevel ?? 'WARN',
-          { onBatchError },
-        );
+  const indexing = !threaded
+    ? await composeLocalIndexing(config, shared, { blobs, ai }, { onBatchError })
+    : await composeThreadedIndexing(
+        config,
+        { blobs, ai, ...(vectorThread ? { vectorsPort: vectorThread.connect() } : {}) },
+        join(dataDir, 'blobs'),
+        logLevel,
+        { onBatchError },
+      );
   const { queue, adapters } = indexing;
   await vectorThread?.ready;
 
@@ -389,17 +390,28 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     accessKeyId: 'local-uploads',
     secretAccessKey: randomBytes(32).toString('hex'),
   };
-  const uploadUrls = new S3UploadUrlSigner(
-    new S3Client({
-      endpoint: blobUrl,
-      forcePathStyle: true,
-      region: 'local',
-      credentials: uploadCredentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    }),
-    LOCAL_BUCKET,
-  );
-  const documentsDeps = await composeDocumentsApi(config, shared, { ...adapters, uploadUrls });
+  const uploadSigning = {
+    endpoint: blobUrl,
+    bucket: LOCAL_BUCKET,
+    credentials: uploadCredentials,
+  };
+  const documentsThread = threaded
+    ? await startFunctionThread<APIGatewayProxyEventV2, HttpResult>(
+        new URL('./documents-thread-main.ts', import.meta.url),
+        'documents-api',
+        { config, blobsDir: join(dataDir, 'blobs'), logLevel, uploads: uploadSigning },
+        vectorThread?.connect() ?? ai.vectorStore,
+        queue,
+      )
+    : undefined;
+  const documents: LocalHttpFunction =
+    documentsThread?.handler ??
+    createDocumentsApi(
+      await composeDocumentsApi(config, shared, {
+        ...adapters,
+        uploadUrls: localUploadUrlSigner(uploadSigning),
+      }),
+    );
   blobListener = blobUploadListener({
     bucket: LOCAL_BUCKET,
     credentials: uploadCredentials,
@@ -422,12 +434,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     functions: {
       public: publicApi,
       chat: createChatApi(chatDeps),
-      documents: createDocumentsApi(documentsDeps),
+      documents,
     },
     maxBodyBytes: {
       public: shared.http.maxBodyBytes,
       chat: chatDeps.http.maxBodyBytes,
-      documents: documentsDeps.http.maxBodyBytes,
+      documents: documentsBodyLimit(config, shared.http.maxBodyBytes),
     },
     bodyTooLarge: { documents: () => documentTooLarge(config.MAX_UPLOAD_BYTES) },
     extra: serveStaticAssets({ config: { streamUrl, apiKey } }),
@@ -464,6 +476,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       clearInterval(reconciling);
       await inbox.close();
       await Promise.all([closeServer(api), closeServer(stream), closeServer(blob)]);
+      await documentsThread?.close();
       await indexing.close();
       await flushAi(ai);
       await vectorThread?.close();

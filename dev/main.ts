@@ -21,7 +21,7 @@ const stack = await startLocalStack({
   offlineTokenDelayMs: Number(process.env.OFFLINE_TOKEN_DELAY_MS ?? DEFAULT_DEV_TOKEN_DELAY_MS),
   // INFO: one line per request (method, path, status, ms, tenant) and the indexer's progress.
   logLevel: (process.env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'INFO',
-  indexerThread: process.env.INDEXER_THREAD !== 'false',
+  functionThreads: process.env.FUNCTION_THREADS !== 'false',
 }).catch((error: unknown) => {
   if (!(error instanceof LocalStackStartError)) throw error;
   process.stderr.write(`\n  npm run dev: ${error.message}\n\n`);

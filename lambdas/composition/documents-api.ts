@@ -40,6 +40,15 @@ export interface DocumentsApiDeps {
 const FRAMING_BYTES = 65_536;
 
 /**
+ * The request body limit of the documents function: room for the largest upload, base64- or
+ * JSON-escaped, plus framing, and never below the stack's general limit.
+ */
+export const documentsBodyLimit = (
+  config: Pick<RuntimeConfig, 'MAX_UPLOAD_BYTES'>,
+  generalLimit: number,
+): number => Math.max(generalLimit, 2 * config.MAX_UPLOAD_BYTES + FRAMING_BYTES);
+
+/**
  * Composes the documents function's dependencies, once per container: the document store on
  * the table, the raw uploads in S3 (`BUCKET_NAME`), the indexing queue in SQS (`QUEUE_URL`),
  * the presigner of upload URLs (files up to `MAX_PRESIGNED_UPLOAD_BYTES`, URLs valid
@@ -58,7 +67,9 @@ export const composeDocumentsApi = async (
   const blobs = composeBlobStore(config, adapters.blobs);
   const queue = composeJobQueue(config, adapters.queue);
   const vectorStore =
-    adapters.ai?.vectorStore ?? (await composeVectorStore(config, embeddingShape(config)));
+    adapters.vectors ??
+    adapters.ai?.vectorStore ??
+    (await composeVectorStore(config, embeddingShape(config)));
   // An upload's first call is the API key lookup; S3 and SQS follow on other hosts.
   await primeAtLambdaInit(
     config,
@@ -71,7 +82,7 @@ export const composeDocumentsApi = async (
   return {
     http: {
       ...shared.http,
-      maxBodyBytes: Math.max(shared.http.maxBodyBytes, 2 * config.MAX_UPLOAD_BYTES + FRAMING_BYTES),
+      maxBodyBytes: documentsBodyLimit(config, shared.http.maxBodyBytes),
     },
     documents,
     uploadDocument: new UploadDocument({
