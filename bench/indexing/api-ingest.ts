@@ -16,7 +16,10 @@ export interface ApiIngestRun {
   embeddingCalls: number;
   /** Embedding input tokens (estimated, 4 characters a token). */
   embeddingTokens: number;
-  /** Embedding requests and tokens per minute over the time requests were being sent. */
+  /**
+   * Embedding requests and tokens per minute over the time requests were being sent; a run
+   * shorter than a minute counts as one minute (what the provider's per-minute limit sees).
+   */
   requestsPerMinute: number;
   tokensPerMinute: number;
   /** `GET /health` latency before the ingest and during it, in ms. */
@@ -156,8 +159,8 @@ export const runApiIngest = async (
       failed,
       embeddingCalls: calls,
       embeddingTokens: tokens,
-      requestsPerMinute: calls / Math.max(sendingMinutes, seconds / 60),
-      tokensPerMinute: tokens / Math.max(sendingMinutes, seconds / 60),
+      requestsPerMinute: calls / Math.max(sendingMinutes, seconds / 60, 1),
+      tokensPerMinute: tokens / Math.max(sendingMinutes, seconds / 60, 1),
       health: {
         idleP50: percentile(idleLatencies, 50),
         idleP99: percentile(idleLatencies, 99),

@@ -206,13 +206,13 @@ export const runIndexing = async (
     },
     {
       section: SECTION,
-      metric: '… embedding requests/min while indexing (limit 3000)',
+      metric: '… embedding requests in a minute while indexing (limit 3000)',
       unit: '/min',
       ours: median(api.map((run) => run.requestsPerMinute)),
     },
     {
       section: SECTION,
-      metric: '… embedding tokens/min while indexing (limit 1 000 000)',
+      metric: '… embedding tokens in a minute while indexing (limit 1 000 000)',
       unit: '/min',
       ours: median(api.map((run) => run.tokensPerMinute)),
     },
