@@ -89,94 +89,120 @@ const BASELINES: Record<string, string> = {
 
 const figures: Figure[] = [];
 const details: Record<string, unknown> = {};
+const failures: string[] = [];
+
+/**
+ * Runs one section; a section that fails is reported and the others still run, so one broken
+ * section cannot cost the whole table.
+ */
+const section = async (name: string, run: () => Promise<void>): Promise<void> => {
+  try {
+    await run();
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    failures.push(`${name}: ${message.split('\n').slice(0, 3).join(' ')}`);
+    log(`FAILED ${name}: ${message}`);
+  }
+};
 await rm(WORK_DIR, { recursive: true, force: true });
 await mkdir(WORK_DIR, { recursive: true });
 
 try {
-  if (only.has('1')) {
-    log(`1 cold start: ${PLAN.processes} fresh processes per function and variant`);
-    const result = await runColdStart({ workDir: WORK_DIR, processes: PLAN.processes, log });
-    figures.push(...result.figures);
-    details.coldStart = result.details;
-  }
-  if (only.has('2')) {
-    log(`2 overhead: ${PLAN.calls} calls × ${PLAN.rounds} rounds per handler`);
-    const result = await runOverhead({ calls: PLAN.calls, rounds: PLAN.rounds });
-    figures.push(...result.figures);
-    details.overhead = result.details;
-  }
-  if (only.has('7')) {
-    log(`7 init under the runtime client: ${PLAN.coldStarts} cold starts per function and variant`);
-    const result = await runInit({ workDir: WORK_DIR, repetitions: PLAN.coldStarts, log });
-    figures.push(...result.figures);
-    details.init = result.details;
-  }
-  if (only.has('8')) {
-    log(`8 cost: ${PLAN.pages} pages indexed, ${PLAN.chats} chats per flavour`);
-    const result = await runCost({
-      chats: PLAN.chats,
-      pages: PLAN.pages,
-      synthesizedSince: started,
-      log,
+  if (only.has('1'))
+    await section('1 cold start', async () => {
+      log(`1 cold start: ${PLAN.processes} fresh processes per function and variant`);
+      const result = await runColdStart({ workDir: WORK_DIR, processes: PLAN.processes, log });
+      figures.push(...result.figures);
+      details.coldStart = result.details;
     });
-    figures.push(...result.figures);
-    details.cost = result.details;
-  }
-  if (only.has('6')) {
-    log(`6 resumable streams: ${PLAN.stops} stops`);
-    const result = await runResumable({ stops: PLAN.stops, log });
-    figures.push(...result.figures);
-    details.resumable = result.details;
-  }
-  if (only.has('9')) {
-    log(`9 PDF ingestion: ${PLAN.pdfRuns} runs per variant`);
-    const result = await runPdfIngestion({ runs: PLAN.pdfRuns, log });
-    figures.push(...result.figures);
-    details.pdfIngestion = result.details;
-  }
-  if (only.has('3') || only.has('4') || only.has('5')) {
-    log('starting the stand-ins and the local stack');
-    const environment: BenchEnvironment = await startEnvironment(WORK_DIR);
-    try {
-      if (only.has('4') || only.has('3') || only.has('5')) {
-        // Sections 3 and 5 retrieve from the corpus this indexes.
-        log('4 indexing');
-        const result = await runIndexing(environment, {
-          workDir: WORK_DIR,
-          runs: only.has('4') ? PLAN.indexRuns : 1,
-          naiveSample: only.has('4') ? PLAN.naiveSample : 1,
-          log,
-        });
-        if (only.has('4')) {
-          figures.push(...result.figures);
-          details.indexing = result.details;
+  if (only.has('2'))
+    await section('2 overhead', async () => {
+      log(`2 overhead: ${PLAN.calls} calls × ${PLAN.rounds} rounds per handler`);
+      const result = await runOverhead({ calls: PLAN.calls, rounds: PLAN.rounds });
+      figures.push(...result.figures);
+      details.overhead = result.details;
+    });
+  if (only.has('7'))
+    await section('7 init', async () => {
+      log(
+        `7 init under the runtime client: ${PLAN.coldStarts} cold starts per function and variant`,
+      );
+      const result = await runInit({ workDir: WORK_DIR, repetitions: PLAN.coldStarts, log });
+      figures.push(...result.figures);
+      details.init = result.details;
+    });
+  if (only.has('8'))
+    await section('8 cost', async () => {
+      log(`8 cost: ${PLAN.pages} pages indexed, ${PLAN.chats} chats per flavour`);
+      const result = await runCost({
+        chats: PLAN.chats,
+        pages: PLAN.pages,
+        synthesizedSince: started,
+        log,
+      });
+      figures.push(...result.figures);
+      details.cost = result.details;
+    });
+  if (only.has('6'))
+    await section('6 resumable', async () => {
+      log(`6 resumable streams: ${PLAN.stops} stops`);
+      const result = await runResumable({ stops: PLAN.stops, log });
+      figures.push(...result.figures);
+      details.resumable = result.details;
+    });
+  if (only.has('9'))
+    await section('9 pdf', async () => {
+      log(`9 PDF ingestion: ${PLAN.pdfRuns} runs per variant`);
+      const result = await runPdfIngestion({ runs: PLAN.pdfRuns, log });
+      figures.push(...result.figures);
+      details.pdfIngestion = result.details;
+    });
+  if (only.has('3') || only.has('4') || only.has('5'))
+    await section('4 indexing (and 3, 5 on its corpus)', async () => {
+      log('starting the stand-ins and the local stack');
+      const environment: BenchEnvironment = await startEnvironment(WORK_DIR);
+      try {
+        if (only.has('4') || only.has('3') || only.has('5')) {
+          // Sections 3 and 5 retrieve from the corpus this indexes.
+          log('4 indexing');
+          const result = await runIndexing(environment, {
+            workDir: WORK_DIR,
+            runs: only.has('4') ? PLAN.indexRuns : 1,
+            naiveSample: only.has('4') ? PLAN.naiveSample : 1,
+            log,
+          });
+          if (only.has('4')) {
+            figures.push(...result.figures);
+            details.indexing = result.details;
+          }
         }
+        if (only.has('3'))
+          await section('3 streaming', async () => {
+            log(`3 streaming: ${PLAN.streams} streams per server`);
+            const result = await runStreaming(environment, { runs: PLAN.streams, log });
+            figures.push(...result.figures);
+            details.streaming = result.details;
+          });
+        if (only.has('5'))
+          await section('5 chat throughput', async () => {
+            log(`5 chat throughput: ${PLAN.seconds} s per server and concurrency`);
+            const result = await runThroughput(environment, {
+              seconds: PLAN.seconds,
+              windows: PLAN.windows,
+              concurrencies: [1, 20],
+              log,
+            });
+            figures.push(...result.figures);
+            details.throughput = result.details;
+          });
+        const violations =
+          environment.openai.violations.length + environment.qdrant.violations.length;
+        details.standInViolations = violations;
+        if (violations > 0) log(`WARNING: ${violations} spec violations recorded by the stand-ins`);
+      } finally {
+        await environment.close();
       }
-      if (only.has('3')) {
-        log(`3 streaming: ${PLAN.streams} streams per server`);
-        const result = await runStreaming(environment, { runs: PLAN.streams, log });
-        figures.push(...result.figures);
-        details.streaming = result.details;
-      }
-      if (only.has('5')) {
-        log(`5 chat throughput: ${PLAN.seconds} s per server and concurrency`);
-        const result = await runThroughput(environment, {
-          seconds: PLAN.seconds,
-          windows: PLAN.windows,
-          concurrencies: [1, 20],
-          log,
-        });
-        figures.push(...result.figures);
-        details.throughput = result.details;
-      }
-      const violations =
-        environment.openai.violations.length + environment.qdrant.violations.length;
-      details.standInViolations = violations;
-      if (violations > 0) log(`WARNING: ${violations} spec violations recorded by the stand-ins`);
-    } finally {
-      await environment.close();
-    }
-  }
+    });
 } finally {
   if (values['keep-work'] !== true) await rm(WORK_DIR, { recursive: true, force: true });
 }
@@ -196,7 +222,10 @@ const report: BenchReport = {
   baselines,
   figures,
   details,
+  ...(failures.length > 0 ? { failures } : {}),
 };
 await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
 console.log(renderTable(figures, baselines));
+for (const failure of failures) log(`FAILED ${failure}`);
 log(`done in ${report.meta.durationSeconds} s; wrote ${RESULTS_FILE}`);
+if (failures.length > 0) process.exitCode = 1;

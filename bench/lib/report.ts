@@ -37,6 +37,8 @@ export interface BenchReport {
   figures: Figure[];
   /** Raw per-section measurements, for whoever wants to dig. */
   details: Record<string, unknown>;
+  /** Sections that failed, with the start of their error; the others still ran. */
+  failures?: string[];
 }
 
 /**
