@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+import type { LocalStack } from '../../dev/local-stack.js';
 import { client } from '../support/local-stack-client.js';
-import { type OpenAiStandIn, startOpenAiStandIn } from '../support/openai-stand-in.js';
+import type { OpenAiStandIn } from '../support/openai-stand-in.js';
+import {
+  type StackOnOpenAiStandIn,
+  startStackOnOpenAiStandIn,
+} from '../support/stack-on-openai-stand-in.js';
 
 const DOCUMENTS = 20;
 
@@ -21,33 +22,17 @@ const page = (n: number) =>
   ].join('\n\n');
 
 describe('deleting documents while they are being indexed (black box, local stack)', () => {
-  let dataDir: string;
   let openai: OpenAiStandIn;
+  let started: StackOnOpenAiStandIn;
   let stack: LocalStack;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'delete-during-indexing-'));
     // Slow embeddings keep every document in flight while it is deleted.
-    openai = await startOpenAiStandIn({ dimensions: 64, embeddingDelayMs: 150 });
-    stack = await startLocalStack({
-      port: 0,
-      streamPort: 0,
-      dataDir,
-      logLevel: 'SILENT',
-      env: {
-        OPENAI_BASE_URL: openai.url,
-        OPENAI_API_KEY: 'test',
-        EMBEDDING_DIMENSIONS: '64',
-        RETRIEVAL_MIN_SCORE: '-1',
-      },
-    });
+    started = await startStackOnOpenAiStandIn('delete-during-indexing-', { embeddingDelayMs: 150 });
+    ({ stack, openai } = started);
   });
 
-  afterAll(async () => {
-    await stack?.close();
-    await openai?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.close());
 
   it('finds none of their text through chat afterwards', async () => {
     const api = client(stack, stack.apiKey);

@@ -1,11 +1,14 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+import type { LocalStack } from '../../dev/local-stack.js';
 import { client, streamParts } from '../support/local-stack-client.js';
-import { type OpenAiStandIn, startOpenAiStandIn } from '../support/openai-stand-in.js';
+import type { OpenAiStandIn } from '../support/openai-stand-in.js';
 import { fillerLines, makePdf } from '../support/pdf-fixture.js';
+import {
+  type StackOnOpenAiStandIn,
+  startStackOnOpenAiStandIn,
+} from '../support/stack-on-openai-stand-in.js';
 
 const PAGES = 300;
 const FACT_PAGE = 137;
@@ -27,6 +30,7 @@ const blobFiles = (dataDir: string): string[] =>
 describe('PDF documents (black box, local stack, OpenAI stand-in at 100 ms per embedding call)', () => {
   let dataDir: string;
   let openai: OpenAiStandIn;
+  let started: StackOnOpenAiStandIn;
   let stack: LocalStack;
   let api: ReturnType<typeof client>;
   let handbookId: string;
@@ -43,29 +47,16 @@ describe('PDF documents (black box, local stack, OpenAI stand-in at 100 ms per e
   };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pdf-ingestion-'));
-    openai = await startOpenAiStandIn({ dimensions: 64, embeddingDelayMs: 100 });
-    stack = await startLocalStack({
-      port: 0,
-      streamPort: 0,
-      dataDir,
-      logLevel: 'SILENT',
-      env: {
-        OPENAI_BASE_URL: openai.url,
-        OPENAI_API_KEY: 'test',
-        EMBEDDING_DIMENSIONS: '64',
-        RETRIEVAL_MIN_SCORE: '-1',
-        MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
-      },
-    });
+    started = await startStackOnOpenAiStandIn(
+      'pdf-ingestion-',
+      { embeddingDelayMs: 100 },
+      { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
+    );
+    ({ stack, openai, dataDir } = started);
     api = client(stack, stack.apiKey);
   });
 
-  afterAll(async () => {
-    await stack?.close();
-    await openai?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.close());
 
   it('indexes a 300-page PDF uploaded as a multipart file, in parts, to ready', async () => {
     const uploaded = await uploadFile(makePdf(handbookPages()), 'handbook.pdf');

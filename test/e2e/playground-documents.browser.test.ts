@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 
 const GUIDE = Array.from(
   { length: 6 },
@@ -33,7 +31,7 @@ const inViewport = (page: Page, selector: string) =>
     return box !== undefined && box.top >= 0 && box.bottom <= window.innerHeight;
   }, selector);
 
-describe.skipIf(!existsSync(CHROMIUM))('the playground and the docs in a real browser', () => {
+describe.skipIf(!hasChromium())('the playground and the docs in a real browser', () => {
   let stack: LocalStack;
   let browser: Browser;
   let workDir: string;
@@ -47,19 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground and the docs in a real br
         dataDir: join(workDir, 'data'),
         logLevel: 'SILENT',
       }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      }),
+      launchChromium(),
     ]);
     stack = started;
     browser = launched;

@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 import { client } from '../support/local-stack-client.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 
 const PATH_PARAMETERS_PAGE = `# Path Parameters
@@ -70,7 +69,7 @@ const sampleNextAnswer = (page: Page, previousAnswers: number): Promise<StreamSa
     previousAnswers,
   );
 
-describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser', () => {
+describe.skipIf(!hasChromium())('the playground in a real browser', () => {
   let stack: LocalStack;
   let browser: Browser;
   let workDir: string;
@@ -85,19 +84,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser', () =>
         logLevel: 'SILENT',
         offlineTokenDelayMs: 15,
       }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      }),
+      launchChromium(),
     ]);
     stack = started;
     browser = launched;

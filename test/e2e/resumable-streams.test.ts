@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { UIMessage, UIMessageChunk } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+import type { LocalStack } from '../../dev/local-stack.js';
 import {
   chatTransport,
   deltasIn,
@@ -13,7 +10,11 @@ import {
   toMessage,
 } from '../support/ai-sdk-chat.js';
 import { client } from '../support/local-stack-client.js';
-import { type OpenAiStandIn, startOpenAiStandIn } from '../support/openai-stand-in.js';
+import type { OpenAiStandIn } from '../support/openai-stand-in.js';
+import {
+  type StackOnOpenAiStandIn,
+  startStackOnOpenAiStandIn,
+} from '../support/stack-on-openai-stand-in.js';
 
 const WORDS = 24;
 const REPLY = Array.from({ length: WORDS }, (_, index) => `word${index}`).join(' ');
@@ -30,8 +31,8 @@ const startOf = (chunks: UIMessageChunk[]) =>
 
 describe('resumable streams over real HTTP, read with the AI SDK client', () => {
   let openai: OpenAiStandIn;
+  let started: StackOnOpenAiStandIn;
   let stack: LocalStack;
-  let dataDir: string;
   let transport: ReturnType<typeof chatTransport>;
   let uninterrupted: UIMessage | undefined;
   let chats = 0;
@@ -49,25 +50,12 @@ describe('resumable streams over real HTTP, read with the AI SDK client', () => 
     });
 
   beforeAll(async () => {
-    openai = await startOpenAiStandIn({
-      dimensions: 64,
+    started = await startStackOnOpenAiStandIn('resumable-', {
       tokenIntervalMs: 15,
       reply: ({ messages }) =>
         String(messages.at(-1)?.content ?? '').includes(LONG_QUESTION) ? LONG_REPLY : REPLY,
     });
-    dataDir = mkdtempSync(join(tmpdir(), 'resumable-'));
-    stack = await startLocalStack({
-      port: 0,
-      streamPort: 0,
-      dataDir,
-      logLevel: 'SILENT',
-      env: {
-        OPENAI_BASE_URL: openai.url,
-        OPENAI_API_KEY: 'test-key',
-        EMBEDDING_DIMENSIONS: '64',
-        RETRIEVAL_MIN_SCORE: '-1',
-      },
-    });
+    ({ stack, openai } = started);
     const api = client(stack, stack.apiKey);
     const upload = await api.json('POST', '/v1/documents', {
       title: 'Path parameters',
@@ -77,11 +65,7 @@ describe('resumable streams over real HTTP, read with the AI SDK client', () => 
     transport = chatTransport(stack.streamUrl, stack.apiKey);
     uninterrupted = await toMessage((await sendAndRead(transport, newChat(), QUESTION)).chunks);
   });
-  afterAll(async () => {
-    await stack?.close();
-    await openai?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.close());
 
   it('answers uninterrupted with the reply and a source (the reference for every resume)', () => {
     expect(textOf(uninterrupted)).toBe(REPLY);
