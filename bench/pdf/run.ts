@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
 import { estimateTokens } from '../../lambdas/core/text/estimate-tokens.js';
 import { client } from '../../test/support/local-stack-client.js';
-import { startOpenAiStandIn } from '../../test/support/openai-stand-in.js';
 import { fillerLines, makePdf } from '../../test/support/pdf-fixture.js';
+import { startStackOnOpenAiStandIn } from '../../test/support/stack-on-openai-stand-in.js';
 import type { Figure } from '../lib/report.js';
+import { median } from '../lib/stats.js';
 
 const SECTION = '9 PDF ingestion';
 const PAGES = 300;
@@ -30,22 +27,12 @@ interface Run {
  * re-upload of the same file. `partChunks` sets `INDEX_PART_CHUNKS`.
  */
 const ingestOnce = async (partChunks: number, pages = PAGES): Promise<Run> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-pdf-'));
-  const openai = await startOpenAiStandIn({ dimensions: 64, embeddingDelayMs: 100 });
-  let stack: LocalStack | undefined;
+  const { stack, openai, close } = await startStackOnOpenAiStandIn(
+    'bench-pdf-',
+    { embeddingDelayMs: 100 },
+    { INDEX_PART_CHUNKS: String(partChunks) },
+  );
   try {
-    stack = await startLocalStack({
-      port: 0,
-      streamPort: 0,
-      dataDir,
-      logLevel: 'SILENT',
-      env: {
-        OPENAI_BASE_URL: openai.url,
-        OPENAI_API_KEY: 'bench',
-        EMBEDDING_DIMENSIONS: '64',
-        INDEX_PART_CHUNKS: String(partChunks),
-      },
-    });
     const pdf = makePdf(Array.from({ length: pages }, (_, index) => fillerLines(index + 1)));
     const upload = async () => {
       const form = new FormData();
@@ -55,9 +42,9 @@ const ingestOnce = async (partChunks: number, pages = PAGES): Promise<Run> => {
         'handbook.pdf',
       );
       const started = performance.now();
-      const response = await fetch(`${stack!.apiUrl}/v1/documents`, {
+      const response = await fetch(`${stack.apiUrl}/v1/documents`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${stack!.apiKey}` },
+        headers: { authorization: `Bearer ${stack.apiKey}` },
         body: form,
       });
       const body = (await response.json()) as { id: string };
@@ -84,15 +71,8 @@ const ingestOnce = async (partChunks: number, pages = PAGES): Promise<Run> => {
       reuploadRequests: openai.callCount('embeddings') - embeddings.length,
     };
   } finally {
-    await stack?.close();
-    await openai.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
-};
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 };
 
 /**

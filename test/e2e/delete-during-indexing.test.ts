@@ -28,7 +28,11 @@ describe('deleting documents while they are being indexed (black box, local stac
 
   beforeAll(async () => {
     // Slow embeddings keep every document in flight while it is deleted.
-    started = await startStackOnOpenAiStandIn('delete-during-indexing-', { embeddingDelayMs: 150 });
+    started = await startStackOnOpenAiStandIn(
+      'delete-during-indexing-',
+      { embeddingDelayMs: 150 },
+      { RETRIEVAL_MIN_SCORE: '-1' },
+    );
     ({ stack, openai } = started);
   });
 

@@ -50,7 +50,7 @@ describe('PDF documents (black box, local stack, OpenAI stand-in at 100 ms per e
     started = await startStackOnOpenAiStandIn(
       'pdf-ingestion-',
       { embeddingDelayMs: 100 },
-      { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
+      { RETRIEVAL_MIN_SCORE: '-1', MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
     );
     ({ stack, openai, dataDir } = started);
     api = client(stack, stack.apiKey);

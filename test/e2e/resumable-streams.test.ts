@@ -50,11 +50,15 @@ describe('resumable streams over real HTTP, read with the AI SDK client', () => 
     });
 
   beforeAll(async () => {
-    started = await startStackOnOpenAiStandIn('resumable-', {
-      tokenIntervalMs: 15,
-      reply: ({ messages }) =>
-        String(messages.at(-1)?.content ?? '').includes(LONG_QUESTION) ? LONG_REPLY : REPLY,
-    });
+    started = await startStackOnOpenAiStandIn(
+      'resumable-',
+      {
+        tokenIntervalMs: 15,
+        reply: ({ messages }) =>
+          String(messages.at(-1)?.content ?? '').includes(LONG_QUESTION) ? LONG_REPLY : REPLY,
+      },
+      { RETRIEVAL_MIN_SCORE: '-1' },
+    );
     ({ stack, openai } = started);
     const api = client(stack, stack.apiKey);
     const upload = await api.json('POST', '/v1/documents', {

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+import type { LocalStack } from '../../dev/local-stack.js';
 import { client } from '../support/local-stack-client.js';
-import { type OpenAiStandIn, startOpenAiStandIn } from '../support/openai-stand-in.js';
+import type { OpenAiStandIn } from '../support/openai-stand-in.js';
+import {
+  type StackOnOpenAiStandIn,
+  startStackOnOpenAiStandIn,
+} from '../support/stack-on-openai-stand-in.js';
 
 const REPLY = Array.from({ length: 12 }, (_, index) => `word${index}`).join(' ');
 
@@ -65,30 +66,20 @@ const streamDeltas = async (
 describe('streaming over real HTTP, with the OpenAI stand-in as the model', () => {
   let openai: OpenAiStandIn;
   let stack: LocalStack;
-  let dataDir: string;
+  let started: StackOnOpenAiStandIn;
 
   beforeAll(async () => {
-    openai = await startOpenAiStandIn({ dimensions: 64, tokenIntervalMs: 50, reply: () => REPLY });
-    dataDir = mkdtempSync(join(tmpdir(), 'streaming-'));
-    stack = await startLocalStack({
-      port: 0,
-      streamPort: 0,
-      dataDir,
-      logLevel: 'SILENT',
-      env: {
-        OPENAI_BASE_URL: openai.url,
-        OPENAI_API_KEY: 'test-key',
-        EMBEDDING_DIMENSIONS: '64',
+    started = await startStackOnOpenAiStandIn(
+      'streaming-',
+      { tokenIntervalMs: 50, reply: () => REPLY },
+      {
         // Abort on disconnect is the behaviour without resumable streams (see resumable-streams.test.ts).
         RESUMABLE_STREAMS: 'false',
       },
-    });
+    );
+    ({ stack, openai } = started);
   });
-  afterAll(async () => {
-    await stack.close();
-    await openai.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.close());
 
   it('delivers every token within a few ms of the model writing it, not in bursts', async () => {
     const { deltas } = await streamDeltas(stack, { message: 'Tell me twelve words' });

@@ -1,20 +1,11 @@
-/**
- * Load: 100 concurrent streams on the local stack (the one `npm run dev` runs, with the OpenAI
- * stand-in as the model) all complete with their full text, each stored whole, and the process
- * gives its memory back: the heap after the run is within 10% of the heap before it, both
- * measured after a full collection, once a first round has warmed everything up.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+import type { LocalStack } from '../../dev/local-stack.js';
 import { client, streamParts } from '../support/local-stack-client.js';
+import type { OpenAiStandIn, StandInChatMessage } from '../support/openai-stand-in.js';
 import {
-  type OpenAiStandIn,
-  type StandInChatMessage,
-  startOpenAiStandIn,
-} from '../support/openai-stand-in.js';
+  type StackOnOpenAiStandIn,
+  startStackOnOpenAiStandIn,
+} from '../support/stack-on-openai-stand-in.js';
 import { settledHeap } from './support/settled-heap.js';
 
 const STREAMS = 100;
@@ -40,7 +31,7 @@ interface StreamOutcome {
 describe(`load: ${STREAMS} concurrent streams on the local stack`, () => {
   let openai: OpenAiStandIn;
   let stack: LocalStack;
-  let dataDir: string;
+  let started: StackOnOpenAiStandIn;
 
   /** Streams `STREAMS` questions at once; resolves with what each client read. */
   const streamRound = (round: string): Promise<StreamOutcome[]> =>
@@ -68,23 +59,11 @@ describe(`load: ${STREAMS} concurrent streams on the local stack`, () => {
     );
 
   beforeAll(async () => {
-    openai = await startOpenAiStandIn({
-      dimensions: 64,
+    started = await startStackOnOpenAiStandIn('reliability-load-', {
       tokenIntervalMs: 2,
       reply: ({ messages }) => scriptedReply(questionIn(messages)),
     });
-    dataDir = mkdtempSync(join(tmpdir(), 'reliability-load-'));
-    stack = await startLocalStack({
-      port: 0,
-      streamPort: 0,
-      dataDir,
-      logLevel: 'SILENT',
-      env: {
-        OPENAI_BASE_URL: openai.url,
-        OPENAI_API_KEY: 'reliability',
-        EMBEDDING_DIMENSIONS: '64',
-      },
-    });
+    ({ stack, openai } = started);
     const api = client(stack, stack.apiKey);
     const upload = await api.json('POST', '/v1/documents', {
       title: 'Reliability guide',
@@ -93,11 +72,7 @@ describe(`load: ${STREAMS} concurrent streams on the local stack`, () => {
     await api.waitForDocument((upload.body as { id: string }).id);
   });
 
-  afterAll(async () => {
-    await stack?.close();
-    await openai?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.close());
 
   it('completes every stream with its full text, stores each answer whole, and gives its memory back', async () => {
     // Warm-up: the same load twice, so lazy initialisation, optimised code, pools and caches

@@ -1,16 +1,6 @@
-/**
- * Resumable streams under load: 100 concurrent chats on the local stack (the OpenAI stand-in as
- * the model), each cut at a random point, resumed (and sometimes cut again and resumed again)
- * with the AI SDK's own client. Every client ends with the whole answer under the message id it
- * first saw, every answer is stored whole, the model is called once per chat, and no request
- * gets a 5xx.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { UIMessageChunk } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+import type { LocalStack } from '../../dev/local-stack.js';
 import {
   chatTransport,
   deltasIn,
@@ -20,7 +10,11 @@ import {
   toMessage,
 } from '../support/ai-sdk-chat.js';
 import { client } from '../support/local-stack-client.js';
-import { type OpenAiStandIn, startOpenAiStandIn } from '../support/openai-stand-in.js';
+import type { OpenAiStandIn } from '../support/openai-stand-in.js';
+import {
+  type StackOnOpenAiStandIn,
+  startStackOnOpenAiStandIn,
+} from '../support/stack-on-openai-stand-in.js';
 
 const CHATS = 100;
 const WORDS = 40;
@@ -50,37 +44,21 @@ interface ChatOutcome {
 describe(`resumable streams: ${CHATS} concurrent chats with random cuts and resumes`, () => {
   let openai: OpenAiStandIn;
   let stack: LocalStack;
-  let dataDir: string;
+  let started: StackOnOpenAiStandIn;
   const seed = Number(process.env.RELIABILITY_SEED ?? Date.now() % 1_000_000);
 
   beforeAll(async () => {
-    openai = await startOpenAiStandIn({
-      dimensions: 64,
+    started = await startStackOnOpenAiStandIn('reliability-resume-', {
       tokenIntervalMs: 10,
       reply: ({ messages }) => {
         const last = String(messages.at(-1)?.content ?? '');
         return scriptedReply(/Question: (R-\d+)/.exec(last)?.[1] ?? 'unknown');
       },
     });
-    dataDir = mkdtempSync(join(tmpdir(), 'reliability-resume-'));
-    stack = await startLocalStack({
-      port: 0,
-      streamPort: 0,
-      dataDir,
-      logLevel: 'SILENT',
-      env: {
-        OPENAI_BASE_URL: openai.url,
-        OPENAI_API_KEY: 'reliability',
-        EMBEDDING_DIMENSIONS: '64',
-      },
-    });
+    ({ stack, openai } = started);
   });
 
-  afterAll(async () => {
-    await stack?.close();
-    await openai?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.close());
 
   it('ends every client with the whole answer, stores each once, calls the model once per chat, answers no 5xx', async () => {
     const random = seededRandom(seed);

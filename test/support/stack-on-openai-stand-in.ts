@@ -18,8 +18,8 @@ export interface StackOnOpenAiStandIn {
 }
 
 /**
- * Starts the OpenAI stand-in (64 dimensions) and a local stack on free ports using it, with
- * every dense candidate kept (`RETRIEVAL_MIN_SCORE=-1`), in a fresh temporary data folder.
+ * Starts the OpenAI stand-in (64 dimensions) and a local stack on free ports using it (plus
+ * `env`), in a fresh temporary data folder.
  *
  * @example
  * const { stack, openai, close } = await startStackOnOpenAiStandIn('pdf-', { embeddingDelayMs: 100 });
@@ -40,7 +40,6 @@ export const startStackOnOpenAiStandIn = async (
       OPENAI_BASE_URL: openai.url,
       OPENAI_API_KEY: 'test',
       EMBEDDING_DIMENSIONS: '64',
-      RETRIEVAL_MIN_SCORE: '-1',
       ...env,
     },
   });
