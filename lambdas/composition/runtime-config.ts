@@ -99,8 +99,8 @@ export const runtimeConfigSchema = z.object({
   CHAT_MAX_TOKENS: z.optional(z.coerce.number().check(z.int(), z.positive())),
   /** Sampling temperature (unset: the model's default; reasoning models accept no other). */
   CHAT_TEMPERATURE: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(2))),
-  /** Vector size of the offline provider's hashed-feature embeddings. */
-  OFFLINE_EMBEDDING_DIMENSIONS: z._default(z.coerce.number().check(z.int(), z.positive()), 512),
+  /** Vector size of the offline provider's hashed-feature embeddings (`OFFLINE_EMBEDDING_DIMENSIONS` of the embedder). */
+  OFFLINE_EMBEDDING_DIMENSIONS: z._default(z.coerce.number().check(z.int(), z.positive()), 4096),
   /** Pause before each word the offline provider streams, in ms (makes streaming visible). */
   OFFLINE_TOKEN_DELAY_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
   /**

@@ -24,21 +24,33 @@ export interface QuestionCoverage {
 /** A token with a capital letter: a name when it is not the first word of a sentence. */
 const CAPITALISED = /[\p{L}\p{N}_]*\p{Lu}[\p{L}\p{N}_]*/gu;
 const SENTENCE_START = /(^|[.?!:]\s+)$/;
+/**
+ * A dotted code reference, `asyncio.gather` or `status.HTTP_200_OK`: each part is a name (not
+ * within a path: `/files/notes.txt` names nothing).
+ */
+const DOTTED = /(?<![/\p{L}\p{N}_.])[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)+/gu;
 
 /**
  * The lexical terms of the names in a question: words with a capital letter that do not open
  * a sentence (`Kafka`, `PostgreSQL`, `UploadFile`, `SQL`), each as its first term (a code
- * identifier's whole, lower-cased form).
+ * identifier's whole, lower-cased form), and the parts of a dotted code reference
+ * (`asyncio.gather`: `asyncio` and `gather`).
  *
  * @example
  * questionNames('How do Kafka consumer groups work with gRPC?'); // ['kafka', 'grpc']
+ * questionNames('Is asyncio.gather faster?'); // ['asyncio', 'gather']
  */
 export const questionNames = (question: string): string[] => {
   const names = new Set<string>();
-  for (const match of question.matchAll(CAPITALISED)) {
-    if (SENTENCE_START.test(question.slice(0, match.index))) continue;
-    const term = lexicalTerms(match[0])[0];
+  const add = (word: string) => {
+    const term = lexicalTerms(word)[0];
     if (term !== undefined) names.add(term);
+  };
+  for (const match of question.matchAll(CAPITALISED)) {
+    if (!SENTENCE_START.test(question.slice(0, match.index))) add(match[0]);
+  }
+  for (const [reference] of question.matchAll(DOTTED)) {
+    for (const part of reference.split('.')) add(part);
   }
   return [...names];
 };

@@ -55,7 +55,7 @@ describe('composeAi', () => {
 
       expect(ai.provider).toBe('offline');
       expect(ai.embedder).toBeInstanceOf(HashedFeatureEmbedder);
-      expect(ai.embedder.dimensions).toBe(512);
+      expect(ai.embedder.dimensions).toBe(4096);
       expect(ai.chatModel).toBeInstanceOf(ExtractiveChatModel);
       expect(ai.chatModel.model).toBe('offline');
       expect(ai.vectorStore).toBeInstanceOf(EmbeddedVectorStore);
@@ -69,7 +69,7 @@ describe('composeAi', () => {
       await ai.vectorStore.upsert('tenant-a', [contractPoint('tenant-a', 'doc-1', 0, vector)]);
       await flushAi(ai);
 
-      expect(await readdir(dataDir)).toEqual(['vectors-offline-hashed-features-512.ndjson.log']);
+      expect(await readdir(dataDir)).toEqual(['vectors-offline-hashed-terms-4096.ndjson.log']);
       await rm(dataDir, { recursive: true, force: true });
     });
   });

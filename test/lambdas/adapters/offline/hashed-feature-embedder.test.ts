@@ -20,9 +20,9 @@ const FILES =
 describe('HashedFeatureEmbedder', () => {
   const embedder = new HashedFeatureEmbedder();
 
-  it('is labelled as the offline model, 512 dimensions by default', () => {
-    expect(embedder.model).toBe('offline-hashed-features');
-    expect(embedder.dimensions).toBe(512);
+  it('is labelled as the offline model, 4096 dimensions by default', () => {
+    expect(embedder.model).toBe('offline-hashed-terms');
+    expect(embedder.dimensions).toBe(4096);
     expect(new HashedFeatureEmbedder({ dimensions: 64 }).dimensions).toBe(64);
   });
 
@@ -82,6 +82,34 @@ describe('HashedFeatureEmbedder', () => {
     expect(cosine(vectors[0] ?? [], vectors[1] ?? [])).toBeGreaterThan(
       cosine(vectors[0] ?? [], vectors[2] ?? []),
     );
+  });
+
+  it('matches an identifier by its parts, as BM25 does (UploadFile is also upload, file)', async () => {
+    const { vectors } = await embedder.embed(['UploadFile', 'upload a file', 'query values']);
+
+    expect(cosine(vectors[0] ?? [], vectors[1] ?? [])).toBeGreaterThan(0.5);
+    expect(cosine(vectors[0] ?? [], vectors[2] ?? [])).toBeCloseTo(0, 10);
+  });
+
+  it("counts a chunk's title line (its heading path) more than a word of its body", async () => {
+    const { vectors } = await embedder.embed([
+      'path parameters',
+      'Path Parameters\n\nDeclare them like query values.',
+      'Query Values\n\nDeclare them like path parameters.',
+    ]);
+
+    expect(cosine(vectors[0] ?? [], vectors[1] ?? [])).toBeGreaterThan(
+      cosine(vectors[0] ?? [], vectors[2] ?? []),
+    );
+  });
+
+  it('reads no title line in a question or a follow-up (no blank line after the first)', async () => {
+    const { vectors } = await embedder.embed([
+      'Path parameters?\nAnd query values?',
+      'Path parameters? And query values?',
+    ]);
+
+    expect(cosine(vectors[0] ?? [], vectors[1] ?? [])).toBeCloseTo(1, 10);
   });
 
   it('reports an estimate of the tokens and honours an aborted signal', async () => {

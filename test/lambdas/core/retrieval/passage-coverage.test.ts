@@ -72,6 +72,15 @@ describe('questionNames', () => {
     ]);
   });
 
+  it('takes each part of a dotted code reference, but nothing from a file path', () => {
+    expect(questionNames('Is asyncio.gather like trio.run? See /files/notes.txt')).toEqual([
+      'asyncio',
+      'gather',
+      'trio',
+      'run',
+    ]);
+  });
+
   it('finds none in a question of ordinary words', () => {
     expect(questionNames('How do I declare path parameters?')).toEqual([]);
   });
