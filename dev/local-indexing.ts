@@ -7,7 +7,7 @@ import {
 import type { AiComponents } from '../lambdas/composition/ai-components.js';
 import { composeIndexer } from '../lambdas/composition/indexer.js';
 import type { RuntimeConfig } from '../lambdas/composition/runtime-config.js';
-import type { SharedComponents } from '../lambdas/composition/shared.js';
+import type { TableClients } from '../lambdas/composition/table-clients.js';
 import type { BlobStore } from '../lambdas/core/ports/blob-store.js';
 import { createHandler as createIndexer } from '../lambdas/handlers/index-documents.js';
 import { startFunctionThread } from './function-thread.js';
@@ -31,7 +31,7 @@ export interface LocalIndexing {
  */
 export const composeLocalIndexing = async (
   config: RuntimeConfig,
-  shared: Pick<SharedComponents, 'logger' | 'dynamo'>,
+  shared: TableClients,
   parts: { blobs: BlobStore; ai: AiComponents },
   queueOptions: Omit<InProcessQueueOptions, 'handler'> = {},
 ): Promise<LocalIndexing> => {

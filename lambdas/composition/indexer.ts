@@ -17,7 +17,7 @@ import {
   type IngestionAdapters,
 } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
-import { composeShared, type SharedComponents } from './shared.js';
+import { composeTableClients, type TableClients } from './table-clients.js';
 
 /** Dependencies of the indexer function. */
 export interface IndexerDeps {
@@ -51,7 +51,7 @@ export interface IndexerDeps {
  */
 export const composeIndexer = async (
   config: RuntimeConfig,
-  shared: Pick<SharedComponents, 'logger' | 'dynamo'> = composeShared(config),
+  shared: TableClients = composeTableClients(config),
   adapters: IngestionAdapters = {},
 ): Promise<IndexerDeps> => {
   // A throttled or failing embedding call fails the record at once, so that SQS retries it

@@ -5,7 +5,7 @@ import { ReconcileDocuments } from '../core/ingestion/reconcile-documents.js';
 import { systemClock } from '../core/ports/clock.js';
 import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
-import { composeShared, type SharedComponents } from './shared.js';
+import { composeTableClients, type TableClients } from './table-clients.js';
 import { composeVectorStore, embeddingShape } from './vector-store.js';
 
 /** Time a presigned upload and its event may take past the URL's expiry, in s. */
@@ -32,7 +32,7 @@ export interface ReconcilerDeps {
  */
 export const composeReconciler = async (
   config: RuntimeConfig,
-  shared: Pick<SharedComponents, 'logger' | 'dynamo'> = composeShared(config),
+  shared: TableClients = composeTableClients(config),
   adapters: IngestionAdapters = {},
   overrides: { staleAfterSeconds?: number; maxRequeues?: number } = {},
 ): Promise<ReconcilerDeps> => {

@@ -1,5 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbStreamSlots } from '../adapters/dynamodb/dynamodb-stream-slots.js';
 import { DynamoDbTenantLimitsStore } from '../adapters/dynamodb/dynamodb-tenant-limits-store.js';
@@ -9,13 +9,11 @@ import { AuthenticateApiKey } from '../core/auth/authenticate-api-key.js';
 import { TenantLimiter } from '../core/limits/tenant-limiter.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
-import { composeDynamoDbClient } from './aws-clients.js';
 import type { RuntimeConfig } from './runtime-config.js';
+import { composeTableClients, type TableClients } from './table-clients.js';
 
 /** What every HTTP function's composition shares. */
-export interface SharedComponents {
-  logger: Logger;
-  dynamo: DynamoDBDocumentClient;
+export interface SharedComponents extends TableClients {
   http: Omit<HttpHandlerOptions, 'routes' | 'fallback'>;
   /** Per-tenant limits; undefined when `TENANT_LIMITS` is off. */
   limiter: TenantLimiter | undefined;
@@ -74,10 +72,7 @@ export const composeLimiter = (
  * const shared = composeShared(loadRuntimeConfig(process.env));
  */
 export const composeShared = (config: RuntimeConfig, logger?: Logger): SharedComponents => {
-  const log = logger ?? new Logger({ serviceName: config.SERVICE_NAME });
-  const dynamo = DynamoDBDocumentClient.from(composeDynamoDbClient(config), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const { logger: log, dynamo } = composeTableClients(config, logger);
   const resolver = new AuthenticateApiKey({
     store: new DynamoDbApiKeyStore(dynamo, config.TABLE_NAME),
     clock: systemClock,
