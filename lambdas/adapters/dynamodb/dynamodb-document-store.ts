@@ -10,6 +10,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import {
   type DocumentRecord,
@@ -133,6 +134,32 @@ export class DynamoDbDocumentStore implements DocumentStore {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  /**
+   * One conditional `UpdateItem` on a document's record: the attributes it asked back for, or
+   * `undefined` when the condition failed (the record changed or is gone).
+   */
+  async #updateRecordIf(
+    tenantId: string,
+    documentId: string,
+    update: Omit<UpdateCommandInput, 'TableName' | 'Key'> & { ConditionExpression: string },
+  ): Promise<Record<string, unknown> | undefined> {
+    try {
+      const { Attributes } = await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: documentKey(tenantId, documentId),
+            ...update,
+          }),
+        ),
+      );
+      return Attributes ?? {};
+    } catch (error) {
+      if (failedCondition(error)) return undefined;
+      throw error;
+    }
+  }
 
   async reserveVersion(tenantId: string, title: string): Promise<ReservedVersion> {
     const { Attributes } = await dynamoCall(() =>
@@ -356,24 +383,13 @@ export class DynamoDbDocumentStore implements DocumentStore {
       condition += ' AND #status = :ifStatus';
       values[':ifStatus'] = change.ifStatus;
     }
-    try {
-      await dynamoCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: documentKey(tenantId, documentId),
-            UpdateExpression: updateExpression(set, remove),
-            ConditionExpression: condition,
-            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-            ExpressionAttributeValues: values,
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (failedCondition(error)) return false;
-      throw error;
-    }
+    const updated = await this.#updateRecordIf(tenantId, documentId, {
+      UpdateExpression: updateExpression(set, remove),
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+      ExpressionAttributeValues: values,
+    });
+    return updated !== undefined;
   }
 
   async startParts(
@@ -383,30 +399,18 @@ export class DynamoDbDocumentStore implements DocumentStore {
     parts: number,
     at: string,
   ): Promise<boolean> {
-    try {
-      await dynamoCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: documentKey(tenantId, documentId),
-            UpdateExpression: 'SET parts = :parts, updatedAt = :at REMOVE partsDone',
-            ConditionExpression:
-              'attribute_exists(pk) AND version = :version AND #status = :indexing',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':parts': parts,
-              ':at': at,
-              ':version': version,
-              ':indexing': 'indexing',
-            },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (failedCondition(error)) return false;
-      throw error;
-    }
+    const updated = await this.#updateRecordIf(tenantId, documentId, {
+      UpdateExpression: 'SET parts = :parts, updatedAt = :at REMOVE partsDone',
+      ConditionExpression: 'attribute_exists(pk) AND version = :version AND #status = :indexing',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':parts': parts,
+        ':at': at,
+        ':version': version,
+        ':indexing': 'indexing',
+      },
+    });
+    return updated !== undefined;
   }
 
   /**
@@ -421,33 +425,23 @@ export class DynamoDbDocumentStore implements DocumentStore {
     split: { part: number; parts: number },
     at: string,
   ): Promise<{ done: number; parts: number } | undefined> {
-    try {
-      const { Attributes } = await dynamoCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: documentKey(tenantId, documentId),
-            UpdateExpression: 'SET updatedAt = :at ADD partsDone :part',
-            ConditionExpression:
-              'attribute_exists(pk) AND version = :version AND #status = :indexing AND parts = :parts',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':at': at,
-              ':part': new Set([split.part]),
-              ':version': version,
-              ':indexing': 'indexing',
-              ':parts': split.parts,
-            },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        ),
-      );
-      const done = Attributes?.partsDone instanceof Set ? Attributes.partsDone.size : 0;
-      return { done, parts: split.parts };
-    } catch (error) {
-      if (failedCondition(error)) return undefined;
-      throw error;
-    }
+    const updated = await this.#updateRecordIf(tenantId, documentId, {
+      UpdateExpression: 'SET updatedAt = :at ADD partsDone :part',
+      ConditionExpression:
+        'attribute_exists(pk) AND version = :version AND #status = :indexing AND parts = :parts',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':at': at,
+        ':part': new Set([split.part]),
+        ':version': version,
+        ':indexing': 'indexing',
+        ':parts': split.parts,
+      },
+      ReturnValues: 'UPDATED_NEW',
+    });
+    if (updated === undefined) return undefined;
+    const done = updated.partsDone instanceof Set ? updated.partsDone.size : 0;
+    return { done, parts: split.parts };
   }
 
   async markDeleting(
@@ -455,32 +449,21 @@ export class DynamoDbDocumentStore implements DocumentStore {
     documentId: string,
     at: string,
   ): Promise<DocumentRecord | undefined> {
-    try {
-      const { Attributes } = await dynamoCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: documentKey(tenantId, documentId),
-            UpdateExpression: updateExpression(
-              ['#status = :deleting', 'updatedAt = :at', ...PENDING_SET],
-              [],
-            ),
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':deleting': 'deleting',
-              ':at': at,
-              ...pendingKeys(tenantId, documentId, at),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return Attributes ? toRecord(Attributes) : undefined;
-    } catch (error) {
-      if (failedCondition(error)) return undefined;
-      throw error;
-    }
+    const updated = await this.#updateRecordIf(tenantId, documentId, {
+      UpdateExpression: updateExpression(
+        ['#status = :deleting', 'updatedAt = :at', ...PENDING_SET],
+        [],
+      ),
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':deleting': 'deleting',
+        ':at': at,
+        ...pendingKeys(tenantId, documentId, at),
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+    return updated ? toRecord(updated) : undefined;
   }
 
   async listStale(before: string, limit: number): Promise<DocumentRecord[]> {
