@@ -181,6 +181,17 @@ export const appConfigSchema = z
     tenantConcurrentStreams: integer(0, 10_000)
       .default(4)
       .describe('Default per-tenant limit of streams open at once.'),
+    tenantAllowanceRequests: integer(0, 1_000_000)
+      .default(10)
+      .describe(
+        'Requests a container may count for a tenant before writing the count (overshoot ≤ containers × this; 0: every count written at once).',
+      ),
+    tenantAllowanceTokens: integer(0, 1_000_000_000)
+      .default(5_000)
+      .describe('Model tokens a container may count for a tenant before writing the count.'),
+    tenantAllowanceMaxAgeMs: integer(0, 3_600_000)
+      .default(10_000)
+      .describe('A container writes the counts it kept this long (ms).'),
     documentsReservedConcurrency: integer(1, 10_000)
       .optional()
       .describe(

@@ -46,6 +46,9 @@ const sharedEnvironment = (config: AppConfig, tableName: string): RuntimeEnviron
   TENANT_REQUESTS_PER_MINUTE: String(config.tenantRequestsPerMinute),
   TENANT_TOKENS_PER_DAY: String(config.tenantTokensPerDay),
   TENANT_CONCURRENT_STREAMS: String(config.tenantConcurrentStreams),
+  TENANT_ALLOWANCE_REQUESTS: String(config.tenantAllowanceRequests),
+  TENANT_ALLOWANCE_TOKENS: String(config.tenantAllowanceTokens),
+  TENANT_ALLOWANCE_MAX_AGE_MS: String(config.tenantAllowanceMaxAgeMs),
   MAX_PRESIGNED_UPLOAD_BYTES: String(config.maxPresignedUploadBytes),
   UPLOAD_URL_EXPIRY_SECONDS: String(config.uploadUrlExpirySeconds),
 });

@@ -552,7 +552,7 @@ describe('RagApiStack', () => {
   });
 
   describe('tenant limits', () => {
-    it('gives every function the default per-tenant limits from context', () => {
+    it('gives every function the default per-tenant limits and local allowance from context', () => {
       // Act
       const environments = propsOf('AWS::Lambda::Function').map(
         (fn) => (fn.Environment as { Variables: Record<string, unknown> }).Variables,
@@ -564,6 +564,9 @@ describe('RagApiStack', () => {
           TENANT_REQUESTS_PER_MINUTE: '120',
           TENANT_TOKENS_PER_DAY: '200000',
           TENANT_CONCURRENT_STREAMS: '4',
+          TENANT_ALLOWANCE_REQUESTS: '10',
+          TENANT_ALLOWANCE_TOKENS: '5000',
+          TENANT_ALLOWANCE_MAX_AGE_MS: '10000',
         });
       }
     });
