@@ -9,6 +9,7 @@ import type { JobQueue } from '../lambdas/core/ports/job-queue.js';
 import type { VectorStore } from '../lambdas/core/ports/vector-store.js';
 import type { FunctionThreadApi, FunctionThreadData } from './function-thread.js';
 import { ReadableLogger } from './readable-logger.js';
+import { type ServedVectorStore, ThreadVectorStore } from './thread-vector-store.js';
 
 /** What a function thread's composition is given. */
 export interface FunctionThreadParts {
@@ -21,8 +22,9 @@ export interface FunctionThreadParts {
 
 /**
  * The worker side of `startFunctionThread`: composes the function's handler from the parts
- * the thread was started with (its own DynamoDB client, logger and blob store; the vector
- * store and the queue through Comlink) and exposes it to the main thread.
+ * the thread was started with (its own DynamoDB client, logger and blob store; the queue
+ * through Comlink, the vector store through `ThreadVectorStore`, which keeps abort signals on
+ * this side and errors' classes across) and exposes it to the main thread.
  *
  * @example
  * // indexer-thread-main.ts
@@ -44,7 +46,7 @@ export const serveFunctionThread = async (
     data,
     shared: composeShared(data.config, logger),
     blobs: new FilesystemBlobStore(data.blobsDir),
-    vectors: Comlink.wrap<VectorStore>(nodeEndpoint(data.vectorsPort)) as unknown as VectorStore,
+    vectors: new ThreadVectorStore(Comlink.wrap<ServedVectorStore>(nodeEndpoint(data.vectorsPort))),
     queue: Comlink.wrap<JobQueue>(nodeEndpoint(data.queuePort)) as unknown as JobQueue,
   });
   const api: FunctionThreadApi = {
