@@ -14,6 +14,8 @@ export interface DynaliteHandle {
   tableName: string;
   client: DynamoDBClient;
   documentClient: DynamoDBDocumentClient;
+  /** A document client of its own on the same endpoint, for a test to add middleware to. */
+  newDocumentClient(): DynamoDBDocumentClient;
   /** Takes the database off the network (connection refused), keeping its data. */
   stop(): Promise<void>;
   /** Brings it back on the same endpoint. */
@@ -39,12 +41,14 @@ export const startDynalite = async (tableName = 'app-test'): Promise<DynaliteHan
   const transactions = await startTransactWriteEmulator((server.address() as AddressInfo).port);
   const proxy = await startTcpProxy(transactions.port);
   const endpoint = `http://127.0.0.1:${proxy.port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const newClient = () =>
+    new DynamoDBClient({
+      endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  const client = newClient();
   await createAppTable(client, tableName);
   return {
     endpoint,
@@ -53,6 +57,7 @@ export const startDynalite = async (tableName = 'app-test'): Promise<DynaliteHan
     documentClient: DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true },
     }),
+    newDocumentClient: () => DynamoDBDocumentClient.from(newClient()),
     stop: proxy.cut,
     start: proxy.restore,
     close: async () => {

@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayEvent } from '../../../dev/http-events.js';
 import { DynamoDbStreamSlots } from '../../../lambdas/adapters/dynamodb/dynamodb-stream-slots.js';
@@ -39,14 +37,7 @@ afterAll(() => db.close());
 const countingClient = () => {
   const counter = { calls: 0 };
   const gate = { on: false, held: [] as (() => void)[], arrived: () => {} };
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: db.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    }),
-  );
+  const client = db.newDocumentClient();
   client.middlewareStack.add(
     (next) => async (args) => {
       counter.calls += 1;

@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbStreamSlots } from '../../../../lambdas/adapters/dynamodb/dynamodb-stream-slots.js';
 import { DynamoDbTenantLimitsStore } from '../../../../lambdas/adapters/dynamodb/dynamodb-tenant-limits-store.js';
@@ -67,14 +65,7 @@ describe('DynamoDbUsageMeter', () => {
  */
 const throttledClient = (processed = Number.POSITIVE_INFINITY) => {
   const batches: number[] = [];
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: db.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    }),
-  );
+  const client = db.newDocumentClient();
   client.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as {
