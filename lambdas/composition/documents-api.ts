@@ -9,6 +9,7 @@ import type { VectorStore } from '../core/ports/vector-store.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
 import {
   composeBlobStore,
+  composeIngestionVectorStore,
   composeJobQueue,
   composeReaders,
   composeUploadUrlSigner,
@@ -17,7 +18,6 @@ import {
 import { PRIMING_KEY_HASH, primeAtLambdaInit } from './prime-connections.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
-import { composeVectorStore, embeddingShape } from './vector-store.js';
 
 /** Dependencies of the documents function. */
 export interface DocumentsApiDeps {
@@ -66,10 +66,7 @@ export const composeDocumentsApi = async (
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   const blobs = composeBlobStore(config, adapters.blobs);
   const queue = composeJobQueue(config, adapters.queue);
-  const vectorStore =
-    adapters.vectors ??
-    adapters.ai?.vectorStore ??
-    (await composeVectorStore(config, embeddingShape(config)));
+  const vectorStore = await composeIngestionVectorStore(config, adapters);
   // An upload's first call is the API key lookup; S3 and SQS follow on other hosts.
   await primeAtLambdaInit(
     config,

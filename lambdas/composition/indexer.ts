@@ -9,9 +9,10 @@ import { RateLimitedEmbedder } from '../core/ingestion/rate-limited-embedder.js'
 import { UploadDocument } from '../core/ingestion/upload-document.js';
 import { IndexingUsage } from '../core/limits/indexing-usage.js';
 import { systemClock } from '../core/ports/clock.js';
-import { aiProvider, composeEmbedder, composeVectorStore } from './ai-components.js';
+import { aiProvider, composeEmbedder } from './ai-components.js';
 import {
   composeBlobStore,
+  composeIngestionVectorStore,
   composeJobQueue,
   composeReaders,
   type IngestionAdapters,
@@ -65,8 +66,7 @@ export const composeIndexer = async (
           requestsPerMinute: config.EMBEDDING_REQUESTS_PER_MINUTE,
           tokensPerMinute: config.EMBEDDING_TOKENS_PER_MINUTE,
         });
-  const vectors =
-    adapters.vectors ?? adapters.ai?.vectorStore ?? (await composeVectorStore(config, embedder));
+  const vectors = await composeIngestionVectorStore(config, adapters, embedder);
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   const blobs = composeBlobStore(config, adapters.blobs);
   const queue = composeJobQueue(config, adapters.queue);

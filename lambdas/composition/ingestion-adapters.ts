@@ -4,12 +4,14 @@ import { S3UploadUrlSigner } from '../adapters/s3/s3-upload-url-signer.js';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue.js';
 import type { ExtractionReaders } from '../core/ingestion/extract-document.js';
 import type { BlobStore } from '../core/ports/blob-store.js';
+import type { Embedder } from '../core/ports/embedder.js';
 import type { JobQueue } from '../core/ports/job-queue.js';
 import type { UploadUrlSigner } from '../core/ports/upload-url-signer.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
 import type { AiComponents } from './ai-components.js';
 import { composePresignS3Client, composeS3Client, composeSqsClient } from './aws-clients.js';
 import type { RuntimeConfig } from './runtime-config.js';
+import { composeVectorStore, embeddingShape } from './vector-store.js';
 
 /**
  * Adapters the ingestion functions take from their caller instead of building them: the local
@@ -32,6 +34,20 @@ const required = (value: string, name: string): string => {
 
 /** The readers of binary formats: PDF through pdf.js (`unpdf`), pure JavaScript. */
 export const composeReaders = (): ExtractionReaders => ({ pdf: new UnpdfReader() });
+
+/**
+ * The vector store a caller shares (alone, or with its AI components), else the configured one
+ * (Qdrant, or the embedded store locally) for vectors of `shape`.
+ *
+ * @example
+ * const vectors = await composeIngestionVectorStore(config, adapters);
+ */
+export const composeIngestionVectorStore = async (
+  config: RuntimeConfig,
+  adapters: IngestionAdapters,
+  shape: Pick<Embedder, 'model' | 'dimensions'> = embeddingShape(config),
+): Promise<VectorStore> =>
+  adapters.vectors ?? adapters.ai?.vectorStore ?? (await composeVectorStore(config, shape));
 
 /** The raw document store: the given one, else the S3 bucket `BUCKET_NAME`. */
 export const composeBlobStore = (config: RuntimeConfig, given?: BlobStore): BlobStore =>

@@ -3,10 +3,14 @@ import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-st
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
 import { ReconcileDocuments } from '../core/ingestion/reconcile-documents.js';
 import { systemClock } from '../core/ports/clock.js';
-import { composeBlobStore, composeJobQueue, type IngestionAdapters } from './ingestion-adapters.js';
+import {
+  composeBlobStore,
+  composeIngestionVectorStore,
+  composeJobQueue,
+  type IngestionAdapters,
+} from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeTableClients, type TableClients } from './table-clients.js';
-import { composeVectorStore, embeddingShape } from './vector-store.js';
 
 /** Time a presigned upload and its event may take past the URL's expiry, in s. */
 const UPLOAD_MARGIN_SECONDS = 300;
@@ -37,8 +41,7 @@ export const composeReconciler = async (
   overrides: { staleAfterSeconds?: number; maxRequeues?: number } = {},
 ): Promise<ReconcilerDeps> => {
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
-  const vectors =
-    adapters.ai?.vectorStore ?? (await composeVectorStore(config, embeddingShape(config)));
+  const vectors = await composeIngestionVectorStore(config, adapters);
   return {
     logger: shared.logger,
     reconcile: new ReconcileDocuments({
