@@ -369,7 +369,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const apiKey = await ensureDevApiKey(keyStore, options.apiKey ?? savedKey);
   if (!options.apiKey) writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
 
-  const publicDeps = composePublicApi(config, shared);
+  const publicDeps = composePublicApi(config, shared.logger);
   const publicApi = createPublicApi({
     ...publicDeps,
     // The deep check also covers what the local stack runs in-process: the model and the

@@ -35,18 +35,6 @@ export const ON_DEMAND_EXTERNALS: readonly string[] = [
 ];
 
 /**
- * Packages installed beside a bundle (CDK `nodeModules`: `node_modules/` in the function's
- * asset) instead of bundled into it: code a function reaches only through `import()` on a rare
- * path, so the bundle Lambda loads at init stays small and the package is read from disk the
- * first time that path runs. A function lists the ones it imports in its budget
- * (`BundleBudget.lazy`); the bundle size test fails when a bundle imports one statically, or
- * one its budget does not list.
- *
- * - `unpdf`: Mozilla's pdf.js (about 1.6 MB), imported on the first PDF (`UnpdfReader`).
- */
-export const LAZY_MODULES: readonly string[] = ['unpdf'];
-
-/**
  * Module aliases of the bundles, relative to the project root:
  *
  * - `@qdrant/js-client-rest` → the client's own fetch-only build (its `browser` entry, the same
@@ -59,7 +47,10 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@qdrant/js-client-rest': './node_modules/@qdrant/js-client-rest/dist/browser/index.js',
 };
 
-/** The esbuild options every function bundle shares (besides its entry and output). */
+/**
+ * The esbuild options every function bundle shares (besides its entry, its output, the
+ * modules it loads on demand, {@link externalModulesOf}, and its aliases, {@link aliasesOf}).
+ */
 export const FUNCTION_BUNDLING = {
   platform: 'node',
   format: 'esm',
@@ -70,7 +61,7 @@ export const FUNCTION_BUNDLING = {
   keepNames: true,
   sourcemap: true,
   sourcesContent: false,
-  external: [...ON_DEMAND_EXTERNALS, ...LAZY_MODULES],
+  external: ON_DEMAND_EXTERNALS,
   alias: BUNDLE_ALIASES,
 } as const;
 
@@ -86,10 +77,16 @@ export interface BundleBudget {
    */
   accepted?: { kb: number; why: string };
   /**
-   * The {@link LAZY_MODULES} the function imports on demand, each with the size in KB of the
-   * files its first import loads (held to 10% over it, like the bundle).
+   * Packages installed beside the bundle (CDK `nodeModules`: `node_modules/` in the function's
+   * asset) instead of bundled into it, each with the size in KB of the files its first import
+   * loads (held to 10% over it, like the bundle): code the function reaches only through
+   * `import()` on a rare path, so the bundle Lambda loads at init stays small and the package
+   * is read from disk the first time that path runs. The bundle size test fails when the bundle
+   * imports one statically.
    */
   lazy?: Readonly<Record<string, number>>;
+  /** Module aliases of this function only, beside {@link BUNDLE_ALIASES}, and why each. */
+  aliases?: Readonly<Record<string, { to: string; why: string }>>;
 }
 
 /**
@@ -100,12 +97,15 @@ export const BUNDLE_BUDGETS: Readonly<Record<string, BundleBudget>> = {
   'public-api': {
     entry: 'lambdas/handlers/public-api.ts',
     targetKb: 250,
-    accepted: {
-      kb: 380,
-      why:
-        'the deep health check probes the table with the DynamoDB client (about 200 KB with ' +
-        '@smithy/core, credentials from the environment only) and /openapi.json serves the ' +
-        'generated document (about 45 KB minified)',
+    lazy: { '@aws-sdk/client-dynamodb': 1_200 },
+    aliases: {
+      'node:http': {
+        to: './lambdas/http/node-http-status-codes.ts',
+        why:
+          "Middy's util imports only STATUS_CODES from node:http, and Node 24 loads undici " +
+          'with node:http; the public function makes no HTTP request (its deep health check ' +
+          'loads the DynamoDB client, and with it node:http, on demand)',
+      },
     },
   },
   'chat-api': { entry: 'lambdas/handlers/chat-api.ts', targetKb: 1024 },
@@ -137,3 +137,39 @@ export const BUNDLE_BUDGETS: Readonly<Record<string, BundleBudget>> = {
  */
 export const installedModules = (entry: string): string[] =>
   Object.keys(Object.values(BUNDLE_BUDGETS).find((budget) => budget.entry === entry)?.lazy ?? {});
+
+/**
+ * Every package some function installs beside its bundle (the `lazy` of the budgets): pdf.js
+ * (`unpdf`, about 1.6 MB, imported on the first PDF by `UnpdfReader`) for the documents and
+ * indexer functions, and the DynamoDB client for the public function's deep health check.
+ */
+export const LAZY_MODULES: readonly string[] = [
+  ...new Set(Object.values(BUNDLE_BUDGETS).flatMap((budget) => Object.keys(budget.lazy ?? {}))),
+];
+
+/**
+ * The module aliases of the bundle of `entry`: {@link BUNDLE_ALIASES} and the function's own.
+ *
+ * @example
+ * aliasesOf('lambdas/handlers/public-api.ts')['node:http'] // './lambdas/http/node-http-status-codes.ts'
+ */
+export const aliasesOf = (entry: string): Record<string, string> => ({
+  ...BUNDLE_ALIASES,
+  ...Object.fromEntries(
+    Object.entries(
+      Object.values(BUNDLE_BUDGETS).find((budget) => budget.entry === entry)?.aliases ?? {},
+    ).map(([from, alias]) => [from, alias.to]),
+  ),
+});
+
+/**
+ * The packages left out of the bundle of `entry`: the credential providers no Lambda reaches
+ * ({@link ON_DEMAND_EXTERNALS}) and the function's own lazy modules.
+ *
+ * @example
+ * externalModulesOf('lambdas/handlers/public-api.ts') // [...ON_DEMAND_EXTERNALS, '@aws-sdk/client-dynamodb']
+ */
+export const externalModulesOf = (entry: string): string[] => [
+  ...ON_DEMAND_EXTERNALS,
+  ...installedModules(entry),
+];

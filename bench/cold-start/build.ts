@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { build, type Metafile, transform } from 'esbuild';
-import { FUNCTION_BUNDLING } from '../../lib/bundling.js';
+import { aliasesOf, externalModulesOf, FUNCTION_BUNDLING } from '../../lib/bundling.js';
 import { PROJECT_ROOT } from '../lib/paths.js';
 
 /** The five Lambda functions: name and handler entry (relative to the project root). */
@@ -69,7 +69,8 @@ export const bundleFunction = async (spec: FunctionSpec, outDir: string): Promis
     bundle: true,
     ...FUNCTION_BUNDLING,
     mainFields: [...FUNCTION_BUNDLING.mainFields],
-    external: [...FUNCTION_BUNDLING.external],
+    external: externalModulesOf(spec.entry),
+    alias: aliasesOf(spec.entry),
     banner: { js: FUNCTION_BUNDLING.banner },
     metafile: true,
     logLevel: 'error',

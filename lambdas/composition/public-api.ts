@@ -1,8 +1,10 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describeTableProbe } from '../adapters/dynamodb/describe-table-probe.js';
 import type { DependencyProbe } from '../core/health/check-health.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
+import { publicRoutesOnly } from '../http/public-routes-only.js';
+import { dynamoDbClientConfig } from './aws-client-settings.js';
 import type { RuntimeConfig } from './runtime-config.js';
-import { composeShared, type SharedComponents } from './shared.js';
 
 /** Dependencies of the public function (health, docs, and the answer to unknown routes). */
 export interface PublicApiDeps {
@@ -17,23 +19,25 @@ export interface PublicApiDeps {
 }
 
 /**
- * Composes the public function's dependencies; the deep health check probes the table and,
- * when one is configured, Qdrant.
+ * Composes the public function's dependencies. Every route it serves is public, so it builds
+ * no key store, tenant limiter or table client at init; the deep health check probes the table
+ * (the DynamoDB client is loaded on the first deep check) and, when one is configured, Qdrant.
  *
  * @example
  * const deps = composePublicApi(loadRuntimeConfig(process.env));
  */
 export const composePublicApi = (
   config: RuntimeConfig,
-  shared: SharedComponents = composeShared(config),
+  logger: Logger = new Logger({ serviceName: config.SERVICE_NAME }),
 ): PublicApiDeps => ({
-  http: shared.http,
+  http: {
+    logger,
+    resolver: publicRoutesOnly,
+    corsOrigins: config.CORS_ORIGINS,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+  },
   probes: {
-    dynamodb: async (signal) => {
-      await shared.dynamo.send(new DescribeTableCommand({ TableName: config.TABLE_NAME }), {
-        abortSignal: signal,
-      });
-    },
+    dynamodb: describeTableProbe(config.TABLE_NAME, dynamoDbClientConfig(config)),
     // Qdrant answers /healthz without an API key, so this function needs no secret.
     ...(config.QDRANT_URL
       ? {

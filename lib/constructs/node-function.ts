@@ -13,7 +13,7 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FUNCTION_BUNDLING, installedModules } from '../bundling.js';
+import { aliasesOf, externalModulesOf, FUNCTION_BUNDLING, installedModules } from '../bundling.js';
 import { type AppConfig, toRetentionDays } from '../config.js';
 
 /** The project root: every handler entry and the lock file are resolved against it. */
@@ -49,8 +49,9 @@ export interface NodeFunctionProps {
  * less init time than loading the runtime's full, unminified packages from disk. The esbuild
  * settings are `FUNCTION_BUNDLING` (`lib/bundling.ts`), shared with the bench and the bundle
  * size test; its externals are only packages the SDK imports on demand on paths Lambda never
- * takes, and the lazy modules (`LAZY_MODULES`, pdf.js), installed beside the bundle of the
- * functions whose budget lists them and loaded on the first PDF.
+ * takes, and the lazy modules (each budget's `lazy`: pdf.js, loaded on the first PDF; the
+ * DynamoDB client of the public function's deep health check), installed beside the bundle of
+ * the functions whose budget lists them.
  *
  * `keepNames` is on so error and class names in logs and problem `type`s survive minification.
  *
@@ -122,12 +123,12 @@ export class NodeFunction extends Construct {
         keepNames: FUNCTION_BUNDLING.keepNames,
         sourceMap: FUNCTION_BUNDLING.sourcemap,
         sourcesContent: FUNCTION_BUNDLING.sourcesContent,
-        externalModules: [...FUNCTION_BUNDLING.external],
+        externalModules: externalModulesOf(props.entry),
         // Installed (npm, from the lock file's versions) into the asset's node_modules; with
         // none, no npm install runs and the asset holds only the bundle.
         ...(nodeModules.length === 0 ? {} : { nodeModules }),
         esbuildArgs: {
-          '--alias': Object.entries(FUNCTION_BUNDLING.alias).map(([from, to]) => `${from}=${to}`),
+          '--alias': Object.entries(aliasesOf(props.entry)).map(([from, to]) => `${from}=${to}`),
         },
       },
     });

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiGatewayEvent } from '../../../dev/http-events.js';
 import { composePublicApi } from '../../../lambdas/composition/public-api.js';
 import { loadRuntimeConfig } from '../../../lambdas/composition/runtime-config.js';
-import { composeShared } from '../../../lambdas/composition/shared.js';
+import { createHandler } from '../../../lambdas/handlers/public-api.js';
 import { silentLogger } from '../../support/http-deps.js';
+import { lambdaContext } from '../../support/lambda-context.js';
 import { type QdrantStandIn, startQdrantStandIn } from '../../support/qdrant-stand-in.js';
 
 describe('composePublicApi', () => {
@@ -15,7 +17,7 @@ describe('composePublicApi', () => {
 
   const probesFor = (env: Record<string, string>) => {
     const config = loadRuntimeConfig({ TABLE_NAME: 't', AWS_REGION: 'local', ...env });
-    return composePublicApi(config, composeShared(config, silentLogger())).probes;
+    return composePublicApi(config, silentLogger()).probes;
   };
 
   it('probes Qdrant when one is configured, and only then', () => {
@@ -33,5 +35,23 @@ describe('composePublicApi', () => {
     await qdrant.setDown(true);
     await expect(probe(AbortSignal.timeout(2_000))).rejects.toThrow();
     await qdrant.setDown(false);
+  });
+
+  it('refuses with a 401 a route that needs a key, since it holds no key store', async () => {
+    const config = loadRuntimeConfig({ TABLE_NAME: 't', AWS_REGION: 'local' });
+    const handler = createHandler(composePublicApi(config, silentLogger()));
+
+    const result = await handler(
+      apiGatewayEvent({
+        method: 'GET',
+        url: '/v1/sessions',
+        routeKey: 'GET /v1/sessions',
+        headers: { authorization: 'Bearer sk_live_whatever' },
+      }),
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body as string).type).toBe('urn:problem:unauthorized');
   });
 });

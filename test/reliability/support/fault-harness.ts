@@ -135,7 +135,7 @@ export const startFaultHarness = async (
 
   apiListener = httpApiListener({
     functions: {
-      public: createPublicApi({ ...composePublicApi(config, shared), streamUrl }),
+      public: createPublicApi({ ...composePublicApi(config, shared.logger), streamUrl }),
       chat: createChatApi(await composeChatApi(config, shared, ai)),
       documents: createDocumentsApi(
         // Presigned URLs are only signed here; no test of this harness uploads to one.
