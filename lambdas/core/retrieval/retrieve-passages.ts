@@ -33,6 +33,12 @@ export interface RetrievalSettings {
   followUpWeight: number;
 }
 
+/** The floors of the abstention rule ({@link abstains}). */
+export type AbstentionFloors = Pick<
+  RetrievalSettings,
+  'minCoverage' | 'minVocabulary' | 'minNamesCited' | 'minNamesKnown'
+>;
+
 /** Defaults chosen on the tuning half of the evaluation set (see the README's table). */
 export const DEFAULT_RETRIEVAL: Omit<RetrievalSettings, 'topK' | 'minScore'> = {
   mode: 'hybrid',
@@ -52,13 +58,7 @@ export const DEFAULT_RETRIEVAL: Omit<RetrievalSettings, 'topK' | 'minScore'> = {
  * @example
  * abstains({ best: 0.2, vocabulary: 1, namesCited: 1, namesKnown: 1 }, DEFAULT_RETRIEVAL); // true
  */
-export const abstains = (
-  coverage: QuestionCoverage,
-  floors: Pick<
-    RetrievalSettings,
-    'minCoverage' | 'minVocabulary' | 'minNamesCited' | 'minNamesKnown'
-  >,
-): boolean =>
+export const abstains = (coverage: QuestionCoverage, floors: AbstentionFloors): boolean =>
   coverage.best < floors.minCoverage ||
   coverage.vocabulary < floors.minVocabulary ||
   coverage.namesCited < floors.minNamesCited ||
