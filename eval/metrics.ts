@@ -60,7 +60,7 @@ export interface Estimate {
 }
 
 /** A small seeded PRNG (mulberry32), so intervals are the same on every run. */
-const seededRandom = (seed: number) => {
+export const seededRandom = (seed: number): (() => number) => {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -12,11 +12,18 @@ import {
 } from '../lambdas/core/ports/vector-store.js';
 import type { QuestionCoverage } from '../lambdas/core/retrieval/passage-coverage.js';
 import {
-  abstains,
+  type AbstentionFloors,
   DEFAULT_RETRIEVAL,
   type RetrievalSettings,
   retrievePassages,
 } from '../lambdas/core/retrieval/retrieve-passages.js';
+import {
+  calibrateRule,
+  type FloorRule,
+  type RatedFloors,
+  type RuleTrial,
+  rankFloors,
+} from './abstention-floors.js';
 import { type EvalDataset, loadDataset, type Split } from './dataset.js';
 import { bootstrap, type Estimate, hitAt, ndcgAt, reciprocalRank } from './metrics.js';
 
@@ -29,6 +36,13 @@ half; writes eval/results.json. Uses OpenAI and Qdrant when OPENAI_API_KEY / QDR
   --corpus PATH        corpus folder (default ../shared/corpus/fastapi-docs; skipped when absent)
   --dataset PATH       labelled set (default eval/dataset.json)
   --out PATH           results file (default eval/results.json)
+  The abstention floors are chosen by this run on the tuning half and applied to both halves:
+  the floors with the most unanswerable questions citing nothing while a share of answerable
+  ones (and follow-ups) still cite something, that share and the tie-break picked by
+  cross-validation on the tuning half so that held-back answerable questions cite >= 95% of the
+  time. --default-floors uses the shipped defaults instead; any --min-* option sets that floor
+  and leaves the others at their defaults (nothing chosen).
+  --default-floors     score with the shipped abstention floors, choose none
   --min-coverage X     abstention floor of the best passage's weighted coverage (default ${DEFAULT_RETRIEVAL.minCoverage})
   --min-vocabulary X   abstention floor of the question's words found at all (default ${DEFAULT_RETRIEVAL.minVocabulary})
   --min-names-cited X  abstention floor of the question's names found in a cited passage (default ${DEFAULT_RETRIEVAL.minNamesCited})
@@ -53,6 +67,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'eval/results.json' },
     'min-coverage': { type: 'string' },
     'min-vocabulary': { type: 'string' },
+    'default-floors': { type: 'boolean', default: false },
     'min-names-cited': { type: 'string' },
     'min-names-known': { type: 'string' },
     'fusion-k': { type: 'string' },
@@ -258,56 +273,83 @@ const sweep = async (
       `${label.padEnd(28)} ${ROWS.map(([key, name]) => `${name.split(' ')[0]}=${percent(summary[key].mean)}`).join(' ')}\n`,
     );
   }
-  await sweepAbstention(dataset, deps, base);
+  const { rated, rule, answerable, unanswerable } = await rateFloors(dataset, deps, base);
+  process.stdout.write(
+    `\nAbstention floors on the tuning half (best first, picked by ${describeRule(rule)}):\n`,
+  );
+  for (const entry of rated.slice(0, 5)) {
+    process.stdout.write(`${describeFloors(entry, answerable, unanswerable)}\n`);
+  }
 };
 
-type Floors = Pick<
-  RetrievalSettings,
-  'minCoverage' | 'minVocabulary' | 'minNamesCited' | 'minNamesKnown'
->;
+const FLOOR_KEYS: Array<keyof AbstentionFloors> = [
+  'minCoverage',
+  'minVocabulary',
+  'minNamesCited',
+  'minNamesKnown',
+];
+
+const floorsOf = (settings: AbstentionFloors): AbstentionFloors =>
+  Object.fromEntries(FLOOR_KEYS.map((key) => [key, settings[key]])) as AbstentionFloors;
 
 /**
- * The abstention floors, chosen on the tuning half: the coverage of every tuning question is
- * measured once, then every combination of floors is scored on it. The rule kept is the one
- * with the most unanswerable questions citing nothing while ≥ 95% of answerable ones still
- * cite something; among equals, the one citing the most answerable questions, then the
- * highest floors (the widest margin against questions the set does not have).
+ * The abstention floors, chosen on the tuning half ({@link rankFloors}): the coverage of every
+ * tuning question is measured once (hybrid retrieval, the run's settings) and every
+ * combination of floors is rated on it, picked by the rule that cross-validation on the tuning
+ * half keeps ({@link calibrateRule}). The second turns of the tuning conversations count as
+ * answerable questions (retrieved with the first turn, as chat does), so the rule chosen does
+ * not silence follow-ups either.
  */
-const sweepAbstention = async (
+const rateFloors = async (
   dataset: EvalDataset,
   deps: Parameters<typeof score>[1],
   base: RetrievalSettings,
-): Promise<void> => {
-  const coverageOf = async (question: string) =>
-    (await retrievePassages(deps, base, { tenantId: TENANT, question })).coverage;
+): Promise<{
+  rated: RatedFloors[];
+  rule: FloorRule;
+  trials: RuleTrial[];
+  answerable: number;
+  unanswerable: number;
+}> => {
+  const coverageOf = async (question: string, previousQuestions: string[] = []) =>
+    (
+      await retrievePassages(
+        deps,
+        { ...base, mode: 'hybrid' },
+        { tenantId: TENANT, question, previousQuestions },
+      )
+    ).coverage;
   // One question at a time, as the scoring does: a real embedding API is not flooded.
-  const coverages = async (items: ReadonlyArray<{ question: string; split: Split }>) => {
-    const found: QuestionCoverage[] = [];
-    for (const item of items)
-      if (item.split === 'tune') found.push(await coverageOf(item.question));
-    return found;
+  const answerable: QuestionCoverage[] = [];
+  const unanswerable: QuestionCoverage[] = [];
+  for (const item of dataset.answerable)
+    if (item.split === 'tune') answerable.push(await coverageOf(item.question));
+  for (const item of dataset.conversations)
+    if (item.split === 'tune') answerable.push(await coverageOf(item.turns[1], [item.turns[0]]));
+  for (const item of dataset.unanswerable)
+    if (item.split === 'tune') unanswerable.push(await coverageOf(item.question));
+  const { rule, trials } = calibrateRule(answerable, unanswerable);
+  return {
+    rated: rankFloors(answerable, unanswerable, rule),
+    rule,
+    trials,
+    answerable: answerable.length,
+    unanswerable: unanswerable.length,
   };
-  const answerable = await coverages(dataset.answerable);
-  const unanswerable = await coverages(dataset.unanswerable);
-  const rated: Array<{ floors: Floors; cited: number; abstained: number; height: number }> = [];
-  for (const minCoverage of [0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5])
-    for (const minVocabulary of [0, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1])
-      for (const minNamesCited of [0, 0.3, 0.5, 0.6, 0.7, 0.8, 1])
-        for (const minNamesKnown of [0, 0.3, 0.5, 0.6, 0.7, 0.8, 1]) {
-          const floors = { minCoverage, minVocabulary, minNamesCited, minNamesKnown };
-          const cited = answerable.filter((coverage) => !abstains(coverage, floors)).length;
-          const abstained = unanswerable.filter((coverage) => abstains(coverage, floors)).length;
-          const height = minCoverage + minVocabulary + minNamesCited + minNamesKnown;
-          if (cited / answerable.length >= 0.95) rated.push({ floors, cited, abstained, height });
-        }
-  rated.sort((a, b) => b.abstained - a.abstained || b.cited - a.cited || b.height - a.height);
-  process.stdout.write('\nAbstention floors on the tuning half (best first):\n');
-  for (const { floors, cited, abstained } of rated.slice(0, 5)) {
-    process.stdout.write(
-      `${JSON.stringify(floors)} answerable citing ${percent(cited / answerable.length)}, unanswerable citing nothing ${percent(abstained / unanswerable.length)}\n`,
-    );
-  }
 };
+
+const describeRule = (rule: FloorRule) =>
+  `>= ${percent(rule.minCitedShare)}% citing, ties to ${rule.ties} floors`;
+
+const describeFloors = (rated: RatedFloors, answerable: number, unanswerable: number) =>
+  `${JSON.stringify(rated.floors)} answerable (and follow-ups) citing ${percent(rated.cited / answerable)}, unanswerable citing nothing ${percent(rated.abstained / unanswerable)}`;
+
+const optionOf = (key: keyof AbstentionFloors) =>
+  key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`) as
+    | 'min-coverage'
+    | 'min-vocabulary'
+    | 'min-names-cited'
+    | 'min-names-known';
 
 const bonusOf = (text: string) => {
   const [weight = 0, saturation = 1] = text.split(',').map(Number);
@@ -354,6 +396,41 @@ const main = async (): Promise<number> => {
         ...(values.bonus ? { lexicalBonus: bonusOf(values.bonus) } : {}),
       },
     };
+    const floorsGiven =
+      values['default-floors'] || FLOOR_KEYS.some((key) => values[optionOf(key)] !== undefined);
+    let abstention: Record<string, unknown> = { chosenOnTune: false, floors: floorsOf(base) };
+    if (!floorsGiven) {
+      const chosen = await rateFloors(
+        dataset,
+        { embedder: stack.ai.embedder, vectors: stack.ai.vectorStore },
+        base,
+      );
+      process.stdout.write(
+        'Abstention rule pickers, cross-validated on the tuning half (pick on one random half, score on the other):\n',
+      );
+      for (const trial of chosen.trials) {
+        process.stdout.write(
+          `  ${describeRule(trial.rule).padEnd(44)} held-back answerable citing ${percent(trial.cited)}, unanswerable citing nothing ${percent(trial.abstained)}${trial.rule === chosen.rule ? '  <- kept' : ''}\n`,
+        );
+      }
+      const best = chosen.rated[0];
+      if (best === undefined)
+        throw new Error('no abstention floors keep enough answerable questions citing');
+      Object.assign(base, best.floors);
+      const shipped = JSON.stringify(best.floors) === JSON.stringify(floorsOf(DEFAULT_RETRIEVAL));
+      abstention = {
+        chosenOnTune: true,
+        rule: chosen.rule,
+        ruleTrials: chosen.trials,
+        floors: best.floors,
+        tuneAnswerableCiting: best.cited / chosen.answerable,
+        tuneUnanswerableCitingNothing: best.abstained / chosen.unanswerable,
+        sameAsDefaults: shipped,
+      };
+      process.stdout.write(
+        `Abstention floors chosen on the tuning half: ${describeFloors(best, chosen.answerable, chosen.unanswerable)}${shipped ? ' (the shipped defaults)' : `; the shipped defaults are ${JSON.stringify(floorsOf(DEFAULT_RETRIEVAL))}`}\n`,
+      );
+    }
     const latencies: Record<RetrievalMode, Samples> = {
       dense: { wall: [], cpu: [] },
       lexical: { wall: [], cpu: [] },
@@ -403,6 +480,7 @@ const main = async (): Promise<number> => {
           chunks,
           ingestSeconds: Math.round(ingestSeconds * 10) / 10,
           settings: base,
+          abstention,
           latencyMs: latency,
           loadAverage: Math.round(loadavg()[0]! * 10) / 10,
           results,
