@@ -77,6 +77,19 @@ const CACHE_LIMIT = 50_000;
 const tokenCache = new Map<string, readonly string[]>();
 
 /**
+ * A text as {@link lexicalTerms} tokenizes it: compatibility forms decomposed and accents
+ * dropped (NFKD, then combining marks removed), apostrophes removed so `don't` is one token.
+ *
+ * @example
+ * foldText("Café's"); // 'Cafes'
+ */
+export const foldText = (text: string): string => {
+  // Only text outside ASCII can carry combining marks worth folding.
+  const ascii = !/[\u0080-\uffff]/.test(text);
+  return (ascii ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '')).replace(/['\u2019]/g, '');
+};
+
+/**
  * The lexical terms of a text, in order, with repeats: Unicode-aware (NFKD, accents folded,
  * any script's letters), lower-cased, stop words and single letters dropped, plain words
  * stemmed. A code identifier is kept whole (lower-cased, unstemmed) and also split into its
@@ -90,21 +103,27 @@ const tokenCache = new Map<string, readonly string[]>();
  * lexicalTerms('response_model'); // ['response_model', 'respons', 'model']
  */
 export const lexicalTerms = (text: string): string[] => {
-  // Only text outside ASCII can carry combining marks worth folding.
-  const ascii = !/[\u0080-\uffff]/.test(text);
-  const folded = (ascii ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '')).replace(
-    /['\u2019]/g,
-    '',
-  );
+  const folded = foldText(text);
   const terms: string[] = [];
   for (const [token] of folded.matchAll(TOKEN)) {
-    let cached = tokenCache.get(token);
-    if (cached === undefined) {
-      if (tokenCache.size >= CACHE_LIMIT) tokenCache.clear();
-      cached = termsOfToken(token);
-      tokenCache.set(token, cached);
-    }
-    for (const term of cached) terms.push(term);
+    for (const term of tokenTerms(token)) terms.push(term);
   }
   return terms;
+};
+
+/**
+ * The lexical terms of one raw token (a run of letters, digits and underscores), remembered:
+ * what {@link lexicalTerms} gives for a text of that token alone.
+ *
+ * @example
+ * tokenTerms('UploadFile'); // ['uploadfile', 'upload', 'fil']
+ */
+export const tokenTerms = (token: string): readonly string[] => {
+  let cached = tokenCache.get(token);
+  if (cached === undefined) {
+    if (tokenCache.size >= CACHE_LIMIT) tokenCache.clear();
+    cached = termsOfToken(token);
+    tokenCache.set(token, cached);
+  }
+  return cached;
 };

@@ -1,5 +1,6 @@
 import type { ScoredChunk } from '../ports/vector-store.js';
 import { lexicalTerms } from './lexical-terms.js';
+import { termsPresent } from './terms-present.js';
 
 /** How well retrieved passages speak to a question; see {@link questionCoverage}. */
 export interface QuestionCoverage {
@@ -76,9 +77,10 @@ export const questionCoverage = (
   if (wanted.length === 0 || candidates.length === 0) {
     return { best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0 };
   }
-  const passages = candidates.map(
-    (chunk) => new Set(lexicalTerms(`${chunk.title}\n${chunk.text}`)),
-  );
+  const names = questionNames(question);
+  const asked = [...new Set([...wanted, ...names])];
+  // Only whether each of the question's terms occurs matters, not the passages' other terms.
+  const passages = candidates.map((chunk) => termsPresent(`${chunk.title}\n${chunk.text}`, asked));
   const weights = wanted.map((term) => {
     const withTerm = passages.filter((terms) => terms.has(term)).length;
     return Math.log(1 + passages.length / (1 + withTerm));
@@ -92,7 +94,6 @@ export const questionCoverage = (
     });
     best = Math.max(best, covered / total);
   }
-  const names = questionNames(question);
   const cited = passages.slice(0, citedCount);
   return {
     best,
