@@ -136,7 +136,11 @@ export const BUNDLE_BUDGETS: Readonly<Record<string, BundleBudget>> = {
  * installedModules('lambdas/handlers/documents-api.ts') // ['unpdf']
  */
 export const installedModules = (entry: string): string[] =>
-  Object.keys(Object.values(BUNDLE_BUDGETS).find((budget) => budget.entry === entry)?.lazy ?? {});
+  Object.keys(budgetOf(entry)?.lazy ?? {});
+
+/** The budget of the function whose handler is `entry`, if it has one. */
+const budgetOf = (entry: string): BundleBudget | undefined =>
+  Object.values(BUNDLE_BUDGETS).find((budget) => budget.entry === entry);
 
 /**
  * Every package some function installs beside its bundle (the `lazy` of the budgets): pdf.js
@@ -156,9 +160,7 @@ export const LAZY_MODULES: readonly string[] = [
 export const aliasesOf = (entry: string): Record<string, string> => ({
   ...BUNDLE_ALIASES,
   ...Object.fromEntries(
-    Object.entries(
-      Object.values(BUNDLE_BUDGETS).find((budget) => budget.entry === entry)?.aliases ?? {},
-    ).map(([from, alias]) => [from, alias.to]),
+    Object.entries(budgetOf(entry)?.aliases ?? {}).map(([from, alias]) => [from, alias.to]),
   ),
 });
 
