@@ -47,6 +47,12 @@ export interface OpenAiStandInOptions {
   tokenIntervalMs?: number;
   /** Print each violation to stderr when it happens (default true). */
   logViolations?: boolean;
+  /**
+   * How embeddings go on the wire: as `encoding_format` asks (default); always as JSON
+   * numbers, as some OpenAI-compatible servers answer whatever is asked; or, when base64 is
+   * asked, cut two bytes short (a corrupt reply).
+   */
+  embeddingEncoding?: 'as-requested' | 'float' | 'truncated';
 }
 
 /** What the stand-in saw of one request. Times are `performance.now()` values, in ms. */
@@ -207,6 +213,7 @@ export async function startOpenAiStandIn(
     reply: options.reply ?? echoReply,
     firstTokenDelayMs: options.firstTokenDelayMs ?? 0,
     tokenIntervalMs: options.tokenIntervalMs ?? 0,
+    embeddingEncoding: options.embeddingEncoding ?? 'as-requested',
   };
   const validator = getSpecValidator('openai');
   const log = new ViolationLog(options.logViolations ?? true);
@@ -335,7 +342,12 @@ export async function startOpenAiStandIn(
     await sleep(settings.embeddingDelayMs);
     // The spec describes embeddings only as float arrays: the float form is what gets checked.
     const floatReply = reply((vector) => vector);
-    const wireReply = body.encoding_format === 'base64' ? reply(float32Base64) : floatReply;
+    const base64 = body.encoding_format === 'base64' && settings.embeddingEncoding !== 'float';
+    const truncated = (vector: readonly number[]) =>
+      Buffer.from(float32Base64(vector), 'base64').subarray(2).toString('base64');
+    const wireReply = !base64
+      ? floatReply
+      : reply(settings.embeddingEncoding === 'truncated' ? truncated : float32Base64);
     sendJson(response, record, 200, wireReply, {}, floatReply);
   };
 

@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import { DependencyError } from '../../core/dependency-error.js';
 import { embeddingBatches } from '../../core/ingestion/embedding-batches.js';
 import type { Embedder, EmbeddingLimits, Embeddings } from '../../core/ports/embedder.js';
+import { decodeFloat32Numbers } from '../encoding/float32-base64.js';
 import { toOpenAiFailure } from './openai-errors.js';
 import { upperBoundTokens } from './upper-bound-tokens.js';
 
@@ -34,8 +35,9 @@ export interface OpenAiEmbedderOptions {
 
 /**
  * {@link Embedder} on the `openai` SDK (`POST /embeddings`). Inputs beyond one request's limits
- * are split into consecutive requests; vectors come back in input order. The wire format is
- * left to the SDK, which asks for base64 and decodes it to numbers (a quarter of the JSON size).
+ * are split into consecutive requests; vectors come back in input order. Vectors travel as
+ * base64 (a quarter of the JSON size), decoded here ({@link decodeFloat32Numbers}); a server
+ * that answers with JSON numbers anyway is accepted too.
  *
  * Failures that survive the SDK's retries become {@link DependencyError}s naming `openai`;
  * an abort through `options.signal` propagates unchanged.
@@ -76,12 +78,15 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   async #request(input: string[], signal?: AbortSignal): Promise<Embeddings> {
-    let response: OpenAI.Embeddings.CreateEmbeddingResponse;
+    let response: Omit<OpenAI.Embeddings.CreateEmbeddingResponse, 'data'> & {
+      data: { index: number; embedding: string | number[] }[];
+    };
     try {
       response = await this.#client.embeddings.create(
         {
           model: this.model,
           input,
+          encoding_format: 'base64',
           ...(this.#sendDimensions ? { dimensions: this.dimensions } : {}),
         },
         { signal: signal ?? null },
@@ -97,7 +102,14 @@ export class OpenAiEmbedder implements Embedder {
         `embeddings: ${data.length} vectors for ${input.length} inputs`,
       );
     }
-    const vectors = data.map((item) => Array.from(item.embedding));
+    const vectors = data.map(({ embedding }) => {
+      if (typeof embedding !== 'string') return embedding;
+      try {
+        return decodeFloat32Numbers(embedding);
+      } catch {
+        throw new DependencyError('openai', 'bad-gateway', 'embeddings: a vector is not float32');
+      }
+    });
     const wrong = vectors.find((vector) => vector.length !== this.dimensions);
     if (wrong !== undefined) {
       throw new DependencyError(

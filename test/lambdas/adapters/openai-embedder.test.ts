@@ -70,7 +70,7 @@ describe('OpenAiEmbedder against the OpenAI stand-in', () => {
     expect(result.promptTokens).toBe(6);
   });
 
-  it('sends `dimensions` to text-embedding-3 models and lets the SDK pick base64', async () => {
+  it('sends `dimensions` to text-embedding-3 models and asks for base64', async () => {
     await embedder().embed(['hello']);
 
     expect(embeddingRequests()[0]?.body).toEqual({
@@ -86,6 +86,33 @@ describe('OpenAiEmbedder against the OpenAI stand-in', () => {
 
     expect(Array.isArray(vectors[0])).toBe(true);
     expect(typeof vectors[0]?.[0]).toBe('number');
+  });
+
+  it('accepts JSON numbers from a server that ignores the base64 it was asked for', async () => {
+    standIn.configure({ embeddingEncoding: 'float' });
+
+    try {
+      const { vectors } = await embedder().embed(['hello']);
+
+      expect(vectors[0]).toEqual(deterministicEmbedding('hello', 32));
+    } finally {
+      standIn.configure({ embeddingEncoding: 'as-requested' });
+    }
+  });
+
+  it('answers a corrupt base64 vector with a bad-gateway DependencyError', async () => {
+    standIn.configure({ embeddingEncoding: 'truncated' });
+
+    try {
+      const failure = await embedder()
+        .embed(['hello'])
+        .catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(DependencyError);
+      expect(failure).toMatchObject({ dependency: 'openai', failure: 'bad-gateway' });
+    } finally {
+      standIn.configure({ embeddingEncoding: 'as-requested' });
+    }
   });
 
   it('leaves `dimensions` out for other models (OpenAI-compatible servers)', async () => {
