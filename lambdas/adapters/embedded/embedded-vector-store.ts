@@ -12,8 +12,8 @@ import {
 } from '../../core/ports/vector-store.js';
 import { fuseRankings, saturatedBonus } from '../../core/retrieval/rank-fusion.js';
 import { passageVector, type SparseVector } from '../../core/retrieval/sparse-vector.js';
-import { AppendLog } from './append-log.js';
 import { decodeFloat32Base64, encodeFloat32Base64 } from '../encoding/float32-base64.js';
+import { AppendLog } from './append-log.js';
 import { LexicalIndex } from './lexical-index.js';
 import { readNdjson, writeNdjsonAtomically } from './ndjson-file.js';
 import { TopK } from './top-k.js';
