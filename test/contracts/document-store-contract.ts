@@ -3,14 +3,7 @@ import type {
   DocumentRecord,
   DocumentStore,
   DocumentVersion,
-  PublishedVersion,
 } from '../../lambdas/core/ports/document-store.js';
-
-/** The record a publication stored; fails the test when the document was deleted instead. */
-const storedRecord = (published: PublishedVersion): DocumentRecord => {
-  if (published.outcome === 'deleted') throw new Error('the version was not published');
-  return published.record;
-};
 
 /**
  * The behaviour every {@link DocumentStore} must have, as a vitest suite: run it once per
@@ -50,11 +43,18 @@ export const describeDocumentStoreContract = (
       ...overrides,
     });
 
+    /** The document's record, read back; fails the test when there is none. */
+    const stored = async (documentId: string): Promise<DocumentRecord> => {
+      const record = await store.get(tenant, documentId);
+      if (!record) throw new Error(`no record for ${documentId}`);
+      return record;
+    };
+
     const create = async (title: string, at: string) => {
       const { documentId, version } = await store.reserveVersion(tenant, title);
-      return storedRecord(
-        await store.publishVersion(versionOf(documentId, version, { title }), at),
-      );
+      const published = await store.publishVersion(versionOf(documentId, version, { title }), at);
+      expect(published).toEqual({ outcome: 'current' });
+      return stored(documentId);
     };
 
     describe('reserveVersion', () => {
@@ -97,17 +97,14 @@ export const describeDocumentStoreContract = (
           '2026-01-01T00:00:00.000Z',
         );
 
-        expect(published).toEqual({
-          outcome: 'current',
-          record: {
-            ...versionOf(documentId, 1),
-            metadata: { lang: 'en', pages: 3 },
-            status: 'queued',
-            createdAt: '2026-01-01T00:00:00.000Z',
-            updatedAt: '2026-01-01T00:00:00.000Z',
-          },
+        expect(published).toEqual({ outcome: 'current' });
+        expect(await store.get(tenant, documentId)).toEqual({
+          ...versionOf(documentId, 1),
+          metadata: { lang: 'en', pages: 3 },
+          status: 'queued',
+          createdAt: '2026-01-01T00:00:00.000Z',
+          updatedAt: '2026-01-01T00:00:00.000Z',
         });
-        expect(await store.get(tenant, documentId)).toEqual(storedRecord(published));
       });
 
       it('creates a version awaiting its upload when asked, listed as pending work', async () => {
@@ -120,7 +117,7 @@ export const describeDocumentStoreContract = (
         );
         const stale = await store.listStale('2020-01-01T00:00:01.000Z', 100);
 
-        expect(storedRecord(published).status).toBe('awaiting-upload');
+        expect(published).toEqual({ outcome: 'current' });
         expect((await store.get(tenant, documentId))?.status).toBe('awaiting-upload');
         expect(stale.map((record) => record.documentId)).toContain(documentId);
       });
@@ -144,7 +141,7 @@ export const describeDocumentStoreContract = (
         );
 
         expect(published.outcome).toBe('current');
-        expect(storedRecord(published)).toEqual({
+        expect(await stored(documentId)).toEqual({
           ...versionOf(documentId, 2, { sizeBytes: 20 }),
           status: 'queued',
           createdAt: '2026-01-01T00:00:00.000Z',
@@ -161,8 +158,7 @@ export const describeDocumentStoreContract = (
           '2026-01-03T00:00:00.000Z',
         );
 
-        expect(late.outcome).toBe('superseded');
-        expect(storedRecord(late).version).toBe(3);
+        expect(late).toMatchObject({ outcome: 'superseded', record: { version: 3 } });
       });
 
       it('publishes nothing for a document being deleted', async () => {
@@ -401,6 +397,62 @@ export const describeDocumentStoreContract = (
       });
     });
 
+    describe('startIndexing', () => {
+      it('marks the current version indexing and answers the record as it now stands', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+
+        const started = await store.startIndexing(tenant, record.documentId, 1, {
+          attempts: 2,
+          at: '2026-01-01T00:05:00.000Z',
+        });
+
+        expect(started).toEqual({
+          ...record,
+          status: 'indexing',
+          attempts: 2,
+          updatedAt: '2026-01-01T00:05:00.000Z',
+        });
+        expect(await store.get(tenant, record.documentId)).toEqual(started);
+      });
+
+      it('answers undefined for a superseded version and leaves the record alone', async () => {
+        const first = await create('Guide', '2026-01-01T00:00:00.000Z');
+        const second = await create('Guide', '2026-01-02T00:00:00.000Z');
+
+        const started = await store.startIndexing(tenant, first.documentId, 1, {
+          attempts: 1,
+          at: '2026-01-03T00:00:00.000Z',
+        });
+
+        expect(started).toBeUndefined();
+        expect(await store.get(tenant, first.documentId)).toEqual(second);
+      });
+
+      it('answers undefined for a document being deleted', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        await store.markDeleting(tenant, record.documentId, '2026-01-01T00:01:00.000Z');
+
+        const started = await store.startIndexing(tenant, record.documentId, 1, {
+          attempts: 1,
+          at: '2026-01-01T00:02:00.000Z',
+        });
+
+        expect(started).toBeUndefined();
+        expect((await store.get(tenant, record.documentId))?.status).toBe('deleting');
+      });
+
+      it('answers undefined for a document that does not exist', async () => {
+        const started = await store.startIndexing(
+          tenant,
+          '00000000-0000-4000-8000-000000000000',
+          1,
+          { attempts: 1, at: '2026-01-01T00:00:00.000Z' },
+        );
+
+        expect(started).toBeUndefined();
+      });
+    });
+
     describe('transition guards', () => {
       it('refuses to change a document being deleted', async () => {
         const record = await create('Guide', '2026-01-01T00:00:00.000Z');
@@ -516,7 +568,8 @@ export const describeDocumentStoreContract = (
         await store.startParts(tenant, id, 1, 2, 'T1');
         const { version } = await store.reserveVersion(tenant, 'Guide');
 
-        const next = storedRecord(await store.publishVersion(versionOf(id, version), 'T2'));
+        await store.publishVersion(versionOf(id, version), 'T2');
+        const next = await stored(id);
 
         expect(next.parts).toBeUndefined();
         expect(next.partsDone).toBeUndefined();

@@ -282,9 +282,9 @@ export class DynamoDbDocumentStore implements DocumentStore {
       if (!record || record.status === 'deleting') return { outcome: 'deleted' };
       return { outcome: 'superseded', record };
     }
-    const record = await this.get(tenantId, documentId);
-    if (!record) return { outcome: 'deleted' };
-    return { outcome: record.version === version.version ? 'current' : 'superseded', record };
+    // The transaction's conditions made this version current: reading it back would cost a
+    // round trip per upload to learn what was just written.
+    return { outcome: 'current' };
   }
 
   async findByTitle(tenantId: string, title: string): Promise<DocumentRecord | undefined> {
@@ -348,6 +348,28 @@ export class DynamoDbDocumentStore implements DocumentStore {
     version: number,
     change: DocumentTransition,
   ): Promise<boolean> {
+    return (await this.#transition(tenantId, documentId, version, change)) !== undefined;
+  }
+
+  async startIndexing(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    start: { attempts: number; at: string },
+  ): Promise<DocumentRecord | undefined> {
+    const change = { status: 'indexing' as const, ...start };
+    const record = await this.#transition(tenantId, documentId, version, change, 'ALL_NEW');
+    return record ? toRecord(record) : undefined;
+  }
+
+  /** The conditional update of {@link transition}: what `returnValues` asked back, or undefined. */
+  async #transition(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    change: DocumentTransition,
+    returnValues: 'NONE' | 'ALL_NEW' = 'NONE',
+  ): Promise<Record<string, unknown> | undefined> {
     const pending = PENDING_STATUSES.includes(change.status);
     const set = ['#status = :status', 'updatedAt = :at', ...(pending ? PENDING_SET : [])];
     const remove: string[] = pending ? [] : [...PENDING_REMOVE];
@@ -383,13 +405,13 @@ export class DynamoDbDocumentStore implements DocumentStore {
       condition += ' AND #status = :ifStatus';
       values[':ifStatus'] = change.ifStatus;
     }
-    const updated = await this.#updateRecordIf(tenantId, documentId, {
+    return this.#updateRecordIf(tenantId, documentId, {
       UpdateExpression: updateExpression(set, remove),
       ConditionExpression: condition,
       ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
       ExpressionAttributeValues: values,
+      ReturnValues: returnValues,
     });
-    return updated !== undefined;
   }
 
   async startParts(

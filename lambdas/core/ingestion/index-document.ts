@@ -90,6 +90,30 @@ export interface PreparedIndexJob {
  */
 export type SkippedIndexJob = Exclude<IndexOutcome, { kind: 'indexed' }>;
 
+const DELETED: SkippedIndexJob = { kind: 'skipped', reason: 'the document was deleted' };
+
+/**
+ * Why `job` cannot run on the stored `record`: it is gone or being deleted, or a newer version
+ * is stored (skipped); a version not stored yet throws, for the queue to try again. Undefined
+ * when the job's version is the stored one.
+ */
+const whyNotIndexable = (
+  job: IndexJob,
+  record: DocumentRecord | undefined,
+): SkippedIndexJob | undefined => {
+  if (!record) return DELETED;
+  if (record.status === 'deleting') {
+    return { kind: 'skipped', reason: 'the document is being deleted' };
+  }
+  if (record.version > job.version) {
+    return { kind: 'skipped', reason: `version ${job.version} is superseded by ${record.version}` };
+  }
+  if (record.version < job.version) {
+    throw new Error(`Version ${job.version} is not stored; the document is at ${record.version}`);
+  }
+  return undefined;
+};
+
 /** A document whose text cannot be read: indexing it again would fail the same way. */
 class UnindexableDocument extends Error {}
 
@@ -104,8 +128,9 @@ export interface IndexOptions {
 /**
  * Use case: index one version of a document, as asked by an {@link IndexJob}.
  *
- * Loads the record (a job for a deleted document, or for a version older than the stored one,
- * is skipped), marks it `indexing`, loads and chunks the raw text, embeds the chunks in as few
+ * Marks the version `indexing` if it is the stored one, reading the record back in the same
+ * call (a job for a deleted document, or for a version older than the stored one, is
+ * skipped), loads and chunks the raw text, embeds the chunks in as few
  * requests as the embedder's limits allow, upserts them under deterministic ids (UUIDv5 of
  * `tenantId:documentId:chunkIndex`), deletes the chunks past the new count (left by a longer
  * earlier version) and marks the version `ready` with its chunk count. Running it again for
@@ -161,8 +186,8 @@ export class IndexDocument {
   }
 
   /**
-   * The first half of {@link execute}: loads the record (skipping a deleted, deleting or
-   * superseded version), marks the version `indexing` and chunks its raw text. A batch indexer
+   * The first half of {@link execute}: marks the version `indexing` and reads its record back
+   * (skipping a deleted, deleting or superseded version) and chunks its raw text. A batch indexer
    * prepares several jobs, embeds all their chunks together, then {@link finish}es each.
    */
   async prepare(
@@ -171,25 +196,27 @@ export class IndexDocument {
   ): Promise<SkippedIndexJob | { kind: 'prepared'; value: PreparedIndexJob }> {
     const { documents, clock } = this.deps;
     const { tenantId, documentId, version } = job;
-    const record = await documents.get(tenantId, documentId);
-    if (!record) return { kind: 'skipped', reason: 'the document was deleted' };
-    if (record.status === 'deleting') {
-      return { kind: 'skipped', reason: 'the document is being deleted' };
+    if (job.part) {
+      const record = await documents.get(tenantId, documentId);
+      const skipped = whyNotIndexable(job, record);
+      if (skipped || !record) return skipped ?? DELETED;
+      return this.#preparePart(job, job.part, record, options.signal);
     }
-    if (record.version > version) {
-      return { kind: 'skipped', reason: `version ${version} is superseded by ${record.version}` };
-    }
-    if (record.version < version) {
-      throw new Error(`Version ${version} is not stored; the document is at ${record.version}`);
-    }
-    if (job.part) return this.#preparePart(job, job.part, record, options.signal);
     options.signal?.throwIfAborted();
-    const started = await documents.transition(tenantId, documentId, version, {
-      status: 'indexing',
+    // One conditional write both checks the version and marks it; only a refusal costs a read.
+    const record = await documents.startIndexing(tenantId, documentId, version, {
       attempts: options.attempt ?? 1,
       at: clock.now().toISOString(),
     });
-    if (!started) return { kind: 'skipped', reason: `version ${version} was superseded` };
+    if (!record) {
+      const current = await documents.get(tenantId, documentId);
+      return (
+        whyNotIndexable(job, current) ?? {
+          kind: 'skipped',
+          reason: `version ${version} was superseded`,
+        }
+      );
+    }
     let chunks: TextChunk[];
     try {
       chunks = await this.#chunk(record, options.signal);

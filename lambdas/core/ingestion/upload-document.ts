@@ -171,9 +171,12 @@ export class UploadDocument {
       await blobs.deletePrefix(documentBlobPrefix(input.tenantId, documentId));
       throw deletedMeanwhile();
     }
-    if (published.outcome === 'current') await this.#enqueue(input.tenantId, documentId, version);
-    const { record } = published;
-    return { id: record.documentId, status: record.status, version: record.version };
+    if (published.outcome === 'superseded') {
+      const { record } = published;
+      return { id: record.documentId, status: record.status, version: record.version };
+    }
+    await this.#enqueue(input.tenantId, documentId, version);
+    return { id: documentId, status: 'queued', version };
   }
 
   /** Stores a paged document's page texts, read once here, for the indexer's parts to share. */

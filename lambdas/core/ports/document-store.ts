@@ -95,12 +95,15 @@ export type DocumentVersion = Pick<
 >;
 
 /**
- * Result of {@link DocumentStore.publishVersion}: the version became `current`, was
- * `superseded` at once by a newer one already current, or its document was `deleted` (or is
- * being deleted) since the version was reserved, so nothing was published.
+ * Result of {@link DocumentStore.publishVersion}: the version became `current` (in the status
+ * it was published in; nothing is read back, the caller knows what it wrote), was
+ * `superseded` at once by a newer one already current (whose record comes back), or its
+ * document was `deleted` (or is being deleted) since the version was reserved, so nothing was
+ * published.
  */
 export type PublishedVersion =
-  | { outcome: 'current' | 'superseded'; record: DocumentRecord }
+  | { outcome: 'current' }
+  | { outcome: 'superseded'; record: DocumentRecord }
   | { outcome: 'deleted' };
 
 /** A status change of {@link DocumentStore.transition}. */
@@ -165,6 +168,18 @@ export interface DocumentStore {
     version: number,
     change: DocumentTransition,
   ): Promise<boolean>;
+  /**
+   * {@link transition} to `indexing` (with `attempts`, the receive count) that answers the
+   * record as the change left it, in one call instead of a read and a write: the indexer's
+   * start on each version. Undefined when the change did not apply (the document is gone, being
+   * deleted, or not at `version`); the caller then reads the record to learn why.
+   */
+  startIndexing(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    start: { attempts: number; at: string },
+  ): Promise<DocumentRecord | undefined>;
   /**
    * Splits the `indexing` version's work into `parts` parts, none done yet. Returns false when
    * the version is no longer current and `indexing` (superseded, deleted, failed).

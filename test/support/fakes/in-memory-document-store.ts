@@ -61,7 +61,7 @@ export class InMemoryDocumentStore implements DocumentStore {
     if (!version.textKey) delete record.textKey;
     this.#partsDone.delete(key(version.tenantId, version.documentId));
     this.records.set(key(version.tenantId, version.documentId), record);
-    return { outcome: 'current', record: structuredClone(record) };
+    return { outcome: 'current' };
   }
 
   async findByTitle(tenantId: string, title: string): Promise<DocumentRecord | undefined> {
@@ -119,6 +119,19 @@ export class InMemoryDocumentStore implements DocumentStore {
     if (change.attempts !== undefined) record.attempts = change.attempts;
     if (change.requeues !== undefined) record.requeues = change.requeues;
     return true;
+  }
+
+  async startIndexing(
+    tenantId: string,
+    documentId: string,
+    version: number,
+    start: { attempts: number; at: string },
+  ): Promise<DocumentRecord | undefined> {
+    const started = await this.transition(tenantId, documentId, version, {
+      status: 'indexing',
+      ...start,
+    });
+    return started ? this.get(tenantId, documentId) : undefined;
   }
 
   async startParts(

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbDocumentStore } from '../../../../lambdas/adapters/dynamodb/dynamodb-document-store.js';
 import { encodeCursor } from '../../../../lambdas/adapters/dynamodb/page-cursor.js';
+import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
 import { UploadDocument } from '../../../../lambdas/core/ingestion/upload-document.js';
 import { describeDocumentStoreContract } from '../../../contracts/document-store-contract.js';
 import { type DynaliteHandle, startDynalite } from '../../../support/dynalite.js';
 import { FakeBlobStore } from '../../../support/fakes/fake-blob-store.js';
+import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeJobQueue } from '../../../support/fakes/fake-job-queue.js';
+import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
 import { testReaders } from '../../../support/readers.js';
 
@@ -79,5 +82,76 @@ describe('DynamoDbDocumentStore', () => {
     } finally {
       await db.start();
     }
+  });
+});
+
+describe('DynamoDbDocumentStore calls per document', () => {
+  /** The store on a client that records the name of every command sent through it. */
+  const countedStore = () => {
+    const commands: string[] = [];
+    const client = db.newDocumentClient();
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(context.commandName ?? '?');
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
+    return { store: new DynamoDbDocumentStore(client, db.tableName), commands };
+  };
+
+  const pipeline = () => {
+    const { store, commands } = countedStore();
+    const blobs = new FakeBlobStore();
+    const queue = new FakeJobQueue();
+    const clock = new ManualClock();
+    const upload = new UploadDocument({
+      documents: store,
+      blobs,
+      queue,
+      clock,
+      maxBytes: 10_000,
+      readers: testReaders,
+    });
+    const indexDocument = new IndexDocument({
+      documents: store,
+      blobs,
+      embedder: new FakeEmbedder(),
+      vectors: new FakeVectorStore(),
+      queue,
+      clock,
+      chunking: { maxTokens: 40, overlapTokens: 8 },
+      readers: testReaders,
+    });
+    return { upload, indexDocument, queue, commands };
+  };
+
+  it('uploads a new title in three: title lookup, version reservation, publishing transaction', async () => {
+    const { upload, commands } = pipeline();
+
+    await upload.execute({
+      tenantId: 'counted',
+      title: 'Counted upload',
+      content: Buffer.from('# Counted\n\nSome text.'),
+      contentType: 'text/markdown',
+    });
+
+    expect(commands).toEqual(['GetItemCommand', 'UpdateItemCommand', 'TransactWriteItemsCommand']);
+  });
+
+  it('indexes a queued version in two: starting it and marking it ready', async () => {
+    const { upload, indexDocument, queue, commands } = pipeline();
+    await upload.execute({
+      tenantId: 'counted',
+      title: 'Counted index',
+      content: Buffer.from('# Counted\n\nSome text to index.'),
+      contentType: 'text/markdown',
+    });
+    commands.length = 0;
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!);
+
+    expect(outcome).toMatchObject({ kind: 'indexed' });
+    expect(commands).toEqual(['UpdateItemCommand', 'UpdateItemCommand']);
   });
 });
