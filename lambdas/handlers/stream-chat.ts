@@ -16,6 +16,7 @@ import { StreamRecorder } from '../core/chat/stream-recorder.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../core/chat/ui-message-stream.js';
 import type { ActiveStream } from '../core/ports/stream-log.js';
 import { HttpProblem, notFound } from '../core/problem.js';
+import { afterRequestsWritten } from '../core/scheduling/after-requests-written.js';
 import { parseStreamRequest } from '../core/schemas/stream-chat.js';
 import { answerEventStream, answerParts, uiMessageBody } from '../http/answer-event-stream.js';
 import { authenticate, tenantOf } from '../http/authenticate.js';
@@ -103,8 +104,11 @@ export const createHandler = (deps: StreamChatDeps) => {
     // The stream slot is taken while the answer prepares (budget, history, embedding,
     // retrieval), not before: one table round trip less before the first token. A refused
     // slot aborts the preparation, which then costs at most an embedding request.
-    const slot = deps.limits
-      ? deps.limits.openStream(tenantId, new Date(deadlineAt + SLOT_LEASE_MARGIN_MS))
+    const limits = deps.limits;
+    const slot = limits
+      ? afterRequestsWritten().then(() =>
+          limits.openStream(tenantId, new Date(deadlineAt + SLOT_LEASE_MARGIN_MS)),
+        )
       : Promise.resolve(undefined);
     const budget = setTimeout(
       () => abort.abort(new StreamCut('The answer was cut: the time budget ran out.')),

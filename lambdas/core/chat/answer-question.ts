@@ -10,6 +10,7 @@ import {
   type RetrievalSettings,
   retrievePassages,
 } from '../retrieval/retrieve-passages.js';
+import { afterRequestsWritten } from '../scheduling/after-requests-written.js';
 import { nextTurn } from '../text/work-steps.js';
 import { BudgetCut } from './budget-cut.js';
 import { buildPrompt } from './build-prompt.js';
@@ -147,6 +148,7 @@ export class AnswerQuestion {
       [Symbol.asyncIterator]();
     const firstEvent = events.next();
     firstEvent.catch(() => undefined);
+    await afterRequestsWritten();
     yield { type: 'start', sessionId: turn.sessionId, messageId, sources: turn.sources };
 
     let text = '';
@@ -197,9 +199,11 @@ export class AnswerQuestion {
     const [embedded, page] = await Promise.all([
       embedder.embed([question.message], signal ? { signal } : {}),
       question.sessionId
-        ? sessions.getMessages(question.tenantId, question.sessionId, {
-            limit: settings.historyReadLimit ?? 50,
-          })
+        ? afterRequestsWritten().then(() =>
+            sessions.getMessages(question.tenantId, question.sessionId!, {
+              limit: settings.historyReadLimit ?? 50,
+            }),
+          )
         : undefined,
     ]);
     if (question.sessionId && !page && !question.createIfMissing) throw notFound('Session');
