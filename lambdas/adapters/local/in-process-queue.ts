@@ -74,8 +74,10 @@ const defaultRetryDelay = (receiveCount: number) =>
  * The local stack's SQS queue and Lambda event source mapping in one: messages sent to it are
  * delivered to the handler as real `SQSEvent` batches (records shaped as Lambda builds them:
  * `messageId`, a fresh `receiptHandle` per receive, `attributes.ApproximateReceiveCount`,
- * `SentTimestamp`, `md5OfBody`, `eventSourceARN`…), up to `batchSize` records, waiting up to
- * `batchWindowMs` to fill a batch, with at most `maxConcurrency` batches in flight.
+ * `SentTimestamp`, `md5OfBody`, `eventSourceARN`…), up to `batchSize` records, with at most
+ * `maxConcurrency` batches in flight. As Lambda does, a batch gathers records for up to
+ * `batchWindowMs` from when it could be invoked: when the first record arrived with a slot
+ * free, or when a slot freed with records waiting.
  *
  * Partial failures follow `ReportBatchItemFailures`: the records named in `batchItemFailures`
  * are redelivered after a backoff, the others are deleted; a handler that throws, times out
@@ -99,6 +101,8 @@ export class InProcessQueue implements JobQueue {
   readonly #batches = new Set<Promise<void>>();
   #waiters: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
+  /** When a batch slot last became free after all were busy (0: free from the start). */
+  #slotFreeSince = 0;
   #sequence = 0;
   #fastForward = 0;
   #closed = false;
@@ -226,7 +230,11 @@ export class InProcessQueue implements JobQueue {
         if (Number.isFinite(next)) this.#wakeAt(next);
         return;
       }
-      const windowEnds = visible[0]!.visibleAt + this.#options.batchWindowMs;
+      // The window is the time Lambda spends gathering records once it can invoke (a free
+      // slot), not counted from when the oldest record was sent: records that waited for a
+      // slot still wait for company, so a backlog under the batch size makes fuller batches.
+      const gatheringSince = Math.max(visible[0]!.visibleAt, this.#slotFreeSince);
+      const windowEnds = gatheringSince + this.#options.batchWindowMs;
       if (!fastForward && visible.length < this.#options.batchSize && windowEnds > now) {
         this.#wakeAt(windowEnds);
         return;
@@ -248,6 +256,7 @@ export class InProcessQueue implements JobQueue {
       message.firstReceivedAt ??= now;
     }
     const delivery = this.#deliver(batch).finally(() => {
+      if (this.#batches.size >= this.#options.maxConcurrency) this.#slotFreeSince = Date.now();
       this.#batches.delete(delivery);
       this.#schedule();
       if (this.#isIdle()) this.#release();

@@ -115,6 +115,29 @@ describe('InProcessQueue', () => {
     ]);
   });
 
+  it('counts the batching window from when a slot frees, not from the oldest waiting message', async () => {
+    const batches: string[][] = [];
+    const queue: InProcessQueue = create({
+      batchSize: 10,
+      batchWindowMs: 40,
+      maxConcurrency: 1,
+      handler: async (event) => {
+        batches.push(event.Records.map((record) => record.body));
+        if (batches.length > 1) return;
+        // 'b' waits out more than a window behind the busy slot; 'c' comes just after it frees.
+        queue.send('b');
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        setTimeout(() => queue.send('c'), 10);
+      },
+    });
+
+    queue.send('a');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await queue.idle();
+
+    expect(batches).toEqual([['a'], ['b', 'c']]);
+  });
+
   it('redelivers only the records reported in batchItemFailures, with a higher receive count', async () => {
     const { batches, handler, receivesOf } = recorder(
       (body, count) => body === 'flaky' && count < 3,
