@@ -102,8 +102,9 @@ export const createHandler = (deps: StreamChatDeps) => {
     const remainingMs = context.getRemainingTimeInMillis();
     const deadlineAt = Date.now() + remainingMs;
     // The stream slot is taken while the answer prepares (budget, history, embedding,
-    // retrieval), not before: one table round trip less before the first token. A refused
-    // slot aborts the preparation, which then costs at most an embedding request.
+    // retrieval), not before: one table round trip less before the first token; and once the
+    // embedding request is written, so its signing work does not hold that request back. A
+    // refused slot aborts the preparation, which then costs at most an embedding request.
     const limits = deps.limits;
     const slot = limits
       ? afterRequestsWritten().then(() =>

@@ -196,11 +196,12 @@ export class AnswerQuestion {
     const { sessions, embedder, vectors, settings, clock } = this.#deps;
     const signal = question.signal;
     // The embedding request goes out first: the history read's signing work would delay it.
+    const sessionId = question.sessionId;
     const [embedded, page] = await Promise.all([
       embedder.embed([question.message], signal ? { signal } : {}),
-      question.sessionId
+      sessionId
         ? afterRequestsWritten().then(() =>
-            sessions.getMessages(question.tenantId, question.sessionId!, {
+            sessions.getMessages(question.tenantId, sessionId, {
               limit: settings.historyReadLimit ?? 50,
             }),
           )
