@@ -220,6 +220,31 @@ describe('streaming chat function', () => {
     expect(JSON.parse(response.body).status).toBe(status);
   });
 
+  it('asks for the stream slot only after the embedding request is made', async () => {
+    let embeddingCallsAtSlot: number | undefined;
+    const { handler, embedder } = setup(undefined, {
+      limits: {
+        admitRequest: async () => ({
+          policy: 'default',
+          quota: 10,
+          windowSeconds: 60,
+          remaining: 9,
+          resetSeconds: 60,
+        }),
+        openStream: async () => {
+          embeddingCallsAtSlot = embedder.calls.length;
+          return async () => {};
+        },
+      },
+    });
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(200);
+    expect(embeddingCallsAtSlot).toBe(1);
+  });
+
   it('takes the stream slot while the answer prepares; a refused slot answers 429 and aborts it', async () => {
     let refuse = () => {};
     const refused = new Promise<void>((done) => {
