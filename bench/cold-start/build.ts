@@ -54,7 +54,7 @@ const contributorsOf = (output: Metafile['outputs'][string]): Contributor[] => {
 /**
  * Bundles a handler with the options of the CDK `NodeFunction` construct (`NodejsFunction`
  * with esbuild: ESM, `target: node24`, `platform: node`, `mainFields: module,main`, the
- * `require` banner, minified, `keepNames`, an external source map without sources content,
+ * `require` banner, minified (names not kept), an external source map without sources content,
  * every package bundled), into `<outDir>/<name>/index.mjs`, and reads its metafile.
  *
  * @example

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { VERSION as OPENAI_SDK_VERSION } from 'openai/version';
 import { EmbeddedVectorStore } from '../adapters/embedded/embedded-vector-store.js';
 import { ExtractiveChatModel } from '../adapters/offline/extractive-chat-model.js';
 import { HashedFeatureEmbedder } from '../adapters/offline/hashed-feature-embedder.js';
@@ -69,6 +70,8 @@ export const composeOpenAiClient = async (
     baseURL: set(config.OPENAI_BASE_URL) ? config.OPENAI_BASE_URL : null,
     timeout: config.OPENAI_TIMEOUT_MS,
     maxRetries: config.OPENAI_MAX_RETRIES,
+    // The SDK builds its User-Agent from its class name, which the minified bundles rename.
+    defaultHeaders: { 'User-Agent': `OpenAI/JS ${OPENAI_SDK_VERSION}` },
   });
 };
 

@@ -12,6 +12,12 @@ export interface AwsClientSettings {
     requestTimeout: number;
     /** Make a breached `requestTimeout` an error (by default the SDK only logs a warning). */
     throwOnRequestTimeout: true;
+    /**
+     * Where the handler warns (socket usage at capacity): the console, as the SDK does by
+     * default. Named here because the SDK tells its default apart by the class name of the
+     * client's no-op logger, which the minified bundles do not keep (`CLASS_NAME_READERS`).
+     */
+    logger: Console;
   };
 }
 
@@ -29,6 +35,7 @@ export const awsClientSettings = (config: RuntimeConfig): AwsClientSettings => (
     connectionTimeout: config.AWS_CONNECTION_TIMEOUT_MS,
     requestTimeout: config.AWS_REQUEST_TIMEOUT_MS,
     throwOnRequestTimeout: true,
+    logger: console,
   },
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DefaultChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { VERSION as OPENAI_SDK_VERSION } from 'openai/version';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../dev/http-events.js';
 import { s3EventNotification } from '../../dev/s3-event-notification.js';
@@ -149,6 +150,14 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
     expect(reply.status, reply.text).toBe(200);
     expect(JSON.stringify(reply.body)).toContain(documentId);
     sessionId = (reply.body as { sessionId: string }).sessionId;
+  });
+
+  it("sends the OpenAI SDK's own User-Agent from the minified bundles", () => {
+    const agents = new Set(
+      stack.services.openai.requests.map((request) => request.headers['user-agent']),
+    );
+
+    expect([...agents]).toEqual([`OpenAI/JS ${OPENAI_SDK_VERSION}`]);
   });
 
   it('lists, reads and deletes the chat session', async () => {

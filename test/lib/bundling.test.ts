@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aliasesOf,
   BUNDLE_BUDGETS,
+  CLASS_NAME_READERS,
   externalModulesOf,
   FUNCTION_BUNDLING,
   LAZY_MODULES,
@@ -154,6 +155,17 @@ describe('the function bundles', () => {
   it('imports no node:http into the public function (Node 24 loads undici with it)', () => {
     expect(bundle('public-api').imports.map((entry) => entry.path)).not.toContain('node:http');
   });
+
+  it.each(Object.keys(BUNDLE_BUDGETS))(
+    'bundles into %s only the class-name readers known to be harmless without keepNames',
+    (name) => {
+      const readers = bundle(name).inputs.filter((input) =>
+        /constructor\??\.name\b/.test(readFileSync(join(PROJECT_ROOT, input), 'utf8')),
+      );
+
+      expect(readers.filter((input) => !(input in CLASS_NAME_READERS))).toEqual([]);
+    },
+  );
 
   it('bundles no OpenAI SDK into the functions that never call a model', () => {
     expect(packages('documents-api', /node_modules\/openai\//)).toEqual([]);
