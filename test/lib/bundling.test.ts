@@ -152,6 +152,15 @@ describe('the function bundles', () => {
     );
   });
 
+  it.each(Object.keys(BUNDLE_BUDGETS))(
+    'imports neither node:http nor node:process into %s as an ES module (their facades run every getter)',
+    (name) => {
+      const paths = bundle(name).imports.map((entry) => entry.path);
+
+      expect(paths.filter((path) => /^(node:)?(http|process)$/.test(path))).toEqual([]);
+    },
+  );
+
   it('imports no node:http into the public function (Node 24 loads undici with it)', () => {
     expect(bundle('public-api').imports.map((entry) => entry.path)).not.toContain('node:http');
   });
