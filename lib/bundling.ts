@@ -34,21 +34,21 @@ export const ON_DEMAND_EXTERNALS: readonly string[] = [
   '@smithy/credential-provider-imds',
 ];
 
-/** Aliases `node:<name>` and `<name>` to `lambdas/bundle-shims/<name>.cjs`. */
-const builtinThroughGetBuiltinModule = (name: string): Record<string, string> => ({
-  [`node:${name}`]: `./lambdas/bundle-shims/${name}.cjs`,
-  [name]: `./lambdas/bundle-shims/${name}.cjs`,
-});
+/**
+ * The Node built-ins the bundles take through `process.getBuiltinModule` instead of an ES
+ * import, whose facade runs every getter of the module (`lambdas/bundle-shims/README.md` has
+ * the measurements): aliased, with and without `node:`, to `lambdas/bundle-shims/<name>`.
+ */
+export const BUILTINS_THROUGH_GET_BUILTIN_MODULE: readonly string[] = ['http'];
 
 /**
  * Module aliases of the bundles, relative to the project root:
  *
- * - `node:http` and `node:process` (with and without the prefix) → a module that returns the
- *   built-in through `process.getBuiltinModule` (`lambdas/bundle-shims/`): an ES import of
- *   either builds an ESM facade that reads every export, lazy getters included; for `node:http`
- *   one of them loads Node's undici (50–60 ms measured here, beside 10 ms through
- *   `getBuiltinModule`), for `node:process` about 10 ms. Functions whose first request makes
- *   no `fetch` (the documents function) then never load undici.
+ * - `node:http` (with and without the prefix) → a module that returns the built-in through
+ *   `process.getBuiltinModule` ({@link BUILTINS_THROUGH_GET_BUILTIN_MODULE}): an ES import
+ *   builds an ESM facade that reads every export, lazy getters included, and one of them loads
+ *   Node's undici (50–60 ms here, against 10 ms through `getBuiltinModule`). Functions whose
+ *   first request makes no `fetch` (the documents function) then never load undici.
  * - `@qdrant/js-client-rest` → the client's own fetch-only build (its `browser` entry, the same
  *   client): the Node build wraps every request in an `undici` `Agent` of its own (500 KB
  *   bundled), which Node 24's `fetch` does not need (its global dispatcher keeps connections
@@ -57,8 +57,12 @@ const builtinThroughGetBuiltinModule = (name: string): Record<string, string> =>
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@qdrant/js-client-rest': './node_modules/@qdrant/js-client-rest/dist/browser/index.js',
-  ...builtinThroughGetBuiltinModule('http'),
-  ...builtinThroughGetBuiltinModule('process'),
+  ...Object.fromEntries(
+    BUILTINS_THROUGH_GET_BUILTIN_MODULE.flatMap((name) => [
+      [`node:${name}`, `./lambdas/bundle-shims/${name}`],
+      [name, `./lambdas/bundle-shims/${name}`],
+    ]),
+  ),
 };
 
 /**

@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aliasesOf,
+  BUILTINS_THROUGH_GET_BUILTIN_MODULE,
   BUNDLE_BUDGETS,
   CLASS_NAME_READERS,
   externalModulesOf,
@@ -153,13 +155,25 @@ describe('the function bundles', () => {
   });
 
   it.each(Object.keys(BUNDLE_BUDGETS))(
-    'imports neither node:http nor node:process into %s as an ES module (their facades run every getter)',
+    'imports into %s none of the built-ins taken through getBuiltinModule as an ES module',
     (name) => {
+      const builtin = (path: string) => path.replace(/^node:/, '').split('/')[0] ?? '';
       const paths = bundle(name).imports.map((entry) => entry.path);
 
-      expect(paths.filter((path) => /^(node:)?(http|process)$/.test(path))).toEqual([]);
+      expect(
+        paths.filter((path) => BUILTINS_THROUGH_GET_BUILTIN_MODULE.includes(builtin(path))),
+      ).toEqual([]);
     },
   );
+
+  it('gives each shim the module getBuiltinModule gives', async () => {
+    const require = createRequire(import.meta.url);
+    for (const name of BUILTINS_THROUGH_GET_BUILTIN_MODULE) {
+      expect(require(join(PROJECT_ROOT, 'lambdas/bundle-shims', name))).toBe(
+        process.getBuiltinModule(`node:${name}`),
+      );
+    }
+  });
 
   it('imports no node:http into the public function (Node 24 loads undici with it)', () => {
     expect(bundle('public-api').imports.map((entry) => entry.path)).not.toContain('node:http');
