@@ -98,6 +98,20 @@ export const composeEmbedder = async (
       });
 
 /**
+ * The model name and vector size of the embedder {@link composeEmbedder} builds, known without
+ * its key, so that the vector store (and its own secret) can be composed at the same time.
+ *
+ * @example
+ * composedEmbedderShape(loadRuntimeConfig({ TABLE_NAME: 't', OPENAI_API_KEY: 'sk' })).dimensions; // 1536
+ */
+export const composedEmbedderShape = (
+  config: RuntimeConfig,
+): Pick<Embedder, 'model' | 'dimensions'> =>
+  aiProvider(config) === 'offline'
+    ? new HashedFeatureEmbedder({ dimensions: config.OFFLINE_EMBEDDING_DIMENSIONS })
+    : { model: config.EMBEDDING_MODEL, dimensions: config.EMBEDDING_DIMENSIONS };
+
+/**
  * The chat model the configuration selects: {@link OpenAiChatModel} (`CHAT_MODEL`,
  * `CHAT_MAX_TOKENS`, `CHAT_TEMPERATURE`; `max_tokens` instead of `max_completion_tokens` for
  * OpenAI-compatible servers) or the offline {@link ExtractiveChatModel}.
@@ -124,7 +138,8 @@ export const composeChatModel = async (
 /**
  * Builds the AI components once per container (the Lambda init phase), from configuration:
  * OpenAI or the offline provider (see {@link aiProvider}), one shared OpenAI client, and
- * Qdrant or the embedded vector store. Secrets are read here, through Powertools' cache.
+ * Qdrant or the embedded vector store. Secrets are read here, through Powertools' cache, the
+ * OpenAI key's and Qdrant's at the same time (one round trip of a cold start instead of two).
  * Nothing is called over the network except the secret reads; the vector store prepares its
  * collection on first use.
  *
@@ -138,13 +153,15 @@ export const composeAi = async (
   options: ComposeAiOptions = {},
 ): Promise<AiComponents> => {
   const provider = aiProvider(config);
-  const shared: ComposeAiOptions =
+  const [openai, vectorStore] = await Promise.all([
     provider === 'openai' && options.openai === undefined
-      ? { ...options, openai: await composeOpenAiClient(config, options) }
-      : options;
+      ? composeOpenAiClient(config, options)
+      : options.openai,
+    options.vectorStore ?? composeVectorStore(config, composedEmbedderShape(config), options),
+  ]);
+  const shared: ComposeAiOptions = openai === undefined ? options : { ...options, openai };
   const embedder = await composeEmbedder(config, shared);
   const chatModel = await composeChatModel(config, shared);
-  const vectorStore = options.vectorStore ?? (await composeVectorStore(config, embedder, shared));
   return { embedder, chatModel, vectorStore, provider };
 };
 

@@ -51,24 +51,45 @@ export const composeChat = (config: RuntimeConfig, shared: SharedComponents, ai:
 };
 
 /**
- * Opens, during a Lambda init, the connections a chat's first request uses: the table (the API
- * key lookup), the vector store (its collection check) and the model (a one-token embedding).
+ * The AI components (`ai`, else composed from `config`), with the connections a chat's first
+ * request uses opened during a Lambda init: the table's (the API key lookup) at once, while
+ * the AI components' secrets are read, then the vector store's (its collection check) and the
+ * model's (a one-token embedding).
+ *
+ * @example
+ * const components = await composePrimedAi(config, shared);
  */
-export const primeChat = (config: RuntimeConfig, shared: SharedComponents, ai: AiComponents) =>
-  primeAtLambdaInit(
+export const composePrimedAi = async (
+  config: RuntimeConfig,
+  shared: SharedComponents,
+  ai?: AiComponents,
+): Promise<AiComponents> => {
+  const table = primeAtLambdaInit(
     config,
     {
       dynamodb: () =>
         new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME).findByHash(PRIMING_KEY_HASH),
-      vectors: () => ai.vectorStore.ensureReady(),
-      model: () => ai.embedder.embed([PRIMING_TEXT]),
     },
     shared.logger,
   );
+  const components = ai ?? (await composeAi(config));
+  await Promise.all([
+    table,
+    primeAtLambdaInit(
+      config,
+      {
+        vectors: () => components.vectorStore.ensureReady(),
+        model: () => components.embedder.embed([PRIMING_TEXT]),
+      },
+      shared.logger,
+    ),
+  ]);
+  return components;
+};
 
 /**
  * Composes the chat function's dependencies, once per container, and on Lambda primes its
- * connections ({@link primeChat}).
+ * connections ({@link composePrimedAi}).
  *
  * @example
  * const deps = await composeChatApi(loadRuntimeConfig(process.env));
@@ -78,8 +99,7 @@ export const composeChatApi = async (
   shared: SharedComponents = composeShared(config),
   ai?: AiComponents,
 ): Promise<ChatApiDeps> => {
-  const components = ai ?? (await composeAi(config));
-  await primeChat(config, shared, components);
+  const components = await composePrimedAi(config, shared, ai);
   return {
     http: shared.http,
     ...composeChat(config, shared, components),

@@ -66,16 +66,19 @@ export const composeDocumentsApi = async (
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   const blobs = composeBlobStore(config, adapters.blobs);
   const queue = composeJobQueue(config, adapters.queue);
-  const vectorStore = await composeIngestionVectorStore(config, adapters);
-  // An upload's first call is the API key lookup; S3 and SQS follow on other hosts.
-  await primeAtLambdaInit(
-    config,
-    {
-      dynamodb: () =>
-        new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME).findByHash(PRIMING_KEY_HASH),
-    },
-    shared.logger,
-  );
+  // An upload's first call is the API key lookup (S3 and SQS follow on other hosts): its
+  // connection opens while the vector store's secret is read.
+  const [vectorStore] = await Promise.all([
+    composeIngestionVectorStore(config, adapters),
+    primeAtLambdaInit(
+      config,
+      {
+        dynamodb: () =>
+          new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME).findByHash(PRIMING_KEY_HASH),
+      },
+      shared.logger,
+    ),
+  ]);
   return {
     http: {
       ...shared.http,

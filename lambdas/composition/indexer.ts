@@ -9,7 +9,7 @@ import { RateLimitedEmbedder } from '../core/ingestion/rate-limited-embedder.js'
 import { UploadDocument } from '../core/ingestion/upload-document.js';
 import { IndexingUsage } from '../core/limits/indexing-usage.js';
 import { systemClock } from '../core/ports/clock.js';
-import { aiProvider, composeEmbedder } from './ai-components.js';
+import { aiProvider, composedEmbedderShape, composeEmbedder } from './ai-components.js';
 import {
   composeBlobStore,
   composeIngestionVectorStore,
@@ -57,7 +57,11 @@ export const composeIndexer = async (
 ): Promise<IndexerDeps> => {
   // A throttled or failing embedding call fails the record at once, so that SQS retries it
   // later (visibility timeout) instead of the invocation waiting out Retry-After inside Lambda.
-  const provider = await composeEmbedder({ ...config, OPENAI_MAX_RETRIES: 0 });
+  // The embedder's key and the vector store's are read at the same time.
+  const [provider, vectors] = await Promise.all([
+    composeEmbedder({ ...config, OPENAI_MAX_RETRIES: 0 }),
+    composeIngestionVectorStore(config, adapters, composedEmbedderShape(config)),
+  ]);
   // The offline embedder runs in process: only a real provider has a rate to keep under.
   const embedder =
     aiProvider(config) === 'offline'
@@ -66,7 +70,6 @@ export const composeIndexer = async (
           requestsPerMinute: config.EMBEDDING_REQUESTS_PER_MINUTE,
           tokensPerMinute: config.EMBEDDING_TOKENS_PER_MINUTE,
         });
-  const vectors = await composeIngestionVectorStore(config, adapters, embedder);
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   const blobs = composeBlobStore(config, adapters.blobs);
   const queue = composeJobQueue(config, adapters.queue);

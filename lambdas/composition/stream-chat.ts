@@ -7,8 +7,8 @@ import type { SessionStore } from '../core/ports/session-store.js';
 import type { StreamLog } from '../core/ports/stream-log.js';
 import type { CallerResolver } from '../http/authenticate.js';
 import type { RequestAdmitter } from '../http/limit-requests.js';
-import { type AiComponents, composeAi } from './ai-components.js';
-import { composeChat, primeChat } from './chat-api.js';
+import type { AiComponents } from './ai-components.js';
+import { composeChat, composePrimedAi } from './chat-api.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -56,7 +56,7 @@ export interface StreamChatDeps {
 
 /**
  * Composes the streaming chat function's dependencies, once per container, and on Lambda
- * primes the chat's connections (`primeChat`).
+ * primes the chat's connections (`composePrimedAi`).
  *
  * @example
  * const deps = await composeStreamChat(loadRuntimeConfig(process.env));
@@ -66,8 +66,7 @@ export const composeStreamChat = async (
   shared: SharedComponents = composeShared(config),
   ai?: AiComponents,
 ): Promise<StreamChatDeps> => {
-  const components = ai ?? (await composeAi(config));
-  await primeChat(config, shared, components);
+  const components = await composePrimedAi(config, shared, ai);
   const { answerQuestion, sessions } = composeChat(config, shared, components);
   const log = new DynamoDbStreamLog(shared.dynamo, {
     tableName: config.TABLE_NAME,

@@ -188,6 +188,40 @@ describe('composeAi', () => {
       expect(found.map((chunk) => chunk.documentId).sort()).toEqual(['doc-new', 'doc-old']);
     });
 
+    it("reads the OpenAI key's and the Qdrant key's secrets at the same time", async () => {
+      vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const asked: string[] = [];
+      let bothAsked: () => void = () => {};
+      const both = new Promise<void>((resolve) => {
+        bothAsked = resolve;
+      });
+      const readSecret = async (arn: string) => {
+        asked.push(arn);
+        if (asked.length === 2) bothAsked();
+        // A reader that answers only once both reads are under way: serial reads time out.
+        const waited = await Promise.race([
+          both.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000)),
+        ]);
+        if (!waited) throw new Error(`${arn} was read alone`);
+        return arn === 'arn:openai' ? 'sk-from-secret' : 'qdrant-key';
+      };
+
+      const ai = await composeAi(
+        config({
+          OPENAI_API_KEY_SECRET_ARN: 'arn:openai',
+          OPENAI_BASE_URL: openai.url,
+          QDRANT_URL: qdrant.url,
+          QDRANT_API_KEY_SECRET_ARN: 'arn:qdrant',
+        }),
+        { readSecret },
+      );
+
+      expect(asked.sort()).toEqual(['arn:openai', 'arn:qdrant']);
+      expect(ai.vectorStore).toBeInstanceOf(QdrantVectorStore);
+      expect(ai.embedder).toBeInstanceOf(OpenAiEmbedder);
+    });
+
     it('reads the Qdrant key from its secret when one is configured', async () => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
       const read: string[] = [];
