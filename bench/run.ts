@@ -2,7 +2,8 @@
  * `npm run bench`: measures cold start, per-invocation overhead, streaming latency, indexing
  * throughput, chat throughput, the costs of resumable streams, init under the Lambda runtime
  * client (7) and the cost per 1 000 chats and pages (8), each beside a baseline measured in the
- * same run where there is one, prints one table and writes `bench/results.json`.
+ * same run where there is one, prints one table and writes `bench/results.json` (a partial
+ * run, `--only` or `--quick`, writes `bench/results.partial.json` instead).
  *
  * Sections 7 and 8 synthesize the app (`cdk synth`); 7 runs the bundles under `aws-lambda-ric`
  * (installed on first use, like the artifact tests).
@@ -19,7 +20,7 @@ import { runCost } from './cost/run.js';
 import { runIndexing } from './indexing/run.js';
 import { runInit } from './init/run.js';
 import { type BenchEnvironment, startEnvironment } from './lib/environment.js';
-import { NODE_BIN, RESULTS_FILE, WORK_DIR } from './lib/paths.js';
+import { NODE_BIN, resultsFileOf, WORK_DIR } from './lib/paths.js';
 import { type BenchReport, type Figure, renderTable } from './lib/report.js';
 import { runOverhead } from './overhead/run.js';
 import { runPdfIngestion } from './pdf/run.js';
@@ -224,8 +225,9 @@ const report: BenchReport = {
   details,
   ...(failures.length > 0 ? { failures } : {}),
 };
-await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
+const resultsFile = resultsFileOf({ only: values.only, quick });
+await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
 console.log(renderTable(figures, baselines));
 for (const failure of failures) log(`FAILED ${failure}`);
-log(`done in ${report.meta.durationSeconds} s; wrote ${RESULTS_FILE}`);
+log(`done in ${report.meta.durationSeconds} s; wrote ${resultsFile}`);
 if (failures.length > 0) process.exitCode = 1;
