@@ -35,6 +35,28 @@ export const ON_DEMAND_EXTERNALS: readonly string[] = [
 ];
 
 /**
+ * Modules of the project that only the local stack, the tests and the scripts load, through
+ * `import()` on a path a Lambda function never takes, left out of the bundles as esbuild
+ * external patterns: the embedded vector store (with its change log and lexical index, 8–9 KB
+ * per function), which `composeVectorStore` refuses on Lambda before importing it
+ * (every container would index into its own memory). The bundle test checks that it stays an
+ * `import()` and that nothing of it is bundled.
+ */
+export const LOCAL_ONLY_MODULES: readonly string[] = [
+  '*/adapters/embedded/embedded-vector-store.js',
+];
+
+/**
+ * Whether a bundle's `import()` of `path` is one of {@link LOCAL_ONLY_MODULES} (each pattern a
+ * star, then the end of the path).
+ *
+ * @example
+ * isLocalOnlyImport('../adapters/embedded/embedded-vector-store.js') // true
+ */
+export const isLocalOnlyImport = (path: string): boolean =>
+  LOCAL_ONLY_MODULES.some((pattern) => path.endsWith(pattern.replace(/^\*/, '')));
+
+/**
  * The Node built-ins the bundles take through `process.getBuiltinModule` instead of an ES
  * import, whose facade runs every getter of the module (`lambdas/bundle-shims/README.md` has
  * the measurements): aliased, with and without `node:`, to `lambdas/bundle-shims/<name>`.
@@ -239,12 +261,14 @@ export const aliasesOf = (entry: string): Record<string, string> => ({
 
 /**
  * The packages left out of the bundle of `entry`: the credential providers no Lambda reaches
- * ({@link ON_DEMAND_EXTERNALS}) and the function's own lazy modules.
+ * ({@link ON_DEMAND_EXTERNALS}), the project's local-only modules ({@link LOCAL_ONLY_MODULES})
+ * and the function's own lazy modules.
  *
  * @example
- * externalModulesOf('lambdas/handlers/public-api.ts') // [...ON_DEMAND_EXTERNALS, '@aws-sdk/client-dynamodb']
+ * externalModulesOf('lambdas/handlers/public-api.ts') // [...ON_DEMAND_EXTERNALS, ...LOCAL_ONLY_MODULES, '@aws-sdk/client-dynamodb']
  */
 export const externalModulesOf = (entry: string): string[] => [
   ...ON_DEMAND_EXTERNALS,
+  ...LOCAL_ONLY_MODULES,
   ...installedModules(entry),
 ];

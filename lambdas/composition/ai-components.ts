@@ -1,6 +1,5 @@
 import OpenAI from 'openai';
 import { VERSION as OPENAI_SDK_VERSION } from 'openai/version';
-import { EmbeddedVectorStore } from '../adapters/embedded/embedded-vector-store.js';
 import { ExtractiveChatModel } from '../adapters/offline/extractive-chat-model.js';
 import { HashedFeatureEmbedder } from '../adapters/offline/hashed-feature-embedder.js';
 import { OpenAiChatModel } from '../adapters/openai/openai-chat-model.js';
@@ -176,5 +175,7 @@ export const composeAi = async (
  * });
  */
 export const flushAi = async (ai: Pick<AiComponents, 'vectorStore'>): Promise<void> => {
+  // Off Lambda only, like the store itself (the function bundles leave its module out).
+  const { EmbeddedVectorStore } = await import('../adapters/embedded/embedded-vector-store.js');
   if (ai.vectorStore instanceof EmbeddedVectorStore) await ai.vectorStore.flush();
 };

@@ -1,9 +1,6 @@
 import { join } from 'node:path';
 import { QdrantClient } from '@qdrant/js-client-rest';
-import {
-  EmbeddedVectorStore,
-  type EmbeddedVectorStoreOptions,
-} from '../adapters/embedded/embedded-vector-store.js';
+import type { EmbeddedVectorStoreOptions } from '../adapters/embedded/embedded-vector-store.js';
 import { MigratingVectorStore } from '../adapters/migration/migrating-vector-store.js';
 import { HashedFeatureEmbedder } from '../adapters/offline/hashed-feature-embedder.js';
 import { QdrantVectorStore } from '../adapters/qdrant/qdrant-vector-store.js';
@@ -87,7 +84,8 @@ export const embeddedStoreOptions = (
  * that also writes the previous single-vector collection and reads from it; key from `QDRANT_API_KEY_SECRET_ARN` or `QDRANT_API_KEY`,
  * `QDRANT_TIMEOUT_MS`), else the embedded store, kept under `options.dataDir` in a file named
  * after the embedder so that switching providers never mixes vectors of two models. The
- * embedded store is refused on AWS Lambda, where every container would have its own.
+ * embedded store is refused on AWS Lambda, where every container would have its own, before its
+ * module is imported: the function bundles leave that module out.
  *
  * @example
  * const vectorStore = await composeVectorStore(config, embedder, { dataDir: '.data' });
@@ -104,6 +102,8 @@ export const composeVectorStore = async (
         'QDRANT_URL must be set on AWS Lambda: the embedded vector store is per process',
       );
     }
+    // Imported here, off Lambda only: the function bundles leave it out (LOCAL_ONLY_MODULES).
+    const { EmbeddedVectorStore } = await import('../adapters/embedded/embedded-vector-store.js');
     return new EmbeddedVectorStore(embeddedStoreOptions(embedder, options.dataDir));
   }
   const apiKey = set(config.QDRANT_API_KEY_SECRET_ARN)

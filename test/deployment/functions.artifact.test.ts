@@ -7,7 +7,7 @@ import { VERSION as OPENAI_SDK_VERSION } from 'openai/version';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../dev/http-events.js';
 import { s3EventNotification } from '../../dev/s3-event-notification.js';
-import { LAZY_MODULES, ON_DEMAND_EXTERNALS } from '../../lib/bundling.js';
+import { isLocalOnlyImport, LAZY_MODULES, ON_DEMAND_EXTERNALS } from '../../lib/bundling.js';
 import { client } from '../support/local-stack-client.js';
 import { makePdf } from '../support/pdf-fixture.js';
 import { sqsEvent, sqsRecord } from '../support/sqs-events.js';
@@ -56,7 +56,7 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
     expect(reply.status, reply.text).toBe(200);
   });
 
-  it('ships bundles importing only Node built-ins, and on demand the credential providers left out and the lazy modules installed beside them', () => {
+  it('ships bundles importing only Node built-ins, and on demand the credential providers left out, the lazy modules installed beside them and the local-only modules', () => {
     for (const fn of stack.functions.values()) {
       const directory = fn.template.codeDirectory ?? '';
       const code = readFileSync(join(directory, 'index.mjs'), 'utf8');
@@ -71,7 +71,10 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
       expect(
         loaded.filter(
           (path) =>
-            !path.startsWith('node:') && !ON_DEMAND_EXTERNALS.includes(path) && !installed(path),
+            !path.startsWith('node:') &&
+            !ON_DEMAND_EXTERNALS.includes(path) &&
+            !installed(path) &&
+            !isLocalOnlyImport(path),
         ),
       ).toEqual([]);
     }

@@ -11,6 +11,7 @@ import {
   CLASS_NAME_READERS,
   externalModulesOf,
   FUNCTION_BUNDLING,
+  isLocalOnlyImport,
   LAZY_MODULES,
   ON_DEMAND_EXTERNALS,
 } from '../../lib/bundling.js';
@@ -118,7 +119,9 @@ describe('the function bundles', () => {
           !entry.path.startsWith('node:') &&
           !(
             entry.kind === 'dynamic-import' &&
-            (ON_DEMAND_EXTERNALS.includes(entry.path) || lazy.includes(entry.path))
+            (ON_DEMAND_EXTERNALS.includes(entry.path) ||
+              lazy.includes(entry.path) ||
+              isLocalOnlyImport(entry.path))
           ),
       );
 
@@ -133,6 +136,16 @@ describe('the function bundles', () => {
   )('keeps the module %s loads on demand, %s, within 10%% of its budget', (_name, module, kb) => {
     expect((lazyBytes.get(module) ?? 0) / KB).toBeLessThanOrEqual(kb * GROWTH_ALLOWED);
   });
+
+  it.each(Object.keys(BUNDLE_BUDGETS))(
+    'bundles no embedded vector store into %s, and imports it only on demand (refused on Lambda)',
+    (name) => {
+      const imports = bundle(name).imports.filter((entry) => isLocalOnlyImport(entry.path));
+
+      expect(packages(name, /lambdas\/adapters\/embedded\//)).toEqual([]);
+      expect(imports.every((entry) => entry.kind === 'dynamic-import')).toBe(true);
+    },
+  );
 
   it('bundles pdf.js into no function: it is installed beside the bundle', () => {
     for (const name of Object.keys(BUNDLE_BUDGETS)) {
