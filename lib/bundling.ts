@@ -69,8 +69,10 @@ export const BUILTINS_THROUGH_GET_BUILTIN_MODULE: readonly string[] = ['http'];
  * - `node:http` (with and without the prefix) → a module that returns the built-in through
  *   `process.getBuiltinModule` ({@link BUILTINS_THROUGH_GET_BUILTIN_MODULE}): an ES import
  *   builds an ESM facade that reads every export, lazy getters included, and one of them loads
- *   Node's undici (50–60 ms here, against 10 ms through `getBuiltinModule`). Functions whose
- *   first request makes no `fetch` (the documents function) then never load undici.
+ *   Node's undici (50–60 ms here, against 10 ms through `getBuiltinModule`). The Qdrant
+ *   client's constructor loads it too (it builds a `Headers`), so the documents function and
+ *   the reconciler build their vector store on its first use (`composeVectorStoreOnFirstUse`):
+ *   an upload, or a reconciler run with no halfway deletion, then never loads undici.
  * - `@qdrant/js-client-rest` → the client's own fetch-only build (its `browser` entry, the same
  *   client): the Node build wraps every request in an `undici` `Agent` of its own (500 KB
  *   bundled), which Node 24's `fetch` does not need (its global dispatcher keeps connections

@@ -9,10 +9,10 @@ import type { VectorStore } from '../core/ports/vector-store.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
 import {
   composeBlobStore,
-  composeIngestionVectorStore,
   composeJobQueue,
   composeReaders,
   composeUploadUrlSigner,
+  composeVectorStoreOnFirstUse,
   type IngestionAdapters,
 } from './ingestion-adapters.js';
 import { PRIMING_KEY_HASH, primeAtLambdaInit } from './prime-connections.js';
@@ -52,7 +52,8 @@ export const documentsBodyLimit = (
  * Composes the documents function's dependencies, once per container: the document store on
  * the table, the raw uploads in S3 (`BUCKET_NAME`), the indexing queue in SQS (`QUEUE_URL`),
  * the presigner of upload URLs (files up to `MAX_PRESIGNED_UPLOAD_BYTES`, URLs valid
- * `UPLOAD_URL_EXPIRY_SECONDS`) and the vector store (for deletes), unless `adapters` provides them. The function's body limit
+ * `UPLOAD_URL_EXPIRY_SECONDS`) and the vector store (for deletes and chunk listings, built on
+ * their first call: `composeVectorStoreOnFirstUse`), unless `adapters` provides them. The function's body limit
  * is raised to fit an upload of `MAX_UPLOAD_BYTES`; the exact limit is enforced per file.
  *
  * @example
@@ -66,19 +67,17 @@ export const composeDocumentsApi = async (
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   const blobs = composeBlobStore(config, adapters.blobs);
   const queue = composeJobQueue(config, adapters.queue);
-  // An upload's first call is the API key lookup (S3 and SQS follow on other hosts): its
-  // connection opens while the vector store's secret is read.
-  const [vectorStore] = await Promise.all([
-    composeIngestionVectorStore(config, adapters),
-    primeAtLambdaInit(
-      config,
-      {
-        dynamodb: () =>
-          new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME).findByHash(PRIMING_KEY_HASH),
-      },
-      shared.logger,
-    ),
-  ]);
+  // Only deletes and chunk listings use the vector store: it is built on their first call.
+  const vectorStore = composeVectorStoreOnFirstUse(config, adapters);
+  // An upload's first call is the API key lookup; S3 and SQS follow on other hosts.
+  await primeAtLambdaInit(
+    config,
+    {
+      dynamodb: () =>
+        new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME).findByHash(PRIMING_KEY_HASH),
+    },
+    shared.logger,
+  );
   return {
     http: {
       ...shared.http,

@@ -1,3 +1,4 @@
+import { OnFirstUseVectorStore } from '../adapters/deferred/on-first-use-vector-store.js';
 import { UnpdfReader } from '../adapters/pdf/unpdf-reader.js';
 import { S3BlobStore } from '../adapters/s3/s3-blob-store.js';
 import { S3UploadUrlSigner } from '../adapters/s3/s3-upload-url-signer.js';
@@ -48,6 +49,23 @@ export const composeIngestionVectorStore = async (
   shape: Pick<Embedder, 'model' | 'dimensions'> = embeddingShape(config),
 ): Promise<VectorStore> =>
   adapters.vectors ?? adapters.ai?.vectorStore ?? (await composeVectorStore(config, shape));
+
+/**
+ * The vector store a caller shares, else the configured one built on its first call
+ * ({@link OnFirstUseVectorStore}): for the functions that use it on some requests only (the
+ * documents function's deletes and chunk listings, the reconciler's halfway deletions), whose
+ * cold starts then neither read Qdrant's key nor load the client.
+ *
+ * @example
+ * const vectors = composeVectorStoreOnFirstUse(config, adapters);
+ */
+export const composeVectorStoreOnFirstUse = (
+  config: RuntimeConfig,
+  adapters: IngestionAdapters,
+): VectorStore =>
+  adapters.vectors ??
+  adapters.ai?.vectorStore ??
+  new OnFirstUseVectorStore(() => composeIngestionVectorStore(config, adapters));
 
 /** The raw document store: the given one, else the S3 bucket `BUCKET_NAME`. */
 export const composeBlobStore = (config: RuntimeConfig, given?: BlobStore): BlobStore =>

@@ -5,8 +5,8 @@ import { ReconcileDocuments } from '../core/ingestion/reconcile-documents.js';
 import { systemClock } from '../core/ports/clock.js';
 import {
   composeBlobStore,
-  composeIngestionVectorStore,
   composeJobQueue,
+  composeVectorStoreOnFirstUse,
   type IngestionAdapters,
 } from './ingestion-adapters.js';
 import type { RuntimeConfig } from './runtime-config.js';
@@ -41,7 +41,8 @@ export const composeReconciler = async (
   overrides: { staleAfterSeconds?: number; maxRequeues?: number } = {},
 ): Promise<ReconcilerDeps> => {
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
-  const vectors = await composeIngestionVectorStore(config, adapters);
+  // Only a halfway deletion uses the vector store: it is built on the first one.
+  const vectors = composeVectorStoreOnFirstUse(config, adapters);
   return {
     logger: shared.logger,
     reconcile: new ReconcileDocuments({
