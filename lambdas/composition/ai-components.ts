@@ -12,6 +12,7 @@ import type { RuntimeConfig } from './runtime-config.js';
 import {
   type AiProvider,
   aiProvider,
+  composedEmbedderShape,
   composeVectorStore,
   secretReader,
   set,
@@ -21,6 +22,7 @@ import {
 export {
   type AiProvider,
   aiProvider,
+  composedEmbedderShape,
   composeVectorStore,
   embeddedStoreOptions,
   embeddingShape,
@@ -95,20 +97,6 @@ export const composeEmbedder = async (
         model: config.EMBEDDING_MODEL,
         dimensions: config.EMBEDDING_DIMENSIONS,
       });
-
-/**
- * The model name and vector size of the embedder {@link composeEmbedder} builds, known without
- * its key, so that the vector store (and its own secret) can be composed at the same time.
- *
- * @example
- * composedEmbedderShape(loadRuntimeConfig({ TABLE_NAME: 't', OPENAI_API_KEY: 'sk' })).dimensions; // 1536
- */
-export const composedEmbedderShape = (
-  config: RuntimeConfig,
-): Pick<Embedder, 'model' | 'dimensions'> =>
-  aiProvider(config) === 'offline'
-    ? new HashedFeatureEmbedder({ dimensions: config.OFFLINE_EMBEDDING_DIMENSIONS })
-    : { model: config.EMBEDDING_MODEL, dimensions: config.EMBEDDING_DIMENSIONS };
 
 /**
  * The chat model the configuration selects: {@link OpenAiChatModel} (`CHAT_MODEL`,

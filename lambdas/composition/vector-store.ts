@@ -55,7 +55,22 @@ export const aiProvider = (config: RuntimeConfig): AiProvider =>
  * const vectors = await composeVectorStore(config, embeddingShape(config));
  */
 export const embeddingShape = (config: RuntimeConfig): Pick<Embedder, 'model' | 'dimensions'> =>
-  aiProvider(config) === 'offline' && !set(process.env.AWS_LAMBDA_FUNCTION_NAME)
+  set(process.env.AWS_LAMBDA_FUNCTION_NAME)
+    ? { model: config.EMBEDDING_MODEL, dimensions: config.EMBEDDING_DIMENSIONS }
+    : composedEmbedderShape(config);
+
+/**
+ * The model name and vector size of the embedder the configuration selects (the one
+ * `composeEmbedder` builds), known without its key, so that the vector store (and its own
+ * secret) can be composed at the same time as the embedder.
+ *
+ * @example
+ * composedEmbedderShape(loadRuntimeConfig({ TABLE_NAME: 't', OPENAI_API_KEY: 'sk' })).dimensions; // 1536
+ */
+export const composedEmbedderShape = (
+  config: RuntimeConfig,
+): Pick<Embedder, 'model' | 'dimensions'> =>
+  aiProvider(config) === 'offline'
     ? new HashedFeatureEmbedder({ dimensions: config.OFFLINE_EMBEDDING_DIMENSIONS })
     : { model: config.EMBEDDING_MODEL, dimensions: config.EMBEDDING_DIMENSIONS };
 
