@@ -1,4 +1,4 @@
-import type * as Comlink from 'comlink';
+import * as Comlink from 'comlink';
 import type {
   ChunkPage,
   ChunkPoint,
@@ -33,8 +33,28 @@ const across = async <T>(call: () => Promise<T>): Promise<T> => {
   }
 };
 
-/** What the vector store's thread serves: the port, and the embedded store's `flush`. */
-export type ServedVectorStore = VectorStore & { flush(): Promise<void> };
+/**
+ * A point as it crosses to the store's thread: its vector as float32 (the precision the store
+ * keeps), whose buffer is moved with the message instead of copied. A list of numbers is
+ * serialised number by number: for a 2 000-chunk corpus of 1 536 dimensions that was about
+ * 0.75 s of CPU on the two threads, against a few milliseconds for the float32 form.
+ */
+export type ThreadPoint = Omit<ChunkPoint, 'vector'> & { vector: Float32Array };
+
+/** What the vector store's thread serves: the port (points as {@link ThreadPoint}s), and `flush`. */
+export type ServedVectorStore = Omit<VectorStore, 'upsert'> & {
+  upsert(tenantId: string, points: ThreadPoint[]): Promise<void>;
+  flush(): Promise<void>;
+};
+
+/** The points in their {@link ThreadPoint} form, with the buffers the message moves. */
+const forThread = (points: readonly ChunkPoint[]): ThreadPoint[] => {
+  const crossing = points.map((point) => ({ ...point, vector: Float32Array.from(point.vector) }));
+  return Comlink.transfer(
+    crossing,
+    crossing.map((point) => point.vector.buffer),
+  );
+};
 
 /**
  * A {@link VectorStore} whose store runs in another thread, reached through Comlink: every
@@ -59,7 +79,7 @@ export class ThreadVectorStore implements VectorStore {
   }
 
   upsert(tenantId: string, points: ChunkPoint[]): Promise<void> {
-    return across(() => this.#remote.upsert(tenantId, points));
+    return across(() => this.#remote.upsert(tenantId, forThread(points)));
   }
 
   async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {

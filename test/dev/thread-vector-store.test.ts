@@ -27,6 +27,21 @@ describe('the vector store thread', () => {
     await thread.close();
   });
 
+  it('sends vectors to the thread as float32, leaving the caller points as they were', async () => {
+    const received: unknown[] = [];
+    const remote = {
+      upsert: async (_tenantId: string, points: { vector: unknown }[]) => {
+        received.push(...points.map((point) => point.vector));
+      },
+    } as unknown as Comlink.Remote<ServedVectorStore>;
+    const point = contractPoint('acme', 'doc', 0, [0.5, -1, 0, 0]);
+
+    await new ThreadVectorStore(remote).upsert('acme', [point]);
+
+    expect(received).toEqual([new Float32Array([0.5, -1, 0, 0])]);
+    expect(point.vector).toEqual([0.5, -1, 0, 0]);
+  });
+
   it('keeps what it stored on disk across a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vector-thread-'));
     const store = { dimensions: 4, filePath: join(dir, 'vectors.ndjson') };

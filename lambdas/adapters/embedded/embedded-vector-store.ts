@@ -31,6 +31,12 @@ export interface EmbeddedVectorStoreOptions {
   compactAfterBytes?: number;
 }
 
+/**
+ * A point as the embedded store takes it: its vector as numbers or as float32 (the form points
+ * cross threads in, see `dev/thread-vector-store.ts`).
+ */
+export type EmbeddedPoint = Omit<ChunkPoint, 'vector'> & { vector: ArrayLike<number> };
+
 interface StoredPoint {
   id: string;
   /** Unit length (or all zeros), so the dot product is the cosine. */
@@ -182,7 +188,7 @@ export class EmbeddedVectorStore implements VectorStore {
     await this.#load();
   }
 
-  async upsert(tenantId: string, points: ChunkPoint[]): Promise<void> {
+  async upsert(tenantId: string, points: readonly EmbeddedPoint[]): Promise<void> {
     await this.#load();
     for (const point of points) {
       if (point.payload.tenantId !== tenantId) {
@@ -338,7 +344,7 @@ export class EmbeddedVectorStore implements VectorStore {
     lexical.add(point.id, point.sparse);
   }
 
-  #checkSize(vector: readonly number[], what: string): void {
+  #checkSize(vector: ArrayLike<number>, what: string): void {
     if (vector.length !== this.#dimensions) {
       throw new RangeError(`${what} has ${vector.length} dimensions, not ${this.#dimensions}`);
     }

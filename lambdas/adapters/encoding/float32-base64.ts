@@ -10,6 +10,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Float32Array([1]).buffer)[3] === 0x3f;
  * decodeFloat32Base64(encodeFloat32Base64([0.5, -1])); // Float32Array [0.5, -1]
  */
 export const encodeFloat32Base64 = (vector: ArrayLike<number>): string => {
+  if (LITTLE_ENDIAN && vector instanceof Float32Array) {
+    return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+  }
   const bytes = Buffer.alloc(vector.length * 4);
   for (let index = 0; index < vector.length; index += 1) {
     bytes.writeFloatLE(vector[index] ?? 0, index * 4);

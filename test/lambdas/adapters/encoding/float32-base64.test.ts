@@ -19,6 +19,16 @@ describe('float32 base64', () => {
     expect(encodeFloat32Base64([0.5, -1, 3.25])).toBe(OPENAI_FORM);
   });
 
+  it('encodes a Float32Array to the same form', () => {
+    expect(encodeFloat32Base64(new Float32Array([0.5, -1, 3.25]))).toBe(OPENAI_FORM);
+  });
+
+  it('encodes only the elements of a Float32Array that views part of a buffer', () => {
+    const buffer = new Float32Array([9, 0.5, -1, 3.25, 9]).buffer;
+
+    expect(encodeFloat32Base64(new Float32Array(buffer, 4, 3))).toBe(OPENAI_FORM);
+  });
+
   it('round-trips a vector at float32 precision', () => {
     const vector = Array.from({ length: 1536 }, (_, index) => Math.sin(index) / 7);
 
