@@ -5,6 +5,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { RuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import type { JobQueue } from '../lambdas/core/ports/job-queue.js';
 import type { VectorStore } from '../lambdas/core/ports/vector-store.js';
+import { servedVectorStore } from './thread-vector-store.js';
 
 /** Where a function thread signs presigned uploads for (the local stack's own S3 endpoint). */
 export interface ThreadUploadSigning {
@@ -62,7 +63,9 @@ export const startFunctionThread = async <TEvent, TResult>(
 ): Promise<FunctionThread<TEvent, TResult>> => {
   const vectorsChannel = vectors instanceof MessagePort ? undefined : new MessageChannel();
   const queueChannel = new MessageChannel();
-  if (vectorsChannel) Comlink.expose(vectors, nodeEndpoint(vectorsChannel.port1));
+  if (!(vectors instanceof MessagePort) && vectorsChannel) {
+    Comlink.expose(servedVectorStore(vectors), nodeEndpoint(vectorsChannel.port1));
+  }
   Comlink.expose(queue, nodeEndpoint(queueChannel.port1));
   const vectorsPort = vectorsChannel?.port2 ?? (vectors as MessagePort);
   const data: FunctionThreadData = { ...options, vectorsPort, queuePort: queueChannel.port2 };

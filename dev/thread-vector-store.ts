@@ -47,6 +47,31 @@ export type ServedVectorStore = Omit<VectorStore, 'upsert'> & {
   flush(): Promise<void>;
 };
 
+/**
+ * Serves `store` to other threads: {@link ThreadPoint}s reach it as the port's points again
+ * (lists of numbers), which a store that sends them on as JSON, Qdrant's adapter, needs. The
+ * embedded store's thread serves that store as it is, since it takes float32 vectors.
+ *
+ * @example
+ * Comlink.expose(servedVectorStore(qdrantStore), nodeEndpoint(port));
+ */
+export const servedVectorStore = (store: VectorStore): ServedVectorStore => ({
+  ensureReady: () => store.ensureReady(),
+  upsert: (tenantId, points) =>
+    store.upsert(
+      tenantId,
+      points.map((point) => ({ ...point, vector: Array.from(point.vector) })),
+    ),
+  query: (tenantId, vector, options) => store.query(tenantId, vector, options),
+  deleteDocumentChunks: (tenantId, documentId, options) =>
+    store.deleteDocumentChunks(tenantId, documentId, options),
+  count: (tenantId, documentId) => store.count(tenantId, documentId),
+  ping: () => store.ping(),
+  listDocumentChunks: (tenantId, documentId, page) =>
+    store.listDocumentChunks(tenantId, documentId, page),
+  flush: async () => undefined,
+});
+
 /** The points in their {@link ThreadPoint} form, with the buffers the message moves. */
 const forThread = (points: readonly ChunkPoint[]): ThreadPoint[] => {
   const crossing = points.map((point) => ({ ...point, vector: Float32Array.from(point.vector) }));
