@@ -1,7 +1,8 @@
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { build, type Metafile, transform } from 'esbuild';
 import { aliasesOf, externalModulesOf, FUNCTION_BUNDLING } from '../../lib/bundling.js';
+import { trimSourceMapFile } from '../../lib/own-code-source-map.js';
 import { PROJECT_ROOT } from '../lib/paths.js';
 
 /** The five Lambda functions: name and handler entry (relative to the project root). */
@@ -54,7 +55,8 @@ const contributorsOf = (output: Metafile['outputs'][string]): Contributor[] => {
 /**
  * Bundles a handler with the options of the CDK `NodeFunction` construct (`NodejsFunction`
  * with esbuild: ESM, `target: node24`, `platform: node`, `mainFields: module,main`, the
- * `require` banner, minified (names not kept), an external source map without sources content,
+ * `require` banner, minified (names not kept), an external source map without sources content
+ * of the project's own code only (`ownCodeSourceMap`),
  * every package bundled), into `<outDir>/<name>/index.mjs`, and reads its metafile.
  *
  * @example
@@ -77,13 +79,14 @@ export const bundleFunction = async (spec: FunctionSpec, outDir: string): Promis
   });
   const key = relative(PROJECT_ROOT, file);
   const output = result.metafile.outputs[key];
-  const map = result.metafile.outputs[`${key}.map`];
   if (output === undefined) throw new Error(`esbuild wrote no ${key}`);
+  // As the CDK construct does after esbuild: the map keeps the project's own code only.
+  trimSourceMapFile(`${file}.map`);
   return {
     name: spec.name,
     file,
     bytes: output.bytes,
-    sourceMapBytes: map?.bytes ?? 0,
+    sourceMapBytes: (await stat(`${file}.map`)).size,
     inputBytes: Object.keys(output.inputs).reduce(
       (sum, input) => sum + (result.metafile.inputs[input]?.bytes ?? 0),
       0,

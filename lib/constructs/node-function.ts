@@ -19,6 +19,19 @@ import { type AppConfig, toRetentionDays } from '../config.js';
 /** The project root: every handler entry and the lock file are resolved against it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * The shell command that keeps only the project's own code in a bundle's source map
+ * (`lib/own-code-source-map.ts`, run by the Node.js 24 running the CDK app, types stripped).
+ */
+const ownCodeSourceMapCommand = (outputDir: string): string =>
+  [
+    process.execPath,
+    path.join(PROJECT_ROOT, 'lib/own-code-source-map.ts'),
+    path.join(outputDir, 'index.mjs.map'),
+  ]
+    .map((part) => JSON.stringify(part))
+    .join(' ');
+
 /** Properties of a {@link NodeFunction}. */
 export interface NodeFunctionProps {
   /** Handler source file, relative to the project root (e.g. `lambdas/handlers/chat-api.ts`). */
@@ -54,7 +67,8 @@ export interface NodeFunctionProps {
  * the functions whose budget lists them.
  *
  * `keepNames` is off (see `FUNCTION_BUNDLING`): stack traces keep function names through the
- * source map, and the bundled code that reads a class name at run time is listed, with why
+ * source map, which maps the project's own code only (`ownCodeSourceMap`: the dependencies'
+ * mappings made a first error's stack cost 90–150 ms to format), and the bundled code that reads a class name at run time is listed, with why
  * each read is harmless, in `CLASS_NAME_READERS`.
  *
  * @example
@@ -129,6 +143,11 @@ export class NodeFunction extends Construct {
         // Installed (npm, from the lock file's versions) into the asset's node_modules; with
         // none, no npm install runs and the asset holds only the bundle.
         ...(nodeModules.length === 0 ? {} : { nodeModules }),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [ownCodeSourceMapCommand(outputDir)],
+        },
         esbuildArgs: {
           '--alias': Object.entries(aliasesOf(props.entry)).map(([from, to]) => `${from}=${to}`),
         },

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../dev/http-events.js';
 import { s3EventNotification } from '../../dev/s3-event-notification.js';
 import { isLocalOnlyImport, LAZY_MODULES, ON_DEMAND_EXTERNALS } from '../../lib/bundling.js';
+import { packageOf } from '../../lib/own-code-source-map.js';
 import { client } from '../support/local-stack-client.js';
 import { makePdf } from '../support/pdf-fixture.js';
 import { sqsEvent, sqsRecord } from '../support/sqs-events.js';
@@ -75,6 +76,22 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
             !ON_DEMAND_EXTERNALS.includes(path) &&
             !installed(path) &&
             !isLocalOnlyImport(path),
+        ),
+      ).toEqual([]);
+    }
+  });
+
+  it("ships source maps of the project's code, each dependency mapped to its package only", () => {
+    for (const fn of stack.functions.values()) {
+      const directory = fn.template.codeDirectory ?? '';
+      const map = JSON.parse(readFileSync(join(directory, 'index.mjs.map'), 'utf8')) as {
+        sources: string[];
+      };
+
+      expect(map.sources.some((source) => source.includes('/lambdas/handlers/'))).toBe(true);
+      expect(
+        map.sources.filter(
+          (source) => source.includes('node_modules/') && packageOf(`${source}/`) !== source,
         ),
       ).toEqual([]);
     }
