@@ -39,6 +39,13 @@ export interface FunctionThread<TEvent, TResult> {
   close(): Promise<void>;
 }
 
+/** A channel whose first port serves `store` to the thread given the second. */
+const servingChannel = (store: VectorStore): MessageChannel => {
+  const channel = new MessageChannel();
+  Comlink.expose(servedVectorStore(store), nodeEndpoint(channel.port1));
+  return channel;
+};
+
 /**
  * Runs one of the stack's functions in a worker thread, as Lambda runs each function in a
  * sandbox of its own, so that its work never holds the thread serving the other functions
@@ -61,11 +68,8 @@ export const startFunctionThread = async <TEvent, TResult>(
   vectors: VectorStore | MessagePort,
   queue: Pick<JobQueue, 'enqueue'>,
 ): Promise<FunctionThread<TEvent, TResult>> => {
-  const vectorsChannel = vectors instanceof MessagePort ? undefined : new MessageChannel();
+  const vectorsChannel = vectors instanceof MessagePort ? undefined : servingChannel(vectors);
   const queueChannel = new MessageChannel();
-  if (!(vectors instanceof MessagePort) && vectorsChannel) {
-    Comlink.expose(servedVectorStore(vectors), nodeEndpoint(vectorsChannel.port1));
-  }
   Comlink.expose(queue, nodeEndpoint(queueChannel.port1));
   const vectorsPort = vectorsChannel?.port2 ?? (vectors as MessagePort);
   const data: FunctionThreadData = { ...options, vectorsPort, queuePort: queueChannel.port2 };

@@ -68,8 +68,9 @@ export interface NodeFunctionProps {
  *
  * `keepNames` is off (see `FUNCTION_BUNDLING`): stack traces keep function names through the
  * source map, which maps the project's own code only (`ownCodeSourceMap`: the dependencies'
- * mappings made a first error's stack cost 90–150 ms to format), and the bundled code that reads a class name at run time is listed, with why
- * each read is harmless, in `CLASS_NAME_READERS`.
+ * mappings made a first error's stack cost 90–150 ms to format), and the bundled code that
+ * reads a class name at run time is listed, with why each read is harmless, in
+ * `CLASS_NAME_READERS`.
  *
  * @example
  * const chat = new NodeFunction(this, 'Chat', {
