@@ -535,6 +535,16 @@ export const describeDocumentStoreContract = (
         expect((await store.get(tenant, id))?.partsDone).toBe(8);
       });
 
+      it('keeps a version whose parts make progress out of the stale list', async () => {
+        const id = await indexing();
+        await store.startParts(tenant, id, 1, 3, '2026-01-01T00:10:00.000Z');
+        await store.completePart(tenant, id, 1, { part: 0, parts: 3 }, '2026-01-01T00:20:00.000Z');
+
+        const stale = await store.listStale('2026-01-01T00:15:00.000Z', 100);
+
+        expect(stale.map((record) => record.documentId)).not.toContain(id);
+      });
+
       it('counts nothing for a failed, superseded or differently split version', async () => {
         const id = await indexing();
         await store.startParts(tenant, id, 1, 2, '2026-01-01T00:02:00.000Z');

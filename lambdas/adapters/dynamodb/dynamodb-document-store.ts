@@ -422,7 +422,10 @@ export class DynamoDbDocumentStore implements DocumentStore {
     at: string,
   ): Promise<boolean> {
     const updated = await this.#updateRecordIf(tenantId, documentId, {
-      UpdateExpression: 'SET parts = :parts, updatedAt = :at REMOVE partsDone',
+      UpdateExpression: updateExpression(
+        ['parts = :parts', 'updatedAt = :at', ...PENDING_SET],
+        ['partsDone'],
+      ),
       ConditionExpression: 'attribute_exists(pk) AND version = :version AND #status = :indexing',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
@@ -430,6 +433,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
         ':at': at,
         ':version': version,
         ':indexing': 'indexing',
+        ...pendingKeys(tenantId, documentId, at),
       },
     });
     return updated !== undefined;
@@ -438,7 +442,9 @@ export class DynamoDbDocumentStore implements DocumentStore {
   /**
    * One `UpdateItem` adds the part's number to the number set `partsDone` (adding a member
    * twice leaves a set as it was, so a redelivered part counts once) under a condition on the
-   * version, the status and the split, and answers the set's new size.
+   * version, the status and the split, and answers the set's new size. Like starting the
+   * parts, it moves the record's place in the pending index to `at`: a version whose parts make
+   * progress is not stale.
    */
   async completePart(
     tenantId: string,
@@ -448,7 +454,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     at: string,
   ): Promise<{ done: number; parts: number } | undefined> {
     const updated = await this.#updateRecordIf(tenantId, documentId, {
-      UpdateExpression: 'SET updatedAt = :at ADD partsDone :part',
+      UpdateExpression: `SET ${['updatedAt = :at', ...PENDING_SET].join(', ')} ADD partsDone :part`,
       ConditionExpression:
         'attribute_exists(pk) AND version = :version AND #status = :indexing AND parts = :parts',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -458,6 +464,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
         ':version': version,
         ':indexing': 'indexing',
         ':parts': split.parts,
+        ...pendingKeys(tenantId, documentId, at),
       },
       ReturnValues: 'UPDATED_NEW',
     });
