@@ -90,7 +90,10 @@ export interface PreparedIndexJob {
  */
 export type SkippedIndexJob = Exclude<IndexOutcome, { kind: 'indexed' }>;
 
-const DELETED: SkippedIndexJob = { kind: 'skipped', reason: 'the document was deleted' };
+/** A job left alone, and why. */
+type Skipped = Extract<IndexOutcome, { kind: 'skipped' }>;
+
+const DELETED: Skipped = { kind: 'skipped', reason: 'the document was deleted' };
 
 /**
  * Why `job` cannot run on the stored `record`: it is gone or being deleted, or a newer version
@@ -100,7 +103,7 @@ const DELETED: SkippedIndexJob = { kind: 'skipped', reason: 'the document was de
 const whyNotIndexable = (
   job: IndexJob,
   record: DocumentRecord | undefined,
-): SkippedIndexJob | undefined => {
+): Skipped | undefined => {
   if (!record) return DELETED;
   if (record.status === 'deleting') {
     return { kind: 'skipped', reason: 'the document is being deleted' };
@@ -162,7 +165,9 @@ export interface IndexOptions {
  * After storing, the `ready` transition re-checks the record: if the version was superseded
  * or the document deleted (or tombstoned `deleting`) while the run was in flight, the run
  * repairs what it may have overwritten: it re-queues the newer version, or removes every chunk
- * of the deleted document, so deleted text never stays searchable.
+ * of the deleted document, so deleted text never stays searchable. A redelivered job that finds
+ * the document deleted or superseded repairs the same way, in case its earlier run stored its
+ * chunks and stopped before repairing.
  *
  * @example
  * const outcome = await indexDocument.execute({ tenantId, documentId, version: 2 }, { attempt: 1 });
@@ -199,7 +204,7 @@ export class IndexDocument {
     if (job.part) {
       const record = await documents.get(tenantId, documentId);
       const skipped = whyNotIndexable(job, record);
-      if (skipped || !record) return skipped ?? DELETED;
+      if (skipped || !record) return this.#skip(job, record, skipped ?? DELETED, options.attempt);
       return this.#preparePart(job, job.part, record, options.signal);
     }
     options.signal?.throwIfAborted();
@@ -210,12 +215,9 @@ export class IndexDocument {
     });
     if (!record) {
       const current = await documents.get(tenantId, documentId);
-      return (
-        whyNotIndexable(job, current) ?? {
-          kind: 'skipped',
-          reason: `version ${version} was superseded`,
-        }
-      );
+      const skipped = whyNotIndexable(job, current);
+      if (skipped) return this.#skip(job, current, skipped, options.attempt);
+      return { kind: 'skipped', reason: `version ${version} was superseded` };
     }
     let chunks: TextChunk[];
     try {
@@ -462,22 +464,52 @@ export class IndexDocument {
     }
   }
 
-  async #repair(job: IndexJob): Promise<IndexOutcome> {
+  /**
+   * A job that finds its document gone or being deleted, or a newer version stored. The first
+   * delivery has stored nothing, so it is skipped. A redelivery may follow a run of the same job
+   * that stored its chunks and stopped before its own repair (the deadline, a failed write, a
+   * failed re-queue): it repairs as that run would have, or the deleted text would stay
+   * searchable and a newer version could keep this one's text under `ready` for good.
+   */
+  async #skip(
+    job: IndexJob,
+    current: DocumentRecord | undefined,
+    skipped: Skipped,
+    attempt = 1,
+  ): Promise<Skipped> {
+    if (attempt <= 1) return skipped;
+    const repaired = await this.#repairFor(job, current);
+    return repaired ? { kind: 'skipped', reason: `${skipped.reason}; ${repaired}` } : skipped;
+  }
+
+  async #repair(job: IndexJob): Promise<Skipped> {
     const current = await this.deps.documents.get(job.tenantId, job.documentId);
-    if (!current || current.status === 'deleting') {
-      await this.deps.vectors.deleteDocumentChunks(job.tenantId, job.documentId);
-      return { kind: 'skipped', reason: 'the document was deleted while it was being indexed' };
-    }
-    if (current.version <= job.version) {
-      return {
-        kind: 'skipped',
-        reason: `version ${job.version} changed while it was being indexed`,
-      };
-    }
-    await this.deps.queue.enqueue({ ...job, version: current.version });
+    const repaired = await this.#repairFor(job, current);
     return {
       kind: 'skipped',
-      reason: `version ${job.version} was superseded by ${current.version} while it was being indexed; re-queued ${current.version}`,
+      reason: repaired
+        ? `the document changed while version ${job.version} was being indexed: ${repaired}`
+        : `version ${job.version} changed while it was being indexed`,
     };
+  }
+
+  /**
+   * Undoes what a run of `job` may have stored, given the document's `current` record: every
+   * chunk of a deleted (or deleting) document is removed; a newer version is queued again as a
+   * whole (not as the job's part), since the run may have overwritten its chunks. Says what it
+   * did, or nothing when the job's version is still the stored one.
+   */
+  async #repairFor(
+    job: IndexJob,
+    current: DocumentRecord | undefined,
+  ): Promise<string | undefined> {
+    const { tenantId, documentId } = job;
+    if (!current || current.status === 'deleting') {
+      await this.deps.vectors.deleteDocumentChunks(tenantId, documentId);
+      return 'removed its chunks';
+    }
+    if (current.version <= job.version) return undefined;
+    await this.deps.queue.enqueue({ tenantId, documentId, version: current.version });
+    return `re-queued version ${current.version}`;
   }
 }

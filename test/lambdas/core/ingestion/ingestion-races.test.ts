@@ -120,3 +120,77 @@ describe('ingestion races', () => {
     expect(runs).toBeGreaterThan(10);
   });
 });
+
+/** Runs the jobs queued from `from` on (and those they queue) until none is left. */
+const drainFrom = async (world: ReturnType<typeof ingestionFixture>, from: number) => {
+  for (let next = from; next < world.queue.jobs.length; next += 1) {
+    await world.indexDocument.execute(world.queue.jobs[next]!).catch(() => undefined);
+  }
+};
+
+describe('IndexDocument redelivered after a run stopped between storing and repairing', () => {
+  it('removes the chunks the stopped run stored when the document was deleted meanwhile', async () => {
+    const world = ingestionFixture();
+    const { id } = await world.uploadText('Guide', sectionedMarkdown(3));
+    const job = world.queue.jobs[0]!;
+    const deadline = new AbortController();
+    world.embedder.onCall = async () => {
+      world.embedder.onCall = undefined;
+      await world.deleteDocument.execute('acme', id);
+    };
+    const upsert = world.vectors.upsert.bind(world.vectors);
+    world.vectors.upsert = async (tenantId, points) => {
+      await upsert(tenantId, points);
+      deadline.abort(new Error('the Lambda deadline'));
+    };
+    await expect(world.indexDocument.execute(job, { signal: deadline.signal })).rejects.toThrow();
+    world.vectors.upsert = upsert;
+
+    const redelivered = await world.indexDocument.execute(job, { attempt: 2 });
+
+    expect(redelivered.kind).toBe('skipped');
+    expect(await world.vectors.count('acme', id)).toBe(0);
+  });
+
+  it('queues the newer version again when the stopped run could not', async () => {
+    const world = ingestionFixture();
+    const { id } = await world.uploadText('Guide', sectionedMarkdown(3, 'old'));
+    const v1 = world.queue.jobs[0]!;
+    world.embedder.onCall = async () => {
+      world.embedder.onCall = undefined;
+      await world.uploadText('Guide', sectionedMarkdown(3, 'new'));
+      await world.indexDocument.execute(world.queue.jobs.at(-1)!);
+      world.queue.failures.push(new Error('SQS unavailable'));
+    };
+    await expect(world.indexDocument.execute(v1)).rejects.toThrow('SQS unavailable');
+    const sent = world.queue.jobs.length;
+
+    await world.indexDocument.execute(v1, { attempt: 2 });
+    await drainFrom(world, sent);
+
+    expect(await world.documents.get('acme', id)).toMatchObject({ status: 'ready', version: 2 });
+    const versions = world.vectors.pointsOf('acme', id).map((point) => point.payload.version);
+    expect(versions.length).toBeGreaterThan(0);
+    expect(versions.every((version) => version === 2)).toBe(true);
+  });
+
+  it('queues a newer version as a whole when a part of the older one finishes after it', async () => {
+    const world = ingestionFixture({ partChunks: 2 });
+    const { id } = await world.uploadText('Guide', sectionedMarkdown(6, 'old'));
+    expect((await world.indexDocument.execute(world.queue.jobs[0]!)).kind).toBe('split');
+    const part = world.queue.jobs.find((job) => job.part?.index === 0)!;
+    const prepared = await world.indexDocument.prepare(part);
+    if (prepared.kind !== 'prepared') throw new Error(`part not prepared: ${prepared.kind}`);
+    const { vectors } = await world.embedder.embed(prepared.value.chunks.map((c) => c.text));
+    await world.uploadText('Guide', sectionedMarkdown(1, 'new'));
+    await world.indexDocument.execute(world.queue.jobs.at(-1)!);
+    const sent = world.queue.jobs.length;
+
+    await world.indexDocument.finish(prepared.value, vectors, 1);
+    await drainFrom(world, sent);
+
+    expect(world.queue.jobs.slice(sent).map((job) => job.part)).toEqual([undefined]);
+    expect(await world.documents.get('acme', id)).toMatchObject({ status: 'ready', version: 2 });
+    expect(world.vectors.pointsOf('acme', id).map((point) => point.payload.version)).toEqual([2]);
+  });
+});
