@@ -6,6 +6,7 @@ import { HttpProblem } from '../problem.js';
 import { MAX_TITLE_CHARS } from '../schemas/documents.js';
 import { resolveContentType } from './content-types.js';
 import type { DeleteDocument } from './delete-document.js';
+import { documentTitle } from './document-title.js';
 import { parseObjectKey } from './object-keys.js';
 import type { UploadDocument } from './upload-document.js';
 
@@ -74,9 +75,11 @@ export class HandleObjectEvents {
       if (event.change === 'removed') return { kind: 'ignored', reason: 'an upload was removed' };
       return this.#arrived(event, target);
     }
+    const title = documentTitle(target.path);
+    if (title === '') return { kind: 'ignored', reason: 'the file name is blank' };
     return event.change === 'created'
-      ? this.#inboxCreated(event, target.tenantId, target.path)
-      : this.#inboxRemoved(event, target.tenantId, target.path);
+      ? this.#inboxCreated(event, target.tenantId, target.path, title)
+      : this.#inboxRemoved(event, target.tenantId, title);
   }
 
   async #arrived(
@@ -126,15 +129,16 @@ export class HandleObjectEvents {
     event: ObjectEvent,
     tenantId: string,
     path: string,
+    title: string,
   ): Promise<ObjectEventOutcome> {
     const { blobs, maxBytes } = this.deps;
     const contentType = resolveContentType(undefined, path);
     if (!contentType) return { kind: 'ignored', reason: `${path} is not of a supported type` };
-    if (Array.from(path).length > MAX_TITLE_CHARS) {
+    if (Array.from(title).length > MAX_TITLE_CHARS) {
       return { kind: 'ignored', reason: `the path is longer than ${MAX_TITLE_CHARS} characters` };
     }
     if (event.sizeBytes !== undefined && event.sizeBytes > maxBytes) {
-      const failed = await this.#recordFailure(tenantId, path, contentType, event.sizeBytes, {
+      const failed = await this.#recordFailure(tenantId, title, contentType, event.sizeBytes, {
         reason: tooLarge(event.sizeBytes, maxBytes),
         blobKey: event.key,
       });
@@ -146,7 +150,7 @@ export class HandleObjectEvents {
     try {
       const accepted = await this.deps.uploadDocument.execute({
         tenantId,
-        title: path,
+        title,
         content,
         contentType,
       });
@@ -159,7 +163,7 @@ export class HandleObjectEvents {
       if (!(error instanceof HttpProblem) || error.status >= 500 || error.status === 409) {
         throw error;
       }
-      return this.#recordFailure(tenantId, path, contentType, content.byteLength, {
+      return this.#recordFailure(tenantId, title, contentType, content.byteLength, {
         reason: error.detail,
         blobKey: event.key,
       });
@@ -169,12 +173,12 @@ export class HandleObjectEvents {
   async #inboxRemoved(
     event: ObjectEvent,
     tenantId: string,
-    path: string,
+    title: string,
   ): Promise<ObjectEventOutcome> {
     if (await this.deps.blobs.exists(event.key)) {
       return { kind: 'ignored', reason: 'the file was written again since' };
     }
-    const record = await this.deps.documents.findByTitle(tenantId, path);
+    const record = await this.deps.documents.findByTitle(tenantId, title);
     if (!record) return { kind: 'ignored', reason: 'no document has this title' };
     if (record.status === 'failed' && record.blobKey === event.key) {
       // The removal of a file refused here (too large): the failure stays readable.

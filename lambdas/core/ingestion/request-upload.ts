@@ -3,6 +3,7 @@ import type { DocumentStore } from '../ports/document-store.js';
 import type { PresignedUpload, UploadUrlSigner } from '../ports/upload-url-signer.js';
 import { HttpProblem } from '../problem.js';
 import type { SupportedContentType } from './content-types.js';
+import { documentTitle } from './document-title.js';
 import { uploadKey } from './object-keys.js';
 
 /** What a client asks for: room for one file of this type and size. */
@@ -56,7 +57,7 @@ export class RequestUpload {
 
   async execute(input: RequestUploadInput): Promise<RequestedUpload> {
     const { documents, signer, clock, maxBytes, expiresInSeconds } = this.deps;
-    const title = input.title.replace(/\s+/g, ' ').trim();
+    const title = documentTitle(input.title);
     if (title === '') throw new HttpProblem(400, { detail: 'The document needs a title' });
     if (input.contentLength > maxBytes) {
       throw new HttpProblem(413, {

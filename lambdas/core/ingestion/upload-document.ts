@@ -6,6 +6,7 @@ import type { JobQueue } from '../ports/job-queue.js';
 import { HttpProblem } from '../problem.js';
 import type { SupportedContentType } from './content-types.js';
 import { documentBlobKey, documentBlobPrefix, documentTextKey } from './document-blob-key.js';
+import { documentTitle } from './document-title.js';
 import {
   type ExtractedDocument,
   type ExtractionReaders,
@@ -118,7 +119,7 @@ export class UploadDocument {
 
   async execute(input: UploadDocumentInput): Promise<UploadedDocument> {
     const { documents, blobs, clock, maxBytes } = this.deps;
-    const title = input.title.replace(/\s+/g, ' ').trim();
+    const title = documentTitle(input.title);
     if (title === '') throw new HttpProblem(400, { detail: 'The document needs a title' });
     if (input.content.byteLength > maxBytes) {
       throw new HttpProblem(413, {

@@ -188,6 +188,37 @@ describe('HandleObjectEvents', () => {
       ).toBeUndefined();
     });
 
+    it('deletes the document of a file whose name has runs of white space when it is removed', async () => {
+      const fixture = ingestionFixture();
+      const path = ' release  notes\t2.md';
+      const created = await write(fixture, path, TEXT);
+      await fixture.blobs.delete(inboxKey('acme', path));
+
+      const outcome = await fixture.objectEvents.execute({
+        change: 'removed',
+        key: inboxKey('acme', path),
+      });
+
+      expect(outcome).toMatchObject({ kind: 'deleted' });
+      expect(
+        await fixture.documents.get('acme', (created as { documentId: string }).documentId),
+      ).toBeUndefined();
+    });
+
+    it('records a refused file under the title its later good version gets', async () => {
+      const fixture = ingestionFixture({ maxPresignedBytes: 1000 });
+      const key = inboxKey('acme', 'big  file.md');
+      const refused = await fixture.objectEvents.execute({
+        change: 'created',
+        key,
+        sizeBytes: 5000,
+      });
+
+      const good = await write(fixture, 'big  file.md', TEXT);
+
+      expect(good).toMatchObject({ documentId: (refused as { documentId: string }).documentId });
+    });
+
     it('keeps the document when a late removal event finds the file written again', async () => {
       const fixture = ingestionFixture();
       await write(fixture, 'notes.md', TEXT);
