@@ -4,6 +4,7 @@ import type { DocumentRecord, DocumentStore } from '../ports/document-store.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { IndexJob, IndexPart, JobQueue } from '../ports/job-queue.js';
 import type { ChunkPoint, VectorStore } from '../ports/vector-store.js';
+import { HttpProblem } from '../problem.js';
 import { passageVector } from '../retrieval/sparse-vector.js';
 import { runStepsWithin, TimeSlicer } from '../text/work-steps.js';
 import { chunkId } from './chunk-id.js';
@@ -116,6 +117,9 @@ const whyNotIndexable = (
   }
   return undefined;
 };
+
+/** Why a version whose text makes no chunk is failed. */
+const NO_TEXT = 'The document holds no text to index';
 
 /** A document whose text cannot be read: indexing it again would fail the same way. */
 class UnindexableDocument extends Error {}
@@ -379,18 +383,31 @@ export class IndexDocument {
       maxCpuMs: textCpuBudgetMs ?? DEFAULT_TEXT_CPU_BUDGET_MS,
       ...(signal ? { signal } : {}),
     };
+    let chunks: TextChunk[];
     if (isPaged(record.contentType)) {
       const pages = await this.#pages(record, signal);
-      return runStepsWithin(pagedChunkSteps(pages, chunking), budget);
+      chunks = await runStepsWithin(pagedChunkSteps(pages, chunking), budget);
+    } else {
+      const raw = await this.deps.blobs.get(record.blobKey);
+      if (!raw) {
+        throw new Error(`The raw text of version ${record.version} is missing from storage`);
+      }
+      const format = textFormatOf(record.contentType);
+      const steps = function* () {
+        const text = yield* extractTextSteps(raw, record.contentType);
+        return yield* chunkSteps(text, { ...chunking, format });
+      };
+      chunks = await runStepsWithin(steps(), budget).catch((error: unknown) => {
+        // Bytes that are not UTF-8 text (a presigned upload is read only here) stay so.
+        if (error instanceof HttpProblem && error.status < 500) {
+          throw new UnindexableDocument(error.detail);
+        }
+        throw error;
+      });
     }
-    const raw = await this.deps.blobs.get(record.blobKey);
-    if (!raw) throw new Error(`The raw text of version ${record.version} is missing from storage`);
-    const format = textFormatOf(record.contentType);
-    const steps = function* () {
-      const text = yield* extractTextSteps(raw, record.contentType);
-      return yield* chunkSteps(text, { ...chunking, format });
-    };
-    return runStepsWithin(steps(), budget);
+    // Headings alone, a rule, markup: nothing a question could find.
+    if (chunks.length === 0) throw new UnindexableDocument(NO_TEXT);
+    return chunks;
   }
 
   /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
 import { chunkId } from '../../../../lambdas/core/ingestion/chunk-id.js';
 import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
+import { uploadKey } from '../../../../lambdas/core/ingestion/object-keys.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 import { testReaders } from '../../../support/readers.js';
 
@@ -135,6 +136,39 @@ describe('IndexDocument', () => {
     await indexDocument.execute(queue.jobs[0]!, { attempt: 2 });
 
     expect(await documents.get('acme', id)).toMatchObject({ status: 'ready', attempts: 2 });
+  });
+
+  it('fails a version whose text makes no chunk instead of marking it ready', async () => {
+    const { uploadText, queue, indexDocument, documents } = ingestionFixture();
+    const { id } = await uploadText('Headings', '# Title\n\n## Section\n\n---\n');
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!);
+
+    expect(outcome).toEqual({ kind: 'rejected', reason: 'The document holds no text to index' });
+    expect(await documents.get('acme', id)).toMatchObject({
+      status: 'failed',
+      error: 'The document holds no text to index',
+    });
+  });
+
+  it('fails at once a presigned upload whose bytes are not UTF-8 text', async () => {
+    const { requestUpload, objectEvents, blobs, queue, indexDocument, documents } =
+      ingestionFixture();
+    const bytes = Buffer.from([0x23, 0x20, 0xff, 0xfe, 0x41, 0x0a]);
+    const requested = await requestUpload.execute({
+      tenantId: 'acme',
+      title: 'notes.md',
+      contentType: 'text/markdown',
+      contentLength: bytes.length,
+    });
+    const key = uploadKey('acme', requested.id, requested.version);
+    await blobs.put(key, bytes, 'text/markdown');
+    await objectEvents.execute({ change: 'created', key, sizeBytes: bytes.length });
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
+
+    expect(outcome.kind).toBe('rejected');
+    expect(await documents.get('acme', requested.id)).toMatchObject({ status: 'failed' });
   });
 
   it('marks the version failed with a readable reason when told to give up', async () => {
