@@ -14,6 +14,7 @@ import type {
   StoredMessage,
   Turn,
 } from '../../core/ports/session-store.js';
+import { truncate } from '../../core/text/truncate.js';
 import { dynamoCall } from './dynamodb-errors.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { LISTING_INDEX } from './table-schema.js';
@@ -163,7 +164,7 @@ export class DynamoDbSessionStore implements SessionStore {
               ':ttl': expiresAt,
               ':listPk': sessionsListPk(tenantId),
               ':listSk': `${updatedAt}#${sessionId}`,
-              ':title': turn.user.content.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS),
+              ':title': truncate(turn.user.content.replace(/\s+/g, ' ').trim(), TITLE_CHARS),
               ':two': 2,
             },
           },

@@ -1,5 +1,6 @@
 import type { Source } from '../ports/session-store.js';
 import type { ScoredChunk } from '../ports/vector-store.js';
+import { truncate } from '../text/truncate.js';
 
 const SNIPPET_CHARS = 240;
 
@@ -7,8 +8,8 @@ const SNIPPET_CHARS = 240;
 const snippetOf = (text: string): string => {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= SNIPPET_CHARS) return flat;
-  const cut = flat.slice(0, SNIPPET_CHARS);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), SNIPPET_CHARS / 2))}…`;
+  const cut = truncate(flat, SNIPPET_CHARS);
+  return `${truncate(cut, Math.max(cut.lastIndexOf(' '), SNIPPET_CHARS / 2))}…`;
 };
 
 /**

@@ -105,6 +105,14 @@ describe('DynamoDbSessionStore', () => {
     expect(page.items[0]).toMatchObject({ title: 'b', messageCount: 2 });
   });
 
+  it('titles a session with its first question, cut without splitting an emoji', async () => {
+    await store.appendTurn('t-title', 's-emoji', turn(`a${'😀'.repeat(60)}`));
+
+    const [summary] = (await store.list('t-title', { limit: 10 })).items;
+
+    expect(summary?.title).toBe(`a${'😀'.repeat(39)}`);
+  });
+
   it('refreshes the session TTL on each turn', async () => {
     await store.appendTurn('t1', 's-ttl', turn('one'));
     clock.advance(86_400_000);
