@@ -48,12 +48,13 @@ export async function* answerParts(
         yield { type: 'text-end', id: textId };
         yield {
           type: 'finish',
-          finishReason: 'stop',
+          finishReason: event.finishReason ?? 'stop',
           messageMetadata: {
             sessionId: start.sessionId,
             model: event.message.model ?? '',
             usage: event.usage,
             ...(event.budget ? { budget: event.budget } : {}),
+            ...(event.message.incomplete ? { incomplete: true } : {}),
           },
         };
       }

@@ -105,6 +105,8 @@ interface ChatRequestBody {
   messages: StandInChatMessage[];
   stream?: boolean | null;
   stream_options?: { include_usage?: boolean } | null;
+  max_completion_tokens?: number | null;
+  max_tokens?: number | null;
 }
 
 interface EmbeddingRequestBody {
@@ -360,8 +362,13 @@ export async function startOpenAiStandIn(
     completionCounter += 1;
     const id = `chatcmpl-standin-${completionCounter}`;
     const created = Math.floor(Date.now() / 1000);
-    const text = settings.reply({ model: body.model, messages: body.messages });
-    const tokens = tokenize(text);
+    const reply = settings.reply({ model: body.model, messages: body.messages });
+    const full = tokenize(reply);
+    // Like the API, a reply stops at the request's token cap and says so (`length`).
+    const cap = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+    const tokens = cap === undefined ? full : full.slice(0, cap);
+    const finishReason = tokens.length < full.length ? 'length' : 'stop';
+    const text = finishReason === 'length' ? tokens.join('') : reply;
     const promptTokens = countWords(body.messages.map((message) => message.content));
     const usage = {
       prompt_tokens: promptTokens,
@@ -373,7 +380,7 @@ export async function startOpenAiStandIn(
     if (response.destroyed) return;
     if (!record.stream) {
       const message = { role: 'assistant', content: text, refusal: null };
-      const choice = { index: 0, message, finish_reason: 'stop', logprobs: null };
+      const choice = { index: 0, message, finish_reason: finishReason, logprobs: null };
       const object = 'chat.completion';
       sendJson(response, record, 200, {
         id,
@@ -431,7 +438,7 @@ export async function startOpenAiStandIn(
       record.tokenWrites.push(written);
     }
     if (dropAfter !== undefined) return dropLater();
-    if (!(await writeEvent(chunk({}, 'stop')))) return;
+    if (!(await writeEvent(chunk({}, finishReason)))) return;
     if (includeUsage && !(await writeEvent({ ...chunk({}, null, false), usage }))) return;
     response.end('data: [DONE]\n\n');
   };

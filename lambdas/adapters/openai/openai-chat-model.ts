@@ -6,6 +6,7 @@ import type {
   Completion,
   CompletionEvent,
   CompletionOptions,
+  FinishReason,
   TokenUsage,
 } from '../../core/ports/chat-model.js';
 import { toOpenAiFailure } from './openai-errors.js';
@@ -45,6 +46,10 @@ const toUsage = (usage: OpenAI.Completions.CompletionUsage): TokenUsage => ({
   completionTokens: usage.completion_tokens,
   totalTokens: usage.total_tokens,
 });
+
+/** OpenAI's `finish_reason` as the port names it; tool calls (never asked for) count as `stop`. */
+const toFinishReason = (reason: string | null | undefined): FinishReason =>
+  reason === 'length' ? 'length' : reason === 'content_filter' ? 'content-filter' : 'stop';
 
 /**
  * {@link ChatModel} on the `openai` SDK (`POST /chat/completions`), buffered or streamed.
@@ -89,6 +94,7 @@ export class OpenAiChatModel implements ChatModel {
       content,
       model: response.model,
       usage: response.usage ? toUsage(response.usage) : estimateUsage(messages, content),
+      finishReason: toFinishReason(response.choices[0]?.finish_reason),
     };
   }
 
@@ -133,7 +139,7 @@ export class OpenAiChatModel implements ChatModel {
       let model = this.model;
       let text = '';
       let usage: TokenUsage | undefined;
-      let finished = false;
+      let finished: FinishReason | undefined;
       rearm();
       try {
         for await (const chunk of chunks) {
@@ -141,7 +147,7 @@ export class OpenAiChatModel implements ChatModel {
           model = chunk.model || model;
           if (chunk.usage) usage = toUsage(chunk.usage);
           const choice = chunk.choices[0];
-          if (choice?.finish_reason) finished = true;
+          if (choice?.finish_reason) finished = toFinishReason(choice.finish_reason);
           const delta = choice?.delta.content ?? choice?.delta.refusal;
           if (delta) {
             text += delta;
@@ -157,7 +163,12 @@ export class OpenAiChatModel implements ChatModel {
       if (!finished) {
         throw new DependencyError('openai', 'bad-gateway', 'chat stream ended before it finished');
       }
-      yield { type: 'done', model, usage: usage ?? estimateUsage(messages, text) };
+      yield {
+        type: 'done',
+        model,
+        usage: usage ?? estimateUsage(messages, text),
+        finishReason: finished,
+      };
     } finally {
       clearTimeout(idleTimer);
       caller?.removeEventListener('abort', forward);

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, ChatModel, TokenUsage } from '../ports/chat-model.js';
+import {
+  type ChatMessage,
+  type ChatModel,
+  cutShort,
+  type FinishReason,
+  type TokenUsage,
+} from '../ports/chat-model.js';
 import type { Clock } from '../ports/clock.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { SessionStore, Source, StoredMessage } from '../ports/session-store.js';
@@ -78,7 +84,14 @@ export interface TokenBudget {
 export type AnswerEvent =
   | { type: 'start'; sessionId: string; messageId: string; sources: Source[] }
   | { type: 'delta'; text: string }
-  | { type: 'finish'; message: StoredMessage; usage: TokenUsage; budget?: TokenBudget };
+  | {
+      type: 'finish';
+      message: StoredMessage;
+      usage: TokenUsage;
+      budget?: TokenBudget;
+      /** Why the model stopped (absent: it finished); see {@link FinishReason}. */
+      finishReason?: FinishReason;
+    };
 
 interface PreparedTurn {
   sessionId: string;
@@ -116,12 +129,10 @@ export class AnswerQuestion {
   async answer(question: Question): Promise<Answer> {
     const turn = await this.#prepare(question);
     const completion = await this.#deps.model.complete(turn.prompt, this.#callOptions(question));
-    const message = this.#assistantMessage(
-      turn,
-      completion.content,
-      completion.model,
-      completion.usage,
-    );
+    const message = {
+      ...this.#assistantMessage(turn, completion.content, completion.model, completion.usage),
+      ...(cutShort(completion.finishReason) ? { incomplete: true } : {}),
+    };
     await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
       user: turn.user,
       assistant: message,
@@ -161,19 +172,28 @@ export class AnswerQuestion {
           yield { type: 'delta', text: event.text };
           continue;
         }
-        const message = this.#assistantMessage(turn, text, event.model, event.usage, messageId);
+        const answered = this.#assistantMessage(turn, text, event.model, event.usage, messageId);
+        // A binding budget is the model's token cap, so reaching the cap is reaching the budget.
         const cut =
           question.budgetTokens !== undefined &&
-          event.usage.completionTokens >= question.budgetTokens;
+          (event.usage.completionTokens >= question.budgetTokens ||
+            event.finishReason === 'length');
+        const message =
+          cut || cutShort(event.finishReason) ? { ...answered, incomplete: true } : answered;
         // Let the last token's bytes go out before the turn's storage work takes the thread.
         await nextTurn();
         await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
           user: turn.user,
-          assistant: cut ? { ...message, incomplete: true } : message,
+          assistant: message,
         });
         finished = true;
         if (cut) throw new BudgetCut(event.usage);
-        yield { type: 'finish', message, usage: event.usage };
+        yield {
+          type: 'finish',
+          message,
+          usage: event.usage,
+          ...(event.finishReason ? { finishReason: event.finishReason } : {}),
+        };
       }
     } finally {
       if (!finished && text.length > 0) {

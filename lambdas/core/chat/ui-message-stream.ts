@@ -43,8 +43,12 @@ export type UiMessagePart =
   | { type: 'text-end'; id: string }
   | {
       type: 'finish';
-      /** `interrupted`: stopped through the stop route; the answer is stored `incomplete`. */
-      finishReason: 'stop' | 'error' | 'interrupted';
+      /**
+       * `interrupted`: stopped through the stop route; `length`: the model reached its token
+       * cap; `content-filter`: the provider withheld the rest. The last three are stored
+       * `incomplete`.
+       */
+      finishReason: 'stop' | 'length' | 'content-filter' | 'error' | 'interrupted';
       messageMetadata: AnswerMetadata;
     }
   | { type: 'error'; errorText: string };

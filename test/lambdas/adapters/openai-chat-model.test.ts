@@ -64,6 +64,12 @@ afterEach(() => {
 
 describe('OpenAiChatModel against the OpenAI stand-in', () => {
   describe('complete', () => {
+    it('says the reply stopped at its token cap (finish reason length)', async () => {
+      const completion = await model({ maxTokens: 3 }).complete(messages);
+
+      expect(completion.finishReason).toBe('length');
+    });
+
     it('returns the reply, the model and the usage the provider reported', async () => {
       const completion = await model().complete(messages);
 
@@ -71,6 +77,7 @@ describe('OpenAiChatModel against the OpenAI stand-in', () => {
         content: REPLY,
         model: 'gpt-4o-mini',
         usage: { promptTokens: 8, completionTokens: 8, totalTokens: 16 },
+        finishReason: 'stop',
       });
     });
 
@@ -105,8 +112,16 @@ describe('OpenAiChatModel against the OpenAI stand-in', () => {
         type: 'done',
         model: 'gpt-4o-mini',
         usage: { promptTokens: 8, completionTokens: 8, totalTokens: 16 },
+        finishReason: 'stop',
       });
       expect(events.filter((event) => event.type === 'done')).toHaveLength(1);
+    });
+
+    it('says the reply stopped at its token cap (finish reason length)', async () => {
+      const events = await collect(model({ maxTokens: 3 }).stream(messages));
+
+      expect(events.filter((event) => event.type === 'delta')).toHaveLength(3);
+      expect(events.at(-1)).toMatchObject({ type: 'done', finishReason: 'length' });
     });
 
     it('asks for a stream with usage', async () => {

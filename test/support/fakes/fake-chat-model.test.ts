@@ -48,6 +48,7 @@ describe('FakeChatModel', () => {
         type: 'done',
         model: 'fake-chat-model',
         usage: { promptTokens: 3, completionTokens: 3, totalTokens: 6 },
+        finishReason: 'stop',
       },
     ]);
     expect(seenByCallback).toEqual(['One', ' two', ' three.']);

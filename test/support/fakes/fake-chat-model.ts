@@ -108,11 +108,13 @@ export class FakeChatModel implements ChatModel {
       options.signal.throwIfAborted();
     }
     if (failure) throw failure.error;
-    call.tokens = fakeTokens(content).slice(0, options.maxTokens);
+    const all = fakeTokens(content);
+    call.tokens = all.slice(0, options.maxTokens);
     return {
       content: call.tokens.join(''),
       model: this.model,
       usage: this.#usage(messages, call.tokens.length),
+      finishReason: call.tokens.length < all.length ? 'length' : 'stop',
     };
   }
 
@@ -122,8 +124,9 @@ export class FakeChatModel implements ChatModel {
   ): AsyncGenerator<CompletionEvent, void, undefined> {
     const call = this.#record('stream', messages, options);
     const failure = this.#failures.shift();
-    // Like a real model, a reply stops at `maxTokens`.
-    const tokens = fakeTokens(this.#nextReply(messages)).slice(0, options.maxTokens);
+    // Like a real model, a reply stops at `maxTokens`, and says so.
+    const all = fakeTokens(this.#nextReply(messages));
+    const tokens = all.slice(0, options.maxTokens);
     const { signal } = options;
     try {
       for (const [index, token] of tokens.entries()) {
@@ -140,7 +143,12 @@ export class FakeChatModel implements ChatModel {
       if (signal?.aborted) call.aborted = true;
       throw error;
     }
-    yield { type: 'done', model: this.model, usage: this.#usage(messages, tokens.length) };
+    yield {
+      type: 'done',
+      model: this.model,
+      usage: this.#usage(messages, tokens.length),
+      finishReason: tokens.length < all.length ? 'length' : 'stop',
+    };
   }
 
   #record(kind: FakeChatCall['kind'], messages: ChatMessage[], options: CompletionOptions) {

@@ -151,6 +151,15 @@ describe('AnswerQuestion', () => {
     });
   });
 
+  it('stores an answer the model cut at its token cap as incomplete', async () => {
+    const { useCase, sessions } = setup();
+
+    const answer = await useCase.answer({ tenantId: 'tenant-a', message: QUESTION, maxTokens: 2 });
+
+    expect(answer.message.incomplete).toBe(true);
+    expect(sessions.messagesOf('tenant-a', answer.sessionId)[1]?.incomplete).toBe(true);
+  });
+
   it('answers 404 for a session the tenant does not have', async () => {
     const { useCase } = setup();
 
@@ -190,6 +199,19 @@ describe('AnswerQuestion', () => {
       expect(sessions.messagesOf('tenant-a', start.sessionId)[1]?.content).toBe(
         'The answer is 42 [1].',
       );
+    });
+
+    it('says the model stopped at its token cap and stores the answer incomplete', async () => {
+      const { useCase, sessions } = setup();
+
+      const events = await collect(
+        useCase.stream({ tenantId: 'tenant-a', message: QUESTION, maxTokens: 2 }),
+      );
+
+      const finish = events.at(-1) as Extract<AnswerEvent, { type: 'finish' }>;
+      expect(finish).toMatchObject({ finishReason: 'length', message: { incomplete: true } });
+      const start = events[0] as Extract<AnswerEvent, { type: 'start' }>;
+      expect(sessions.messagesOf('tenant-a', start.sessionId)[1]?.incomplete).toBe(true);
     });
 
     it('keeps a partial answer marked incomplete when the model fails after the first token', async () => {
