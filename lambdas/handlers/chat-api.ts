@@ -26,10 +26,13 @@ export const createHandler = (deps: ChatApiDeps) =>
     routes: {
       'POST /v1/chat': async (event, context) => {
         const body = parsePart(chatRequestSchema, event.body, 'body');
-        const signal = timeBudget(context, deps.budgetMarginMs ?? 1_000);
+        const marginMs = deps.budgetMarginMs ?? 1_000;
+        const signal = timeBudget(context, marginMs);
+        // Half the margin lets a turn the model has answered be stored and answered 200.
         const answer = await withinBudget(
           signal,
           deps.answerQuestion.answer({ tenantId: tenantOf(context), ...body, signal }),
+          { graceMs: marginMs / 2 },
         );
         return json(200, answer);
       },

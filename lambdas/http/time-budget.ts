@@ -24,19 +24,31 @@ const outOfTime = (cause: unknown) =>
   });
 
 /**
- * Runs work under a time budget: when the budget's signal fires first, answers 504 saying so
- * at once, even if the work has not stopped yet (it should honour the signal; what it still
- * does afterwards must be safe to cut, as Lambda freezes the function after the response).
+ * Runs work under a time budget: when the budget's signal fires, the work has `graceMs` more
+ * to settle, then the answer is 504 saying so, even if the work has not stopped yet (it should
+ * honour the signal; what it still does afterwards must be safe to cut, as Lambda freezes the
+ * function after the response). The grace lets work that is past the point where it could stop
+ * (a turn already answered, being stored) finish and be answered, rather than answered 504 and
+ * then stored; it must fit in the budget's margin.
  *
  * @example
  * const signal = timeBudget(context, 1_000);
- * const answer = await withinBudget(signal, answerQuestion.answer({ ...input, signal }));
+ * const answer = await withinBudget(signal, answerQuestion.answer({ ...input, signal }), {
+ *   graceMs: 500,
+ * });
  */
-export const withinBudget = async <T>(signal: AbortSignal, work: Promise<T>): Promise<T> => {
+export const withinBudget = async <T>(
+  signal: AbortSignal,
+  work: Promise<T>,
+  options: { graceMs?: number } = {},
+): Promise<T> => {
   if (signal.aborted) throw outOfTime(signal.reason);
   let onAbort: (() => void) | undefined;
+  let grace: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    onAbort = () => reject(outOfTime(signal.reason));
+    onAbort = () => {
+      grace = setTimeout(() => reject(outOfTime(signal.reason)), options.graceMs ?? 0);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
@@ -46,6 +58,7 @@ export const withinBudget = async <T>(signal: AbortSignal, work: Promise<T>): Pr
     throw error;
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
+    clearTimeout(grace);
     work.catch(() => undefined);
   }
 };

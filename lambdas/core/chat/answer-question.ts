@@ -125,10 +125,14 @@ export class AnswerQuestion {
     this.#deps = { newId: randomUUID, ...deps };
   }
 
-  /** Answers in one piece; stores the turn only when the model succeeded. */
+  /**
+   * Answers in one piece; stores the turn only when the model succeeded, and not once the
+   * question's signal has fired (its caller answers that it ran out of time).
+   */
   async answer(question: Question): Promise<Answer> {
     const turn = await this.#prepare(question);
     const completion = await this.#deps.model.complete(turn.prompt, this.#callOptions(question));
+    question.signal?.throwIfAborted();
     const message = {
       ...this.#assistantMessage(turn, completion.content, completion.model, completion.usage),
       ...(cutShort(completion.finishReason) ? { incomplete: true } : {}),

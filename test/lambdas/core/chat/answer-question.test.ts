@@ -160,6 +160,23 @@ describe('AnswerQuestion', () => {
     expect(sessions.messagesOf('tenant-a', answer.sessionId)[1]?.incomplete).toBe(true);
   });
 
+  it('stores nothing when its signal fired while the model answered', async () => {
+    const { useCase, sessions, model } = setup();
+    const budget = new AbortController();
+    const complete = model.complete.bind(model);
+    model.complete = async (...args) => {
+      const completion = await complete(...args);
+      budget.abort(new Error('out of time'));
+      return completion;
+    };
+
+    await expect(
+      useCase.answer({ tenantId: 'tenant-a', message: QUESTION, signal: budget.signal }),
+    ).rejects.toThrow('out of time');
+
+    expect(sessions.sessions.size).toBe(0);
+  });
+
   it('answers 404 for a session the tenant does not have', async () => {
     const { useCase } = setup();
 

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { apiGatewayEvent } from '../../../dev/http-events.js';
+import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
+import type { Turn } from '../../../lambdas/core/ports/session-store.js';
+import { createHandler } from '../../../lambdas/handlers/chat-api.js';
+import { FakeChatModel } from '../../support/fakes/fake-chat-model.js';
+import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
+import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
+import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
+import { ManualClock } from '../../support/fakes/manual-clock.js';
+import { testHttpOptions } from '../../support/http-deps.js';
+import { lambdaContext } from '../../support/lambda-context.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A session store whose writes take `writeMs`, as a throttled table's may. */
+class SlowSessionStore extends InMemorySessionStore {
+  constructor(private readonly writeMs: number) {
+    super();
+  }
+
+  override async appendTurn(tenantId: string, sessionId: string, turn: Turn): Promise<void> {
+    await sleep(this.writeMs);
+    return super.appendTurn(tenantId, sessionId, turn);
+  }
+}
+
+const setup = (sessions: InMemorySessionStore) =>
+  createHandler({
+    http: testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 }),
+    answerQuestion: new AnswerQuestion({
+      sessions,
+      embedder: new FakeEmbedder(),
+      vectors: new FakeVectorStore(),
+      model: new FakeChatModel({ defaultReply: 'Because.' }),
+      clock: new ManualClock(),
+      settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
+    }),
+    sessions,
+    budgetMarginMs: 1_000,
+  });
+
+const ask = () =>
+  apiGatewayEvent({
+    method: 'POST',
+    url: '/v1/chat',
+    routeKey: 'POST /v1/chat',
+    headers: { authorization: 'Bearer key-a', 'content-type': 'application/json' },
+    body: JSON.stringify({ message: 'Why?' }),
+  });
+
+const storedMessages = (sessions: InMemorySessionStore) =>
+  [...sessions.sessions.values()].reduce((sum, session) => sum + session.messages.length, 0);
+
+describe('POST /v1/chat', () => {
+  it('answers 200 for a turn whose storing outlasts the time budget, within its grace', async () => {
+    const sessions = new SlowSessionStore(300);
+    const handler = setup(sessions);
+
+    // The budget fires 200 ms in, while the answered turn is being stored (300 ms).
+    const reply = (await handler(ask(), lambdaContext({ timeoutMs: 1_200 }))) as {
+      statusCode: number;
+    };
+
+    expect(reply.statusCode).toBe(200);
+    expect(storedMessages(sessions)).toBe(2);
+  });
+});
