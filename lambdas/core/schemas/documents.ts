@@ -32,13 +32,42 @@ const metadataKey = z.string().check(
   }),
 );
 
+/** Largest magnitude of a metadata number: the DynamoDB document client refuses larger ones. */
+const MAX_METADATA_NUMBER = Number.MAX_SAFE_INTEGER;
+
+/** Smallest non-zero magnitude of a metadata number: DynamoDB refuses smaller ones (underflow). */
+const MIN_METADATA_NUMBER_MAGNITUDE = 1e-130;
+
+const STORABLE_NUMBER = `Use 0 or a number whose magnitude is from ${MIN_METADATA_NUMBER_MAGNITUDE} to ${MAX_METADATA_NUMBER}`;
+
+/**
+ * A metadata number that DynamoDB stores exactly, so a valid upload never fails once stored:
+ * the document client refuses magnitudes past `Number.MAX_SAFE_INTEGER` (integers or not) and
+ * DynamoDB non-zero ones below 1e-130.
+ */
+const metadataNumber = described(
+  z.number().check(
+    z.minimum(-MAX_METADATA_NUMBER, STORABLE_NUMBER),
+    z.maximum(MAX_METADATA_NUMBER, STORABLE_NUMBER),
+    z.refine(
+      (n: number) => n === 0 || Math.abs(n) >= MIN_METADATA_NUMBER_MAGNITUDE,
+      STORABLE_NUMBER,
+    ),
+  ),
+  { description: 'Zero, or a magnitude from 1e-130 to 2^53 − 1.' },
+);
+
 /** Free-form, flat metadata stored with a document and returned with it. */
 export const documentMetadataSchema = described(
   z
-    .record(metadataKey, z.union([z.string().check(z.maxLength(1_000)), z.number(), z.boolean()]), {
-      // Name the reason a key is refused, not just "Invalid key in record".
-      error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
-    })
+    .record(
+      metadataKey,
+      z.union([z.string().check(z.maxLength(1_000)), metadataNumber, z.boolean()]),
+      {
+        // Name the reason a key is refused, not just "Invalid key in record".
+        error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
+      },
+    )
     .check(
       z.refine(
         (metadata: Record<string, unknown>) => Object.keys(metadata).length <= MAX_METADATA_ENTRIES,

@@ -3,6 +3,8 @@ import { DynamoDbDocumentStore } from '../../../../lambdas/adapters/dynamodb/dyn
 import { encodeCursor } from '../../../../lambdas/adapters/dynamodb/page-cursor.js';
 import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
 import { UploadDocument } from '../../../../lambdas/core/ingestion/upload-document.js';
+import { documentMetadataSchema } from '../../../../lambdas/core/schemas/documents.js';
+import * as z from '../../../../lambdas/core/schemas/zod-mini.js';
 import { describeDocumentStoreContract } from '../../../contracts/document-store-contract.js';
 import { type DynaliteHandle, startDynalite } from '../../../support/dynalite.js';
 import { FakeBlobStore } from '../../../support/fakes/fake-blob-store.js';
@@ -53,6 +55,35 @@ describe('DynamoDbDocumentStore', () => {
     expect(items).toHaveLength(1);
     expect(items[0]!.version).toBe(8);
     expect(queue.jobs.some((job) => job.version === 8)).toBe(true);
+  });
+
+  it('stores the metadata numbers at the bounds the metadata schema accepts, exactly', async () => {
+    const store = new DynamoDbDocumentStore(db.documentClient, db.tableName);
+    const upload = new UploadDocument({
+      documents: store,
+      blobs: new FakeBlobStore(),
+      queue: new FakeJobQueue(),
+      clock: new ManualClock(),
+      maxBytes: 1_000,
+      readers: testReaders,
+    });
+    const metadata = z.parse(documentMetadataSchema, {
+      largest: Number.MAX_SAFE_INTEGER,
+      smallest: -Number.MAX_SAFE_INTEGER,
+      tiniest: 1e-130,
+      tiniestNegative: -1e-130,
+      zero: 0,
+    });
+
+    const accepted = await upload.execute({
+      tenantId: 'bounds',
+      title: 'Metadata bounds',
+      content: Buffer.from('# Bounds'),
+      contentType: 'text/markdown',
+      metadata,
+    });
+
+    expect((await store.get('bounds', accepted.id))?.metadata).toEqual(metadata);
   });
 
   it("refuses a forged cursor that points into another tenant's listing", async () => {
