@@ -3,7 +3,11 @@ import type { Context } from 'aws-lambda';
 import { localLambdaContext } from '../lambdas/adapters/local/local-lambda-context.js';
 import { HttpProblem } from '../lambdas/core/problem.js';
 import { functionUrlEvent } from './http-events.js';
-import { installAwsLambdaGlobal, LambdaResponseStream } from './lambda-response-stream.js';
+import {
+  HTTP_INTEGRATION_CONTENT_TYPE,
+  installAwsLambdaGlobal,
+  LambdaResponseStream,
+} from './lambda-response-stream.js';
 import { RequestAbortedError, readRequestBody } from './read-request-body.js';
 import { writeProblem } from './write-problem.js';
 
@@ -78,7 +82,11 @@ export const functionUrlListener = (options: ServeFunctionUrlOptions): RequestLi
       const stream = new LambdaResponseStream({
         head: (prelude, contentType) => {
           const headers: Record<string, string | string[]> = {
-            'content-type': contentType,
+            // A prelude's stream carries the integration type, which is Lambda's framing, not
+            // the reply's: the reply has only the content type its prelude sets, if any.
+            ...(contentType === HTTP_INTEGRATION_CONTENT_TYPE
+              ? {}
+              : { 'content-type': contentType }),
             ...(prelude.headers ?? {}),
             ...(allowedOrigin
               ? { 'access-control-allow-origin': allowedOrigin, vary: 'Origin' }
