@@ -23,6 +23,7 @@ import { createHttpHandler } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import { documentTooLarge } from '../http/document-too-large.js';
 import type { ApiContext, HttpEvent, HttpResult } from '../http/http-types.js';
+import { mediaTypeOf } from '../http/media-type.js';
 import { parseMultipart } from '../http/parse-multipart.js';
 import { parsePart } from '../http/request-parts.js';
 import { json } from '../http/responses.js';
@@ -32,7 +33,7 @@ import { httpUnavailable } from '../http/unavailable.js';
 const UPLOAD_ROUTE = 'POST /v1/documents';
 
 const isMultipart = (event: HttpEvent) =>
-  /^multipart\/form-data/i.test(event.headers['content-type'] ?? '');
+  mediaTypeOf(event.headers['content-type']) === 'multipart/form-data';
 
 /**
  * Parses the multipart upload (API Gateway's base64 bodies included), stopping a file at

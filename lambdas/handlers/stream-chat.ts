@@ -24,6 +24,7 @@ import { bodyLimit } from '../http/body-limit.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import type { ApiContext, HttpEvent } from '../http/http-types.js';
 import { limitRequests } from '../http/limit-requests.js';
+import { acceptedMediaType } from '../http/media-type.js';
 import { problemJson } from '../http/problem-json.js';
 import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { validationProblem } from '../http/to-problem.js';
@@ -56,14 +57,19 @@ const routes = (resumable: boolean): MiddlewareObj<HttpEvent> => ({
   },
 });
 
-/** Middy's JSON body parser, for the one route that takes a body. */
+/**
+ * Middy's JSON body parser, for the one route that takes a body; the media type is decided as
+ * the HTTP API decides it (`acceptedMediaType`: parameters and the whitespace around them
+ * ignored), so Middy's stricter check of its own is off.
+ */
 const jsonBodyOfChatRoute = (): MiddlewareObj<HttpEvent> => {
-  const parser = httpJsonBodyParser() as MiddlewareObj<HttpEvent>;
+  const parser = httpJsonBodyParser({ disableContentTypeCheck: true }) as MiddlewareObj<HttpEvent>;
   return {
-    before: (request) =>
-      request.event.rawPath === '/' || request.event.rawPath === ''
-        ? parser.before?.(request)
-        : undefined,
+    before: (request) => {
+      if (request.event.rawPath !== '/' && request.event.rawPath !== '') return undefined;
+      acceptedMediaType(request.event.headers['content-type'], ['application/json']);
+      return parser.before?.(request);
+    },
   };
 };
 

@@ -11,6 +11,7 @@ import { authenticate, type CallerResolver } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
 import type { ApiContext, HttpEvent, HttpResult } from './http-types.js';
 import { limitRequests, type RequestAdmitter } from './limit-requests.js';
+import { acceptedMediaType } from './media-type.js';
 import { problemJson } from './problem-json.js';
 import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
 
@@ -40,27 +41,23 @@ export interface HttpHandlerOptions {
 
 type RouteLookup = (event: HttpEvent) => RouteDefinition | undefined;
 
-const jsonBodyParser = httpJsonBodyParser() as MiddlewareObj<HttpEvent>;
+// The media type is decided once, by `acceptedMediaType`; Middy's own check would refuse types
+// RFC 9110 allows (`application/json ; charset=utf-8`) with a 415 of its own.
+const jsonBodyParser = httpJsonBodyParser({
+  disableContentTypeCheck: true,
+}) as MiddlewareObj<HttpEvent>;
 
 /**
  * Parses the body with Middy's own parsers according to what the route accepts; a body of any
- * other media type is a 415, and JSON that does not parse a 400.
+ * other media type is a 415 naming what the route accepts, and JSON that does not parse a 400.
+ * Multipart bodies are left to the route's function (`parse-multipart.ts`).
  */
 const routeBodyParser = (routeOf: RouteLookup): MiddlewareObj<HttpEvent> => ({
   before: async (request) => {
     const accepts = routeOf(request.event)?.accepts ?? [];
-    const contentType = (request.event.headers['content-type'] ?? '').toLowerCase();
     if (accepts.length === 0) return;
-    if (accepts.includes('application/json') && /^application\/(.+\+)?json/.test(contentType)) {
-      await jsonBodyParser.before?.(request);
-      return;
-    }
-    if (accepts.includes('multipart/form-data') && contentType.startsWith('multipart/form-data')) {
-      return;
-    }
-    throw new HttpProblem(415, {
-      detail: `This route accepts ${accepts.join(' or ')}; got ${contentType || 'no content type'}`,
-    });
+    const mediaType = acceptedMediaType(request.event.headers['content-type'], accepts);
+    if (mediaType === 'application/json') await jsonBodyParser.before?.(request);
   },
 });
 

@@ -18,16 +18,18 @@ export interface MultipartLimits {
   fieldSize: number;
 }
 
-const malformed = (cause?: unknown) =>
-  new HttpProblem(400, {
-    type: 'urn:problem:malformed-multipart',
-    detail: 'The request body is not a valid multipart/form-data upload',
-    cause,
-  });
+const malformed = (
+  cause?: unknown,
+  detail = 'The request body is not a valid multipart/form-data upload',
+) => new HttpProblem(400, { type: 'urn:problem:malformed-multipart', detail, cause });
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /**
  * Parses a `multipart/form-data` API Gateway body (base64 or text) into its fields and files,
- * answering 413 for a file over `limits.fileSize` and 400 for anything malformed.
+ * answering 413 for a file over `limits.fileSize` and 400 for anything malformed: more files,
+ * fields or parts than `limits` allow, a field over `limits.fieldSize`, or a name given twice
+ * (nothing is dropped or overwritten without a word).
  *
  * Written by hand on busboy because `@middy/http-multipart-body-parser` (7.9) attaches no
  * error handler to the file streams: a body cut before its closing boundary throws an
@@ -49,18 +51,33 @@ export const parseMultipart = (
       failed = true;
       reject(error);
     };
+    const parts = limits.files + limits.fields;
     let parser: BusboyInstance;
     try {
       parser = Busboy({
         headers: { 'content-type': event.headers['content-type'] ?? '' },
-        limits: { ...limits, parts: limits.files + limits.fields, fieldNameSize: 100 },
+        limits: { ...limits, parts, fieldNameSize: 100 },
       });
     } catch (error) {
       fail(malformed(error));
       return;
     }
+    const names = new Set<string>();
+    /** Whether `name` is new to the form; a repeated one fails the parse. */
+    const firstUseOf = (name: string) => {
+      if (names.has(name)) {
+        fail(malformed(undefined, `The form repeats the field ${name}`));
+        return false;
+      }
+      names.add(name);
+      return true;
+    };
     const pending: Promise<void>[] = [];
     parser.on('file', (name, stream, filename, _encoding, mimetype) => {
+      if (!firstUseOf(name)) {
+        stream.resume();
+        return;
+      }
       pending.push(
         new Promise<void>((done) => {
           const chunks: Buffer[] = [];
@@ -80,9 +97,18 @@ export const parseMultipart = (
         }),
       );
     });
-    parser.on('field', (name, value) => {
-      fields[name] = value;
+    parser.on('field', (name, value, _nameTruncated, valueTruncated) => {
+      if (valueTruncated) {
+        fail(malformed(undefined, `The field ${name} is longer than ${limits.fieldSize} bytes`));
+      } else if (firstUseOf(name)) {
+        fields[name] = value;
+      }
     });
+    const overLimit = (what: string) => () =>
+      fail(malformed(undefined, `The form has more than ${what}`));
+    parser.on('filesLimit', overLimit(plural(limits.files, 'file')));
+    parser.on('fieldsLimit', overLimit(plural(limits.fields, 'field')));
+    parser.on('partsLimit', overLimit(plural(parts, 'part')));
     parser.on('error', (error: Error) => fail(malformed(error)));
     parser.on('finish', () => {
       void Promise.all(pending).then(() => {

@@ -184,6 +184,38 @@ describe('documents function', () => {
       expect(result.statusCode).toBe(415);
     });
 
+    it('accepts JSON whose Content-Type has whitespace before its parameters', async () => {
+      const { call } = setup();
+
+      const result = await call({
+        method: 'POST',
+        url: '/v1/documents',
+        routeKey: 'POST /v1/documents',
+        headers: { 'content-type': 'application/json ; charset=utf-8' },
+        body: JSON.stringify({ title: 'Guide', text: '# Guide' }),
+      });
+
+      expect(result.statusCode).toBe(202);
+    });
+
+    it('answers 415 naming JSON and multipart for a media type that only starts like JSON', async () => {
+      const { call, blobs } = setup();
+
+      const result = await call({
+        method: 'POST',
+        url: '/v1/documents',
+        routeKey: 'POST /v1/documents',
+        headers: { 'content-type': 'application/json-seq' },
+        body: JSON.stringify({ title: 'Guide', text: '# Guide' }),
+      });
+
+      expect(result.statusCode).toBe(415);
+      expect(result.json.detail).toBe(
+        'This route accepts application/json or multipart/form-data; got application/json-seq',
+      );
+      expect(blobs.keys()).toEqual([]);
+    });
+
     it('accepts a Markdown file upload (base64 body) titled by its file name', async () => {
       const { postForm, documents, blobs } = setup();
 
@@ -259,6 +291,39 @@ describe('documents function', () => {
         expect((await documents.list('tenant-a', { limit: 10 })).items).toEqual([]);
       },
     );
+
+    it.each([
+      ['an unsafe integer', 2 ** 60],
+      ['a number past 1e125', 1.5e300],
+      ['a number below 1e-130', 1e-200],
+    ])('answers 400 for %s as a metadata value and stores nothing', async (_, value) => {
+      const { postJson, blobs, queue } = setup();
+
+      const refused = await postJson({ title: 'Guide', text: '# Guide', metadata: { n: value } });
+      const retry = await postJson({ title: 'Guide', text: '# Guide' });
+
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json.errors).toEqual([
+        { path: 'body.metadata.n', message: expect.stringContaining('1e-130') },
+      ]);
+      expect(retry.json.version).toBe(1);
+      expect(blobs.keys()).toEqual([`tenants/tenant-a/documents/${retry.json.id}/v1`]);
+      expect(queue.jobs).toHaveLength(1);
+    });
+
+    it('answers 400 for a form metadata number that cannot be stored', async () => {
+      const { postForm, blobs } = setup();
+
+      const result = await postForm(
+        fileForm('# Guide', 'guide.md', 'text/markdown', {
+          metadata: '{"n": 1152921504606846976}',
+        }),
+      );
+
+      expect(result.statusCode).toBe(400);
+      expect(result.json.errors).toEqual([expect.objectContaining({ path: 'body.metadata.n' })]);
+      expect(blobs.keys()).toEqual([]);
+    });
 
     it('recognises a Markdown file sent as application/octet-stream by its extension', async () => {
       const { postForm } = setup();
@@ -342,6 +407,36 @@ describe('documents function', () => {
       );
     });
 
+    it('answers 400 for a form with two files, storing neither', async () => {
+      const { postForm, blobs } = setup();
+      const form = fileForm('# One', 'one.md', 'text/markdown');
+      form.append('file', new Blob(['# Two'], { type: 'text/markdown' }), 'two.md');
+
+      const result = await postForm(form);
+
+      expect(result.statusCode).toBe(400);
+      expect(result.json).toMatchObject({
+        type: 'urn:problem:malformed-multipart',
+        detail: expect.stringContaining('more than 1 file'),
+      });
+      expect(blobs.keys()).toEqual([]);
+    });
+
+    it('answers 400 for a form that repeats a field, storing nothing', async () => {
+      const { postForm, blobs } = setup();
+      const form = fileForm('# One', 'one.md', 'text/markdown', { title: 'First title' });
+      form.append('title', 'Second title');
+
+      const result = await postForm(form);
+
+      expect(result.statusCode).toBe(400);
+      expect(result.json).toMatchObject({
+        type: 'urn:problem:malformed-multipart',
+        detail: expect.stringContaining('title'),
+      });
+      expect(blobs.keys()).toEqual([]);
+    });
+
     it('answers 400 for a malformed multipart body', async () => {
       const { call } = setup();
 
@@ -407,6 +502,11 @@ describe('documents function', () => {
         'an unsupported type',
         { fileName: 'a.exe', contentType: 'application/x-exe', contentLength: 10 },
         415,
+      ],
+      [
+        'a metadata number that cannot be stored',
+        { title: 'A', contentType: 'text/plain', contentLength: 1, metadata: { n: 2 ** 60 } },
+        400,
       ],
       [
         'a file over the limit',

@@ -220,6 +220,19 @@ describe('streaming chat function', () => {
     expect(JSON.parse(response.body).status).toBe(status);
   });
 
+  it('streams an answer to JSON whose content type has whitespace before its parameters', async () => {
+    const { handler } = setup();
+    const event = post(
+      { message: QUESTION },
+      { authorization: 'Bearer key-a', 'content-type': 'application/json ; charset=utf-8' },
+    );
+
+    const response = invokeStreaming(handler, event, lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(200);
+  });
+
   it('asks for the stream slot only after the embedding request is made', async () => {
     let embeddingCallsAtSlot: number | undefined;
     const { handler, embedder } = setup(undefined, {

@@ -89,6 +89,17 @@ describe('createHttpHandler', () => {
       expect(bodyOf(result)).toEqual({ message: 'hi' });
     });
 
+    it.each([
+      'application/json ; charset=utf-8',
+      'application/json\t;charset=utf-8',
+      'Application/JSON',
+      'application/merge-patch+json',
+    ])('parses a JSON body sent as %j', async (contentType) => {
+      const result = await post('{"message":"hi"}', contentType);
+
+      expect(result.statusCode).toBe(200);
+    });
+
     it('answers malformed JSON with 400', async () => {
       const result = await post('{"message":');
 
@@ -100,6 +111,15 @@ describe('createHttpHandler', () => {
       const result = await post('message=hi', 'application/x-www-form-urlencoded');
 
       expect(result.statusCode).toBe(415);
+    });
+
+    it('answers a media type that only starts like JSON with 415 naming what the route accepts', async () => {
+      const result = await post('{"message":"hi"}', 'application/json-seq');
+
+      expect(result.statusCode).toBe(415);
+      expect(bodyOf(result).detail).toBe(
+        'This route accepts application/json; got application/json-seq',
+      );
     });
 
     it('answers a body over the limit with 413 before parsing it', async () => {
