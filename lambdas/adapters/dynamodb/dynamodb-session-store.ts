@@ -9,6 +9,7 @@ import {
 import type { Clock } from '../../core/ports/clock.js';
 import type { Page, PageRequest } from '../../core/ports/document-store.js';
 import type {
+  AppendTurnOptions,
   SessionStore,
   SessionSummary,
   StoredMessage,
@@ -56,6 +57,11 @@ const toSummary = (item: Record<string, unknown>): SessionSummary => ({
   updatedAt: String(item.updatedAt),
   messageCount: Number(item.messageCount),
 });
+
+/** The turn's transaction failed on its third action's condition: the session is gone. */
+const summaryConditionFailed = (error: unknown) =>
+  error instanceof TransactionCanceledException &&
+  error.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed';
 
 const isConflict = (error: unknown) =>
   error instanceof TransactionCanceledException &&
@@ -124,7 +130,12 @@ export class DynamoDbSessionStore implements SessionStore {
     };
   }
 
-  async appendTurn(tenantId: string, sessionId: string, turn: Turn): Promise<void> {
+  async appendTurn(
+    tenantId: string,
+    sessionId: string,
+    turn: Turn,
+    options: AppendTurnOptions = {},
+  ): Promise<boolean> {
     const now = this.#options.clock.now();
     const expiresAt = Math.floor(now.getTime() / 1000) + Math.round(this.#options.ttlDays * 86_400);
     const pk = sessionPk(tenantId, sessionId);
@@ -156,6 +167,8 @@ export class DynamoDbSessionStore implements SessionStore {
               'createdAt = if_not_exists(createdAt, :now), title = if_not_exists(title, :title) ' +
               'ADD messageCount :two',
             ExpressionAttributeNames: { '#type': 'type' },
+            // A deleted session is not re-created by the end of an answer begun before.
+            ...(options.continuing ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
             ExpressionAttributeValues: {
               ':type': 'Session',
               ':sid': sessionId,
@@ -174,8 +187,9 @@ export class DynamoDbSessionStore implements SessionStore {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await dynamoCall(() => this.client.send(command));
-        return;
+        return true;
       } catch (error) {
+        if (options.continuing && summaryConditionFailed(error)) return false;
         if (!isConflict(error) || attempt >= this.#options.maxConflictRetries) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
       }

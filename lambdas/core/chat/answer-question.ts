@@ -95,6 +95,8 @@ export type AnswerEvent =
 
 interface PreparedTurn {
   sessionId: string;
+  /** The session existed when the turn began: a deletion meanwhile is not undone by storing. */
+  continuing: boolean;
   user: StoredMessage;
   prompt: ChatMessage[];
   sources: Source[];
@@ -137,10 +139,12 @@ export class AnswerQuestion {
       ...this.#assistantMessage(turn, completion.content, completion.model, completion.usage),
       ...(cutShort(completion.finishReason) ? { incomplete: true } : {}),
     };
-    await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
-      user: turn.user,
-      assistant: message,
-    });
+    await this.#deps.sessions.appendTurn(
+      question.tenantId,
+      turn.sessionId,
+      { user: turn.user, assistant: message },
+      { continuing: turn.continuing },
+    );
     return {
       sessionId: turn.sessionId,
       message: { ...message, role: 'assistant', sources: turn.sources },
@@ -186,10 +190,12 @@ export class AnswerQuestion {
           cut || cutShort(event.finishReason) ? { ...answered, incomplete: true } : answered;
         // Let the last token's bytes go out before the turn's storage work takes the thread.
         await nextTurn();
-        await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
-          user: turn.user,
-          assistant: message,
-        });
+        await this.#deps.sessions.appendTurn(
+          question.tenantId,
+          turn.sessionId,
+          { user: turn.user, assistant: message },
+          { continuing: turn.continuing },
+        );
         finished = true;
         if (cut) throw new BudgetCut(event.usage);
         yield {
@@ -208,10 +214,12 @@ export class AnswerQuestion {
           EMPTY_USAGE,
           messageId,
         );
-        await this.#deps.sessions.appendTurn(question.tenantId, turn.sessionId, {
-          user: turn.user,
-          assistant: { ...partial, incomplete: true },
-        });
+        await this.#deps.sessions.appendTurn(
+          question.tenantId,
+          turn.sessionId,
+          { user: turn.user, assistant: { ...partial, incomplete: true } },
+          { continuing: turn.continuing },
+        );
       }
     }
   }
@@ -250,6 +258,7 @@ export class AnswerQuestion {
     const history = historyWindow(page?.items ?? [], settings.historyTokenBudget);
     return {
       sessionId: question.sessionId ?? this.#deps.newId(),
+      continuing: page !== undefined,
       user: {
         id: this.#deps.newId(),
         role: 'user',

@@ -40,6 +40,12 @@ export interface Turn {
   assistant: StoredMessage;
 }
 
+/** Options of {@link SessionStore.appendTurn}. */
+export interface AppendTurnOptions {
+  /** The turn continues a session that existed when it began. */
+  continuing?: boolean;
+}
+
 /** Port for chat sessions: one item per message, every method scoped by tenant. */
 export interface SessionStore {
   /** Newest-first messages of a session; undefined when the tenant has no such session. */
@@ -50,8 +56,17 @@ export interface SessionStore {
   ): Promise<Page<StoredMessage> | undefined>;
   /** Whether the tenant has this session. */
   exists(tenantId: string, sessionId: string): Promise<boolean>;
-  /** Stores both messages of a turn atomically, creating the session if needed. */
-  appendTurn(tenantId: string, sessionId: string, turn: Turn): Promise<void>;
+  /**
+   * Stores both messages of a turn atomically, creating the session if needed; with
+   * `continuing`, only while the session (read when the turn began) still exists, so a session
+   * deleted while an answer was running stays deleted. False when nothing was stored for that.
+   */
+  appendTurn(
+    tenantId: string,
+    sessionId: string,
+    turn: Turn,
+    options?: AppendTurnOptions,
+  ): Promise<boolean>;
   list(tenantId: string, page: PageRequest): Promise<Page<SessionSummary>>;
   /** Removes the session and all its messages; false when the tenant has no such session. */
   delete(tenantId: string, sessionId: string): Promise<boolean>;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent } from '../../../dev/http-events.js';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
-import type { Turn } from '../../../lambdas/core/ports/session-store.js';
 import { createHandler } from '../../../lambdas/handlers/chat-api.js';
 import { FakeChatModel } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
@@ -19,9 +18,11 @@ class SlowSessionStore extends InMemorySessionStore {
     super();
   }
 
-  override async appendTurn(tenantId: string, sessionId: string, turn: Turn): Promise<void> {
+  override async appendTurn(
+    ...args: Parameters<InMemorySessionStore['appendTurn']>
+  ): Promise<boolean> {
     await sleep(this.writeMs);
-    return super.appendTurn(tenantId, sessionId, turn);
+    return super.appendTurn(...args);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Page, PageRequest } from '../../../lambdas/core/ports/document-store.js';
 import type {
+  AppendTurnOptions,
   SessionStore,
   SessionSummary,
   StoredMessage,
@@ -32,10 +33,16 @@ export class InMemorySessionStore implements SessionStore {
     return { items, ...(next < newestFirst.length ? { nextCursor: String(next) } : {}) };
   }
 
-  async appendTurn(tenantId: string, sessionId: string, turn: Turn): Promise<void> {
+  async appendTurn(
+    tenantId: string,
+    sessionId: string,
+    turn: Turn,
+    options: AppendTurnOptions = {},
+  ): Promise<boolean> {
     const failure = this.appendFailures.shift();
     if (failure) throw failure;
     const key = this.#key(tenantId, sessionId);
+    if (options.continuing && !this.sessions.has(key)) return false;
     const session = this.sessions.get(key) ?? {
       summary: {
         sessionId,
@@ -50,6 +57,7 @@ export class InMemorySessionStore implements SessionStore {
     session.summary.messageCount += 2;
     session.summary.updatedAt = turn.assistant.createdAt;
     this.sessions.set(key, session);
+    return true;
   }
 
   async list(tenantId: string, page: PageRequest): Promise<Page<SessionSummary>> {

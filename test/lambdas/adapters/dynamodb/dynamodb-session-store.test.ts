@@ -158,4 +158,26 @@ describe('DynamoDbSessionStore', () => {
     expect(await store.getMessages('t-del', 's-del', { limit: 10 })).toBeUndefined();
     expect((await store.list('t-del', { limit: 10 })).items).toEqual([]);
   });
+
+  it('does not bring back a session deleted before a turn that continues it is stored', async () => {
+    await store.appendTurn('t-gone', 's-gone', turn('first'));
+    await store.delete('t-gone', 's-gone');
+
+    const stored = await store.appendTurn('t-gone', 's-gone', turn('second'), {
+      continuing: true,
+    });
+
+    expect(stored).toBe(false);
+    expect(await store.getMessages('t-gone', 's-gone', { limit: 10 })).toBeUndefined();
+    expect((await store.list('t-gone', { limit: 10 })).items).toEqual([]);
+  });
+
+  it('stores a turn that continues a session still there', async () => {
+    await store.appendTurn('t-on', 's-on', turn('first'));
+
+    const stored = await store.appendTurn('t-on', 's-on', turn('second'), { continuing: true });
+
+    expect(stored).toBe(true);
+    expect((await store.getMessages('t-on', 's-on', { limit: 10 }))?.items).toHaveLength(4);
+  });
 });

@@ -177,6 +177,20 @@ describe('AnswerQuestion', () => {
     expect(sessions.sessions.size).toBe(0);
   });
 
+  it('does not bring back a session deleted while its answer was being written', async () => {
+    const { useCase, sessions, model } = setup();
+    const first = await useCase.answer({ tenantId: 'tenant-a', message: QUESTION });
+    const complete = model.complete.bind(model);
+    model.complete = async (...args) => {
+      await sessions.delete('tenant-a', first.sessionId);
+      return complete(...args);
+    };
+
+    await useCase.answer({ tenantId: 'tenant-a', sessionId: first.sessionId, message: QUESTION });
+
+    expect(await sessions.exists('tenant-a', first.sessionId)).toBe(false);
+  });
+
   it('answers 404 for a session the tenant does not have', async () => {
     const { useCase } = setup();
 
