@@ -157,10 +157,14 @@ export const createHandler = (deps: StreamChatDeps) => {
     abort.signal.addEventListener('abort', () => clearTimeout(budget));
     const start = first.value;
     if (!resumable) {
-      const body = answerEventStream(start, events, { abort, pingIntervalMs, describeError });
-      body.once('end', () => clearTimeout(budget));
-      body.once('close', () => void freeSlot());
-      return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body };
+      const answer = answerEventStream(start, events, { abort, pingIntervalMs, describeError });
+      // The invocation lasts until a cut answer is stored and the slot freed (requestEnd).
+      const finished = answer.done.finally(async () => {
+        clearTimeout(budget);
+        await freeSlot();
+      });
+      unfinished.set(context, finished);
+      return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body: answer.body };
     }
 
     // The model call is already under way: the marker's write overlaps its time to first token.

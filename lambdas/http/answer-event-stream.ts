@@ -134,16 +134,19 @@ export interface AnswerEventStreamOptions extends AnswerPartsOptions {
 /**
  * The response body of an answer that is not recorded: {@link answerParts} written to a
  * {@link uiMessageBody}, then `[DONE]`. Destroying the stream (client gone) aborts
- * `options.abort`, which stops the model call.
+ * `options.abort`, which stops the model call. `done` settles once the answer's events are
+ * drained, the storing of a partial answer included: the invocation must last until then, as
+ * Lambda may freeze the container once it returns.
  *
  * @example
- * return { statusCode: 200, headers: UI_MESSAGE_STREAM_HEADERS, body: answerEventStream(start, rest, options) };
+ * const { body, done } = answerEventStream(start, rest, options);
+ * return { statusCode: 200, headers: UI_MESSAGE_STREAM_HEADERS, body };
  */
 export const answerEventStream = (
   start: Extract<AnswerEvent, { type: 'start' }>,
   rest: AsyncIterator<AnswerEvent>,
   options: AnswerEventStreamOptions,
-): Readable => {
+): { body: Readable; done: Promise<void> } => {
   const live = uiMessageBody({
     pingIntervalMs: options.pingIntervalMs,
     onClose: () => {
@@ -154,6 +157,5 @@ export const answerEventStream = (
     for await (const part of answerParts(start, rest, options)) live.send(part);
     live.end();
   };
-  void run();
-  return live.body;
+  return { body: live.body, done: run() };
 };

@@ -337,6 +337,40 @@ describe('streaming chat function', () => {
     });
   });
 
+  it('has stored the cut answer and freed its stream slot by the time the invocation returns', async () => {
+    const model = new FakeChatModel({ defaultReply: ANSWER, onToken: pacedTokens(30).onToken });
+    let slotFreed = false;
+    const limits: NonNullable<StreamChatDeps['limits']> = {
+      admitRequest: async () => ({
+        policy: 'default',
+        quota: 10,
+        windowSeconds: 60,
+        remaining: 9,
+        resetSeconds: 60,
+      }),
+      openStream: async () => async () => {
+        await new Promise((done) => setTimeout(done, 30));
+        slotFreed = true;
+      },
+    };
+    const { handler, sessions } = setup(model, { limits });
+    const append = sessions.appendTurn.bind(sessions);
+    sessions.appendTurn = async (...args) => {
+      await new Promise((done) => setTimeout(done, 50));
+      return append(...args);
+    };
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext(), {
+      closeAfterReads: (reads) =>
+        reads.filter((read) => read.text.includes('"text-delta"')).length === 2,
+    });
+    await response.done;
+
+    const sessionId = (parts(response.body)[0]!.messageMetadata as { sessionId: string }).sessionId;
+    expect(sessions.messagesOf('tenant-a', sessionId)[1]).toMatchObject({ incomplete: true });
+    expect(slotFreed).toBe(true);
+  });
+
   it('sends a ping comment while the model is silent', async () => {
     const model = new FakeChatModel({
       defaultReply: 'slow answer',
