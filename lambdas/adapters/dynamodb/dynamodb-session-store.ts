@@ -139,12 +139,15 @@ export class DynamoDbSessionStore implements SessionStore {
     const now = this.#options.clock.now();
     const expiresAt = Math.floor(now.getTime() / 1000) + Math.round(this.#options.ttlDays * 86_400);
     const pk = sessionPk(tenantId, sessionId);
+    // Both messages sort by the question's time and stay together: answers to two questions
+    // in flight at once in a session each follow their own question, whichever ends first.
+    const turnKey = `MSG#${turn.user.createdAt}#${turn.user.id}`;
     const messageItem = (message: StoredMessage, order: number) => ({
       Put: {
         TableName: this.#options.tableName,
         Item: {
           pk,
-          sk: `MSG#${message.createdAt}#${order}#${message.id}`,
+          sk: `${turnKey}#${order}`,
           type: 'Message',
           ...message,
           expiresAt,

@@ -77,6 +77,26 @@ describe('DynamoDbSessionStore', () => {
     expect(summary?.messageCount).toBe(100);
   });
 
+  it('keeps each answer right after its question when two turns of a session overlap', async () => {
+    const first = turn('A', '2026-03-01T00:00:01.000Z');
+    const second = turn('B', '2026-03-01T00:00:02.000Z');
+    // B's answer is stored first, then A's, which took longer.
+    await store.appendTurn('t1', 's-overlap', second);
+    await store.appendTurn('t1', 's-overlap', {
+      ...first,
+      assistant: { ...first.assistant, createdAt: '2026-03-01T00:00:09.000Z' },
+    });
+
+    const page = await store.getMessages('t1', 's-overlap', { limit: 10 });
+
+    expect(page?.items.map((m) => m.content).reverse()).toEqual([
+      'A',
+      'answer to A',
+      'B',
+      'answer to B',
+    ]);
+  });
+
   it('pages through messages with an opaque cursor', async () => {
     for (let index = 0; index < 5; index += 1) {
       await store.appendTurn('t1', 's-pages', turn(`p${index}`, `2026-03-01T00:0${index}:00.000Z`));
