@@ -199,6 +199,75 @@ export class DynamoDbSessionStore implements SessionStore {
     }
   }
 
+  /**
+   * One `Query` finds the session's newest message; if it is the answer to replace, one
+   * transaction puts the new answer under its key (on condition it still holds that answer)
+   * and refreshes the summary's activity (on condition the session exists).
+   */
+  async replaceLastAnswer(
+    tenantId: string,
+    sessionId: string,
+    change: { replaces: string; assistant: StoredMessage },
+  ): Promise<boolean> {
+    const pk = sessionPk(tenantId, sessionId);
+    const newest = await dynamoCall(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.#options.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+          ExpressionAttributeValues: { ':pk': pk, ':msg': 'MSG#' },
+          ExpressionAttributeNames: { '#id': 'id' },
+          ProjectionExpression: 'sk, #id',
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      ),
+    );
+    const last = newest.Items?.[0];
+    if (last?.id !== change.replaces) return false;
+    const now = this.#options.clock.now();
+    const updatedAt = now.toISOString();
+    const expiresAt = Math.floor(now.getTime() / 1000) + Math.round(this.#options.ttlDays * 86_400);
+    const command = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.#options.tableName,
+            Item: { pk, sk: last.sk, type: 'Message', ...change.assistant, expiresAt },
+            ConditionExpression: '#id = :replaced',
+            ExpressionAttributeNames: { '#id': 'id' },
+            ExpressionAttributeValues: { ':replaced': change.replaces },
+          },
+        },
+        {
+          Update: {
+            TableName: this.#options.tableName,
+            Key: { pk, sk: 'SESSION' },
+            UpdateExpression: 'SET updatedAt = :now, expiresAt = :ttl, gsi1sk = :listSk',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: {
+              ':now': updatedAt,
+              ':ttl': expiresAt,
+              ':listSk': `${updatedAt}#${sessionId}`,
+            },
+          },
+        },
+      ],
+    });
+    try {
+      await dynamoCall(() => this.client.send(command));
+      return true;
+    } catch (error) {
+      const refused =
+        error instanceof TransactionCanceledException &&
+        (error.CancellationReasons ?? []).some(
+          (reason) => reason.Code === 'ConditionalCheckFailed',
+        );
+      if (refused) return false;
+      throw error;
+    }
+  }
+
   async list(tenantId: string, page: PageRequest): Promise<Page<SessionSummary>> {
     const listPk = sessionsListPk(tenantId);
     const result = await dynamoCall(() =>

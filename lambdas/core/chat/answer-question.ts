@@ -53,6 +53,11 @@ export interface Question {
   sessionId?: string;
   /** Create the session when `sessionId` names none (the AI SDK's useChat picks its own ids). */
   createIfMissing?: boolean;
+  /**
+   * Answer the session's last question again (useChat's `regenerate()`): the new answer takes
+   * the place of the last one, which is left out of the prompt's history.
+   */
+  regenerate?: boolean;
   signal?: AbortSignal;
   /** Cap on the answer's tokens for this question (e.g. what is left of a token budget). */
   maxTokens?: number;
@@ -97,6 +102,8 @@ interface PreparedTurn {
   sessionId: string;
   /** The session existed when the turn began: a deletion meanwhile is not undone by storing. */
   continuing: boolean;
+  /** The id of the answer a regenerated one replaces (the turn keeps its stored question). */
+  replaces?: string;
   user: StoredMessage;
   prompt: ChatMessage[];
   sources: Source[];
@@ -139,12 +146,7 @@ export class AnswerQuestion {
       ...this.#assistantMessage(turn, completion.content, completion.model, completion.usage),
       ...(cutShort(completion.finishReason) ? { incomplete: true } : {}),
     };
-    await this.#deps.sessions.appendTurn(
-      question.tenantId,
-      turn.sessionId,
-      { user: turn.user, assistant: message },
-      { continuing: turn.continuing },
-    );
+    await this.#store(question, turn, message);
     return {
       sessionId: turn.sessionId,
       message: { ...message, role: 'assistant', sources: turn.sources },
@@ -190,12 +192,7 @@ export class AnswerQuestion {
           cut || cutShort(event.finishReason) ? { ...answered, incomplete: true } : answered;
         // Let the last token's bytes go out before the turn's storage work takes the thread.
         await nextTurn();
-        await this.#deps.sessions.appendTurn(
-          question.tenantId,
-          turn.sessionId,
-          { user: turn.user, assistant: message },
-          { continuing: turn.continuing },
-        );
+        await this.#store(question, turn, message);
         finished = true;
         if (cut) throw new BudgetCut(event.usage);
         yield {
@@ -214,12 +211,7 @@ export class AnswerQuestion {
           EMPTY_USAGE,
           messageId,
         );
-        await this.#deps.sessions.appendTurn(
-          question.tenantId,
-          turn.sessionId,
-          { user: turn.user, assistant: { ...partial, incomplete: true } },
-          { continuing: turn.continuing },
-        );
+        await this.#store(question, turn, { ...partial, incomplete: true });
       }
     }
   }
@@ -240,7 +232,15 @@ export class AnswerQuestion {
         : undefined,
     ]);
     if (question.sessionId && !page && !question.createIfMissing) throw notFound('Session');
-    const previousQuestions = (page?.items ?? [])
+    const stored = page?.items ?? [];
+    // A regenerated answer takes the place of the last one: that turn is not history.
+    const [lastAnswer, lastQuestion] = stored;
+    const replaced =
+      question.regenerate && lastAnswer?.role === 'assistant' && lastQuestion?.role === 'user'
+        ? { user: lastQuestion, assistant: lastAnswer }
+        : undefined;
+    const earlier = replaced ? stored.slice(2) : stored;
+    const previousQuestions = earlier
       .filter((message) => message.role === 'user')
       .map((message) => message.content)
       .reverse();
@@ -255,11 +255,12 @@ export class AnswerQuestion {
         ...(signal ? { signal } : {}),
       },
     );
-    const history = historyWindow(page?.items ?? [], settings.historyTokenBudget);
+    const history = historyWindow(earlier, settings.historyTokenBudget);
     return {
       sessionId: question.sessionId ?? this.#deps.newId(),
       continuing: page !== undefined,
-      user: {
+      ...(replaced ? { replaces: replaced.assistant.id } : {}),
+      user: replaced?.user ?? {
         id: this.#deps.newId(),
         role: 'user',
         content: question.message,
@@ -268,6 +269,27 @@ export class AnswerQuestion {
       prompt: buildPrompt({ question: question.message, history, chunks }),
       sources: toSources(chunks),
     };
+  }
+
+  /**
+   * Stores the turn's answer: appended with its question, or, for a regenerated answer, in
+   * place of the one it replaces. False when the session changed so that it was not stored
+   * (deleted meanwhile, or another answer came last).
+   */
+  #store(question: Question, turn: PreparedTurn, assistant: StoredMessage): Promise<boolean> {
+    const { sessions } = this.#deps;
+    if (turn.replaces) {
+      return sessions.replaceLastAnswer(question.tenantId, turn.sessionId, {
+        replaces: turn.replaces,
+        assistant,
+      });
+    }
+    return sessions.appendTurn(
+      question.tenantId,
+      turn.sessionId,
+      { user: turn.user, assistant },
+      { continuing: turn.continuing },
+    );
   }
 
   #assistantMessage(

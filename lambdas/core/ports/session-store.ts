@@ -67,6 +67,16 @@ export interface SessionStore {
     turn: Turn,
     options?: AppendTurnOptions,
   ): Promise<boolean>;
+  /**
+   * Puts `assistant` in place of the session's last message, when that is the answer
+   * `replaces` (a regenerated answer keeps its question and its place); false, storing
+   * nothing, when the session is gone or its last message is another one.
+   */
+  replaceLastAnswer(
+    tenantId: string,
+    sessionId: string,
+    change: { replaces: string; assistant: StoredMessage },
+  ): Promise<boolean>;
   list(tenantId: string, page: PageRequest): Promise<Page<SessionSummary>>;
   /** Removes the session and all its messages; false when the tenant has no such session. */
   delete(tenantId: string, sessionId: string): Promise<boolean>;

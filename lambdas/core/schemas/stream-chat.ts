@@ -25,6 +25,8 @@ export const useChatRequestSchema = described(
 export interface StreamQuestion {
   sessionId?: string;
   message: string;
+  /** useChat's `regenerate()`: answer the last question again, in place of its answer. */
+  regenerate?: boolean;
 }
 
 const questionText = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MESSAGE_CHARS));
@@ -65,5 +67,12 @@ export const parseStreamRequest = (
       ),
     };
   }
-  return { success: true, data: { sessionId: chat.data.id, message: question.data } };
+  return {
+    success: true,
+    data: {
+      sessionId: chat.data.id,
+      message: question.data,
+      ...(chat.data.trigger === 'regenerate-message' ? { regenerate: true } : {}),
+    },
+  };
 };

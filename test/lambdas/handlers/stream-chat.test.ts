@@ -233,6 +233,20 @@ describe('streaming chat function', () => {
     expect(response.prelude.statusCode).toBe(200);
   });
 
+  it("replaces the last answer when useChat's regenerate() asks again", async () => {
+    const { handler, sessions } = setup();
+    const question = { id: 'u1', role: 'user', parts: [{ type: 'text', text: QUESTION }] };
+    const ask = (trigger: string) =>
+      post({ id: 'chat-regen', messages: [question], trigger, messageId: 'a1' });
+    await invokeStreaming(handler, ask('submit-message'), lambdaContext()).done;
+
+    const again = invokeStreaming(handler, ask('regenerate-message'), lambdaContext());
+    await again.done;
+
+    expect(again.prelude.statusCode).toBe(200);
+    expect(sessions.messagesOf('tenant-a', 'chat-regen')).toHaveLength(2);
+  });
+
   it('asks for the stream slot only after the embedding request is made', async () => {
     let embeddingCallsAtSlot: number | undefined;
     const { handler, embedder } = setup(undefined, {

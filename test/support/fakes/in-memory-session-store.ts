@@ -60,6 +60,18 @@ export class InMemorySessionStore implements SessionStore {
     return true;
   }
 
+  async replaceLastAnswer(
+    tenantId: string,
+    sessionId: string,
+    change: { replaces: string; assistant: StoredMessage },
+  ): Promise<boolean> {
+    const session = this.sessions.get(this.#key(tenantId, sessionId));
+    if (!session || session.messages.at(-1)?.id !== change.replaces) return false;
+    session.messages[session.messages.length - 1] = change.assistant;
+    session.summary.updatedAt = change.assistant.createdAt;
+    return true;
+  }
+
   async list(tenantId: string, page: PageRequest): Promise<Page<SessionSummary>> {
     const items = [...this.sessions.entries()]
       .filter(([key]) => key.startsWith(`${tenantId}\u0000`))

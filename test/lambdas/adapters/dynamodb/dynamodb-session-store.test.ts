@@ -97,6 +97,40 @@ describe('DynamoDbSessionStore', () => {
     ]);
   });
 
+  it('puts a regenerated answer in place of the last one, keeping its question', async () => {
+    const asked = turn('Q', '2026-03-01T00:00:01.000Z');
+    await store.appendTurn('t1', 's-regen', asked);
+    const again = { ...asked.assistant, id: 'm-regenerated', content: 'better answer' };
+
+    const replaced = await store.replaceLastAnswer('t1', 's-regen', {
+      replaces: asked.assistant.id,
+      assistant: again,
+    });
+
+    const page = await store.getMessages('t1', 's-regen', { limit: 10 });
+    expect(replaced).toBe(true);
+    expect(page?.items.map((m) => m.content).reverse()).toEqual(['Q', 'better answer']);
+    const [summary] = (await store.list('t1', { limit: 50 })).items.filter(
+      (s) => s.sessionId === 's-regen',
+    );
+    expect(summary?.messageCount).toBe(2);
+  });
+
+  it('replaces nothing when the last message is not the answer named', async () => {
+    await store.appendTurn('t1', 's-moved', turn('Q1', '2026-03-01T00:00:01.000Z'));
+    const later = turn('Q2', '2026-03-01T00:00:02.000Z');
+    await store.appendTurn('t1', 's-moved', later);
+
+    const replaced = await store.replaceLastAnswer('t1', 's-moved', {
+      replaces: 'not-the-last',
+      assistant: { ...later.assistant, id: 'm-x', content: 'lost' },
+    });
+
+    expect(replaced).toBe(false);
+    const page = await store.getMessages('t1', 's-moved', { limit: 10 });
+    expect(page?.items[0]?.content).toBe('answer to Q2');
+  });
+
   it('pages through messages with an opaque cursor', async () => {
     for (let index = 0; index < 5; index += 1) {
       await store.appendTurn('t1', 's-pages', turn(`p${index}`, `2026-03-01T00:0${index}:00.000Z`));

@@ -245,6 +245,22 @@ describe('AnswerQuestion', () => {
       expect(sessions.messagesOf('tenant-a', start.sessionId)[1]?.incomplete).toBe(true);
     });
 
+    it('regenerates the last answer in its place, leaving it out of the prompt', async () => {
+      const { useCase, sessions, model } = setup();
+      const first = await collect(useCase.stream({ tenantId: 'tenant-a', message: QUESTION }));
+      const sessionId = (first[0] as Extract<AnswerEvent, { type: 'start' }>).sessionId;
+
+      await collect(
+        useCase.stream({ tenantId: 'tenant-a', sessionId, message: QUESTION, regenerate: true }),
+      );
+
+      expect(sessions.messagesOf('tenant-a', sessionId).map((m) => m.role)).toEqual([
+        'user',
+        'assistant',
+      ]);
+      expect(model.prompts.at(-1)?.map((m) => m.role)).toEqual(['system', 'user']);
+    });
+
     it('keeps a partial answer marked incomplete when the model fails after the first token', async () => {
       const model = new FakeChatModel({ defaultReply: 'The answer is 42 [1].' }).failWith(
         new Error('dropped'),
