@@ -14,7 +14,10 @@ export interface AuthenticatedCaller {
 export interface AuthenticateApiKeyOptions {
   store: ApiKeyStore;
   clock: Clock;
-  /** How long a valid key's lookup is reused in this container; a revoked key works at most this long. */
+  /**
+   * How long a valid key's lookup is reused in this container; a revoked key works at most this
+   * long. 0: every request looks its key up.
+   */
   cacheTtlMs: number;
   /** Most valid keys cached (default 10 000); past it the least recently used one is dropped. */
   maxCacheEntries?: number;
@@ -65,7 +68,7 @@ export class AuthenticateApiKey {
     });
     this.#unknown = new LRUCache({
       max: options.maxUnknownKeys ?? 1_000,
-      ttl: Math.min(options.unknownKeyTtlMs ?? 10_000, options.cacheTtlMs),
+      ttl: Math.max(1, Math.min(options.unknownKeyTtlMs ?? 10_000, options.cacheTtlMs)),
       ttlResolution: 0,
       perf,
     });
@@ -84,17 +87,19 @@ export class AuthenticateApiKey {
   }
 
   async #resolve(keyHash: string): Promise<AuthenticatedCaller | null> {
-    const cached = this.#known.get(keyHash);
+    // A TTL of 0 turns caching off (lru-cache would keep such entries for ever).
+    const caching = this.#options.cacheTtlMs > 0;
+    const cached = caching ? this.#known.get(keyHash) : undefined;
     if (cached) return cached;
-    if (this.#unknown.has(keyHash)) return null;
+    if (caching && this.#unknown.has(keyHash)) return null;
 
     const record = await this.#options.store.findByHash(keyHash);
     if (!record || record.revokedAt) {
-      this.#unknown.set(keyHash, true);
+      if (caching) this.#unknown.set(keyHash, true);
       return null;
     }
     const caller = { tenantId: record.tenantId, keyId: record.keyId };
-    this.#known.set(keyHash, caller);
+    if (caching) this.#known.set(keyHash, caller);
     // Usage tracking must never fail a request: a lost lastUsedAt update is harmless.
     const now = this.#options.clock.now().toISOString();
     await this.#options.store.touch(keyHash, now).catch(() => undefined);

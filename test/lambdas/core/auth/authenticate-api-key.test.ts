@@ -105,6 +105,25 @@ describe('AuthenticateApiKey', () => {
     expect(problem.status).toBe(401);
   });
 
+  it('with a cache TTL of 0, refuses a key at once after it is revoked', async () => {
+    const uncached = new AuthenticateApiKey({ store, clock, cacheTtlMs: 0 });
+    await uncached.execute(`Bearer ${key}`);
+    await store.revoke(keyId, clock.now().toISOString());
+
+    const problem = await rejection(uncached.execute(`Bearer ${key}`));
+
+    expect(problem.status).toBe(401);
+  });
+
+  it('with a cache TTL of 0, accepts a key once it is issued, though it was tried before', async () => {
+    const uncached = new AuthenticateApiKey({ store, clock, cacheTtlMs: 0 });
+    const early = `sk-rag-${'A'.repeat(43)}`;
+    await rejection(uncached.execute(`Bearer ${early}`));
+    await issueApiKey(store, clock, 'tenant-b', early);
+
+    expect(await uncached.execute(`Bearer ${early}`)).toMatchObject({ tenantId: 'tenant-b' });
+  });
+
   it('records when a key was last used', async () => {
     clock.advance(5_000);
 
