@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { Context } from 'aws-lambda';
 import { localLambdaContext } from '../lambdas/adapters/local/local-lambda-context.js';
 import { HttpProblem } from '../lambdas/core/problem.js';
+import { FUNCTION_URL_CORS } from '../lambdas/http/cors-policy.js';
 import { functionUrlEvent } from './http-events.js';
 import {
   HTTP_INTEGRATION_CONTENT_TYPE,
@@ -57,9 +58,9 @@ export const functionUrlListener = (options: ServeFunctionUrlOptions): RequestLi
           ...(allowedOrigin
             ? {
                 'access-control-allow-origin': allowedOrigin,
-                'access-control-allow-methods': 'GET, POST',
-                'access-control-allow-headers': 'authorization, content-type',
-                'access-control-max-age': '300',
+                'access-control-allow-methods': FUNCTION_URL_CORS.allowMethods.join(', '),
+                'access-control-allow-headers': FUNCTION_URL_CORS.allowHeaders.join(', '),
+                'access-control-max-age': String(FUNCTION_URL_CORS.maxAgeSeconds),
                 vary: 'Origin',
               }
             : {}),
@@ -89,7 +90,11 @@ export const functionUrlListener = (options: ServeFunctionUrlOptions): RequestLi
               : { 'content-type': contentType }),
             ...(prelude.headers ?? {}),
             ...(allowedOrigin
-              ? { 'access-control-allow-origin': allowedOrigin, vary: 'Origin' }
+              ? {
+                  'access-control-allow-origin': allowedOrigin,
+                  'access-control-expose-headers': FUNCTION_URL_CORS.exposeHeaders.join(', '),
+                  vary: 'Origin',
+                }
               : {}),
           };
           if (prelude.cookies?.length) headers['set-cookie'] = prelude.cookies;

@@ -11,6 +11,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { HTTP_API_CORS } from '../../lambdas/http/cors-policy.js';
 import { type HttpFunctionName, ROUTES, type RouteDefinition } from '../../lambdas/http/routes.js';
 import { type AppConfig, toRetentionDays } from '../config.js';
 
@@ -105,9 +106,9 @@ export class HttpApi extends Construct {
           CorsHttpMethod.DELETE,
           CorsHttpMethod.OPTIONS,
         ],
-        allowHeaders: ['authorization', 'content-type'],
-        exposeHeaders: ['location', 'retry-after', 'www-authenticate'],
-        maxAge: Duration.hours(1),
+        allowHeaders: [...HTTP_API_CORS.allowHeaders],
+        exposeHeaders: [...HTTP_API_CORS.exposeHeaders],
+        maxAge: Duration.seconds(HTTP_API_CORS.maxAgeSeconds),
       },
     });
 

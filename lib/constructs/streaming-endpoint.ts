@@ -6,6 +6,7 @@ import {
   InvokeMode,
 } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { FUNCTION_URL_CORS } from '../../lambdas/http/cors-policy.js';
 import type { AppConfig } from '../config.js';
 import { NodeFunction } from './node-function.js';
 
@@ -59,9 +60,10 @@ export class StreamingEndpoint extends Construct {
       invokeMode: InvokeMode.RESPONSE_STREAM,
       cors: {
         allowedOrigins: config.corsOrigins,
-        allowedMethods: [HttpMethod.GET, HttpMethod.POST],
-        allowedHeaders: ['authorization', 'content-type'],
-        maxAge: Duration.hours(1),
+        allowedMethods: FUNCTION_URL_CORS.allowMethods.map((method) => HttpMethod[method]),
+        allowedHeaders: [...FUNCTION_URL_CORS.allowHeaders],
+        exposedHeaders: [...FUNCTION_URL_CORS.exposeHeaders],
+        maxAge: Duration.seconds(FUNCTION_URL_CORS.maxAgeSeconds),
       },
     });
   }

@@ -323,6 +323,17 @@ describe('RagApiStack', () => {
       });
     });
 
+    it('lets browsers read the rate-limit headers of the HTTP API', () => {
+      const [api] = propsOf('AWS::ApiGatewayV2::Api');
+
+      const exposed = (api?.CorsConfiguration as { ExposeHeaders?: string[] } | undefined)
+        ?.ExposeHeaders;
+
+      expect(exposed).toEqual(
+        expect.arrayContaining(['retry-after', 'ratelimit', 'ratelimit-policy']),
+      );
+    });
+
     it('throttles the $default stage and writes JSON access logs', () => {
       // Arrange
       const [stage] = propsOf('AWS::ApiGatewayV2::Stage');
@@ -609,6 +620,14 @@ describe('RagApiStack', () => {
           AllowHeaders: ['authorization', 'content-type'],
         },
       });
+    });
+
+    it("lets browsers read the function URL's Retry-After and rate-limit headers", () => {
+      const [url] = propsOf('AWS::Lambda::Url');
+
+      const exposed = (url?.Cors as { ExposeHeaders?: string[] } | undefined)?.ExposeHeaders;
+
+      expect(exposed).toEqual(['retry-after', 'ratelimit', 'ratelimit-policy']);
     });
 
     it('gives the streaming function the configured stream timeout', () => {
