@@ -46,8 +46,9 @@ const { values, positionals } = parseArgs({
 const limitOption = (name: keyof typeof values): number | undefined => {
   const raw = values[name];
   if (raw === undefined) return undefined;
+  // Digits only: Number('') and Number(' ') are 0, which would lock a tenant out.
   const value = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(value) || value < 0) {
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
     throw new Error(`--${name} needs a whole number of 0 or more; got ${String(raw)}`);
   }
   return value;

@@ -63,4 +63,11 @@ describe('npm run keys', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('--requests-per-minute needs a whole number');
   });
+
+  it('refuses an empty limit (an unset shell variable) instead of storing 0', () => {
+    const run = keys('limits', '--tenant', 'acme', '--tokens-per-day', '');
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--tokens-per-day needs a whole number');
+  });
 });

@@ -1,4 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DependencyError } from '../../core/dependency-error.js';
 import { dynamoCall } from './dynamodb-errors.js';
 
 /** A table key of the application table. */
@@ -68,7 +69,10 @@ const readChunk = async (
   let pending: Record<string, unknown>[] = chunk.map((key) => ({ pk: key.pk, sk: key.sk }));
   for (let attempt = 1; pending.length > 0; attempt += 1) {
     if (attempt > maxAttempts) {
-      throw new Error(
+      // Throttled for good: the table is unavailable for now (503 with Retry-After), not broken.
+      throw new DependencyError(
+        'dynamodb',
+        'unavailable',
         `${pending.length} keys still unprocessed after ${maxAttempts} BatchGetItem calls`,
       );
     }
