@@ -17,6 +17,7 @@ import {
   retrievePassages,
 } from '../retrieval/retrieve-passages.js';
 import { afterRequestsWritten } from '../scheduling/after-requests-written.js';
+import { estimateTokens } from '../text/estimate-tokens.js';
 import { nextTurn } from '../text/work-steps.js';
 import { BudgetCut } from './budget-cut.js';
 import { buildPrompt } from './build-prompt.js';
@@ -58,6 +59,13 @@ export interface Question {
    * the place of the last one, which is left out of the prompt's history.
    */
   regenerate?: boolean;
+  /**
+   * Told what an answer that ends without a `finish` cost (stopped, the client gone, a failure
+   * after the first token, a turn that could not be stored): the usage the model reported, or
+   * for a stream cut short an estimate of its prompt and what it said. The model's tokens are
+   * spent either way; a token budget counts them here.
+   */
+  chargeCut?: (usage: TokenUsage) => Promise<void>;
   signal?: AbortSignal;
   /** Cap on the answer's tokens for this question (e.g. what is left of a token budget). */
   maxTokens?: number;
@@ -111,6 +119,13 @@ interface PreparedTurn {
 
 const EMPTY_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
+/** What a call the model did not report on probably cost: its prompt and what it said. */
+const estimatedUsage = (prompt: readonly ChatMessage[], said: string): TokenUsage => {
+  const promptTokens = prompt.reduce((sum, message) => sum + estimateTokens(message.content), 0);
+  const completionTokens = estimateTokens(said);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+};
+
 /**
  * Answers a question from the tenant's documents: loads the session's history window and
  * embeds the question concurrently, retrieves the passages ({@link retrievePassages}: hybrid
@@ -141,12 +156,17 @@ export class AnswerQuestion {
   async answer(question: Question): Promise<Answer> {
     const turn = await this.#prepare(question);
     const completion = await this.#deps.model.complete(turn.prompt, this.#callOptions(question));
-    question.signal?.throwIfAborted();
     const message = {
       ...this.#assistantMessage(turn, completion.content, completion.model, completion.usage),
       ...(cutShort(completion.finishReason) ? { incomplete: true } : {}),
     };
-    await this.#store(question, turn, message);
+    try {
+      question.signal?.throwIfAborted();
+      await this.#store(question, turn, message);
+    } catch (error) {
+      await question.chargeCut?.(completion.usage);
+      throw error;
+    }
     return {
       sessionId: turn.sessionId,
       message: { ...message, role: 'assistant', sources: turn.sources },
@@ -203,7 +223,9 @@ export class AnswerQuestion {
         };
       }
     } finally {
+      // Tokens reached the client, so the model read the prompt and said this much: it counts.
       if (!finished && text.length > 0) {
+        await question.chargeCut?.(estimatedUsage(turn.prompt, text));
         const partial = this.#assistantMessage(
           turn,
           text,

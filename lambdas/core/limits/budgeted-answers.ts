@@ -16,8 +16,10 @@ import type { TenantLimiter } from './tenant-limiter.js';
  * count is added after the answer, so answers that start together while the tenant is under
  * budget all run: the budget may be overshot by the tokens of the answers in flight at once
  * (concurrency × the largest answer, bounded by `CHAT_MAX_TOKENS` and the prompt size) plus
- * containers × the token block; the next question is then refused. An answer cut before the
- * model reports its usage is not counted.
+ * containers × the token block; the next question is then refused. An answer cut before it
+ * finishes (stopped, the client gone, a failure after its first token) is counted too, with the
+ * usage {@link AnswerQuestion} estimates for it (`chargeCut`): stopping answers is no way round
+ * the budget.
  *
  * @example
  * const answers = new BudgetedAnswers(answerQuestion, limiter);
@@ -42,6 +44,12 @@ export class BudgetedAnswers implements Pick<AnswerQuestion, 'answer' | 'stream'
       ...question,
       maxTokens: Math.min(tokensRemaining, ...caps),
       ...(binding ? { budgetTokens: tokensRemaining } : {}),
+      // Counting must never turn a cut answer's own failure into another one.
+      chargeCut: (usage) =>
+        this.limiter.recordTokens(question.tenantId, usage).then(
+          () => undefined,
+          () => undefined,
+        ),
     };
   }
 

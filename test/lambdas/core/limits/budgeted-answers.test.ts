@@ -28,15 +28,16 @@ const setup = (tokensPerDay: number, maxTokens?: number) => {
     defaults: { requestsPerMinute: 1_000, tokensPerDay, concurrentStreams: 10 },
     clock,
   });
+  const sessions = new InMemorySessionStore();
   const inner = new AnswerQuestion({
-    sessions: new InMemorySessionStore(),
+    sessions,
     embedder: new FakeEmbedder(),
     vectors: new FakeVectorStore(),
     model,
     clock,
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
   });
-  return { answers: new BudgetedAnswers(inner, limiter, maxTokens), model, meter };
+  return { answers: new BudgetedAnswers(inner, limiter, maxTokens), model, meter, sessions };
 };
 
 const drain = async (events: AsyncGenerator<AnswerEvent>) => {
@@ -104,6 +105,39 @@ describe('BudgetedAnswers', () => {
     await expect(answers.answer({ tenantId: 'acme', message: 'Why?' })).rejects.toMatchObject({
       status: 429,
     });
+  });
+
+  it('counts a streamed answer that failed after its first token, so stopping answers is no way round the budget', async () => {
+    const { answers, model, meter } = setup(10_000);
+    model.failWith(new Error('connection dropped'), { afterTokens: 2 });
+
+    await expect(drain(answers.stream({ tenantId: 'acme', message: 'Why?' }))).rejects.toThrow(
+      'connection dropped',
+    );
+
+    expect(await meter.read('acme', TOKENS)).toBeGreaterThan(0);
+  });
+
+  it('counts nothing for a streamed answer that failed before its first token', async () => {
+    const { answers, model, meter } = setup(10_000);
+    model.failWith(new Error('refused'));
+
+    await expect(drain(answers.stream({ tenantId: 'acme', message: 'Why?' }))).rejects.toThrow(
+      'refused',
+    );
+
+    expect(await meter.read('acme', TOKENS)).toBe(0);
+  });
+
+  it('counts a buffered answer whose turn could not be stored', async () => {
+    const { answers, meter, sessions } = setup(10_000);
+    sessions.appendFailures.push(new Error('table unavailable'));
+
+    await expect(answers.answer({ tenantId: 'acme', message: 'Why?' })).rejects.toThrow(
+      'table unavailable',
+    );
+
+    expect(await meter.read('acme', TOKENS)).toBeGreaterThan(0);
   });
 
   it('cuts a streamed answer that reaches the budget, with its tokens counted', async () => {
