@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbStreamLog } from '../adapters/dynamodb/dynamodb-stream-log.js';
 import type { AnswerQuestion } from '../core/chat/answer-question.js';
 import type { FollowOptions } from '../core/chat/follow-stream.js';
+import type { ReleaseStream } from '../core/limits/tenant-limiter.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { SessionStore } from '../core/ports/session-store.js';
 import type { StreamLog } from '../core/ports/stream-log.js';
@@ -28,7 +29,7 @@ export interface ResumableStreams {
 /** What the handler needs to hold one of the tenant's concurrent stream slots. */
 export interface StreamOpener {
   /** Takes a slot until `leaseUntil` or throws a 429 problem; resolves to its release. */
-  openStream(tenantId: string, leaseUntil: Date): Promise<() => Promise<void>>;
+  openStream(tenantId: string, leaseUntil: Date): Promise<ReleaseStream>;
 }
 
 /** Dependencies of the streaming chat function. */

@@ -136,8 +136,9 @@ export const createHandler = (deps: StreamChatDeps) => {
       throw error;
     });
     let released: Promise<void> | undefined;
-    const freeSlot = () => {
-      released ??= (release?.() ?? Promise.resolve()).catch((error: unknown) => {
+    // `answered: false` before the answer's start: a stream that never began is not counted.
+    const freeSlot = (answered = true) => {
+      released ??= (release?.({ answered }) ?? Promise.resolve()).catch((error: unknown) => {
         deps.logger.warn('freeing the stream slot failed; its lease frees it', {
           error: error as Error,
         });
@@ -146,12 +147,12 @@ export const createHandler = (deps: StreamChatDeps) => {
     };
     const first = await started.catch(async (error: unknown) => {
       clearTimeout(budget);
-      await freeSlot();
+      await freeSlot(false);
       throw error;
     });
     if (first.done || first.value.type !== 'start') {
       clearTimeout(budget);
-      await freeSlot();
+      await freeSlot(false);
       throw new Error('the answer stream did not start');
     }
     abort.signal.addEventListener('abort', () => clearTimeout(budget));

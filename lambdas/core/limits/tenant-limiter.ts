@@ -77,7 +77,11 @@ export interface TenantLimiterDeps {
 }
 
 /** Frees a stream's slot; call it once the stream has ended, however it ended. */
-export type ReleaseStream = () => Promise<void>;
+/**
+ * Frees a stream slot; `answered: false` for a stream that never started its answer (refused,
+ * or failed before its first event), which is not counted among the day's streamed answers.
+ */
+export type ReleaseStream = (options?: { answered?: boolean }) => Promise<void>;
 
 /** Seconds a client refused a stream slot is told to wait before it tries again. */
 const STREAM_RETRY_SECONDS = 5;
@@ -262,8 +266,8 @@ export class TenantLimiter {
         },
       });
     }
-    return async () => {
-      this.#allowance.add(tenantId, DAILY_STREAMS, 1);
+    return async ({ answered = true } = {}) => {
+      if (answered) this.#allowance.add(tenantId, DAILY_STREAMS, 1);
       await this.deps.slots.release(tenantId, streamId);
     };
   }

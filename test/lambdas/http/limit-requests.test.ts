@@ -196,6 +196,35 @@ describe('concurrent streams on the streaming function', () => {
     ).toMatchObject({ 'RateLimit-Policy': '"streams";q=4', 'Retry-After': '5' });
   });
 
+  it("does not count a stream whose answer failed before it started among the day's streams", async () => {
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const meter = new InMemoryUsageMeter(clock);
+    const limiter = new TenantLimiter({
+      meter,
+      limits: new InMemoryTenantLimitsStore(),
+      slots: new InMemoryStreamSlots(clock),
+      defaults: { requestsPerMinute: 1_000, tokensPerDay: 1_000_000, concurrentStreams: 1 },
+      clock,
+    });
+    const handler = createStreamHandler({
+      ...testHttpOptions(TENANTS, { maxBodyBytes: 10_000 }),
+      limits: limiter,
+      answerQuestion: {
+        // biome-ignore lint/correctness/useYield: an answer that fails before its start
+        stream: async function* () {
+          throw new Error('retrieval failed');
+        },
+      },
+    });
+
+    const refused = invokeStreaming(handler, post(), lambdaContext());
+    await refused.done;
+
+    const usage = await new ReadUsage({ meter, limiter, clock }).execute('tenant-a');
+    expect(refused.prelude.statusCode).toBe(500);
+    expect(usage.today.streams).toBe(0);
+  });
+
   it('frees the slot when a stream ends', async () => {
     const { handler, open } = gatedHandler(1);
     open();
