@@ -131,6 +131,8 @@ export class TenantLimiter {
   >();
   readonly #allowance: LocalAllowance;
   readonly #firstLooks = new Map<string, Promise<TenantLimits>>();
+  /** Reads of limits too old to use, one per tenant for concurrent callers. */
+  readonly #rereads = new Map<string, Promise<TenantLimits>>();
 
   constructor(private readonly deps: TenantLimiterDeps) {
     const blocks = deps.blocks ?? { requests: 0, tokens: 0 };
@@ -151,12 +153,27 @@ export class TenantLimiter {
   /**
    * The tenant's effective limits (its overrides over the defaults): read once per container
    * (with the counts its first request needs), then served from memory and read again in the
-   * background once the cache period is over.
+   * background once the cache period is over. Limits older than two periods (a tenant idle in
+   * this container) are read again before they are used, so a change applies within one
+   * period of the tenant's next request.
    */
   async limitsOf(tenantId: string): Promise<TenantLimits> {
     const now = this.deps.clock.now().getTime();
     const cached = this.#cache.get(tenantId);
     if (!cached) return this.#lookFirst(tenantId);
+    if (cached.until + (this.deps.cacheTtlMs ?? 60_000) <= now) {
+      let reading = this.#rereads.get(tenantId);
+      if (!reading) {
+        reading = this.#readLimits(tenantId)
+          .catch((error: unknown) => {
+            this.deps.onError?.(error);
+            return cached.limits;
+          })
+          .finally(() => this.#rereads.delete(tenantId));
+        this.#rereads.set(tenantId, reading);
+      }
+      return reading;
+    }
     if (cached.until <= now && !cached.refreshing) {
       cached.refreshing = true;
       this.#readLimits(tenantId).catch((error: unknown) => {

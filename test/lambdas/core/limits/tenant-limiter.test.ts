@@ -105,4 +105,15 @@ describe('TenantLimiter', () => {
     expect(stale.requestsPerMinute).toBe(2);
     expect(fresh.requestsPerMinute).toBe(7);
   });
+
+  it("reads a tenant's limits again before using them once they are two periods old", async () => {
+    const { limiter, limits, clock } = setup();
+    await limiter.limitsOf('acme');
+    await limits.put('acme', { requestsPerMinute: 0 });
+    clock.advance(3_600_000);
+
+    const after = await limiter.limitsOf('acme');
+
+    expect(after.requestsPerMinute).toBe(0);
+  });
 });
