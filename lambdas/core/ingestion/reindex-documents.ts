@@ -1,5 +1,5 @@
 import type { ApiKeyStore } from '../ports/api-key-store.js';
-import type { DocumentStore } from '../ports/document-store.js';
+import type { DocumentStatus, DocumentStore } from '../ports/document-store.js';
 import type { IndexJob, JobQueue } from '../ports/job-queue.js';
 
 /** Dependencies of {@link ReindexDocuments}. */
@@ -12,6 +12,9 @@ export interface ReindexDocumentsDeps {
   pageSize?: number;
 }
 
+/** Statuses whose version is not queued again: waiting for its upload, or being deleted. */
+const SKIPPED: ReadonlySet<DocumentStatus> = new Set(['awaiting-upload', 'deleting']);
+
 /** What {@link ReindexDocuments.execute} queued. */
 export interface ReindexOutcome {
   tenants: number;
@@ -19,7 +22,8 @@ export interface ReindexOutcome {
 }
 
 /**
- * Use case: re-queues the current version of every document of every tenant (or of one), so the
+ * Use case: re-queues the current version of every document of every tenant (or of one), but
+ * those still waiting for their upload or being deleted, so the
  * indexer writes them again — into a new collection layout after an upgrade, with today's
  * chunking and sparse vectors. Indexing is idempotent (deterministic point ids), so running it
  * twice, or while uploads go on, is harmless: a job for a superseded version is skipped.
@@ -44,6 +48,8 @@ export class ReindexDocuments {
           ...(cursor ? { cursor } : {}),
         });
         for (const record of page.items) {
+          // An upload still to arrive has no text yet, and a deletion must not be undone.
+          if (SKIPPED.has(record.status)) continue;
           const job = { tenantId, documentId: record.documentId, version: record.version };
           await this.deps.queue.enqueue(job);
           jobs.push(job);
