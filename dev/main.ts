@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import './load-env-file.js';
 import {
   DEFAULT_API_PORT,
   DEFAULT_BLOB_PORT,
@@ -7,9 +7,6 @@ import {
 } from './local-defaults.js';
 import { startLocalStack } from './local-stack.js';
 import { LocalStackStartError } from './local-stack-start-error.js';
-
-// Settings kept in .env (see .env.example); the environment's own values take precedence.
-if (existsSync('.env')) process.loadEnvFile('.env');
 
 const started = performance.now();
 const stack = await startLocalStack({

@@ -1,3 +1,5 @@
+// Settings in .env first, as npm run dev reads them (the same DATA_DIR, ports and keys).
+import '../dev/load-env-file.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';

@@ -1,3 +1,5 @@
+// Settings in .env first, as npm run dev reads them (the same DATA_DIR, ports and keys).
+import '../dev/load-env-file.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';

@@ -1,3 +1,5 @@
+// Settings in .env first, as npm run dev reads them (the same DATA_DIR, ports and keys).
+import '../dev/load-env-file.js';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../dev/local-stack.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';

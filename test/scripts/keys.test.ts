@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -15,6 +15,12 @@ const keysIn = (dataDir: string | undefined, ...args: string[]) =>
     encoding: 'utf8',
     env: { ...process.env, TABLE_NAME: '', ...(dataDir ? { DATA_DIR: dataDir } : {}) },
   });
+
+/** The environment less DATA_DIR, which would take precedence over `.env`'s. */
+const withoutDataDir = () => {
+  const { DATA_DIR: _, ...rest } = process.env;
+  return rest;
+};
 
 describe('npm run keys', () => {
   it('prints its usage and exits 0 for --help', () => {
@@ -54,6 +60,25 @@ describe('npm run keys', () => {
       });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('works on the data folder .env names, as npm run dev does', () => {
+    const project = mkdtempSync(join(tmpdir(), 'keys-env-'));
+    const dataDir = join(project, 'data-from-env');
+    writeFileSync(join(project, '.env'), `DATA_DIR=${dataDir}\n`);
+    const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/esm/index.mjs')).href;
+    try {
+      const run = spawnSync(
+        process.execPath,
+        ['--import', tsx, join(ROOT, 'scripts/keys.ts'), 'create', '--tenant', 'acme'],
+        { cwd: project, encoding: 'utf8', env: { ...withoutDataDir(), TABLE_NAME: '' } },
+      );
+
+      expect(run.status).toBe(0);
+      expect(existsSync(dataDir)).toBe(true);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
     }
   });
 
