@@ -35,7 +35,7 @@ export const lockDataFolder = (dataDir: string): { release(): void } => {
     const holder = Number(readFileSync(file, 'utf8').trim());
     if (isRunning(holder)) {
       throw new LocalStackStartError(
-        `The data folder ${dataDir} is in use by another local stack (process ${holder}${holder === process.pid ? ', this one' : ''}). Stop it, or give this one its own folder: DATA_DIR=${dataDir}-2 npm run dev`,
+        `The data folder ${dataDir} is in use by another local stack (process ${holder}${holder === process.pid ? ', this one' : ''}). Stop it, or give this one its own folder and ports: DATA_DIR=${dataDir}-2 PORT=4100 STREAM_PORT=4101 BLOB_PORT=4102 npm run dev`,
       );
     }
     claim('w');

@@ -2,6 +2,7 @@
 import '../dev/load-env-file.js';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../dev/local-stack.js';
+import { LocalStackStartError } from '../dev/local-stack-start-error.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-document-store.js';
 import { composeJobQueue } from '../lambdas/composition/ingestion-adapters.js';
@@ -19,11 +20,16 @@ deployed indexer does the work. Otherwise it starts the local stack on DATA_DIR 
 \`npm run dev\` first), waits until every job is indexed and exits.
 `;
 
-const { values } = parseArgs({
-  options: { tenant: { type: 'string' }, help: { type: 'boolean', default: false } },
-});
-
 const main = async (): Promise<number> => {
+  let values: { tenant?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      options: { tenant: { type: 'string' }, help: { type: 'boolean', default: false } },
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -46,6 +52,11 @@ const main = async (): Promise<number> => {
     streamPort: 0,
     ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
     logLevel: 'ERROR',
+  }).catch((error: unknown) => {
+    if (!(error instanceof LocalStackStartError)) throw error;
+    throw new Error(
+      `${error.message}\nnpm run reindex opens the data folder itself: stop npm run dev first.`,
+    );
   });
   try {
     const started = performance.now();

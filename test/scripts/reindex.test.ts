@@ -1,0 +1,21 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const reindex = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/reindex.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+
+describe('npm run reindex', () => {
+  it('names an unknown option, prints its usage and exits 2', () => {
+    const run = reindex('--tenat', 'acme');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--tenat'");
+    expect(run.stderr).toContain('Usage: npm run reindex');
+  });
+});
