@@ -388,14 +388,16 @@ export const STREAM_OPERATION = {
     'data: [DONE]',
     '',
   ].join('\n\n'),
+  // No 404: the stream creates a session its `sessionId` (or useChat's `id`) does not name yet.
   problems: {
     400: 'Invalid request',
     401: 'Missing or invalid API key',
-    404: 'No such session',
     405: 'Only POST is allowed',
     413: 'Body too large',
+    415: 'The body is not JSON',
+    429: TOO_MANY_REQUESTS,
     502: 'An upstream dependency answered wrongly (before the first byte)',
     503: 'An upstream dependency is unavailable (before the first byte)',
     504: 'An upstream dependency or the time budget timed out (before the first byte)',
-  } as Record<number, string>,
+  } as Record<number, string | ResponseDoc>,
 };

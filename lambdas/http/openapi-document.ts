@@ -68,8 +68,18 @@ const referencedComponents = (document: JsonObject, all: Record<string, JsonObje
   return Object.fromEntries(Object.entries(all).filter(([id]) => used.has(id)));
 };
 
-const problem = (status: number, description: string) => ({
+/** Response headers as OpenAPI describes them, from their descriptions by name. */
+const headersOf = (headers: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(headers).map(([name, description]) => [
+      name,
+      { description, schema: { type: 'string' } },
+    ]),
+  );
+
+const problem = (status: number, description: string, headers?: Record<string, string>) => ({
   description,
+  ...(headers ? { headers: headersOf(headers) } : {}),
   content: {
     'application/problem+json': {
       schema: ref(problemSchema),
@@ -117,19 +127,10 @@ const operation = (route: RouteDefinition, doc: OperationDoc): JsonObject => {
     const code = Number(status);
     responses[status] =
       code >= 400
-        ? problem(code, response.description)
+        ? problem(code, response.description, response.headers)
         : {
             description: response.description,
-            ...(response.headers
-              ? {
-                  headers: Object.fromEntries(
-                    Object.entries(response.headers).map(([name, description]) => [
-                      name,
-                      { description, schema: { type: 'string' } },
-                    ]),
-                  ),
-                }
-              : {}),
+            ...(response.headers ? { headers: headersOf(response.headers) } : {}),
             ...(response.schema || response.mediaType
               ? {
                   content: {
@@ -149,7 +150,15 @@ const operation = (route: RouteDefinition, doc: OperationDoc): JsonObject => {
   if (doc.body) responses['415'] = problem(415, 'Unsupported media type');
   // Every authenticated request reads its key from the table first.
   if (!route.public) responses['503'] ??= problem(503, 'A dependency is unavailable');
-  responses['429'] = THROTTLED;
+  // A limited route's own 429 (problem+json, with its headers) and the stage's throttling alike.
+  const limited = responses['429'] as { description: string; content: JsonObject } | undefined;
+  responses['429'] = limited
+    ? {
+        ...limited,
+        description: `${limited.description}; or ${THROTTLED.description.toLowerCase()}`,
+        content: { ...limited.content, ...THROTTLED.content },
+      }
+    : THROTTLED;
   return {
     operationId: doc.operationId,
     summary: doc.summary,
@@ -253,9 +262,11 @@ const streamPathItem = (streamUrl: string | undefined): JsonObject => {
           },
         },
         ...Object.fromEntries(
-          Object.entries(doc.problems).map(([status, description]) => [
+          Object.entries(doc.problems).map(([status, response]) => [
             status,
-            problem(Number(status), description),
+            typeof response === 'string'
+              ? problem(Number(status), response)
+              : problem(Number(status), response.description, response.headers),
           ]),
         ),
       },

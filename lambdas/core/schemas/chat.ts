@@ -8,7 +8,8 @@ export const MAX_MESSAGE_CHARS = 8_000;
 export const chatRequestSchema = described(
   z.strictObject({
     sessionId: described(z.optional(resourceId), {
-      description: 'Continue this session; omit to start a new one.',
+      description:
+        'Continue this session; omit to start a new one. `POST /v1/chat` answers 404 for a session that does not exist; the stream starts a session of that id.',
     }),
     message: described(z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MESSAGE_CHARS)), {
       description: 'The question.',

@@ -137,6 +137,23 @@ describe('buildOpenApiDocument', () => {
     );
   });
 
+  it("documents the stream's 415 and 429, and no 404 (it starts a session it does not know)", () => {
+    const responses = document.paths['/']!.post!.responses;
+
+    expect(Object.keys(responses)).toEqual(expect.arrayContaining(['415', '429']));
+    expect(Object.keys(responses)).not.toContain('404');
+  });
+
+  it('documents the Retry-After and RateLimit headers of a 429', () => {
+    const tooMany = document.paths['/v1/chat']!.post!.responses['429'] as {
+      headers?: Record<string, unknown>;
+    };
+
+    expect(Object.keys(tooMany.headers ?? {})).toEqual(
+      expect.arrayContaining(['Retry-After', 'RateLimit', 'RateLimit-Policy']),
+    );
+  });
+
   it('documents the resume and stop routes of the stream URL on its server', () => {
     const resume = document.paths['/{chatId}/stream']!;
     const stop = document.paths['/{chatId}/stop']!;
