@@ -77,6 +77,10 @@ export class AuthenticateApiKey {
   async execute(authorization: string | undefined): Promise<AuthenticatedCaller> {
     const header = authorization?.trim() ?? '';
     if (header === '') throw unauthorized('An API key is required: Authorization: Bearer <key>');
+    // A key pasted without its scheme says nothing of the key: say what the header needs.
+    if (isWellFormedApiKey(header)) {
+      throw unauthorized('Send the key as Authorization: Bearer <key>', 'invalid_request');
+    }
     const match = /^bearer\s+(\S+)$/i.exec(header);
     if (!match || !isWellFormedApiKey(match[1]!)) {
       throw unauthorized('The API key is invalid', 'invalid_token');

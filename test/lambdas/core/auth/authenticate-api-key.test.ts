@@ -72,6 +72,14 @@ describe('AuthenticateApiKey', () => {
     expect(problem.headers['www-authenticate']).toContain('error="invalid_token"');
   });
 
+  it('tells a client that sent the key without its scheme to send it as a Bearer token', async () => {
+    const problem = await rejection(authenticate.execute(key));
+
+    expect(problem.status).toBe(401);
+    expect(problem.detail).toBe('Send the key as Authorization: Bearer <key>');
+    expect(problem.headers['www-authenticate']).toContain('error="invalid_request"');
+  });
+
   it('rejects an unknown key exactly as it rejects a revoked one', async () => {
     const other = await issueApiKey(store, clock, 'tenant-b');
     await store.revoke(other.record.keyId, clock.now().toISOString());
