@@ -2,6 +2,7 @@ import { hashApiKey, isWellFormedApiKey } from '../lambdas/core/auth/api-key-for
 import { issueApiKey } from '../lambdas/core/auth/issue-api-key.js';
 import type { ApiKeyStore } from '../lambdas/core/ports/api-key-store.js';
 import { systemClock } from '../lambdas/core/ports/clock.js';
+import { LocalStackStartError } from './local-stack-start-error.js';
 
 /** The tenant of the development key. */
 export const DEV_TENANT = 'local';
@@ -13,13 +14,17 @@ export const DEV_TENANT = 'local';
 export const ensureDevApiKey = async (store: ApiKeyStore, given?: string): Promise<string> => {
   if (given) {
     if (!isWellFormedApiKey(given)) {
-      throw new Error(
+      throw new LocalStackStartError(
         'API_KEY must look like sk-rag-<43 base64url characters>; unset it to get one',
       );
     }
     const existing = await store.findByHash(hashApiKey(given));
     if (existing && existing.tenantId === DEV_TENANT && !existing.revokedAt) return given;
-    if (existing) throw new Error('API_KEY is revoked or belongs to another tenant');
+    if (existing) {
+      throw new LocalStackStartError(
+        `API_KEY is ${existing.revokedAt ? 'revoked' : `a key of tenant ${existing.tenantId}, not of the local stack's tenant (${DEV_TENANT})`}: unset it (unset API_KEY) to use the stack's own key`,
+      );
+    }
     await issueApiKey(store, systemClock, DEV_TENANT, given);
     return given;
   }

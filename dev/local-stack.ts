@@ -140,6 +140,12 @@ const listenOn = async (
     return await listen(server, port);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_SOCKET_BAD_PORT') {
+      throw new LocalStackStartError(
+        `${variable} must be a port number from 0 to 65535; got ${String(port)}`,
+        { cause: error },
+      );
+    }
     if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
     throw new LocalStackStartError(
       `Port ${port} (${variable}) is ${code === 'EACCES' ? 'not allowed' : 'in use by another program (another npm run dev?)'}. Pick another: ${variable}=${port + 100} npm run dev`,
@@ -238,6 +244,21 @@ const OFFLINE_DEFAULTS: Record<string, string> = {
   RETRIEVAL_MIN_SCORE: '0.1',
 };
 
+/**
+ * The configuration, or a one-line error naming each setting that is wrong and why (not the
+ * validation's whole report and a stack trace).
+ */
+const settingsOrStartError = (load: () => RuntimeConfig): RuntimeConfig => {
+  try {
+    return load();
+  } catch (error) {
+    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    if (!issues) throw error;
+    const wrong = issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`);
+    throw new LocalStackStartError(`Invalid settings: ${wrong.join('; ')}`, { cause: error });
+  }
+};
+
 const localConfig = (
   options: LocalStackOptions,
   endpoint: string,
@@ -277,7 +298,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   const dataDir = resolve(options.dataDir ?? '.data');
-  mkdirSync(dataDir, { recursive: true });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new LocalStackStartError(
+      `Cannot use ${dataDir} as the data folder (${(error as NodeJS.ErrnoException).code}): give DATA_DIR a folder you can write`,
+      { cause: error },
+    );
+  }
   const lock = lockDataFolder(dataDir);
   let database: Awaited<ReturnType<typeof startDatabase>>;
   try {
@@ -295,6 +323,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const api = createGuardedServer(() => apiListener, options.clientTimeouts);
   const stream = createGuardedServer(() => streamListener, options.clientTimeouts);
   const blob = createGuardedServer(() => blobListener, options.clientTimeouts);
+  // Nothing of a failed start may stay behind: no listening port, no endpoint file, no lock.
+  const abandon = async () => {
+    await Promise.all([api, stream, blob].filter((server) => server.listening).map(closeServer));
+    await database.close();
+    lock.release();
+  };
   let apiPort: number;
   let streamPort: number;
   let blobPort: number;
@@ -305,10 +339,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const defaultBlobPort = options.port === 0 ? 0 : DEFAULT_BLOB_PORT;
     blobPort = await listenOn(blob, options.blobPort ?? defaultBlobPort, 'BLOB_PORT');
   } catch (error) {
-    // Nothing of this start may stay behind: no listening port, no endpoint file, no lock.
-    await Promise.all([api, stream, blob].filter((server) => server.listening).map(closeServer));
-    await database.close();
-    lock.release();
+    await abandon();
     throw error;
   }
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -318,7 +349,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     apiPort,
     options.env?.CORS_ORIGINS ?? process.env.CORS_ORIGINS,
   ).join(',');
-  const config = localConfig(options, database.endpoint, corsOrigins);
+  let config: RuntimeConfig;
+  try {
+    config = settingsOrStartError(() => localConfig(options, database.endpoint, corsOrigins));
+  } catch (error) {
+    await abandon();
+    throw error;
+  }
 
   const logLevel = options.logLevel ?? 'WARN';
   const threaded = options.functionThreads !== false;

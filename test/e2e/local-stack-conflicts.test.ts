@@ -73,6 +73,35 @@ describe('starting a second local stack', () => {
     expect(existsSync(lockFile(dataDir))).toBe(false);
   });
 
+  it('names a setting that is wrong instead of failing with its validation report', async () => {
+    const start = startLocalStack({
+      port: 0,
+      streamPort: 0,
+      dataDir: join(root, 'bad-setting'),
+      logLevel: 'SILENT',
+      env: { RESUMABLE_STREAMS: 'yes' },
+    });
+
+    await expect(start).rejects.toThrow(/^Invalid settings: RESUMABLE_STREAMS: /);
+    expect(existsSync(lockFile(join(root, 'bad-setting')))).toBe(false);
+  });
+
+  it('names a data folder it cannot use', async () => {
+    const start = startLocalStack({ port: 0, streamPort: 0, dataDir: '/dev/null/data' });
+
+    await expect(start).rejects.toThrow(/^Cannot use \/dev\/null\/data as the data folder/);
+  });
+
+  it('names a port variable that is not a port', async () => {
+    const start = startLocalStack({
+      port: Number('abc'),
+      streamPort: 0,
+      dataDir: join(root, 'bad-port'),
+    });
+
+    await expect(start).rejects.toThrow(/^PORT must be a port number/);
+  });
+
   it('makes npm run dev print one line and exit 1 when its port is taken', async () => {
     const failure = await run(join(ROOT, 'node_modules/.bin/tsx'), ['dev/main.ts'], {
       cwd: ROOT,
