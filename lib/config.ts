@@ -9,10 +9,10 @@ const RETENTION_DAYS = new Set<number>(
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** `true`/`false` from cdk.json (booleans) or from `-c key=value` (strings). */
-const flag = z.union([
-  z.boolean(),
-  z.enum(['true', 'false']).transform((value) => value === 'true'),
-]);
+const flag = z.union(
+  [z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')],
+  { error: 'must be true or false' },
+);
 
 const origin = z
   .string()
@@ -259,8 +259,33 @@ export const parseAppConfig = (raw: Partial<Record<AppConfigKey, unknown>>): App
  * const app = new App();
  * const config = loadAppConfig(app.node);
  */
-export const loadAppConfig = (node: Node): AppConfig =>
-  parseAppConfig(Object.fromEntries(APP_CONFIG_KEYS.map((key) => [key, node.tryGetContext(key)])));
+export const loadAppConfig = (node: Node): AppConfig => {
+  const misspelt = misspeltKeys(Object.keys(node.getAllContext()));
+  if (misspelt.length > 0) {
+    throw new Error(`Unknown CDK context configuration:\n  ${misspelt.join('\n  ')}`);
+  }
+  return parseAppConfig(
+    Object.fromEntries(APP_CONFIG_KEYS.map((key) => [key, node.tryGetContext(key)])),
+  );
+};
+
+/** A key as compared for misspellings: letters and digits, lower-cased. */
+const looseKey = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Context keys that are not configuration keys but spell one in another case or with other
+ * separators (`QDRANT_COLLECTION`, `qdranturl`): CDK would ignore them silently and deploy the
+ * default. Other keys (feature flags, a user's own context) are left alone.
+ */
+const misspeltKeys = (keys: readonly string[]): string[] => {
+  const known = new Map(APP_CONFIG_KEYS.map((key) => [looseKey(key), key]));
+  return keys
+    .filter((key) => !(APP_CONFIG_KEYS as readonly string[]).includes(key))
+    .flatMap((key) => {
+      const meant = known.get(looseKey(key));
+      return meant ? [`${key}: not a configuration key; did you mean ${meant}?`] : [];
+    });
+};
 
 /** The configuration defaults, as used when no context is given. */
 export const DEFAULT_APP_CONFIG: AppConfig = parseAppConfig({});
