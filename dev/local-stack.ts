@@ -244,6 +244,14 @@ const OFFLINE_DEFAULTS: Record<string, string> = {
   RETRIEVAL_MIN_SCORE: '0.1',
 };
 
+/** The secret kept in `file`, made (32 random bytes, readable by its owner only) the first time. */
+const keptSecret = (file: string): string => {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+};
+
 /**
  * The configuration, or a one-line error naming each setting that is wrong and why (not the
  * validation's whole report and a stack trace).
@@ -422,10 +430,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     streamUrl,
   });
   const chatDeps = await composeChatApi(config, shared, ai);
-  // Presigned uploads go to the stack's own S3 endpoint, signed with credentials of this run.
+  // Presigned uploads go to the stack's own S3 endpoint, signed with a secret kept in the data
+  // folder, so a URL stays good for its whole validity across restarts, as S3's would.
   const uploadCredentials = {
     accessKeyId: 'local-uploads',
-    secretAccessKey: randomBytes(32).toString('hex'),
+    secretAccessKey: keptSecret(join(dataDir, 'upload-signing-secret')),
   };
   const uploadSigning = {
     endpoint: blobUrl,
