@@ -1,9 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { DependencyError } from '../../core/dependency-error.js';
 
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
-
 /**
  * Translates a failure of the `openai` SDK that survived its retries into a
  * {@link DependencyError}: timeouts are `timeout` (504), throttling, server errors and
@@ -52,17 +49,9 @@ export const toOpenAiFailure = (
   if (error instanceof TypeError) {
     // Undici reports a connection that broke while a body was being read as a TypeError
     // (`terminated`, `fetch failed`): the provider went away, it did not say no.
-    return new DependencyError(
-      'openai',
-      'unavailable',
-      `${operation}: connection lost (${messageOf(error)})`,
-      error,
-    );
+    return new DependencyError('openai', 'unavailable', `${operation}: connection lost`, error);
   }
-  return new DependencyError(
-    'openai',
-    'bad-gateway',
-    `${operation}: unexpected reply (${messageOf(error)})`,
-    error,
-  );
+  // The provider's own words (an error event in a stream, say) may name hosts or keys: they
+  // stay in `cause`, for the logs, and never reach the client's detail.
+  return new DependencyError('openai', 'bad-gateway', `${operation}: unexpected reply`, error);
 };

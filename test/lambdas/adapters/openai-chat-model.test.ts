@@ -102,6 +102,37 @@ describe('OpenAiChatModel against the OpenAI stand-in', () => {
   });
 
   describe('stream', () => {
+    it("keeps the provider's words of a mid-stream error event out of the problem detail", async () => {
+      const chunk = {
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'm',
+        choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }],
+      };
+      const failing = {
+        error: {
+          message: 'upstream http://10.0.0.7:8080 key=sk-live-SECRET',
+          type: 'server_error',
+        },
+      };
+      const body = `data: ${JSON.stringify(chunk)}\n\ndata: ${JSON.stringify(failing)}\n\n`;
+      const client = new OpenAI({
+        apiKey: 'sk-test',
+        baseURL: 'http://openai.invalid/v1',
+        maxRetries: 0,
+        fetch: async () =>
+          new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+      });
+      const streamed = collect(new OpenAiChatModel(client, { model: 'm' }).stream(messages));
+
+      const failure = (await streamed.catch((error: unknown) => error)) as DependencyError;
+
+      expect(failure).toBeInstanceOf(DependencyError);
+      expect(failure.detail).not.toContain('sk-live-SECRET');
+      expect(failure.detail).not.toContain('10.0.0.7');
+    });
+
     it('yields one delta per content chunk, then one done with model and usage', async () => {
       const events = await collect(model().stream(messages));
 
