@@ -102,6 +102,15 @@ export class OpenAiEmbedder implements Embedder {
         `embeddings: ${data.length} vectors for ${input.length} inputs`,
       );
     }
+    // One vector per input, by its index: a repeated or missing index would pair a text with
+    // another's vector.
+    if (data.some((item, position) => item.index !== position)) {
+      throw new DependencyError(
+        'openai',
+        'bad-gateway',
+        'embeddings: the vectors do not answer each input once',
+      );
+    }
     const vectors = data.map(({ embedding }) => {
       if (typeof embedding !== 'string') return embedding;
       try {
@@ -110,6 +119,9 @@ export class OpenAiEmbedder implements Embedder {
         throw new DependencyError('openai', 'bad-gateway', 'embeddings: a vector is not float32');
       }
     });
+    if (vectors.some((vector) => !Array.prototype.every.call(vector, Number.isFinite))) {
+      throw new DependencyError('openai', 'bad-gateway', 'embeddings: a vector is not finite');
+    }
     const wrong = vectors.find((vector) => vector.length !== this.dimensions);
     if (wrong !== undefined) {
       throw new DependencyError(

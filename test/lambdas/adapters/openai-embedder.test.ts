@@ -4,6 +4,7 @@ import { OpenAiEmbedder } from '../../../lambdas/adapters/openai/openai-embedder
 import { DependencyError } from '../../../lambdas/core/dependency-error.js';
 import {
   deterministicEmbedding,
+  float32Base64,
   type OpenAiStandIn,
   startOpenAiStandIn,
 } from '../../support/openai-stand-in.js';
@@ -147,6 +148,47 @@ describe('OpenAiEmbedder against the OpenAI stand-in', () => {
     await expect(embedder().embed(['ok', '  '])).rejects.toThrow(RangeError);
 
     expect(embeddingRequests()).toHaveLength(0);
+  });
+
+  describe('replies it refuses', () => {
+    /** An embedder whose every request is answered with `data`. */
+    const answeredWith = (data: unknown[]) =>
+      new OpenAiEmbedder(
+        new OpenAI({
+          apiKey: 'sk-test',
+          baseURL: 'http://openai.invalid/v1',
+          maxRetries: 0,
+          fetch: async () =>
+            Response.json({
+              object: 'list',
+              model: 'm',
+              data,
+              usage: { prompt_tokens: 2, total_tokens: 2 },
+            }),
+        }),
+        { model: 'm', dimensions: 4 },
+      );
+
+    it('refuses a reply whose indexes repeat, which would pair a text with another vector', async () => {
+      const embedder = answeredWith([
+        { object: 'embedding', index: 0, embedding: float32Base64([1, 0, 0, 0]) },
+        { object: 'embedding', index: 0, embedding: float32Base64([1, 0, 0, 0]) },
+      ]);
+
+      const error = await embedder.embed(['first', 'second']).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(DependencyError);
+    });
+
+    it('refuses a vector that is not finite', async () => {
+      const embedder = answeredWith([
+        { object: 'embedding', index: 0, embedding: float32Base64([Number.NaN, 0, 0, 1]) },
+      ]);
+
+      const error = await embedder.embed(['first']).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(DependencyError);
+    });
   });
 
   describe('failures', () => {
