@@ -140,10 +140,12 @@ export class OpenAiChatModel implements ChatModel {
       let text = '';
       let usage: TokenUsage | undefined;
       let finished: FinishReason | undefined;
+      // The idle timer runs only while waiting for the next chunk: the time the consumer takes
+      // with a delta (a slow client, a write) is not the provider's silence.
       rearm();
       try {
         for await (const chunk of chunks) {
-          rearm();
+          clearTimeout(idleTimer);
           model = chunk.model || model;
           if (chunk.usage) usage = toUsage(chunk.usage);
           const choice = chunk.choices[0];
@@ -153,6 +155,7 @@ export class OpenAiChatModel implements ChatModel {
             text += delta;
             yield { type: 'delta', text: delta };
           }
+          rearm();
         }
       } catch (error) {
         throw fail(error);

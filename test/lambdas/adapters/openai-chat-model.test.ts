@@ -102,6 +102,18 @@ describe('OpenAiChatModel against the OpenAI stand-in', () => {
   });
 
   describe('stream', () => {
+    it('does not count the time its consumer takes with a delta as the provider being idle', async () => {
+      const slowConsumer = model({ streamIdleTimeoutMs: 100 });
+      const seen: string[] = [];
+
+      for await (const event of slowConsumer.stream(messages)) {
+        seen.push(event.type);
+        if (seen.length === 1) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+
+      expect(seen.at(-1)).toBe('done');
+    });
+
     it("keeps the provider's words of a mid-stream error event out of the problem detail", async () => {
       const chunk = {
         id: 'c',
