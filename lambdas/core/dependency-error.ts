@@ -12,9 +12,13 @@ const STATUS: Record<DependencyFailure, number> = {
   timeout: 504,
 };
 
+/** Seconds a client is told to wait after a dependency was unavailable, unless it said. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
 /**
  * An upstream failure that survived the adapter's retries. Rendered as a 502/503/504 problem
- * whose detail names the dependency.
+ * whose detail names the dependency; a 503 (unavailable or throttling) carries `Retry-After`,
+ * the upstream's own when it sent one (`retryAfterSeconds`).
  *
  * @example
  * throw new DependencyError('openai', 'timeout', 'chat completion timed out after 25000 ms');
@@ -23,11 +27,26 @@ export class DependencyError extends HttpProblem {
   readonly dependency: Dependency;
   readonly failure: DependencyFailure;
 
-  constructor(dependency: Dependency, failure: DependencyFailure, detail: string, cause?: unknown) {
+  constructor(
+    dependency: Dependency,
+    failure: DependencyFailure,
+    detail: string,
+    cause?: unknown,
+    retryAfterSeconds?: number,
+  ) {
     super(STATUS[failure], {
       type: `urn:problem:dependency:${dependency}`,
       detail: `${dependency}: ${detail}`,
       cause,
+      ...(failure === 'unavailable'
+        ? {
+            headers: {
+              'retry-after': String(
+                Math.max(1, Math.ceil(retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS)),
+              ),
+            },
+          }
+        : {}),
     });
     this.name = 'DependencyError';
     this.dependency = dependency;

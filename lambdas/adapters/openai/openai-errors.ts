@@ -37,7 +37,14 @@ export const toOpenAiFailure = (
     }
     if (status === 429 || status >= 500) {
       const what = status === 429 ? 'rate limited (429)' : `server error (${status})`;
-      return new DependencyError('openai', 'unavailable', `${operation}: ${what}`, error);
+      const retryAfter = Number(error.headers?.get('retry-after'));
+      return new DependencyError(
+        'openai',
+        'unavailable',
+        `${operation}: ${what}`,
+        error,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      );
     }
     return new DependencyError(
       'openai',

@@ -192,6 +192,16 @@ describe('OpenAiEmbedder against the OpenAI stand-in', () => {
   });
 
   describe('failures', () => {
+    it("tells the client to retry after the provider's Retry-After when it stays throttled", async () => {
+      standIn.setFault('embeddings', { kind: '429', retryAfterSeconds: 7 }, 1);
+
+      const error = await embedder({}, { maxRetries: 0 })
+        .embed(['hello'])
+        .catch((caught: unknown) => caught);
+
+      expect(error).toMatchObject({ status: 503, headers: { 'retry-after': '7' } });
+    });
+
     it('waits as Retry-After says after a 429, then succeeds', async () => {
       standIn.setFault('embeddings', { kind: '429', retryAfterSeconds: 1 }, 1);
 
