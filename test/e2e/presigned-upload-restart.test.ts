@@ -1,19 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalStack } from '../../dev/local-stack.js';
+import { freePort } from '../support/free-port.js';
 import { client } from '../support/local-stack-client.js';
-
-/** A port free now, for a stack that must come back on the same one. */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('a presigned upload URL of the local stack', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'presigned-restart-'));

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
+import { freePort } from '../support/free-port.js';
 
 const exec = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -20,15 +20,6 @@ const ingest = (env: Record<string, string>, ...paths: string[]) =>
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
-
-/** A port nothing listens on. */
-const closedPort = () =>
-  new Promise<number>((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 describe('npm run ingest', () => {
   let stack: LocalStack;
@@ -66,7 +57,7 @@ describe('npm run ingest', () => {
 
   it('asks whether npm run dev is running when the API cannot be reached', async () => {
     const run = await ingest(
-      { API_URL: `http://127.0.0.1:${await closedPort()}`, API_KEY: 'sk-rag-x' },
+      { API_URL: `http://127.0.0.1:${await freePort()}`, API_KEY: 'sk-rag-x' },
       corpus,
     );
 

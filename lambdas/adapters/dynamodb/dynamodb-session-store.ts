@@ -136,8 +136,7 @@ export class DynamoDbSessionStore implements SessionStore {
     turn: Turn,
     options: AppendTurnOptions = {},
   ): Promise<boolean> {
-    const now = this.#options.clock.now();
-    const expiresAt = Math.floor(now.getTime() / 1000) + Math.round(this.#options.ttlDays * 86_400);
+    const { updatedAt, expiresAt } = this.#activity();
     const pk = sessionPk(tenantId, sessionId);
     // Both messages sort by the question's time and stay together: answers to two questions
     // in flight at once in a session each follow their own question, whichever ends first.
@@ -155,7 +154,6 @@ export class DynamoDbSessionStore implements SessionStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
-    const updatedAt = now.toISOString();
     const command = new TransactWriteCommand({
       TransactItems: [
         messageItem(turn.user, 0),
@@ -225,9 +223,7 @@ export class DynamoDbSessionStore implements SessionStore {
     );
     const last = newest.Items?.[0];
     if (last?.id !== change.replaces) return false;
-    const now = this.#options.clock.now();
-    const updatedAt = now.toISOString();
-    const expiresAt = Math.floor(now.getTime() / 1000) + Math.round(this.#options.ttlDays * 86_400);
+    const { updatedAt, expiresAt } = this.#activity();
     const command = new TransactWriteCommand({
       TransactItems: [
         {
@@ -266,6 +262,15 @@ export class DynamoDbSessionStore implements SessionStore {
       if (refused) return false;
       throw error;
     }
+  }
+
+  /** Now, as a session's last activity, and when its items expire (`ttlDays` from now). */
+  #activity(): { updatedAt: string; expiresAt: number } {
+    const now = this.#options.clock.now();
+    return {
+      updatedAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + Math.round(this.#options.ttlDays * 86_400),
+    };
   }
 
   async list(tenantId: string, page: PageRequest): Promise<Page<SessionSummary>> {

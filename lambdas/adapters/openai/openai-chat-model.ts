@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import { estimateUsage } from '../../core/chat/estimate-usage.js';
 import { DependencyError } from '../../core/dependency-error.js';
 import type {
   ChatMessage,
@@ -32,14 +33,6 @@ export interface OpenAiChatModelOptions {
    */
   streamIdleTimeoutMs?: number;
 }
-
-const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
-
-const estimateUsage = (messages: readonly ChatMessage[], reply: string): TokenUsage => {
-  const promptTokens = messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
-  const completionTokens = estimateTokens(reply);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
-};
 
 const toUsage = (usage: OpenAI.Completions.CompletionUsage): TokenUsage => ({
   promptTokens: usage.prompt_tokens,

@@ -33,6 +33,14 @@ export interface OpenAiEmbedderOptions {
   limits?: EmbeddingLimits;
 }
 
+/** Whether every value of a vector is a finite number (one pass, no callback per value). */
+const allFinite = (vector: ArrayLike<number>): boolean => {
+  for (let index = 0; index < vector.length; index += 1) {
+    if (!Number.isFinite(vector[index])) return false;
+  }
+  return true;
+};
+
 /**
  * {@link Embedder} on the `openai` SDK (`POST /embeddings`). Inputs beyond one request's limits
  * are split into consecutive requests; vectors come back in input order. Vectors travel as
@@ -119,7 +127,7 @@ export class OpenAiEmbedder implements Embedder {
         throw new DependencyError('openai', 'bad-gateway', 'embeddings: a vector is not float32');
       }
     });
-    if (vectors.some((vector) => !Array.prototype.every.call(vector, Number.isFinite))) {
+    if (!vectors.every(allFinite)) {
       throw new DependencyError('openai', 'bad-gateway', 'embeddings: a vector is not finite');
     }
     const wrong = vectors.find((vector) => vector.length !== this.dimensions);

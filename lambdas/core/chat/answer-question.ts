@@ -17,10 +17,10 @@ import {
   retrievePassages,
 } from '../retrieval/retrieve-passages.js';
 import { afterRequestsWritten } from '../scheduling/after-requests-written.js';
-import { estimateTokens } from '../text/estimate-tokens.js';
 import { nextTurn } from '../text/work-steps.js';
 import { BudgetCut } from './budget-cut.js';
 import { buildPrompt } from './build-prompt.js';
+import { estimateUsage } from './estimate-usage.js';
 import { historyWindow } from './history-window.js';
 import { toSources } from './to-sources.js';
 
@@ -118,13 +118,6 @@ interface PreparedTurn {
 }
 
 const EMPTY_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-
-/** What a call the model did not report on probably cost: its prompt and what it said. */
-const estimatedUsage = (prompt: readonly ChatMessage[], said: string): TokenUsage => {
-  const promptTokens = prompt.reduce((sum, message) => sum + estimateTokens(message.content), 0);
-  const completionTokens = estimateTokens(said);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
-};
 
 /**
  * Answers a question from the tenant's documents: loads the session's history window and
@@ -225,7 +218,7 @@ export class AnswerQuestion {
     } finally {
       // Tokens reached the client, so the model read the prompt and said this much: it counts.
       if (!finished && text.length > 0) {
-        await question.chargeCut?.(estimatedUsage(turn.prompt, text));
+        await question.chargeCut?.(estimateUsage(turn.prompt, text));
         const partial = this.#assistantMessage(
           turn,
           text,

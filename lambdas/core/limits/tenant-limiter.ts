@@ -130,9 +130,8 @@ export class TenantLimiter {
     { limits: TenantLimits; until: number; refreshing?: boolean }
   >();
   readonly #allowance: LocalAllowance;
-  readonly #firstLooks = new Map<string, Promise<TenantLimits>>();
-  /** Reads of limits too old to use, one per tenant for concurrent callers. */
-  readonly #rereads = new Map<string, Promise<TenantLimits>>();
+  /** A tenant's read in flight (its first look, or limits too old to use), for all callers. */
+  readonly #reads = new Map<string, Promise<TenantLimits>>();
 
   constructor(private readonly deps: TenantLimiterDeps) {
     const blocks = deps.blocks ?? { requests: 0, tokens: 0 };
@@ -160,19 +159,14 @@ export class TenantLimiter {
   async limitsOf(tenantId: string): Promise<TenantLimits> {
     const now = this.deps.clock.now().getTime();
     const cached = this.#cache.get(tenantId);
-    if (!cached) return this.#lookFirst(tenantId);
+    if (!cached) return this.#once(tenantId, () => this.#snapshot(tenantId));
     if (cached.until + (this.deps.cacheTtlMs ?? 60_000) <= now) {
-      let reading = this.#rereads.get(tenantId);
-      if (!reading) {
-        reading = this.#readLimits(tenantId)
-          .catch((error: unknown) => {
-            this.deps.onError?.(error);
-            return cached.limits;
-          })
-          .finally(() => this.#rereads.delete(tenantId));
-        this.#rereads.set(tenantId, reading);
-      }
-      return reading;
+      return this.#once(tenantId, () =>
+        this.#readLimits(tenantId).catch((error: unknown) => {
+          this.deps.onError?.(error);
+          return cached.limits;
+        }),
+      );
     }
     if (cached.until <= now && !cached.refreshing) {
       cached.refreshing = true;
@@ -184,16 +178,17 @@ export class TenantLimiter {
     return cached.limits;
   }
 
-  /** Reads the limits and the counts a request is decided on, once for concurrent callers. */
-  #lookFirst(tenantId: string): Promise<TenantLimits> {
-    let look = this.#firstLooks.get(tenantId);
-    if (!look) {
-      look = this.#snapshot(tenantId).finally(() => this.#firstLooks.delete(tenantId));
-      this.#firstLooks.set(tenantId, look);
+  /** Runs `read` for the tenant once for concurrent callers, who all get its result. */
+  #once(tenantId: string, read: () => Promise<TenantLimits>): Promise<TenantLimits> {
+    let pending = this.#reads.get(tenantId);
+    if (!pending) {
+      pending = read().finally(() => this.#reads.delete(tenantId));
+      this.#reads.set(tenantId, pending);
     }
-    return look;
+    return pending;
   }
 
+  /** Reads the limits and the counts a tenant's first request is decided on. */
   async #snapshot(tenantId: string): Promise<TenantLimits> {
     const at = this.deps.clock.now();
     const snapshots = this.deps.snapshots ?? parallelSnapshots(this.deps.limits, this.deps.meter);

@@ -61,6 +61,15 @@ const setup = (
   return { handler, sessions, model, embedder, seed };
 };
 
+/** A request limiter that admits every request. */
+const admitted = async () => ({
+  policy: 'default',
+  quota: 10,
+  windowSeconds: 60,
+  remaining: 9,
+  resetSeconds: 60,
+});
+
 const post = (body: unknown, headers: Record<string, string> = { authorization: 'Bearer key-a' }) =>
   functionUrlEvent({
     method: 'POST',
@@ -251,13 +260,7 @@ describe('streaming chat function', () => {
     let embeddingCallsAtSlot: number | undefined;
     const { handler, embedder } = setup(undefined, {
       limits: {
-        admitRequest: async () => ({
-          policy: 'default',
-          quota: 10,
-          windowSeconds: 60,
-          remaining: 9,
-          resetSeconds: 60,
-        }),
+        admitRequest: admitted,
         openStream: async () => {
           embeddingCallsAtSlot = embedder.calls.length;
           return async () => {};
@@ -278,13 +281,7 @@ describe('streaming chat function', () => {
       refuse = done;
     });
     const limits: NonNullable<StreamChatDeps['limits']> = {
-      admitRequest: async () => ({
-        policy: 'default',
-        quota: 10,
-        windowSeconds: 60,
-        remaining: 9,
-        resetSeconds: 60,
-      }),
+      admitRequest: admitted,
       openStream: async () => {
         await new Promise((done) => setTimeout(done, 20));
         refuse();
@@ -355,13 +352,7 @@ describe('streaming chat function', () => {
     const model = new FakeChatModel({ defaultReply: ANSWER, onToken: pacedTokens(30).onToken });
     let slotFreed = false;
     const limits: NonNullable<StreamChatDeps['limits']> = {
-      admitRequest: async () => ({
-        policy: 'default',
-        quota: 10,
-        windowSeconds: 60,
-        remaining: 9,
-        resetSeconds: 60,
-      }),
+      admitRequest: admitted,
       openStream: async () => async () => {
         await new Promise((done) => setTimeout(done, 30));
         slotFreed = true;

@@ -197,18 +197,10 @@ describe('concurrent streams on the streaming function', () => {
   });
 
   it("does not count a stream whose answer failed before it started among the day's streams", async () => {
-    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
-    const meter = new InMemoryUsageMeter(clock);
-    const limiter = new TenantLimiter({
-      meter,
-      limits: new InMemoryTenantLimitsStore(),
-      slots: new InMemoryStreamSlots(clock),
-      defaults: { requestsPerMinute: 1_000, tokensPerDay: 1_000_000, concurrentStreams: 1 },
-      clock,
-    });
+    const tenantLimiter = limiter(1_000);
     const handler = createStreamHandler({
       ...testHttpOptions(TENANTS, { maxBodyBytes: 10_000 }),
-      limits: limiter,
+      limits: tenantLimiter,
       answerQuestion: {
         // biome-ignore lint/correctness/useYield: an answer that fails before its start
         stream: async function* () {
@@ -220,7 +212,11 @@ describe('concurrent streams on the streaming function', () => {
     const refused = invokeStreaming(handler, post(), lambdaContext());
     await refused.done;
 
-    const usage = await new ReadUsage({ meter, limiter, clock }).execute('tenant-a');
+    const usage = await new ReadUsage({
+      meter: tenantLimiter.meter,
+      limiter: tenantLimiter,
+      clock: new ManualClock('2026-03-01T10:00:37.000Z'),
+    }).execute('tenant-a');
     expect(refused.prelude.statusCode).toBe(500);
     expect(usage.today.streams).toBe(0);
   });
