@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { FilesystemBlobStore } from '../lambdas/adapters/local/filesystem-blob-store.js';
+import { isTenantId, TENANT_ID_RULE } from '../lambdas/core/auth/tenant-id.js';
 import { inboxKey } from '../lambdas/core/ingestion/object-keys.js';
 import { s3EventNotification } from './s3-event-notification.js';
 
@@ -85,6 +86,11 @@ export const startInboxWatcher = async (options: InboxWatcherOptions): Promise<I
     for (const file of await filesUnder(inboxDir)) {
       const [tenantId, ...rest] = relative(inboxDir, file).split(sep);
       if (!tenantId || rest.length === 0) continue;
+      if (!isTenantId(tenantId)) {
+        if (!warned.has(tenantId)) options.warn?.(`inbox: skipped ${file} (${TENANT_ID_RULE})`);
+        warned.add(tenantId);
+        continue;
+      }
       const key = inboxKey(tenantId, rest.join('/'));
       if (!blobs.accepts(key)) {
         if (!warned.has(key))

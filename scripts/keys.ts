@@ -12,6 +12,7 @@ import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbTenantLimitsStore } from '../lambdas/adapters/dynamodb/dynamodb-tenant-limits-store.js';
 import { issueApiKey } from '../lambdas/core/auth/issue-api-key.js';
+import { isTenantId, TENANT_ID_RULE } from '../lambdas/core/auth/tenant-id.js';
 import type { TenantLimits } from '../lambdas/core/limits/tenant-limits.js';
 import { systemClock } from '../lambdas/core/ports/clock.js';
 
@@ -121,6 +122,10 @@ const main = async (): Promise<number> => {
   const limits = command === 'limits' ? limitsFromOptions() : {};
   if (command === 'limits' && !values.tenant) {
     process.stderr.write('limits needs --tenant NAME\n');
+    return 2;
+  }
+  if (values.tenant !== undefined && !isTenantId(values.tenant)) {
+    process.stderr.write(`--tenant ${JSON.stringify(values.tenant)}: ${TENANT_ID_RULE}\n`);
     return 2;
   }
   const { client, table, close } = await openTable();

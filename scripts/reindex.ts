@@ -8,6 +8,7 @@ import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-doc
 import { composeJobQueue } from '../lambdas/composition/ingestion-adapters.js';
 import { loadRuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import { composeShared } from '../lambdas/composition/shared.js';
+import { isTenantId, TENANT_ID_RULE } from '../lambdas/core/auth/tenant-id.js';
 import { ReindexDocuments } from '../lambdas/core/ingestion/reindex-documents.js';
 
 const USAGE = `Usage: npm run reindex -- [--tenant ID]
@@ -33,6 +34,10 @@ const main = async (): Promise<number> => {
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
+  }
+  if (values.tenant !== undefined && !isTenantId(values.tenant)) {
+    process.stderr.write(`--tenant ${JSON.stringify(values.tenant)}: ${TENANT_ID_RULE}\n`);
+    return 2;
   }
   if (process.env.QUEUE_URL && process.env.TABLE_NAME) {
     const config = loadRuntimeConfig(process.env);

@@ -95,4 +95,11 @@ describe('npm run keys', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('--tokens-per-day needs a whole number');
   });
+
+  it('refuses a tenant name that is not one before opening any table', () => {
+    const run = keys('limits', '--tenant', 'acme#DOC#x', '--requests-per-minute', '10');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('A tenant name is 1–63 letters');
+  });
 });

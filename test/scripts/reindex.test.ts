@@ -18,4 +18,11 @@ describe('npm run reindex', () => {
     expect(run.stderr).toContain("Unknown option '--tenat'");
     expect(run.stderr).toContain('Usage: npm run reindex');
   });
+
+  it('refuses a tenant name that is not one and exits 2', () => {
+    const run = reindex('--tenant', 'acme/inbox');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('A tenant name is 1–63 letters');
+  });
 });

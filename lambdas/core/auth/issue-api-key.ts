@@ -1,14 +1,13 @@
 import type { ApiKeyRecord, ApiKeyStore } from '../ports/api-key-store.js';
 import type { Clock } from '../ports/clock.js';
 import { API_KEY_PREFIX, generateApiKey, hashApiKey, keyIdOf } from './api-key-format.js';
+import { isTenantId, TENANT_ID_RULE } from './tenant-id.js';
 
 /** A newly issued key: the secret, shown once, and its stored record. */
 export interface IssuedApiKey {
   key: string;
   record: ApiKeyRecord;
 }
-
-const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /**
  * Issues an API key for a tenant and stores only its hash.
@@ -23,9 +22,7 @@ export const issueApiKey = async (
   tenantId: string,
   key: string = generateApiKey(),
 ): Promise<IssuedApiKey> => {
-  if (!TENANT_PATTERN.test(tenantId)) {
-    throw new Error('A tenant name is 1–63 letters, digits, dots, dashes or underscores');
-  }
+  if (!isTenantId(tenantId)) throw new Error(TENANT_ID_RULE);
   const keyHash = hashApiKey(key);
   const record: ApiKeyRecord = {
     keyId: keyIdOf(keyHash),

@@ -1,7 +1,6 @@
-/** Longest tenant id a key may name (the index job's limit). */
-const MAX_TENANT_CHARS = 64;
+import { TENANT_ID_SOURCE } from '../auth/tenant-id.js';
 
-const TENANT = `[^/]{1,${MAX_TENANT_CHARS}}`;
+const TENANT = TENANT_ID_SOURCE;
 const UPLOAD_KEY = new RegExp(
   `^tenants/(${TENANT})/uploads/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/v([1-9][0-9]{0,9})$`,
 );
@@ -43,7 +42,8 @@ export type ObjectKeyKind =
 /**
  * Reads an object key of the bucket: a presigned upload (`tenants/<t>/uploads/<id>/v<n>`), a
  * drop-folder file (`tenants/<t>/inbox/<path>`, folder markers ending in `/` excluded), or
- * undefined for any other key (the raw versions the API writes, among others).
+ * undefined for any other key (the raw versions the API writes, among others, and a `<t>` that
+ * is not a tenant name: see `TENANT_ID_PATTERN`).
  *
  * @example
  * parseObjectKey('tenants/acme/inbox/guides/setup.md') // { kind: 'inbox', tenantId: 'acme', path: 'guides/setup.md' }

@@ -1,3 +1,4 @@
+import { TENANT_ID_PATTERN, TENANT_ID_RULE } from '../auth/tenant-id.js';
 import * as z from './zod-mini.js';
 
 /**
@@ -5,7 +6,7 @@ import * as z from './zod-mini.js';
  * with zod/mini: the indexer validates nothing else, so it bundles no classic zod.
  */
 export const indexJobSchema = z.object({
-  tenantId: z.string().check(z.minLength(1), z.maxLength(64)),
+  tenantId: z.string().check(z.regex(TENANT_ID_PATTERN, TENANT_ID_RULE)),
   documentId: z.uuid(),
   version: z.number().check(z.int(), z.positive()),
   part: z.optional(

@@ -84,6 +84,18 @@ describe('index-documents function', () => {
     expect(await invoke(bad)).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
   });
 
+  it('fails a job whose tenant is not a tenant name, touching no other tenant', async () => {
+    const { uploadText, queue, invoke, documents } = setup();
+    await uploadText('Guide', sectionedMarkdown(2, 'guide'));
+    const forged = sqsRecord(JSON.stringify({ ...queue.jobs[0]!, tenantId: 'acme#DOC#x' }));
+
+    expect(await invoke(forged)).toEqual({
+      batchItemFailures: [{ itemIdentifier: forged.messageId }],
+    });
+    const { items } = await documents.list('acme', { limit: 5 });
+    expect(items.map((record) => record.status)).toEqual(['queued']);
+  });
+
   it('reports a transient failure so the queue retries, leaving the document not failed', async () => {
     const { uploadText, queue, invoke, embedder, documents } = setup();
     const { id } = await uploadText('Guide', sectionedMarkdown(2));

@@ -245,6 +245,22 @@ describe('HandleObjectEvents', () => {
     });
   });
 
+  it('ignores a drop-folder file under a folder that is not a tenant name', async () => {
+    const fixture = ingestionFixture();
+    const key = 'tenants/acme#DOC#x/inbox/guide.md';
+    await fixture.blobs.put(key, Buffer.from(TEXT), 'text/markdown');
+
+    const outcome = await fixture.objectEvents.execute({
+      change: 'created',
+      key,
+      sizeBytes: Buffer.byteLength(TEXT),
+    });
+
+    expect(outcome.kind).toBe('ignored');
+    expect(fixture.queue.jobs).toEqual([]);
+    expect((await fixture.documents.list('acme#DOC#x', { limit: 10 })).items).toEqual([]);
+  });
+
   it('ignores the raw versions the API writes itself', async () => {
     const fixture = ingestionFixture();
     const { id } = await fixture.uploadText('Guide', TEXT);
