@@ -4,7 +4,8 @@ const TENANT_ID_CHARS = '[A-Za-z0-9][A-Za-z0-9._-]{0,62}';
 /**
  * A tenant name: 1–63 letters, digits, dots, dashes or underscores, starting with a letter or
  * digit. Storage keys join a tenant name with `#` and `/` (`TENANT#<t>#DOC#…`,
- * `tenants/<t>/inbox/…`), so a name holding either could reach into another tenant's keys.
+ * `tenants/<t>/inbox/…`): with either in a name, every key of tenant `acme#x` would begin with
+ * `TENANT#acme#`, the prefix of tenant `acme`'s keys, and a path could change tenants.
  */
 export const TENANT_ID_PATTERN = new RegExp(`^${TENANT_ID_CHARS}$`);
 
