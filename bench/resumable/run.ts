@@ -17,7 +17,11 @@ import { DynamoDbStreamLog } from '../../lambdas/adapters/dynamodb/dynamodb-stre
 import { AnswerQuestion } from '../../lambdas/core/chat/answer-question.js';
 import type { UiMessagePart } from '../../lambdas/core/chat/ui-message-stream.js';
 import { systemClock } from '../../lambdas/core/ports/clock.js';
-import type { ActiveStream, StreamBatch, StreamLog } from '../../lambdas/core/ports/stream-log.js';
+import type {
+  BeginningStream,
+  StreamBatch,
+  StreamLog,
+} from '../../lambdas/core/ports/stream-log.js';
 import { createHandler } from '../../lambdas/handlers/stream-chat.js';
 import { startDynalite } from '../../test/support/dynalite.js';
 import { FakeChatModel } from '../../test/support/fakes/fake-chat-model.js';
@@ -64,7 +68,7 @@ class CountingStreamLog implements StreamLog {
     this.eventualReads = 0;
     this.consistentReads = 0;
   }
-  begin(tenantId: string, chatId: string, stream: Omit<ActiveStream, 'stopRequested'>) {
+  begin(tenantId: string, chatId: string, stream: BeginningStream) {
     this.writes += 1;
     return this.inner.begin(tenantId, chatId, stream);
   }
@@ -81,9 +85,9 @@ class CountingStreamLog implements StreamLog {
     this.consistentReads += 1;
     return this.inner.read(tenantId, chatId, streamId, fromSeq);
   }
-  requestStop(tenantId: string, chatId: string) {
+  requestStop(tenantId: string, chatId: string, options: { staleBefore: number }) {
     this.writes += 1;
-    return this.inner.requestStop(tenantId, chatId);
+    return this.inner.requestStop(tenantId, chatId, options);
   }
   end(tenantId: string, chatId: string, streamId: string) {
     this.writes += 1;

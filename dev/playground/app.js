@@ -820,7 +820,12 @@ const ask = async (message) => {
     setSettingsOpen(true);
     return;
   }
-  if (!state.sessionId) ui.sessionLabel.textContent = message;
+  if (!state.sessionId) {
+    ui.sessionLabel.textContent = message;
+    // A new chat is named here, as useChat names it, so that Stop can reach its first answer
+    // before that answer's first part (which would otherwise be what names the chat).
+    state.sessionId = globalThis.crypto?.randomUUID?.();
+  }
   if (state.sessionId) rememberChat(state.sessionId, message);
   await playAnswer(message, (signal) =>
     fetch(state.connection.streamUrl, {
@@ -897,8 +902,9 @@ const resumeChat = async ({ sessionId, question }) => {
 
 /**
  * The Stop button: asks the streaming endpoint to stop the answer wherever it runs (the
- * stream then ends with a `finish` part marked interrupted). Without resumable streaming (404)
- * or before the chat is known, cutting the connection is what stops the model.
+ * stream then ends with a `finish` part marked interrupted), even while it is prepared. Without
+ * resumable streaming (404), or for a chat not named (no `crypto.randomUUID` outside a secure
+ * context), cutting the connection is what stops the model.
  */
 const requestStop = async () => {
   const sessionId = state.sessionId;

@@ -11,7 +11,7 @@ import {
   type StreamChatDeps,
 } from '../composition/stream-chat.js';
 import type { AnswerEvent } from '../core/chat/answer-question.js';
-import { followStream } from '../core/chat/follow-stream.js';
+import { DEFAULT_DEADLINE_MARGIN_MS, followStream } from '../core/chat/follow-stream.js';
 import { StreamRecorder } from '../core/chat/stream-recorder.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../core/chat/ui-message-stream.js';
 import type { ActiveStream } from '../core/ports/stream-log.js';
@@ -75,6 +75,10 @@ const jsonBodyOfChatRoute = (): MiddlewareObj<HttpEvent> => {
 
 const NO_CONTENT = { statusCode: 204, headers: {}, body: '' };
 
+/** Past its deadline and this margin, a stream's writer is gone though its marker remains. */
+const deadlineMarginMs = (options: ResumableStreams) =>
+  options.follow?.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
+
 /**
  * Builds the streaming chat function behind a Lambda function URL (`RESPONSE_STREAM`), with
  * Middy v7's `executionModeStreamifyResponse` and the same authentication middleware as the
@@ -88,7 +92,8 @@ const NO_CONTENT = { statusCode: 204, headers: {}, body: '' };
  * upstream model call at once. With it, the answer's parts are recorded as they are sent
  * ({@link StreamRecorder}) and the invocation runs until the answer is whole and stored, even
  * with no client left; `GET /{chatId}/stream` replays and follows it ({@link followStream})
- * and `POST /{chatId}/stop` flags it, which the writer sees within its stop poll.
+ * and `POST /{chatId}/stop` flags it, which the writer sees within its stop poll (or at its
+ * start, for a stop that came while it was prepared).
  *
  * @example
  * export const handler = createHandler({ logger, resolver, maxBodyBytes, answerQuestion, resumable });
@@ -106,7 +111,8 @@ export const createHandler = (deps: StreamChatDeps) => {
     const tenantId = tenantOf(context);
     const abort = new AbortController();
     const remainingMs = context.getRemainingTimeInMillis();
-    const deadlineAt = Date.now() + remainingMs;
+    const requestedAt = Date.now();
+    const deadlineAt = requestedAt + remainingMs;
     // The stream slot is taken while the answer prepares (budget, history, embedding,
     // retrieval), not before: one table round trip less before the first token; and once the
     // embedding request is written, so its signing work does not hold that request back. A
@@ -171,7 +177,7 @@ export const createHandler = (deps: StreamChatDeps) => {
     // The model call is already under way: the marker's write overlaps its time to first token.
     const recorder = await StreamRecorder.begin(
       resumable.log,
-      { tenantId, chatId: start.sessionId, streamId: start.messageId, deadlineAt },
+      { tenantId, chatId: start.sessionId, streamId: start.messageId, deadlineAt, requestedAt },
       {
         ...(resumable.flushIntervalMs ? { flushIntervalMs: resumable.flushIntervalMs } : {}),
         ...(resumable.stopPollMs ? { stopPollMs: resumable.stopPollMs } : {}),
@@ -215,7 +221,7 @@ export const createHandler = (deps: StreamChatDeps) => {
     const found = await options.log.active(tenantId, chatId, { consistent: true });
     // A marker its writer could not clear (the table was unreachable at the end) dies with it.
     const writerGone = (stream: ActiveStream) =>
-      stream.deadlineAt + (options.follow?.deadlineMarginMs ?? 5_000) < Date.now();
+      stream.deadlineAt + deadlineMarginMs(options) < Date.now();
     const active = found && !writerGone(found) ? found : undefined;
     if (!active) {
       if (await options.sessions.exists(tenantId, chatId)) return NO_CONTENT;
@@ -247,12 +253,12 @@ export const createHandler = (deps: StreamChatDeps) => {
   };
 
   const stopAnswer = async (options: ResumableStreams, chatId: string, context: ApiContext) => {
-    const tenantId = tenantOf(context);
-    if (await options.log.requestStop(tenantId, chatId)) {
-      return { statusCode: 202, headers: {}, body: '' };
-    }
-    if (await options.sessions.exists(tenantId, chatId)) return NO_CONTENT;
-    throw notFound('Chat');
+    // Accepted whether the answer runs or is still being prepared (no marker yet, and for a
+    // new chat no session either): the stop is kept for it until it begins.
+    await options.log.requestStop(tenantOf(context), chatId, {
+      staleBefore: Date.now() - deadlineMarginMs(options),
+    });
+    return { statusCode: 202, headers: {}, body: '' };
   };
 
   return middy<LambdaFunctionURLEvent, unknown, Error, ApiContext>({

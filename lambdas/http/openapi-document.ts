@@ -224,13 +224,16 @@ const streamControlPaths = (streamUrl: string | undefined): Record<string, JsonO
     post: {
       operationId: 'stopStream',
       summary: 'Stop the answer a chat is streaming; what was written is kept, marked incomplete',
+      description:
+        'Stops the answer streaming in the chat, on whichever instance it runs, or, when none ' +
+        'streams yet, the answer whose question was sent before this stop and is still being ' +
+        'prepared (its passages looked up): it starts stopped. A stop never affects a question ' +
+        'sent after it, nor another tenant, so it is accepted for any chat id.',
       tags: ['Chat'],
       parameters: [CHAT_ID_PARAMETER],
       responses: {
-        202: { description: 'Stopping: the answer ends within a moment' },
-        204: { description: 'Nothing is streaming in this chat' },
+        202: { description: 'Stopping: the answer ends within a moment, or starts stopped' },
         401: problem(401, 'Missing or invalid API key'),
-        404: problem(404, 'No such chat'),
       },
     },
   },

@@ -31,7 +31,7 @@ export const streamServers = (streamUrl: string | undefined): JsonObject[] => [
 export const apiDescription = (streamUrl: string | undefined): string =>
   [
     'Chat grounded in your documents, with citations. Authenticate with `Authorization: Bearer <API key>`.',
-    `Streaming chat (AI SDK UI message stream) is served by a separate function URL${streamUrl ? ` (${streamUrl})` : ''}: the operations below with a server of their own. On it, \`GET /{chatId}/stream\` resumes the answer a chat is streaming (204 when none) and \`POST /{chatId}/stop\` stops it.`,
+    `Streaming chat (AI SDK UI message stream) is served by a separate function URL${streamUrl ? ` (${streamUrl})` : ''}: the operations below with a server of their own. On it, \`GET /{chatId}/stream\` resumes the answer a chat is streaming (204 when none) and \`POST /{chatId}/stop\` stops it (or the answer being prepared).`,
     'Every error is an RFC 9457 problem document (`application/problem+json`). A path called with a method it does not declare answers 405 with an `Allow` header; an unknown path answers 404.',
   ].join('\n\n');
 

@@ -145,7 +145,7 @@ describe('resumable streams over real HTTP, read with the AI SDK client', () => 
     expect(textOf(await toMessage(first?.chunks ?? []))).toBe(REPLY);
   });
 
-  it('answers 404 to a resume or stop of a chat id another tenant is streaming', async () => {
+  it("answers 404 to another tenant's resume of a chat id, and its stop leaves the answer alone", async () => {
     const chatId = newChat();
     const otherKey = await stack.issueApiKey('tenant-other');
     const cut = sendAndRead(transport, chatId, QUESTION, (chunks) => deltasIn(chunks) >= 2);
@@ -158,7 +158,7 @@ describe('resumable streams over real HTTP, read with the AI SDK client', () => 
 
     expect(resume.status).toBe(404);
     expect(resume.headers.get('content-type')).toBe('application/problem+json');
-    expect(stopped.status).toBe(404);
+    expect(stopped.status).toBe(202);
     expect(textOf(await toMessage((await resumeAndRead(transport, chatId))?.chunks ?? []))).toBe(
       REPLY,
     );
@@ -219,10 +219,14 @@ describe('resumable streams over real HTTP, read with the AI SDK client', () => 
     ]);
   });
 
-  it('answers 204 to a stop when nothing is streaming', async () => {
+  it('accepts a stop when nothing is streaming, and answers the next question whole', async () => {
     const chatId = newChat();
     await sendAndRead(transport, chatId, QUESTION);
 
-    expect((await stop(chatId)).status).toBe(204);
+    const stopped = await stop(chatId);
+    const next = await sendAndRead(transport, chatId, QUESTION);
+
+    expect(stopped.status).toBe(202);
+    expect(textOf(await toMessage(next?.chunks ?? []))).toBe(REPLY);
   });
 });

@@ -9,7 +9,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { UiMessagePart } from '../../core/chat/ui-message-stream.js';
 import type { Clock } from '../../core/ports/clock.js';
-import type { ActiveStream, StreamBatch, StreamLog } from '../../core/ports/stream-log.js';
+import type {
+  ActiveStream,
+  BeginningStream,
+  StopOutcome,
+  StreamBatch,
+  StreamLog,
+} from '../../core/ports/stream-log.js';
 import { dynamoCall } from './dynamodb-errors.js';
 
 /** Options of {@link DynamoDbStreamLog}. */
@@ -52,7 +58,8 @@ const decodeParts = (stored: string, textId: unknown): UiMessagePart[] => {
 
 /**
  * {@link StreamLog} on the application table, in the chat session's partition (so deleting
- * the session deletes its recordings): the active stream is the item `STREAM`, each batch of
+ * the session deletes its recordings): the active stream is the item `STREAM` (type
+ * `ActiveStream`, or `PendingStop` for a stop kept until a stream begins), each batch of
  * parts one item `STREAM#<streamId>#<seq>` holding the parts as one JSON string. Every item
  * carries `expiresAt`, so recordings leave the table by TTL without a cleanup job.
  */
@@ -65,9 +72,9 @@ export class DynamoDbStreamLog implements StreamLog {
   async begin(
     tenantId: string,
     chatId: string,
-    stream: Omit<ActiveStream, 'stopRequested'>,
-  ): Promise<void> {
-    await dynamoCall(() =>
+    stream: BeginningStream,
+  ): Promise<{ stopRequested: boolean }> {
+    const { Attributes: before } = await dynamoCall(() =>
       this.client.send(
         new PutCommand({
           TableName: this.options.tableName,
@@ -80,9 +87,13 @@ export class DynamoDbStreamLog implements StreamLog {
             stopRequested: false,
             expiresAt: this.#expiresAt(),
           },
+          // The item it replaces says, at no extra round trip, whether a stop came first.
+          ReturnValues: 'ALL_OLD',
         }),
       ),
     );
+    const keptStopAt = before?.type === 'PendingStop' ? Number(before.stopAt) : Number.NaN;
+    return { stopRequested: keptStopAt >= stream.requestedAt };
   }
 
   async append(
@@ -122,7 +133,7 @@ export class DynamoDbStreamLog implements StreamLog {
         }),
       ),
     );
-    if (!Item) return undefined;
+    if (Item?.type !== 'ActiveStream') return undefined;
     return {
       streamId: String(Item.streamId),
       deadlineAt: Number(Item.deadlineAt),
@@ -167,24 +178,64 @@ export class DynamoDbStreamLog implements StreamLog {
     return batches;
   }
 
-  async requestStop(tenantId: string, chatId: string): Promise<boolean> {
-    try {
-      await dynamoCall(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.options.tableName,
-            Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
-            UpdateExpression: 'SET stopRequested = :yes',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':yes': true },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+  async requestStop(
+    tenantId: string,
+    chatId: string,
+    options: { staleBefore: number },
+  ): Promise<StopOutcome> {
+    const Key = { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK };
+    const live = {
+      ConditionExpression: '#type = :active AND deadlineAt >= :stale',
+      ExpressionAttributeNames: { '#type': 'type' },
+    };
+    // A marker written between the two attempts makes the second fail: the first then holds.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        await dynamoCall(() =>
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.options.tableName,
+              Key,
+              UpdateExpression: 'SET stopRequested = :yes',
+              ...live,
+              ExpressionAttributeValues: {
+                ':yes': true,
+                ':active': 'ActiveStream',
+                ':stale': options.staleBefore,
+              },
+            }),
+          ),
+        );
+        return 'running';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      try {
+        await dynamoCall(() =>
+          this.client.send(
+            new PutCommand({
+              TableName: this.options.tableName,
+              Item: {
+                ...Key,
+                type: 'PendingStop',
+                stopAt: this.options.clock.now().getTime(),
+                expiresAt: this.#expiresAt(),
+              },
+              ConditionExpression: `NOT (${live.ConditionExpression})`,
+              ExpressionAttributeNames: live.ExpressionAttributeNames,
+              ExpressionAttributeValues: {
+                ':active': 'ActiveStream',
+                ':stale': options.staleBefore,
+              },
+            }),
+          ),
+        );
+        return 'pending';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     }
+    throw new Error('the active stream kept changing while a stop was requested');
   }
 
   async end(tenantId: string, chatId: string, streamId: string): Promise<void> {

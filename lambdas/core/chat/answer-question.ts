@@ -189,6 +189,8 @@ export class AnswerQuestion {
     let finished = false;
     try {
       for (let next = await firstEvent; !next.done; next = await events.next()) {
+        // A stop or cut may come while an event is already buffered: nothing more goes out.
+        question.signal?.throwIfAborted();
         const event = next.value;
         if (event.type === 'delta') {
           text += event.text;

@@ -1,6 +1,9 @@
 import type { ActiveStream, StreamLog } from '../ports/stream-log.js';
 import type { UiMessagePart } from './ui-message-stream.js';
 
+/** How long readers wait past a writer's deadline before they take it as gone (5 s). */
+export const DEFAULT_DEADLINE_MARGIN_MS = 5_000;
+
 /** Timing of {@link followStream}. */
 export interface FollowOptions {
   /** Pause between polls while parts keep coming (default 25 ms). */
@@ -67,7 +70,7 @@ export async function* followStream(
   const busyWindowMs = options.busyWindowMs ?? 400;
   const activeCheckMs = options.activeCheckMs ?? 1_000;
   const giveUpAt = Math.min(
-    stream.deadlineAt + (options.deadlineMarginMs ?? 5_000),
+    stream.deadlineAt + (options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS),
     options.readerDeadlineAt ?? Number.POSITIVE_INFINITY,
   );
   let nextSeq = 0;

@@ -8,6 +8,8 @@ export interface RecordedStream {
   streamId: string;
   /** Epoch ms of the writer's deadline: readers give up a margin after it. */
   deadlineAt: number;
+  /** Epoch ms the answer's request arrived: a stop requested since then stops it. */
+  requestedAt: number;
 }
 
 /** Timing of a {@link StreamRecorder}. */
@@ -34,7 +36,7 @@ const isLast = (part: UiMessagePart) => part.type === 'finish' || part.type === 
  * instance reaches the model call here.
  *
  * @example
- * const recorder = await StreamRecorder.begin(log, { tenantId, chatId, streamId, deadlineAt }, { onStop });
+ * const recorder = await StreamRecorder.begin(log, { tenantId, chatId, streamId, deadlineAt, requestedAt }, { onStop });
  * for await (const part of parts) recorder.add(part);
  * await recorder.close();
  */
@@ -58,19 +60,24 @@ export class StreamRecorder {
     this.#options = { flushIntervalMs: 150, stopPollMs: 200, ...options };
   }
 
-  /** Marks the stream active on the chat, then returns a recorder that polls for a stop. */
+  /**
+   * Marks the stream active on the chat, then returns a recorder that polls for a stop. A stop
+   * requested while the answer was prepared (before the marker) calls `onStop` at once.
+   */
   static async begin(
     log: StreamLog,
     stream: RecordedStream,
     options: StreamRecorderOptions,
   ): Promise<StreamRecorder> {
-    await log.begin(stream.tenantId, stream.chatId, {
+    const { stopRequested } = await log.begin(stream.tenantId, stream.chatId, {
       streamId: stream.streamId,
       deadlineAt: stream.deadlineAt,
+      requestedAt: stream.requestedAt,
     });
     const recorder = new StreamRecorder(log, stream, options);
     recorder.#writeCount = 1;
-    recorder.#pollStop();
+    if (stopRequested) options.onStop();
+    else recorder.#pollStop();
     return recorder;
   }
 

@@ -9,6 +9,18 @@ export interface ActiveStream {
   stopRequested: boolean;
 }
 
+/** A stream about to begin: its marker, and when its request arrived (epoch ms). */
+export interface BeginningStream extends Omit<ActiveStream, 'stopRequested'> {
+  /** A stop requested for the chat at or after this moment, before the marker, stops it. */
+  requestedAt: number;
+}
+
+/**
+ * What a stop request found: a `running` answer, now flagged, or none yet (`pending`): the stop
+ * is kept for an answer whose request arrived before it and whose marker is not written yet.
+ */
+export type StopOutcome = 'running' | 'pending';
+
 /** A run of consecutive parts of one stream, written in one request. */
 export interface StreamBatch {
   /** 0, 1, 2… in the order the parts were sent. */
@@ -23,12 +35,16 @@ export interface StreamBatch {
  * replay an answer and follow it live. Every method is scoped by tenant and chat (session) id.
  */
 export interface StreamLog {
-  /** Records `stream` as the chat's active stream, replacing any earlier one. */
+  /**
+   * Records `stream` as the chat's active stream, replacing any earlier one. `stopRequested`
+   * when a stop was requested for the chat since `stream.requestedAt` while no stream was active
+   * (the stream's preparation, before this marker): the writer stops at once.
+   */
   begin(
     tenantId: string,
     chatId: string,
-    stream: Omit<ActiveStream, 'stopRequested'>,
-  ): Promise<void>;
+    stream: BeginningStream,
+  ): Promise<{ stopRequested: boolean }>;
   /** Appends a batch of the stream's parts. */
   append(tenantId: string, chatId: string, streamId: string, batch: StreamBatch): Promise<void>;
   /**
@@ -42,8 +58,16 @@ export interface StreamLog {
   ): Promise<ActiveStream | undefined>;
   /** The stream's batches from `fromSeq` on, in order (possibly none yet). */
   read(tenantId: string, chatId: string, streamId: string, fromSeq: number): Promise<StreamBatch[]>;
-  /** Flags the active stream to stop; false when the chat has none. */
-  requestStop(tenantId: string, chatId: string): Promise<boolean>;
+  /**
+   * Flags the active stream to stop (`running`). Without one, or with a marker whose deadline
+   * is before `staleBefore` (its writer is gone), keeps the stop for a stream being prepared
+   * (`pending`), which {@link StreamLog.begin} reports.
+   */
+  requestStop(
+    tenantId: string,
+    chatId: string,
+    options: { staleBefore: number },
+  ): Promise<StopOutcome>;
   /** Clears the chat's active stream, unless another stream has replaced it. */
   end(tenantId: string, chatId: string, streamId: string): Promise<void>;
 }

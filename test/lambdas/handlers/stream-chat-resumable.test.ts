@@ -37,6 +37,18 @@ const parts = (body: string) =>
 const deltaReads = (reads: ClientRead[]) =>
   reads.filter((read) => read.text.includes('"text-delta"')).length;
 
+/** An embedder taking `delayMs` to answer: the time an answer is prepared before its marker. */
+class SlowEmbedder extends FakeEmbedder {
+  constructor(private readonly delayMs: number) {
+    super();
+  }
+
+  override async embed(...args: Parameters<FakeEmbedder['embed']>) {
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    return super.embed(...args);
+  }
+}
+
 describe('streaming chat function with resumable streams', () => {
   let db: DynaliteHandle;
   let chats = 0;
@@ -47,7 +59,7 @@ describe('streaming chat function with resumable streams', () => {
   afterAll(() => db.close());
 
   /** Two function instances (no shared memory) over one table, one model, one session store. */
-  const setup = (tokenIntervalMs = 20, resumable = true) => {
+  const setup = (tokenIntervalMs = 20, resumable = true, embedDelayMs = 0) => {
     const model = new FakeChatModel({
       defaultReply: REPLY,
       onToken: pacedTokens(tokenIntervalMs).onToken,
@@ -55,7 +67,7 @@ describe('streaming chat function with resumable streams', () => {
     const sessions = new InMemorySessionStore();
     const answerQuestion = new AnswerQuestion({
       sessions,
-      embedder: new FakeEmbedder(),
+      embedder: new SlowEmbedder(embedDelayMs),
       vectors: new FakeVectorStore(),
       model,
       clock: new ManualClock(),
@@ -150,6 +162,43 @@ describe('streaming chat function with resumable streams', () => {
     });
   });
 
+  it('stops an answer whose stop came while it was prepared, before its first token', async () => {
+    const { a, b, model, sessions, chatId } = setup(20, true, 150);
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+
+    const stop = invokeStreaming(b, request('POST', `/${chatId}/stop`), lambdaContext());
+    await Promise.all([writer.done, stop.done]);
+
+    expect(stop.prelude.statusCode).toBe(202);
+    expect(model.calls.at(-1)?.options.signal?.aborted).toBe(true);
+    expect(parts(writer.body).at(-1)).toMatchObject({
+      type: 'finish',
+      finishReason: 'interrupted',
+    });
+    expect(parts(writer.body).filter((part) => part.type === 'text-delta')).toEqual([]);
+    expect(sessions.messagesOf('tenant-a', chatId)).toEqual([]);
+  });
+
+  it('answers in full a question asked after a stop that found nothing running', async () => {
+    const { a, model, sessions, chatId } = setup(0);
+    await invokeStreaming(a, request('POST', `/${chatId}/stop`), lambdaContext()).done;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    await invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    ).done;
+
+    expect(model.calls.at(-1)?.aborted).toBe(false);
+    expect(sessions.messagesOf('tenant-a', chatId)[1]).toMatchObject({ content: REPLY });
+  });
+
   it('keeps the live answer whole and ends followers with an error part when DynamoDB goes away', async () => {
     const { a, b, model, chatId } = setup(30);
     const writer = invokeStreaming(
@@ -193,7 +242,11 @@ describe('streaming chat function with resumable streams', () => {
       clock: systemClock,
       ttlSeconds: 600,
     });
-    await log.begin('tenant-a', chatId, { streamId: 'stale', deadlineAt: Date.now() - 60_000 });
+    await log.begin('tenant-a', chatId, {
+      streamId: 'stale',
+      deadlineAt: Date.now() - 60_000,
+      requestedAt: Date.now() - 120_000,
+    });
 
     const resume = invokeStreaming(a, request('GET', `/${chatId}/stream`), lambdaContext());
     await resume.done;
@@ -218,7 +271,6 @@ describe('streaming chat function with resumable streams', () => {
 
   it.each([
     ['a resume of an unknown chat', request('GET', '/chat-unknown/stream'), 404],
-    ['a stop of an unknown chat', request('POST', '/chat-unknown/stop'), 404],
     ['another method on the resume route', request('POST', '/chat-1/stream'), 405],
     ['an unknown sub-path', request('GET', '/chat-1/other'), 404],
     ['a chat id that is not an id', request('GET', '/chat%2F1/stream'), 404],

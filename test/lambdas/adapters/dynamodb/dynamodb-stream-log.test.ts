@@ -24,7 +24,7 @@ describe('DynamoDbStreamLog', () => {
   afterAll(() => db.close());
 
   it('reads back the batches of a stream in order, from a given sequence number on', async () => {
-    await log.begin('t1', 'chat-order', { streamId: 's1', deadlineAt: 1 });
+    await log.begin('t1', 'chat-order', { streamId: 's1', deadlineAt: 1, requestedAt: 0 });
     for (const seq of [0, 1, 2]) {
       await log.append('t1', 'chat-order', 's1', {
         seq,
@@ -42,34 +42,71 @@ describe('DynamoDbStreamLog', () => {
   });
 
   it("keeps one tenant's stream invisible to another with the same chat id", async () => {
-    await log.begin('t1', 'chat-shared', { streamId: 's1', deadlineAt: 1 });
+    await log.begin('t1', 'chat-shared', { streamId: 's1', deadlineAt: 1, requestedAt: 0 });
     await log.append('t1', 'chat-shared', 's1', { seq: 0, parts: [delta('secret')], final: false });
 
     expect(await log.active('t2', 'chat-shared', { consistent: true })).toBeUndefined();
     expect(await log.read('t2', 'chat-shared', 's1', 0)).toEqual([]);
-    expect(await log.requestStop('t2', 'chat-shared')).toBe(false);
+    expect(await log.requestStop('t2', 'chat-shared', { staleBefore: 0 })).toBe('pending');
     expect(await log.active('t1', 'chat-shared', { consistent: true })).toMatchObject({
       stopRequested: false,
     });
   });
 
-  it('flags the active stream to stop, and says when there is none', async () => {
-    await log.begin('t1', 'chat-stop', { streamId: 's1', deadlineAt: 5 });
+  it('flags the active stream to stop', async () => {
+    await log.begin('t1', 'chat-stop', { streamId: 's1', deadlineAt: 5, requestedAt: 0 });
 
-    const requested = await log.requestStop('t1', 'chat-stop');
+    const outcome = await log.requestStop('t1', 'chat-stop', { staleBefore: 0 });
 
-    expect(requested).toBe(true);
+    expect(outcome).toBe('running');
     expect(await log.active('t1', 'chat-stop', { consistent: true })).toEqual({
       streamId: 's1',
       deadlineAt: 5,
       stopRequested: true,
     });
-    expect(await log.requestStop('t1', 'chat-none')).toBe(false);
+  });
+
+  it('keeps a stop that finds no stream for the stream that begins next', async () => {
+    const outcome = await log.requestStop('t1', 'chat-early', { staleBefore: 0 });
+
+    const begun = await log.begin('t1', 'chat-early', {
+      streamId: 's1',
+      deadlineAt: 5,
+      requestedAt: clock.now().getTime(),
+    });
+
+    expect(outcome).toBe('pending');
+    expect(begun).toEqual({ stopRequested: true });
+    expect(await log.active('t1', 'chat-early', { consistent: true })).toMatchObject({
+      streamId: 's1',
+    });
+  });
+
+  it('keeps no stop for a stream whose request came after it', async () => {
+    await log.requestStop('t1', 'chat-later', { staleBefore: 0 });
+    clock.advance(1);
+
+    const begun = await log.begin('t1', 'chat-later', {
+      streamId: 's1',
+      deadlineAt: 5,
+      requestedAt: clock.now().getTime(),
+    });
+
+    expect(begun).toEqual({ stopRequested: false });
+  });
+
+  it('takes a marker past staleBefore for none: the stop is kept, the marker not flagged', async () => {
+    await log.begin('t1', 'chat-stale', { streamId: 'gone', deadlineAt: 5, requestedAt: 0 });
+
+    const outcome = await log.requestStop('t1', 'chat-stale', { staleBefore: 6 });
+
+    expect(outcome).toBe('pending');
+    expect(await log.active('t1', 'chat-stale', { consistent: true })).toBeUndefined();
   });
 
   it('clears the active stream only for the stream that owns it', async () => {
-    await log.begin('t1', 'chat-end', { streamId: 'old', deadlineAt: 1 });
-    await log.begin('t1', 'chat-end', { streamId: 'new', deadlineAt: 1 });
+    await log.begin('t1', 'chat-end', { streamId: 'old', deadlineAt: 1, requestedAt: 0 });
+    await log.begin('t1', 'chat-end', { streamId: 'new', deadlineAt: 1, requestedAt: 0 });
 
     await log.end('t1', 'chat-end', 'old');
     const afterOld = await log.active('t1', 'chat-end', { consistent: true });
@@ -80,7 +117,7 @@ describe('DynamoDbStreamLog', () => {
   });
 
   it('gives every item an expiry ttlSeconds after it is written', async () => {
-    await log.begin('t1', 'chat-ttl', { streamId: 's1', deadlineAt: 1 });
+    await log.begin('t1', 'chat-ttl', { streamId: 's1', deadlineAt: 1, requestedAt: 0 });
     await log.append('t1', 'chat-ttl', 's1', { seq: 0, parts: [delta('x')], final: true });
     const { Items } = await db.documentClient.send(
       new QueryCommand({
@@ -105,7 +142,7 @@ describe('DynamoDbStreamLog', () => {
       user: { id: 'u', role: 'user', content: 'q', createdAt: at },
       assistant: { id: 'a', role: 'assistant', content: 'a', createdAt: at },
     });
-    await log.begin('t1', 'chat-del', { streamId: 's1', deadlineAt: 1 });
+    await log.begin('t1', 'chat-del', { streamId: 's1', deadlineAt: 1, requestedAt: 0 });
     await log.append('t1', 'chat-del', 's1', { seq: 0, parts: [delta('x')], final: false });
 
     const messages = await sessions.getMessages('t1', 'chat-del', { limit: 10 });

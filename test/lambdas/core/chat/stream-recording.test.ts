@@ -38,6 +38,7 @@ describe('StreamRecorder and followStream', () => {
     chatId: `chat-${++chats}`,
     streamId: `stream-${chats}`,
     deadlineAt: Date.now() + 30_000,
+    requestedAt: Date.now(),
   });
 
   beforeAll(async () => {
@@ -86,8 +87,23 @@ describe('StreamRecorder and followStream', () => {
       },
     });
 
-    await log.requestStop(recorded.tenantId, recorded.chatId);
+    await log.requestStop(recorded.tenantId, recorded.chatId, { staleBefore: 0 });
     await expect.poll(() => stopped, { timeout: 2_000 }).toBe(true);
+    await recorder.close();
+  });
+
+  it('calls onStop as it begins when the stop came while the answer was prepared', async () => {
+    const recorded = stream();
+    await log.requestStop(recorded.tenantId, recorded.chatId, { staleBefore: 0 });
+    let stopped = false;
+
+    const recorder = await StreamRecorder.begin(log, recorded, {
+      onStop: () => {
+        stopped = true;
+      },
+    });
+
+    expect(stopped).toBe(true);
     await recorder.close();
   });
 
