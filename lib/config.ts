@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { PASS_THROUGH_SETTINGS, runtimeSettingProblems } from './runtime-settings.js';
 
 const RETENTION_DAYS = new Set<number>(
   Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
@@ -28,6 +29,31 @@ const originList = z
   .pipe(z.array(origin).min(1));
 
 const url = z.url({ protocol: /^https?$/ });
+
+const settingValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+/** An object from cdk.json, or its JSON from `-c runtimeSettings='{"CHAT_MAX_TOKENS":800}'`. */
+const runtimeSettings = z
+  .unknown()
+  .transform((value, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of settings' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(z.string(), settingValue, {
+      error: 'must be a JSON object of settings (strings, numbers or booleans)',
+    }),
+  )
+  .superRefine((settings, ctx) => {
+    for (const problem of runtimeSettingProblems(settings)) {
+      ctx.addIssue({ code: 'custom', message: problem });
+    }
+  });
 
 /**
  * The deployment configuration: every key is read from CDK context (`cdk.json` `context`, or
@@ -200,6 +226,11 @@ export const appConfigSchema = z
     retainData: flag
       .default(true)
       .describe('Keep the table, bucket and log groups when the stack is deleted.'),
+    runtimeSettings: runtimeSettings
+      .default({})
+      .describe(
+        'Runtime settings with no key of their own (CHAT_MAX_TOKENS, EMBEDDING_REQUESTS_PER_MINUTE…), set on every function; checked at synth.',
+      ),
   })
   .superRefine((config, ctx) => {
     if (config.indexerBatchSize > 10 && config.indexerBatchWindowSeconds === 0) {
@@ -274,16 +305,21 @@ const looseKey = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /**
  * Context keys that are not configuration keys but spell one in another case or with other
- * separators (`QDRANT_COLLECTION`, `qdranturl`): CDK would ignore them silently and deploy the
- * default. Other keys (feature flags, a user's own context) are left alone.
+ * separators (`QDRANT_COLLECTION`, `qdranturl`), or name a runtime setting that belongs in
+ * `runtimeSettings` (`CHAT_MAX_TOKENS`): CDK would ignore them silently and deploy the default.
+ * Other keys (feature flags, a user's own context) are left alone.
  */
 const misspeltKeys = (keys: readonly string[]): string[] => {
   const known = new Map(APP_CONFIG_KEYS.map((key) => [looseKey(key), key]));
+  const passThrough = new Set<string>(PASS_THROUGH_SETTINGS);
   return keys
     .filter((key) => !(APP_CONFIG_KEYS as readonly string[]).includes(key))
     .flatMap((key) => {
       const meant = known.get(looseKey(key));
-      return meant ? [`${key}: not a configuration key; did you mean ${meant}?`] : [];
+      if (meant) return [`${key}: not a configuration key; did you mean ${meant}?`];
+      return passThrough.has(key)
+        ? [`${key}: a runtime setting; set it with -c runtimeSettings='{"${key}":"…"}'`]
+        : [];
     });
 };
 

@@ -23,8 +23,12 @@ const toEnvironment = (variables: RuntimeEnvironment): Record<string, string> =>
     Object.entries(variables).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 
-/** The non-secret settings every function shares. */
+/**
+ * The non-secret settings every function shares, and the deployment's `runtimeSettings`
+ * (names the stack never sets itself: see `lib/runtime-settings.ts`).
+ */
 const sharedEnvironment = (config: AppConfig, tableName: string): RuntimeEnvironment => ({
+  ...config.runtimeSettings,
   SERVICE_NAME: config.appName,
   TABLE_NAME: tableName,
   QDRANT_URL: config.qdrantUrl,

@@ -12,6 +12,32 @@ describe('parseAppConfig', () => {
   it('takes true and false written as text, as -c gives them', () => {
     expect(parseAppConfig({ resumableStreams: 'false' }).resumableStreams).toBe(false);
   });
+
+  it('takes runtimeSettings as JSON text, as -c gives them, each value as text', () => {
+    const config = parseAppConfig({
+      runtimeSettings: '{"CHAT_MAX_TOKENS":800,"PRIME_CONNECTIONS":false}',
+    });
+
+    expect(config.runtimeSettings).toEqual({ CHAT_MAX_TOKENS: '800', PRIME_CONNECTIONS: 'false' });
+  });
+
+  it.each([
+    [{ TABLE_NAME: 'other' }, 'TABLE_NAME: set by the stack'],
+    [{ CHAT_MODEL: 'gpt-4o' }, 'CHAT_MODEL: set by the stack; use chatModel'],
+    [{ OPENAI_API_KEY: 'sk-1' }, 'OPENAI_API_KEY: a secret'],
+    [{ MAX_RECEIVE_COUNT: '3' }, "MAX_RECEIVE_COUNT: tied to the dead-letter queue's"],
+    [{ CHAT_MAX_TOKEN: '800' }, 'CHAT_MAX_TOKEN: not a runtime setting'],
+    [{ CHAT_TEMPERATURE: '7' }, 'CHAT_TEMPERATURE: Too big'],
+    [{ EMBEDDING_MAX_CONCURRENCY: 'many' }, 'EMBEDDING_MAX_CONCURRENCY: Invalid input'],
+  ])('refuses runtimeSettings %j at synth', (settings, message) => {
+    expect(() => parseAppConfig({ runtimeSettings: settings })).toThrow(message);
+  });
+
+  it('refuses runtimeSettings that are not a JSON object', () => {
+    expect(() => parseAppConfig({ runtimeSettings: 'CHAT_MAX_TOKENS=800' })).toThrow(
+      'runtimeSettings: must be a JSON object of settings',
+    );
+  });
 });
 
 describe('loadAppConfig', () => {
@@ -20,6 +46,14 @@ describe('loadAppConfig', () => {
 
     expect(() => loadAppConfig(app.node)).toThrow(
       'QDRANT_COLLECTION: not a configuration key; did you mean qdrantCollection?',
+    );
+  });
+
+  it('refuses a context key that names a runtime setting, saying how to set it', () => {
+    const app = new App({ context: { CHAT_MAX_TOKENS: '800' } });
+
+    expect(() => loadAppConfig(app.node)).toThrow(
+      `CHAT_MAX_TOKENS: a runtime setting; set it with -c runtimeSettings='{"CHAT_MAX_TOKENS":"…"}'`,
     );
   });
 

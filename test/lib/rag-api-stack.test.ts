@@ -17,6 +17,7 @@ const CONTEXT = {
   indexerMaxConcurrency: '3',
   logRetentionDays: '14',
   documentsReservedConcurrency: '20',
+  runtimeSettings: '{"CHAT_MAX_TOKENS":"800","EMBEDDING_REQUESTS_PER_MINUTE":500}',
 };
 const ORIGINS = ['https://app.example.com', 'https://admin.example.com'];
 
@@ -578,6 +579,22 @@ describe('RagApiStack', () => {
           TENANT_ALLOWANCE_REQUESTS: '10',
           TENANT_ALLOWANCE_TOKENS: '5000',
           TENANT_ALLOWANCE_MAX_AGE_MS: '10000',
+        });
+      }
+    });
+  });
+
+  describe('runtime settings', () => {
+    it('sets the runtimeSettings of the context on every function', () => {
+      // Act
+      const environments = propsOf('AWS::Lambda::Function').map(environmentOf);
+
+      // Assert
+      expect(environments.length).toBeGreaterThan(5);
+      for (const variables of environments) {
+        expect(variables).toMatchObject({
+          CHAT_MAX_TOKENS: '800',
+          EMBEDDING_REQUESTS_PER_MINUTE: '500',
         });
       }
     });
