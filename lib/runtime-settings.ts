@@ -86,6 +86,18 @@ export const REFUSED_RUNTIME_SETTINGS: Readonly<
 const PASS_THROUGH = new Set<string>(PASS_THROUGH_SETTINGS);
 
 /**
+ * Largest `MAX_UPLOAD_BYTES` a deployment can honour: a file body reaches the function base64
+ * encoded (4/3 of its size) inside an event of at most 6 MB (Lambda's request payload limit).
+ */
+export const MAX_DEPLOYED_UPLOAD_BYTES = 4 * 1024 * 1024;
+
+/** Bounds the deployment adds to the functions' own check of a setting. */
+const deploymentBound = (name: string, value: string): string | undefined =>
+  name === 'MAX_UPLOAD_BYTES' && Number(value) > MAX_DEPLOYED_UPLOAD_BYTES
+    ? `${name}: at most ${MAX_DEPLOYED_UPLOAD_BYTES} in AWS (Lambda takes events of 6 MB, and the HTTP API sends a file base64-encoded); larger files go through POST /v1/uploads (maxPresignedUploadBytes)`
+    : undefined;
+
+/**
  * Checks the `runtimeSettings` context value: each name a {@link PASS_THROUGH_SETTINGS} entry,
  * each value one the functions accept (the runtime schema's own check of it). Returns the
  * problems, one line each; none when the settings are good.
@@ -102,7 +114,9 @@ export const runtimeSettingProblems = (settings: Record<string, string>): string
     }
     const schema = runtimeConfigSchema.shape[name as RuntimeSettingName];
     const parsed = safeParse(schema, value);
-    return parsed.success
-      ? []
-      : [`${name}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`];
+    if (!parsed.success) {
+      return [`${name}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`];
+    }
+    const bound = deploymentBound(name, value);
+    return bound ? [bound] : [];
   });

@@ -29,6 +29,7 @@ describe('parseAppConfig', () => {
     [{ CHAT_MAX_TOKEN: '800' }, 'CHAT_MAX_TOKEN: not a runtime setting'],
     [{ CHAT_TEMPERATURE: '7' }, 'CHAT_TEMPERATURE: Too big'],
     [{ EMBEDDING_MAX_CONCURRENCY: 'many' }, 'EMBEDDING_MAX_CONCURRENCY: Invalid input'],
+    [{ MAX_UPLOAD_BYTES: String(5 * 1024 * 1024) }, 'MAX_UPLOAD_BYTES: at most 4194304 in AWS'],
   ])('refuses runtimeSettings %j at synth', (settings, message) => {
     expect(() => parseAppConfig({ runtimeSettings: settings })).toThrow(message);
   });
