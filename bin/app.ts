@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadAppConfig } from '../lib/config.js';
+import { AppConfigError, loadAppConfig } from '../lib/config.js';
 import { RagApiStack } from '../lib/rag-api-stack.js';
 
 /**
@@ -9,7 +9,16 @@ import { RagApiStack } from '../lib/rag-api-stack.js';
  * `cdk synth`).
  */
 const app = new App();
-const config = loadAppConfig(app.node);
+const config = (() => {
+  try {
+    return loadAppConfig(app.node);
+  } catch (error) {
+    if (!(error instanceof AppConfigError)) throw error;
+    // The problems are the user's settings, not this code: no stack trace around them.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+})();
 
 new RagApiStack(app, config.appName, {
   config,

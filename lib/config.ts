@@ -256,6 +256,11 @@ export const appConfigSchema = z
     }
   });
 
+/** A configuration that cannot be deployed: its message names every problem, one a line. */
+export class AppConfigError extends Error {
+  override readonly name = 'AppConfigError';
+}
+
 /** The validated deployment configuration. */
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
@@ -268,7 +273,7 @@ export const APP_CONFIG_KEYS = Object.keys(appConfigSchema.shape) as AppConfigKe
 /**
  * Validates raw configuration values and fills in the defaults.
  *
- * @throws Error naming every invalid key, so `cdk synth` fails before anything is built.
+ * @throws AppConfigError naming every invalid key, so `cdk synth` fails before anything is built.
  * @example
  * const config = parseAppConfig({ qdrantUrl: 'https://qdrant.example.com', corsOrigins: 'https://a.example' });
  */
@@ -278,7 +283,7 @@ export const parseAppConfig = (raw: Partial<Record<AppConfigKey, unknown>>): App
     const problems = result.error.issues.map(
       (issue) => `${issue.path.join('.')}: ${issue.message}`,
     );
-    throw new Error(`Invalid CDK context configuration:\n  ${problems.join('\n  ')}`);
+    throw new AppConfigError(`Invalid CDK context configuration:\n  ${problems.join('\n  ')}`);
   }
   return result.data;
 };
@@ -293,7 +298,7 @@ export const parseAppConfig = (raw: Partial<Record<AppConfigKey, unknown>>): App
 export const loadAppConfig = (node: Node): AppConfig => {
   const misspelt = misspeltKeys(Object.keys(node.getAllContext()));
   if (misspelt.length > 0) {
-    throw new Error(`Unknown CDK context configuration:\n  ${misspelt.join('\n  ')}`);
+    throw new AppConfigError(`Unknown CDK context configuration:\n  ${misspelt.join('\n  ')}`);
   }
   return parseAppConfig(
     Object.fromEntries(APP_CONFIG_KEYS.map((key) => [key, node.tryGetContext(key)])),
