@@ -1,10 +1,12 @@
 import type { ChatMessage, TokenUsage } from '../ports/chat-model.js';
+import { tokenWeight } from '../text/estimate-tokens.js';
 
-const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
+const estimateTokens = (text: string): number => Math.ceil(tokenWeight(text) / 4);
 
 /**
  * What a model call probably cost when the provider did not say: its prompt and its reply at
- * about four characters a token. Used where a reply comes without usage and where an answer
+ * about four characters a token in English (one a character in Chinese; see `tokenWeight`).
+ * Used where a reply comes without usage and where an answer
  * cut short must still be counted.
  *
  * @example

@@ -1,4 +1,4 @@
-import { estimateTokens } from '../text/estimate-tokens.js';
+import { estimateTokens, tokenWeight } from '../text/estimate-tokens.js';
 import { countWords } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
 import { paragraphSteps, type TextFormat } from './text-sections.js';
@@ -47,24 +47,27 @@ const compose = (prefix: string, paragraphs: string[]): string =>
 /** Most chunks a document may make: past it, indexing fails rather than flood the store. */
 export const MAX_CHUNKS_PER_DOCUMENT = 20_000;
 
-/** Length and words of a text: {@link estimateTokens} of texts joined by blank lines adds them up. */
+/**
+ * Weight (`tokenWeight`) and words of a text: {@link estimateTokens} of texts joined by blank
+ * lines adds them up.
+ */
 interface TextSize {
-  chars: number;
+  weight: number;
   words: number;
 }
 
-const sizeOf = (text: string): TextSize => ({ chars: text.length, words: countWords(text) });
+const sizeOf = (text: string): TextSize => ({ weight: tokenWeight(text), words: countWords(text) });
 
 /** The size of two texts joined by a blank line, as `compose` joins them (empty ones dropped). */
 const joined = (first: TextSize, second: TextSize): TextSize =>
-  first.chars === 0
+  first.weight === 0
     ? second
-    : { chars: first.chars + 2 + second.chars, words: first.words + second.words };
+    : { weight: first.weight + 2 + second.weight, words: first.words + second.words };
 
 /** `estimateTokens(compose(...))` of two parts of these sizes, without building the text. */
 const joinedTokens = (first: TextSize, second: TextSize): number => {
-  const { chars, words } = joined(first, second);
-  return chars === 0 ? 0 : Math.max(Math.ceil(chars / 4), words);
+  const { weight, words } = joined(first, second);
+  return weight === 0 ? 0 : Math.max(Math.ceil(weight / 4), words);
 };
 
 const validate = ({ maxTokens, overlapTokens }: ChunkTextOptions) => {
@@ -127,9 +130,10 @@ export function* chunkSteps(text: string, options: ChunkTextOptions): Steps<Text
       prefixCost = prefix === '' ? 0 : estimateTokens(prefix) + 1;
       pendingSize = prefixSize;
     }
-    // A paragraph of more than four characters a token is too long whatever its words.
+    // A paragraph of more than four characters a token is too long whatever its words or
+    // script (a character weighs at least a quarter token), and is not measured.
     const tooLong = paragraph.text.length > 4 * maxTokens;
-    const size = tooLong ? { chars: paragraph.text.length, words: 0 } : sizeOf(paragraph.text);
+    const size = tooLong ? { weight: paragraph.text.length, words: 0 } : sizeOf(paragraph.text);
     if (tooLong || joinedTokens(prefixSize, size) > maxTokens) {
       flush();
       const windows = yield* tokenWindowSteps(
@@ -163,7 +167,7 @@ export function* chunkSteps(text: string, options: ChunkTextOptions): Steps<Text
  * repeated between windows, cut between words.
  *
  * Tokens are estimated without a tokenizer by `estimateTokens` (about four characters per
- * token, at least one per word), which errs high, so chunks stay within the embedding model's
+ * token in English, one per character in Chinese, at least one per word), which errs high, so chunks stay within the embedding model's
  * input limit. The result depends on the input and options only: the same text always gives
  * the same chunks, which is what makes chunk ids (and so re-indexing) stable. Time is linear in
  * the text, whatever it holds.

@@ -1,20 +1,28 @@
+import { tokenWeight, unitWeight } from '../text/estimate-tokens.js';
 import { isWhitespaceCode } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
 
 /**
- * Estimated tokens of one piece of text (a word with its trailing whitespace), by its length: a
- * quarter of its characters, rounded up, and at least one. Summed over the pieces of a text, this bounds
- * `estimateTokens` of that text from above, so windows built from it never exceed their budget.
+ * Estimated tokens of one piece of text (a word with its trailing whitespace), by its weight
+ * (`tokenWeight`, in quarter tokens): rounded up, and at least one. Summed over the pieces of a
+ * text, this bounds `estimateTokens` of that text from above, so windows built from it never
+ * exceed their budget.
  */
-export const pieceTokens = (pieceLength: number): number => Math.max(1, Math.ceil(pieceLength / 4));
+export const pieceTokens = (pieceWeight: number): number => Math.max(1, Math.ceil(pieceWeight / 4));
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** Pieces read between two pauses of {@link tokenWindowSteps}. */
 const PIECES_PER_STEP = 1_024;
 
-/** Where each piece of a text starts and ends: offsets, not strings, so nothing is copied. */
+/**
+ * Where each piece of a text starts and ends, and its weight: offsets, not strings, so nothing
+ * is copied.
+ */
 interface Pieces {
   starts: Int32Array<ArrayBuffer>;
   ends: Int32Array<ArrayBuffer>;
+  weights: Int32Array<ArrayBuffer>;
   count: number;
 }
 
@@ -25,21 +33,25 @@ const grown = (array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
 };
 
 /**
- * Splits a text into pieces, words with their trailing whitespace, cutting words longer than
- * `maxTokens`; one pass over the text.
+ * Splits a text into pieces, words with their trailing whitespace, cutting words heavier than
+ * `maxTokens` (a run of Chinese has no spaces: it is one word) between characters, never inside
+ * a surrogate pair; one pass over the text.
  */
 function* pieceSteps(text: string, maxTokens: number): Steps<Pieces> {
-  const maxChars = maxTokens * 4;
+  const maxWeight = maxTokens * 4;
   let starts = new Int32Array(1_024);
   let ends = new Int32Array(1_024);
+  let weights = new Int32Array(1_024);
   let count = 0;
-  const add = (start: number, end: number) => {
+  const add = (start: number, end: number, weight: number) => {
     if (count === starts.length) {
       starts = grown(starts);
       ends = grown(ends);
+      weights = grown(weights);
     }
     starts[count] = start;
     ends[count] = end;
+    weights[count] = weight;
     count += 1;
   };
   let start = 0;
@@ -49,16 +61,30 @@ function* pieceSteps(text: string, maxTokens: number): Steps<Pieces> {
     while (wordEnd < text.length && !isWhitespaceCode(text.charCodeAt(wordEnd))) wordEnd += 1;
     let end = wordEnd;
     while (end < text.length && isWhitespaceCode(text.charCodeAt(end))) end += 1;
-    if (pieceTokens(end - start) <= maxTokens) {
-      add(start, end);
+    const weight = tokenWeight(text, start, end);
+    if (pieceTokens(weight) <= maxTokens) {
+      add(start, end, weight);
     } else {
-      for (let from = start; from < end; from += maxChars)
-        add(from, Math.min(end, from + maxChars));
+      let from = start;
+      let used = 0;
+      for (let index = start; index < end; index += 1) {
+        const code = text.charCodeAt(index);
+        const unit =
+          unitWeight(code) + (isHighSurrogate(code) ? unitWeight(text.charCodeAt(index + 1)) : 0);
+        if (used + unit > maxWeight && index > from) {
+          add(from, index, used);
+          from = index;
+          used = 0;
+        }
+        used += unit;
+        if (isHighSurrogate(code)) index += 1;
+      }
+      add(from, end, used);
     }
     start = end;
     if (count % PIECES_PER_STEP === 0) yield;
   }
-  return { starts, ends, count };
+  return { starts, ends, weights, count };
 }
 
 /**
@@ -70,8 +96,8 @@ export function* tokenWindowSteps(
   maxTokens: number,
   overlapTokens: number,
 ): Steps<string[]> {
-  const { starts, ends, count } = yield* pieceSteps(text, maxTokens);
-  const tokens = (piece: number) => pieceTokens(ends[piece]! - starts[piece]!);
+  const { starts, ends, weights, count } = yield* pieceSteps(text, maxTokens);
+  const tokens = (piece: number) => pieceTokens(weights[piece]!);
   const windows: string[] = [];
   let start = 0;
   while (start < count) {

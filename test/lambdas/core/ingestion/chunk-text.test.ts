@@ -142,6 +142,24 @@ describe('chunkText', () => {
       for (const chunk of chunks) expect(chunk.tokens).toBeLessThanOrEqual(100);
     });
 
+    it('cuts Chinese text, which has no spaces, into chunks of at most maxTokens characters', () => {
+      const text = '路径参数的值会作为参数传递给你的函数。'.repeat(50);
+
+      const chunks = chunkText(text, { maxTokens: 100, overlapTokens: 0, format: 'plain' });
+
+      expect(chunks.map((chunk) => chunk.text).join('')).toBe(text);
+      for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(100);
+    });
+
+    it('never cuts an emoji (a surrogate pair) in two', () => {
+      const text = '👍'.repeat(300);
+
+      const chunks = chunkText(text, { maxTokens: 100, overlapTokens: 0, format: 'plain' });
+
+      expect(chunks.map((chunk) => chunk.text).join('')).toBe(text);
+      for (const chunk of chunks) expect(chunk.text).toMatch(/^(?:👍)+$/u);
+    });
+
     it('treats # as text in plain format', () => {
       const chunks = chunkText('# not a heading\n\nbody', {
         maxTokens: 100,
