@@ -54,8 +54,51 @@ const identifierParts = (token: string): string[] =>
 const keep = (word: string): boolean =>
   (word.length > 1 || /\d/.test(word)) && !STOP_WORDS.has(word);
 
+/**
+ * Scripts written without spaces between words (Chinese, Japanese) or with particles joined to
+ * them (Korean): a run of them is one raw token, so it is read as overlapping pairs of
+ * characters instead, as Lucene's CJK analyzer does, and `路径参数` meets `把路径参数限制`.
+ */
+const CJK_RUN = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]+/gu;
+const HAS_CJK = new RegExp(CJK_RUN.source, 'u');
+
+/**
+ * Whether a term is a CJK character pair (or lone character) of {@link lexicalTerms}, not a word.
+ *
+ * @example
+ * isCharacterPair('路径'); // true
+ * isCharacterPair('path'); // false
+ */
+export const isCharacterPair = (term: string): boolean => HAS_CJK.test(term);
+
+/** A run of CJK characters as its overlapping character pairs (a lone character alone). */
+const characterPairs = (run: string): string[] => {
+  const characters = Array.from(run);
+  if (characters.length === 1) return characters;
+  return characters.slice(1).map((character, index) => `${characters[index]}${character}`);
+};
+
 /** The terms of one raw token, as {@link lexicalTerms} describes them. */
 const termsOfToken = (token: string): readonly string[] => {
+  if (HAS_CJK.test(token)) return termsOfMixedToken(token);
+  return termsOfWord(token);
+};
+
+/** A token holding CJK runs: the runs as character pairs, the rest as words, in order. */
+const termsOfMixedToken = (token: string): string[] => {
+  const terms: string[] = [];
+  let from = 0;
+  for (const match of token.matchAll(CJK_RUN)) {
+    if (match.index > from) terms.push(...termsOfWord(token.slice(from, match.index)));
+    terms.push(...characterPairs(match[0]));
+    from = match.index + match[0].length;
+  }
+  if (from < token.length) terms.push(...termsOfWord(token.slice(from)));
+  return terms;
+};
+
+/** The terms of a word of a script written with spaces. */
+const termsOfWord = (token: string): string[] => {
   const terms: string[] = [];
   const parts = identifierParts(token);
   if (parts.length > 1) {
@@ -86,13 +129,21 @@ const tokenCache = new Map<string, readonly string[]>();
 export const foldText = (text: string): string => {
   // Only text outside ASCII can carry combining marks worth folding.
   const ascii = !/[\u0080-\uffff]/.test(text);
-  return (ascii ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '')).replace(/['\u2019]/g, '');
+  const folded = ascii
+    ? text
+    : text
+        .normalize('NFKD')
+        // Kana keep their voicing marks (パ is not ハ); NFC then joins them again, and joins
+        // the Hangul syllables NFKD took apart.
+        .replace(/(?<![\p{scx=Hiragana}\p{scx=Katakana}])\p{M}+/gu, '')
+        .normalize('NFC');
+  return folded.replace(/['\u2019]/g, '');
 };
 
 /**
  * The lexical terms of a text, in order, with repeats: Unicode-aware (NFKD, accents folded,
  * any script's letters), lower-cased, stop words and single letters dropped, plain words
- * stemmed. A code identifier is kept whole (lower-cased, unstemmed) and also split into its
+ * stemmed; Chinese, Japanese and Korean read as overlapping pairs of characters. A code identifier is kept whole (lower-cased, unstemmed) and also split into its
  * stemmed parts, so both `UploadFile` and "upload a file" find it.
  *
  * The indexer and every query use this same function, in every vector store, so lexical

@@ -16,8 +16,16 @@ const PASSAGES: Record<string, string> = {
   'cookies.md': 'Cookie parameters are declared with Cookie, the same way as Query parameters.',
 };
 
+/** Pages of a Chinese manual: the text has no spaces between its words. */
+const CHINESE_PASSAGES: Record<string, string> = {
+  '路径参数.md': '路径参数：用类型注解声明路径参数。要把路径参数限制为一组固定的值，请使用枚举类。',
+  '请求头.md': '请求头参数用 Header 读取。用 Literal 类型把请求头限制为固定的几个值。',
+  'cookie.md': 'Cookie 参数的声明方式与查询参数相同，使用 Cookie 类。',
+};
+
 /** The use case over the offline embedder and the embedded store, as the local stack runs it. */
-const setup = async () => {
+const setup = async (passages: Record<string, string> = PASSAGES) => {
+  const PASSAGES = passages;
   const embedder = new HashedFeatureEmbedder();
   const vectors = new EmbeddedVectorStore({ dimensions: embedder.dimensions });
   const model = new FakeChatModel({ defaultReply: 'An answer.' });
@@ -74,6 +82,17 @@ describe('AnswerQuestion retrieval (hybrid, offline)', () => {
     });
 
     expect(answer.message.sources[0]?.title).toBe('cookies.md');
+  });
+
+  it('cites the page of a question asked in Chinese, whose words have no spaces between them', async () => {
+    const { useCase } = await setup(CHINESE_PASSAGES);
+
+    const answer = await useCase.answer({
+      tenantId: 'tenant-a',
+      message: '怎样把路径参数限制为固定的值？',
+    });
+
+    expect(answer.message.sources[0]?.title).toBe('路径参数.md');
   });
 
   it('retrieves a follow-up with the question before it', async () => {

@@ -26,6 +26,29 @@ describe('lexicalTerms', () => {
     expect(lexicalTerms('Привет мир')).toEqual(['привет', 'мир']);
   });
 
+  it('reads Chinese, which has no spaces, as overlapping pairs of characters', () => {
+    expect(lexicalTerms('路径参数')).toEqual(['路径', '径参', '参数']);
+    expect(lexicalTerms('把路径参数限制')).toEqual(
+      expect.arrayContaining(['路径', '径参', '参数']),
+    );
+  });
+
+  it('reads a word of another script inside a run of Chinese as a word', () => {
+    expect(lexicalTerms('用UploadFile上传')).toEqual([
+      '用',
+      'uploadfile',
+      'upload',
+      stemWord('file'),
+      '上传',
+    ]);
+  });
+
+  it('keeps the voicing marks of kana and the syllables of Hangul whole', () => {
+    expect(lexicalTerms('パス')).toEqual(['パス']);
+    expect(lexicalTerms('ハス')).toEqual(['ハス']);
+    expect(lexicalTerms('한국어')).toEqual(['한국', '국어']);
+  });
+
   it('meets plural and inflected forms of a word', () => {
     expect(lexicalTerms('queries declared')).toEqual(lexicalTerms('query declare'));
   });

@@ -55,6 +55,15 @@ describe('questionCoverage', () => {
     expect(questionCoverage('how do I?', passages, 5)).toEqual(none);
   });
 
+  it('judges a question mixing Chinese and words by its words alone', () => {
+    expect(questionCoverage('怎样声明 path parameters？', passages, 3).vocabulary).toBe(1);
+    expect(questionCoverage('怎样声明 sourdough？', passages, 3).vocabulary).toBe(0);
+  });
+
+  it('does not judge a question of Chinese alone, whose character pairs straddle words', () => {
+    expect(questionCoverage('怎样把路径参数限制为固定的值？', passages, 3).vocabulary).toBe(1);
+  });
+
   it('counts the names a cited passage holds apart from those any candidate holds', () => {
     const coverage = questionCoverage('Do Python and Kafka read a Cookie?', passages, 1);
 
