@@ -85,7 +85,11 @@ class CountingStreamLog implements StreamLog {
     this.consistentReads += 1;
     return this.inner.read(tenantId, chatId, streamId, fromSeq);
   }
-  requestStop(tenantId: string, chatId: string, options: { staleBefore: number }) {
+  requestStop(
+    tenantId: string,
+    chatId: string,
+    options: { staleBefore: number; requestedAt: number },
+  ) {
     this.writes += 1;
     return this.inner.requestStop(tenantId, chatId, options);
   }

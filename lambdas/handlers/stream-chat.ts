@@ -27,6 +27,7 @@ import { limitRequests } from '../http/limit-requests.js';
 import { acceptedMediaType } from '../http/media-type.js';
 import { problemJson } from '../http/problem-json.js';
 import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
+import { outOfTime } from '../http/time-budget.js';
 import { validationProblem } from '../http/to-problem.js';
 import { streamUnavailable } from '../http/unavailable.js';
 
@@ -75,6 +76,13 @@ const jsonBodyOfChatRoute = (): MiddlewareObj<HttpEvent> => {
 
 const NO_CONTENT = { statusCode: 204, headers: {}, body: '' };
 
+/**
+ * When the request reached the function URL's front end (epoch ms): an answer and a stop are
+ * ordered by it, as their client sent them, not by when each instance got round to them (after
+ * authentication, a cold start…), and on one clock.
+ */
+const arrivedAt = (event: HttpEvent): number => event.requestContext?.timeEpoch ?? Date.now();
+
 /** Past its deadline and this margin, a stream's writer is gone though its marker remains. */
 const deadlineMarginMs = (options: ResumableStreams) =>
   options.follow?.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
@@ -111,8 +119,8 @@ export const createHandler = (deps: StreamChatDeps) => {
     const tenantId = tenantOf(context);
     const abort = new AbortController();
     const remainingMs = context.getRemainingTimeInMillis();
-    const requestedAt = Date.now();
-    const deadlineAt = requestedAt + remainingMs;
+    const requestedAt = arrivedAt(event);
+    const deadlineAt = Date.now() + remainingMs;
     // The stream slot is taken while the answer prepares (budget, history, embedding,
     // retrieval), not before: one table round trip less before the first token; and once the
     // embedding request is written, so its signing work does not hold that request back. A
@@ -154,6 +162,8 @@ export const createHandler = (deps: StreamChatDeps) => {
     const first = await started.catch(async (error: unknown) => {
       clearTimeout(budget);
       await freeSlot(false);
+      // Out of time before the first byte: a problem can still say so (504), as documented.
+      if (abort.signal.reason instanceof StreamCut) throw outOfTime(abort.signal.reason);
       throw error;
     });
     if (first.done || first.value.type !== 'start') {
@@ -252,11 +262,17 @@ export const createHandler = (deps: StreamChatDeps) => {
     return { statusCode: 200, headers: { ...UI_MESSAGE_STREAM_HEADERS }, body: live.body };
   };
 
-  const stopAnswer = async (options: ResumableStreams, chatId: string, context: ApiContext) => {
+  const stopAnswer = async (
+    options: ResumableStreams,
+    chatId: string,
+    event: HttpEvent,
+    context: ApiContext,
+  ) => {
     // Accepted whether the answer runs or is still being prepared (no marker yet, and for a
     // new chat no session either): the stop is kept for it until it begins.
     await options.log.requestStop(tenantOf(context), chatId, {
       staleBefore: Date.now() - deadlineMarginMs(options),
+      requestedAt: arrivedAt(event),
     });
     return { statusCode: 202, headers: {}, body: '' };
   };
@@ -293,7 +309,7 @@ export const createHandler = (deps: StreamChatDeps) => {
       const route = routeOf(event, resumable !== undefined);
       if (route.kind === 'chat' || !resumable) return streamAnswer(event, context);
       if (route.kind === 'resume') return resumeAnswer(resumable, route.chatId, context);
-      return stopAnswer(resumable, route.chatId, context);
+      return stopAnswer(resumable, route.chatId, event, context);
     });
 };
 

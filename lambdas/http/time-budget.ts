@@ -16,7 +16,13 @@ export interface RemainingTime {
 export const timeBudget = (context: RemainingTime, marginMs: number): AbortSignal =>
   AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - marginMs));
 
-const outOfTime = (cause: unknown) =>
+/**
+ * The 504 problem of a request whose time budget ran out before its answer.
+ *
+ * @example
+ * throw outOfTime(signal.reason);
+ */
+export const outOfTime = (cause: unknown): HttpProblem =>
   new HttpProblem(504, {
     type: 'urn:problem:time-budget',
     detail: 'The request ran out of time waiting for an upstream dependency',

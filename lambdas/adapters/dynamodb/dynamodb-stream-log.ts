@@ -59,7 +59,8 @@ const decodeParts = (stored: string, textId: unknown): UiMessagePart[] => {
 /**
  * {@link StreamLog} on the application table, in the chat session's partition (so deleting
  * the session deletes its recordings): the active stream is the item `STREAM` (type
- * `ActiveStream`, or `PendingStop` for a stop kept until a stream begins), each batch of
+ * `ActiveStream`, or `PendingStop` when none runs; a stop's `stopAt` stays on it until the
+ * chat's streams end, for those still being prepared), each batch of
  * parts one item `STREAM#<streamId>#<seq>` holding the parts as one JSON string. Every item
  * carries `expiresAt`, so recordings leave the table by TTL without a cleanup job.
  */
@@ -74,25 +75,28 @@ export class DynamoDbStreamLog implements StreamLog {
     chatId: string,
     stream: BeginningStream,
   ): Promise<{ stopRequested: boolean }> {
+    // An update, not a put: a kept stop's `stopAt` stays on the item for the streams that
+    // begin later, and the item it updates says, at no extra round trip, whether one came first.
     const { Attributes: before } = await dynamoCall(() =>
       this.client.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.options.tableName,
-          Item: {
-            pk: sessionPk(tenantId, chatId),
-            sk: ACTIVE_SK,
-            type: 'ActiveStream',
-            streamId: stream.streamId,
-            deadlineAt: stream.deadlineAt,
-            stopRequested: false,
-            expiresAt: this.#expiresAt(),
+          Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
+          UpdateExpression:
+            'SET #type = :active, streamId = :id, deadlineAt = :deadline, stopRequested = :no, expiresAt = :expires',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':active': 'ActiveStream',
+            ':id': stream.streamId,
+            ':deadline': stream.deadlineAt,
+            ':no': false,
+            ':expires': this.#expiresAt(),
           },
-          // The item it replaces says, at no extra round trip, whether a stop came first.
           ReturnValues: 'ALL_OLD',
         }),
       ),
     );
-    const keptStopAt = before?.type === 'PendingStop' ? Number(before.stopAt) : Number.NaN;
+    const keptStopAt = before?.stopAt === undefined ? Number.NaN : Number(before.stopAt);
     return { stopRequested: keptStopAt >= stream.requestedAt };
   }
 
@@ -181,12 +185,15 @@ export class DynamoDbStreamLog implements StreamLog {
   async requestStop(
     tenantId: string,
     chatId: string,
-    options: { staleBefore: number },
+    options: { staleBefore: number; requestedAt: number },
   ): Promise<StopOutcome> {
     const Key = { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK };
-    const live = {
-      ConditionExpression: '#type = :active AND deadlineAt >= :stale',
-      ExpressionAttributeNames: { '#type': 'type' },
+    const live = '#type = :active AND deadlineAt >= :stale';
+    const names = { '#type': 'type' };
+    const values = {
+      ':active': 'ActiveStream',
+      ':stale': options.staleBefore,
+      ':stopAt': options.requestedAt,
     };
     // A marker written between the two attempts makes the second fail: the first then holds.
     for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -196,13 +203,10 @@ export class DynamoDbStreamLog implements StreamLog {
             new UpdateCommand({
               TableName: this.options.tableName,
               Key,
-              UpdateExpression: 'SET stopRequested = :yes',
-              ...live,
-              ExpressionAttributeValues: {
-                ':yes': true,
-                ':active': 'ActiveStream',
-                ':stale': options.staleBefore,
-              },
+              UpdateExpression: 'SET stopRequested = :yes, stopAt = :stopAt',
+              ConditionExpression: live,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: { ...values, ':yes': true },
             }),
           ),
         );
@@ -213,19 +217,17 @@ export class DynamoDbStreamLog implements StreamLog {
       try {
         await dynamoCall(() =>
           this.client.send(
-            new PutCommand({
+            new UpdateCommand({
               TableName: this.options.tableName,
-              Item: {
-                ...Key,
-                type: 'PendingStop',
-                stopAt: this.options.clock.now().getTime(),
-                expiresAt: this.#expiresAt(),
-              },
-              ConditionExpression: `NOT (${live.ConditionExpression})`,
-              ExpressionAttributeNames: live.ExpressionAttributeNames,
+              Key,
+              UpdateExpression:
+                'SET #type = :pending, stopAt = :stopAt, expiresAt = :expires REMOVE streamId, deadlineAt, stopRequested',
+              ConditionExpression: `NOT (${live})`,
+              ExpressionAttributeNames: names,
               ExpressionAttributeValues: {
-                ':active': 'ActiveStream',
-                ':stale': options.staleBefore,
+                ...values,
+                ':pending': 'PendingStop',
+                ':expires': this.#expiresAt(),
               },
             }),
           ),
@@ -239,14 +241,33 @@ export class DynamoDbStreamLog implements StreamLog {
   }
 
   async end(tenantId: string, chatId: string, streamId: string): Promise<void> {
+    const Key = { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK };
     try {
       await dynamoCall(() =>
         this.client.send(
           new DeleteCommand({
             TableName: this.options.tableName,
-            Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
-            ConditionExpression: 'streamId = :id',
+            Key,
+            ConditionExpression: 'streamId = :id AND attribute_not_exists(stopAt)',
             ExpressionAttributeValues: { ':id': streamId },
+          }),
+        ),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    // A kept stop outlives the stream, for a stream of the chat still being prepared.
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.options.tableName,
+            Key,
+            UpdateExpression: 'SET #type = :pending REMOVE streamId, deadlineAt, stopRequested',
+            ConditionExpression: 'streamId = :id',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':id': streamId, ':pending': 'PendingStop' },
           }),
         ),
       );

@@ -219,8 +219,11 @@ export class AnswerQuestion {
       }
     } finally {
       // Tokens reached the client, so the model read the prompt and said this much: it counts.
-      if (!finished && text.length > 0) {
+      // So does a prompt sent and then cut by us (a stop, the time budget) before any token.
+      if (!finished && (text.length > 0 || question.signal?.aborted)) {
         await question.chargeCut?.(estimateUsage(turn.prompt, text));
+      }
+      if (!finished && text.length > 0) {
         const partial = this.#assistantMessage(
           turn,
           text,

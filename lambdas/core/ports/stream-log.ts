@@ -11,7 +11,10 @@ export interface ActiveStream {
 
 /** A stream about to begin: its marker, and when its request arrived (epoch ms). */
 export interface BeginningStream extends Omit<ActiveStream, 'stopRequested'> {
-  /** A stop requested for the chat at or after this moment, before the marker, stops it. */
+  /**
+   * When the stream's request arrived (epoch ms, the front end's clock, as the stop's): a stop
+   * whose request arrived at or after it stops the stream.
+   */
   requestedAt: number;
 }
 
@@ -37,8 +40,8 @@ export interface StreamBatch {
 export interface StreamLog {
   /**
    * Records `stream` as the chat's active stream, replacing any earlier one. `stopRequested`
-   * when a stop was requested for the chat since `stream.requestedAt` while no stream was active
-   * (the stream's preparation, before this marker): the writer stops at once.
+   * when a stop whose request came at or after `stream.requestedAt` is kept for the chat (it
+   * came while the stream was prepared, before this marker): the writer stops at once.
    */
   begin(
     tenantId: string,
@@ -61,12 +64,14 @@ export interface StreamLog {
   /**
    * Flags the active stream to stop (`running`). Without one, or with a marker whose deadline
    * is before `staleBefore` (its writer is gone), keeps the stop for a stream being prepared
-   * (`pending`), which {@link StreamLog.begin} reports.
+   * (`pending`), which {@link StreamLog.begin} reports. Either way the stop's `requestedAt` is
+   * kept with the chat until it ends, so every stream whose request came before the stop stops
+   * when it begins, in whatever order the streams begin.
    */
   requestStop(
     tenantId: string,
     chatId: string,
-    options: { staleBefore: number },
+    options: { staleBefore: number; requestedAt: number },
   ): Promise<StopOutcome>;
   /** Clears the chat's active stream, unless another stream has replaced it. */
   end(tenantId: string, chatId: string, streamId: string): Promise<void>;

@@ -47,7 +47,9 @@ describe('DynamoDbStreamLog', () => {
 
     expect(await log.active('t2', 'chat-shared', { consistent: true })).toBeUndefined();
     expect(await log.read('t2', 'chat-shared', 's1', 0)).toEqual([]);
-    expect(await log.requestStop('t2', 'chat-shared', { staleBefore: 0 })).toBe('pending');
+    expect(await log.requestStop('t2', 'chat-shared', { staleBefore: 0, requestedAt: 9 })).toBe(
+      'pending',
+    );
     expect(await log.active('t1', 'chat-shared', { consistent: true })).toMatchObject({
       stopRequested: false,
     });
@@ -56,7 +58,7 @@ describe('DynamoDbStreamLog', () => {
   it('flags the active stream to stop', async () => {
     await log.begin('t1', 'chat-stop', { streamId: 's1', deadlineAt: 5, requestedAt: 0 });
 
-    const outcome = await log.requestStop('t1', 'chat-stop', { staleBefore: 0 });
+    const outcome = await log.requestStop('t1', 'chat-stop', { staleBefore: 0, requestedAt: 9 });
 
     expect(outcome).toBe('running');
     expect(await log.active('t1', 'chat-stop', { consistent: true })).toEqual({
@@ -66,13 +68,13 @@ describe('DynamoDbStreamLog', () => {
     });
   });
 
-  it('keeps a stop that finds no stream for the stream that begins next', async () => {
-    const outcome = await log.requestStop('t1', 'chat-early', { staleBefore: 0 });
+  it('keeps a stop that finds no stream for the stream whose request came before it', async () => {
+    const outcome = await log.requestStop('t1', 'chat-early', { staleBefore: 0, requestedAt: 20 });
 
     const begun = await log.begin('t1', 'chat-early', {
       streamId: 's1',
       deadlineAt: 5,
-      requestedAt: clock.now().getTime(),
+      requestedAt: 10,
     });
 
     expect(outcome).toBe('pending');
@@ -83,22 +85,56 @@ describe('DynamoDbStreamLog', () => {
   });
 
   it('keeps no stop for a stream whose request came after it', async () => {
-    await log.requestStop('t1', 'chat-later', { staleBefore: 0 });
-    clock.advance(1);
+    await log.requestStop('t1', 'chat-later', { staleBefore: 0, requestedAt: 20 });
 
     const begun = await log.begin('t1', 'chat-later', {
       streamId: 's1',
       deadlineAt: 5,
-      requestedAt: clock.now().getTime(),
+      requestedAt: 21,
     });
 
     expect(begun).toEqual({ stopRequested: false });
   });
 
+  it('keeps the stop for an earlier stream that begins after a later one', async () => {
+    await log.requestStop('t1', 'chat-order', { staleBefore: 0, requestedAt: 20 });
+    const later = await log.begin('t1', 'chat-order', {
+      streamId: 'later',
+      deadlineAt: 5,
+      requestedAt: 30,
+    });
+
+    const earlier = await log.begin('t1', 'chat-order', {
+      streamId: 'earlier',
+      deadlineAt: 5,
+      requestedAt: 10,
+    });
+
+    expect(later).toEqual({ stopRequested: false });
+    expect(earlier).toEqual({ stopRequested: true });
+  });
+
+  it('keeps the stop past the end of a stream, for one still being prepared', async () => {
+    await log.requestStop('t1', 'chat-ended', { staleBefore: 0, requestedAt: 20 });
+    await log.begin('t1', 'chat-ended', { streamId: 'fast', deadlineAt: 5, requestedAt: 30 });
+    await log.end('t1', 'chat-ended', 'fast');
+
+    const slow = await log.begin('t1', 'chat-ended', {
+      streamId: 'slow',
+      deadlineAt: 5,
+      requestedAt: 10,
+    });
+
+    expect(await log.active('t1', 'chat-ended', { consistent: true })).toMatchObject({
+      streamId: 'slow',
+    });
+    expect(slow).toEqual({ stopRequested: true });
+  });
+
   it('takes a marker past staleBefore for none: the stop is kept, the marker not flagged', async () => {
     await log.begin('t1', 'chat-stale', { streamId: 'gone', deadlineAt: 5, requestedAt: 0 });
 
-    const outcome = await log.requestStop('t1', 'chat-stale', { staleBefore: 6 });
+    const outcome = await log.requestStop('t1', 'chat-stale', { staleBefore: 6, requestedAt: 9 });
 
     expect(outcome).toBe('pending');
     expect(await log.active('t1', 'chat-stale', { consistent: true })).toBeUndefined();

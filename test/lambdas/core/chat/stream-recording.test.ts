@@ -87,14 +87,20 @@ describe('StreamRecorder and followStream', () => {
       },
     });
 
-    await log.requestStop(recorded.tenantId, recorded.chatId, { staleBefore: 0 });
+    await log.requestStop(recorded.tenantId, recorded.chatId, {
+      staleBefore: 0,
+      requestedAt: Date.now(),
+    });
     await expect.poll(() => stopped, { timeout: 2_000 }).toBe(true);
     await recorder.close();
   });
 
   it('calls onStop as it begins when the stop came while the answer was prepared', async () => {
     const recorded = stream();
-    await log.requestStop(recorded.tenantId, recorded.chatId, { staleBefore: 0 });
+    await log.requestStop(recorded.tenantId, recorded.chatId, {
+      staleBefore: 0,
+      requestedAt: Date.now(),
+    });
     let stopped = false;
 
     const recorder = await StreamRecorder.begin(log, recorded, {
