@@ -7,7 +7,25 @@ const RETENTION_DAYS = new Set<number>(
   Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
 );
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * A number from cdk.json (a number) or from `-c key=value` (text). Blank text and `null` are
+ * refused: `Number('')` is 0, and an unset shell variable (`-c tenantRequestsPerMinute=$RPM`)
+ * would deploy a limit of 0.
+ */
+const numeric = z.union(
+  [
+    z.number(),
+    z
+      .string()
+      .trim()
+      .min(1)
+      .transform(Number)
+      .pipe(z.number({ error: 'must be a number' })),
+  ],
+  { error: 'must be a number (leave the key out for its default)' },
+);
+
+const integer = (min: number, max: number) => numeric.pipe(z.number().int().min(min).max(max));
 
 /** `true`/`false` from cdk.json (booleans) or from `-c key=value` (strings). */
 const flag = z.union(
@@ -30,7 +48,18 @@ const originList = z
 
 const url = z.url({ protocol: /^https?$/ });
 
-const settingValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const settingValue = z
+  .union(
+    [
+      z.string().trim().min(1, 'must not be empty (leave it out for its default)'),
+      z.number(),
+      z.boolean(),
+    ],
+    {
+      error: 'each setting is a string, a number or a boolean, not empty',
+    },
+  )
+  .transform(String);
 
 /** An object from cdk.json, or its JSON from `-c runtimeSettings='{"CHAT_MAX_TOKENS":800}'`. */
 const runtimeSettings = z
@@ -133,10 +162,8 @@ export const appConfigSchema = z
       .default(1_048_576)
       .describe('Largest accepted request body; larger bodies get 413.'),
     retrievalTopK: integer(1, 100).default(5).describe('Chunks retrieved per question.'),
-    retrievalMinScore: z.coerce
-      .number()
-      .min(-1)
-      .max(1)
+    retrievalMinScore: numeric
+      .pipe(z.number().min(-1).max(1))
       .default(0.25)
       .describe('Lowest cosine similarity a retrieved chunk needs to be cited.'),
     historyTokenBudget: integer(0, 200_000)
@@ -233,6 +260,32 @@ export const appConfigSchema = z
       ),
   })
   .superRefine((config, ctx) => {
+    const visibility = queueVisibilityTimeoutSeconds(config);
+    if (config.reconcileStaleAfterSeconds < visibility) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reconcileStaleAfterSeconds'],
+        message: `must be at least the indexing queue's visibility timeout, ${visibility} s (6 × indexerTimeoutSeconds + indexerBatchWindowSeconds): the reconciler would re-queue, and at last fail, versions the indexer is still working on`,
+      });
+    }
+    const streamLogTtl = Number(config.runtimeSettings.STREAM_LOG_TTL_SECONDS ?? Number.NaN);
+    if (streamLogTtl < config.streamTimeoutSeconds + STREAM_LOG_TTL_MARGIN_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['runtimeSettings', 'STREAM_LOG_TTL_SECONDS'],
+        message: `must be at least streamTimeoutSeconds + ${STREAM_LOG_TTL_MARGIN_SECONDS} (${config.streamTimeoutSeconds + STREAM_LOG_TTL_MARGIN_SECONDS}): a running answer's marker and parts would expire under it`,
+      });
+    }
+    if (
+      config.qdrantPreviousCollection !== '' &&
+      config.qdrantPreviousCollection === config.qdrantCollection
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['qdrantPreviousCollection'],
+        message: 'must name another collection than qdrantCollection (or be left out)',
+      });
+    }
     if (config.indexerBatchSize > 10 && config.indexerBatchWindowSeconds === 0) {
       ctx.addIssue({
         code: 'custom',
@@ -260,6 +313,21 @@ export const appConfigSchema = z
 export class AppConfigError extends Error {
   override readonly name = 'AppConfigError';
 }
+
+/** How much longer than the stream function's timeout recorded streams must live, in s. */
+const STREAM_LOG_TTL_MARGIN_SECONDS = 60;
+
+/**
+ * The indexing queue's visibility timeout, in s: six times the indexer's timeout (AWS's
+ * guidance for SQS event sources, room for retries of a throttled batch) plus the batching
+ * window, during which received messages wait for their batch to fill.
+ *
+ * @example
+ * queueVisibilityTimeoutSeconds({ indexerTimeoutSeconds: 120, indexerBatchWindowSeconds: 5 }); // 725
+ */
+export const queueVisibilityTimeoutSeconds = (
+  config: Pick<AppConfig, 'indexerTimeoutSeconds' | 'indexerBatchWindowSeconds'>,
+): number => config.indexerTimeoutSeconds * 6 + config.indexerBatchWindowSeconds;
 
 /** The validated deployment configuration. */
 export type AppConfig = z.infer<typeof appConfigSchema>;

@@ -9,7 +9,7 @@ import type { AppConfig } from './config.js';
 import { AlarmNotifications } from './constructs/alarm-notifications.js';
 import { AppTable, type ItemAction } from './constructs/app-table.js';
 import { HttpApi } from './constructs/http-api.js';
-import { IngestionPipeline } from './constructs/ingestion-pipeline.js';
+import { IngestionPipeline, MAX_RECEIVE_COUNT } from './constructs/ingestion-pipeline.js';
 import { NodeFunction } from './constructs/node-function.js';
 import { Reconciler } from './constructs/reconciler.js';
 import { StreamingEndpoint } from './constructs/streaming-endpoint.js';
@@ -55,6 +55,8 @@ const sharedEnvironment = (config: AppConfig, tableName: string): RuntimeEnviron
   TENANT_ALLOWANCE_MAX_AGE_MS: String(config.tenantAllowanceMaxAgeMs),
   MAX_PRESIGNED_UPLOAD_BYTES: String(config.maxPresignedUploadBytes),
   UPLOAD_URL_EXPIRY_SECONDS: String(config.uploadUrlExpirySeconds),
+  // The indexer fails a version on the receive the dead-letter queue would take it at.
+  MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
 });
 
 /** Authentication: look the key up, and record its last use. */

@@ -91,11 +91,19 @@ const PASS_THROUGH = new Set<string>(PASS_THROUGH_SETTINGS);
  */
 export const MAX_DEPLOYED_UPLOAD_BYTES = 4 * 1024 * 1024;
 
+/** Longest `PRIME_TIMEOUT_MS`: priming runs in Lambda's init, which has 10 s in all. */
+export const MAX_DEPLOYED_PRIME_TIMEOUT_MS = 5_000;
+
 /** Bounds the deployment adds to the functions' own check of a setting. */
-const deploymentBound = (name: string, value: string): string | undefined =>
-  name === 'MAX_UPLOAD_BYTES' && Number(value) > MAX_DEPLOYED_UPLOAD_BYTES
-    ? `${name}: at most ${MAX_DEPLOYED_UPLOAD_BYTES} in AWS (Lambda takes events of 6 MB, and the HTTP API sends a file base64-encoded); larger files go through POST /v1/uploads (maxPresignedUploadBytes)`
-    : undefined;
+const deploymentBound = (name: string, value: string): string | undefined => {
+  if (name === 'MAX_UPLOAD_BYTES' && Number(value) > MAX_DEPLOYED_UPLOAD_BYTES) {
+    return `${name}: at most ${MAX_DEPLOYED_UPLOAD_BYTES} in AWS (Lambda takes events of 6 MB, and the HTTP API sends a file base64-encoded); larger files go through POST /v1/uploads (maxPresignedUploadBytes)`;
+  }
+  if (name === 'PRIME_TIMEOUT_MS' && Number(value) > MAX_DEPLOYED_PRIME_TIMEOUT_MS) {
+    return `${name}: at most ${MAX_DEPLOYED_PRIME_TIMEOUT_MS} (priming runs in Lambda's init, which has 10 s; a hanging dependency would fail every cold start)`;
+  }
+  return undefined;
+};
 
 /**
  * Checks the `runtimeSettings` context value: each name a {@link PASS_THROUGH_SETTINGS} entry,

@@ -47,7 +47,8 @@ export const runtimeConfigSchema = z.object({
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 1_048_576),
   RETRIEVAL_TOP_K: z._default(z.coerce.number().check(z.int(), z.positive()), 5),
   RETRIEVAL_MIN_SCORE: z._default(z.coerce.number().check(z.minimum(-1), z.maximum(1)), 0.25),
-  HISTORY_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.positive()), 2_000),
+  /** 0 sends no history with a question. */
+  HISTORY_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 2_000),
   CHUNK_SIZE_TOKENS: z._default(z.coerce.number().check(z.int(), z.positive()), 400),
   CHUNK_OVERLAP_TOKENS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 60),
   /** Largest document upload, in bytes (of the file or of the JSON `text`); beyond it, 413. */
@@ -147,9 +148,13 @@ export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 
 /**
  * Reads and validates the runtime configuration; fails the init phase loudly when it is wrong.
+ * A variable set to nothing (`KEY=` in `.env`, an unset shell variable) is taken as unset, so
+ * it gets its default rather than 0 (which `Number('')` is: a tenant limit of 0 refuses all).
  *
  * @example
  * const config = loadRuntimeConfig(process.env);
  */
 export const loadRuntimeConfig = (env: Record<string, string | undefined>): RuntimeConfig =>
-  runtimeConfigSchema.parse(env);
+  runtimeConfigSchema.parse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim() !== '')),
+  );

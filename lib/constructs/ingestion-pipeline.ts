@@ -16,14 +16,11 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { documentBlobPrefix } from '../../lambdas/core/ingestion/document-blob-key.js';
 import { uploadPrefix } from '../../lambdas/core/ingestion/object-keys.js';
-import type { AppConfig } from '../config.js';
+import { type AppConfig, queueVisibilityTimeoutSeconds } from '../config.js';
 import { NodeFunction } from './node-function.js';
 
 /** Receives before a message moves to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 5;
-
-/** The queue's visibility timeout, as a multiple of the indexer's timeout (AWS guidance: 6). */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 /** The longest retention SQS allows: a job survives two weeks of indexer outage. */
 export const QUEUE_RETENTION_DAYS = 14;
@@ -123,7 +120,7 @@ export class IngestionPipeline extends Construct {
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(config.indexerTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
+      visibilityTimeout: Duration.seconds(queueVisibilityTimeoutSeconds(config)),
       retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
