@@ -40,8 +40,12 @@ export const stemWord = (word: string): string => {
   return result;
 };
 
-/** Raw tokens: runs of letters, digits and underscores (code identifiers stay in one piece). */
-const TOKEN = /[\p{L}\p{N}_]+/gu;
+/**
+ * Raw tokens: runs of letters, digits and underscores (code identifiers stay in one piece), with
+ * the marks that remain after {@link foldText} (the vowel signs of Devanagari or Thai, which
+ * belong to their words).
+ */
+const TOKEN = /[\p{L}\p{N}_][\p{L}\p{M}\p{N}_]*/gu;
 
 /** Splits an identifier at underscores and case changes: `HTTPException` → `HTTP`, `Exception`. */
 const identifierParts = (token: string): string[] =>
@@ -60,16 +64,42 @@ const keep = (word: string): boolean =>
  * characters instead, as Lucene's CJK analyzer does, and `路径参数` meets `把路径参数限制`.
  */
 const CJK_RUN = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]+/gu;
-const HAS_CJK = new RegExp(CJK_RUN.source, 'u');
 
 /**
- * Whether a term is a CJK character pair (or lone character) of {@link lexicalTerms}, not a word.
+ * Other scripts written without spaces between words (Thai, Lao, Khmer, Burmese), whose
+ * characters take combining vowel and tone marks: a run of them is cut into words by the
+ * runtime's ICU word segmenter (dictionary-based for Thai and Lao).
+ */
+const SEGMENTED_RUN =
+  /[\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}][\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}\p{M}]*/gu;
+
+/** A run of a spaceless script: its CJK or its segmented part. */
+const SPACELESS_RUN = new RegExp(`${CJK_RUN.source}|${SEGMENTED_RUN.source}`, 'gu');
+const HAS_SPACELESS = new RegExp(SPACELESS_RUN.source, 'u');
+const IS_CJK = new RegExp(`^${CJK_RUN.source}$`, 'u');
+
+const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
+
+/** A Thai (Lao, Khmer, Burmese) run as its words. */
+const segmentedWords = (run: string): string[] =>
+  Array.from(wordSegmenter.segment(run), (part) => (part.isWordLike ? part.segment : '')).filter(
+    (word) => word !== '',
+  );
+
+/** Terms in the script {@link lexicalTerms}' stop words and the abstention floors know. */
+const JUDGED = /^[\p{scx=Latin}\p{N}_]+$/u;
+
+/**
+ * Whether a term is written in Latin letters and digits: the terms the abstention floors, chosen
+ * on an English labelled set with English stop words, can judge. A Chinese character pair (many
+ * straddle two words, so no passage holds them) or a Russian or Thai question word (no stop
+ * words for it) would count against a question the documents answer.
  *
  * @example
- * isCharacterPair('路径'); // true
- * isCharacterPair('path'); // false
+ * isJudgedTerm('uploadfile'); // true
+ * isJudgedTerm('路径'); // false
  */
-export const isCharacterPair = (term: string): boolean => HAS_CJK.test(term);
+export const isJudgedTerm = (term: string): boolean => JUDGED.test(term);
 
 /** A run of CJK characters as its overlapping character pairs (a lone character alone). */
 const characterPairs = (run: string): string[] => {
@@ -80,18 +110,19 @@ const characterPairs = (run: string): string[] => {
 
 /** The terms of one raw token, as {@link lexicalTerms} describes them. */
 const termsOfToken = (token: string): readonly string[] => {
-  if (HAS_CJK.test(token)) return termsOfMixedToken(token);
+  if (HAS_SPACELESS.test(token)) return termsOfMixedToken(token);
   return termsOfWord(token);
 };
 
-/** A token holding CJK runs: the runs as character pairs, the rest as words, in order. */
+/** A token holding runs of spaceless scripts: those runs read as such, the rest as words. */
 const termsOfMixedToken = (token: string): string[] => {
   const terms: string[] = [];
   let from = 0;
-  for (const match of token.matchAll(CJK_RUN)) {
+  for (const match of token.matchAll(SPACELESS_RUN)) {
     if (match.index > from) terms.push(...termsOfWord(token.slice(from, match.index)));
-    terms.push(...characterPairs(match[0]));
-    from = match.index + match[0].length;
+    const run = match[0];
+    terms.push(...(IS_CJK.test(run) ? characterPairs(run) : segmentedWords(run)));
+    from = match.index + run.length;
   }
   if (from < token.length) terms.push(...termsOfWord(token.slice(from)));
   return terms;
@@ -119,6 +150,13 @@ const termsOfWord = (token: string): string[] => {
 const CACHE_LIMIT = 50_000;
 const tokenCache = new Map<string, readonly string[]>();
 
+/** A character with the combining marks that follow it. */
+const MARKED = /(\P{M})\p{M}+/gu;
+
+/** Whether the marks on `base` are part of its letter: letters outside Latin, Greek, Cyrillic. */
+const keepsMarks = (base: string): boolean =>
+  /\p{L}/u.test(base) && !/[\p{scx=Latin}\p{scx=Greek}\p{scx=Cyrillic}]/u.test(base);
+
 /**
  * A text as {@link lexicalTerms} tokenizes it: compatibility forms decomposed and accents
  * dropped (NFKD, then combining marks removed), apostrophes removed so `don't` is one token.
@@ -133,17 +171,23 @@ export const foldText = (text: string): string => {
     ? text
     : text
         .normalize('NFKD')
-        // Kana keep their voicing marks (パ is not ハ); NFC then joins them again, and joins
-        // the Hangul syllables NFKD took apart.
-        .replace(/(?<![\p{scx=Hiragana}\p{scx=Katakana}])\p{M}+/gu, '')
-        .normalize('NFC');
+        // Accents of Latin, Greek and Cyrillic letters go (and marks on digits or symbols);
+        // other scripts' marks are their letters' parts (Devanagari vowel signs, kana voicing,
+        // Thai tones) and stay. NFC then joins what NFKD took apart (kana with their marks,
+        // Hangul syllables).
+        .replace(MARKED, (marked: string, base: string) => (keepsMarks(base) ? marked : base))
+        .normalize('NFC')
+        // Spellings that case cannot join: German ß is ss (STRASSE), Turkish dotless ı is i.
+        .replace(/ß/g, 'ss')
+        .replace(/ı/g, 'i');
   return folded.replace(/['\u2019]/g, '');
 };
 
 /**
  * The lexical terms of a text, in order, with repeats: Unicode-aware (NFKD, accents folded,
  * any script's letters), lower-cased, stop words and single letters dropped, plain words
- * stemmed; Chinese, Japanese and Korean read as overlapping pairs of characters. A code identifier is kept whole (lower-cased, unstemmed) and also split into its
+ * stemmed; Chinese, Japanese and Korean read as overlapping pairs of characters, Thai, Lao,
+ * Khmer and Burmese cut into words by ICU's word segmenter. A code identifier is kept whole (lower-cased, unstemmed) and also split into its
  * stemmed parts, so both `UploadFile` and "upload a file" find it.
  *
  * The indexer and every query use this same function, in every vector store, so lexical

@@ -1,5 +1,5 @@
 import type { ScoredChunk } from '../ports/vector-store.js';
-import { isCharacterPair, lexicalTerms } from './lexical-terms.js';
+import { isJudgedTerm, lexicalTerms } from './lexical-terms.js';
 import { termsPresent } from './terms-present.js';
 
 /** How well retrieved passages speak to a question; see {@link questionCoverage}. */
@@ -77,11 +77,9 @@ export const questionCoverage = (
   if (terms.length === 0 || candidates.length === 0) {
     return { best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0 };
   }
-  // The floors were chosen on words. The character pairs of Chinese or Japanese include pairs
-  // that straddle two words (`把路` of `把路径`), which no passage holds, so they are not
-  // judged: such a question is judged by its words and names alone, and one of pairs only
-  // is answered with the best passages (no labelled set in those languages to choose floors).
-  const wanted = terms.filter((term) => !isCharacterPair(term));
+  // The floors were chosen on English (see `isJudgedTerm`): a question is judged by its terms
+  // in Latin letters and its names, and one with none is answered with its best passages.
+  const wanted = terms.filter(isJudgedTerm);
   if (wanted.length === 0) return { best: 1, vocabulary: 1, namesCited: 1, namesKnown: 1 };
   const names = questionNames(question);
   const asked = [...new Set([...wanted, ...names])];

@@ -49,6 +49,25 @@ describe('lexicalTerms', () => {
     expect(lexicalTerms('한국어')).toEqual(['한국', '국어']);
   });
 
+  it('cuts Thai, which has no spaces, into its words', () => {
+    const question = new Set(lexicalTerms('ขนาดไฟล์สูงสุดคือเท่าไร'));
+
+    const shared = lexicalTerms('ขนาดไฟล์สูงสุดที่อัปโหลดได้คือสองเมกะไบต์').filter((term) =>
+      question.has(term),
+    );
+
+    expect(shared).toEqual(expect.arrayContaining(['ขนาด', 'ไฟล์', 'สูงสุด']));
+  });
+
+  it('keeps the vowel signs of Devanagari, which are letters, not accents', () => {
+    expect(lexicalTerms('काम')).not.toEqual(lexicalTerms('कम'));
+  });
+
+  it('meets German ß and ss, and Turkish dotless ı and I', () => {
+    expect(lexicalTerms('Straße')).toEqual(lexicalTerms('STRASSE'));
+    expect(lexicalTerms('Işık')).toEqual(lexicalTerms('ışık'));
+  });
+
   it('meets plural and inflected forms of a word', () => {
     expect(lexicalTerms('queries declared')).toEqual(lexicalTerms('query declare'));
   });

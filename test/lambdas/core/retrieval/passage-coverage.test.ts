@@ -64,6 +64,11 @@ describe('questionCoverage', () => {
     expect(questionCoverage('怎样把路径参数限制为固定的值？', passages, 3).vocabulary).toBe(1);
   });
 
+  it('does not judge a question in Thai or Russian, whose question words it has no stop words for', () => {
+    expect(questionCoverage('ขนาดไฟล์สูงสุดคือเท่าไร', passages, 3).vocabulary).toBe(1);
+    expect(questionCoverage('Как объявить параметры?', passages, 3).vocabulary).toBe(1);
+  });
+
   it('counts the names a cited passage holds apart from those any candidate holds', () => {
     const coverage = questionCoverage('Do Python and Kafka read a Cookie?', passages, 1);
 
