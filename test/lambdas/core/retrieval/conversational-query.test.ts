@@ -11,6 +11,19 @@ describe('isFollowUp', () => {
     expect(isFollowUp('What about for headers?')).toBe(true);
   });
 
+  it.each([
+    ['Chinese', '系统支持哪些文件格式上传，上传文件的大小限制是多少？'],
+    [
+      'Japanese',
+      'システムはどのファイル形式のアップロードに対応していて、ファイルサイズの上限はいくつですか？',
+    ],
+  ])(
+    'reads a long %s question, written without spaces, that stands alone as new',
+    (_, question) => {
+      expect(isFollowUp(question)).toBe(false);
+    },
+  );
+
   it('reads a long question that stands alone as new', () => {
     expect(isFollowUp('How do I declare path parameters with types in FastAPI?')).toBe(false);
   });
