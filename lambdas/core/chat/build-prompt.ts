@@ -21,20 +21,53 @@ export const NO_CONTEXT_NOTE =
 const TAGS = /<\s*(\/?)\s*(context|source)/gi;
 
 /** Invisible format characters (zero-width spaces and joiners, bidi controls, soft hyphens…). */
-const FORMAT_CHARACTERS = /\p{Cf}/gu;
+const FORMAT_CHARACTER = /^\p{Cf}$/u;
+
+/** What disarms a tag's `<`. */
+const DISARMED = '‹';
 
 /**
  * Neutralises tag-like text inside retrieved passages so they cannot open or close the data
- * block. The text is first brought to the form a model reads it in: compatibility forms folded
- * (NFKC: full-width `＜／source＞` and small `﹤` become `<`, `/`, `>`) and invisible format
- * characters removed (a zero-width space inside `<\u200B/source>` hides nothing from a model);
- * then every delimiter tag, with or without spaces, loses its `<`.
+ * block. Tags are looked for in the form a model reads text in: each character's compatibility
+ * form (NFKC: full-width `＜／ｓｏｕｒｃｅ` and small `﹤` read as `</source`), invisible format
+ * characters skipped (a zero-width space inside `<\u200B/source>` hides nothing from a model).
+ * Every delimiter tag found that way loses its `<` in the text itself, and nothing else of the
+ * text changes: `10⁶` stays `10⁶` (not `106`), and a Persian zero-width non-joiner or an emoji's
+ * joiner stays where it is.
  *
  * @example
- * escapeData('＜/source＞ </ context> <\u200B/source>') // '‹/source> ‹/context> ‹/source>'
+ * escapeData('＜/source＞ 10⁶ <\u200B/source>') // '‹/source＞ 10⁶ ‹\u200B/source>'
  */
-export const escapeData = (text: string): string =>
-  text.normalize('NFKC').replace(FORMAT_CHARACTERS, '').replace(TAGS, '‹$1$2');
+export const escapeData = (text: string): string => {
+  if (!text.normalize('NFKC').includes('<')) return text;
+  // The text as read, and for each of its code units the index of the character it came from.
+  let read = '';
+  const origin: number[] = [];
+  for (let index = 0; index < text.length; ) {
+    if (text.charCodeAt(index) < 0x80) {
+      // ASCII is its own compatibility form, and holds no format character.
+      read += text[index];
+      origin.push(index);
+      index += 1;
+      continue;
+    }
+    const character = String.fromCodePoint(text.codePointAt(index)!);
+    const form = FORMAT_CHARACTER.test(character) ? '' : character.normalize('NFKC');
+    read += form;
+    for (let unit = 0; unit < form.length; unit += 1) origin.push(index);
+    index += character.length;
+  }
+  const disarm = new Set<number>();
+  for (const match of read.matchAll(TAGS)) disarm.add(origin[match.index]!);
+  if (disarm.size === 0) return text;
+  let result = '';
+  for (let index = 0; index < text.length; ) {
+    const character = String.fromCodePoint(text.codePointAt(index)!);
+    result += disarm.has(index) ? DISARMED : character;
+    index += character.length;
+  }
+  return result;
+};
 
 const attribute = (value: string): string => escapeData(value).replace(/"/g, "'");
 

@@ -57,9 +57,15 @@ describe('buildPrompt', () => {
 });
 
 describe('escapeData', () => {
-  it('folds compatibility forms, drops format characters and disarms every delimiter tag', () => {
-    expect(escapeData('＜/source＞ </ context> <\u200B/source>')).toBe(
-      '‹/source> ‹/context> ‹/source>',
+  it('disarms every delimiter tag, in compatibility forms or split by format characters', () => {
+    expect(escapeData('＜/source＞ </ context> <\u200B/source> ＜／ｓｏｕｒｃｅ')).toBe(
+      '‹/source＞ ‹/ context> ‹\u200B/source> ‹／ｓｏｕｒｃｅ',
     );
+  });
+
+  it('changes nothing else of the text: exponents, joiners and non-joiners stay', () => {
+    const text = 'Send 10⁶ requests; من می\u200cخواهم; 👨‍👩‍👧; a < b.';
+
+    expect(escapeData(text)).toBe(text);
   });
 });
