@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import { isWhitespaceCode } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
 
@@ -10,85 +11,18 @@ export interface StripHtmlOptions {
   markHeadings?: boolean;
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  ensp: ' ',
-  emsp: ' ',
-  thinsp: ' ',
-  shy: '',
-  zwj: '',
-  zwnj: '',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  hellip: '…',
-  mdash: '—',
-  ndash: '–',
-  lsquo: '‘',
-  rsquo: '’',
-  sbquo: '‚',
-  ldquo: '“',
-  rdquo: '”',
-  bdquo: '„',
-  laquo: '«',
-  raquo: '»',
-  bull: '•',
-  middot: '·',
-  deg: '°',
-  plusmn: '±',
-  times: '×',
-  divide: '÷',
-  frac12: '½',
-  frac14: '¼',
-  frac34: '¾',
-  euro: '€',
-  pound: '£',
-  yen: '¥',
-  cent: '¢',
-  sect: '§',
-  para: '¶',
-  larr: '←',
-  rarr: '→',
-  uarr: '↑',
-  darr: '↓',
-  harr: '↔',
-  le: '≤',
-  ge: '≥',
-  ne: '≠',
-  asymp: '≈',
-  infin: '∞',
-  check: '✓',
-};
-
-const decodeCodePoint = (codePoint: number): string =>
-  Number.isInteger(codePoint) &&
-  codePoint > 0 &&
-  codePoint <= 0x10ffff &&
-  !(codePoint >= 0xd800 && codePoint <= 0xdfff)
-    ? String.fromCodePoint(codePoint)
-    : '\uFFFD';
-
 /**
- * Decodes HTML character references: the common named ones, decimal (`&#169;`) and hexadecimal
- * (`&#xA9;`). Unknown names are left as they are. Linear: each alternative is a character class
- * run that cannot contain the `;` that must follow it, so a failed match never backtracks into it.
+ * Decodes HTML character references as a browser shows them in text: every HTML5 named
+ * reference (`&eacute;`, `&alpha;`…, `entities`' table of the standard), decimal (`&#169;`) and
+ * hexadecimal (`&#xA9;`) ones, the numeric references 128–159 as the Windows-1252 characters
+ * the standard maps them to (`&#150;` is `–`), and the legacy names a browser reads without
+ * their `;`. Unknown names are left as they are. A soft hyphen (`&shy;`), a hint where a word may
+ * break, is dropped, so the word stays one.
  *
  * @example
- * decodeEntities('Fish &amp; chips &#8211; &#x20AC;5') // 'Fish & chips – €5'
+ * decodeEntities('Caf&eacute; &amp; chips &#8211; &#x20AC;5') // 'Café & chips – €5'
  */
-export const decodeEntities = (text: string): string =>
-  text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z][a-z0-9]*);/gi, (entity, name: string) => {
-    if (name[0] === '#') {
-      const hex = name[1] === 'x' || name[1] === 'X';
-      return decodeCodePoint(Number.parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10));
-    }
-    return NAMED_ENTITIES[name] ?? NAMED_ENTITIES[name.toLowerCase()] ?? entity;
-  });
+export const decodeEntities = (text: string): string => decodeHTML(text).replace(/\u00AD/g, '');
 
 /** Marks where a rendered `<pre>` block goes back (a private-use character, removed from input). */
 const PLACEHOLDER = '\uE000';

@@ -168,6 +168,24 @@ describe('stripHtml on hostile input', () => {
 });
 
 describe('decodeEntities', () => {
+  it.each([
+    ['Caf&eacute; cr&egrave;me', 'Café crème'],
+    ['&Uuml;ber die Stra&szlig;e', 'Über die Straße'],
+    ['&alpha; &beta; &pi; &Omega;', 'α β π Ω'],
+  ])('decodes every named reference of the HTML standard: %s', (html, text) => {
+    expect(decodeEntities(html)).toBe(text);
+  });
+
+  it('reads the numeric references 128–159 as the Windows-1252 characters browsers show', () => {
+    expect(decodeEntities('2019&#150;2020 &#147;quoted&#148; it&#146;s')).toBe(
+      '2019–2020 “quoted” it’s',
+    );
+  });
+
+  it('keeps a zero-width non-joiner, which Persian spelling needs, and drops a soft hyphen', () => {
+    expect(decodeEntities('می&zwnj;خواهم hy&shy;phen')).toBe('می\u200cخواهم hyphen');
+  });
+
   it('leaves unknown entities and replaces invalid code points', () => {
     expect(decodeEntities('&unknown; &#xD800; &#0;')).toBe('&unknown; \uFFFD \uFFFD');
   });
