@@ -1,3 +1,4 @@
+import { wordsOf } from '../../core/text/words.js';
 import { plainSentences } from './plain-sentences.js';
 import type { PromptContext } from './prompt-context.js';
 import { textFeatures } from './text-features.js';
@@ -58,7 +59,7 @@ export const extractiveAnswer = (
   const candidates: Candidate[] = [];
   context.sources.forEach((source, sourceIndex) => {
     plainSentences(source.text).forEach((sentence, position) => {
-      if (sentence.split(/\s+/).length < MIN_WORDS) return;
+      if (wordsOf(sentence).length < MIN_WORDS) return;
       const score = scoreSentence(question, sentence) * (1 - 0.05 * Math.min(sourceIndex, 10));
       candidates.push({ sourceIndex, position, sentence: sentence.replace(/:$/, '.'), score });
     });

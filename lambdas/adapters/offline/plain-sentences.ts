@@ -31,18 +31,24 @@ export const plainSentences = (markdown: string): string[] => {
     paragraph.push(line);
   }
   close();
-  return blocks
-    .map((block) =>
-      block
-        .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-        .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-        .replace(/\{\s*#[^}]*\}/g, '')
-        .replace(/(\*\*|__)(.+?)\1/g, '$2')
-        .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    )
-    .flatMap((block) => block.split(/(?<=[.!?:])\s+(?=[A-Z0-9`"'(*[])/))
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence !== '');
+  return (
+    blocks
+      .map((block) =>
+        block
+          .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+          .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+          .replace(/\{\s*#[^}]*\}/g, '')
+          .replace(/(\*\*|__)(.+?)\1/g, '$2')
+          .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      // A sentence ends at . ! ? : before a space and a capital (of any script, or ¿ ¡ quotes),
+      // or at the full stops of Chinese and Japanese, which take no space after them.
+      .flatMap((block) =>
+        block.split(/(?<=[.!?:])\s+(?=[\p{Lu}\p{N}`"'(*[¿¡«“‘])|(?<=[。！？])\s*(?=\S)/u),
+      )
+      .map((sentence) => sentence.trim())
+      .filter((sentence) => sentence !== '')
+  );
 };

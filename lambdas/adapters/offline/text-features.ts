@@ -1,4 +1,4 @@
-import { stemWord } from '../../core/retrieval/lexical-terms.js';
+import { isJudgedTerm, lexicalTerms, stemWord } from '../../core/retrieval/lexical-terms.js';
 /**
  * Words that carry little meaning on their own in English prose and questions. Left out of the
  * features, so that "How do I declare path parameters?" is about `declare`, `path` and
@@ -45,9 +45,11 @@ export const words = (text: string): string[] =>
  * contentTerms('How do I declare path parameters?'); // ['declar', 'path', 'parameter']
  */
 export const contentTerms = (text: string): string[] =>
-  words(text)
-    .filter((word) => !STOP_WORDS.has(word))
-    .map(stemWord);
+  words(text).flatMap((word) => {
+    if (STOP_WORDS.has(word)) return [];
+    // A run of Chinese or Thai is a sentence, not a word: read it as the BM25 tokenizer does.
+    return isJudgedTerm(word) ? [stemWord(word)] : lexicalTerms(word);
+  });
 
 /**
  * Unigram and word-pair (bigram) features of a text with their counts. Bigrams join adjacent

@@ -1,11 +1,10 @@
+import { wordsOf } from '../text/words.js';
 import { type SparseVector, weightedQueryVector } from './sparse-vector.js';
 
 /** Words that point back into the conversation ("it", "that one", "what about …"). */
 const REFERS_BACK =
   /\b(it|its|this|that|these|those|they|them|their|there|one|ones|same|instead|also|else|too|either)\b/i;
 const OPENS_FOLLOW_UP = /^\s*(and|but|or|so|also|then|what about|how about|what if)\b/i;
-
-const WORDS = new Intl.Segmenter('und', { granularity: 'word' });
 
 /** A question with this few distinct words is read as a follow-up ("And for headers?"). */
 const SHORT_QUESTION_WORDS = 5;
@@ -31,11 +30,7 @@ export interface ConversationalQuery {
 export const isFollowUp = (question: string): boolean => {
   // Words as ICU cuts them: by spaces in English, by its dictionary in Chinese or Japanese,
   // whose long questions would otherwise be one "word" each and always read as follow-ups.
-  const words = new Set(
-    Array.from(WORDS.segment(question.toLowerCase()))
-      .filter((part) => part.isWordLike)
-      .map((part) => part.segment),
-  );
+  const words = new Set(wordsOf(question.toLowerCase()));
   return (
     REFERS_BACK.test(question) ||
     OPENS_FOLLOW_UP.test(question) ||
