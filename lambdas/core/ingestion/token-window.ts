@@ -12,6 +12,16 @@ export const pieceTokens = (pieceWeight: number): number => Math.max(1, Math.cei
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
+/** Code units that continue the character before them: marks, joiners, variation selectors. */
+const CONTINUES = /[\p{M}\u200D\uFE00-\uFE0F]/u;
+
+/**
+ * Whether a user-perceived character starts at `index`: a piece ending there leaves no Thai
+ * vowel or tone mark, Devanagari vowel sign or emoji joiner without its letter.
+ */
+const startsCharacter = (text: string, index: number): boolean =>
+  !CONTINUES.test(text[index]!) && text.charCodeAt(index - 1) !== 0x200d;
+
 /** Pieces read between two pauses of {@link tokenWindowSteps}. */
 const PIECES_PER_STEP = 1_024;
 
@@ -34,11 +44,14 @@ const grown = (array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
 
 /**
  * Splits a text into pieces, words with their trailing whitespace, cutting words heavier than
- * `maxTokens` (a run of Chinese has no spaces: it is one word) between characters, never inside
- * a surrogate pair; one pass over the text.
+ * the overlap (or than `maxTokens` without one; a run of Chinese has no spaces: it is one word)
+ * between user-perceived characters; one pass over the text.
  */
-function* pieceSteps(text: string, maxTokens: number): Steps<Pieces> {
-  const maxWeight = maxTokens * 4;
+function* pieceSteps(text: string, maxTokens: number, overlapTokens: number): Steps<Pieces> {
+  // A word heavier than the overlap (a run of Chinese, which has no spaces, is one "word") is
+  // cut into pieces of half the overlap, so that windows can still repeat some of it.
+  const pieceLimit = overlapTokens > 0 ? Math.max(1, Math.floor(overlapTokens / 2)) : maxTokens;
+  const maxWeight = pieceLimit * 4;
   let starts = new Int32Array(1_024);
   let ends = new Int32Array(1_024);
   let weights = new Int32Array(1_024);
@@ -62,19 +75,30 @@ function* pieceSteps(text: string, maxTokens: number): Steps<Pieces> {
     let end = wordEnd;
     while (end < text.length && isWhitespaceCode(text.charCodeAt(end))) end += 1;
     const weight = tokenWeight(text, start, end);
-    if (pieceTokens(weight) <= maxTokens) {
+    if (pieceTokens(weight) <= Math.max(pieceLimit, overlapTokens)) {
       add(start, end, weight);
     } else {
       let from = start;
       let used = 0;
+      // The last place before which a piece may end, and the weight up to it.
+      let cuttable = start;
+      let usedBefore = 0;
       for (let index = start; index < end; index += 1) {
         const code = text.charCodeAt(index);
         const unit =
           unitWeight(code) + (isHighSurrogate(code) ? unitWeight(text.charCodeAt(index + 1)) : 0);
+        if (index > from && startsCharacter(text, index)) {
+          cuttable = index;
+          usedBefore = used;
+        }
         if (used + unit > maxWeight && index > from) {
-          add(from, index, used);
-          from = index;
-          used = 0;
+          // Cut before the character this unit belongs to, or mid-character when one
+          // character alone outweighs a piece.
+          const at = cuttable > from ? cuttable : index;
+          const weight = cuttable > from ? usedBefore : used;
+          add(from, at, weight);
+          from = at;
+          used -= weight;
         }
         used += unit;
         if (isHighSurrogate(code)) index += 1;
@@ -96,7 +120,7 @@ export function* tokenWindowSteps(
   maxTokens: number,
   overlapTokens: number,
 ): Steps<string[]> {
-  const { starts, ends, weights, count } = yield* pieceSteps(text, maxTokens);
+  const { starts, ends, weights, count } = yield* pieceSteps(text, maxTokens, overlapTokens);
   const tokens = (piece: number) => pieceTokens(weights[piece]!);
   const windows: string[] = [];
   let start = 0;

@@ -1,15 +1,32 @@
+const GRAPHEMES = new Intl.Segmenter('und', { granularity: 'grapheme' });
+
+/** How far before a cut a grapheme cluster may start: a family emoji is 11 code units. */
+const LOOK_BACK = 64;
+
+/** What the segmenter must see past the cut to know whether it is a boundary (a whole code point, the next joiner). */
+const LOOK_AHEAD = 16;
+
 /**
- * The first `maxUnits` UTF-16 code units of `text`, or one fewer where the cut would split a
- * surrogate pair (an emoji, a rare CJK character): a lone half would reach clients as `\ud83d`
- * and show as a replacement character.
+ * The text up to the last boundary between user-perceived characters (grapheme clusters) at
+ * or before `maxUnits` UTF-16 code units: a cut never leaves half of an emoji (`\ud83d`), a
+ * family emoji's or a flag's parts, or a Hindi consonant without its vowel sign. A cluster
+ * longer than the look-back is cut at a code point.
  *
  * @example
  * truncate('ab😀', 3); // 'ab'
  * truncate('ab😀', 4); // 'ab😀'
+ * truncate('का', 1); // ''
  */
 export const truncate = (text: string, maxUnits: number): string => {
   if (text.length <= maxUnits) return text;
+  if (maxUnits <= 0) return '';
+  const from = Math.max(0, maxUnits - LOOK_BACK);
+  let cut = from;
+  for (const { index } of GRAPHEMES.segment(text.slice(from, maxUnits + LOOK_AHEAD))) {
+    if (from + index > maxUnits) break;
+    cut = from + index;
+  }
+  if (cut > from || from === 0) return text.slice(0, cut);
   const last = text.charCodeAt(maxUnits - 1);
-  const splitsPair = maxUnits > 0 && last >= 0xd800 && last <= 0xdbff;
-  return text.slice(0, splitsPair ? maxUnits - 1 : maxUnits);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxUnits - 1 : maxUnits);
 };
