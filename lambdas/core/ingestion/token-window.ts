@@ -13,7 +13,7 @@ export const pieceTokens = (pieceWeight: number): number => Math.max(1, Math.cei
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** Code units that continue the character before them: marks, joiners, variation selectors. */
-const CONTINUES = /[\p{M}\u200D\uFE00-\uFE0F]/u;
+const CONTINUES = /\p{M}|\u200D|[\uFE00-\uFE0F]/u;
 
 /**
  * Whether a user-perceived character starts at `index`: a piece ending there leaves no Thai
