@@ -2,11 +2,14 @@ import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynaliteHandle, startDynalite } from '../support/dynalite.js';
 
-describe('startTransactWriteEmulator', () => {
+describe.each([
+  ['calling dynalite in its thread', true],
+  ['calling dynalite over HTTP', false],
+])('startTransactWriteEmulator, %s', (_, sameThread) => {
   let db: DynaliteHandle;
 
   beforeAll(async () => {
-    db = await startDynalite();
+    db = await startDynalite('app-test', { sameThread });
   });
   afterAll(() => db.close());
 

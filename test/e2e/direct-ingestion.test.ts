@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
 import { client } from '../support/local-stack-client.js';
 import { makePdf } from '../support/pdf-fixture.js';
@@ -246,7 +246,10 @@ describe('ingestion without the API body: presigned uploads and drop folders', (
       const document = await waitForTitle('huge.md', (d) => d?.status === 'failed');
 
       expect(document?.error).toContain('MAX_PRESIGNED_UPLOAD_BYTES');
-      expect(existsSync(blobFile('tenants/local/inbox/huge.md'))).toBe(false);
+      // The failure is recorded first, then the copy removed: the status can be read between.
+      await vi.waitFor(() =>
+        expect(existsSync(blobFile('tenants/local/inbox/huge.md'))).toBe(false),
+      );
     });
   });
 });

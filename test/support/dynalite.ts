@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -23,6 +24,15 @@ export interface DynaliteHandle {
   close(): Promise<void>;
 }
 
+/** Options of {@link startDynalite}. */
+export interface DynaliteOptions {
+  /**
+   * Whether the transaction emulator hands its calls to dynalite's listener in the same thread,
+   * as the local stack's database thread does (default), or sends them over HTTP.
+   */
+  sameThread?: boolean;
+}
+
 /**
  * Starts dynalite (a real DynamoDB wire protocol, in memory) on a random port, with
  * `TransactWriteItems` emulated in front of it and item writes atomic with their index copies
@@ -33,12 +43,19 @@ export interface DynaliteHandle {
  * const db = await startDynalite();
  * afterAll(() => db.close());
  */
-export const startDynalite = async (tableName = 'app-test'): Promise<DynaliteHandle> => {
+export const startDynalite = async (
+  tableName = 'app-test',
+  options: DynaliteOptions = {},
+): Promise<DynaliteHandle> => {
   closeDynaliteIteratorsWhenDone();
   makeDynaliteWritesAtomic();
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const transactions = await startTransactWriteEmulator((server.address() as AddressInfo).port);
+  const [listener] = server.listeners('request') as RequestListener[];
+  const transactions = await startTransactWriteEmulator(
+    (server.address() as AddressInfo).port,
+    options.sameThread === false || !listener ? {} : { passThrough: listener },
+  );
   const proxy = await startTcpProxy(transactions.port);
   const endpoint = `http://127.0.0.1:${proxy.port}`;
   const newClient = () =>
