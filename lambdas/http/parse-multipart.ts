@@ -26,6 +26,16 @@ const malformed = (
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /**
+ * A file name as its user wrote it: browsers send `"`, CR and LF in a part's `filename` as
+ * `%22`, `%0D` and `%0A` (the HTML standard's multipart/form-data encoding), which busboy
+ * leaves as they are, so a file named `say "hi".md` was titled `say %22hi%22.md`.
+ */
+const unescapeFilename = (filename: string) =>
+  filename.replace(/%(22|0D|0A)/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+
+/**
  * Parses a `multipart/form-data` API Gateway body (base64 or text) into its fields and files,
  * answering 413 for a file over `limits.fileSize` and 400 for anything malformed: more files,
  * fields or parts than `limits` allow, a field over `limits.fieldSize`, or a name given twice
@@ -90,7 +100,11 @@ export const parseMultipart = (
             if (stream.truncated) {
               fail(documentTooLarge(limits.fileSize));
             } else {
-              files[name] = { filename, mimetype, content: Buffer.concat(chunks) };
+              files[name] = {
+                filename: unescapeFilename(filename),
+                mimetype,
+                content: Buffer.concat(chunks),
+              };
             }
             done();
           });

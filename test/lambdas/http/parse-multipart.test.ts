@@ -48,6 +48,14 @@ describe('parseMultipart', () => {
     expect(files.file?.content.toString()).toBe('# Notes');
   });
 
+  it('gives a file name as the user named it, undoing the escapes browsers send', async () => {
+    const form = formOf([['file', markdown('# Notes'), 'say "hi"\r\nnow.md']]);
+
+    const { files } = await parseMultipart(await encode(form), LIMITS);
+
+    expect(files.file?.filename).toBe('say "hi"\r\nnow.md');
+  });
+
   it.each<[string, Part[], string]>([
     [
       'a second file',
