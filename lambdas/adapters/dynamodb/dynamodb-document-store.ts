@@ -520,6 +520,32 @@ export class DynamoDbDocumentStore implements DocumentStore {
   }
 
   async delete(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {
+    const { Item } = await dynamoCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: documentKey(tenantId, documentId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!Item) return undefined;
+    // The title is freed first, unless it already names another document, while the record
+    // (a `deleting` tombstone) still refuses uploads: freed after the record, an upload in
+    // between found the title naming the document and published into the empty record slot,
+    // reviving it under a title about to be freed (so the next upload made a second document).
+    await dynamoCall(() =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: titleKey(tenantId, String(Item.title)),
+          ConditionExpression: 'documentId = :id',
+          ExpressionAttributeValues: { ':id': documentId },
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (!failedCondition(error)) throw error;
+    });
     const { Attributes } = await dynamoCall(() =>
       this.client.send(
         new DeleteCommand({
@@ -529,21 +555,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
         }),
       ),
     );
-    if (!Attributes) return undefined;
-    const record = toRecord(Attributes);
-    // Free the title, unless it already names another document (a delete racing an upload).
-    await dynamoCall(() =>
-      this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: titleKey(tenantId, record.title),
-          ConditionExpression: 'documentId = :id',
-          ExpressionAttributeValues: { ':id': documentId },
-        }),
-      ),
-    ).catch((error: unknown) => {
-      if (!failedCondition(error)) throw error;
-    });
-    return record;
+    return Attributes ? toRecord(Attributes) : undefined;
   }
+
 }
