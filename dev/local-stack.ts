@@ -515,7 +515,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       new ReindexDocuments({
         documents: new DynamoDbDocumentStore(shared.dynamo, TABLE_NAME),
         apiKeys: keyStore,
+        blobs,
         queue,
+        clock: systemClock,
       }).execute(reindexOptions),
     issueApiKey: async (tenantId) => (await issueApiKey(keyStore, systemClock, tenantId)).key,
     close: async () => {

@@ -5,19 +5,20 @@ import { startLocalStack } from '../dev/local-stack.js';
 import { LocalStackStartError } from '../dev/local-stack-start-error.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbDocumentStore } from '../lambdas/adapters/dynamodb/dynamodb-document-store.js';
-import { composeJobQueue } from '../lambdas/composition/ingestion-adapters.js';
+import { composeBlobStore, composeJobQueue } from '../lambdas/composition/ingestion-adapters.js';
 import { loadRuntimeConfig } from '../lambdas/composition/runtime-config.js';
 import { composeShared } from '../lambdas/composition/shared.js';
 import { isTenantId, TENANT_ID_RULE } from '../lambdas/core/auth/tenant-id.js';
 import { ReindexDocuments } from '../lambdas/core/ingestion/reindex-documents.js';
+import { systemClock } from '../lambdas/core/ports/clock.js';
 
 const USAGE = `Usage: npm run reindex -- [--tenant ID]
 
 Re-queues the current version of every document of every tenant (or of one) so the indexer
 writes it again, e.g. into the hybrid collection layout after an upgrade.
 
-With QUEUE_URL and TABLE_NAME set (a deployed stack), the jobs go to its SQS queue and the
-deployed indexer does the work. Otherwise it starts the local stack on DATA_DIR (stop
+With QUEUE_URL, TABLE_NAME and BUCKET_NAME set (a deployed stack's outputs), the jobs go to
+its SQS queue and the deployed indexer does the work. Otherwise it starts the local stack on DATA_DIR (stop
 \`npm run dev\` first), waits until every job is indexed and exits.
 `;
 
@@ -40,12 +41,20 @@ const main = async (): Promise<number> => {
     return 2;
   }
   if (process.env.QUEUE_URL && process.env.TABLE_NAME) {
+    if (!process.env.BUCKET_NAME) {
+      process.stderr.write(
+        'BUCKET_NAME is not set: a deployed stack is re-indexed with its QUEUE_URL, TABLE_NAME and BUCKET_NAME (the stack outputs QueueUrl, TableName, BucketName).\n',
+      );
+      return 2;
+    }
     const config = loadRuntimeConfig(process.env);
     const shared = composeShared(config);
     const outcome = await new ReindexDocuments({
       documents: new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME),
       apiKeys: new DynamoDbApiKeyStore(shared.dynamo, config.TABLE_NAME),
+      blobs: composeBlobStore(config),
       queue: composeJobQueue(config),
+      clock: systemClock,
     }).execute(values.tenant ? { tenantId: values.tenant } : {});
     process.stdout.write(
       `Queued ${outcome.jobs.length} documents of ${outcome.tenants} tenant(s) to ${config.QUEUE_URL}\n`,

@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const reindex = (...args: string[]) =>
+const reindex = (...args: string[]) => reindexWith({}, ...args);
+
+const reindexWith = (env: Record<string, string>, ...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'scripts/reindex.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
+    env: { ...process.env, ...env },
   });
 
 describe('npm run reindex', () => {
@@ -24,5 +27,16 @@ describe('npm run reindex', () => {
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('A tenant name is 1–63 letters');
+  });
+
+  it('asks for the bucket of a deployed stack, whose failed versions it checks, and exits 2', () => {
+    const run = reindexWith({
+      QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/index-jobs',
+      TABLE_NAME: 'rag-api',
+      BUCKET_NAME: '',
+    });
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('BUCKET_NAME is not set');
   });
 });
