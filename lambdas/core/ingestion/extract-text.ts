@@ -3,6 +3,7 @@ import { HttpProblem } from '../problem.js';
 import { isBlank } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
 import { stripHtml, stripHtmlSteps } from './strip-html.js';
+import { paragraphSteps } from './text-sections.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -81,18 +82,29 @@ export function* extractTextSteps(bytes: Uint8Array, contentType: string): Steps
 export const extractText = (bytes: Uint8Array, contentType: string): string =>
   runSteps(extractTextSteps(bytes, contentType));
 
+/** Whether Markdown holds a paragraph: text under or outside its headings, which makes a chunk. */
+const holdsParagraph = (markdown: string): boolean => {
+  for (const paragraph of paragraphSteps(markdown, 'markdown')) {
+    if (paragraph !== undefined) return true;
+  }
+  return false;
+};
+
 /**
  * Whether a document may hold text to index, decided in bounded time for an upload request:
- * text and Markdown hold text unless they are blank (only whitespace and invisible characters,
- * so a whitespace-only document counts as empty); HTML is stripped only up to its first
- * {@link CHECK_PREFIX_BYTES} bytes (text found there settles it; a longer document with
- * none there is left to the indexer).
+ * text holds text unless it is blank (only whitespace and invisible characters); Markdown and
+ * HTML unless they hold no paragraph (headings alone, front matter read as a heading, markup
+ * alone make no chunk: the indexer would fail the version, which would have replaced the
+ * title's ready one). Markdown and HTML are read only up to their first
+ * {@link CHECK_PREFIX_BYTES} bytes: a paragraph found there settles it; a longer document with
+ * none there is left to the indexer.
  *
  * @throws HttpProblem 422 when the bytes are not UTF-8 text.
  *
  * @example
  * mayHoldText(Buffer.from(' \n\u200b'), 'text/plain') // false
  * mayHoldText(Buffer.from('<p>&nbsp;</p>'), 'text/html') // false
+ * mayHoldText(Buffer.from('# Guide\n\n## Install'), 'text/markdown') // false
  */
 export const mayHoldText = (bytes: Uint8Array, contentType: string): boolean => {
   // Validated without decoding: no string of the whole document is made in the request.
@@ -101,10 +113,13 @@ export const mayHoldText = (bytes: Uint8Array, contentType: string): boolean => 
   const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, CHECK_PREFIX_BYTES), {
     stream: true, // a character cut at the end of the prefix is left out, not replaced
   });
+  const longer = bytes.length > CHECK_PREFIX_BYTES;
   if (contentType === 'text/html') {
-    if (!isBlank(stripHtml(prefix))) return true;
-    return bytes.length > CHECK_PREFIX_BYTES;
+    return holdsParagraph(stripHtml(prefix, { markHeadings: true })) || longer;
+  }
+  if (contentType === 'text/markdown') {
+    return holdsParagraph(prefix) || (longer && !isBlank(decodeText(bytes)));
   }
   if (!isBlank(prefix)) return true;
-  return bytes.length > CHECK_PREFIX_BYTES && !isBlank(decodeText(bytes));
+  return longer && !isBlank(decodeText(bytes));
 };

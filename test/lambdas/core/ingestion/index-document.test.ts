@@ -139,8 +139,19 @@ describe('IndexDocument', () => {
   });
 
   it('fails a version whose text makes no chunk instead of marking it ready', async () => {
-    const { uploadText, queue, indexDocument, documents } = ingestionFixture();
-    const { id } = await uploadText('Headings', '# Title\n\n## Section\n\n---\n');
+    // A presigned upload: its file is stored before anything reads it (the API refuses it).
+    const { requestUpload, objectEvents, blobs, queue, indexDocument, documents } =
+      ingestionFixture();
+    const bytes = Buffer.from('# Title\n\n## Section\n\n---\n');
+    const { id, version } = await requestUpload.execute({
+      tenantId: 'acme',
+      title: 'headings.md',
+      contentType: 'text/markdown',
+      contentLength: bytes.length,
+    });
+    const key = uploadKey('acme', id, version);
+    await blobs.put(key, bytes, 'text/markdown');
+    await objectEvents.execute({ change: 'created', key, sizeBytes: bytes.length });
 
     const outcome = await indexDocument.execute(queue.jobs[0]!);
 
