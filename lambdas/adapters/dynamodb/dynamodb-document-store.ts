@@ -557,5 +557,4 @@ export class DynamoDbDocumentStore implements DocumentStore {
     );
     return Attributes ? toRecord(Attributes) : undefined;
   }
-
 }
