@@ -8,10 +8,14 @@ interface TextItems {
 const pageText = ({ items }: TextItems): string =>
   items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('');
 
+/** Lets due timers run: pdf.js resolves a page's promises without giving them a turn. */
+const letTimersRun = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * {@link PdfReader} on `unpdf`, which bundles a serverless build of Mozilla's pdf.js: pure
  * JavaScript, no native binaries, so it runs in Lambda as it runs locally. Pages are read one
- * at a time (the deadline is checked between them); pdf.js's `PasswordException` becomes
+ * at a time, timers (a time budget's abort) run and the signal is checked between them; a file
+ * of more than `maxPages` pages is refused once opened; pdf.js's `PasswordException` becomes
  * `encrypted` and every other refusal to open the file `malformed`. The library is imported on
  * the first PDF, so a function that only ever sees text never evaluates it.
  *
@@ -19,7 +23,10 @@ const pageText = ({ items }: TextItems): string =>
  * await new UnpdfReader().readPages(bytes) // { ok: true, pages: ['Page one…', 'Page two…'] }
  */
 export class UnpdfReader implements PdfReader {
-  async readPages(bytes: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<PdfPages> {
+  async readPages(
+    bytes: Uint8Array,
+    options: { signal?: AbortSignal; maxPages?: number } = {},
+  ): Promise<PdfPages> {
     // Loaded on the first PDF: uploads of text never evaluate pdf.js.
     const { getDocumentProxy } = await import('unpdf');
     let document: Awaited<ReturnType<typeof getDocumentProxy>>;
@@ -37,8 +44,16 @@ export class UnpdfReader implements PdfReader {
         : { ok: false, reason: 'malformed', detail: message };
     }
     try {
+      if (options.maxPages !== undefined && document.numPages > options.maxPages) {
+        return {
+          ok: false,
+          reason: 'too-many-pages',
+          detail: `The PDF has ${document.numPages} pages, more than the ${options.maxPages} read`,
+        };
+      }
       const pages: string[] = [];
       for (let number = 1; number <= document.numPages; number += 1) {
+        await letTimersRun();
         options.signal?.throwIfAborted();
         const page = await document.getPage(number);
         pages.push(pageText((await page.getTextContent()) as TextItems));

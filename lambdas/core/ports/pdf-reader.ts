@@ -1,5 +1,5 @@
 /** Why a PDF's text could not be read. */
-export type PdfUnreadable = 'encrypted' | 'malformed';
+export type PdfUnreadable = 'encrypted' | 'malformed' | 'too-many-pages';
 
 /** What {@link PdfReader.readPages} found: each page's text, in order, or why there is none. */
 export type PdfPages =
@@ -10,7 +10,12 @@ export type PdfPages =
 export interface PdfReader {
   /**
    * The text of every page, page 1 first (an empty string for a page without text). A file
-   * that is not a readable PDF, or that needs a password, is an answer, not an error.
+   * that is not a readable PDF, that needs a password, or that has more than `maxPages` pages
+   * (none is read then) is an answer, not an error. A `signal` that aborts stops the reading
+   * between pages.
    */
-  readPages(bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<PdfPages>;
+  readPages(
+    bytes: Uint8Array,
+    options?: { signal?: AbortSignal; maxPages?: number },
+  ): Promise<PdfPages>;
 }

@@ -40,4 +40,26 @@ describe('UnpdfReader', () => {
       reader.readPages(makePdf([['One'], ['Two']]), { signal: controller.signal }),
     ).rejects.toThrow('deadline');
   });
+
+  it('stops when a timer aborts its signal during the reading, not only before it', async () => {
+    // pdf.js resolves a page without giving timers a turn: without one between pages, a time
+    // budget's timer fired only after the last page.
+    const pages = Array.from({ length: 300 }, (_, page) => [`Page ${page + 1}`]);
+
+    await expect(
+      reader.readPages(makePdf(pages), { signal: AbortSignal.timeout(1) }),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('answers too-many-pages, reading none, for a PDF of more pages than it may read', async () => {
+    const pages = await reader.readPages(makePdf([['One'], ['Two'], ['Three']]), {
+      maxPages: 2,
+    });
+
+    expect(pages).toEqual({
+      ok: false,
+      reason: 'too-many-pages',
+      detail: 'The PDF has 3 pages, more than the 2 read',
+    });
+  });
 });
