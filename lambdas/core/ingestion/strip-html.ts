@@ -218,9 +218,15 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
   const markHeadings = options.markHeadings ?? false;
   const parts: string[] = [];
   const preformatted: string[] = [];
-  /** Appends source text, its whitespace collapsed as a browser renders it (`\s+` cannot backtrack). */
+  /**
+   * Appends source text, its whitespace collapsed as a browser renders it (`\s+` cannot
+   * backtrack) and its character references decoded; a reference to the placeholder is dropped
+   * as the character itself is (`&#xE000;0&#xE000;` pasted a `<pre>` block into the text).
+   */
   const addText = (from: number, to: number) => {
-    if (to > from) parts.push(source.slice(from, to).replace(/\s+/g, ' '));
+    if (to <= from) return;
+    const text = decodeEntities(source.slice(from, to).replace(/\s+/g, ' '));
+    parts.push(text.includes(PLACEHOLDER) ? text.replaceAll(PLACEHOLDER, '') : text);
   };
   let textStart = 0;
   let searchFrom = 0;
@@ -255,7 +261,8 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
   }
   addText(textStart, source.length);
   yield;
-  const text = decodeEntities(parts.join(''))
+  const text = parts
+    .join('')
     .replace(/[ \t\u00a0]+/g, ' ')
     // Runs of spaces are single spaces by now, so `?` does what `*` did, without backtracking.
     .replace(/ ?\n ?/g, '\n')

@@ -167,6 +167,20 @@ describe('stripHtml on hostile input', () => {
   });
 });
 
+describe('stripHtml and its pre-block placeholder (U+E000)', () => {
+  it('drops a reference to the placeholder instead of pasting a pre block in its place', () => {
+    const text = stripHtml('<pre>npm install secret-tool</pre><p>See &#xE000;0&#xE000; above.</p>');
+
+    expect(text).toBe('npm install secret-tool\n\nSee 0 above.');
+  });
+
+  it('never writes "undefined" for a reference to a block that does not exist', () => {
+    const text = stripHtml('<pre>x = 1</pre><p>Total: &#57344;7&#57344; items</p>');
+
+    expect(text).toBe('x = 1\n\nTotal: 7 items');
+  });
+});
+
 describe('decodeEntities', () => {
   it.each([
     ['Caf&eacute; cr&egrave;me', 'Café crème'],
