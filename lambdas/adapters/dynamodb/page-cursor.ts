@@ -54,9 +54,10 @@ export const decodeCursor = (
   ) {
     throw invalidCursor();
   }
+  // DynamoDB refuses (a 500 here) a sort key over 1 024 bytes of UTF-8, not characters.
   for (const name of names) {
     const value = key[name];
-    if (typeof value !== 'string' || value.length === 0 || value.length > 1024)
+    if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 1024)
       throw invalidCursor();
   }
   for (const [name, value] of Object.entries(shape.equal ?? {})) {

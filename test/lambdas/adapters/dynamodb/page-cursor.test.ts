@@ -37,4 +37,10 @@ describe('page cursors', () => {
     expect(rejected('%%%')).toBe(true);
     expect(rejected(Buffer.from('[1,2]').toString('base64url'))).toBe(true);
   });
+
+  it('refuses a key of more than 1 024 bytes of UTF-8, which DynamoDB would refuse', () => {
+    const sk = `MSG#${'é'.repeat(600)}`; // 604 characters, 1 204 bytes
+
+    expect(rejected(encodeCursor({ pk: 'TENANT#a#SESSION#s1', sk })!)).toBe(true);
+  });
 });
