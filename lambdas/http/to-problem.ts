@@ -5,6 +5,7 @@ interface MiddyHttpError {
   statusCode: number;
   message: string;
   expose?: boolean;
+  cause?: unknown;
 }
 
 const isMiddyHttpError = (error: unknown): error is MiddyHttpError =>
@@ -29,15 +30,28 @@ export const validationProblem = (error: $ZodError, where = 'body'): HttpProblem
     })),
   });
 
+/** What Middy's JSON parser says of a `__proto__` or `constructor.prototype` key (util, 7.x). */
+const FORBIDDEN_KEY_MESSAGE = 'Forbidden key in JSON body';
+
+const forbiddenKeyOf = (error: { cause?: unknown }): string => {
+  const data = (error.cause as { data?: unknown } | undefined)?.data;
+  return typeof data === 'string' ? data : '__proto__';
+};
+
 /**
  * Maps anything thrown during a request to the problem the client sees. Our own problems pass
  * through; Middy's HTTP errors (415 from the JSON parser, …) keep their status with a readable
- * detail; malformed JSON becomes a 400; everything else is a 500 with no internals exposed.
+ * detail; malformed JSON, and a reserved key (`__proto__`) in valid JSON, become a 400; everything else is a 500 with no internals exposed.
  */
 export const toProblem = (error: unknown): HttpProblem => {
   if (error instanceof HttpProblem) return error;
   if (error instanceof $ZodError) return validationProblem(error);
   if (isMiddyHttpError(error) && error.statusCode < 500) {
+    if (error.statusCode === 422 && error.message === FORBIDDEN_KEY_MESSAGE) {
+      return new HttpProblem(400, {
+        detail: `The request body uses a reserved key (${forbiddenKeyOf(error)}) as a name`,
+      });
+    }
     if (error.statusCode === 422 && /JSON/i.test(error.message)) {
       return new HttpProblem(400, {
         type: 'urn:problem:malformed-json',

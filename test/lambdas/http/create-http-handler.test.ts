@@ -107,6 +107,15 @@ describe('createHttpHandler', () => {
       expect(bodyOf(result).type).toBe('urn:problem:malformed-json');
     });
 
+    it('answers valid JSON that uses __proto__ as a name with a 400 naming it', async () => {
+      const result = await post('{"message":"hi","metadata":{"__proto__":"x"}}');
+
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf(result).detail).toBe(
+        'The request body uses a reserved key (__proto__) as a name',
+      );
+    });
+
     it('answers another media type with 415', async () => {
       const result = await post('message=hi', 'application/x-www-form-urlencoded');
 
