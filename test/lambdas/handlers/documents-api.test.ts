@@ -192,7 +192,7 @@ describe('documents function', () => {
         url: '/v1/documents',
         routeKey: 'POST /v1/documents',
         headers: { 'content-type': 'application/json ; charset=utf-8' },
-        body: JSON.stringify({ title: 'Guide', text: '# Guide' }),
+        body: JSON.stringify({ title: 'Guide', text: '# Guide\n\nHello.' }),
       });
 
       expect(result.statusCode).toBe(202);
@@ -206,7 +206,7 @@ describe('documents function', () => {
         url: '/v1/documents',
         routeKey: 'POST /v1/documents',
         headers: { 'content-type': 'application/json-seq' },
-        body: JSON.stringify({ title: 'Guide', text: '# Guide' }),
+        body: JSON.stringify({ title: 'Guide', text: '# Guide\n\nHello.' }),
       });
 
       expect(result.statusCode).toBe(415);
@@ -265,8 +265,10 @@ describe('documents function', () => {
       const { postForm, postJson, blobs } = setup();
       const title = 't'.repeat(301);
 
-      const form = await postForm(fileForm('# Notes', 'notes.md', 'text/markdown', { title }));
-      const json = await postJson({ title, text: '# Notes' });
+      const form = await postForm(
+        fileForm('# Notes\n\nHello.', 'notes.md', 'text/markdown', { title }),
+      );
+      const json = await postJson({ title, text: '# Notes\n\nHello.' });
 
       expect([form.statusCode, json.statusCode]).toEqual([400, 400]);
       expect(form.json.errors).toEqual([expect.objectContaining({ path: 'body.title' })]);
@@ -280,9 +282,11 @@ describe('documents function', () => {
         const metadata = `{"${key}": "x"}`;
 
         const json = await postJson(
-          JSON.parse(`{"title": "Guide", "text": "# Guide", "metadata": ${metadata}}`),
+          JSON.parse(`{"title": "Guide", "text": "# Guide\\n\\nHello.", "metadata": ${metadata}}`),
         );
-        const form = await postForm(fileForm('# Guide', 'guide.md', 'text/markdown', { metadata }));
+        const form = await postForm(
+          fileForm('# Guide\n\nHello.', 'guide.md', 'text/markdown', { metadata }),
+        );
 
         expect([json.statusCode, form.statusCode]).toEqual([400, 400]);
         // (Middy's JSON parser already refuses a `__proto__` key as malformed JSON.)
@@ -299,8 +303,12 @@ describe('documents function', () => {
     ])('answers 400 for %s as a metadata value and stores nothing', async (_, value) => {
       const { postJson, blobs, queue } = setup();
 
-      const refused = await postJson({ title: 'Guide', text: '# Guide', metadata: { n: value } });
-      const retry = await postJson({ title: 'Guide', text: '# Guide' });
+      const refused = await postJson({
+        title: 'Guide',
+        text: '# Guide\n\nHello.',
+        metadata: { n: value },
+      });
+      const retry = await postJson({ title: 'Guide', text: '# Guide\n\nHello.' });
 
       expect(refused.statusCode).toBe(400);
       expect(refused.json.errors).toEqual([
@@ -315,7 +323,7 @@ describe('documents function', () => {
       const { postForm, blobs } = setup();
 
       const result = await postForm(
-        fileForm('# Guide', 'guide.md', 'text/markdown', {
+        fileForm('# Guide\n\nHello.', 'guide.md', 'text/markdown', {
           metadata: '{"n": 1152921504606846976}',
         }),
       );
@@ -329,7 +337,7 @@ describe('documents function', () => {
       const { postForm } = setup();
 
       const result = await postForm(
-        fileForm('# Hi', 'readme.markdown', 'application/octet-stream'),
+        fileForm('# Hi\n\nHello.', 'readme.markdown', 'application/octet-stream'),
       );
 
       expect(result.statusCode).toBe(202);

@@ -78,7 +78,7 @@ describe('DynamoDbDocumentStore', () => {
     const accepted = await upload.execute({
       tenantId: 'bounds',
       title: 'Metadata bounds',
-      content: Buffer.from('# Bounds'),
+      content: Buffer.from('# Bounds\n\nHello.'),
       contentType: 'text/markdown',
       metadata,
     });
