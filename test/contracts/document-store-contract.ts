@@ -441,6 +441,26 @@ export const describeDocumentStoreContract = (
         expect((await store.get(tenant, record.documentId))?.status).toBe('deleting');
       });
 
+      it('answers undefined for a version already ready, and leaves it ready', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        await store.transition(tenant, record.documentId, 1, {
+          status: 'ready',
+          chunkCount: 3,
+          at: '2026-01-01T00:01:00.000Z',
+        });
+
+        const started = await store.startIndexing(tenant, record.documentId, 1, {
+          attempts: 1,
+          at: '2026-01-01T00:02:00.000Z',
+        });
+
+        expect(started).toBeUndefined();
+        expect(await store.get(tenant, record.documentId)).toMatchObject({
+          status: 'ready',
+          chunkCount: 3,
+        });
+      });
+
       it('answers undefined for a document that does not exist', async () => {
         const started = await store.startIndexing(
           tenant,

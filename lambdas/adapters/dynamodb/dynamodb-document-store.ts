@@ -24,6 +24,7 @@ import {
   type PublishedVersion,
   type PublishStatus,
   type ReservedVersion,
+  STARTABLE_STATUSES,
 } from '../../core/ports/document-store.js';
 import { dynamoCall } from './dynamodb-errors.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
@@ -357,7 +358,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     version: number,
     start: { attempts: number; at: string },
   ): Promise<DocumentRecord | undefined> {
-    const change = { status: 'indexing' as const, ...start };
+    const change = { status: 'indexing' as const, ifStatus: STARTABLE_STATUSES, ...start };
     const record = await this.#transition(tenantId, documentId, version, change, 'ALL_NEW');
     return record ? toRecord(record) : undefined;
   }
@@ -402,8 +403,12 @@ export class DynamoDbDocumentStore implements DocumentStore {
       values[':ifUpdatedAt'] = change.ifUpdatedAt;
     }
     if (change.ifStatus !== undefined) {
-      condition += ' AND #status = :ifStatus';
-      values[':ifStatus'] = change.ifStatus;
+      const statuses = typeof change.ifStatus === 'string' ? [change.ifStatus] : change.ifStatus;
+      const names = statuses.map((_, index) => `:ifStatus${index}`);
+      condition += ` AND #status IN (${names.join(', ')})`;
+      statuses.forEach((status, index) => {
+        values[names[index]!] = status;
+      });
     }
     return this.#updateRecordIf(tenantId, documentId, {
       UpdateExpression: updateExpression(set, remove),

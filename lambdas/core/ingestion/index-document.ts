@@ -1,6 +1,10 @@
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
-import type { DocumentRecord, DocumentStore } from '../ports/document-store.js';
+import {
+  type DocumentRecord,
+  type DocumentStore,
+  STARTABLE_STATUSES,
+} from '../ports/document-store.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { IndexJob, IndexPart, JobQueue } from '../ports/job-queue.js';
 import type { ChunkPoint, VectorStore } from '../ports/vector-store.js';
@@ -221,6 +225,11 @@ export class IndexDocument {
       const current = await documents.get(tenantId, documentId);
       const skipped = whyNotIndexable(job, current);
       if (skipped) return this.#skip(job, current, skipped, options.attempt);
+      // A second job for a version indexed, failed or still awaiting its upload changes nothing:
+      // it was taking a ready version back to indexing, and on failing, to failed.
+      if (current && current.version === version) {
+        return { kind: 'skipped', reason: `version ${version} is ${current.status}` };
+      }
       return { kind: 'skipped', reason: `version ${version} was superseded` };
     }
     let chunks: TextChunk[];
@@ -347,11 +356,14 @@ export class IndexDocument {
 
   /**
    * Marks the job's version `failed` with a reason the client can read; does nothing when the
-   * version is gone or superseded. Returns whether the record changed.
+   * version is gone, superseded, or no longer `queued` or `indexing`. Returns whether the record
+   * changed.
    */
   async markFailed(job: IndexJob, reason: string, attempts?: number): Promise<boolean> {
     return this.deps.documents.transition(job.tenantId, job.documentId, job.version, {
       status: 'failed',
+      // A version already ready (a duplicate job failed) or failed keeps what it shows.
+      ifStatus: STARTABLE_STATUSES,
       error: reason,
       ...(attempts !== undefined ? { attempts } : {}),
       at: this.deps.clock.now().toISOString(),
@@ -526,6 +538,18 @@ export class IndexDocument {
       return 'removed its chunks';
     }
     if (current.version <= job.version) return undefined;
+    // Its file's arrival queues a version still awaiting its upload.
+    if (current.status === 'awaiting-upload') return undefined;
+    // A settled version is indexed again from `queued`, as every job's version is: its chunks may
+    // have been overwritten by this run. Changed meanwhile, it is left to that change.
+    if (!STARTABLE_STATUSES.includes(current.status)) {
+      const queued = await this.deps.documents.transition(tenantId, documentId, current.version, {
+        status: 'queued',
+        at: this.deps.clock.now().toISOString(),
+        ifUpdatedAt: current.updatedAt,
+      });
+      if (!queued) return undefined;
+    }
     await this.deps.queue.enqueue({ tenantId, documentId, version: current.version });
     return `re-queued version ${current.version}`;
   }

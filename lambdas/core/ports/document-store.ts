@@ -106,6 +106,9 @@ export type PublishedVersion =
   | { outcome: 'superseded'; record: DocumentRecord }
   | { outcome: 'deleted' };
 
+/** The statuses a version is indexed from: a job for it is waiting, or a run was cut short. */
+export const STARTABLE_STATUSES: readonly DocumentStatus[] = ['queued', 'indexing'];
+
 /** A status change of {@link DocumentStore.transition}. */
 export interface DocumentTransition {
   status: DocumentStatus;
@@ -116,8 +119,8 @@ export interface DocumentTransition {
   requeues?: number;
   /** When the change happened (ISO 8601); becomes `updatedAt`. */
   at: string;
-  /** Applies the change only if the record is in this status. */
-  ifStatus?: DocumentStatus;
+  /** Applies the change only if the record is in this status, or in one of these. */
+  ifStatus?: DocumentStatus | readonly DocumentStatus[];
   /**
    * Applies the change only if the record was last changed at this instant (its `updatedAt`):
    * the reconciler's guard against overtaking work that moved on since it looked.
@@ -169,10 +172,12 @@ export interface DocumentStore {
     change: DocumentTransition,
   ): Promise<boolean>;
   /**
-   * {@link transition} to `indexing` (with `attempts`, the receive count) that answers the
-   * record as the change left it, in one call instead of a read and a write: the indexer's
-   * start on each version. Undefined when the change did not apply (the document is gone, being
-   * deleted, or not at `version`); the caller then reads the record to learn why.
+   * {@link transition} to `indexing` (with `attempts`, the receive count) from `queued` or
+   * `indexing` only, that answers the record as the change left it, in one call instead of a
+   * read and a write: the indexer's start on each version. Undefined when the change did not
+   * apply (the document is gone, being deleted, not at `version`, or its version is `ready`,
+   * `failed` or still awaiting its upload: a second job for it changes nothing); the caller then
+   * reads the record to learn why.
    */
   startIndexing(
     tenantId: string,

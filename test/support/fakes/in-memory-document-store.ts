@@ -10,6 +10,7 @@ import {
   type PublishedVersion,
   type PublishStatus,
   type ReservedVersion,
+  STARTABLE_STATUSES,
 } from '../../../lambdas/core/ports/document-store.js';
 import { HttpProblem } from '../../../lambdas/core/problem.js';
 
@@ -109,7 +110,9 @@ export class InMemoryDocumentStore implements DocumentStore {
     const record = this.records.get(key(tenantId, documentId));
     if (!record || record.version !== version || record.status === 'deleting') return false;
     if (change.ifUpdatedAt !== undefined && record.updatedAt !== change.ifUpdatedAt) return false;
-    if (change.ifStatus !== undefined && record.status !== change.ifStatus) return false;
+    if (change.ifStatus !== undefined && ![change.ifStatus].flat().includes(record.status)) {
+      return false;
+    }
     record.status = change.status;
     record.updatedAt = change.at;
     if (change.chunkCount !== undefined) record.chunkCount = change.chunkCount;
@@ -129,6 +132,7 @@ export class InMemoryDocumentStore implements DocumentStore {
   ): Promise<DocumentRecord | undefined> {
     const started = await this.transition(tenantId, documentId, version, {
       status: 'indexing',
+      ifStatus: STARTABLE_STATUSES,
       ...start,
     });
     return started ? this.get(tenantId, documentId) : undefined;
