@@ -269,6 +269,7 @@ export class IndexDocument {
             count,
             fromChunk: index * partChunks,
             toChunk: Math.min(total, (index + 1) * partChunks),
+            chunks: total,
           },
         }),
       ),
@@ -291,10 +292,16 @@ export class IndexDocument {
     }
     signal?.throwIfAborted();
     const all = await this.#chunksOfParts(record, signal);
-    if (part.toChunk > all.length) {
-      throw new Error(
-        `Part ${part.index + 1} ends at chunk ${part.toChunk}; the text makes ${all.length}`,
-      );
+    // The chunking changed since the split (a deploy with other chunk sizes): the parts' ranges
+    // no longer cover the text, and counting them would mark the version ready with chunks
+    // missing. An older message without `chunks` is checked by its last part's end.
+    const expected = part.chunks ?? (part.index === part.count - 1 ? part.toChunk : undefined);
+    if (part.toChunk > all.length || (expected !== undefined && expected !== all.length)) {
+      const reason =
+        `The chunking changed while version ${record.version} was indexed in parts ` +
+        `(${expected ?? `at least ${part.toChunk}`} chunks then, ${all.length} now); upload it again or run npm run reindex`;
+      await this.markFailed(job, reason);
+      return { kind: 'rejected', reason };
     }
     return {
       kind: 'prepared',

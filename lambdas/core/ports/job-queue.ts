@@ -1,12 +1,15 @@
 /**
  * One part of a large version's indexing: chunks `[fromChunk, toChunk)`, part `index` of
- * `count`. The indexer splits a version into parts (see `IndexDocument`); each is a message.
+ * `count`, of the `chunks` the version made when it was split (absent from the messages of
+ * indexers before it was sent). The indexer splits a version into parts (see `IndexDocument`);
+ * each is a message.
  */
 export interface IndexPart {
   index: number;
   count: number;
   fromChunk: number;
   toChunk: number;
+  chunks?: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export const indexJobBody = ({ tenantId, documentId, version, part }: IndexJob):
           count: part.count,
           fromChunk: part.fromChunk,
           toChunk: part.toChunk,
+          ...(part.chunks === undefined ? {} : { chunks: part.chunks }),
         },
       }
     : {}),

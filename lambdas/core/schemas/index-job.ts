@@ -16,11 +16,16 @@ export const indexJobSchema = z.object({
         count: z.number().check(z.int(), z.minimum(2)),
         fromChunk: z.number().check(z.int(), z.minimum(0)),
         toChunk: z.number().check(z.int(), z.positive()),
+        chunks: z.optional(z.number().check(z.int(), z.positive())),
       })
       .check(
-        z.refine((part) => part.index < part.count && part.fromChunk < part.toChunk, {
-          message: 'index must be under count, and fromChunk under toChunk',
-        }),
+        z.refine(
+          (part) =>
+            part.index < part.count &&
+            part.fromChunk < part.toChunk &&
+            (part.chunks === undefined || part.toChunk <= part.chunks),
+          { message: 'index must be under count, fromChunk under toChunk, toChunk at most chunks' },
+        ),
       ),
   ),
 });
