@@ -56,7 +56,8 @@ export interface Question {
   createIfMissing?: boolean;
   /**
    * Answer the session's last question again (useChat's `regenerate()`): the new answer takes
-   * the place of the last one, which is left out of the prompt's history.
+   * the place of the last one, which is left out of the prompt's history. When the last stored
+   * question is not `message` (its turn was never stored), the answer is a new turn.
    */
   regenerate?: boolean;
   /**
@@ -253,10 +254,15 @@ export class AnswerQuestion {
     ]);
     if (question.sessionId && !page && !question.createIfMissing) throw notFound('Session');
     const stored = page?.items ?? [];
-    // A regenerated answer takes the place of the last one: that turn is not history.
+    // A regenerated answer takes the place of the last one: that turn is not history. Only when
+    // the last stored question is the one asked again: a question whose turn was never stored
+    // (its model call failed) and then regenerated is a new turn, not the previous one's answer.
     const [lastAnswer, lastQuestion] = stored;
     const replaced =
-      question.regenerate && lastAnswer?.role === 'assistant' && lastQuestion?.role === 'user'
+      question.regenerate &&
+      lastAnswer?.role === 'assistant' &&
+      lastQuestion?.role === 'user' &&
+      lastQuestion.content === question.message
         ? { user: lastQuestion, assistant: lastAnswer }
         : undefined;
     const earlier = replaced ? stored.slice(2) : stored;
