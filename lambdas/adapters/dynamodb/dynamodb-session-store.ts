@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -297,8 +298,21 @@ export class DynamoDbSessionStore implements SessionStore {
   }
 
   async delete(tenantId: string, sessionId: string): Promise<boolean> {
-    if (!(await this.exists(tenantId, sessionId))) return false;
     const pk = sessionPk(tenantId, sessionId);
+    // The summary goes first: a turn that continues the session is stored only while it exists,
+    // so none can land after the messages below are listed. Removed last (it sorts after the
+    // messages), a turn stored in between survived the deletion and came back with a new
+    // session of the same id.
+    const { Attributes } = await dynamoCall(() =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.#options.tableName,
+          Key: { pk, sk: 'SESSION' },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    if (!Attributes) return false;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await dynamoCall(() =>
