@@ -145,11 +145,18 @@ export class AnswerQuestion {
 
   /**
    * Answers in one piece; stores the turn only when the model succeeded, and not once the
-   * question's signal has fired (its caller answers that it ran out of time).
+   * question's signal has fired (its caller answers that it ran out of time). An answer cut by
+   * the signal is charged (`chargeCut`): its prompt was sent.
    */
   async answer(question: Question): Promise<Answer> {
     const turn = await this.#prepare(question);
-    const completion = await this.#deps.model.complete(turn.prompt, this.#callOptions(question));
+    const completion = await this.#deps.model
+      .complete(turn.prompt, this.#callOptions(question))
+      .catch(async (error: unknown) => {
+        // Cut by us (the time budget) after the prompt was sent: it counts, as in `stream`.
+        if (question.signal?.aborted) await question.chargeCut?.(estimateUsage(turn.prompt, ''));
+        throw error;
+      });
     const message = {
       ...this.#assistantMessage(turn, completion.content, completion.model, completion.usage),
       ...(cutShort(completion.finishReason) ? { incomplete: true } : {}),
