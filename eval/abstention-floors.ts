@@ -1,6 +1,15 @@
 import type { QuestionCoverage } from '../lambdas/core/retrieval/passage-coverage.js';
-import { type AbstentionFloors, abstains } from '../lambdas/core/retrieval/retrieve-passages.js';
+import {
+  type AbstentionFloors,
+  abstainsOnEvery,
+} from '../lambdas/core/retrieval/retrieve-passages.js';
 import { seededRandom } from './metrics.js';
+
+/**
+ * How retrieval read one question's coverage (`Retrieval.coverages`): its own words and, for a
+ * follow-up, with the question it follows; the question abstains when every reading does.
+ */
+export type QuestionReadings = readonly QuestionCoverage[];
 
 /** The values each floor of the abstention rule is tried at; 0 turns a floor off. */
 export type FloorGrid = { readonly [K in keyof AbstentionFloors]: readonly number[] };
@@ -65,13 +74,13 @@ interface FloorTable {
 }
 
 const tabulate = (
-  answerable: readonly QuestionCoverage[],
-  unanswerable: readonly QuestionCoverage[],
+  answerable: readonly QuestionReadings[],
+  unanswerable: readonly QuestionReadings[],
   grid: FloorGrid,
 ): FloorTable => {
   const floors = combinations(grid);
-  const flags = (coverages: readonly QuestionCoverage[], rule: AbstentionFloors) =>
-    Uint8Array.from(coverages, (coverage) => (abstains(coverage, rule) ? 1 : 0));
+  const flags = (questions: readonly QuestionReadings[], rule: AbstentionFloors) =>
+    Uint8Array.from(questions, (readings) => (abstainsOnEvery(readings, rule) ? 1 : 0));
   return {
     floors,
     heights: floors.map(height),
@@ -124,8 +133,8 @@ const range = (length: number) => Array.from({ length }, (_, index) => index);
  * rankFloors(tuneAnswerable, tuneUnanswerable, { minCitedShare: 0.97, ties: 'lower' })[0].floors;
  */
 export const rankFloors = (
-  answerable: readonly QuestionCoverage[],
-  unanswerable: readonly QuestionCoverage[],
+  answerable: readonly QuestionReadings[],
+  unanswerable: readonly QuestionReadings[],
   rule: FloorRule,
   grid: FloorGrid = FLOOR_GRID,
 ): RatedFloors[] => {
@@ -168,8 +177,8 @@ const shuffled = (length: number, random: () => number) => {
  * calibrateRule(tuneAnswerable, tuneUnanswerable).rule; // { minCitedShare: 0.97, ties: 'lower' }
  */
 export const calibrateRule = (
-  answerable: readonly QuestionCoverage[],
-  unanswerable: readonly QuestionCoverage[],
+  answerable: readonly QuestionReadings[],
+  unanswerable: readonly QuestionReadings[],
   options: {
     rules?: readonly FloorRule[];
     target?: number;

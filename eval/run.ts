@@ -10,7 +10,6 @@ import {
   type RetrievalMode,
   type VectorStore,
 } from '../lambdas/core/ports/vector-store.js';
-import type { QuestionCoverage } from '../lambdas/core/retrieval/passage-coverage.js';
 import {
   type AbstentionFloors,
   DEFAULT_RETRIEVAL,
@@ -20,6 +19,7 @@ import {
 import {
   calibrateRule,
   type FloorRule,
+  type QuestionReadings,
   type RatedFloors,
   type RuleTrial,
   rankFloors,
@@ -318,10 +318,10 @@ const rateFloors = async (
         { ...base, mode: 'hybrid' },
         { tenantId: TENANT, question, previousQuestions },
       )
-    ).coverage;
+    ).coverages;
   // One question at a time, as the scoring does: a real embedding API is not flooded.
-  const answerable: QuestionCoverage[] = [];
-  const unanswerable: QuestionCoverage[] = [];
+  const answerable: QuestionReadings[] = [];
+  const unanswerable: QuestionReadings[] = [];
   for (const item of dataset.answerable)
     if (item.split === 'tune') answerable.push(await coverageOf(item.question));
   for (const item of dataset.conversations)

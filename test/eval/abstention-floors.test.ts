@@ -3,17 +3,21 @@ import {
   calibrateRule,
   type FloorGrid,
   type FloorRule,
+  type QuestionReadings,
   rankFloors,
 } from '../../eval/abstention-floors.js';
 import type { QuestionCoverage } from '../../lambdas/core/retrieval/passage-coverage.js';
 
-const coverage = (figures: Partial<QuestionCoverage>): QuestionCoverage => ({
+const reading = (figures: Partial<QuestionCoverage>): QuestionCoverage => ({
   best: 1,
   vocabulary: 1,
   namesCited: 1,
   namesKnown: 1,
   ...figures,
 });
+
+/** A question read once (a question that stands alone). */
+const coverage = (figures: Partial<QuestionCoverage>): QuestionReadings => [reading(figures)];
 
 const off = {
   minCoverage: [0],
@@ -51,6 +55,15 @@ describe('rankFloors', () => {
 
     expect(strict.map((entry) => entry.floors.minVocabulary)).toEqual([0]);
     expect(lenient[0]).toMatchObject({ floors: { minVocabulary: 0.6 }, cited: 9, abstained: 1 });
+  });
+
+  it('counts a follow-up citing when either of its readings passes the floors', () => {
+    const followUp = [reading({ vocabulary: 0 }), reading({ vocabulary: 0.9 })];
+    const unanswerable = [coverage({ vocabulary: 0.5 })];
+
+    const [first] = rankFloors([followUp], unanswerable, at95, { ...off, minVocabulary: [0.8] });
+
+    expect(first).toMatchObject({ cited: 1, abstained: 1 });
   });
 
   it('prefers, among floors that silence as many, the one citing more answerable questions', () => {

@@ -43,14 +43,14 @@ export type AbstentionFloors = Pick<
  * Defaults chosen on the tuning half of the evaluation set (see the README's table). The
  * abstention floors are those `npm run eval` chose there with the offline provider (it chooses
  * them again on every run, for the provider it runs with): no floor on the best passage's
- * coverage, 85% of the question's words known, 30% of its names cited and 70% known.
+ * coverage, 75% of the question's words known, 60% of its names cited and 70% known.
  */
 export const DEFAULT_RETRIEVAL: Omit<RetrievalSettings, 'topK' | 'minScore'> = {
   mode: 'hybrid',
   fusion: DEFAULT_FUSION,
   minCoverage: 0,
-  minVocabulary: 0.85,
-  minNamesCited: 0.3,
+  minVocabulary: 0.75,
+  minNamesCited: 0.6,
   minNamesKnown: 0.7,
   coverageCandidates: 50,
   followUpWeight: 0.5,
@@ -69,6 +69,18 @@ export const abstains = (coverage: QuestionCoverage, floors: AbstentionFloors): 
   coverage.namesCited < floors.minNamesCited ||
   coverage.namesKnown < floors.minNamesKnown;
 
+/**
+ * The abstention rule over a question's readings ({@link Retrieval.coverages}): it abstains
+ * only when every reading does (a follow-up is answered when it or the conversation is covered).
+ *
+ * @example
+ * abstainsOnEvery([ownWords, withPreviousQuestion], DEFAULT_RETRIEVAL);
+ */
+export const abstainsOnEvery = (
+  coverages: readonly QuestionCoverage[],
+  floors: AbstentionFloors,
+): boolean => coverages.every((coverage) => abstains(coverage, floors));
+
 /** A question to retrieve passages for. */
 export interface RetrievalRequest {
   tenantId: string;
@@ -86,7 +98,11 @@ export interface Retrieval {
   chunks: ScoredChunk[];
   /** The passages ranked before the abstention rule (as many as `topK`). */
   ranked: ScoredChunk[];
-  coverage: QuestionCoverage;
+  /**
+   * How the passages cover the question: read on its own words and, for a follow-up, also with
+   * the question it follows (as it was retrieved).
+   */
+  coverages: QuestionCoverage[];
   abstained: boolean;
   followUp: boolean;
 }
@@ -96,7 +112,8 @@ export interface Retrieval {
  * a follow-up, the previous question ({@link conversationalQuery}, model-free), embeds it,
  * queries the tenant's chunks in the configured mode (hybrid by default: dense and BM25
  * fused), and abstains — cites nothing — when the passages cover too little of the question
- * ({@link abstains}: a {@link questionCoverage} figure under its floor).
+ * ({@link abstains}: a {@link questionCoverage} figure under its floor; a follow-up only when
+ * they also cover too little of it read with the question it follows).
  *
  * @example
  * const { chunks, abstained } = await retrievePassages({ embedder, vectors }, settings, {
@@ -127,13 +144,18 @@ export const retrievePassages = async (
     fusion: settings.fusion,
     ...(signal ? { signal } : {}),
   });
-  const coverage = questionCoverage(request.question, candidates, settings.topK);
-  const abstained = abstains(coverage, settings);
+  // A follow-up is judged with the question it follows too, as it is retrieved: its own words
+  // ("Why?", "Can you show me an example of that?") may say nothing of what it is about.
+  const coverages = [
+    questionCoverage(request.question, candidates, settings.topK),
+    ...(query.followUp ? [questionCoverage(query.denseText, candidates, settings.topK)] : []),
+  ];
+  const abstained = abstainsOnEvery(coverages, settings);
   const ranked = candidates.slice(0, settings.topK);
   return {
     chunks: abstained ? [] : ranked,
     ranked,
-    coverage,
+    coverages,
     abstained,
     followUp: query.followUp,
   };
