@@ -1,6 +1,6 @@
 import type { IndexedUsage } from '../limits/indexing-usage.js';
 import type { Embedder } from '../ports/embedder.js';
-import type { IndexJob } from '../ports/job-queue.js';
+import { type IndexJob, indexJobBody } from '../ports/job-queue.js';
 import { embeddingBatches } from './embedding-batches.js';
 import type { IndexDocument, IndexOutcome, PreparedIndexJob } from './index-document.js';
 
@@ -47,7 +47,8 @@ interface Slot {
  * Use case: index the jobs of one queue batch together, so that the chunks of many small
  * documents share embedding requests instead of costing one request per document.
  *
- * Every job is prepared on its own (loaded, marked `indexing`, chunked); the chunks of all
+ * A job delivered twice in the batch is done once and both deliveries get its result. Every
+ * job is prepared on its own (loaded, marked `indexing`, chunked); the chunks of all
  * prepared jobs are then packed, in order, into as few requests as the embedder's limits allow
  * (inputs and tokens per request) — a batch of more than `minInputsPerRequest` chunks spread
  * over up to `maxConcurrentRequests` requests — sent with bounded concurrency; each document is then stored
@@ -70,6 +71,29 @@ export class IndexBatch {
   async execute(
     jobs: readonly BatchJob[],
     options: { signal?: AbortSignal } = {},
+  ): Promise<BatchJobResult[]> {
+    // The same job twice in a batch (an SQS duplicate, a repeated S3 event) is done once, as its
+    // latest delivery, and both get its result: it was embedded and counted twice.
+    const unique: BatchJob[] = [];
+    const uniqueIndex = new Map<string, number>();
+    const slots = jobs.map((batchJob) => {
+      const key = JSON.stringify(indexJobBody(batchJob.job));
+      const seen = uniqueIndex.get(key);
+      if (seen === undefined) {
+        uniqueIndex.set(key, unique.length);
+        unique.push(batchJob);
+        return unique.length - 1;
+      }
+      if ((batchJob.attempt ?? 1) > (unique[seen]!.attempt ?? 1)) unique[seen] = batchJob;
+      return seen;
+    });
+    const results = await this.#executeUnique(unique, options);
+    return slots.map((slot) => results[slot]!);
+  }
+
+  async #executeUnique(
+    jobs: readonly BatchJob[],
+    options: { signal?: AbortSignal },
   ): Promise<BatchJobResult[]> {
     const { indexDocument } = this.deps;
     const results: BatchJobResult[] = new Array(jobs.length);
