@@ -12,7 +12,7 @@ interface PendingAppend {
  * its records are on disk (written and `fdatasync`ed). Appends that arrive while a write is in
  * progress are committed together by the next write (group commit), so many concurrent
  * writers cost few syncs. A crash can only lose appends whose promise had not resolved; a
- * line torn by it is skipped when the log is read back.
+ * line torn by it is skipped when the log is read back, and the next write starts after it.
  *
  * @example
  * const log = new AppendLog('.data/vectors.log');
@@ -89,7 +89,10 @@ export class AppendLog {
           await mkdir(dirname(this.#path), { recursive: true });
           const file = await open(this.#path, 'a');
           try {
-            await file.write(batch.map((entry) => entry.lines).join(''));
+            // Each write starts on a line of its own: after a torn line (a crash, a write that
+            // failed part-way) the next records would otherwise extend it, and be skipped with
+            // it when the log is read back. The empty line this leaves otherwise is skipped too.
+            await file.write(`\n${batch.map((entry) => entry.lines).join('')}`);
             await file.datasync();
           } finally {
             await file.close();

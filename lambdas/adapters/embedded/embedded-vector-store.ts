@@ -174,6 +174,8 @@ export class EmbeddedVectorStore implements VectorStore {
   readonly #log: AppendLog | undefined;
   readonly #compactAfterBytes: number;
   #loggedBytes = 0;
+  /** An append failed since the last snapshot: memory holds changes the disk may not. */
+  #diverged = false;
   #loaded: Promise<void> | undefined;
 
   constructor(options: EmbeddedVectorStoreOptions) {
@@ -282,7 +284,9 @@ export class EmbeddedVectorStore implements VectorStore {
       documentId,
       ...(options.fromChunkIndex === undefined ? {} : { fromChunkIndex: options.fromChunkIndex }),
     };
-    if (this.#remove(entry) > 0) await this.#persist(entry);
+    // Also logged when nothing was left in memory after a failed append: its retry finds the
+    // points gone from memory, and the delete must still reach the disk.
+    if (this.#remove(entry) > 0 || this.#diverged) await this.#persist(entry);
   }
 
   /** Removes a document's points (from a chunk index on, if given); returns how many. */
@@ -352,7 +356,10 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async #persist(entry: LogEntry): Promise<void> {
     if (this.#log === undefined) return;
-    await this.#log.append([entry]);
+    await this.#log.append([entry]).catch((error: unknown) => {
+      this.#diverged = true;
+      throw error;
+    });
     this.#loggedBytes += entry.op === 'upsert' ? entry.points.length * this.#dimensions * 6 : 100;
     if (this.#loggedBytes > this.#compactAfterBytes) {
       this.#loggedBytes = 0;
@@ -361,8 +368,11 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   /** Writes the snapshot of every point in memory, then empties the log it now covers. */
-  #compact(): Promise<void> {
-    return this.#log?.checkpoint(() => this.#save()) ?? Promise.resolve();
+  async #compact(): Promise<void> {
+    await this.#log?.checkpoint(async () => {
+      await this.#save();
+      this.#diverged = false;
+    });
   }
 
   /** Puts a persisted point back in memory; skips one that is malformed or of another size. */
@@ -400,7 +410,8 @@ export class EmbeddedVectorStore implements VectorStore {
       if (entry.op === 'delete') this.#remove(entry);
       else for (const record of entry.points) this.#restore(record);
     }
-    if (entries.length > 0) await this.#compact();
+    // A log holding only a torn line is folded away too, so that nothing is written after it.
+    if (entries.length > 0 || (await this.#log.size()) > 0) await this.#compact();
   }
 
   async #save(): Promise<void> {

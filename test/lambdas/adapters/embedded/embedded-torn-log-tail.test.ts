@@ -1,0 +1,61 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EmbeddedVectorStore } from '../../../../lambdas/adapters/embedded/embedded-vector-store.js';
+import { contractPoint } from '../../../contracts/vector-store-contract.js';
+
+const X = [1, 0, 0, 0];
+
+describe('EmbeddedVectorStore after a crash that tore the only line of its change log', () => {
+  let dir: string;
+  let filePath: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'review-vectors-'));
+    filePath = join(dir, 'vectors.ndjson');
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the first write acknowledged after the restart through the next crash', async () => {
+    // Arrange: a store whose log was just folded into the snapshot (a start), then a crash
+    // (kill -9) in the middle of the next append: the log holds one torn line, no newline.
+    const writer = new EmbeddedVectorStore({ dimensions: 4, filePath });
+    await writer.upsert('tenant-a', [contractPoint('tenant-a', 'doc-1', 0, X)]);
+    await new EmbeddedVectorStore({ dimensions: 4, filePath }).ensureReady();
+    expect(await readFile(`${filePath}.log`, 'utf8')).toBe('');
+    await writeFile(`${filePath}.log`, '{"op":"upsert","points":[{"id":"0000');
+    const restarted = new EmbeddedVectorStore({ dimensions: 4, filePath });
+
+    // Act: a write acknowledged after the restart (resolved: on disk, says the store), then a
+    // second crash and restart.
+    await restarted.upsert('tenant-a', [contractPoint('tenant-a', 'doc-2', 0, X)]);
+    const afterSecondCrash = new EmbeddedVectorStore({ dimensions: 4, filePath });
+
+    // Assert
+    expect(await afterSecondCrash.count('tenant-a', 'doc-1')).toBe(1);
+    expect(await afterSecondCrash.count('tenant-a', 'doc-2')).toBe(1);
+  });
+
+  it('keeps a delete acknowledged after the restart, so the deleted chunks stay gone', async () => {
+    // Arrange
+    const writer = new EmbeddedVectorStore({ dimensions: 4, filePath });
+    await writer.upsert('tenant-a', [
+      contractPoint('tenant-a', 'doc-1', 0, X),
+      contractPoint('tenant-a', 'doc-1', 1, X),
+    ]);
+    await new EmbeddedVectorStore({ dimensions: 4, filePath }).ensureReady();
+    await writeFile(`${filePath}.log`, '{"op":"delete","tenantId":"tenant-a","documentId":"doc');
+    const restarted = new EmbeddedVectorStore({ dimensions: 4, filePath });
+
+    // Act
+    await restarted.deleteDocumentChunks('tenant-a', 'doc-1');
+    const afterSecondCrash = new EmbeddedVectorStore({ dimensions: 4, filePath });
+
+    // Assert
+    expect(await afterSecondCrash.count('tenant-a', 'doc-1')).toBe(0);
+  });
+});
