@@ -143,6 +143,7 @@ export const composeVectorStore = async (
     collection: config.QDRANT_PREVIOUS_COLLECTION,
     dimensions: embedder.dimensions,
     layout: 'single',
+    createIfMissing: false,
   });
   return new MigratingVectorStore(store, previous);
 };

@@ -37,6 +37,12 @@ export interface QdrantVectorStoreOptions {
    * reading and writing a previous collection during a migration.
    */
   layout?: 'hybrid' | 'single';
+  /**
+   * Whether a missing collection is created (default true). False for a migration's previous
+   * collection: one that does not exist (a mistyped name, one already deleted) is an error
+   * naming it, not an empty collection every read would then answer from.
+   */
+  createIfMissing?: boolean;
 }
 
 /**
@@ -177,6 +183,7 @@ export class QdrantVectorStore implements VectorStore {
   readonly #batchSize: number;
   readonly #retry: QdrantRetryPolicy;
   readonly #layout: 'hybrid' | 'single';
+  readonly #createIfMissing: boolean;
   #ready: Promise<void> | undefined;
 
   constructor(client: QdrantClient, options: QdrantVectorStoreOptions) {
@@ -186,6 +193,7 @@ export class QdrantVectorStore implements VectorStore {
     this.#batchSize = options.upsertBatchSize ?? 256;
     this.#retry = options.retry ?? DEFAULT_QDRANT_RETRY;
     this.#layout = options.layout ?? 'hybrid';
+    this.#createIfMissing = options.createIfMissing ?? true;
   }
 
   ensureReady(): Promise<void> {
@@ -307,6 +315,13 @@ export class QdrantVectorStore implements VectorStore {
 
   async #prepare(): Promise<void> {
     const info = await this.#collectionInfo();
+    if (info === undefined && !this.#createIfMissing) {
+      throw new DependencyError(
+        'qdrant',
+        'bad-gateway',
+        `collection ${this.#collection} does not exist; a migration's previous collection must (unset QDRANT_PREVIOUS_COLLECTION once the new one is complete)`,
+      );
+    }
     if (info === undefined) await this.#createCollection();
     else this.#checkVectorSize(info);
     const present = new Set(Object.keys(info?.payload_schema ?? {}));

@@ -188,6 +188,22 @@ describe('composeAi', () => {
       expect(found.map((chunk) => chunk.documentId).sort()).toEqual(['doc-new', 'doc-old']);
     });
 
+    it('refuses, naming it, a previous collection that does not exist instead of creating it', async () => {
+      const ai = await composeAi(
+        config({
+          QDRANT_URL: qdrant.url,
+          QDRANT_COLLECTION: 'after-hybrid-2',
+          QDRANT_PREVIOUS_COLLECTION: 'never-created',
+          OFFLINE_EMBEDDING_DIMENSIONS: '64',
+        }),
+      );
+
+      const read = ai.vectorStore.query('tenant-a', new Array(64).fill(0.1), { limit: 5 });
+
+      await expect(read).rejects.toThrow('collection never-created does not exist');
+      expect(qdrant.points('never-created')).toEqual([]);
+    });
+
     it("reads the OpenAI key's and the Qdrant key's secrets at the same time", async () => {
       vi.spyOn(console, 'warn').mockImplementation(() => {});
       const asked: string[] = [];
