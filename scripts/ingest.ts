@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { dataDirOf } from '../dev/local-paths.js';
 
 const USAGE = `Usage: npm run ingest -- [options] PATH...
 
@@ -45,17 +46,44 @@ interface Skipped {
 /** A failure that makes every further request pointless: stop at once, say it once. */
 class Fatal extends Error {}
 
-const { values, positionals } = parseArgs({
+/** A command line that cannot be run: said in one line with the usage, exit 2. */
+class UsageError extends Error {}
+
+/** A whole number of at least 1 given to `option`. */
+const positiveWhole = (option: string, value: string): number => {
+  if (!/^[1-9]\d*$/.test(value)) {
+    throw new UsageError(`${option} ${JSON.stringify(value)}: a whole number of at least 1`);
+  }
+  return Number(value);
+};
+
+const OPTIONS = {
   allowPositionals: true,
   options: {
     concurrency: { type: 'string', default: '4' },
     timeout: { type: 'string', default: '600' },
     help: { type: 'boolean' },
   },
-});
+} as const;
+
+const parseOptions = () => {
+  let parsed: ReturnType<typeof parseArgs<typeof OPTIONS>>;
+  try {
+    parsed = parseArgs(OPTIONS);
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  return {
+    help: values.help === true,
+    positionals,
+    concurrency: positiveWhole('--concurrency', values.concurrency),
+    timeoutSeconds: positiveWhole('--timeout', values.timeout),
+  };
+};
 
 const apiUrl = (process.env.API_URL ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
-const localKeyFile = join(resolve(process.env.DATA_DIR ?? '.data'), 'dev-api-key');
+const localKeyFile = join(resolve(dataDirOf(process.env)), 'dev-api-key');
 const apiKey =
   process.env.API_KEY ??
   (existsSync(localKeyFile) ? readFileSync(localKeyFile, 'utf8').trim() : '');
@@ -68,7 +96,15 @@ const collect = async (paths: string[]): Promise<{ uploads: Upload[]; skipped: S
   const uploads: Upload[] = [];
   const skipped: Skipped[] = [];
   const walk = async (root: string, path: string): Promise<void> => {
-    const info = await stat(path);
+    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      // A link to a file moved away, a file removed meanwhile: left out like any other.
+      skipped.push({
+        path,
+        reason: error.code === 'ENOENT' ? 'broken link or gone' : `unreadable (${error.code})`,
+      });
+      return undefined;
+    });
+    if (info === undefined) return;
     if (info.isDirectory()) {
       for (const entry of (await readdir(path)).sort()) await walk(root, join(path, entry));
       return;
@@ -94,6 +130,17 @@ const collect = async (paths: string[]): Promise<{ uploads: Upload[]; skipped: S
       throw new Fatal(`${path}: no such file or folder`);
     });
     await walk(info.isDirectory() ? absolute : resolve(absolute, '..'), absolute);
+  }
+  // A title names one document: two files of one title would be two versions of it.
+  const byTitle = new Map<string, string>();
+  for (const { path, title } of uploads) {
+    const other = byTitle.get(title);
+    if (other !== undefined) {
+      throw new UsageError(
+        `${relative(process.cwd(), other)} and ${relative(process.cwd(), path)} would both be titled ${title}, one document; give their common folder instead`,
+      );
+    }
+    byTitle.set(title, path);
   }
   return { uploads, skipped };
 };
@@ -171,9 +218,11 @@ const render = (uploads: Upload[], phase: string) => {
 };
 
 const main = async (): Promise<number> => {
-  if (values.help || positionals.length === 0) {
+  const options = parseOptions();
+  const { positionals } = options;
+  if (options.help || positionals.length === 0) {
     process.stdout.write(USAGE);
-    return positionals.length === 0 && !values.help ? 2 : 0;
+    return positionals.length === 0 && !options.help ? 2 : 0;
   }
   if (!apiKey)
     throw new Error(
@@ -193,12 +242,12 @@ const main = async (): Promise<number> => {
     `Uploading ${uploads.length} documents to ${apiUrl}${skipped.length ? ` (${skipped.length} skipped)` : ''}\n`,
   );
 
-  await pool(uploads, Number(values.concurrency), async (item) => {
+  await pool(uploads, options.concurrency, async (item) => {
     await upload(item);
     render(uploads, 'uploading');
   });
 
-  const deadline = Date.now() + Number(values.timeout) * 1000;
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
   while (uploads.some((u) => u.status === 'queued' || u.status === 'indexing')) {
     if (Date.now() > deadline) throw new Error('timed out waiting for indexing');
     await new Promise((done) => setTimeout(done, 300));
@@ -223,6 +272,10 @@ const main = async (): Promise<number> => {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`ingest: ${error.message} (npm run ingest -- --help)\n`);
+      process.exit(2);
+    }
     process.stderr.write(`\ningest: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { LOCAL_TABLE_NAME, localEndpointFile } from '../dev/local-paths.js';
+import { dataDirOf, LOCAL_TABLE_NAME, localEndpointFile } from '../dev/local-paths.js';
 import { createAppTable } from '../lambdas/adapters/dynamodb/create-app-table.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
 import { DynamoDbTenantLimitsStore } from '../lambdas/adapters/dynamodb/dynamodb-tenant-limits-store.js';
@@ -33,7 +33,10 @@ Table:
                            local stack's data in DATA_DIR (default .data)
 `;
 
-const { values, positionals } = parseArgs({
+/** A command line that cannot be run: said in one line, exit 2, nothing opened or written. */
+class UsageError extends Error {}
+
+const OPTIONS = {
   allowPositionals: true,
   options: {
     tenant: { type: 'string' },
@@ -43,7 +46,24 @@ const { values, positionals } = parseArgs({
     'tokens-per-day': { type: 'string' },
     'concurrent-streams': { type: 'string' },
   },
-});
+} as const;
+
+const parseOptions = (): ReturnType<typeof parseArgs<typeof OPTIONS>> => {
+  try {
+    return parseArgs(OPTIONS);
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+};
+
+const { values, positionals } = (() => {
+  try {
+    return parseOptions();
+  } catch (error) {
+    process.stderr.write(`keys: ${(error as Error).message} (npm run keys -- --help)\n`);
+    process.exit(2);
+  }
+})();
 
 /** Reads a limit option: a whole number of 0 or more, or undefined when not given. */
 const limitOption = (name: keyof typeof values): number | undefined => {
@@ -52,7 +72,7 @@ const limitOption = (name: keyof typeof values): number | undefined => {
   // Digits only: Number('') and Number(' ') are 0, which would lock a tenant out.
   const value = Number(raw);
   if (typeof raw !== 'string' || !/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
-    throw new Error(`--${name} needs a whole number of 0 or more; got ${String(raw)}`);
+    throw new UsageError(`--${name} needs a whole number of 0 or more; got ${String(raw)}`);
   }
   return value;
 };
@@ -78,7 +98,7 @@ const openTable = async (): Promise<{
   const table = values.table ?? process.env.TABLE_NAME;
   if (table) return { client: new DynamoDBClient({}), table, close: async () => undefined };
 
-  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  const dataDir = resolve(dataDirOf(process.env));
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const endpointFile = localEndpointFile(dataDir);
   if (existsSync(endpointFile)) {
@@ -109,6 +129,8 @@ const openTable = async (): Promise<{
   };
 };
 
+const COMMANDS = new Set(['create', 'list', 'revoke', 'limits']);
+
 const main = async (): Promise<number> => {
   const [command, argument] = positionals;
   if (values.help || command === 'help') {
@@ -119,10 +141,17 @@ const main = async (): Promise<number> => {
     process.stderr.write(USAGE);
     return 2;
   }
-  const limits = command === 'limits' ? limitsFromOptions() : {};
-  if (command === 'limits' && !values.tenant) {
-    process.stderr.write('limits needs --tenant NAME\n');
+  if (!COMMANDS.has(command)) {
+    process.stderr.write(`Unknown command ${command}\n\n${USAGE}`);
     return 2;
+  }
+  // Every argument is checked before the table is opened: a wrong command writes nothing.
+  const limits = command === 'limits' ? limitsFromOptions() : {};
+  if ((command === 'limits' || command === 'create') && !values.tenant) {
+    throw new UsageError(`${command} needs --tenant NAME`);
+  }
+  if (command === 'revoke' && !argument) {
+    throw new UsageError('revoke needs a KEY_ID (see `list`)');
   }
   if (values.tenant !== undefined && !isTenantId(values.tenant)) {
     process.stderr.write(`--tenant ${JSON.stringify(values.tenant)}: ${TENANT_ID_RULE}\n`);
@@ -133,8 +162,7 @@ const main = async (): Promise<number> => {
   try {
     switch (command) {
       case 'create': {
-        if (!values.tenant) throw new Error('create needs --tenant NAME');
-        const { key, record } = await issueApiKey(store, systemClock, values.tenant);
+        const { key, record } = await issueApiKey(store, systemClock, values.tenant as string);
         process.stdout.write(
           `Created ${record.keyId} for tenant "${record.tenantId}" in ${table}.\n` +
             `Key (shown once, store it now):\n\n  ${key}\n\n`,
@@ -159,8 +187,7 @@ const main = async (): Promise<number> => {
         return 0;
       }
       case 'revoke': {
-        if (!argument) throw new Error('revoke needs a KEY_ID (see `list`)');
-        const revoked = await store.revoke(argument, systemClock.now().toISOString());
+        const revoked = await store.revoke(argument as string, systemClock.now().toISOString());
         process.stdout.write(revoked ? `Revoked ${argument}.\n` : `No key ${argument}.\n`);
         return revoked ? 0 : 1;
       }
@@ -178,8 +205,7 @@ const main = async (): Promise<number> => {
         return 0;
       }
       default:
-        process.stderr.write(`Unknown command ${command}\n\n${USAGE}`);
-        return 2;
+        throw new Error(`command ${command} has no case`);
     }
   } finally {
     client.destroy();
@@ -191,6 +217,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`keys: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

@@ -85,14 +85,14 @@ describe('npm run keys', () => {
   it('refuses a limit that is not a whole number and changes nothing', () => {
     const run = keys('limits', '--tenant', 'acme', '--requests-per-minute', 'lots');
 
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(2);
     expect(run.stderr).toContain('--requests-per-minute needs a whole number');
   });
 
   it('refuses an empty limit (an unset shell variable) instead of storing 0', () => {
     const run = keys('limits', '--tenant', 'acme', '--tokens-per-day', '');
 
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(2);
     expect(run.stderr).toContain('--tokens-per-day needs a whole number');
   });
 
