@@ -50,7 +50,11 @@ import {
   localCorsOrigins,
 } from './local-defaults.js';
 import { composeLocalIndexing, composeThreadedIndexing } from './local-indexing.js';
-import { localEndpointFile, LOCAL_TABLE_NAME as TABLE_NAME } from './local-paths.js';
+import {
+  DEFAULT_DATA_DIR,
+  localEndpointFile,
+  LOCAL_TABLE_NAME as TABLE_NAME,
+} from './local-paths.js';
 import { LocalStackStartError } from './local-stack-start-error.js';
 import { localUploadUrlSigner } from './local-upload-url-signer.js';
 import { ReadableLogger } from './readable-logger.js';
@@ -305,7 +309,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   process.env.AWS_REGION ??= 'local';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  const dataDir = resolve(options.dataDir ?? '.data');
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {

@@ -5,6 +5,7 @@ import {
   DEFAULT_DEV_TOKEN_DELAY_MS,
   DEFAULT_STREAM_PORT,
 } from './local-defaults.js';
+import { dataDirOf } from './local-paths.js';
 import { startLocalStack } from './local-stack.js';
 import { LocalStackStartError } from './local-stack-start-error.js';
 
@@ -13,7 +14,7 @@ const stack = await startLocalStack({
   port: Number(process.env.PORT ?? DEFAULT_API_PORT),
   streamPort: Number(process.env.STREAM_PORT ?? DEFAULT_STREAM_PORT),
   blobPort: Number(process.env.BLOB_PORT ?? DEFAULT_BLOB_PORT),
-  dataDir: process.env.DATA_DIR ?? '.data',
+  dataDir: dataDirOf(process.env),
   ...(process.env.API_KEY ? { apiKey: process.env.API_KEY } : {}),
   offlineTokenDelayMs: Number(process.env.OFFLINE_TOKEN_DELAY_MS ?? DEFAULT_DEV_TOKEN_DELAY_MS),
   // INFO: one line per request (method, path, status, ms, tenant) and the indexer's progress.
@@ -54,9 +55,15 @@ process.stdout.write(
 
 let closing = false;
 const shutdown = async (signal: string) => {
-  if (closing) return;
+  // A second Ctrl-C stops at once: closing waits for the batches being indexed, which a model
+  // that does not answer holds until its timeout. Nothing is lost (the stack may be killed at
+  // any moment): the next start re-queues what was in flight.
+  if (closing) {
+    process.stdout.write(`\n${signal} again: stopping now; indexing resumes at the next start.\n`);
+    process.exit(130);
+  }
   closing = true;
-  process.stdout.write(`\n${signal}: shutting down…\n`);
+  process.stdout.write(`\n${signal}: shutting down… (again to stop at once)\n`);
   await stack.close();
   process.exit(0);
 };

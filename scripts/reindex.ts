@@ -1,6 +1,7 @@
 // Settings in .env first, as npm run dev reads them (the same DATA_DIR, ports and keys).
 import '../dev/load-env-file.js';
 import { parseArgs } from 'node:util';
+import { dataDirOf } from '../dev/local-paths.js';
 import { startLocalStack } from '../dev/local-stack.js';
 import { LocalStackStartError } from '../dev/local-stack-start-error.js';
 import { DynamoDbApiKeyStore } from '../lambdas/adapters/dynamodb/dynamodb-api-key-store.js';
@@ -64,7 +65,7 @@ const main = async (): Promise<number> => {
   const stack = await startLocalStack({
     port: 0,
     streamPort: 0,
-    ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
+    dataDir: dataDirOf(process.env),
     logLevel: 'ERROR',
   }).catch((error: unknown) => {
     if (!(error instanceof LocalStackStartError)) throw error;
