@@ -76,6 +76,11 @@ export const startInboxWatcher = async (options: InboxWatcherOptions): Promise<I
       const path = join(directory, entry.name);
       if (entry.isDirectory()) files.push(...(await filesUnder(path)));
       else if (entry.isFile()) files.push(path);
+      else if (entry.isSymbolicLink() && !warned.has(path)) {
+        // Not followed (a bucket has no links, and a link may loop): said once, not ignored.
+        warned.add(path);
+        options.warn?.(`inbox: skipped ${path} (a symbolic link; copy the file or folder in)`);
+      }
     }
     return files;
   };
