@@ -4,19 +4,26 @@ import { embeddingBatches } from '../../core/ingestion/embedding-batches.js';
 import type { Embedder, EmbeddingLimits, Embeddings } from '../../core/ports/embedder.js';
 import { decodeFloat32Numbers } from '../encoding/float32-base64.js';
 import { toOpenAiFailure } from './openai-errors.js';
-import { upperBoundTokens } from './upper-bound-tokens.js';
+import { upperBoundTokens, withinTokens } from './upper-bound-tokens.js';
 
 /**
  * What one `POST /embeddings` request may carry. From the published OpenAPI description
  * (`CreateEmbeddingRequest.input`, ../shared/specs/openai-openapi.json): "any array must be 2048
  * dimensions or less" (`maxItems: 2048`) and "all embedding models enforce a maximum of 300,000
- * tokens summed across all inputs in a single request". Each input is further limited to 8192
- * tokens, which the chunker's much smaller chunks stay under.
+ * tokens summed across all inputs in a single request". Each input is further limited to
+ * {@link MAX_INPUT_TOKENS}.
  */
 export const OPENAI_EMBEDDING_LIMITS: EmbeddingLimits = Object.freeze({
   maxInputsPerRequest: 2048,
   maxTokensPerRequest: 300_000,
 });
+
+/**
+ * Tokens of one embedding input (the embedding models' context). The chunker's chunks stay far
+ * under it; a question may not (8 000 characters of Tamil are 11 000 tokens), and is embedded by
+ * its start: enough to retrieve with, where the whole was refused (a 502 for a valid question).
+ */
+export const MAX_INPUT_TOKENS = 8_192;
 
 /** Options of {@link OpenAiEmbedder}. */
 export interface OpenAiEmbedderOptions {
@@ -77,7 +84,8 @@ export class OpenAiEmbedder implements Embedder {
     if (blank >= 0) throw new RangeError(`cannot embed a blank text (input ${blank})`);
     const vectors: number[][] = [];
     let promptTokens = 0;
-    for (const batch of embeddingBatches(texts, this.limits, upperBoundTokens)) {
+    const inputs = texts.map((text) => withinTokens(text, MAX_INPUT_TOKENS));
+    for (const batch of embeddingBatches(inputs, this.limits, upperBoundTokens)) {
       const result = await this.#request(batch, options.signal);
       vectors.push(...result.vectors);
       promptTokens += result.promptTokens;

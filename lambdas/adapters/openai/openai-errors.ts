@@ -2,6 +2,22 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 import { DependencyError } from '../../core/dependency-error.js';
 
 /**
+ * How long the provider asked to wait, in seconds: `retry-after-ms` (OpenAI's own, which its SDK
+ * reads first), else `Retry-After` as seconds or as an HTTP date (RFC 9110); undefined when
+ * absent or not a positive time.
+ */
+const retryAfterSeconds = (headers: Headers | undefined): number | undefined => {
+  const milliseconds = Number(headers?.get('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(milliseconds) && milliseconds > 0) return milliseconds / 1000;
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = /^\s*\d+(\.\d+)?\s*$/.test(value)
+    ? Number(value)
+    : (Date.parse(value) - Date.now()) / 1000;
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+};
+
+/**
  * Translates a failure of the `openai` SDK that survived its retries into a
  * {@link DependencyError}: timeouts are `timeout` (504), throttling, server errors and
  * broken connections are `unavailable` (503), and any other refusal is `bad-gateway` (502).
@@ -37,13 +53,12 @@ export const toOpenAiFailure = (
     }
     if (status === 429 || status >= 500) {
       const what = status === 429 ? 'rate limited (429)' : `server error (${status})`;
-      const retryAfter = Number(error.headers?.get('retry-after'));
       return new DependencyError(
         'openai',
         'unavailable',
         `${operation}: ${what}`,
         error,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+        retryAfterSeconds(error.headers),
       );
     }
     return new DependencyError(
