@@ -1,3 +1,4 @@
+import { truncate } from '../../core/text/truncate.js';
 import { wordsOf } from '../../core/text/words.js';
 import { plainSentences } from './plain-sentences.js';
 import type { PromptContext } from './prompt-context.js';
@@ -78,7 +79,8 @@ export const extractiveAnswer = (
   if (chosen.length === 0) {
     const [first] = context.sources;
     const opening = candidates.find((candidate) => candidate.sourceIndex === 0)?.sentence;
-    const quote = opening ?? first?.text.slice(0, 300).trim() ?? '';
+    // Cut between user-perceived characters: a code unit cut left half an emoji.
+    const quote = opening ?? (first ? truncate(first.text, 300).trim() : '');
     const title = first?.title ? ` ("${first.title}")` : '';
     return `None of the retrieved passages answers this directly. The closest one${title} says: ${quote} [${first?.id ?? '1'}]`;
   }

@@ -14,21 +14,9 @@ export interface PromptContext {
   question: string;
 }
 
-const ENTITIES: Record<string, string> = {
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-  '&apos;': "'",
-  '&amp;': '&',
-};
-
-const decode = (text: string): string =>
-  text.replace(/&(?:lt|gt|quot|#39|apos|amp);/g, (entity) => ENTITIES[entity] ?? entity);
-
 const attribute = (attributes: string, name: string): string | undefined => {
   const match = new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(attributes);
-  return match?.[1] === undefined ? undefined : decode(match[1]);
+  return match?.[1];
 };
 
 /**
@@ -36,8 +24,9 @@ const attribute = (attributes: string, name: string): string | undefined => {
  * messages a real model receives. The last user message holds
  * `<context>` … `<source id="N" title="…">` text `</source>` … `</context>` and then a line
  * starting `Question:` followed by the question (on that line or the next ones). Without a
- * `Question:` line, the message minus its context block is the question. Attribute values and
- * texts may be XML-escaped.
+ * `Question:` line, the message minus its context block is the question. Texts are read as
+ * written: the prompt builder escapes no entity (`&lt;` in a passage is the passage's own
+ * `&lt;`, decoding it turned the quote's meaning round).
  *
  * @example
  * const { sources, question } = readPromptContext(messages);
@@ -49,7 +38,7 @@ export const readPromptContext = (messages: readonly ChatMessage[]): PromptConte
   const sources: PromptSource[] = [];
   for (const match of context.matchAll(/<source\b([^>]*)>([\s\S]*?)<\/source>/g)) {
     const attributes = match[1] ?? '';
-    const text = decode((match[2] ?? '').trim());
+    const text = (match[2] ?? '').trim();
     const id = attribute(attributes, 'id') ?? String(sources.length + 1);
     if (text !== '') sources.push({ id, title: attribute(attributes, 'title') ?? '', text });
   }
@@ -60,5 +49,5 @@ export const readPromptContext = (messages: readonly ChatMessage[]): PromptConte
     questionStart === undefined
       ? content.replace(/<context>[\s\S]*?<\/context>/g, '')
       : content.slice(questionStart);
-  return { sources, question: decode(question.trim()) };
+  return { sources, question: question.trim() };
 };

@@ -15,7 +15,7 @@ describe('readPromptContext', () => {
       {
         role: 'user',
         content:
-          '<context>\n<source id="1" title="A &amp; B">\nFirst text.\n</source>\n<source id="2" title="C">\nSecond.\n</source>\n</context>\n\nQuestion: What is A?',
+          '<context>\n<source id="1" title="A & B">\nFirst text.\n</source>\n<source id="2" title="C">\nSecond.\n</source>\n</context>\n\nQuestion: What is A?',
       },
     ]);
 
