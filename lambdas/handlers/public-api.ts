@@ -1,5 +1,6 @@
 import { composePublicApi, type PublicApiDeps } from '../composition/public-api.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '../core/dependency-error.js';
 import { checkHealth } from '../core/health/check-health.js';
 import { createHttpHandler } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
@@ -73,7 +74,11 @@ export const createHandler = (deps: PublicApiDeps) =>
         // A 503 is a problem document like every other error, with the checks as an extension.
         return {
           statusCode: 503,
-          headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+          headers: {
+            'content-type': 'application/problem+json',
+            'cache-control': 'no-store',
+            'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS),
+          },
           body: JSON.stringify({
             type: 'urn:problem:dependency-down',
             title: 'Service Unavailable',

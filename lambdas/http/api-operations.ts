@@ -5,12 +5,13 @@ import {
   sessionListSchema,
   sessionMessagesSchema,
 } from '../core/schemas/chat.js';
-import { pageQuery } from '../core/schemas/common.js';
+import { described, integer, pageQuery } from '../core/schemas/common.js';
 import {
   chunkPageQuery,
   documentAcceptedSchema,
   documentChunkListSchema,
   documentListSchema,
+  documentPathSchema,
   documentSchema,
   uploadDocumentFormSchema,
   uploadDocumentSchema,
@@ -18,6 +19,7 @@ import {
 import { useChatRequestSchema } from '../core/schemas/stream-chat.js';
 import { requestedUploadSchema, requestUploadSchema } from '../core/schemas/uploads.js';
 import { usageReportSchema } from '../core/schemas/usage.js';
+import * as z from '../core/schemas/zod-mini.js';
 import { healthQuery } from './health-query.js';
 
 export { healthQuery } from './health-query.js';
@@ -40,9 +42,26 @@ export interface OperationDoc {
   description?: string;
   tag: string;
   body?: { schema: core.$ZodType; mediaType?: string; example?: unknown }[];
+  /** The path parameters' schema, when not the default resource id (1–64 of `A-Za-z0-9_-`). */
+  path?: core.$ZodObject;
   query?: core.$ZodObject;
   responses: Record<number, ResponseDoc>;
 }
+
+/** The deep health check's 503: a problem document with each dependency's check beside it. */
+const healthDownSchema = described(
+  z.object({
+    type: z.string(),
+    title: z.string(),
+    status: integer(),
+    detail: z.string(),
+    checks: z.record(z.string(), z.object({ status: z.enum(['up', 'down']) })),
+  }),
+  {
+    id: 'HealthDown',
+    description: 'An RFC 9457 problem document with the checks as an extension.',
+  },
+);
 
 const SESSION_ID = 'b3c1f0de-5e0a-4c5e-9a61-2f7d8f0b6a11';
 const DOCUMENT_ID = '0f8e4c7a-3b2d-4e1f-9a6b-5c4d3e2f1a0b';
@@ -109,7 +128,19 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
         mediaType: 'application/json',
         example: { status: 'ok', checks: { dynamodb: { status: 'up' } } },
       },
-      503: { description: 'A dependency is down (with ?deep=true)' },
+      503: {
+        description: 'A dependency is down (with ?deep=true)',
+        headers: { 'retry-after': 'Seconds to wait before checking again' },
+        mediaType: 'application/problem+json',
+        schema: healthDownSchema,
+        example: {
+          type: 'urn:problem:dependency-down',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: 'Unreachable: vectorStore',
+          checks: { dynamodb: { status: 'up' }, vectorStore: { status: 'down' } },
+        },
+      },
     },
   },
   'GET /openapi.json': {
@@ -324,6 +355,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     operationId: 'getDocument',
     summary: "A document's indexing status",
     tag: 'Documents',
+    path: documentPathSchema,
     responses: {
       200: { description: 'The document', schema: documentSchema, example: DOCUMENT_EXAMPLE },
       404: { description: 'No such document' },
@@ -333,12 +365,14 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     operationId: 'deleteDocument',
     summary: 'Delete a document, its raw upload and every indexed chunk',
     tag: 'Documents',
+    path: documentPathSchema,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such document' } },
   },
   'GET /v1/documents/{id}/chunks': {
     operationId: 'listDocumentChunks',
     summary: "A document's indexed chunks, in order (what retrieval searches and cites)",
     tag: 'Documents',
+    path: documentPathSchema,
     query: chunkPageQuery,
     responses: {
       200: {

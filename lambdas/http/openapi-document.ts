@@ -1,6 +1,6 @@
 import type * as core from 'zod/v4/core';
 import { HttpProblem } from '../core/problem.js';
-import { problemSchema } from '../core/schemas/common.js';
+import { problemSchema, resourceId } from '../core/schemas/common.js';
 import * as z from '../core/schemas/zod-mini.js';
 import { API_OPERATIONS, type OperationDoc, STREAM_OPERATION } from './api-operations.js';
 import { apiDescription, streamServers, withServers } from './openapi-servers.js';
@@ -105,12 +105,16 @@ const THROTTLED = {
 };
 
 const parameters = (route: RouteDefinition, doc: OperationDoc): JsonObject[] => {
-  const path = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
-    name: match[1],
-    in: 'path',
-    required: true,
-    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
-  }));
+  const pathShape: Record<string, core.$ZodType> = doc.path?._zod.def.shape ?? {};
+  const path = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => {
+    const schema = pathShape[match[1]!];
+    return {
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: schema ? inline(schema) : inline(resourceId),
+    };
+  });
   const shape = doc.query?._zod.def.shape ?? {};
   const query = Object.entries(shape).map(([name, schema]) => ({
     name,
@@ -125,8 +129,9 @@ const operation = (route: RouteDefinition, doc: OperationDoc): JsonObject => {
   const responses: JsonObject = {};
   for (const [status, response] of Object.entries(doc.responses)) {
     const code = Number(status);
+    // An error is the standard problem document, unless its operation documents its own.
     responses[status] =
-      code >= 400
+      code >= 400 && !response.schema
         ? problem(code, response.description, response.headers)
         : {
             description: response.description,
@@ -216,6 +221,8 @@ const streamControlPaths = (streamUrl: string | undefined): Record<string, JsonO
         204: { description: 'Nothing is streaming in this chat' },
         401: problem(401, 'Missing or invalid API key'),
         404: problem(404, 'No such chat'),
+        // The key is read from the table first, as on every authenticated route.
+        503: problem(503, 'A dependency is unavailable'),
       },
     },
   },
@@ -234,6 +241,8 @@ const streamControlPaths = (streamUrl: string | undefined): Record<string, JsonO
       responses: {
         202: { description: 'Stopping: the answer ends within a moment, or starts stopped' },
         401: problem(401, 'Missing or invalid API key'),
+        413: problem(413, 'Body too large'),
+        503: problem(503, 'A dependency is unavailable'),
       },
     },
   },

@@ -9,7 +9,7 @@ type Operation = {
   responses: Record<string, { content?: Record<string, Media> }>;
   security?: unknown[];
   requestBody?: { content: Record<string, Media> };
-  parameters?: { name: string; in: string }[];
+  parameters?: { name: string; in: string; schema?: object }[];
 };
 
 describe('buildOpenApiDocument', () => {
@@ -36,6 +36,18 @@ describe('buildOpenApiDocument', () => {
       Object.values(response.content ?? {}),
     ),
   ];
+
+  it.each(['get /v1/documents/{id}', 'delete /v1/documents/{id}', 'get /v1/documents/{id}/chunks'])(
+    'publishes the document id of %s as the UUID the function takes',
+    (key) => {
+      const [method, path] = key.split(' ') as [string, string];
+      const parameter = document.paths[path]![method]!.parameters!.find((p) => p.name === 'id')!;
+      const validate = new Ajv2020({ strict: false }).compile(parameter.schema!);
+
+      expect(validate('0f8e4c7a-3b2d-4e1f-9a6b-5c4d3e2f1a0b')).toBe(true);
+      expect(validate('guide-v2')).toBe(false);
+    },
+  );
 
   it('describes OpenAPI 3.1', () => {
     expect(document.openapi).toBe('3.1.0');
@@ -164,6 +176,6 @@ describe('buildOpenApiDocument', () => {
     expect(Object.keys(resume.get!.responses)).toEqual(
       expect.arrayContaining(['200', '204', '404']),
     );
-    expect(Object.keys(stop.post!.responses)).toEqual(['202', '401']);
+    expect(Object.keys(stop.post!.responses)).toEqual(['202', '401', '413', '503']);
   });
 });
