@@ -19,7 +19,7 @@ const deepHealthWithTableDown = async () => {
 };
 
 describe('GET /health?deep=true with a dependency down (503)', () => {
-  it('answers a body that the published 503 schema (Problem) accepts', async () => {
+  it('answers a body its published 503 schema accepts', async () => {
     // Arrange
     const spec = await publishedSpec();
 
