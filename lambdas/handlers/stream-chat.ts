@@ -26,6 +26,7 @@ import type { ApiContext, HttpEvent } from '../http/http-types.js';
 import { limitRequests } from '../http/limit-requests.js';
 import { acceptedMediaType } from '../http/media-type.js';
 import { problemJson } from '../http/problem-json.js';
+import { securityHeaders } from '../http/security-headers.js';
 import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { outOfTime } from '../http/time-budget.js';
 import { validationProblem } from '../http/to-problem.js';
@@ -288,6 +289,7 @@ export const createHandler = (deps: StreamChatDeps) => {
   })
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
+    .use(securityHeaders())
     .use(problemJson(deps.logger))
     .use(routes(resumable !== undefined))
     .use(bodyLimit(deps.maxBodyBytes))

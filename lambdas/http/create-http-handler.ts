@@ -4,7 +4,6 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import { HttpProblem } from '../core/problem.js';
 import { accessLog } from './access-log.js';
 import { authenticate, type CallerResolver } from './authenticate.js';
@@ -14,6 +13,7 @@ import { limitRequests, type RequestAdmitter } from './limit-requests.js';
 import { acceptedMediaType } from './media-type.js';
 import { problemJson } from './problem-json.js';
 import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
+import { securityHeaders } from './security-headers.js';
 
 /** A route's implementation: receives the normalised event and the context with the caller. */
 export type RouteHandler = (event: HttpEvent, context: ApiContext) => Promise<HttpResult>;
@@ -61,18 +61,6 @@ const routeBodyParser = (routeOf: RouteLookup): MiddlewareObj<HttpEvent> => ({
   },
 });
 
-const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
-
-/** Gives every response without its own policy the strict one an API needs. */
-const defaultContentSecurityPolicy = (): MiddlewareObj<HttpEvent, HttpResult> => {
-  const apply = (request: { response?: HttpResult | null }) => {
-    if (!request.response) return;
-    request.response.headers ??= {};
-    request.response.headers['Content-Security-Policy'] ??= API_CONTENT_SECURITY_POLICY;
-  };
-  return { after: apply, onError: apply };
-};
-
 /** Adds the API Gateway request id to every log line of the request. */
 const correlateLogs = (logger: Logger): MiddlewareObj<HttpEvent> => ({
   before: (request) => {
@@ -111,15 +99,7 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
     .use(accessLog(options.logger))
     .use(httpHeaderNormalizer())
     .use(httpCors({ origins: [...options.corsOrigins], credentials: false }))
-    .use(
-      httpSecurityHeaders({
-        // Set per response below: the API's JSON is locked down, HTML pages bring their own.
-        contentSecurityPolicy: false,
-        crossOriginEmbedderPolicy: false,
-        permissionsPolicy: false,
-      }),
-    )
-    .use(defaultContentSecurityPolicy())
+    .use(securityHeaders())
     .use(problemJson(options.logger))
     .use(bodyLimit(options.maxBodyBytes, options.bodyTooLarge))
     .use(

@@ -98,7 +98,7 @@ describe('streaming chat function', () => {
     const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
     await response.done;
 
-    expect(response.prelude).toEqual({
+    expect(response.prelude).toMatchObject({
       statusCode: 200,
       headers: {
         'content-type': 'text/event-stream',
@@ -106,6 +106,7 @@ describe('streaming chat function', () => {
         connection: 'keep-alive',
         'x-vercel-ai-ui-message-stream': 'v1',
         'x-accel-buffering': 'no',
+        'X-Content-Type-Options': 'nosniff',
       },
     });
     expect(parts(response.body).map((part) => part.type)).toEqual([
