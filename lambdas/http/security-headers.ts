@@ -32,3 +32,19 @@ export const securityHeaders = (): MiddlewareObj<HttpEvent, HttpResult>[] => [
   }) as MiddlewareObj<HttpEvent, HttpResult>,
   defaultContentSecurityPolicy(),
 ];
+
+/**
+ * The headers {@link securityHeaders} gives a response of `contentType`, for a reply made
+ * without the middleware stack (the 503 a function answers while it cannot compose).
+ *
+ * @example
+ * const headers = await securityHeadersOf('application/problem+json');
+ */
+export const securityHeadersOf = async (contentType: string): Promise<Record<string, string>> => {
+  const request = { response: { statusCode: 200, headers: { 'content-type': contentType } } };
+  for (const middleware of securityHeaders()) {
+    await (middleware.after as ((request: unknown) => Promise<void> | void) | undefined)?.(request);
+  }
+  const { 'content-type': _, ...headers } = request.response.headers as Record<string, string>;
+  return headers;
+};

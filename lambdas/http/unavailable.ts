@@ -3,6 +3,7 @@ import { HttpProblem } from '../core/problem.js';
 import type { WhileUnavailable } from './deferred-handler.js';
 import type { HttpResult } from './http-types.js';
 import { problemBody, problemResponse } from './responses.js';
+import { securityHeadersOf } from './security-headers.js';
 
 /** Seconds a client is told to wait before retrying while the function cannot compose. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -22,8 +23,12 @@ type HttpHandler = (event: { rawPath?: string }, ...rest: never[]) => Promise<Ht
  */
 export const httpUnavailable: WhileUnavailable = {
   answer: () =>
-    (async (event: { rawPath?: string }) =>
-      problemResponse(unavailableProblem(), event.rawPath)) as HttpHandler,
+    (async (event: { rawPath?: string }) => {
+      const response = problemResponse(unavailableProblem(), event.rawPath);
+      // Made without the middleware stack, which composition would have built: its headers too.
+      const security = await securityHeadersOf('application/problem+json');
+      return { ...response, headers: { ...security, ...response.headers } };
+    }) as HttpHandler,
 };
 
 /** `awslambda.HttpResponseStream`, the runtime's function URL prelude writer. */
@@ -51,6 +56,7 @@ export const streamUnavailable: WhileUnavailable = {
     const stream = HttpResponseStream.from(responseStream, {
       statusCode: problem.status,
       headers: {
+        ...(await securityHeadersOf('application/problem+json')),
         'content-type': 'application/problem+json',
         'cache-control': 'no-store',
         ...problem.headers,
