@@ -6,6 +6,7 @@ import type { HttpResult } from '../lambdas/http/http-types.js';
 import { matchRoute } from '../lambdas/http/route-matcher.js';
 import type { HttpFunctionName } from '../lambdas/http/routes.js';
 import { routeKey } from '../lambdas/http/routes.js';
+import { securityHeadersOf } from '../lambdas/http/security-headers.js';
 import { answerCorsPreflight, corsResponseHeaders } from './cors-preflight.js';
 import { apiGatewayEvent } from './http-events.js';
 import { RequestAbortedError, readRequestBody } from './read-request-body.js';
@@ -108,8 +109,21 @@ export const httpApiListener =
         response.destroy();
         return;
       }
+      // The server's own problems (a body over the function's limit) carry the headers the
+      // function would have given, so a page of an allowed origin can read why.
+      const origin = request.headers.origin;
+      const headers = {
+        ...(await securityHeadersOf('application/problem+json')),
+        ...(origin && (options.corsOrigins ?? []).includes(origin)
+          ? {
+              'access-control-allow-origin': origin,
+              vary: 'Origin',
+              ...corsResponseHeaders(request, options.corsOrigins ?? []),
+            }
+          : {}),
+      };
       if (error instanceof HttpProblem) {
-        writeProblem(response, error, { close: true });
+        writeProblem(response, error, { close: true, headers });
         return;
       }
       writeProblem(
@@ -117,6 +131,7 @@ export const httpApiListener =
         new HttpProblem(502, {
           detail: `The function failed: ${error instanceof Error ? error.message : String(error)}`,
         }),
+        { headers },
       );
     }
   };
