@@ -70,12 +70,16 @@ const LIMITS: readonly ItemAction[] = ['dynamodb:BatchGetItem'];
  * check fails on a call these deny and lists any action no call used).
  */
 export const TABLE_ACTIONS = {
-  /** Sessions: read, list, one transaction per turn (put, update); delete a session in batches. */
+  /**
+   * Sessions: read, list, one transaction per turn (put, update); delete a session: its summary
+   * first (no turn lands after it), then its messages in batches.
+   */
   chat: [
     ...AUTHENTICATION,
     ...LIMITS,
     'dynamodb:Query',
     'dynamodb:PutItem',
+    'dynamodb:DeleteItem',
     'dynamodb:BatchWriteItem',
   ],
   /** The same turns as chat; never deletes a session. */
@@ -93,8 +97,11 @@ export const TABLE_ACTIONS = {
    * uploads do) and deletions.
    */
   indexer: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  /** Stale documents by the pending index; re-queue and failure transitions; finished deletions. */
-  reconciler: ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  /**
+   * Stale documents by the pending index; re-queue and failure transitions; finished deletions
+   * (the record read for its title, which is freed before the record goes).
+   */
+  reconciler: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } satisfies Record<string, readonly ItemAction[]>;
 
 /**

@@ -191,7 +191,12 @@ describe('RagApiStack', () => {
       // The stream deletes its resumable-stream marker, never a session (no BatchWriteItem).
       expect(tableActions('StreamingStreamChat')).not.toContain('dynamodb:BatchWriteItem');
       expect(new Set(tableActions('ReconcilerReconcile'))).toEqual(
-        new Set(['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+        new Set([
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ]),
       );
       expect(new Set(tableActions('IngestionIndexer'))).toEqual(
         new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
