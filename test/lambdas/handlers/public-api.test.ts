@@ -33,6 +33,30 @@ describe('public API function', () => {
       expect(probed).toBe(false);
     });
 
+    it('answers HEAD /health as GET /health without a body (uptime monitors)', async () => {
+      const handler = createHandler({ http: testHttpOptions(), probes: { dynamodb: up } });
+
+      const result = await handler(
+        apiGatewayEvent({ method: 'HEAD', url: '/health', routeKey: '$default' }),
+        lambdaContext(),
+      );
+
+      expect(result.statusCode).toBe(200);
+      expect(result.body).toBe('');
+      expect(result.headers?.['content-type']).toMatch(/^application\/json/);
+    });
+
+    it('still answers 405 to HEAD of a path it serves no GET for', async () => {
+      const handler = createHandler({ http: testHttpOptions() });
+
+      const result = await handler(
+        apiGatewayEvent({ method: 'HEAD', url: '/v1/sessions', routeKey: '$default' }),
+        lambdaContext(),
+      );
+
+      expect(result.statusCode).toBe(405);
+    });
+
     it('reports each reachable dependency with ?deep=true', async () => {
       const handler = createHandler({ http: testHttpOptions(), probes: { dynamodb: up } });
 
