@@ -1,3 +1,5 @@
+import { utf8Length } from '../../core/text/utf8-length.js';
+
 /**
  * A token count that is never below the provider's: the text's UTF-8 bytes. OpenAI's tokenizers
  * are byte-level BPE, so every token covers at least one byte. One token per three bytes, the
@@ -8,8 +10,7 @@
  * @example
  * upperBoundTokens('path parameters'); // 15
  */
-export const upperBoundTokens = (text: string): number =>
-  Math.max(1, Buffer.byteLength(text, 'utf8'));
+export const upperBoundTokens = (text: string): number => Math.max(1, utf8Length(text));
 
 /**
  * The longest start of `text` whose {@link upperBoundTokens} is at most `maxTokens`, cut

@@ -1,6 +1,8 @@
 import type { Embedder, Embeddings } from '../ports/embedder.js';
 import { TokenBucket } from '../rate/token-bucket.js';
 import { estimateTokens } from '../text/estimate-tokens.js';
+import { utf8Length } from '../text/utf8-length.js';
+import { embeddingBatches } from './embedding-batches.js';
 
 /** The provider's limits for one container, per minute. */
 export interface EmbeddingRateLimits {
@@ -49,6 +51,21 @@ export class RateLimitedEmbedder implements Embedder {
   }
 
   async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<Embeddings> {
+    // Planned as the provider's adapter sends them (inputs and UTF-8 bytes per request), so a
+    // call it would send as two requests counts, and waits, as two.
+    const requests = embeddingBatches(texts, this.#inner.limits, utf8Length);
+    if (requests.length <= 1) return this.#send(texts, options);
+    const vectors: number[][] = [];
+    let promptTokens = 0;
+    for (const request of requests) {
+      const result = await this.#send(request, options);
+      vectors.push(...result.vectors);
+      promptTokens += result.promptTokens;
+    }
+    return { vectors, promptTokens };
+  }
+
+  async #send(texts: string[], options: { signal?: AbortSignal }): Promise<Embeddings> {
     const tokens = texts.reduce((sum, text) => sum + estimateTokens(text), 0);
     await this.#requests.take(1, options.signal);
     await this.#tokens.take(tokens, options.signal);

@@ -47,7 +47,7 @@ describe('public API function', () => {
     });
 
     it('still answers 405 to HEAD of a path it serves no GET for', async () => {
-      const handler = createHandler({ http: testHttpOptions() });
+      const handler = createHandler({ http: testHttpOptions(), probes: {} });
 
       const result = await handler(
         apiGatewayEvent({ method: 'HEAD', url: '/v1/sessions', routeKey: '$default' }),

@@ -64,4 +64,19 @@ describe('RateLimitedEmbedder', () => {
     expect(calls).toHaveLength(601);
     expect(performance.now() - started).toBeGreaterThanOrEqual(80);
   });
+
+  it('counts a call the provider takes in two requests as two, each against the limits', async () => {
+    const { embedder, calls } = recordingEmbedder();
+    const limited = new RateLimitedEmbedder(embedder, {
+      requestsPerMinute: 3_000,
+      tokensPerMinute: 1_000_000,
+    });
+    // Two texts of 200 000 UTF-8 bytes: over the 300 000 a request may carry, together.
+    const texts = ['é'.repeat(100_000), 'ü'.repeat(100_000)];
+
+    const result = await limited.embed(texts);
+
+    expect(calls.map((call) => call.inputs)).toEqual([1, 1]);
+    expect(result.vectors).toHaveLength(2);
+  });
 });
