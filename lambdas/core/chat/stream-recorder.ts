@@ -1,4 +1,5 @@
 import type { StreamLog } from '../ports/stream-log.js';
+import { utf8Length } from '../text/utf8-length.js';
 import type { UiMessagePart } from './ui-message-stream.js';
 
 /** Where and what a {@link StreamRecorder} records. */
@@ -27,6 +28,31 @@ export interface StreamRecorderOptions {
 const isLast = (part: UiMessagePart) => part.type === 'finish' || part.type === 'error';
 
 /**
+ * UTF-8 bytes of parts a batch is written at (before its timer): a DynamoDB item holds 400 KB,
+ * and a batch cut only by time took two 210 KB tokens, or a long source list, past it (the write
+ * was refused and the answer could not be replayed).
+ */
+const MAX_BATCH_BYTES = 256 * 1024;
+
+/** Characters of one recorded text delta at most (three bytes each at worst): longer ones are split. */
+const MAX_DELTA_CHARS = 32 * 1024;
+
+/** A text delta in pieces a batch can hold (readers join the deltas of one id), else the part. */
+const recordedPieces = (part: UiMessagePart): UiMessagePart[] => {
+  if (part.type !== 'text-delta' || part.delta.length <= MAX_DELTA_CHARS) return [part];
+  const pieces: UiMessagePart[] = [];
+  for (let start = 0; start < part.delta.length; ) {
+    let end = Math.min(part.delta.length, start + MAX_DELTA_CHARS);
+    // Never between the two halves of a surrogate pair.
+    const last = part.delta.charCodeAt(end - 1);
+    if (end < part.delta.length && last >= 0xd800 && last < 0xdc00) end -= 1;
+    pieces.push({ ...part, delta: part.delta.slice(start, end) });
+    start = end;
+  }
+  return pieces;
+};
+
+/**
  * Records the UI message stream parts of an answer into a {@link StreamLog} while it streams,
  * so that another request (on any instance) can replay and follow it. Parts are written in
  * batches, a batch at most `flushIntervalMs` after its first part, one write in flight at a
@@ -46,6 +72,7 @@ export class StreamRecorder {
   readonly #options: Required<Omit<StreamRecorderOptions, 'onError'>> &
     Pick<StreamRecorderOptions, 'onError'>;
   #pending: UiMessagePart[] = [];
+  #pendingBytes = 0;
   #seq = 0;
   #flushTimer: NodeJS.Timeout | undefined;
   #stopPoll: NodeJS.Timeout | undefined;
@@ -89,7 +116,14 @@ export class StreamRecorder {
   /** Queues a part; the last part of the answer is written at once. */
   add(part: UiMessagePart): void {
     if (this.#closed) return;
-    this.#pending.push(part);
+    for (const piece of recordedPieces(part)) {
+      const bytes = utf8Length(JSON.stringify(piece));
+      if (this.#pending.length > 0 && this.#pendingBytes + bytes > MAX_BATCH_BYTES) {
+        this.#flush(false);
+      }
+      this.#pending.push(piece);
+      this.#pendingBytes += bytes;
+    }
     if (isLast(part)) {
       this.#flush(true);
       return;
@@ -125,6 +159,7 @@ export class StreamRecorder {
     const batch = { seq: this.#seq, parts: this.#pending, final };
     this.#seq += 1;
     this.#pending = [];
+    this.#pendingBytes = 0;
     const { tenantId, chatId, streamId } = this.#stream;
     this.#writes = this.#writes.then(async () => {
       if (this.#failed) return;
