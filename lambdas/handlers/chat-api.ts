@@ -2,7 +2,7 @@ import { type ChatApiDeps, composeChatApi } from '../composition/chat-api.js';
 import { loadRuntimeConfig } from '../composition/runtime-config.js';
 import { notFound } from '../core/problem.js';
 import { chatRequestSchema } from '../core/schemas/chat.js';
-import { pageQuery } from '../core/schemas/common.js';
+import { noQuery, pageQuery } from '../core/schemas/common.js';
 import { tenantOf } from '../http/authenticate.js';
 import { createHttpHandler } from '../http/create-http-handler.js';
 import { deferredHandler } from '../http/deferred-handler.js';
@@ -40,7 +40,9 @@ export const createHandler = (deps: ChatApiDeps) =>
         const page = parsePart(pageQuery, event.queryStringParameters ?? {}, 'query');
         return json(200, await deps.sessions.list(tenantOf(context), page));
       },
-      'GET /v1/usage': async (_event, context) => {
+      'GET /v1/usage': async (event, context) => {
+        // No range is taken: `?from=` was answered with the last 30 days, as if honoured.
+        parsePart(noQuery, event.queryStringParameters ?? {}, 'query');
         if (!deps.usage) throw notFound('Usage (limits are off)');
         return json(200, await deps.usage.execute(tenantOf(context)));
       },

@@ -5,7 +5,7 @@ import {
   sessionListSchema,
   sessionMessagesSchema,
 } from '../core/schemas/chat.js';
-import { described, integer, pageQuery } from '../core/schemas/common.js';
+import { described, integer, noQuery, pageQuery } from '../core/schemas/common.js';
 import {
   chunkPageQuery,
   documentAcceptedSchema,
@@ -214,6 +214,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/usage': {
     operationId: 'getUsage',
     summary: "The caller's tenant: its limits, today's usage and tokens left, the last 30 days",
+    query: noQuery,
     description:
       'Counts per UTC day: limited requests (refused ones included), model tokens of answers (prompt and completion apart; their sum is what the daily budget counts), embedding tokens of indexed uploads (as the embedding API reports them; not in the budget), streamed answers, documents indexed and chunks stored. Each container keeps a little usage in memory before writing it (see the README on the local allowance); this container writes its own before reading.',
     tag: 'Usage',

@@ -14,6 +14,9 @@ export const resourceId = z
   .string()
   .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1–64 letters, digits, dashes or underscores'));
 
+/** The query of a route that takes none: any parameter is a 400, not silently ignored. */
+export const noQuery = z.strictObject({});
+
 /** `?limit=&cursor=` of every listing. */
 export const pageQuery = z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
