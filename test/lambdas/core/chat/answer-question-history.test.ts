@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
 import type { StoredMessage } from '../../../../lambdas/core/ports/session-store.js';
 import { estimateTokens } from '../../../../lambdas/core/text/estimate-tokens.js';
-import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
-import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
-import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
-import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
-import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import { answerQuestionFixture } from '../../../support/answer-question-fixture.js';
+import type { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
 
-const setup = (historyTokenBudget: number) => {
-  const sessions = new InMemorySessionStore();
-  const model = new FakeChatModel({ defaultReply: 'An answer.' });
-  let id = 0;
-  const useCase = new AnswerQuestion({
-    sessions,
-    embedder: new FakeEmbedder(),
-    vectors: new FakeVectorStore(),
-    model,
-    clock: new ManualClock(),
-    settings: { topK: 3, minScore: 0.5, historyTokenBudget },
-    newId: () => `id-${++id}`,
-  });
-  return { sessions, model, useCase };
-};
+const setup = (historyTokenBudget: number) => answerQuestionFixture({ historyTokenBudget });
 
 const seedSession = (sessions: InMemorySessionStore, contents: string[]) => {
   const messages: StoredMessage[] = contents.map((content, index) => ({

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type AnswerEvent, AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
+import type { AnswerEvent } from '../../../../lambdas/core/chat/answer-question.js';
+import { answerQuestionFixture } from '../../../support/answer-question-fixture.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
-import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
-import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
-import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
-import { ManualClock } from '../../../support/fakes/manual-clock.js';
 
 const collect = async (events: AsyncGenerator<AnswerEvent>) => {
   const all: AnswerEvent[] = [];
@@ -16,19 +13,10 @@ describe('AnswerQuestion regenerating a question whose turn was never stored', (
   it('stores it as a new turn, leaving the previous answer in place', async () => {
     // Arrange: turn 1 is stored; turn 2's model call fails before its first token, so (as
     // documented) nothing of turn 2 is stored, while useChat keeps question 2 on screen.
-    const sessions = new InMemorySessionStore();
-    const model = new FakeChatModel({
-      defaultReply: (messages) => `Answer to: ${messages.at(-1)?.content.split('Question: ')[1]}`,
-    });
-    let id = 0;
-    const useCase = new AnswerQuestion({
-      sessions,
-      embedder: new FakeEmbedder(),
-      vectors: new FakeVectorStore(),
-      model,
-      clock: new ManualClock(),
-      settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
-      newId: () => `id-${++id}`,
+    const { sessions, model, useCase } = answerQuestionFixture({
+      model: new FakeChatModel({
+        defaultReply: (messages) => `Answer to: ${messages.at(-1)?.content.split('Question: ')[1]}`,
+      }),
     });
     const sessionId = 'chat-1';
     await collect(

@@ -1,31 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { type AnswerEvent, AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
+import type { AnswerEvent } from '../../../../lambdas/core/chat/answer-question.js';
 import { NO_CONTEXT_NOTE } from '../../../../lambdas/core/chat/build-prompt.js';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
 import type { StoredMessage } from '../../../../lambdas/core/ports/session-store.js';
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
+import { answerQuestionFixture } from '../../../support/answer-question-fixture.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
-import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
-import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
-import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
-import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import type { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
 
 const QUESTION = 'How do path parameters work?';
 
 const setup = (options: { model?: FakeChatModel; historyTokenBudget?: number } = {}) => {
-  const embedder = new FakeEmbedder();
-  const vectors = new FakeVectorStore();
-  const sessions = new InMemorySessionStore();
-  const model = options.model ?? new FakeChatModel({ defaultReply: 'The answer is 42 [1].' });
-  let id = 0;
-  const useCase = new AnswerQuestion({
-    sessions,
-    embedder,
-    vectors,
-    model,
-    clock: new ManualClock(),
-    settings: { topK: 3, minScore: 0.5, historyTokenBudget: options.historyTokenBudget ?? 1_000 },
-    newId: () => `id-${++id}`,
+  const { embedder, vectors, sessions, model, useCase } = answerQuestionFixture({
+    ...options,
+    model: options.model ?? new FakeChatModel({ defaultReply: 'The answer is 42 [1].' }),
   });
   const seed = async (
     tenantId: string,
