@@ -1,60 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EmbeddedVectorStore } from '../../../../lambdas/adapters/embedded/embedded-vector-store.js';
-import { HashedFeatureEmbedder } from '../../../../lambdas/adapters/offline/hashed-feature-embedder.js';
-import { AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
 import { NO_CONTEXT_NOTE } from '../../../../lambdas/core/chat/build-prompt.js';
 import {
   DEFAULT_RETRIEVAL,
   retrievePassages,
 } from '../../../../lambdas/core/retrieval/retrieve-passages.js';
-import { passageVector } from '../../../../lambdas/core/retrieval/sparse-vector.js';
-import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
-import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
-import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import { offlineRetrievalFixture } from '../../../support/offline-retrieval-fixture.js';
 
-const PASSAGES: Record<string, string> = {
-  'path-params.md':
-    'Path parameters: declare a path parameter with a type annotation. To restrict it to a fixed set of values, use an Enum class.',
-  'header-params.md':
-    'Header parameters are read with Header. Restrict a header to a fixed set of values with a Literal type.',
-  'cookies.md': 'Cookie parameters are declared with Cookie, the same way as Query parameters.',
-};
-
-/** The use case over the offline embedder and the embedded store, as the local stack runs it. */
-const setup = async () => {
-  const embedder = new HashedFeatureEmbedder();
-  const vectors = new EmbeddedVectorStore({ dimensions: embedder.dimensions });
-  const model = new FakeChatModel({ defaultReply: 'An answer.' });
-  const titles = Object.keys(PASSAGES);
-  const { vectors: embedded } = await embedder.embed(titles.map((title) => PASSAGES[title]!));
-  await vectors.upsert(
-    'tenant-a',
-    titles.map((title, index) => ({
-      id: `00000000-0000-4000-8000-00000000000${index}`,
-      vector: embedded[index]!,
-      sparse: passageVector(PASSAGES[title]!),
-      payload: {
-        tenantId: 'tenant-a',
-        documentId: title,
-        version: 1,
-        title,
-        chunkIndex: 0,
-        text: PASSAGES[title]!,
-      },
-    })),
-  );
-  let id = 0;
-  const useCase = new AnswerQuestion({
-    sessions: new InMemorySessionStore(),
-    embedder,
-    vectors,
-    model,
-    clock: new ManualClock(),
-    settings: { topK: 2, minScore: -1, historyTokenBudget: 1_000 },
-    newId: () => `id-${++id}`,
-  });
-  return { useCase, model, embedder, vectors };
-};
+const setup = offlineRetrievalFixture;
 
 describe('retrievePassages judging a follow-up', () => {
   const retrieve = async (question: string) => {
