@@ -48,19 +48,13 @@ const OPTIONS = {
   },
 } as const;
 
-const parseOptions = (): ReturnType<typeof parseArgs<typeof OPTIONS>> => {
+/** The command line, or one line saying what is wrong with it and exit 2. */
+const { values, positionals } = (() => {
   try {
     return parseArgs(OPTIONS);
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
-};
-
-const { values, positionals } = (() => {
-  try {
-    return parseOptions();
-  } catch (error) {
-    process.stderr.write(`keys: ${(error as Error).message} (npm run keys -- --help)\n`);
+    const reason = (error as Error).message.split('\n')[0];
+    process.stderr.write(`keys: ${reason} (npm run keys -- --help)\n`);
     process.exit(2);
   }
 })();
