@@ -50,8 +50,10 @@ const lost = (errorText: string): UiMessagePart => ({ type: 'error', errorText }
  * backing off to `maxPollMs` once nothing has come for `busyWindowMs` (before the first token,
  * a stalled model). Batches are taken strictly in sequence,
  * so a part is never skipped or repeated. The reader never outlives the writer: past its
- * deadline plus a margin, or when the stream stops being active without its last batch (the
- * writer crashed), it ends with an `error` part. Polling (rather than DynamoDB Streams or a
+ * deadline plus a margin, or when the chat's marker is cleared without the stream's last batch
+ * (the writer crashed), it ends with an `error` part. A marker taken by a newer question on the
+ * same chat says nothing of this stream's writer: the reader then waits for its last batch
+ * until the deadline. Polling (rather than DynamoDB Streams or a
  * connection between instances) needs nothing beyond the table and costs reads only while
  * someone follows.
  *
@@ -78,6 +80,7 @@ export async function* followStream(
   let lastPartsAt = now();
   let lastActiveCheck = now();
   let writerGone = false;
+  let replaced = false;
   while (!options.signal?.aborted) {
     const batches = await log.read(tenantId, chatId, stream.streamId, nextSeq);
     for (const batch of batches) {
@@ -99,11 +102,14 @@ export async function* followStream(
       yield lost('The answer did not end before its time budget ran out.');
       return;
     }
-    if (now() - lastActiveCheck >= activeCheckMs) {
+    if (!replaced && now() - lastActiveCheck >= activeCheckMs) {
       lastActiveCheck = now();
       const active = await log.active(tenantId, chatId, { consistent: true });
+      // A newer question on the chat took the marker: the writer may still be running, and the
+      // marker can no longer tell; its deadline bounds the wait instead.
+      if (active !== undefined && active.streamId !== stream.streamId) replaced = true;
       // One more read follows: the last batch may have landed just before the stream ended.
-      if (active?.streamId !== stream.streamId) writerGone = true;
+      if (active === undefined) writerGone = true;
       if (writerGone) continue;
     }
     await sleep(Math.min(wait, Math.max(1, giveUpAt - now())), options.signal);

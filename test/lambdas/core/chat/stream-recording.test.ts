@@ -206,4 +206,36 @@ describe('StreamRecorder and followStream', () => {
       { type: 'error', errorText: expect.stringContaining('stopped being recorded') },
     ]);
   });
+
+  it('keeps following a stream whose marker a newer question on the same chat replaced', async () => {
+    const first = stream();
+    const second = { ...first, streamId: `${first.streamId}-next` };
+    await log.begin(first.tenantId, first.chatId, first);
+    await log.append(first.tenantId, first.chatId, first.streamId, {
+      seq: 0,
+      parts: [start],
+      final: false,
+    });
+    await log.begin(second.tenantId, second.chatId, second);
+
+    const following = collect(
+      followStream(
+        log,
+        {
+          tenantId: first.tenantId,
+          chatId: first.chatId,
+          stream: { streamId: first.streamId, deadlineAt: first.deadlineAt, stopRequested: false },
+        },
+        { activeCheckMs: 20 },
+      ),
+    );
+    await sleep(150);
+    await log.append(first.tenantId, first.chatId, first.streamId, {
+      seq: 1,
+      parts: [finish],
+      final: true,
+    });
+
+    expect(await following).toEqual([start, finish]);
+  });
 });
