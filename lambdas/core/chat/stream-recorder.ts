@@ -167,10 +167,18 @@ export class StreamRecorder {
         await this.#log.append(tenantId, chatId, streamId, batch);
         this.#writeCount += 1;
       } catch (error) {
-        // A gap would leave readers waiting for a batch that never comes: stop recording, and
-        // `close` clears the active stream so that they end at once.
+        // A gap would leave readers waiting for a batch that never comes: stop recording and
+        // clear the active stream now (not when the answer ends), so that they end at once.
         this.#failed = true;
         this.#options.onError?.(error);
+        await this.#log.end(tenantId, chatId, streamId).then(
+          () => {
+            this.#writeCount += 1;
+          },
+          () => {
+            // `close` clears it again.
+          },
+        );
       }
     });
   }

@@ -4,6 +4,7 @@ import { followStream } from '../../../../lambdas/core/chat/follow-stream.js';
 import { StreamRecorder } from '../../../../lambdas/core/chat/stream-recorder.js';
 import type { UiMessagePart } from '../../../../lambdas/core/chat/ui-message-stream.js';
 import { systemClock } from '../../../../lambdas/core/ports/clock.js';
+import type { StreamLog } from '../../../../lambdas/core/ports/stream-log.js';
 import { type DynaliteHandle, startDynalite } from '../../../support/dynalite.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -237,5 +238,54 @@ describe('StreamRecorder and followStream', () => {
     });
 
     expect(await following).toEqual([start, finish]);
+  });
+
+  it('ends a follower with an error part soon after a batch write fails, while the answer goes on', async () => {
+    const recorded = stream();
+    const failing: StreamLog = {
+      begin: (...args) => log.begin(...args),
+      append: async (tenantId, chatId, streamId, batch) => {
+        if (batch.seq === 1) throw new Error('ProvisionedThroughputExceededException');
+        return log.append(tenantId, chatId, streamId, batch);
+      },
+      active: (...args) => log.active(...args),
+      read: (...args) => log.read(...args),
+      requestStop: (...args) => log.requestStop(...args),
+      end: (...args) => log.end(...args),
+    };
+    const recorder = await StreamRecorder.begin(failing, recorded, {
+      flushIntervalMs: 10,
+      onStop: () => {},
+      onError: () => {},
+    });
+    recorder.add(start);
+    await sleep(50);
+    recorder.add(delta(1));
+
+    const following = collect(
+      followStream(
+        log,
+        {
+          tenantId: recorded.tenantId,
+          chatId: recorded.chatId,
+          stream: {
+            streamId: recorded.streamId,
+            deadlineAt: recorded.deadlineAt,
+            stopRequested: false,
+          },
+        },
+        { activeCheckMs: 20 },
+      ),
+    );
+    const beforeTheAnswerEnds = await Promise.race([
+      following,
+      sleep(3_000).then(() => 'still waiting' as const),
+    ]);
+    await recorder.close();
+
+    expect(beforeTheAnswerEnds).toEqual([
+      start,
+      { type: 'error', errorText: expect.stringContaining('stopped being recorded') },
+    ]);
   });
 });
