@@ -189,52 +189,69 @@ export class DynamoDbStreamLog implements StreamLog {
   ): Promise<StopOutcome> {
     const Key = { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK };
     const live = '#type = :active AND deadlineAt >= :stale';
-    const names = { '#type': 'type' };
+    // A stop delivered late never lowers the kept stopAt: a later stop's must go on stopping
+    // the streams whose requests came before it.
+    const notNewer = '(attribute_not_exists(stopAt) OR stopAt <= :stopAt)';
+    const newer = 'stopAt > :stopAt';
     const values = {
       ':active': 'ActiveStream',
       ':stale': options.staleBefore,
       ':stopAt': options.requestedAt,
     };
-    // A marker written between the two attempts makes the second fail: the first then holds.
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      try {
-        await dynamoCall(() =>
-          this.client.send(
-            new UpdateCommand({
-              TableName: this.options.tableName,
-              Key,
-              UpdateExpression: 'SET stopRequested = :yes, stopAt = :stopAt',
-              ConditionExpression: live,
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: { ...values, ':yes': true },
-            }),
-          ),
-        );
-        return 'running';
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      try {
-        await dynamoCall(() =>
-          this.client.send(
-            new UpdateCommand({
-              TableName: this.options.tableName,
-              Key,
-              UpdateExpression:
-                'SET #type = :pending, stopAt = :stopAt, expiresAt = :expires REMOVE streamId, deadlineAt, stopRequested',
-              ConditionExpression: `NOT (${live})`,
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: {
-                ...values,
-                ':pending': 'PendingStop',
-                ':expires': this.#expiresAt(),
-              },
-            }),
-          ),
-        );
-        return 'pending';
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+    const expires = this.#expiresAt();
+    // Exactly one condition holds at any moment; a change between two attempts makes the
+    // next hold.
+    const attempts: Array<{
+      outcome: StopOutcome;
+      update: string;
+      condition: string;
+      values: Record<string, unknown>;
+    }> = [
+      {
+        outcome: 'running',
+        update: 'SET stopRequested = :yes, stopAt = :stopAt',
+        condition: `${live} AND ${notNewer}`,
+        values: { ...values, ':yes': true },
+      },
+      {
+        outcome: 'running',
+        update: 'SET stopRequested = :yes',
+        condition: `${live} AND ${newer}`,
+        values: { ...values, ':yes': true },
+      },
+      {
+        outcome: 'pending',
+        update:
+          'SET #type = :pending, stopAt = :stopAt, expiresAt = :expires REMOVE streamId, deadlineAt, stopRequested',
+        condition: `NOT (${live}) AND ${notNewer}`,
+        values: { ...values, ':pending': 'PendingStop', ':expires': expires },
+      },
+      {
+        outcome: 'pending',
+        update: 'SET expiresAt = :expires',
+        condition: `NOT (${live}) AND ${newer}`,
+        values: { ...values, ':expires': expires },
+      },
+    ];
+    for (let round = 0; round < 2; round += 1) {
+      for (const attempt of attempts) {
+        try {
+          await dynamoCall(() =>
+            this.client.send(
+              new UpdateCommand({
+                TableName: this.options.tableName,
+                Key,
+                UpdateExpression: attempt.update,
+                ConditionExpression: attempt.condition,
+                ExpressionAttributeNames: { '#type': 'type' },
+                ExpressionAttributeValues: attempt.values,
+              }),
+            ),
+          );
+          return attempt.outcome;
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
       }
     }
     throw new Error('the active stream kept changing while a stop was requested');

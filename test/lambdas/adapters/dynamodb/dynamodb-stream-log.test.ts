@@ -131,6 +131,45 @@ describe('DynamoDbStreamLog', () => {
     expect(slow).toEqual({ stopRequested: true });
   });
 
+  it('keeps the later of two stops when the earlier one is written last (no stream yet)', async () => {
+    await log.requestStop('t1', 'chat-late-stop', { staleBefore: 0, requestedAt: 20 });
+    await log.requestStop('t1', 'chat-late-stop', { staleBefore: 0, requestedAt: 10 });
+
+    const begun = await log.begin('t1', 'chat-late-stop', {
+      streamId: 's1',
+      deadlineAt: 5,
+      requestedAt: 15,
+    });
+
+    expect(begun).toEqual({ stopRequested: true });
+  });
+
+  it('keeps the later of two stops when the earlier one flags a running stream last', async () => {
+    await log.requestStop('t1', 'chat-late-running', { staleBefore: 0, requestedAt: 20 });
+    await log.begin('t1', 'chat-late-running', {
+      streamId: 'fast',
+      deadlineAt: 5,
+      requestedAt: 30,
+    });
+    const outcome = await log.requestStop('t1', 'chat-late-running', {
+      staleBefore: 0,
+      requestedAt: 10,
+    });
+    await log.end('t1', 'chat-late-running', 'fast');
+
+    const slow = await log.begin('t1', 'chat-late-running', {
+      streamId: 'slow',
+      deadlineAt: 5,
+      requestedAt: 15,
+    });
+
+    expect(outcome).toBe('running');
+    expect(await log.active('t1', 'chat-late-running', { consistent: true })).toMatchObject({
+      streamId: 'slow',
+    });
+    expect(slow).toEqual({ stopRequested: true });
+  });
+
   it('takes a marker past staleBefore for none: the stop is kept, the marker not flagged', async () => {
     await log.begin('t1', 'chat-stale', { streamId: 'gone', deadlineAt: 5, requestedAt: 0 });
 
