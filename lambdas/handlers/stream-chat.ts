@@ -278,6 +278,10 @@ export const createHandler = (deps: StreamChatDeps) => {
     return { statusCode: 202, headers: {}, body: '' };
   };
 
+  const limits = limitRequests<HttpEvent>({
+    ...(deps.limits ? { limiter: deps.limits } : {}),
+    isLimited: (event) => routeOf(event, resumable !== undefined).kind === 'chat',
+  });
   return middy<LambdaFunctionURLEvent, unknown, Error, ApiContext>({
     executionMode: executionModeStreamifyResponse,
     timeoutEarlyInMillis: 0,
@@ -290,6 +294,7 @@ export const createHandler = (deps: StreamChatDeps) => {
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use(securityHeaders())
+    .use(limits.headers)
     .use(problemJson(deps.logger))
     .use(routes(resumable !== undefined))
     .use(bodyLimit(deps.maxBodyBytes))
@@ -300,12 +305,7 @@ export const createHandler = (deps: StreamChatDeps) => {
         authorization: (event) => event.headers.authorization,
       }),
     )
-    .use(
-      limitRequests<HttpEvent>({
-        ...(deps.limits ? { limiter: deps.limits } : {}),
-        isLimited: (event) => routeOf(event, resumable !== undefined).kind === 'chat',
-      }),
-    )
+    .use(limits.admit)
     .use(jsonBodyOfChatRoute())
     .handler(async (event, context) => {
       const route = routeOf(event, resumable !== undefined);

@@ -93,6 +93,10 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
     throw new HttpProblem(404, { detail: `No route for ${event.routeKey}` });
   };
 
+  const limits = limitRequests<HttpEvent>({
+    ...(options.limiter ? { limiter: options.limiter } : {}),
+    isLimited: (event) => routeOf(event)?.limited === true,
+  });
   return middy<HttpEvent, HttpResult, Error, ApiContext>()
     .use(injectLambdaContext(options.logger, { resetKeys: true }))
     .use(correlateLogs(options.logger))
@@ -100,6 +104,7 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
     .use(httpHeaderNormalizer())
     .use(httpCors({ origins: [...options.corsOrigins], credentials: false }))
     .use(securityHeaders())
+    .use(limits.headers)
     .use(problemJson(options.logger))
     .use(bodyLimit(options.maxBodyBytes, options.bodyTooLarge))
     .use(
@@ -109,12 +114,7 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
         authorization: (event) => event.headers.authorization,
       }),
     )
-    .use(
-      limitRequests<HttpEvent>({
-        ...(options.limiter ? { limiter: options.limiter } : {}),
-        isLimited: (event) => routeOf(event)?.limited === true,
-      }),
-    )
+    .use(limits.admit)
     .use(routeBodyParser(routeOf))
     .handler(dispatch);
 };

@@ -16,31 +16,48 @@ export interface LimitRequestsOptions<TEvent> {
   isLimited: (event: TEvent) => boolean;
 }
 
+/** The two middlewares of {@link limitRequests}. */
+export interface RequestLimits<TEvent> {
+  /** Counts the request or refuses it with the limiter's 429; register after `authenticate`. */
+  admit: MiddlewareObj<TEvent, unknown, Error, ApiContext>;
+  /**
+   * Adds `RateLimit-Policy` and `RateLimit` to the answer of an admitted request, a problem
+   * included; register before `problemJson`, so that Middy runs its `onError` after the
+   * problem is rendered.
+   */
+  headers: MiddlewareObj<TEvent, unknown, Error, ApiContext>;
+}
+
 /**
- * Middy middleware that enforces the caller's tenant's requests per minute on the limited
- * routes. Register it after {@link authenticate}: it reads the tenant from
- * `context.principal`. A request past the limit is refused with the limiter's 429 problem
- * (`Retry-After`, `RateLimit-Policy`, `RateLimit`) before the route runs; an admitted one
- * gets the `RateLimit-Policy` and `RateLimit` headers on its answer.
+ * Middy middlewares that enforce the caller's tenant's requests per minute on the limited
+ * routes. `admit` reads the tenant from `context.principal`: a request past the limit is
+ * refused with the limiter's 429 problem (`Retry-After`, `RateLimit-Policy`, `RateLimit`)
+ * before the route runs. `headers` tells an admitted one what is left of the quota on its
+ * answer, whether the route succeeded or failed (a 400 or a 502 counted too).
  *
  * @example
- * .use(authenticate(...)).use(limitRequests({ limiter, isLimited: (event) => event.routeKey === 'POST /v1/chat' }))
+ * const limits = limitRequests({ limiter, isLimited: (event) => event.routeKey === 'POST /v1/chat' });
+ * middy().use(limits.headers).use(problemJson(logger)).use(authenticate(...)).use(limits.admit)
  */
 export const limitRequests = <TEvent>(
   options: LimitRequestsOptions<TEvent>,
-): MiddlewareObj<TEvent, unknown, Error, ApiContext> => {
+): RequestLimits<TEvent> => {
   const admitted = new WeakMap<object, RateLimitState>();
+  const annotate = (request: { context: ApiContext; response: unknown }) => {
+    const state = admitted.get(request.context);
+    const response = request.response as { headers?: Record<string, string> } | undefined;
+    if (!state || !response || typeof response !== 'object') return;
+    // A refusal of its own (the concurrent streams' 429) keeps the policy it names.
+    response.headers = { ...rateLimitHeaders(state), ...response.headers };
+  };
   return {
-    before: async (request) => {
-      if (!options.limiter || !options.isLimited(request.event)) return;
-      const state = await options.limiter.admitRequest(tenantOf(request.context));
-      admitted.set(request.context, state);
+    admit: {
+      before: async (request) => {
+        if (!options.limiter || !options.isLimited(request.event)) return;
+        const state = await options.limiter.admitRequest(tenantOf(request.context));
+        admitted.set(request.context, state);
+      },
     },
-    after: (request) => {
-      const state = admitted.get(request.context);
-      const response = request.response as { headers?: Record<string, string> } | undefined;
-      if (!state || !response || typeof response !== 'object') return;
-      response.headers = { ...response.headers, ...rateLimitHeaders(state) };
-    },
+    headers: { after: annotate, onError: annotate },
   };
 };

@@ -87,6 +87,20 @@ describe('limitRequests on the HTTP functions', () => {
     });
   });
 
+  it('tells an admitted request that then fails what is left of the quota', async () => {
+    const handler = chatHandler(120);
+    const invalid = { ...chat('key-a'), body: JSON.stringify({ message: '' }) };
+
+    const failed = await handler(invalid, lambdaContext());
+
+    expect(failed.statusCode).toBe(400);
+    expect(failed.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'RateLimit-Policy': '"default";q=120;w=60',
+      RateLimit: '"default";r=119;t=23',
+    });
+  });
+
   it('does not count routes that are not limited', async () => {
     const handler = chatHandler(1);
     const list = apiGatewayEvent({

@@ -1,0 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { loadAppConfig } from '../../lib/config.ts';
+import { RagApiStack } from '../../lib/rag-api-stack.ts';
+import { cdkJsonContext } from '../support/cdk-json-context.ts';
+const extra = JSON.parse(process.argv[2] ?? '{}');
+const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], qdrantUrl: 'https://q.example.com', ...extra } });
+const stack = new RagApiStack(app, 'S', { config: loadAppConfig(app.node) });
+writeFileSync(process.argv[3] ?? '/tmp/rv/t.json', JSON.stringify(Template.fromStack(stack).toJSON(), null, 1));
