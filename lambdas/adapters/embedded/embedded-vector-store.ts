@@ -15,7 +15,7 @@ import { passageVector, type SparseVector } from '../../core/retrieval/sparse-ve
 import { decodeFloat32Base64, encodeFloat32Base64 } from '../encoding/float32-base64.js';
 import { AppendLog } from './append-log.js';
 import { LexicalIndex } from './lexical-index.js';
-import { readNdjson, writeNdjsonAtomically } from './ndjson-file.js';
+import { readNdjson, removeLeftoverTemporaries, writeNdjsonAtomically } from './ndjson-file.js';
 import { TopK } from './top-k.js';
 
 /** Options of {@link EmbeddedVectorStore}. */
@@ -403,6 +403,7 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async #read(): Promise<void> {
     if (this.#filePath === undefined || this.#log === undefined) return;
+    await removeLeftoverTemporaries(this.#filePath);
     for (const record of await readNdjson(this.#filePath)) this.#restore(record);
     const entries = await this.#log.read();
     for (const entry of entries) {

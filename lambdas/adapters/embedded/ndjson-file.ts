@@ -1,5 +1,5 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { TimeSlicer } from '../../core/text/work-steps.js';
 
 /**
@@ -49,6 +49,22 @@ export const writeNdjsonAtomically = async (
   await mkdir(dirname(path), { recursive: true });
   writes += 1;
   const temporary = `${path}.${process.pid}.${writes}.tmp`;
+  try {
+    await writeAndSync(temporary, values);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  const folder = await open(dirname(path), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+};
+
+const writeAndSync = async (temporary: string, values: Iterable<unknown>): Promise<void> => {
   // Many thousand points make tens of megabytes: serialised and written a slice at a time, so
   // that requests get their turn in between, rather than encoded in one go.
   const slicer = new TimeSlicer();
@@ -72,11 +88,39 @@ export const writeNdjsonAtomically = async (
   } finally {
     await file.close();
   }
-  await rename(temporary, path);
-  const folder = await open(dirname(path), 'r');
+};
+
+const isRunning = (pid: number): boolean => {
   try {
-    await folder.sync();
-  } finally {
-    await folder.close();
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Removes the temporary files {@link writeNdjsonAtomically} left beside `path` in a process that
+ * is gone (it crashed, or its disk filled, mid-write): each may be as large as the file itself.
+ * Those of running processes stay.
+ *
+ * @example
+ * await removeLeftoverTemporaries('.data/vectors.ndjson');
+ */
+export const removeLeftoverTemporaries = async (path: string): Promise<void> => {
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const prefix = `${basename(path)}.`;
+  for (const name of names) {
+    const pid = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length))?.[1];
+    if (!name.startsWith(prefix) || pid === undefined) continue;
+    if (Number(pid) !== process.pid && !isRunning(Number(pid))) {
+      await rm(join(dirname(path), name), { force: true });
+    }
   }
 };

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,5 +84,29 @@ describe('EmbeddedVectorStore when a delete could not be written to its change l
     expect(await store.count('tenant-a', 'doc-1')).toBe(0);
     expect(await restarted.count('tenant-a', 'doc-1')).toBe(0);
     expect(await restarted.query('tenant-a', X, { limit: 5 })).toEqual([]);
+  });
+});
+
+describe('EmbeddedVectorStore after a crash in the middle of rewriting its snapshot', () => {
+  // A process id past Linux's largest (2^22): no process can have it.
+  const GONE_PID = 4_194_305;
+
+  it('removes the temporary snapshot the crashed process left, and keeps a live one', async () => {
+    // Arrange
+    const writer = new EmbeddedVectorStore({ dimensions: 4, filePath });
+    await writer.upsert('tenant-a', [contractPoint('tenant-a', 'doc-1', 0, X)]);
+    const leftover = `${filePath}.${GONE_PID}.1.tmp`;
+    const live = `${filePath}.${process.pid}.999.tmp`;
+    await writeFile(leftover, 'x'.repeat(1000));
+    await writeFile(live, 'x');
+
+    // Act
+    const restarted = new EmbeddedVectorStore({ dimensions: 4, filePath });
+    await restarted.ensureReady();
+
+    // Assert
+    expect(await readdir(dir)).not.toContain(`vectors.ndjson.${GONE_PID}.1.tmp`);
+    expect(await readdir(dir)).toContain(`vectors.ndjson.${process.pid}.999.tmp`);
+    expect(await restarted.count('tenant-a', 'doc-1')).toBe(1);
   });
 });
