@@ -34,8 +34,13 @@ export class FilesystemBlobStore implements BlobStore {
     const file = this.#fileOf(key);
     await mkdir(dirname(file), { recursive: true });
     const temporary = join(dirname(file), `.tmp-${randomUUID()}`);
-    await writeFile(temporary, body);
-    await rename(temporary, file);
+    try {
+      await writeFile(temporary, body);
+      await rename(temporary, file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
 
   async get(key: string): Promise<Buffer | undefined> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,14 @@ describe('FilesystemBlobStore', () => {
       'Invalid blob key',
     );
     await expect(store.get(key)).rejects.toThrow('Invalid blob key');
+  });
+
+  it('leaves no temporary file behind when a write fails', async () => {
+    mkdirSync(join(root, 'failing', 'object.blob'), { recursive: true });
+
+    await expect(store.put('failing/object', Buffer.from('x'), 'text/plain')).rejects.toThrow();
+
+    expect(readdirSync(join(root, 'failing'))).toEqual(['object.blob']);
   });
 
   it('never writes outside its directory', async () => {
