@@ -253,6 +253,21 @@ export const describeDocumentStoreContract = (
 
         expect(await store.listStale('2019-02-01T00:00:00.000Z', 2)).toHaveLength(2);
       });
+
+      it('reads on past the last record of the previous page', async () => {
+        const created = [];
+        for (let n = 0; n < 3; n += 1) {
+          created.push(await create(`Paged ${n}`, `2018-01-0${n + 1}T00:00:00.000Z`));
+        }
+        const first = await store.listStale('2018-02-01T00:00:00.000Z', 2);
+
+        const next = await store.listStale('2018-02-01T00:00:00.000Z', 2, first.at(-1));
+
+        expect(first.map((record) => record.documentId)).toEqual(
+          created.slice(0, 2).map((record) => record.documentId),
+        );
+        expect(next.map((record) => record.documentId)).toEqual([created[2]!.documentId]);
+      });
     });
 
     describe('findByTitle', () => {

@@ -25,6 +25,7 @@ import {
   type PublishStatus,
   type ReservedVersion,
   STARTABLE_STATUSES,
+  type StalePosition,
 } from '../../core/ports/document-store.js';
 import { dynamoCall } from './dynamodb-errors.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
@@ -500,8 +501,19 @@ export class DynamoDbDocumentStore implements DocumentStore {
     return updated ? toRecord(updated) : undefined;
   }
 
-  async listStale(before: string, limit: number): Promise<DocumentRecord[]> {
+  async listStale(before: string, limit: number, after?: StalePosition): Promise<DocumentRecord[]> {
     const shards = Array.from({ length: PENDING_SHARDS }, (_, shard) => `PENDING#${shard}`);
+    // The smallest key past `after`'s. A key never equals `before` (it goes on past the
+    // instant), so the inclusive BETWEEN reads what `< :before` reads.
+    const range =
+      after === undefined
+        ? { condition: 'gsi2sk < :before', values: {} }
+        : {
+            condition: 'gsi2sk BETWEEN :after AND :before',
+            values: {
+              ':after': `${pendingKeys(after.tenantId, after.documentId, after.updatedAt)[':pendingSk']}\u0000`,
+            },
+          };
     const pages = await Promise.all(
       shards.map((shard) =>
         dynamoCall(() =>
@@ -509,8 +521,8 @@ export class DynamoDbDocumentStore implements DocumentStore {
             new QueryCommand({
               TableName: this.tableName,
               IndexName: PENDING_INDEX,
-              KeyConditionExpression: 'gsi2pk = :shard AND gsi2sk < :before',
-              ExpressionAttributeValues: { ':shard': shard, ':before': before },
+              KeyConditionExpression: `gsi2pk = :shard AND ${range.condition}`,
+              ExpressionAttributeValues: { ':shard': shard, ':before': before, ...range.values },
               Limit: limit,
             }),
           ),

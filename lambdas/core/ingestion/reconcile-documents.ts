@@ -73,8 +73,12 @@ export class ReconcileDocuments {
     const report: ReconcileReport = { requeued: 0, failed: 0, deleted: 0, skipped: 0, errors: 0 };
     const batchSize = this.deps.batchSize ?? 100;
     const before = new Date(this.deps.clock.now().getTime() - this.deps.staleAfterMs);
+    // Each round reads on from where the last ended: a record left as it was (an upload still
+    // in its window, a conflict) would otherwise come back first in every round, and a hundred
+    // of them hid everything behind them from every run.
+    let after: DocumentRecord | undefined;
     for (let round = 0; round < (this.deps.maxRounds ?? 10); round += 1) {
-      const stale = await this.deps.documents.listStale(before.toISOString(), batchSize);
+      const stale = await this.deps.documents.listStale(before.toISOString(), batchSize, after);
       for (const record of stale) {
         try {
           report[await this.#settle(record)] += 1;
@@ -83,6 +87,7 @@ export class ReconcileDocuments {
         }
       }
       if (stale.length < batchSize) break;
+      after = stale.at(-1);
     }
     return report;
   }

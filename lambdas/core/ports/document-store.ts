@@ -128,6 +128,9 @@ export interface DocumentTransition {
   ifUpdatedAt?: string;
 }
 
+/** Where a page of {@link DocumentStore.listStale} ended: its last record. */
+export type StalePosition = Pick<DocumentRecord, 'updatedAt' | 'tenantId' | 'documentId'>;
+
 /**
  * Port for document records. Every method is scoped by tenant.
  *
@@ -219,9 +222,12 @@ export interface DocumentStore {
   ): Promise<DocumentRecord | undefined>;
   /**
    * Documents of every tenant in a {@link PENDING_STATUSES} status whose last change is older
-   * than `before` (ISO 8601), oldest first, at most `limit` of them: work the reconciler finishes.
+   * than `before` (ISO 8601), oldest first (by `updatedAt`, then tenant and document id), at
+   * most `limit` of them: work the reconciler finishes. With `after` (the last record of the
+   * previous page), only those past it in that order, so records the reader left unchanged do
+   * not come back.
    */
-  listStale(before: string, limit: number): Promise<DocumentRecord[]>;
+  listStale(before: string, limit: number, after?: StalePosition): Promise<DocumentRecord[]>;
   /** Removes the record and frees its title; returns what was removed, if anything. */
   delete(tenantId: string, documentId: string): Promise<DocumentRecord | undefined>;
 }

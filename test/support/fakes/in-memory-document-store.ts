@@ -11,6 +11,7 @@ import {
   type PublishStatus,
   type ReservedVersion,
   STARTABLE_STATUSES,
+  type StalePosition,
 } from '../../../lambdas/core/ports/document-store.js';
 import { HttpProblem } from '../../../lambdas/core/problem.js';
 
@@ -184,10 +185,14 @@ export class InMemoryDocumentStore implements DocumentStore {
     return structuredClone(record);
   }
 
-  async listStale(before: string, limit: number): Promise<DocumentRecord[]> {
+  async listStale(before: string, limit: number, after?: StalePosition): Promise<DocumentRecord[]> {
+    // The order of the DynamoDB store's pending index: its key's string order.
+    const position = (record: StalePosition) =>
+      `${record.updatedAt}#${record.tenantId}#${record.documentId}`;
     return [...this.records.values()]
       .filter((record) => PENDING_STATUSES.includes(record.status) && record.updatedAt < before)
-      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+      .filter((record) => after === undefined || position(record) > position(after))
+      .sort((a, b) => (position(a) < position(b) ? -1 : position(a) > position(b) ? 1 : 0))
       .slice(0, limit)
       .map((record) => structuredClone(record));
   }
