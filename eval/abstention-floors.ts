@@ -20,6 +20,9 @@ export const FLOOR_GRID: FloorGrid = {
   minVocabulary: [0, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1],
   minNamesCited: [0, 0.3, 0.5, 0.6, 0.7, 0.8, 1],
   minNamesKnown: [0, 0.3, 0.5, 0.6, 0.7, 0.8, 1],
+  // Cosines: the range differs between embedding models; these span the offline embedder's
+  // and OpenAI's text-embedding-3 models' for questions and passages (-1 turns it off).
+  minCloseness: [-1, 0.1, 0.14, 0.18, 0.22, 0.26, 0.3, 0.35, 0.4],
 };
 
 /**

@@ -47,6 +47,7 @@ half; writes eval/results.json. Uses OpenAI and Qdrant when OPENAI_API_KEY / QDR
   --min-vocabulary X   abstention floor of the question's words found at all (default ${DEFAULT_RETRIEVAL.minVocabulary})
   --min-names-cited X  abstention floor of the question's names found in a cited passage (default ${DEFAULT_RETRIEVAL.minNamesCited})
   --min-names-known X  abstention floor of the question's names found at all (default ${DEFAULT_RETRIEVAL.minNamesKnown})
+  --min-closeness X    abstention floor of the best candidate's cosine with the question (default ${DEFAULT_RETRIEVAL.minCloseness})
   --fusion-k K         RRF k (default ${DEFAULT_FUSION.k})
   --weights D,L        RRF weights of the dense and the lexical ranking (default ${DEFAULT_FUSION.weights})
   --bonus W,S          BM25 bonus weight and saturation added to the fused score (0 turns it off)
@@ -70,6 +71,7 @@ const { values } = parseArgs({
     'default-floors': { type: 'boolean', default: false },
     'min-names-cited': { type: 'string' },
     'min-names-known': { type: 'string' },
+    'min-closeness': { type: 'string' },
     'fusion-k': { type: 'string' },
     weights: { type: 'string' },
     bonus: { type: 'string' },
@@ -287,6 +289,7 @@ const FLOOR_KEYS: Array<keyof AbstentionFloors> = [
   'minVocabulary',
   'minNamesCited',
   'minNamesKnown',
+  'minCloseness',
 ];
 
 const floorsOf = (settings: AbstentionFloors): AbstentionFloors =>
@@ -349,7 +352,8 @@ const optionOf = (key: keyof AbstentionFloors) =>
     | 'min-coverage'
     | 'min-vocabulary'
     | 'min-names-cited'
-    | 'min-names-known';
+    | 'min-names-known'
+    | 'min-closeness';
 
 const bonusOf = (text: string) => {
   const [weight = 0, saturation = 1] = text.split(',').map(Number);
@@ -388,6 +392,7 @@ const main = async (): Promise<number> => {
       ...(values['min-vocabulary'] ? { minVocabulary: Number(values['min-vocabulary']) } : {}),
       ...(values['min-names-cited'] ? { minNamesCited: Number(values['min-names-cited']) } : {}),
       ...(values['min-names-known'] ? { minNamesKnown: Number(values['min-names-known']) } : {}),
+      ...(values['min-closeness'] ? { minCloseness: Number(values['min-closeness']) } : {}),
       ...(values['follow-up-weight'] ? { followUpWeight: Number(values['follow-up-weight']) } : {}),
       fusion: {
         ...DEFAULT_RETRIEVAL.fusion,

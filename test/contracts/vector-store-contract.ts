@@ -107,6 +107,7 @@ export const describeVectorStoreContract = (name: string, factory: VectorStoreFa
           chunkIndex: 0,
           text: 'doc-x chunk 0',
           score: expect.closeTo(1, 5),
+          denseScore: expect.closeTo(1, 5),
         });
         expect(found.map((chunk) => chunk.score)).toEqual([
           expect.closeTo(1, 5),
@@ -180,6 +181,17 @@ export const describeVectorStoreContract = (name: string, factory: VectorStoreFa
         });
 
         expect(found[0]?.documentId).toBe('doc-upload');
+      });
+
+      it('reports the cosine of the best chunk by meaning beside its fused score', async () => {
+        const found = await store.query('tenant-a', NEAR_X, {
+          limit: 4,
+          lexical: queryVector('UploadFile'),
+        });
+
+        const closest = found.find((chunk) => chunk.documentId === 'doc-forms');
+        expect(closest?.denseScore).toBeCloseTo(1, 5);
+        expect(Math.max(...found.map((chunk) => chunk.denseScore ?? -1))).toBeCloseTo(1, 5);
       });
 
       it('scores a hybrid chunk by its fused ranks plus the saturated BM25 bonus', async () => {

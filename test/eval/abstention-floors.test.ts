@@ -13,6 +13,7 @@ const reading = (figures: Partial<QuestionCoverage>): QuestionCoverage => ({
   vocabulary: 1,
   namesCited: 1,
   namesKnown: 1,
+  closeness: 1,
   ...figures,
 });
 
@@ -24,6 +25,7 @@ const off = {
   minVocabulary: [0],
   minNamesCited: [0],
   minNamesKnown: [0],
+  minCloseness: [0],
 } satisfies FloorGrid;
 
 const at95: FloorRule = { minCitedShare: 0.95, ties: 'higher' };

@@ -217,7 +217,12 @@ export class EmbeddedVectorStore implements VectorStore {
     const tenant = this.#tenants.get(tenantId);
     if (tenant === undefined) return [];
     const limit = Math.max(0, options.limit);
-    if (mode === 'dense') return this.#dense(tenant, vector, options.scoreThreshold, limit);
+    if (mode === 'dense') {
+      return this.#dense(tenant, vector, options.scoreThreshold, limit).map((chunk) => ({
+        ...chunk,
+        denseScore: chunk.score,
+      }));
+    }
     if (options.lexical === undefined)
       throw new RangeError(`a ${mode} query needs a lexical vector`);
     if (mode === 'lexical') return this.#bm25(tenantId, tenant, options.lexical, limit);
@@ -225,7 +230,8 @@ export class EmbeddedVectorStore implements VectorStore {
     const dense = this.#dense(tenant, vector, options.scoreThreshold, fusion.candidates);
     const lexical = this.#bm25(tenantId, tenant, options.lexical, fusion.candidates);
     const key = (chunk: ScoredChunk) => `${chunk.documentId}\u0000${chunk.chunkIndex}`;
-    const chunks = new Map([...dense, ...lexical].map((chunk) => [key(chunk), chunk]));
+    const chunks = new Map<string, ScoredChunk>(lexical.map((chunk) => [key(chunk), chunk]));
+    for (const chunk of dense) chunks.set(key(chunk), { ...chunk, denseScore: chunk.score });
     const bm25 = new Map(lexical.map((chunk) => [key(chunk), chunk.score]));
     const bonus = (id: string) =>
       fusion.lexicalBonus === undefined

@@ -263,18 +263,24 @@ export class QdrantVectorStore implements VectorStore {
         : mode === 'lexical'
           ? lexical
           : hybridRequest(dense, { ...lexical, limit: fusion.candidates }, fusion, filter);
-    const result = await this.#call(
-      'query',
-      () =>
-        this.#client.query(this.#collection, {
-          ...request,
-          limit: options.limit,
-          with_payload: PAYLOAD_FIELDS,
-          with_vector: false,
-        }),
-      options.signal,
-    );
-    return result.points.map(toScoredChunk);
+    const query = (body: Schemas['QueryRequest']) =>
+      this.#call('query', () => this.#client.query(this.#collection, body), options.signal);
+    // A fused score says nothing of how close the passages' meaning comes: the best cosine is
+    // asked for beside it, in parallel (a point's id only, no payload).
+    const [result, closest] = await Promise.all([
+      query({ ...request, limit: options.limit, with_payload: PAYLOAD_FIELDS, with_vector: false }),
+      mode === 'hybrid'
+        ? query({ ...dense, limit: 1, with_payload: false, with_vector: false })
+        : undefined,
+    ]);
+    const best = closest?.points[0];
+    return result.points.map((point) => {
+      const chunk = toScoredChunk(point);
+      if (mode === 'dense') return { ...chunk, denseScore: point.score };
+      return best !== undefined && point.id === best.id
+        ? { ...chunk, denseScore: best.score }
+        : chunk;
+    });
   }
 
   async deleteDocumentChunks(

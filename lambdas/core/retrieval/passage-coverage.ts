@@ -20,6 +20,12 @@ export interface QuestionCoverage {
   namesCited: number;
   /** The share of the question's names found in any candidate; 1 when it names nothing. */
   namesKnown: number;
+  /**
+   * The best cosine of a candidate with the question's embedding (`ScoredChunk.denseScore`):
+   * how close its meaning comes to the passages, words aside; -1 when no candidate was close
+   * enough to be ranked by meaning, 1 when the query did not rank by meaning (lexical only).
+   */
+  closeness: number;
 }
 
 /** A token with a capital letter: a name when it is not the first word of a sentence. */
@@ -60,27 +66,31 @@ const share = (wanted: readonly string[], found: (term: string) => boolean): num
   wanted.length === 0 ? 1 : wanted.filter(found).length / wanted.length;
 
 /**
- * Measures how much of a question the retrieved passages cover, from their text alone (so it
- * is the same for every vector store and embedding model). `candidates` are all passages the
+ * Measures how much of a question the retrieved passages cover, from their text (so it is the
+ * same for every vector store and embedding model), and how close their meaning comes to it
+ * (the stores' cosines, unless `byMeaning` is false: a lexical-only query). `candidates` are all passages the
  * query returned, best first; the first `citedCount` of them are the ones that would be cited.
  * The abstention rule compares each figure with floors chosen by `npm run eval`.
  *
  * @example
- * questionCoverage('How do I bake sourdough bread?', chunks, 5); // { best: 0.1, vocabulary: 0.33, namesCited: 1, namesKnown: 1 }
+ * questionCoverage('How do I bake sourdough bread?', chunks, 5); // { best: 0.1, vocabulary: 0.33, namesCited: 1, namesKnown: 1, closeness: 0.08 }
  */
 export const questionCoverage = (
   question: string,
   candidates: readonly ScoredChunk[],
   citedCount: number,
+  options: { byMeaning?: boolean } = {},
 ): QuestionCoverage => {
   const terms = [...new Set(lexicalTerms(question))];
   if (terms.length === 0 || candidates.length === 0) {
-    return { best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0 };
+    return { best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0, closeness: -1 };
   }
   // The floors were chosen on English (see `isJudgedTerm`): a question is judged by its terms
   // in Latin letters and its names, and one with none is answered with its best passages.
   const wanted = terms.filter(isJudgedTerm);
-  if (wanted.length === 0) return { best: 1, vocabulary: 1, namesCited: 1, namesKnown: 1 };
+  if (wanted.length === 0) {
+    return { best: 1, vocabulary: 1, namesCited: 1, namesKnown: 1, closeness: 1 };
+  }
   const names = questionNames(question);
   const asked = [...new Set([...wanted, ...names])];
   // Only whether each of the question's terms occurs matters, not the passages' other terms.
@@ -104,5 +114,9 @@ export const questionCoverage = (
     vocabulary: share(wanted, (term) => passages.some((terms) => terms.has(term))),
     namesCited: share(names, (term) => cited.some((terms) => terms.has(term))),
     namesKnown: share(names, (term) => passages.some((terms) => terms.has(term))),
+    closeness: options.byMeaning === false ? 1 : closenessOf(candidates),
   };
 };
+
+const closenessOf = (candidates: readonly ScoredChunk[]): number =>
+  candidates.reduce((best, chunk) => Math.max(best, chunk.denseScore ?? -1), -1);

@@ -20,13 +20,15 @@ export interface RetrievalSettings {
   /**
    * Abstention floors: under any, the question is taken as one the documents cannot answer
    * and nothing is cited. `minCoverage` bounds {@link QuestionCoverage.best}, `minVocabulary`
-   * {@link QuestionCoverage.vocabulary}, `minNamesCited` {@link QuestionCoverage.namesCited}
-   * and `minNamesKnown` {@link QuestionCoverage.namesKnown}.
+   * {@link QuestionCoverage.vocabulary}, `minNamesCited` {@link QuestionCoverage.namesCited},
+   * `minNamesKnown` {@link QuestionCoverage.namesKnown} and `minCloseness`
+   * {@link QuestionCoverage.closeness} (a cosine: it depends on the embedding model).
    */
   minCoverage: number;
   minVocabulary: number;
   minNamesCited: number;
   minNamesKnown: number;
+  minCloseness: number;
   /** Passages the coverage is measured on (at least `topK`). */
   coverageCandidates: number;
   /** Weight of the previous question's words in a follow-up's BM25 query (0 turns it off). */
@@ -36,22 +38,25 @@ export interface RetrievalSettings {
 /** The floors of the abstention rule ({@link abstains}). */
 export type AbstentionFloors = Pick<
   RetrievalSettings,
-  'minCoverage' | 'minVocabulary' | 'minNamesCited' | 'minNamesKnown'
+  'minCoverage' | 'minVocabulary' | 'minNamesCited' | 'minNamesKnown' | 'minCloseness'
 >;
 
 /**
  * Defaults chosen on the tuning half of the evaluation set (see the README's table). The
  * abstention floors are those `npm run eval` chose there with the offline provider (it chooses
  * them again on every run, for the provider it runs with): no floor on the best passage's
- * coverage, 75% of the question's words known, 60% of its names cited and 70% known.
+ * coverage or on the names cited, 75% of the question's words known, every name it uses known,
+ * and a best cosine of 0.18. A deployment's `RETRIEVAL_MIN_SCORE` (0.25 for OpenAI's models)
+ * bounds the cosine too: a question no passage reaches it for cites nothing.
  */
 export const DEFAULT_RETRIEVAL: Omit<RetrievalSettings, 'topK' | 'minScore'> = {
   mode: 'hybrid',
   fusion: DEFAULT_FUSION,
   minCoverage: 0,
   minVocabulary: 0.75,
-  minNamesCited: 0.6,
-  minNamesKnown: 0.7,
+  minNamesCited: 0,
+  minNamesKnown: 1,
+  minCloseness: 0.18,
   coverageCandidates: 50,
   followUpWeight: 0.5,
 };
@@ -61,13 +66,14 @@ export const DEFAULT_RETRIEVAL: Omit<RetrievalSettings, 'topK' | 'minScore'> = {
  * (any figure under its floor).
  *
  * @example
- * abstains({ best: 1, vocabulary: 0.5, namesCited: 1, namesKnown: 1 }, DEFAULT_RETRIEVAL); // true
+ * abstains({ best: 1, vocabulary: 0.5, namesCited: 1, namesKnown: 1, closeness: 0.4 }, DEFAULT_RETRIEVAL); // true
  */
 export const abstains = (coverage: QuestionCoverage, floors: AbstentionFloors): boolean =>
   coverage.best < floors.minCoverage ||
   coverage.vocabulary < floors.minVocabulary ||
   coverage.namesCited < floors.minNamesCited ||
-  coverage.namesKnown < floors.minNamesKnown;
+  coverage.namesKnown < floors.minNamesKnown ||
+  coverage.closeness < floors.minCloseness;
 
 /**
  * The abstention rule over a question's readings ({@link Retrieval.coverages}): it abstains
@@ -146,9 +152,12 @@ export const retrievePassages = async (
   });
   // A follow-up is judged with the question it follows too, as it is retrieved: its own words
   // ("Why?", "Can you show me an example of that?") may say nothing of what it is about.
+  const byMeaning = { byMeaning: settings.mode !== 'lexical' };
   const coverages = [
-    questionCoverage(request.question, candidates, settings.topK),
-    ...(query.followUp ? [questionCoverage(query.denseText, candidates, settings.topK)] : []),
+    questionCoverage(request.question, candidates, settings.topK, byMeaning),
+    ...(query.followUp
+      ? [questionCoverage(query.denseText, candidates, settings.topK, byMeaning)]
+      : []),
   ];
   const abstained = abstainsOnEvery(coverages, settings);
   const ranked = candidates.slice(0, settings.topK);

@@ -45,14 +45,18 @@ export class FakeVectorStore implements VectorStore {
   async query(tenantId: string, vector: number[], options: VectorQuery): Promise<ScoredChunk[]> {
     return [...this.points.values()]
       .filter((point) => point.payload.tenantId === tenantId)
-      .map((point) => ({
-        documentId: point.payload.documentId,
-        title: point.payload.title,
-        chunkIndex: point.payload.chunkIndex,
-        text: point.payload.text,
-        score: cosine(vector, point.vector),
-        ...(point.payload.page === undefined ? {} : { page: point.payload.page }),
-      }))
+      .map((point) => {
+        const score = cosine(vector, point.vector);
+        return {
+          documentId: point.payload.documentId,
+          title: point.payload.title,
+          chunkIndex: point.payload.chunkIndex,
+          text: point.payload.text,
+          score,
+          denseScore: score,
+          ...(point.payload.page === undefined ? {} : { page: point.payload.page }),
+        };
+      })
       .filter(
         (chunk) => options.scoreThreshold === undefined || chunk.score >= options.scoreThreshold,
       )

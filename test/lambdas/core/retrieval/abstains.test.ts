@@ -10,6 +10,7 @@ const full: QuestionCoverage = {
   vocabulary: 1,
   namesCited: 1,
   namesKnown: 1,
+  closeness: 1,
 };
 
 const floors: AbstentionFloors = {
@@ -17,6 +18,7 @@ const floors: AbstentionFloors = {
   minVocabulary: 0.8,
   minNamesCited: 0.5,
   minNamesKnown: 1,
+  minCloseness: 0.2,
 };
 
 describe('abstains', () => {
@@ -28,6 +30,7 @@ describe('abstains', () => {
           vocabulary: 0.8,
           namesCited: 0.5,
           namesKnown: 1,
+          closeness: 0.2,
         },
         floors,
       ),
@@ -39,18 +42,22 @@ describe('abstains', () => {
     ['vocabulary', 0.75],
     ['namesCited', 0.4],
     ['namesKnown', 0.9],
+    ['closeness', 0.19],
   ] as const)('abstains when %s is under its floor', (figure, value) => {
     expect(abstains({ ...full, [figure]: value }, floors)).toBe(true);
   });
 
-  it('never abstains on a floor of 0', () => {
+  it('never abstains on floors at their lowest (0; -1 for the cosine)', () => {
     const none: AbstentionFloors = {
       minCoverage: 0,
       minVocabulary: 0,
       minNamesCited: 0,
       minNamesKnown: 0,
+      minCloseness: -1,
     };
 
-    expect(abstains({ best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0 }, none)).toBe(false);
+    expect(
+      abstains({ best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0, closeness: -1 }, none),
+    ).toBe(false);
   });
 });

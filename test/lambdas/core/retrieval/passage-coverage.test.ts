@@ -11,6 +11,7 @@ const chunk = (text: string): ScoredChunk => ({
   chunkIndex: 0,
   text,
   score: 1,
+  denseScore: 0.5,
 });
 
 const passages = [
@@ -26,6 +27,7 @@ describe('questionCoverage', () => {
       vocabulary: 1,
       namesCited: 1,
       namesKnown: 1,
+      closeness: 0.5,
     });
   });
 
@@ -49,10 +51,28 @@ describe('questionCoverage', () => {
   });
 
   it('is zero without passages or without content words', () => {
-    const none = { best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0 };
+    const none = { best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0, closeness: -1 };
 
     expect(questionCoverage('path', [], 5)).toEqual(none);
     expect(questionCoverage('how do I?', passages, 5)).toEqual(none);
+  });
+
+  it("measures closeness as the best candidate's cosine with the question", () => {
+    const closer = { ...chunk('Path parameters.'), denseScore: 0.7 };
+    const lexicalOnly = { ...chunk('Path.'), denseScore: undefined };
+
+    expect(
+      questionCoverage('path parameters', [lexicalOnly, ...passages, closer], 1).closeness,
+    ).toBe(0.7);
+  });
+
+  it('takes closeness as -1 when no candidate was ranked by meaning, and 1 for a lexical query', () => {
+    const lexicalOnly = [{ ...chunk('Path parameters.'), denseScore: undefined }];
+
+    expect(questionCoverage('path parameters', lexicalOnly, 1).closeness).toBe(-1);
+    expect(
+      questionCoverage('path parameters', lexicalOnly, 1, { byMeaning: false }).closeness,
+    ).toBe(1);
   });
 
   it('judges a question mixing Chinese and words by its words alone', () => {
