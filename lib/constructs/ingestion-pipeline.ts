@@ -8,6 +8,7 @@ import {
   BucketEncryption,
   type CfnBucket,
   EventType,
+  HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -91,6 +92,8 @@ export class IngestionPipeline extends Construct {
       enforceSSL: true,
       lifecycleRules: [{ expiration: Duration.days(90) }],
       removalPolicy,
+      // CloudFormation deletes no bucket that holds objects: this one fills by itself.
+      autoDeleteObjects: !config.retainData,
     });
 
     this.bucket = new Bucket(this, 'RawDocumentsBucket', {
@@ -109,6 +112,23 @@ export class IngestionPipeline extends Construct {
         },
       ],
       removalPolicy,
+      // Versioned: deleted documents leave versions and delete markers behind.
+      autoDeleteObjects: !config.retainData,
+      // A browser PUTs to the presigned URL of `POST /v1/uploads` with a signed content-type:
+      // S3 answers its preflight only from these rules (the local S3 endpoint answers the same).
+      ...(config.corsOrigins.length > 0
+        ? {
+            cors: [
+              {
+                allowedMethods: [HttpMethods.PUT],
+                allowedOrigins: [...config.corsOrigins],
+                allowedHeaders: ['content-type'],
+                exposedHeaders: ['ETag'],
+                maxAge: 3000,
+              },
+            ],
+          }
+        : {}),
     });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
