@@ -81,6 +81,10 @@ class CountingStreamLog implements StreamLog {
     else this.eventualReads += 1;
     return this.inner.active(tenantId, chatId, options);
   }
+  stopRequestedAt(tenantId: string, chatId: string) {
+    this.eventualReads += 1;
+    return this.inner.stopRequestedAt(tenantId, chatId);
+  }
   read(tenantId: string, chatId: string, streamId: string, fromSeq: number) {
     this.consistentReads += 1;
     return this.inner.read(tenantId, chatId, streamId, fromSeq);

@@ -145,6 +145,19 @@ export class DynamoDbStreamLog implements StreamLog {
     };
   }
 
+  async stopRequestedAt(tenantId: string, chatId: string): Promise<number | undefined> {
+    const { Item } = await dynamoCall(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
+          ProjectionExpression: 'stopAt',
+        }),
+      ),
+    );
+    return Item?.stopAt === undefined ? undefined : Number(Item.stopAt);
+  }
+
   async read(
     tenantId: string,
     chatId: string,

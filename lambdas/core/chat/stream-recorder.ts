@@ -184,12 +184,15 @@ export class StreamRecorder {
   }
 
   #pollStop(): void {
-    const { tenantId, chatId, streamId } = this.#stream;
+    const { tenantId, chatId, requestedAt } = this.#stream;
     this.#stopPoll = setTimeout(async () => {
       try {
-        const active = await this.#log.active(tenantId, chatId);
+        // By time, not by the marker's flag: a newer question may have taken the marker (and
+        // cleared its flag) before this poll, and a stop processed late may flag a newer
+        // question's marker that it must not stop.
+        const stopAt = await this.#log.stopRequestedAt(tenantId, chatId);
         if (this.#closed) return;
-        if (active?.streamId === streamId && active.stopRequested) {
+        if (stopAt !== undefined && stopAt >= requestedAt) {
           this.#options.onStop();
           return;
         }

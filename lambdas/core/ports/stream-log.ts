@@ -59,6 +59,13 @@ export interface StreamLog {
     chatId: string,
     options?: { consistent?: boolean },
   ): Promise<ActiveStream | undefined>;
+  /**
+   * When the chat's latest stop was requested (epoch ms, the front end's clock), whichever
+   * stream holds the marker now, or undefined without one; a read may lag by a moment. A writer
+   * stops when it is at or after its own request's arrival: a stop reaches every answer asked
+   * before it, even once a newer question took the marker, and never one asked after it.
+   */
+  stopRequestedAt(tenantId: string, chatId: string): Promise<number | undefined>;
   /** The stream's batches from `fromSeq` on, in order (possibly none yet). */
   read(tenantId: string, chatId: string, streamId: string, fromSeq: number): Promise<StreamBatch[]>;
   /**

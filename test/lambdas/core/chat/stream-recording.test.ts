@@ -249,6 +249,7 @@ describe('StreamRecorder and followStream', () => {
         return log.append(tenantId, chatId, streamId, batch);
       },
       active: (...args) => log.active(...args),
+      stopRequestedAt: (...args) => log.stopRequestedAt(...args),
       read: (...args) => log.read(...args),
       requestStop: (...args) => log.requestStop(...args),
       end: (...args) => log.end(...args),
