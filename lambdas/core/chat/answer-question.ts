@@ -10,7 +10,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { SessionStore, Source, StoredMessage } from '../ports/session-store.js';
 import type { VectorStore } from '../ports/vector-store.js';
-import { notFound } from '../problem.js';
+import { HttpProblem, notFound } from '../problem.js';
 import {
   DEFAULT_RETRIEVAL,
   type RetrievalSettings,
@@ -306,16 +306,25 @@ export class AnswerQuestion {
 
   /**
    * Stores the turn's answer: appended with its question, or, for a regenerated answer, in
-   * place of the one it replaces. False when the session changed so that it was not stored
-   * (deleted meanwhile, or another answer came last).
+   * place of the one it replaces. False when the session was deleted meanwhile; a 409 when a
+   * regenerated answer finds another answer stored last meanwhile.
    */
-  #store(question: Question, turn: PreparedTurn, assistant: StoredMessage): Promise<boolean> {
+  async #store(question: Question, turn: PreparedTurn, assistant: StoredMessage): Promise<boolean> {
     const { sessions } = this.#deps;
     if (turn.replaces) {
-      return sessions.replaceLastAnswer(question.tenantId, turn.sessionId, {
+      const replaced = await sessions.replaceLastAnswer(question.tenantId, turn.sessionId, {
         replaces: turn.replaces,
         assistant,
       });
+      // Another answer came last meanwhile (a new question, another regenerate, from another
+      // tab): the client must not be told this one finished, since the session does not hold it.
+      if (!replaced && (await sessions.exists(question.tenantId, turn.sessionId))) {
+        throw new HttpProblem(409, {
+          detail:
+            'Another answer was stored in this session while this one was regenerated, so it was not kept. Reload the session and regenerate again.',
+        });
+      }
+      return replaced;
     }
     return sessions.appendTurn(
       question.tenantId,
