@@ -531,7 +531,12 @@ export class DynamoDbDocumentStore implements DocumentStore {
     );
     return pages
       .flatMap(({ Items = [] }) => Items)
-      .sort((a, b) => String(a.gsi2sk).localeCompare(String(b.gsi2sk)))
+      // In the index's own order (code units, as DynamoDB compares these keys' bytes), not the
+      // locale's: the next page's cursor cuts in that order.
+      .sort((a, b) => {
+        const [left, right] = [String(a.gsi2sk), String(b.gsi2sk)];
+        return left < right ? -1 : left > right ? 1 : 0;
+      })
       .slice(0, limit)
       .map(toRecord);
   }
