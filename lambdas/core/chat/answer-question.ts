@@ -215,7 +215,16 @@ export class AnswerQuestion {
           cut || cutShort(event.finishReason) ? { ...answered, incomplete: true } : answered;
         // Let the last token's bytes go out before the turn's storage work takes the thread.
         await nextTurn();
-        await this.#store(question, turn, message);
+        try {
+          await this.#store(question, turn, message);
+        } catch (error) {
+          // A regenerated answer refused (another answer came last): it is whole and was sent,
+          // so it is charged what the model reported, and not stored again as a partial one.
+          if (!(error instanceof HttpProblem && error.status === 409)) throw error;
+          finished = true;
+          await question.chargeCut?.(event.usage);
+          throw error;
+        }
         finished = true;
         if (cut) throw new BudgetCut(event.usage);
         yield {
