@@ -265,21 +265,20 @@ export class QdrantVectorStore implements VectorStore {
           : hybridRequest(dense, { ...lexical, limit: fusion.candidates }, fusion, filter);
     const query = (body: Schemas['QueryRequest']) =>
       this.#call('query', () => this.#client.query(this.#collection, body), options.signal);
-    // A fused score says nothing of how close the passages' meaning comes: the best cosine is
-    // asked for beside it, in parallel (a point's id only, no payload).
-    const [result, closest] = await Promise.all([
+    // A fused score says nothing of how close the passages' meaning comes: the dense
+    // candidates' cosines are asked for beside it, in parallel (point ids and scores only), and
+    // attached to the chunks found by meaning, as the embedded store does.
+    const [result, byMeaning] = await Promise.all([
       query({ ...request, limit: options.limit, with_payload: PAYLOAD_FIELDS, with_vector: false }),
       mode === 'hybrid'
-        ? query({ ...dense, limit: 1, with_payload: false, with_vector: false })
+        ? query({ ...dense, limit: fusion.candidates, with_payload: false, with_vector: false })
         : undefined,
     ]);
-    const best = closest?.points[0];
+    const cosines = new Map(byMeaning?.points.map((point) => [point.id, point.score]));
     return result.points.map((point) => {
       const chunk = toScoredChunk(point);
-      if (mode === 'dense') return { ...chunk, denseScore: point.score };
-      return best !== undefined && point.id === best.id
-        ? { ...chunk, denseScore: best.score }
-        : chunk;
+      const denseScore = mode === 'dense' ? point.score : cosines.get(point.id);
+      return denseScore === undefined ? chunk : { ...chunk, denseScore };
     });
   }
 

@@ -37,8 +37,8 @@ export interface ScoredChunk {
   score: number;
   /**
    * The chunk's cosine with the query vector, when the store ranked it by meaning (every chunk
-   * of a `dense` query; in `hybrid` mode, at least the best chunk by meaning): how close the
-   * question's meaning comes to the passages, which the abstention rule weighs.
+   * of a `dense` query; in `hybrid` mode, each returned chunk among the dense candidates): how
+   * close the question's meaning comes to the passages, which the abstention rule weighs.
    */
   denseScore?: number;
   /** The page the chunk is on, for paged documents. */
