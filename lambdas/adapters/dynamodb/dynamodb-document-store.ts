@@ -529,16 +529,18 @@ export class DynamoDbDocumentStore implements DocumentStore {
         ),
       ),
     );
-    return pages
-      .flatMap(({ Items = [] }) => Items)
-      // In the index's own order (code units, as DynamoDB compares these keys' bytes), not the
-      // locale's: the next page's cursor cuts in that order.
-      .sort((a, b) => {
-        const [left, right] = [String(a.gsi2sk), String(b.gsi2sk)];
-        return left < right ? -1 : left > right ? 1 : 0;
-      })
-      .slice(0, limit)
-      .map(toRecord);
+    return (
+      pages
+        .flatMap(({ Items = [] }) => Items)
+        // In the index's own order (code units, as DynamoDB compares these keys' bytes), not the
+        // locale's: the next page's cursor cuts in that order.
+        .sort((a, b) => {
+          const [left, right] = [String(a.gsi2sk), String(b.gsi2sk)];
+          return left < right ? -1 : left > right ? 1 : 0;
+        })
+        .slice(0, limit)
+        .map(toRecord)
+    );
   }
 
   async delete(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {

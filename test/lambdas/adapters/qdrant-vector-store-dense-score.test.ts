@@ -15,7 +15,7 @@ let standIn: QdrantStandIn;
 let dir: string;
 beforeAll(async () => {
   standIn = await startQdrantStandIn({ logViolations: false });
-  dir = await mkdtemp(join(tmpdir(), 'review-dense-score-'));
+  dir = await mkdtemp(join(tmpdir(), 'rag-test-dense-score-'));
 });
 afterAll(async () => {
   await standIn.close();
@@ -41,7 +41,7 @@ describe('ScoredChunk.denseScore in hybrid mode', () => {
     // Arrange
     const qdrant = new QdrantVectorStore(
       new QdrantClient({ url: standIn.url, checkCompatibility: false }),
-      { collection: 'review-dense-score', dimensions: 4 },
+      { collection: 'rag-test-dense-score', dimensions: 4 },
     );
     const embedded = new EmbeddedVectorStore({ dimensions: 4, filePath: join(dir, 'v.ndjson') });
 
