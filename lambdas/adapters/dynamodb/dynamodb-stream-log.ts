@@ -128,15 +128,9 @@ export class DynamoDbStreamLog implements StreamLog {
     chatId: string,
     options: { consistent?: boolean } = {},
   ): Promise<ActiveStream | undefined> {
-    const { Item } = await dynamoCall(() =>
-      this.client.send(
-        new GetCommand({
-          TableName: this.options.tableName,
-          Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
-          ConsistentRead: options.consistent ?? false,
-        }),
-      ),
-    );
+    const Item = await this.#marker(tenantId, chatId, {
+      ConsistentRead: options.consistent ?? false,
+    });
     if (Item?.type !== 'ActiveStream') return undefined;
     return {
       streamId: String(Item.streamId),
@@ -146,16 +140,26 @@ export class DynamoDbStreamLog implements StreamLog {
   }
 
   async stopRequestedAt(tenantId: string, chatId: string): Promise<number | undefined> {
+    const Item = await this.#marker(tenantId, chatId, { ProjectionExpression: 'stopAt' });
+    return Item?.stopAt === undefined ? undefined : Number(Item.stopAt);
+  }
+
+  /** The chat's `STREAM` item (an active stream or a kept stop), if any. */
+  async #marker(
+    tenantId: string,
+    chatId: string,
+    read: { ConsistentRead?: boolean; ProjectionExpression?: string },
+  ): Promise<Record<string, unknown> | undefined> {
     const { Item } = await dynamoCall(() =>
       this.client.send(
         new GetCommand({
           TableName: this.options.tableName,
           Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
-          ProjectionExpression: 'stopAt',
+          ...read,
         }),
       ),
     );
-    return Item?.stopAt === undefined ? undefined : Number(Item.stopAt);
+    return Item;
   }
 
   async read(
