@@ -82,14 +82,11 @@ export const TABLE_ACTIONS = {
     'dynamodb:DeleteItem',
     'dynamodb:BatchWriteItem',
   ],
-  /** The same turns as chat; never deletes a session. */
-  stream: [
-    ...AUTHENTICATION,
-    ...LIMITS,
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:DeleteItem',
-  ],
+  /**
+   * The same turns as chat; never deletes a session (an ended stream's marker is updated, left
+   * to its TTL).
+   */
+  stream: [...AUTHENTICATION, ...LIMITS, 'dynamodb:Query', 'dynamodb:PutItem'],
   /** Document records and title claims: read, list, update; delete on document deletion. */
   documents: [...AUTHENTICATION, ...LIMITS, 'dynamodb:Query', 'dynamodb:DeleteItem'],
   /**

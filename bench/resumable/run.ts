@@ -85,6 +85,10 @@ class CountingStreamLog implements StreamLog {
     this.eventualReads += 1;
     return this.inner.stopRequestedAt(tenantId, chatId);
   }
+  lastEnded(tenantId: string, chatId: string) {
+    this.consistentReads += 1;
+    return this.inner.lastEnded(tenantId, chatId);
+  }
   read(tenantId: string, chatId: string, streamId: string, fromSeq: number) {
     this.consistentReads += 1;
     return this.inner.read(tenantId, chatId, streamId, fromSeq);

@@ -188,8 +188,9 @@ describe('RagApiStack', () => {
           .filter((action) => action.startsWith('dynamodb:'));
 
       // Assert
-      // The stream deletes its resumable-stream marker, never a session (no BatchWriteItem).
+      // The stream ends its resumable-stream marker by an update and never deletes a session.
       expect(tableActions('StreamingStreamChat')).not.toContain('dynamodb:BatchWriteItem');
+      expect(tableActions('StreamingStreamChat')).not.toContain('dynamodb:DeleteItem');
       expect(new Set(tableActions('ReconcilerReconcile'))).toEqual(
         new Set([
           'dynamodb:Query',

@@ -51,6 +51,7 @@ export const withHeldStopPolls = (log: StreamLog, held: Promise<void>): StreamLo
   read: (...args) => log.read(...args),
   requestStop: (...args) => log.requestStop(...args),
   end: (...args) => log.end(...args),
+  lastEnded: (...args) => log.lastEnded(...args),
   active: async (tenantId, chatId, options) => {
     if (!options?.consistent) await held;
     return log.active(tenantId, chatId, options);

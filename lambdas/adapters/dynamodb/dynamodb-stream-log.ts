@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -59,8 +58,8 @@ const decodeParts = (stored: string, textId: unknown): UiMessagePart[] => {
 /**
  * {@link StreamLog} on the application table, in the chat session's partition (so deleting
  * the session deletes its recordings): the active stream is the item `STREAM` (type
- * `ActiveStream`, or `PendingStop` when none runs; a stop's `stopAt` stays on it until the
- * chat's streams end, for those still being prepared), each batch of
+ * `ActiveStream`; `EndedStream` once it ended, naming it; `PendingStop` when a stop came with
+ * none running; a stop's `stopAt` stays on it, for the chat's streams still being prepared), each batch of
  * parts one item `STREAM#<streamId>#<seq>` holding the parts as one JSON string. Every item
  * carries `expiresAt`, so recordings leave the table by TTL without a cleanup job.
  */
@@ -275,39 +274,34 @@ export class DynamoDbStreamLog implements StreamLog {
   }
 
   async end(tenantId: string, chatId: string, streamId: string): Promise<void> {
-    const Key = { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK };
-    try {
-      await dynamoCall(() =>
-        this.client.send(
-          new DeleteCommand({
-            TableName: this.options.tableName,
-            Key,
-            ConditionExpression: 'streamId = :id AND attribute_not_exists(stopAt)',
-            ExpressionAttributeValues: { ':id': streamId },
-          }),
-        ),
-      );
-      return;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    // A kept stop outlives the stream, for a stream of the chat still being prepared.
+    // The item stays (until its TTL), naming the stream that ended: a reader of an older stream
+    // that finds no marker learns from it that a newer answer came and went, not its own writer.
+    // A kept stop's `stopAt` stays too, for a stream of the chat still being prepared.
     try {
       await dynamoCall(() =>
         this.client.send(
           new UpdateCommand({
             TableName: this.options.tableName,
-            Key,
-            UpdateExpression: 'SET #type = :pending REMOVE streamId, deadlineAt, stopRequested',
+            Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
+            UpdateExpression:
+              'SET #type = :ended, endedStreamId = :id REMOVE streamId, deadlineAt, stopRequested',
             ConditionExpression: 'streamId = :id',
             ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':id': streamId, ':pending': 'PendingStop' },
+            ExpressionAttributeValues: { ':id': streamId, ':ended': 'EndedStream' },
           }),
         ),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  async lastEnded(tenantId: string, chatId: string): Promise<string | undefined> {
+    const Item = await this.#marker(tenantId, chatId, {
+      ConsistentRead: true,
+      ProjectionExpression: 'endedStreamId',
+    });
+    return Item?.endedStreamId === undefined ? undefined : String(Item.endedStreamId);
   }
 
   #expiresAt(): number {

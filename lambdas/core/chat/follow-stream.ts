@@ -108,8 +108,14 @@ export async function* followStream(
       // A newer question on the chat took the marker: the writer may still be running, and the
       // marker can no longer tell; its deadline bounds the wait instead.
       if (active !== undefined && active.streamId !== stream.streamId) replaced = true;
-      // One more read follows: the last batch may have landed just before the stream ended.
-      if (active === undefined) writerGone = true;
+      // A newer answer may have begun and ended since the last check: its end cleared the
+      // marker, and this stream's writer may still run.
+      if (active === undefined) {
+        const ended = await log.lastEnded(tenantId, chatId);
+        if (ended !== undefined && ended !== stream.streamId) replaced = true;
+        // One more read follows: the last batch may have landed just before the stream ended.
+        else writerGone = true;
+      }
       if (writerGone) continue;
     }
     await sleep(Math.min(wait, Math.max(1, giveUpAt - now())), options.signal);

@@ -66,6 +66,12 @@ export interface StreamLog {
    * before it, even once a newer question took the marker, and never one asked after it.
    */
   stopRequestedAt(tenantId: string, chatId: string): Promise<number | undefined>;
+  /**
+   * The id of the chat's stream whose {@link StreamLog.end} cleared the marker last, if any (a
+   * consistent read). A reader that finds no active stream tells by it whether its own writer
+   * ended or a newer answer began and ended meanwhile.
+   */
+  lastEnded(tenantId: string, chatId: string): Promise<string | undefined>;
   /** The stream's batches from `fromSeq` on, in order (possibly none yet). */
   read(tenantId: string, chatId: string, streamId: string, fromSeq: number): Promise<StreamBatch[]>;
   /**

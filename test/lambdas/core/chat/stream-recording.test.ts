@@ -240,6 +240,39 @@ describe('StreamRecorder and followStream', () => {
     expect(await following).toEqual([start, finish]);
   });
 
+  it('keeps following a stream when a newer answer on the same chat begins and ends between its checks', async () => {
+    const first = stream();
+    const second = { ...first, streamId: `${first.streamId}-next` };
+    await log.begin(first.tenantId, first.chatId, first);
+    await log.append(first.tenantId, first.chatId, first.streamId, {
+      seq: 0,
+      parts: [start],
+      final: false,
+    });
+    await log.begin(second.tenantId, second.chatId, second);
+    await log.end(second.tenantId, second.chatId, second.streamId);
+
+    const following = collect(
+      followStream(
+        log,
+        {
+          tenantId: first.tenantId,
+          chatId: first.chatId,
+          stream: { streamId: first.streamId, deadlineAt: first.deadlineAt, stopRequested: false },
+        },
+        { activeCheckMs: 20 },
+      ),
+    );
+    await sleep(150);
+    await log.append(first.tenantId, first.chatId, first.streamId, {
+      seq: 1,
+      parts: [finish],
+      final: true,
+    });
+
+    expect(await following).toEqual([start, finish]);
+  });
+
   it('ends a follower with an error part soon after a batch write fails, while the answer goes on', async () => {
     const recorded = stream();
     const failing: StreamLog = {
@@ -250,6 +283,7 @@ describe('StreamRecorder and followStream', () => {
       },
       active: (...args) => log.active(...args),
       stopRequestedAt: (...args) => log.stopRequestedAt(...args),
+      lastEnded: (...args) => log.lastEnded(...args),
       read: (...args) => log.read(...args),
       requestStop: (...args) => log.requestStop(...args),
       end: (...args) => log.end(...args),
