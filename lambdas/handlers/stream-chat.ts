@@ -12,6 +12,7 @@ import {
 } from '../composition/stream-chat.js';
 import type { AnswerEvent } from '../core/chat/answer-question.js';
 import { DEFAULT_DEADLINE_MARGIN_MS, followStream } from '../core/chat/follow-stream.js';
+import { stoppedAnswerEnded } from '../core/chat/stopped-answer-ended.js';
 import { StreamRecorder } from '../core/chat/stream-recorder.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../core/chat/ui-message-stream.js';
 import type { ActiveStream } from '../core/ports/stream-log.js';
@@ -118,6 +119,9 @@ export const createHandler = (deps: StreamChatDeps) => {
     const parsed = parseStreamRequest(event.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const tenantId = tenantOf(context);
+    if (resumable && parsed.data.regenerate && parsed.data.sessionId) {
+      await stoppedAnswerEnded(resumable.log, tenantId, parsed.data.sessionId);
+    }
     const abort = new AbortController();
     const remainingMs = context.getRemainingTimeInMillis();
     const requestedAt = arrivedAt(event);

@@ -5,7 +5,10 @@ export interface ActiveStream {
   streamId: string;
   /** Epoch ms past which the writer cannot be running any more (its function's deadline). */
   deadlineAt: number;
-  /** Set by the stop route; the writer aborts its model call when it sees it. */
+  /**
+   * Set by the stop route on a running answer: a regenerate waits for it to end. (The writer
+   * stops by the time of the chat's latest stop, {@link StreamLog.stopRequestedAt}.)
+   */
   stopRequested: boolean;
 }
 

@@ -163,3 +163,37 @@ describe('a stop processed late (slow authentication / cold start of its instanc
     expect(sessions.messagesOf('tenant-a', chatId)[3]?.incomplete).toBeUndefined();
   });
 });
+
+describe('regenerate right after a stop', () => {
+  it('replaces the stopped answer instead of storing its question a second time', async () => {
+    const { sessions, answerQuestion, chatId } = fixture([words('a'), words('b'), words('c')]);
+    const instance = streamInstance({ answerQuestion, sessions, log: dynamoLog(db) });
+    const useChat = (text: string, trigger: string) =>
+      request('POST', '/', {
+        id: chatId,
+        messages: [{ role: 'user', parts: [{ type: 'text', text }] }],
+        trigger,
+      });
+    await invokeStreaming(instance, useChat('first', 'submit-message'), lambdaContext()).done;
+    const second = invokeStreaming(instance, useChat('second', 'submit-message'), lambdaContext());
+    await until(() => second.body.includes('"text-delta"'));
+
+    // The user stops the second answer, then asks for it again at once.
+    const stop = invokeStreaming(instance, request('POST', `/${chatId}/stop`), lambdaContext());
+    await stop.done;
+    const again = invokeStreaming(
+      instance,
+      useChat('second', 'regenerate-message'),
+      lambdaContext(),
+    );
+    await Promise.all([second.done, again.done]);
+
+    expect(parts(again.body).at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+    const stored = sessions.messagesOf('tenant-a', chatId);
+    expect(stored.filter((m) => m.role === 'user').map((m) => m.content)).toEqual([
+      'first',
+      'second',
+    ]);
+    expect(stored.at(-1)?.content).toBe(words('c'));
+  });
+});
