@@ -90,6 +90,7 @@ const PLANS: { openai: ServicePlan; qdrant: ServicePlan } = {
       ['PUT', '/collections/{collection_name}/points'],
       ['POST', '/collections/{collection_name}/points/delete'],
       ['POST', '/collections/{collection_name}/points/query'],
+      ['POST', '/collections/{collection_name}/points/query/batch'],
       ['POST', '/collections/{collection_name}/points/count'],
       ['POST', '/collections/{collection_name}/points/scroll'],
     ],

@@ -7,12 +7,7 @@ import { systemClock } from '../core/ports/clock.js';
 import type { SessionStore } from '../core/ports/session-store.js';
 import type { HttpHandlerOptions } from '../http/create-http-handler.js';
 import { type AiComponents, composeAi } from './ai-components.js';
-import {
-  PRIMING_KEY_HASH,
-  PRIMING_TEXT,
-  primeAtLambdaInit,
-  primeVectorStore,
-} from './prime-connections.js';
+import { PRIMING_KEY_HASH, PRIMING_TEXT, primeAtLambdaInit } from './prime-connections.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { composeShared, type SharedComponents } from './shared.js';
 
@@ -83,7 +78,7 @@ export const composePrimedAi = async (
     primeAtLambdaInit(
       config,
       {
-        vectors: () => primeVectorStore(components.vectorStore),
+        vectors: () => components.vectorStore.ensureReady(),
         model: () => components.embedder.embed([PRIMING_TEXT]),
       },
       shared.logger,

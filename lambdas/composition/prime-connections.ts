@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { VectorStore } from '../core/ports/vector-store.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
 /** One cheap request that leaves a connection (and its TLS session) open for the first request. */
@@ -89,22 +88,3 @@ export const PRIMING_KEY_HASH = '0'.repeat(64);
 
 /** The word embedded at init to open the model's connection (one input token). */
 export const PRIMING_TEXT = 'ready';
-
-/** A tenant no key can name (a tenant name starts with a letter or digit): its counts are 0. */
-const PRIMING_TENANT = '__priming__';
-
-/**
- * Primes the vector store: its collection check, then two requests at once, since a hybrid
- * question sends two in parallel (the fused ranking and the dense candidates' cosines) and each
- * needs a connection of its own; primed with one, the first question opened (and, on Qdrant
- * Cloud, shook hands on) the second.
- *
- * @example
- * await primeAtLambdaInit(config, { vectors: () => primeVectorStore(store) });
- */
-export const primeVectorStore = async (
-  store: Pick<VectorStore, 'ensureReady' | 'count'>,
-): Promise<void> => {
-  await store.ensureReady();
-  await Promise.all([store.count(PRIMING_TENANT), store.count(PRIMING_TENANT)]);
-};

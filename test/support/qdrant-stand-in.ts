@@ -373,6 +373,8 @@ class QdrantEngine {
         return { result: this.count(call) };
       case 'query_points':
         return { result: this.query(call) };
+      case 'query_batch_points':
+        return { result: this.queryBatch(call) };
       case 'scroll_points':
         return { result: this.scroll(call) };
       default:
@@ -587,6 +589,13 @@ class QdrantEngine {
       };
     });
     return { points };
+  }
+
+  /** Each query of `searches` answered as `query_points` answers it, in order. */
+  private queryBatch(call: Call): Json[] {
+    const body = isRecord(call.body) ? call.body : {};
+    const searches = Array.isArray(body.searches) ? body.searches : [];
+    return searches.map((search) => this.query({ ...call, body: search }));
   }
 
   /** Points matching the filter in id order (numbers first, as Qdrant orders ids), a page at a time. */

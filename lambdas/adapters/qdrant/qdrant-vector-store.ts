@@ -263,17 +263,34 @@ export class QdrantVectorStore implements VectorStore {
         : mode === 'lexical'
           ? lexical
           : hybridRequest(dense, { ...lexical, limit: fusion.candidates }, fusion, filter);
-    const query = (body: Schemas['QueryRequest']) =>
-      this.#call('query', () => this.#client.query(this.#collection, body), options.signal);
+    const found = { limit: options.limit, with_payload: PAYLOAD_FIELDS, with_vector: false };
     // A fused score says nothing of how close the passages' meaning comes: the dense
-    // candidates' cosines are asked for beside it, in parallel (point ids and scores only), and
-    // attached to the chunks found by meaning, as the embedded store does.
-    const [result, byMeaning] = await Promise.all([
-      query({ ...request, limit: options.limit, with_payload: PAYLOAD_FIELDS, with_vector: false }),
+    // candidates' cosines are asked for beside it, in the same request (a batch of two queries;
+    // point ids and scores only), and attached to the chunks found by meaning, as the embedded
+    // store does.
+    const [result, byMeaning] =
       mode === 'hybrid'
-        ? query({ ...dense, limit: fusion.candidates, with_payload: false, with_vector: false })
-        : undefined,
-    ]);
+        ? await this.#call(
+            'query',
+            () =>
+              this.#client.queryBatch(this.#collection, {
+                searches: [
+                  { ...request, ...found },
+                  { ...dense, limit: fusion.candidates, with_payload: false, with_vector: false },
+                ],
+              }),
+            options.signal,
+          )
+        : [
+            await this.#call(
+              'query',
+              () => this.#client.query(this.#collection, { ...request, ...found }),
+              options.signal,
+            ),
+          ];
+    if (result === undefined) {
+      throw new DependencyError('qdrant', 'bad-gateway', 'query: no result for the hybrid query');
+    }
     const cosines = new Map(byMeaning?.points.map((point) => [point.id, point.score]));
     return result.points.map((point) => {
       const chunk = toScoredChunk(point);

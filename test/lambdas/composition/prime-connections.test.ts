@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   primeAtLambdaInit,
   primeConnections,
-  primeVectorStore,
 } from '../../../lambdas/composition/prime-connections.js';
 
 const never = () => new Promise<never>(() => {});
@@ -69,29 +68,5 @@ describe('primeAtLambdaInit', () => {
         model: never,
       }),
     ).resolves.toBeUndefined();
-  });
-
-  it('primes the vector store with two requests at once after its collection check', async () => {
-    const calls: string[] = [];
-    let inFlight = 0;
-    let mostInFlight = 0;
-    const store = {
-      ensureReady: async () => {
-        calls.push('ensureReady');
-      },
-      count: async (tenantId: string) => {
-        calls.push(`count ${tenantId}`);
-        inFlight += 1;
-        mostInFlight = Math.max(mostInFlight, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        inFlight -= 1;
-        return 0;
-      },
-    };
-
-    await primeVectorStore(store);
-
-    expect(calls).toEqual(['ensureReady', 'count __priming__', 'count __priming__']);
-    expect(mostInFlight).toBe(2);
   });
 });
