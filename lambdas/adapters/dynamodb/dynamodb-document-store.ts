@@ -30,6 +30,7 @@ import {
 import { dynamoCall } from './dynamodb-errors.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { LISTING_INDEX, PENDING_INDEX } from './table-schema.js';
+import { sendTransaction } from './transact-write.js';
 
 const tenantPrefix = (tenantId: string) => `TENANT#${tenantId}#`;
 
@@ -193,89 +194,88 @@ export class DynamoDbDocumentStore implements DocumentStore {
   ): Promise<PublishedVersion> {
     const { tenantId, documentId, metadata } = version;
     try {
-      await dynamoCall(() =>
-        this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: titleKey(tenantId, version.title),
-                  UpdateExpression: 'SET publishedAt = :at',
-                  ConditionExpression: 'documentId = :id',
-                  ExpressionAttributeValues: { ':id': documentId, ':at': at },
+      await sendTransaction(
+        this.client,
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: titleKey(tenantId, version.title),
+                UpdateExpression: 'SET publishedAt = :at',
+                ConditionExpression: 'documentId = :id',
+                ExpressionAttributeValues: { ':id': documentId, ':at': at },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: documentKey(tenantId, documentId),
+                UpdateExpression: updateExpression(
+                  [
+                    '#type = :type',
+                    'tenantId = :tenant',
+                    'documentId = :id',
+                    'title = :title',
+                    'version = :version',
+                    '#status = :queued',
+                    'contentType = :contentType',
+                    'sizeBytes = :size',
+                    'blobKey = :blobKey',
+                    'updatedAt = :at',
+                    'createdAt = if_not_exists(createdAt, :at)',
+                    'gsi1pk = :listing',
+                    'gsi1sk = if_not_exists(gsi1sk, :sortKey)',
+                    ...PENDING_SET,
+                    ...(metadata ? ['metadata = :metadata'] : []),
+                    ...(version.contentHash ? ['contentHash = :contentHash'] : []),
+                    ...(version.textHash ? ['textHash = :textHash'] : []),
+                    ...(version.textKey ? ['textKey = :textKey'] : []),
+                  ],
+                  [
+                    ...(version.contentHash ? [] : ['contentHash']),
+                    ...(version.textHash ? [] : ['textHash']),
+                    ...(version.textKey ? [] : ['textKey']),
+                    'parts',
+                    'partsDone',
+                    'chunkCount',
+                    '#error',
+                    'attempts',
+                    'requeues',
+                    ...(metadata ? [] : ['metadata']),
+                  ],
+                ),
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR (version < :version AND #status <> :deleting)',
+                ExpressionAttributeNames: {
+                  '#type': 'type',
+                  '#status': 'status',
+                  '#error': 'error',
+                },
+                ExpressionAttributeValues: {
+                  ':type': 'Document',
+                  ':tenant': tenantId,
+                  ':id': documentId,
+                  ':title': version.title,
+                  ':version': version.version,
+                  ':queued': status,
+                  ':deleting': 'deleting',
+                  ':contentType': version.contentType,
+                  ':size': version.sizeBytes,
+                  ':blobKey': version.blobKey,
+                  ':at': at,
+                  ':listing': listingPk(tenantId),
+                  ':sortKey': `${at}#${documentId}`,
+                  ...pendingKeys(tenantId, documentId, at),
+                  ...(metadata ? { ':metadata': metadata } : {}),
+                  ...(version.contentHash ? { ':contentHash': version.contentHash } : {}),
+                  ...(version.textHash ? { ':textHash': version.textHash } : {}),
+                  ...(version.textKey ? { ':textKey': version.textKey } : {}),
                 },
               },
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: documentKey(tenantId, documentId),
-                  UpdateExpression: updateExpression(
-                    [
-                      '#type = :type',
-                      'tenantId = :tenant',
-                      'documentId = :id',
-                      'title = :title',
-                      'version = :version',
-                      '#status = :queued',
-                      'contentType = :contentType',
-                      'sizeBytes = :size',
-                      'blobKey = :blobKey',
-                      'updatedAt = :at',
-                      'createdAt = if_not_exists(createdAt, :at)',
-                      'gsi1pk = :listing',
-                      'gsi1sk = if_not_exists(gsi1sk, :sortKey)',
-                      ...PENDING_SET,
-                      ...(metadata ? ['metadata = :metadata'] : []),
-                      ...(version.contentHash ? ['contentHash = :contentHash'] : []),
-                      ...(version.textHash ? ['textHash = :textHash'] : []),
-                      ...(version.textKey ? ['textKey = :textKey'] : []),
-                    ],
-                    [
-                      ...(version.contentHash ? [] : ['contentHash']),
-                      ...(version.textHash ? [] : ['textHash']),
-                      ...(version.textKey ? [] : ['textKey']),
-                      'parts',
-                      'partsDone',
-                      'chunkCount',
-                      '#error',
-                      'attempts',
-                      'requeues',
-                      ...(metadata ? [] : ['metadata']),
-                    ],
-                  ),
-                  ConditionExpression:
-                    'attribute_not_exists(pk) OR (version < :version AND #status <> :deleting)',
-                  ExpressionAttributeNames: {
-                    '#type': 'type',
-                    '#status': 'status',
-                    '#error': 'error',
-                  },
-                  ExpressionAttributeValues: {
-                    ':type': 'Document',
-                    ':tenant': tenantId,
-                    ':id': documentId,
-                    ':title': version.title,
-                    ':version': version.version,
-                    ':queued': status,
-                    ':deleting': 'deleting',
-                    ':contentType': version.contentType,
-                    ':size': version.sizeBytes,
-                    ':blobKey': version.blobKey,
-                    ':at': at,
-                    ':listing': listingPk(tenantId),
-                    ':sortKey': `${at}#${documentId}`,
-                    ...pendingKeys(tenantId, documentId, at),
-                    ...(metadata ? { ':metadata': metadata } : {}),
-                    ...(version.contentHash ? { ':contentHash': version.contentHash } : {}),
-                    ...(version.textHash ? { ':textHash': version.textHash } : {}),
-                    ...(version.textKey ? { ':textKey': version.textKey } : {}),
-                  },
-                },
-              },
-            ],
-          }),
-        ),
+            },
+          ],
+        }),
       );
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

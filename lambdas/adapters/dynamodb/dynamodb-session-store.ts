@@ -20,6 +20,7 @@ import { truncate } from '../../core/text/truncate.js';
 import { dynamoCall } from './dynamodb-errors.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { LISTING_INDEX } from './table-schema.js';
+import { sendTransaction } from './transact-write.js';
 
 /** Options of {@link DynamoDbSessionStore}. */
 export interface DynamoDbSessionStoreOptions {
@@ -63,10 +64,6 @@ const toSummary = (item: Record<string, unknown>): SessionSummary => ({
 const summaryConditionFailed = (error: unknown) =>
   error instanceof TransactionCanceledException &&
   error.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed';
-
-const isConflict = (error: unknown) =>
-  error instanceof TransactionCanceledException &&
-  (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
 
 /**
  * {@link SessionStore} on the application table: one item per message (never one growing
@@ -186,15 +183,14 @@ export class DynamoDbSessionStore implements SessionStore {
         },
       ],
     });
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await dynamoCall(() => this.client.send(command));
-        return true;
-      } catch (error) {
-        if (options.continuing && summaryConditionFailed(error)) return false;
-        if (!isConflict(error) || attempt >= this.#options.maxConflictRetries) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-      }
+    try {
+      await sendTransaction(this.client, command, {
+        maxAttempts: this.#options.maxConflictRetries,
+      });
+      return true;
+    } catch (error) {
+      if (options.continuing && summaryConditionFailed(error)) return false;
+      throw error;
     }
   }
 
@@ -252,7 +248,9 @@ export class DynamoDbSessionStore implements SessionStore {
       ],
     });
     try {
-      await dynamoCall(() => this.client.send(command));
+      await sendTransaction(this.client, command, {
+        maxAttempts: this.#options.maxConflictRetries,
+      });
       return true;
     } catch (error) {
       const refused =
