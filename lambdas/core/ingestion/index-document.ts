@@ -351,11 +351,15 @@ export class IndexDocument {
     await this.deps.vectors.deleteDocumentChunks(job.tenantId, job.documentId, {
       fromChunkIndex: totalChunks,
     });
+    // Only from this run's own start: a repair that found this run's chunks overwritten (an
+    // older version's run stored over them) queued the version again, and that run must not
+    // then mark it ready. A part's run checks the status alone (the parts move `updatedAt`).
     const finished = await documents.transition(job.tenantId, job.documentId, job.version, {
       status: 'ready',
       chunkCount: totalChunks,
       at: clock.now().toISOString(),
-      ...(job.part ? { ifStatus: 'indexing' as const } : {}),
+      ifStatus: 'indexing',
+      ...(job.part ? {} : { ifUpdatedAt: record.updatedAt }),
     });
     if (!finished) return this.#repair(job);
     return { kind: 'indexed', chunkCount: chunks.length, embeddingCalls };
@@ -547,9 +551,11 @@ export class IndexDocument {
     if (current.version <= job.version) return undefined;
     // Its file's arrival queues a version still awaiting its upload.
     if (current.status === 'awaiting-upload') return undefined;
-    // A settled version is indexed again from `queued`, as every job's version is: its chunks may
-    // have been overwritten by this run. Changed meanwhile, it is left to that change.
-    if (!STARTABLE_STATUSES.includes(current.status)) {
+    // The version is indexed again from `queued`, as every job's version is: its chunks may have
+    // been overwritten by this run. One `indexing` goes back to `queued` too, so that its own
+    // run, which may have stored before this one, cannot mark it ready. Changed meanwhile, it is
+    // left to that change.
+    if (current.status !== 'queued') {
       const queued = await this.deps.documents.transition(tenantId, documentId, current.version, {
         status: 'queued',
         at: this.deps.clock.now().toISOString(),
