@@ -476,6 +476,49 @@ export const describeDocumentStoreContract = (
         });
       });
 
+      it('starts a version the reconciler failed before any attempt, as its late job arrives', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        await store.transition(tenant, record.documentId, 1, {
+          status: 'queued',
+          requeues: 2,
+          at: '2026-01-01T00:30:00.000Z',
+        });
+        await store.transition(tenant, record.documentId, 1, {
+          status: 'failed',
+          error: 'Indexing did not start',
+          at: '2026-01-01T00:45:00.000Z',
+        });
+
+        const started = await store.startIndexing(tenant, record.documentId, 1, {
+          attempts: 1,
+          at: '2026-01-01T01:00:00.000Z',
+        });
+
+        expect(started).toMatchObject({ status: 'indexing', attempts: 1 });
+        expect(started?.error).toBeUndefined();
+      });
+
+      it('answers undefined for a version that failed in an attempt, and leaves it failed', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        await store.transition(tenant, record.documentId, 1, {
+          status: 'failed',
+          error: 'No text',
+          attempts: 1,
+          at: '2026-01-01T00:01:00.000Z',
+        });
+
+        const started = await store.startIndexing(tenant, record.documentId, 1, {
+          attempts: 2,
+          at: '2026-01-01T00:02:00.000Z',
+        });
+
+        expect(started).toBeUndefined();
+        expect(await store.get(tenant, record.documentId)).toMatchObject({
+          status: 'failed',
+          error: 'No text',
+        });
+      });
+
       it('answers undefined for a document that does not exist', async () => {
         const started = await store.startIndexing(
           tenant,

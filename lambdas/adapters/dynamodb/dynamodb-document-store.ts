@@ -24,7 +24,6 @@ import {
   type PublishedVersion,
   type PublishStatus,
   type ReservedVersion,
-  STARTABLE_STATUSES,
   type StalePosition,
 } from '../../core/ports/document-store.js';
 import { dynamoCall } from './dynamodb-errors.js';
@@ -359,8 +358,14 @@ export class DynamoDbDocumentStore implements DocumentStore {
     version: number,
     start: { attempts: number; at: string },
   ): Promise<DocumentRecord | undefined> {
-    const change = { status: 'indexing' as const, ifStatus: STARTABLE_STATUSES, ...start };
-    const record = await this.#transition(tenantId, documentId, version, change, 'ALL_NEW');
+    const change = { status: 'indexing' as const, ...start };
+    const record = await this.#transition(tenantId, documentId, version, change, 'ALL_NEW', {
+      // `isStartable`, as a condition.
+      expression:
+        '(#status IN (:queued, :indexing) OR (#status = :failed AND ' +
+        '(attribute_not_exists(attempts) OR attempts = :zero) AND requeues > :zero))',
+      values: { ':queued': 'queued', ':indexing': 'indexing', ':failed': 'failed', ':zero': 0 },
+    });
     return record ? toRecord(record) : undefined;
   }
 
@@ -371,6 +376,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
     version: number,
     change: DocumentTransition,
     returnValues: 'NONE' | 'ALL_NEW' = 'NONE',
+    also?: { expression: string; values: Record<string, unknown> },
   ): Promise<Record<string, unknown> | undefined> {
     const pending = PENDING_STATUSES.includes(change.status);
     const set = ['#status = :status', 'updatedAt = :at', ...(pending ? PENDING_SET : [])];
@@ -410,6 +416,10 @@ export class DynamoDbDocumentStore implements DocumentStore {
       statuses.forEach((status, index) => {
         values[names[index]!] = status;
       });
+    }
+    if (also !== undefined) {
+      condition += ` AND ${also.expression}`;
+      Object.assign(values, also.values);
     }
     return this.#updateRecordIf(tenantId, documentId, {
       UpdateExpression: updateExpression(set, remove),

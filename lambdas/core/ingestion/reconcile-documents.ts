@@ -106,9 +106,13 @@ export class ReconcileDocuments {
     if (attempts >= this.deps.maxReceiveCount || requeues >= (this.deps.maxRequeues ?? 2)) {
       const failed = await documents.transition(tenantId, documentId, version, {
         status: 'failed',
+        // A version never started may have its job waiting in a backlog: it still indexes the
+        // version when it arrives (`isStartable`).
         error:
-          `Indexing did not finish (${plural(attempts, 'attempt')}, ${plural(requeues, 're-queue')}): ` +
-          'the indexer stopped before it could record why. Upload the document again to retry.',
+          attempts === 0
+            ? `Indexing did not start (${plural(requeues, 're-queue')}): its job may still be waiting behind others, and indexes the document when it arrives; or upload the document again.`
+            : `Indexing did not finish (${plural(attempts, 'attempt')}, ${plural(requeues, 're-queue')}): ` +
+              'the indexer stopped before it could record why. Upload the document again to retry.',
         at,
         ifUpdatedAt: record.updatedAt,
       });

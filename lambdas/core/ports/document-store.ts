@@ -109,6 +109,15 @@ export type PublishedVersion =
 /** The statuses a version is indexed from: a job for it is waiting, or a run was cut short. */
 export const STARTABLE_STATUSES: readonly DocumentStatus[] = ['queued', 'indexing'];
 
+/**
+ * Whether a job may start indexing this version: it is `queued` or `indexing`, or `failed` by
+ * the reconciler without ever having started (no attempt, re-queued): its job may have waited
+ * in a backlog longer than the reconciler's patience, and indexes it when it arrives.
+ */
+export const isStartable = (record: Pick<DocumentRecord, 'status' | 'attempts' | 'requeues'>) =>
+  STARTABLE_STATUSES.includes(record.status) ||
+  (record.status === 'failed' && (record.attempts ?? 0) === 0 && (record.requeues ?? 0) > 0);
+
 /** A status change of {@link DocumentStore.transition}. */
 export interface DocumentTransition {
   status: DocumentStatus;
@@ -175,8 +184,8 @@ export interface DocumentStore {
     change: DocumentTransition,
   ): Promise<boolean>;
   /**
-   * {@link transition} to `indexing` (with `attempts`, the receive count) from `queued` or
-   * `indexing` only, that answers the record as the change left it, in one call instead of a
+   * {@link transition} to `indexing` (with `attempts`, the receive count) from a status
+   * {@link isStartable} accepts only, that answers the record as the change left it, in one call instead of a
    * read and a write: the indexer's start on each version. Undefined when the change did not
    * apply (the document is gone, being deleted, not at `version`, or its version is `ready`,
    * `failed` or still awaiting its upload: a second job for it changes nothing); the caller then

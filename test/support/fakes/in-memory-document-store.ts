@@ -4,13 +4,13 @@ import {
   type DocumentStore,
   type DocumentTransition,
   type DocumentVersion,
+  isStartable,
   type Page,
   type PageRequest,
   PENDING_STATUSES,
   type PublishedVersion,
   type PublishStatus,
   type ReservedVersion,
-  STARTABLE_STATUSES,
   type StalePosition,
 } from '../../../lambdas/core/ports/document-store.js';
 import { HttpProblem } from '../../../lambdas/core/problem.js';
@@ -131,9 +131,10 @@ export class InMemoryDocumentStore implements DocumentStore {
     version: number,
     start: { attempts: number; at: string },
   ): Promise<DocumentRecord | undefined> {
+    const record = this.records.get(key(tenantId, documentId));
+    if (record === undefined || !isStartable(record)) return undefined;
     const started = await this.transition(tenantId, documentId, version, {
       status: 'indexing',
-      ifStatus: STARTABLE_STATUSES,
       ...start,
     });
     return started ? this.get(tenantId, documentId) : undefined;
