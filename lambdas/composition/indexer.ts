@@ -25,8 +25,8 @@ export interface IndexerDeps {
   logger: Logger;
   /** Indexes the batch's jobs together (shared embedding requests). */
   indexBatch: Pick<IndexBatch, 'execute'>;
-  /** Records a version's failure on its last receive. */
-  indexDocument: Pick<IndexDocument, 'markFailed'>;
+  /** Records a version's failure on its last receive, and undoes what its run left behind. */
+  indexDocument: Pick<IndexDocument, 'giveUp'>;
   /** Turns S3 object events (presigned uploads, drop folders) into document changes. */
   objectEvents: Pick<HandleObjectEvents, 'execute'>;
   /** The queue's `maxReceiveCount`: the receive on which a failing record is given up. */

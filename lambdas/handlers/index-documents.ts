@@ -121,7 +121,7 @@ export const createHandler = (deps: IndexerDeps) => {
     const { error } = result;
     if (receiveCount >= maxReceiveCount) {
       const marked = await indexDocument
-        .markFailed(job, failureReason(error, receiveCount), receiveCount)
+        .giveUp(job, failureReason(error, receiveCount), receiveCount)
         .catch((markError: unknown) => {
           logger.error('could not mark the document failed', { ...log, error: markError as Error });
           return false;

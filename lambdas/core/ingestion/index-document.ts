@@ -381,6 +381,20 @@ export class IndexDocument {
     });
   }
 
+  /**
+   * The job's last receive failed: marks its version `failed` ({@link markFailed}) and, when
+   * the version is no longer the job's to mark (its document deleted meanwhile, or a newer
+   * version stored), undoes what the failed run may have stored, since no redelivery will:
+   * chunks written after a deletion would otherwise stay searchable, for good. Returns whether
+   * the version was marked.
+   */
+  async giveUp(job: IndexJob, reason: string, attempts?: number): Promise<boolean> {
+    if (await this.markFailed(job, reason, attempts)) return true;
+    const current = await this.deps.documents.get(job.tenantId, job.documentId);
+    await this.#repairFor(job, current);
+    return false;
+  }
+
   /** {@link #chunk} shared by the parts of a version (see {@link #partChunks}). */
   #chunksOfParts(record: DocumentRecord, signal?: AbortSignal): Promise<TextChunk[]> {
     const key = `${record.tenantId}\u0000${record.documentId}\u0000${record.version}`;
