@@ -95,7 +95,9 @@ export const createHandler = (deps: PublicApiDeps) => {
     // body (RFC 9110); it reaches `$default`, as no HEAD route is declared.
     fallback: async (event) => {
       const get = routes[`GET ${event.rawPath}`];
-      if (event.requestContext.http.method !== 'HEAD' || !get) return unknownRoute(event);
+      if (event.requestContext.http.method !== 'HEAD' || !get) {
+        return unknownRoute(event, (path) => routes[`GET ${path}`] !== undefined);
+      }
       const { body: _, ...head } = await get(event);
       return { ...head, body: '' };
     },

@@ -163,7 +163,8 @@ describe('public API function', () => {
       );
 
       expect(result.statusCode).toBe(405);
-      expect(result.headers?.allow).toBe('GET');
+      // HEAD /health is served as GET without its body.
+      expect(result.headers?.allow).toBe('GET, HEAD');
     });
   });
 
