@@ -55,6 +55,20 @@ export const NOT_QUEUED_REASON =
   'The document could not be queued for indexing; upload it again to retry.';
 
 /**
+ * Whether two flat metadata maps hold the same entries, in whatever order (a JSON object's
+ * members have none, and DynamoDB does not keep a map's).
+ */
+type Metadata = Record<string, string | number | boolean>;
+
+const sameMetadata = (a: Metadata, b: Metadata): boolean => {
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key])
+  );
+};
+
+/**
  * Whether the title's current version already holds what this upload brings: the same text
  * (by `sameText`), type and metadata, and a version that did not fail and is not being deleted.
  */
@@ -65,7 +79,7 @@ const holdsSame = (
 ): boolean =>
   sameText(existing) &&
   existing.contentType === input.contentType &&
-  JSON.stringify(existing.metadata ?? {}) === JSON.stringify(input.metadata ?? {}) &&
+  sameMetadata(existing.metadata ?? {}, input.metadata ?? {}) &&
   existing.status !== 'failed' &&
   existing.status !== 'deleting';
 
