@@ -297,6 +297,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
       413: { description: 'The body or the document is larger than the upload limit' },
       422: { description: 'The file cannot be read as text (unsupported type, not UTF-8, empty)' },
       429: TOO_MANY_REQUESTS,
+      502: { description: 'Storage or the queue answered wrongly' },
     },
   },
   'POST /v1/uploads': {
@@ -367,7 +368,11 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Delete a document, its raw upload and every indexed chunk',
     tag: 'Documents',
     path: documentPathSchema,
-    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such document' } },
+    responses: {
+      204: { description: 'Deleted' },
+      404: { description: 'No such document' },
+      502: { description: 'The vector store or storage answered wrongly' },
+    },
   },
   'GET /v1/documents/{id}/chunks': {
     operationId: 'listDocumentChunks',
@@ -391,6 +396,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
         },
       },
       404: { description: 'No such document' },
+      502: { description: 'The vector store answered wrongly' },
     },
   },
 };

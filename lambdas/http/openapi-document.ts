@@ -153,8 +153,11 @@ const operation = (route: RouteDefinition, doc: OperationDoc): JsonObject => {
     responses['400'] ??= problem(400, 'Invalid request');
   if (doc.body) responses['413'] ??= problem(413, 'Body too large');
   if (doc.body) responses['415'] = problem(415, 'Unsupported media type');
-  // Every authenticated request reads its key from the table first.
+  // Every authenticated request reads its key from the table first, which may be down or slow.
   if (!route.public) responses['503'] ??= problem(503, 'A dependency is unavailable');
+  if (!route.public) {
+    responses['504'] ??= problem(504, 'A dependency or the time budget timed out');
+  }
   // A limited route's own 429 (problem+json, with its headers) and the stage's throttling alike.
   const limited = responses['429'] as { description: string; content: JsonObject } | undefined;
   responses['429'] = limited
