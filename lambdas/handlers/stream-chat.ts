@@ -32,6 +32,7 @@ import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { outOfTime } from '../http/time-budget.js';
 import { validationProblem } from '../http/to-problem.js';
 import { streamUnavailable } from '../http/unavailable.js';
+import { wellFormedStrings } from '../http/well-formed-json.js';
 
 /** A slot outlives the stream's deadline by this much, then frees itself (a crashed stream). */
 const SLOT_LEASE_MARGIN_MS = 10_000;
@@ -66,7 +67,10 @@ const routes = (resumable: boolean): MiddlewareObj<HttpEvent> => ({
  * ignored), so Middy's stricter check of its own is off.
  */
 const jsonBodyOfChatRoute = (): MiddlewareObj<HttpEvent> => {
-  const parser = httpJsonBodyParser({ disableContentTypeCheck: true }) as MiddlewareObj<HttpEvent>;
+  const parser = httpJsonBodyParser({
+    disableContentTypeCheck: true,
+    reviver: wellFormedStrings,
+  }) as MiddlewareObj<HttpEvent>;
   return {
     before: (request) => {
       if (request.event.rawPath !== '/' && request.event.rawPath !== '') return undefined;

@@ -14,6 +14,7 @@ import { acceptedMediaType } from './media-type.js';
 import { problemJson } from './problem-json.js';
 import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
 import { securityHeaders } from './security-headers.js';
+import { wellFormedStrings } from './well-formed-json.js';
 
 /** A route's implementation: receives the normalised event and the context with the caller. */
 export type RouteHandler = (event: HttpEvent, context: ApiContext) => Promise<HttpResult>;
@@ -45,6 +46,7 @@ type RouteLookup = (event: HttpEvent) => RouteDefinition | undefined;
 // RFC 9110 allows (`application/json ; charset=utf-8`) with a 415 of its own.
 const jsonBodyParser = httpJsonBodyParser({
   disableContentTypeCheck: true,
+  reviver: wellFormedStrings,
 }) as MiddlewareObj<HttpEvent>;
 
 /**

@@ -83,4 +83,16 @@ describe('POST /v1/documents: unusual requests', () => {
     expect(again.json).toMatchObject({ version: 1, unchanged: true });
     expect(queue.jobs).toHaveLength(1);
   });
+
+  it('refuses a title holding a lone surrogate with a 400, storing nothing', async () => {
+    const { postRaw, documents } = setup();
+
+    // `\udc00` is a JSON escape: valid JSON, not text. Stored as UTF-8 it becomes U+FFFD, so
+    // "Plan \udc00" and "Plan \ud800" would name one document.
+    const reply = await postRaw('{"title":"Plan \\udc00","text":"# Plan\\n\\nShip in May."}');
+
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json.detail).toMatch(/lone surrogate/);
+    expect((await documents.list('tenant-a', { limit: 10 })).items).toEqual([]);
+  });
 });
