@@ -293,11 +293,11 @@ export const appConfigSchema = z
         message: 'must be at least 1 when indexerBatchSize is above 10',
       });
     }
-    if (config.chunkOverlapTokens >= config.chunkSizeTokens) {
+    if (config.chunkOverlapTokens * 2 >= config.chunkSizeTokens) {
       ctx.addIssue({
         code: 'custom',
         path: ['chunkOverlapTokens'],
-        message: 'must be smaller than chunkSizeTokens',
+        message: 'must be under half of chunkSizeTokens',
       });
     }
     if (config.throttlingBurstLimit < config.throttlingRateLimit) {

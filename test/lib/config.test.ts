@@ -9,6 +9,12 @@ describe('parseAppConfig', () => {
     );
   });
 
+  it('refuses a chunk overlap of half the chunk size or more, which the chunker cannot use', () => {
+    expect(() => parseAppConfig({ chunkSizeTokens: 100, chunkOverlapTokens: 60 })).toThrow(
+      'chunkOverlapTokens: must be under half of chunkSizeTokens',
+    );
+  });
+
   it('takes true and false written as text, as -c gives them', () => {
     expect(parseAppConfig({ resumableStreams: 'false' }).resumableStreams).toBe(false);
   });

@@ -19,4 +19,10 @@ describe('loadRuntimeConfig', () => {
       'RETRIEVAL_TOP_K',
     );
   });
+
+  it('refuses a chunk overlap of half the chunk size or more, which the chunker cannot use', () => {
+    expect(() =>
+      loadRuntimeConfig({ TABLE_NAME: 't', CHUNK_SIZE_TOKENS: '100', CHUNK_OVERLAP_TOKENS: '50' }),
+    ).toThrow(/CHUNK_OVERLAP_TOKENS.*under half of CHUNK_SIZE_TOKENS/s);
+  });
 });
