@@ -62,6 +62,18 @@ export const questionNames = (question: string): string[] => {
   return [...names];
 };
 
+/**
+ * Words that say how a question asks, not what it is about ("Tell me about path parameters",
+ * "Explain…", "Describe…"): a passage need not contain them to answer it, so the coverage does
+ * not count them. They stay in the lexical terms (BM25 ranks with them; a passage's stored
+ * vector is unchanged).
+ */
+const REQUEST_TERMS: ReadonlySet<string> = new Set(
+  lexicalTerms(
+    'tell explain explained describe show give know learn understand help info information overview summarize summarise',
+  ),
+);
+
 const share = (wanted: readonly string[], found: (term: string) => boolean): number =>
   wanted.length === 0 ? 1 : wanted.filter(found).length / wanted.length;
 
@@ -87,7 +99,9 @@ export const questionCoverage = (
   }
   // The floors were chosen on English (see `isJudgedTerm`): a question is judged by its terms
   // in Latin letters and its names, and one with none is answered with its best passages.
-  const wanted = terms.filter(isJudgedTerm);
+  const judged = terms.filter(isJudgedTerm);
+  const about = judged.filter((term) => !REQUEST_TERMS.has(term));
+  const wanted = about.length > 0 ? about : judged;
   if (wanted.length === 0) {
     return { best: 1, vocabulary: 1, namesCited: 1, namesKnown: 1, closeness: 1 };
   }

@@ -38,6 +38,20 @@ describe('questionCoverage', () => {
     expect(coverage.best).toBeLessThan(0.25);
   });
 
+  it('does not count the words that only say how the question asks ("tell me about…")', () => {
+    for (const question of [
+      'Tell me about path parameters',
+      'Explain path parameters',
+      'Describe path parameters',
+    ]) {
+      expect(questionCoverage(question, passages, 3)).toMatchObject({ best: 1, vocabulary: 1 });
+    }
+  });
+
+  it('still judges a question made of such words alone by them', () => {
+    expect(questionCoverage('Explain', passages, 3).vocabulary).toBe(0);
+  });
+
   it('counts a missing rare word more than a missing common one', () => {
     const common = chunk('Parameters, parameters.');
     const rare = chunk('Cookies.');
