@@ -24,6 +24,19 @@ describe('AnswerQuestion retrieval (hybrid, offline)', () => {
     expect(model.prompts[0]!.at(-1)!.content).toContain(NO_CONTEXT_NOTE);
   });
 
+  it("cites the README's one document for each question its curl session asks", async () => {
+    const { useCase } = await setup({
+      'Path parameters':
+        '# Path Parameters\n\nDeclare path parameters with braces, as in /items/{item_id}; the value is passed to your function as item_id.',
+    });
+
+    for (const message of ['How do I declare path parameters?', 'Tell me about path parameters']) {
+      const answer = await useCase.answer({ tenantId: 'tenant-a', message });
+
+      expect(answer.message.sources.map((source) => source.title)).toEqual(['Path parameters']);
+    }
+  });
+
   it('still cites the page of a question the documents answer', async () => {
     const { useCase } = await setup();
 
