@@ -39,6 +39,7 @@ import type { HttpResult } from '../lambdas/http/http-types.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { startDatabaseThread } from './database-thread.js';
 import { ensureDevApiKey } from './dev-api-key.js';
+import { devSetting } from './dev-env.js';
 import { startFunctionThread } from './function-thread.js';
 import { guardRequests, servedHosts } from './guard-requests.js';
 import { startInboxWatcher } from './inbox-watcher.js';
@@ -139,6 +140,8 @@ const listenOn = async (
   server: Server,
   port: number,
   variable: 'PORT' | 'STREAM_PORT' | 'BLOB_PORT',
+  /** All three ports moved, so that one try suffices (`PORT=4100 STREAM_PORT=4101 …`). */
+  movedPorts: string,
 ) => {
   try {
     return await listen(server, port);
@@ -152,7 +155,7 @@ const listenOn = async (
     }
     if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
     throw new LocalStackStartError(
-      `Port ${port} (${variable}) is ${code === 'EACCES' ? 'not allowed' : 'in use by another program (another npm run dev?)'}. Pick another: ${variable}=${port + 100} npm run dev`,
+      `Port ${port} (${variable}) is ${code === 'EACCES' ? 'not allowed' : 'in use by another program (another npm run dev?)'}. Pick other ports: ${movedPorts} npm run dev`,
       { cause: error },
     );
   }
@@ -276,12 +279,19 @@ const localConfig = (
   endpoint: string,
   corsOrigins: string,
 ): RuntimeConfig => {
-  const base = { ...LOCAL_DEFAULTS, ...process.env, ...options.env };
+  // A variable set to nothing keeps the local default, not the functions' one.
+  const given = (env: Record<string, string | undefined> = {}) =>
+    Object.fromEntries(
+      Object.keys(env).flatMap((name) => {
+        const value = devSetting(env, name);
+        return value === undefined ? [] : [[name, value]];
+      }),
+    );
+  const base = { ...LOCAL_DEFAULTS, ...given(process.env), ...given(options.env) };
   const offline = !base.OPENAI_API_KEY && !base.OPENAI_BASE_URL;
   return loadRuntimeConfig({
     ...(offline ? OFFLINE_DEFAULTS : {}),
     ...base,
-    ...options.env,
     TABLE_NAME,
     DYNAMODB_ENDPOINT: endpoint,
     CORS_ORIGINS: corsOrigins,
@@ -345,11 +355,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let streamPort: number;
   let blobPort: number;
   try {
-    apiPort = await listenOn(api, options.port ?? DEFAULT_API_PORT, 'PORT');
-    streamPort = await listenOn(stream, options.streamPort ?? DEFAULT_STREAM_PORT, 'STREAM_PORT');
-    // A stack on a free API port (tests) takes a free upload port too.
-    const defaultBlobPort = options.port === 0 ? 0 : DEFAULT_BLOB_PORT;
-    blobPort = await listenOn(blob, options.blobPort ?? defaultBlobPort, 'BLOB_PORT');
+    const wanted = {
+      PORT: options.port ?? DEFAULT_API_PORT,
+      STREAM_PORT: options.streamPort ?? DEFAULT_STREAM_PORT,
+      // A stack on a free API port (tests) takes a free upload port too.
+      BLOB_PORT: options.blobPort ?? (options.port === 0 ? 0 : DEFAULT_BLOB_PORT),
+    };
+    const moved = Object.entries(wanted)
+      .map(([variable, port]) => `${variable}=${port === 0 ? 0 : port + 100}`)
+      .join(' ');
+    apiPort = await listenOn(api, wanted.PORT, 'PORT', moved);
+    streamPort = await listenOn(stream, wanted.STREAM_PORT, 'STREAM_PORT', moved);
+    blobPort = await listenOn(blob, wanted.BLOB_PORT, 'BLOB_PORT', moved);
   } catch (error) {
     await abandon();
     throw error;
@@ -359,7 +376,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const blobUrl = `http://127.0.0.1:${blobPort}`;
   const corsOrigins = localCorsOrigins(
     apiPort,
-    options.env?.CORS_ORIGINS ?? process.env.CORS_ORIGINS,
+    devSetting(options.env ?? process.env, 'CORS_ORIGINS'),
   ).join(',');
   let config: RuntimeConfig;
   try {

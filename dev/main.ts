@@ -1,4 +1,5 @@
 import './load-env-file.js';
+import { devLogLevel, devNumber, devSetting } from './dev-env.js';
 import {
   DEFAULT_API_PORT,
   DEFAULT_BLOB_PORT,
@@ -10,21 +11,26 @@ import { startLocalStack } from './local-stack.js';
 import { LocalStackStartError } from './local-stack-start-error.js';
 
 const started = performance.now();
-const stack = await startLocalStack({
-  port: Number(process.env.PORT ?? DEFAULT_API_PORT),
-  streamPort: Number(process.env.STREAM_PORT ?? DEFAULT_STREAM_PORT),
-  blobPort: Number(process.env.BLOB_PORT ?? DEFAULT_BLOB_PORT),
-  dataDir: dataDirOf(process.env),
-  ...(process.env.API_KEY ? { apiKey: process.env.API_KEY } : {}),
-  offlineTokenDelayMs: Number(process.env.OFFLINE_TOKEN_DELAY_MS ?? DEFAULT_DEV_TOKEN_DELAY_MS),
-  // INFO: one line per request (method, path, status, ms, tenant) and the indexer's progress.
-  logLevel: (process.env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'INFO',
-  functionThreads: process.env.FUNCTION_THREADS !== 'false',
-}).catch((error: unknown) => {
-  if (!(error instanceof LocalStackStartError)) throw error;
-  process.stderr.write(`\n  npm run dev: ${error.message}\n\n`);
-  process.exit(1);
-});
+const env = process.env;
+const stack = await Promise.resolve()
+  .then(() =>
+    startLocalStack({
+      port: devNumber(env, 'PORT', DEFAULT_API_PORT),
+      streamPort: devNumber(env, 'STREAM_PORT', DEFAULT_STREAM_PORT),
+      blobPort: devNumber(env, 'BLOB_PORT', DEFAULT_BLOB_PORT),
+      dataDir: dataDirOf(env),
+      ...(devSetting(env, 'API_KEY') ? { apiKey: devSetting(env, 'API_KEY') } : {}),
+      offlineTokenDelayMs: devNumber(env, 'OFFLINE_TOKEN_DELAY_MS', DEFAULT_DEV_TOKEN_DELAY_MS),
+      // INFO: one line per request (method, path, status, ms, tenant) and the indexer's progress.
+      logLevel: devLogLevel(env),
+      functionThreads: env.FUNCTION_THREADS !== 'false',
+    }),
+  )
+  .catch((error: unknown) => {
+    if (!(error instanceof LocalStackStartError)) throw error;
+    process.stderr.write(`\n  npm run dev: ${error.message}\n\n`);
+    process.exit(1);
+  });
 
 const model =
   stack.provider === 'offline'

@@ -86,6 +86,28 @@ describe('starting a second local stack', () => {
     expect(existsSync(lockFile(join(root, 'bad-setting')))).toBe(false);
   });
 
+  it('keeps its own defaults for a variable set to nothing (KEY= in .env)', async () => {
+    const stack = await startLocalStack({
+      port: 0,
+      streamPort: 0,
+      dataDir: join(root, 'blank-setting'),
+      logLevel: 'SILENT',
+      env: { TENANT_REQUESTS_PER_MINUTE: '' },
+    });
+    try {
+      const reply = await fetch(`${stack.apiUrl}/v1/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Hello?' }),
+      });
+
+      // The local stack's generous limit, not the functions' default of 120.
+      expect(reply.headers.get('ratelimit-policy')).toContain('q=100000');
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('names a data folder it cannot use', async () => {
     const start = startLocalStack({ port: 0, streamPort: 0, dataDir: '/dev/null/data' });
 
@@ -118,6 +140,8 @@ describe('starting a second local stack', () => {
 
     expect(failure.code).toBe(1);
     expect(failure.stderr.trim()).toMatch(/^npm run dev: Port \d+ \(PORT\) is in use/);
+    // One try: every port moved at once.
+    expect(failure.stderr).toMatch(/PORT=\d+ STREAM_PORT=0 BLOB_PORT=\d+ npm run dev/);
     expect(failure.stderr).not.toMatch(/\n\s+at /);
   });
 });
