@@ -35,7 +35,8 @@ half; writes eval/results.json. Uses OpenAI and Qdrant when OPENAI_API_KEY / QDR
 
   --corpus PATH        corpus folder (default ../shared/corpus/fastapi-docs; skipped when absent)
   --dataset PATH       labelled set (default eval/dataset.json)
-  --out PATH           results file (default eval/results.json)
+  --out PATH           results file (default eval/results.json; a run with any option below, or
+                       --dataset, writes eval/results.partial.json, not committed)
   The abstention floors are chosen by this run on the tuning half and applied to both halves:
   the floors with the most unanswerable questions citing nothing while a share of answerable
   ones (and follow-ups) still cite something, that share and the tie-break picked by
@@ -61,25 +62,70 @@ const TENANT = 'local';
 const CITED = 5;
 const DEPTH = 10;
 
-const { values } = parseArgs({
-  options: {
-    corpus: { type: 'string', default: '../shared/corpus/fastapi-docs' },
-    dataset: { type: 'string', default: 'eval/dataset.json' },
-    out: { type: 'string', default: 'eval/results.json' },
-    'min-coverage': { type: 'string' },
-    'min-vocabulary': { type: 'string' },
-    'default-floors': { type: 'boolean', default: false },
-    'min-names-cited': { type: 'string' },
-    'min-names-known': { type: 'string' },
-    'min-closeness': { type: 'string' },
-    'fusion-k': { type: 'string' },
-    weights: { type: 'string' },
-    bonus: { type: 'string' },
-    'follow-up-weight': { type: 'string' },
-    sweep: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
+/** Stops with the usage on stderr (exit 2): an option it does not know or cannot read. */
+const usageError = (message: string): never => {
+  process.stderr.write(`npm run eval: ${message}\n\n${USAGE}`);
+  process.exit(2);
+};
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        corpus: { type: 'string', default: '../shared/corpus/fastapi-docs' },
+        dataset: { type: 'string' },
+        out: { type: 'string' },
+        'min-coverage': { type: 'string' },
+        'min-vocabulary': { type: 'string' },
+        'default-floors': { type: 'boolean', default: false },
+        'min-names-cited': { type: 'string' },
+        'min-names-known': { type: 'string' },
+        'min-closeness': { type: 'string' },
+        'fusion-k': { type: 'string' },
+        weights: { type: 'string' },
+        bonus: { type: 'string' },
+        'follow-up-weight': { type: 'string' },
+        sweep: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+})();
+
+/** A number option as given, or undefined when left out; anything but a number stops the run. */
+const numberOption = (name: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) {
+    return usageError(`--${name} must be a number; got ${JSON.stringify(text)}`);
+  }
+  return value;
+};
+
+/** A list option of numbers (`--weights 1,1.5`), each checked as {@link numberOption}. */
+const numbersOption = (name: string, text: string | undefined): number[] | undefined =>
+  text?.split(',').map((part) => numberOption(name, part) as number);
+
+/**
+ * Options that change what is measured: a run with any of them is an experiment, written to
+ * `eval/results.partial.json` (not committed) unless `--out` says otherwise, so that it never
+ * replaces the committed run's figures.
+ */
+const EXPERIMENT_OPTIONS = [
+  'dataset',
+  'min-coverage',
+  'min-vocabulary',
+  'default-floors',
+  'min-names-cited',
+  'min-names-known',
+  'min-closeness',
+  'fusion-k',
+  'weights',
+  'bonus',
+  'follow-up-weight',
+] as const;
 
 /** Per-question outcomes of one retrieval configuration. */
 interface Scores {
@@ -356,7 +402,7 @@ const optionOf = (key: keyof AbstentionFloors) =>
     | 'min-closeness';
 
 const bonusOf = (text: string) => {
-  const [weight = 0, saturation = 1] = text.split(',').map(Number);
+  const [weight = 0, saturation = 1] = numbersOption('bonus', text) ?? [];
   return { weight, saturation };
 };
 
@@ -365,6 +411,12 @@ const main = async (): Promise<number> => {
     process.stdout.write(USAGE);
     return 0;
   }
+  // Every number is read before the stack starts, so a typo costs no ingest.
+  for (const name of EXPERIMENT_OPTIONS) {
+    const value = values[name];
+    if (typeof value === 'string' && name !== 'dataset') numbersOption(name, value);
+  }
+  numberOption('RETRIEVAL_MIN_SCORE', process.env.RETRIEVAL_MIN_SCORE?.trim() || undefined);
   const corpus = resolve(values.corpus);
   if (!existsSync(corpus)) {
     process.stdout.write(
@@ -372,7 +424,11 @@ const main = async (): Promise<number> => {
     );
     return 0;
   }
-  const dataset = await loadDataset(values.dataset);
+  const experiment = EXPERIMENT_OPTIONS.some(
+    (name) => values[name] !== undefined && values[name] !== false,
+  );
+  const out = values.out ?? (experiment ? 'eval/results.partial.json' : 'eval/results.json');
+  const dataset = await loadDataset(values.dataset ?? 'eval/dataset.json');
   const dataDir = await mkdtemp(join(tmpdir(), 'rag-eval-'));
   const stack = await startLocalStack({ port: 0, streamPort: 0, dataDir, logLevel: 'ERROR' });
   try {
@@ -383,20 +439,34 @@ const main = async (): Promise<number> => {
     process.stdout.write(
       `Ingested ${corpus} (${chunks} chunks) in ${ingestSeconds.toFixed(1)} s; provider ${stack.provider}, vector store ${stack.vectorStore}\n`,
     );
-    const [denseWeight, lexicalWeight] = (values.weights ?? '1,1').split(',').map(Number);
+    const [denseWeight, lexicalWeight] = numbersOption('weights', values.weights) ?? [1, 1];
     const base: RetrievalSettings = {
       ...DEFAULT_RETRIEVAL,
       topK: CITED,
-      minScore: Number(process.env.RETRIEVAL_MIN_SCORE ?? -1),
-      ...(values['min-coverage'] ? { minCoverage: Number(values['min-coverage']) } : {}),
-      ...(values['min-vocabulary'] ? { minVocabulary: Number(values['min-vocabulary']) } : {}),
-      ...(values['min-names-cited'] ? { minNamesCited: Number(values['min-names-cited']) } : {}),
-      ...(values['min-names-known'] ? { minNamesKnown: Number(values['min-names-known']) } : {}),
-      ...(values['min-closeness'] ? { minCloseness: Number(values['min-closeness']) } : {}),
-      ...(values['follow-up-weight'] ? { followUpWeight: Number(values['follow-up-weight']) } : {}),
+      minScore:
+        numberOption('RETRIEVAL_MIN_SCORE', process.env.RETRIEVAL_MIN_SCORE?.trim() || undefined) ??
+        -1,
+      ...(values['min-coverage']
+        ? { minCoverage: numberOption('min-coverage', values['min-coverage']) }
+        : {}),
+      ...(values['min-vocabulary']
+        ? { minVocabulary: numberOption('min-vocabulary', values['min-vocabulary']) }
+        : {}),
+      ...(values['min-names-cited']
+        ? { minNamesCited: numberOption('min-names-cited', values['min-names-cited']) }
+        : {}),
+      ...(values['min-names-known']
+        ? { minNamesKnown: numberOption('min-names-known', values['min-names-known']) }
+        : {}),
+      ...(values['min-closeness']
+        ? { minCloseness: numberOption('min-closeness', values['min-closeness']) }
+        : {}),
+      ...(values['follow-up-weight']
+        ? { followUpWeight: numberOption('follow-up-weight', values['follow-up-weight']) }
+        : {}),
       fusion: {
         ...DEFAULT_RETRIEVAL.fusion,
-        ...(values['fusion-k'] ? { k: Number(values['fusion-k']) } : {}),
+        ...(values['fusion-k'] ? { k: numberOption('fusion-k', values['fusion-k']) } : {}),
         ...(values.weights ? { weights: [denseWeight ?? 1, lexicalWeight ?? 1] } : {}),
         ...(values.bonus ? { lexicalBonus: bonusOf(values.bonus) } : {}),
       },
@@ -476,7 +546,7 @@ const main = async (): Promise<number> => {
       `\nVector store query latency (${stack.vectorStore}, ${chunks} chunks), ms (wall clock; CPU time in brackets): ${MODES.map((mode) => `${mode} p50 ${latency[mode]!.p50.toFixed(2)} [${latency[mode]!.cpuP50.toFixed(2)}] p95 ${latency[mode]!.p95.toFixed(2)} [${latency[mode]!.cpuP95.toFixed(2)}]`).join('; ')}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores\n`,
     );
     await writeFile(
-      values.out,
+      out,
       `${JSON.stringify(
         {
           corpus: dataset.corpus,
@@ -494,7 +564,7 @@ const main = async (): Promise<number> => {
         2,
       )}\n`,
     );
-    process.stdout.write(`Wrote ${values.out}\n`);
+    process.stdout.write(`Wrote ${out}\n`);
     if (values.sweep) {
       await sweep(
         dataset,
