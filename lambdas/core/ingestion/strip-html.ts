@@ -27,6 +27,27 @@ export const decodeEntities = (text: string): string => decodeHTML(text).replace
 /** Marks where a rendered `<pre>` block goes back (a private-use character, removed from input). */
 const PLACEHOLDER = '\uE000';
 
+/**
+ * Stands for a heading's `#` until the text is whole (private-use, removed from input): a `#`
+ * of the page's own text that starts a line is then escaped (`\#`), so "# of retries" stays a
+ * paragraph and not a heading of the Markdown chunker.
+ */
+const HEADING_MARK = '\uE001';
+
+/** Private-use characters the text is built with: never taken from the input. */
+const MARKS = new RegExp(`[${PLACEHOLDER}${HEADING_MARK}]`, 'g');
+const HAS_MARK = new RegExp(`[${PLACEHOLDER}${HEADING_MARK}]`);
+
+/**
+ * A `<pre>` block as a Markdown code block (the chunker keeps its lines as they are: a shell
+ * comment is not a heading), fenced by more backticks than it holds in a row.
+ */
+const fenced = (code: string): string => {
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}\n${code}\n${fence}`;
+};
+
 /** Elements removed with everything inside them: they hold no readable text. */
 const INVISIBLE = new Set([
   'script',
@@ -200,7 +221,7 @@ function* skippedMarkupEnd(scanner: HtmlScanner, lt: number): Steps<number | und
 const tagText = (tag: Tag, markHeadings: boolean): string => {
   if (HEADINGS.has(tag.name)) {
     if (tag.closing) return tag.bare ? '\n\n' : '';
-    return markHeadings ? `\n\n${'#'.repeat(Number(tag.name[1]))} ` : '\n\n';
+    return markHeadings ? `\n\n${HEADING_MARK.repeat(Number(tag.name[1]))} ` : '\n\n';
   }
   if (BLOCKS.has(tag.name)) return '\n\n';
   if (LINES.has(tag.name)) return tag.closing ? '' : '\n';
@@ -213,7 +234,7 @@ const tagText = (tag: Tag, markHeadings: boolean): string => {
  * budget can bound it and other work can run between its slices.
  */
 export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): Steps<string> {
-  const source = html.includes(PLACEHOLDER) ? html.replaceAll(PLACEHOLDER, '') : html;
+  const source = HAS_MARK.test(html) ? html.replace(MARKS, '') : html;
   const scanner = new HtmlScanner(source);
   const markHeadings = options.markHeadings ?? false;
   const parts: string[] = [];
@@ -226,7 +247,7 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
   const addText = (from: number, to: number) => {
     if (to <= from) return;
     const text = decodeEntities(source.slice(from, to).replace(/\s+/g, ' '));
-    parts.push(text.includes(PLACEHOLDER) ? text.replaceAll(PLACEHOLDER, '') : text);
+    parts.push(HAS_MARK.test(text) ? text.replace(MARKS, '') : text);
   };
   let textStart = 0;
   let searchFrom = 0;
@@ -253,7 +274,8 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
     } else if (!tag.closing && tag.name === 'pre') {
       const pre = yield* preformattedSteps(scanner, tag.end);
       searchFrom = textStart = pre.end;
-      preformatted.push(decodeEntities(pre.text).replace(/^\n+/, '').trimEnd());
+      const code = decodeEntities(pre.text).replace(/^\n+/, '').trimEnd().replace(MARKS, '');
+      preformatted.push(markHeadings ? fenced(code) : code);
       parts.push(`\n\n${PLACEHOLDER}${preformatted.length - 1}${PLACEHOLDER}\n\n`);
     } else {
       parts.push(tagText(tag, markHeadings));
@@ -261,13 +283,14 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
   }
   addText(textStart, source.length);
   yield;
-  const text = parts
+  const joined = parts
     .join('')
     .replace(/[ \t\u00a0]+/g, ' ')
     // Runs of spaces are single spaces by now, so `?` does what `*` did, without backtracking.
     .replace(/ ?\n ?/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+  const text = markHeadings ? joined.replace(/^#/gm, '\\#').replaceAll(HEADING_MARK, '#') : joined;
   return preformatted.length === 0
     ? text
     : text.replace(
