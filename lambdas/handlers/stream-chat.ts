@@ -19,6 +19,7 @@ import type { ActiveStream } from '../core/ports/stream-log.js';
 import { HttpProblem, notFound } from '../core/problem.js';
 import { afterRequestsWritten } from '../core/scheduling/after-requests-written.js';
 import { parseStreamRequest } from '../core/schemas/stream-chat.js';
+import { accessLog } from '../http/access-log.js';
 import { answerEventStream, answerParts, uiMessageBody } from '../http/answer-event-stream.js';
 import { authenticate, tenantOf } from '../http/authenticate.js';
 import { bodyLimit } from '../http/body-limit.js';
@@ -300,6 +301,8 @@ export const createHandler = (deps: StreamChatDeps) => {
     },
   })
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    // One line per request, as the HTTP API's functions write: for an answer, once it starts.
+    .use(accessLog(deps.logger))
     .use(httpHeaderNormalizer())
     .use(securityHeaders())
     .use(limits.headers)
