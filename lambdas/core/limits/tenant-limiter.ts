@@ -270,7 +270,7 @@ export class TenantLimiter {
     );
     if (!acquired) {
       throw new HttpProblem(429, {
-        detail: `Already ${concurrentStreams} answers streaming at once; retry when one ends`,
+        detail: `Already ${concurrentStreams} ${concurrentStreams === 1 ? 'answer' : 'answers'} streaming at once (the most this tenant may have); retry when one ends`,
         headers: {
           'Retry-After': String(STREAM_RETRY_SECONDS),
           'RateLimit-Policy': `"streams";q=${concurrentStreams}`,

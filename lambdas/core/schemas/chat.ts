@@ -24,7 +24,10 @@ export const sourceSchema = described(
     documentId: z.string(),
     title: z.string(),
     chunkIndex: integer(),
-    score: z.number(),
+    score: described(z.number(), {
+      description:
+        "The passage's retrieval score: its fused rank score in hybrid search (weighted reciprocal ranks plus a BM25 bonus; it can exceed 1), the cosine in dense-only search. It orders the sources; compare it only within one answer.",
+    }),
     snippet: z.string(),
     page: described(z.optional(integer().check(z.positive())), {
       description: 'The page cited, for a PDF.',
