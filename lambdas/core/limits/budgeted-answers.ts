@@ -3,11 +3,18 @@ import { BudgetCut } from '../chat/budget-cut.js';
 import type { TenantLimiter } from './tenant-limiter.js';
 
 /**
+ * The largest completion cap every current chat model accepts (gpt-3.5-turbo writes at most
+ * 4 096 tokens, gpt-4o-mini 16 384): below it, the day's budget left is sent as the cap.
+ */
+export const SAFE_COMPLETION_CAP = 4_096;
+
+/**
  * {@link AnswerQuestion} under the tenant's daily token budget: a question is refused with a
  * 429 problem once the budget is spent (before any model call, so before a stream starts),
  * and every answer's usage, as the model reports it (prompt + completion), is counted after
  * it and told in the answer's `budget` (buffered) or the `finish` part's metadata (streamed).
- * An answer's completion is capped at what is left of the budget when it starts. A streamed
+ * An answer's completion is capped at what is left of the budget when it starts (without
+ * `CHAT_MAX_TOKENS`, only once that is under {@link SAFE_COMPLETION_CAP}). A streamed
  * answer that reaches that cap is cut there: stored `incomplete`, its tokens counted, and the
  * stream ends with an `error` part ({@link BudgetCut}); a buffered one ends at the cap, whole
  * (finish reason `length`).
@@ -39,10 +46,18 @@ export class BudgetedAnswers implements Pick<AnswerQuestion, 'answer' | 'stream'
     const caps = [question.maxTokens, this.maxTokens].filter(
       (cap): cap is number => cap !== undefined,
     );
-    const binding = caps.every((cap) => tokensRemaining < cap);
+    // Without a configured cap the model's own limit applies, which is not known here: the
+    // budget left is sent as the cap only below what every current chat model accepts (a cap
+    // past a model's output limit is refused with a 400: 200 000 for gpt-4o-mini's 16 384).
+    const binding =
+      caps.length > 0
+        ? caps.every((cap) => tokensRemaining < cap)
+        : tokensRemaining < SAFE_COMPLETION_CAP;
+    const maxTokens = binding ? tokensRemaining : caps.length > 0 ? Math.min(...caps) : undefined;
+    const { maxTokens: _asked, ...rest } = question;
     return {
-      ...question,
-      maxTokens: Math.min(tokensRemaining, ...caps),
+      ...rest,
+      ...(maxTokens === undefined ? {} : { maxTokens }),
       ...(binding ? { budgetTokens: tokensRemaining } : {}),
       // Counting must never turn a cut answer's own failure into another one.
       chargeCut: (usage) =>
