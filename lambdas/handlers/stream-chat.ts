@@ -291,39 +291,41 @@ export const createHandler = (deps: StreamChatDeps) => {
     ...(deps.limits ? { limiter: deps.limits } : {}),
     isLimited: (event) => routeOf(event, resumable !== undefined).kind === 'chat',
   });
-  return middy<LambdaFunctionURLEvent, unknown, Error, ApiContext>({
-    executionMode: executionModeStreamifyResponse,
-    timeoutEarlyInMillis: 0,
-    // Runs after the response body has ended or failed (client gone): the invocation lasts
-    // until the recorded answer is whole, since Lambda may freeze the container once it returns.
-    requestEnd: async (request) => {
-      await unfinished.get(request.context);
-    },
-  })
-    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    // One line per request, as the HTTP API's functions write: for an answer, once it starts.
-    .use(accessLog(deps.logger))
-    .use(httpHeaderNormalizer())
-    .use(securityHeaders())
-    .use(limits.headers)
-    .use(problemJson(deps.logger))
-    .use(routes(resumable !== undefined))
-    .use(bodyLimit(deps.maxBodyBytes))
-    .use(
-      authenticate<HttpEvent>({
-        resolver: deps.resolver,
-        isPublic: () => false,
-        authorization: (event) => event.headers.authorization,
-      }),
-    )
-    .use(limits.admit)
-    .use(jsonBodyOfChatRoute())
-    .handler(async (event, context) => {
-      const route = routeOf(event, resumable !== undefined);
-      if (route.kind === 'chat' || !resumable) return streamAnswer(event, context);
-      if (route.kind === 'resume') return resumeAnswer(resumable, route.chatId, context);
-      return stopAnswer(resumable, route.chatId, event, context);
-    });
+  return (
+    middy<LambdaFunctionURLEvent, unknown, Error, ApiContext>({
+      executionMode: executionModeStreamifyResponse,
+      timeoutEarlyInMillis: 0,
+      // Runs after the response body has ended or failed (client gone): the invocation lasts
+      // until the recorded answer is whole, since Lambda may freeze the container once it returns.
+      requestEnd: async (request) => {
+        await unfinished.get(request.context);
+      },
+    })
+      .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+      // One line per request, as the HTTP API's functions write: for an answer, once it starts.
+      .use(accessLog(deps.logger))
+      .use(httpHeaderNormalizer())
+      .use(securityHeaders())
+      .use(limits.headers)
+      .use(problemJson(deps.logger))
+      .use(routes(resumable !== undefined))
+      .use(bodyLimit(deps.maxBodyBytes))
+      .use(
+        authenticate<HttpEvent>({
+          resolver: deps.resolver,
+          isPublic: () => false,
+          authorization: (event) => event.headers.authorization,
+        }),
+      )
+      .use(limits.admit)
+      .use(jsonBodyOfChatRoute())
+      .handler(async (event, context) => {
+        const route = routeOf(event, resumable !== undefined);
+        if (route.kind === 'chat' || !resumable) return streamAnswer(event, context);
+        if (route.kind === 'resume') return resumeAnswer(resumable, route.chatId, context);
+        return stopAnswer(resumable, route.chatId, event, context);
+      })
+  );
 };
 
 /** The Lambda entry point. */
