@@ -20,8 +20,12 @@ export const NO_CONTEXT_NOTE =
 /** A delimiter tag, however spaced: `<source`, `</context`, `< / source`. */
 const TAGS = /<\s*(\/?)\s*(context|source)/gi;
 
-/** Invisible format characters (zero-width spaces and joiners, bidi controls, soft hyphens…). */
-const FORMAT_CHARACTER = /^\p{Cf}$/u;
+/**
+ * Characters a model does not see: format characters (zero-width spaces and joiners, bidi
+ * controls, soft hyphens…) and every other default-ignorable one (the combining grapheme
+ * joiner U+034F, variation selectors, Hangul fillers…).
+ */
+const FORMAT_CHARACTER = /^[\p{Cf}\p{Default_Ignorable_Code_Point}]$/u;
 
 /** What disarms a tag's `<`. */
 const DISARMED = '‹';
