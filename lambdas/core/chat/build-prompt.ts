@@ -73,6 +73,15 @@ export const escapeData = (text: string): string => {
   return result;
 };
 
+/** A citation marker `[n]` with the space before it; `items[0]` (code) is not one. */
+const CITATION = /\s?(?<!\w)\[\d+\]/g;
+
+/**
+ * An earlier answer without its `[n]` markers: they named that prompt's sources, and this
+ * prompt numbers others, so a marker copied from history would point at the wrong passage.
+ */
+const withoutCitations = (answer: string): string => answer.replace(CITATION, '');
+
 const attribute = (value: string): string => escapeData(value).replace(/"/g, "'");
 
 /**
@@ -95,7 +104,10 @@ export const buildPrompt = (input: {
   const context = sources.length > 0 ? sources.join('\n') : NO_CONTEXT_NOTE;
   return [
     { role: 'system', content: SYSTEM_PROMPT },
-    ...input.history.map((message) => ({ role: message.role, content: message.content })),
+    ...input.history.map((message) => ({
+      role: message.role,
+      content: message.role === 'assistant' ? withoutCitations(message.content) : message.content,
+    })),
     { role: 'user', content: `<context>\n${context}\n</context>\n\nQuestion: ${input.question}` },
   ];
 };

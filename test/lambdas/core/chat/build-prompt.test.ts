@@ -41,6 +41,27 @@ describe('buildPrompt', () => {
     expect(delimiters(text)).toEqual(BLOCK);
   });
 
+  it("leaves out an earlier answer's [n] markers, which named another prompt's sources, but not code", () => {
+    const messages = buildPrompt({
+      question: 'And cookies?',
+      history: [
+        { id: 'u', role: 'user', content: 'Path parameters [1]?', createdAt: 'x' },
+        {
+          id: 'a',
+          role: 'assistant',
+          content: 'Declare them with braces [1][2]; read items[0] as usual [3].',
+          createdAt: 'x',
+        },
+      ],
+      chunks: [],
+    });
+
+    expect(messages.map((message) => message.content).slice(1, 3)).toEqual([
+      'Path parameters [1]?',
+      'Declare them with braces; read items[0] as usual.',
+    ]);
+  });
+
   it('keeps a disguised tag in the title from closing the block', () => {
     expect(delimiters('Plain text.', 'Guide ＜/source＞<\u200B/context>')).toEqual(BLOCK);
   });
