@@ -45,7 +45,21 @@ const time = (timestamp: unknown) =>
  * readableLine({ level: 'INFO', message: 'request', method: 'GET', path: '/health', status: 200, durationMs: 3 })
  * // '09:30:00.000 GET /health 200 3 ms'
  */
-export const readableLine = (attributes: Record<string, unknown>): string => {
+export const readableLine = (attributes: Record<string, unknown>): string =>
+  printable(lineOf(attributes));
+
+/**
+ * The line with every control character escaped (`\u001b`): a client's text in a log line (a
+ * problem's detail quoting its media type, a path) must not clear the terminal or print a
+ * forged line.
+ */
+const printable = (line: string): string =>
+  line.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+
+const lineOf = (attributes: Record<string, unknown>): string => {
   const { method, path, status, durationMs, tenant, detail } = attributes;
   if (attributes.message === ACCESS_LOG_MESSAGE && method && path) {
     return [
