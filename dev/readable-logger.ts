@@ -55,7 +55,7 @@ export const readableLine = (attributes: Record<string, unknown>): string =>
  */
 const printable = (line: string): string =>
   line.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
+    /\p{Cc}/gu,
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 

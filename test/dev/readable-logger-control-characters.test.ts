@@ -7,7 +7,7 @@ import { ingestionFixture } from '../support/ingestion-fixture.js';
 import { lambdaContext } from '../support/lambda-context.js';
 
 // Control characters a terminal acts on (ESC starts colour, cursor and title sequences; BEL, BS…).
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const TERMINAL_CONTROLS = /(?![\n\t])\p{Cc}/u;
 
 afterEach(() => {
   vi.restoreAllMocks();
