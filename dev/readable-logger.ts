@@ -29,7 +29,12 @@ const isError = (value: unknown): value is { name?: string; message?: string } =
 /** One value as a short string: an error by its name and message, never its stack or metadata. */
 const summarise = (value: unknown): string => {
   if (typeof value === 'string') return cut(value.replace(/\s+/g, ' '));
-  if (isError(value)) return cut(`${value.name ?? 'Error'}: ${String(value.message ?? '')}`);
+  if (isError(value)) {
+    // A misconfigured dependency's client sees a short problem: what differs is its cause.
+    const cause = (value as { cause?: unknown }).cause;
+    const why = isError(cause) ? ` (${cut(String(cause.message ?? ''))})` : '';
+    return `${cut(`${value.name ?? 'Error'}: ${String(value.message ?? '')}`)}${why}`;
+  }
   return cut(JSON.stringify(value) ?? String(value));
 };
 

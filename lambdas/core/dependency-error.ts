@@ -53,3 +53,20 @@ export class DependencyError extends HttpProblem {
     this.failure = failure;
   }
 }
+
+/**
+ * A dependency that answers, but not as this deployment is configured for it (a collection
+ * missing or of another layout, vectors of another size). The client's 502 names the
+ * dependency only: collection names and settings are the deployment's, not its tenants'. What
+ * differs is the error's cause, which the function's log prints.
+ *
+ * @example
+ * throw misconfigured('qdrant', `collection ${name} holds 8-dimensional vectors, the embedder makes 4`);
+ */
+export const misconfigured = (dependency: Dependency, diagnostic: string): DependencyError =>
+  new DependencyError(
+    dependency,
+    'bad-gateway',
+    'not set up as this deployment expects (the service log says what differs)',
+    new Error(diagnostic),
+  );

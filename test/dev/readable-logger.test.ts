@@ -39,6 +39,17 @@ describe('readableLine', () => {
     );
   });
 
+  it("adds an error's cause, where a misconfigured dependency says what differs", () => {
+    const cause = { name: 'Error', message: 'collection chunks-x does not exist', stack: '…' };
+    const error = { name: 'DependencyError', message: 'qdrant: not set up', stack: '…', cause };
+
+    const line = readableLine({ level: 'ERROR', message: 'request failed', error });
+
+    expect(line).toMatch(
+      /error=DependencyError: qdrant: not set up \(collection chunks-x does not exist\)$/,
+    );
+  });
+
   it('cuts a long value', () => {
     const line = readableLine({ level: 'INFO', message: 'm', report: { text: 'y'.repeat(5_000) } });
 

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { DependencyError } from '../../core/dependency-error.js';
+import { DependencyError, misconfigured } from '../../core/dependency-error.js';
 import { embeddingBatches } from '../../core/ingestion/embedding-batches.js';
 import type { Embedder, EmbeddingLimits, Embeddings } from '../../core/ports/embedder.js';
 import { decodeFloat32Numbers } from '../encoding/float32-base64.js';
@@ -140,9 +140,8 @@ export class OpenAiEmbedder implements Embedder {
     }
     const wrong = vectors.find((vector) => vector.length !== this.dimensions);
     if (wrong !== undefined) {
-      throw new DependencyError(
+      throw misconfigured(
         'openai',
-        'bad-gateway',
         `embeddings: ${this.model} returned ${wrong.length} dimensions, ${this.dimensions} are configured (EMBEDDING_DIMENSIONS)`,
       );
     }

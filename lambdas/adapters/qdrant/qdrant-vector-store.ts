@@ -1,5 +1,5 @@
 import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
-import { DependencyError } from '../../core/dependency-error.js';
+import { DependencyError, misconfigured } from '../../core/dependency-error.js';
 import {
   type ChunkPage,
   type ChunkPoint,
@@ -338,9 +338,8 @@ export class QdrantVectorStore implements VectorStore {
   async #prepare(): Promise<void> {
     const info = await this.#collectionInfo();
     if (info === undefined && !this.#createIfMissing) {
-      throw new DependencyError(
+      throw misconfigured(
         'qdrant',
-        'bad-gateway',
         `collection ${this.#collection} does not exist; a migration's previous collection must (unset QDRANT_PREVIOUS_COLLECTION once the new one is complete)`,
       );
     }
@@ -390,18 +389,16 @@ export class QdrantVectorStore implements VectorStore {
   #checkVectorSize(info: Schemas['CollectionInfo']): void {
     const size = this.#layout === 'single' ? singleSizeOf(info) : denseSizeOf(info);
     if (size === null) {
-      throw new DependencyError(
+      throw misconfigured(
         'qdrant',
-        'bad-gateway',
         this.#layout === 'single'
           ? `collection ${this.#collection} does not have the single-vector layout`
           : `collection ${this.#collection} has the single-vector layout of earlier versions, not the hybrid one (named "${DENSE_VECTOR}" and sparse "${SPARSE_VECTOR}"); configure a new collection and run npm run reindex`,
       );
     }
     if (size !== this.#dimensions) {
-      throw new DependencyError(
+      throw misconfigured(
         'qdrant',
-        'bad-gateway',
         `collection ${this.#collection} holds ${size}-dimensional vectors, the embedder makes ${this.#dimensions}`,
       );
     }

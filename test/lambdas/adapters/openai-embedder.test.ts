@@ -263,7 +263,7 @@ describe('OpenAiEmbedder against the OpenAI stand-in', () => {
 
       expect(failure).toMatchObject({
         status: 502,
-        detail: expect.stringMatching(/64 dimensions/),
+        cause: expect.objectContaining({ message: expect.stringMatching(/64 dimensions/) }),
       });
     });
 

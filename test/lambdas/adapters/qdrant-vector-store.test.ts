@@ -121,7 +121,12 @@ describe('QdrantVectorStore on the Qdrant 1.19 API', () => {
         retry: quickRetry,
       });
 
-      await expect(store.ensureReady()).rejects.toThrow(/single-vector layout.*npm run reindex/);
+      await expect(store.ensureReady()).rejects.toMatchObject({
+        status: 502,
+        cause: expect.objectContaining({
+          message: expect.stringMatching(/single-vector layout.*npm run reindex/),
+        }),
+      });
     });
 
     it('tolerates another container creating the collection at the same time', async () => {
@@ -157,7 +162,11 @@ describe('QdrantVectorStore on the Qdrant 1.19 API', () => {
       await store.ensureReady();
       const mismatched = new QdrantVectorStore(client(), { collection, dimensions: 4 });
 
-      await expect(mismatched.ensureReady()).rejects.toThrow(/8-dimensional.*makes 4/);
+      await expect(mismatched.ensureReady()).rejects.toMatchObject({
+        cause: expect.objectContaining({
+          message: expect.stringMatching(/8-dimensional.*makes 4/),
+        }),
+      });
     });
   });
 

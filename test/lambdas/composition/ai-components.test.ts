@@ -200,7 +200,12 @@ describe('composeAi', () => {
 
       const read = ai.vectorStore.query('tenant-a', new Array(64).fill(0.1), { limit: 5 });
 
-      await expect(read).rejects.toThrow('collection never-created does not exist');
+      await expect(read).rejects.toMatchObject({
+        status: 502,
+        cause: expect.objectContaining({
+          message: expect.stringContaining('collection never-created does not exist'),
+        }),
+      });
       expect(qdrant.points('never-created')).toEqual([]);
     });
 

@@ -47,7 +47,7 @@ describe('MigratingVectorStore when the previous collection does not exist', () 
     );
 
     // Assert
-    expect(String(outcome)).toContain('collection chunks-typo-a does not exist');
+    expect(String((outcome as Error).cause)).toContain('collection chunks-typo-a does not exist');
     expect(
       standIn.requests.filter(
         (request) =>
