@@ -88,11 +88,19 @@ export class DynamoDbSessionStore implements SessionStore {
         new GetCommand({
           TableName: this.#options.tableName,
           Key: { pk: sessionPk(tenantId, sessionId), sk: 'SESSION' },
-          ProjectionExpression: 'pk',
+          ProjectionExpression: 'pk, expiresAt',
         }),
       ),
     );
-    return Item !== undefined;
+    return Item !== undefined && !(Number(Item.expiresAt) <= this.#nowEpoch());
+  }
+
+  /**
+   * Now in epoch seconds, as `expiresAt` counts: DynamoDB deletes an expired item within days,
+   * not at once, so reads leave out what has expired (as AWS advises).
+   */
+  #nowEpoch(): number {
+    return Math.floor(this.#options.clock.now().getTime() / 1000);
   }
 
   async getMessages(
@@ -108,7 +116,8 @@ export class DynamoDbSessionStore implements SessionStore {
           new QueryCommand({
             TableName: this.#options.tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
-            ExpressionAttributeValues: { ':pk': pk, ':msg': 'MSG#' },
+            FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :epoch',
+            ExpressionAttributeValues: { ':pk': pk, ':msg': 'MSG#', ':epoch': this.#nowEpoch() },
             ScanIndexForward: false,
             Limit: page.limit,
             ExclusiveStartKey: decodeCursor(page.cursor, {
@@ -167,8 +176,11 @@ export class DynamoDbSessionStore implements SessionStore {
               'ADD messageCount :two',
             ExpressionAttributeNames: { '#type': 'type' },
             // A deleted session is not re-created by the end of an answer begun before.
-            ...(options.continuing ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
+            ...(options.continuing
+              ? { ConditionExpression: 'attribute_exists(pk) AND expiresAt > :epoch' }
+              : {}),
             ExpressionAttributeValues: {
+              ...(options.continuing ? { ':epoch': this.#nowEpoch() } : {}),
               ':type': 'Session',
               ':sid': sessionId,
               ':tenant': tenantId,
@@ -280,7 +292,8 @@ export class DynamoDbSessionStore implements SessionStore {
           TableName: this.#options.tableName,
           IndexName: LISTING_INDEX,
           KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': listPk },
+          FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :epoch',
+          ExpressionAttributeValues: { ':pk': listPk, ':epoch': this.#nowEpoch() },
           ScanIndexForward: false,
           Limit: page.limit,
           ExclusiveStartKey: decodeCursor(page.cursor, {
