@@ -339,6 +339,19 @@ interface Call {
   body: unknown;
 }
 
+/**
+ * A score as Qdrant writes it: an f32, serialised (serde_json) as the shortest decimal that
+ * reads back as that f32 (`1 / 3` arrives as `0.33333334`).
+ */
+const f32OnTheWire = (value: number): number => {
+  const f32 = Math.fround(value);
+  for (let digits = 1; digits <= 9; digits += 1) {
+    const shortest = Number(f32.toPrecision(digits));
+    if (Math.fround(shortest) === f32) return shortest;
+  }
+  return f32;
+};
+
 /** A handler's answer: a value for the `result` envelope, or a raw body (root, health). */
 type Answer = { result: unknown } | { raw: unknown; contentType: string };
 
@@ -583,7 +596,7 @@ class QdrantEngine {
       return {
         id: point.id,
         version: point.version,
-        score: value,
+        score: f32OnTheWire(value),
         ...(payload === undefined ? {} : { payload }),
         ...(withVector ? { vector: [...point.vector] } : {}),
       };
@@ -661,6 +674,13 @@ class QdrantEngine {
     const using = request.using;
     if (typeof using === 'string' && collection.sparse.has(using)) {
       const query = this.checkSparse(raw);
+      const idfParams = isRecord(request.params) ? request.params.idf : undefined;
+      if (idfParams !== undefined && collection.sparse.get(using)?.modifier !== 'idf') {
+        throw new QdrantHttpError(
+          400,
+          'Wrong input: search param `idf` requires a sparse vector with the `idf` modifier',
+        );
+      }
       const idf =
         collection.sparse.get(using)?.modifier === 'idf'
           ? this.idfOf(
@@ -684,7 +704,8 @@ class QdrantEngine {
           });
           return overlap ? [{ point, score: Math.fround(total) }] : [];
         })
-        .filter(({ score: value }) => threshold === undefined || value >= threshold)
+        // Qdrant keeps only scores past the threshold (`check_threshold`: `score > threshold`).
+        .filter(({ score: value }) => threshold === undefined || value > Math.fround(threshold))
         .sort((a, b) => b.score - a.score);
     }
     const params = this.denseParams(collection, using);
@@ -700,7 +721,11 @@ class QdrantEngine {
       })
       .filter(({ score: value }) => !Number.isNaN(value))
       .filter(({ score: value }) =>
-        threshold === undefined ? true : ascending ? value <= threshold : value >= threshold,
+        threshold === undefined
+          ? true
+          : ascending
+            ? value < Math.fround(threshold)
+            : value > Math.fround(threshold),
       )
       .sort((a, b) => (ascending ? a.score - b.score : b.score - a.score));
   }
@@ -757,7 +782,9 @@ class QdrantEngine {
       ranking.forEach(({ point }, position) => {
         const key = pointKey(point.id);
         const entry = fused.get(key) ?? { point, score: 0 };
-        entry.score += 1 / ((position + 1) / weight + k - 1);
+        // In f32, as Qdrant computes it; a weight of 0 or less adds nothing.
+        const term = weight <= 0 ? 0 : Math.fround(1 / ((position + 1) / weight + k - 1));
+        entry.score = Math.fround(entry.score + term);
         fused.set(key, entry);
       });
     });

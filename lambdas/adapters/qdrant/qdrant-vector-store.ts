@@ -91,6 +91,29 @@ const singleSizeOf = (info: Schemas['CollectionInfo']): number | null => {
     : null;
 };
 
+/**
+ * The `score_threshold` under which Qdrant leaves out what the port leaves out: Qdrant keeps
+ * only scores strictly above its threshold, read as an f32 (`check_threshold`), the port and
+ * the embedded store keep a score equal to it. So the largest f32 below the threshold's f32 is
+ * sent, written with the digits that read back as it.
+ *
+ * @example
+ * inclusiveThreshold(0.25) // 0.24999999 (the f32 just below 0.25)
+ */
+export const inclusiveThreshold = (threshold: number): number => {
+  const bits = new Float32Array([threshold]);
+  const asInt = new Int32Array(bits.buffer);
+  if (bits[0] === 0) {
+    asInt[0] = -2_147_483_647; // -0 stepped down: the negative f32 of least magnitude
+  } else asInt[0] = asInt[0]! + (bits[0]! > 0 ? -1 : 1);
+  const below = bits[0]!;
+  for (let digits = 1; digits <= 9; digits += 1) {
+    const shortest = Number(below.toPrecision(digits));
+    if (Math.fround(shortest) === below) return shortest;
+  }
+  return below;
+};
+
 /** The dense vector size of a hybrid-layout collection; `null` for another layout. */
 const denseSizeOf = (info: Schemas['CollectionInfo']): number | null => {
   const vectors = info.config.params.vectors as Record<string, unknown> | undefined;
@@ -243,7 +266,9 @@ export class QdrantVectorStore implements VectorStore {
     await abortable(this.ensureReady(), options.signal);
     const filter = { must: [byTenant(tenantId)] };
     const threshold =
-      options.scoreThreshold === undefined ? {} : { score_threshold: options.scoreThreshold };
+      options.scoreThreshold === undefined
+        ? {}
+        : { score_threshold: inclusiveThreshold(options.scoreThreshold) };
     const dense = {
       query: vector,
       ...(this.#layout === 'single' ? {} : { using: DENSE_VECTOR }),
@@ -394,6 +419,14 @@ export class QdrantVectorStore implements VectorStore {
         this.#layout === 'single'
           ? `collection ${this.#collection} does not have the single-vector layout`
           : `collection ${this.#collection} has the single-vector layout of earlier versions, not the hybrid one (named "${DENSE_VECTOR}" and sparse "${SPARSE_VECTOR}"); configure a new collection and run npm run reindex`,
+      );
+    }
+    const sparse = info.config.params.sparse_vectors?.[SPARSE_VECTOR];
+    if (this.#layout !== 'single' && sparse?.modifier !== 'idf') {
+      // Qdrant refuses every query whose BM25 prefetch asks for the tenant's IDF on it (400).
+      throw misconfigured(
+        'qdrant',
+        `collection ${this.#collection}'s sparse vector "${SPARSE_VECTOR}" lacks the idf modifier; configure a new collection and run npm run reindex`,
       );
     }
     if (size !== this.#dimensions) {
