@@ -114,6 +114,8 @@ export interface LocalStack {
   dataDir: string;
   provider: AiComponents['provider'];
   vectorStore: 'qdrant' | 'embedded';
+  /** The dense side's score floor chat retrieves with (`RETRIEVAL_MIN_SCORE`, 0.1 offline). */
+  retrievalMinScore: number;
   /** Browser origins allowed to call the HTTP API and the stream URL (CORS). */
   corsOrigins: readonly string[];
   /** The embedder and vector store the stack answers with (the evaluation harness queries them). */
@@ -529,6 +531,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     dataDir,
     provider: ai.provider,
     vectorStore: config.QDRANT_URL ? 'qdrant' : 'embedded',
+    retrievalMinScore: config.RETRIEVAL_MIN_SCORE,
     corsOrigins: config.CORS_ORIGINS,
     ai,
     queue,

@@ -61,6 +61,8 @@ const SPLITS: Split[] = ['tune', 'heldout'];
 const TENANT = 'local';
 const CITED = 5;
 const DEPTH = 10;
+/** Chunks ranked for nDCG@10 over distinct pages (the fusion's candidates per side). */
+const PAGE_RANKING_CHUNKS = 50;
 
 /** Stops with the usage on stderr (exit 2): an option it does not know or cannot read. */
 const usageError = (message: string): never => {
@@ -205,7 +207,9 @@ const score = async (
     followUpHit5: [],
     misses: [],
   };
-  const deep = { ...settings, topK: DEPTH };
+  // Deep enough that the first ten distinct pages nDCG@10 counts are there (ten chunks may hold
+  // only two or three pages); hit@k and MRR@10 read the first chunks of the same ranking.
+  const deep = { ...settings, topK: PAGE_RANKING_CHUNKS };
   for (const item of dataset.answerable.filter((entry) => entry.split === split)) {
     const ranked = await retrievePassages(deps, deep, {
       tenantId: TENANT,
@@ -443,9 +447,8 @@ const main = async (): Promise<number> => {
     const base: RetrievalSettings = {
       ...DEFAULT_RETRIEVAL,
       topK: CITED,
-      minScore:
-        numberOption('RETRIEVAL_MIN_SCORE', process.env.RETRIEVAL_MIN_SCORE?.trim() || undefined) ??
-        -1,
+      // What chat retrieves with on this stack, so the floors are chosen for it.
+      minScore: stack.retrievalMinScore,
       ...(values['min-coverage']
         ? { minCoverage: numberOption('min-coverage', values['min-coverage']) }
         : {}),
