@@ -28,6 +28,7 @@ import type { ApiContext, HttpEvent } from '../http/http-types.js';
 import { limitRequests } from '../http/limit-requests.js';
 import { acceptedMediaType } from '../http/media-type.js';
 import { problemJson } from '../http/problem-json.js';
+import { refuseRepeatedMembers } from '../http/repeated-member.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { outOfTime } from '../http/time-budget.js';
@@ -73,10 +74,12 @@ const jsonBodyOfChatRoute = (): MiddlewareObj<HttpEvent> => {
     reviver: wellFormedStrings,
   }) as MiddlewareObj<HttpEvent>;
   return {
-    before: (request) => {
-      if (request.event.rawPath !== '/' && request.event.rawPath !== '') return undefined;
+    before: async (request) => {
+      if (request.event.rawPath !== '/' && request.event.rawPath !== '') return;
       acceptedMediaType(request.event.headers['content-type'], ['application/json']);
-      return parser.before?.(request);
+      const { body, isBase64Encoded } = request.event;
+      await parser.before?.(request);
+      refuseRepeatedMembers(body, isBase64Encoded);
     },
   };
 };

@@ -12,6 +12,7 @@ import type { ApiContext, HttpEvent, HttpResult } from './http-types.js';
 import { limitRequests, type RequestAdmitter } from './limit-requests.js';
 import { acceptedMediaType } from './media-type.js';
 import { problemJson } from './problem-json.js';
+import { refuseRepeatedMembers } from './repeated-member.js';
 import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
 import { securityHeaders } from './security-headers.js';
 import { wellFormedStrings } from './well-formed-json.js';
@@ -59,7 +60,10 @@ const routeBodyParser = (routeOf: RouteLookup): MiddlewareObj<HttpEvent> => ({
     const accepts = routeOf(request.event)?.accepts ?? [];
     if (accepts.length === 0) return;
     const mediaType = acceptedMediaType(request.event.headers['content-type'], accepts);
-    if (mediaType === 'application/json') await jsonBodyParser.before?.(request);
+    if (mediaType !== 'application/json') return;
+    const { body, isBase64Encoded } = request.event;
+    await jsonBodyParser.before?.(request);
+    refuseRepeatedMembers(body, isBase64Encoded);
   },
 });
 

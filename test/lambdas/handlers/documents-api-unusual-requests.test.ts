@@ -95,4 +95,16 @@ describe('POST /v1/documents: unusual requests', () => {
     expect(reply.json.detail).toMatch(/lone surrogate/);
     expect((await documents.list('tenant-a', { limit: 10 })).items).toEqual([]);
   });
+
+  it('refuses a body that names the same member twice with a 400, instead of taking the last title', async () => {
+    const { postRaw, documents } = setup();
+
+    const reply = await postRaw(
+      '{"title":"Public notes","text":"# Notes\\n\\nQuarterly figures.","title":"Payroll"}',
+    );
+
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json.detail).toContain('"title" twice');
+    expect((await documents.list('tenant-a', { limit: 10 })).items).toEqual([]);
+  });
 });
