@@ -11,8 +11,8 @@ import {
   QdrantVectorStore,
 } from '../../../lambdas/adapters/qdrant/qdrant-vector-store.js';
 import { DependencyError } from '../../../lambdas/core/dependency-error.js';
-import { type QdrantStandIn, startQdrantStandIn } from '../../support/qdrant-stand-in.js';
 import { contractPoint } from '../../contracts/vector-store-contract.js';
+import { type QdrantStandIn, startQdrantStandIn } from '../../support/qdrant-stand-in.js';
 
 let standIn: QdrantStandIn;
 let client: QdrantClient;
