@@ -2,7 +2,8 @@ import type { HttpProblem } from '../core/problem.js';
 import type { HttpResult } from './http-types.js';
 
 /**
- * A JSON response.
+ * A JSON response, not to be stored by caches unless `headers` says otherwise: the API's answers
+ * are a tenant's own (and a presigned upload URL is a credential).
  *
  * @example
  * return json(202, { id, status: 'queued' }, { location: `/v1/documents/${id}` });
@@ -13,7 +14,11 @@ export const json = (
   headers: Record<string, string> = {},
 ): HttpResult => ({
   statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  },
   body: JSON.stringify(body),
 });
 

@@ -475,6 +475,18 @@ describe('documents function', () => {
   });
 
   describe('POST /v1/uploads', () => {
+    it('tells caches not to store the reply, whose URL is a credential', async () => {
+      const { postUpload } = setup();
+
+      const reply = await postUpload({
+        fileName: 'handbook.md',
+        contentType: 'text/markdown',
+        contentLength: 12_000,
+      });
+
+      expect(reply.headers?.['cache-control']).toBe('no-store');
+    });
+
     it('answers 201 with the document awaiting its upload and the signed PUT', async () => {
       const { postUpload, getOne, signer } = setup();
 
