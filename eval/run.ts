@@ -107,8 +107,14 @@ const numberOption = (name: string, text: string | undefined): number | undefine
 };
 
 /** A list option of numbers (`--weights 1,1.5`), each checked as {@link numberOption}. */
-const numbersOption = (name: string, text: string | undefined): number[] | undefined =>
-  text?.split(',').map((part) => numberOption(name, part) as number);
+const numbersOption = (name: string, text: string | undefined): number[] | undefined => {
+  const numbers = text?.split(',').map((part) => numberOption(name, part) as number);
+  // A ranking weighted 0 or less: the embedded store drops it, Qdrant lists its points at 0.
+  if (name === 'weights' && numbers?.some((weight) => weight <= 0)) {
+    return usageError(`--weights must be above 0; got ${JSON.stringify(text)}`);
+  }
+  return numbers;
+};
 
 /**
  * Options that change what is measured: a run with any of them is an experiment, written to

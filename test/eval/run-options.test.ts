@@ -21,6 +21,13 @@ describe('npm run eval options', () => {
     expect(run.stderr).toContain('--fusion-k must be a number; got "abc"');
   });
 
+  it('refuses a ranking weight of 0 or less, which the two stores would treat apart', async () => {
+    const run = await evalWith('--weights', '1,0');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--weights must be above 0');
+  });
+
   it('refuses an option it does not know with its usage, not a stack trace', async () => {
     const run = await evalWith('--bogus');
 
