@@ -690,23 +690,25 @@ class QdrantEngine {
               isRecord(request.params) ? request.params.idf : undefined,
             )
           : () => 1;
-      return candidates
-        .flatMap((point) => {
-          const vector = point.sparse[using];
-          if (vector === undefined) return [];
-          let total = 0;
-          let overlap = false;
-          query.indices.forEach((index, position) => {
-            const at = vector.indices.indexOf(index);
-            if (at < 0) return;
-            overlap = true;
-            total += query.values[position]! * vector.values[at]! * idf(index);
-          });
-          return overlap ? [{ point, score: Math.fround(total) }] : [];
-        })
-        // Qdrant keeps only scores past the threshold (`check_threshold`: `score > threshold`).
-        .filter(({ score: value }) => threshold === undefined || value > Math.fround(threshold))
-        .sort((a, b) => b.score - a.score);
+      return (
+        candidates
+          .flatMap((point) => {
+            const vector = point.sparse[using];
+            if (vector === undefined) return [];
+            let total = 0;
+            let overlap = false;
+            query.indices.forEach((index, position) => {
+              const at = vector.indices.indexOf(index);
+              if (at < 0) return;
+              overlap = true;
+              total += query.values[position]! * vector.values[at]! * idf(index);
+            });
+            return overlap ? [{ point, score: Math.fround(total) }] : [];
+          })
+          // Qdrant keeps only scores past the threshold (`check_threshold`: `score > threshold`).
+          .filter(({ score: value }) => threshold === undefined || value > Math.fround(threshold))
+          .sort((a, b) => b.score - a.score)
+      );
     }
     const params = this.denseParams(collection, using);
     const queryVector = this.checkVector(params, raw);
