@@ -60,6 +60,14 @@ export const describeBlobStoreContract = (
       expect(await store.exists(`${root}/a/v12`)).toBe(false);
     });
 
+    it('tells the size of the object stored under a key now, undefined without one', async () => {
+      await store.put(`${root}/a/v1`, Buffer.from('12345'), 'text/plain');
+      await store.put(`${root}/a/v1`, Buffer.from('123'), 'text/plain');
+
+      expect(await store.size(`${root}/a/v1`)).toBe(3);
+      expect(await store.size(`${root}/a/v`)).toBeUndefined();
+    });
+
     it('deletes the object under exactly a key and nothing else', async () => {
       await store.put(`${root}/a/v1`, Buffer.from('1'), 'text/plain');
       await store.put(`${root}/a/v12`, Buffer.from('12'), 'text/plain');

@@ -61,6 +61,16 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const found = await stat(this.#fileOf(key));
+      return found.isFile() ? found.size : undefined;
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return undefined;
+      throw error;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     const file = this.#fileOf(key);
     await rm(file, { force: true });

@@ -69,6 +69,18 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return head.ContentLength ?? 0;
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (error instanceof NotFound || name === 'NotFound' || name === 'NoSuchKey')
+        return undefined;
+      throw toAwsDependencyError('s3', 'HeadObject', error);
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await awsCall('s3', 'DeleteObject', () =>
       this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),

@@ -42,6 +42,13 @@ const tooLarge = (size: number, limit: number) =>
   `The file is ${size} bytes; the largest accepted is ${limit} bytes (MAX_PRESIGNED_UPLOAD_BYTES). It was removed.`;
 
 /**
+ * The blob key recorded for a drop-folder file this handler removed as too large: no object
+ * is stored under it, and its removal event is told apart from the owner's removal of a file
+ * whose version failed for another reason (which deletes the document).
+ */
+const removedAsTooLarge = (key: string): string => `${key}#removed-too-large`;
+
+/**
  * Use case: turn object events of the raw bucket into document changes, so that objects
  * written straight to S3 enter the same pipeline as API uploads.
  *
@@ -138,12 +145,18 @@ export class HandleObjectEvents {
       return { kind: 'ignored', reason: `the path is longer than ${MAX_TITLE_CHARS} characters` };
     }
     if (event.sizeBytes !== undefined && event.sizeBytes > maxBytes) {
-      const failed = await this.#recordFailure(tenantId, title, contentType, event.sizeBytes, {
-        reason: tooLarge(event.sizeBytes, maxBytes),
-        blobKey: event.key,
-      });
-      await blobs.delete(event.key);
-      return failed;
+      // Decided on the object as it is now, not as the event saw it: a late event of a file
+      // since replaced by a smaller one must not remove that one.
+      const size = await blobs.size(event.key);
+      if (size === undefined) return { kind: 'ignored', reason: 'the object is gone' };
+      if (size > maxBytes) {
+        const failed = await this.#recordFailure(tenantId, title, contentType, size, {
+          reason: tooLarge(size, maxBytes),
+          blobKey: removedAsTooLarge(event.key),
+        });
+        await blobs.delete(event.key);
+        return failed;
+      }
     }
     const content = await blobs.get(event.key);
     if (!content) return { kind: 'ignored', reason: 'the object is gone' };
@@ -180,8 +193,8 @@ export class HandleObjectEvents {
     }
     const record = await this.deps.documents.findByTitle(tenantId, title);
     if (!record) return { kind: 'ignored', reason: 'no document has this title' };
-    if (record.status === 'failed' && record.blobKey === event.key) {
-      // The removal of a file refused here (too large): the failure stays readable.
+    if (record.status === 'failed' && record.blobKey === removedAsTooLarge(event.key)) {
+      // This handler's own removal of a file too large: the failure stays readable.
       return { kind: 'ignored', reason: 'the file of a failed version was removed' };
     }
     await this.deps.deleteDocument.execute(tenantId, record.documentId);

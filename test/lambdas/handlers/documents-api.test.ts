@@ -704,6 +704,7 @@ describe('documents function', () => {
         put: () => new Promise<void>(() => {}),
         get: fixture.blobs.get.bind(fixture.blobs),
         exists: fixture.blobs.exists.bind(fixture.blobs),
+        size: fixture.blobs.size.bind(fixture.blobs),
         delete: fixture.blobs.delete.bind(fixture.blobs),
         deletePrefix: fixture.blobs.deletePrefix.bind(fixture.blobs),
       };

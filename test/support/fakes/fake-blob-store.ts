@@ -21,6 +21,10 @@ export class FakeBlobStore implements BlobStore {
     return this.objects.has(key);
   }
 
+  async size(key: string): Promise<number | undefined> {
+    return this.objects.get(key)?.body.length;
+  }
+
   async delete(key: string): Promise<void> {
     this.objects.delete(key);
   }

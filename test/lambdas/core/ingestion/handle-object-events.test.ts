@@ -208,6 +208,7 @@ describe('HandleObjectEvents', () => {
     it('records a refused file under the title its later good version gets', async () => {
       const fixture = ingestionFixture({ maxPresignedBytes: 1000 });
       const key = inboxKey('acme', 'big  file.md');
+      await fixture.blobs.put(key, Buffer.alloc(5000, 'a'), 'text/markdown');
       const refused = await fixture.objectEvents.execute({
         change: 'created',
         key,
