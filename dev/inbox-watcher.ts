@@ -119,10 +119,12 @@ export const startInboxWatcher = async (options: InboxWatcherOptions): Promise<I
       const body = await readFile(file).catch(() => undefined);
       if (!body) continue;
       const copy = await blobs.get(key);
+      if (!copy?.equals(body)) {
+        await blobs.put(key, body, 'application/octet-stream');
+        notify(s3EventNotification('ObjectCreated:Put', bucket, key, body.length));
+      }
+      // Only once copied: a failed copy is tried again by the next scan.
       taken.set(key, now);
-      if (copy?.equals(body)) continue;
-      await blobs.put(key, body, 'application/octet-stream');
-      notify(s3EventNotification('ObjectCreated:Put', bucket, key, body.length));
     }
     for (const key of await blobs.list('tenants/')) {
       if (!INBOX_KEY.test(key) || present.has(key)) continue;
