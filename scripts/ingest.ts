@@ -1,10 +1,11 @@
 // Settings in .env first, as npm run dev reads them (the same DATA_DIR, ports and keys).
 import '../dev/load-env-file.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDirOf } from '../dev/local-paths.js';
+import { documentTitle } from '../lambdas/core/ingestion/document-title.js';
 
 const USAGE = `Usage: npm run ingest -- [options] PATH...
 
@@ -95,6 +96,9 @@ const apiKey =
 const collect = async (paths: string[]): Promise<{ uploads: Upload[]; skipped: Skipped[] }> => {
   const uploads: Upload[] = [];
   const skipped: Skipped[] = [];
+  // Folders entered, by their real path: a link to a folder already walked (a link to `.`)
+  // would otherwise walk it again at every level.
+  const entered = new Set<string>();
   const walk = async (root: string, path: string): Promise<void> => {
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
       // A link to a file moved away, a file removed meanwhile: left out like any other.
@@ -106,6 +110,12 @@ const collect = async (paths: string[]): Promise<{ uploads: Upload[]; skipped: S
     });
     if (info === undefined) return;
     if (info.isDirectory()) {
+      const real = await realpath(path);
+      if (entered.has(real)) {
+        skipped.push({ path, reason: 'a link to a folder already read' });
+        return;
+      }
+      entered.add(real);
       for (const entry of (await readdir(path)).sort()) await walk(root, join(path, entry));
       return;
     }
@@ -133,7 +143,9 @@ const collect = async (paths: string[]): Promise<{ uploads: Upload[]; skipped: S
   }
   // A title names one document: two files of one title would be two versions of it.
   const byTitle = new Map<string, string>();
-  for (const { path, title } of uploads) {
+  for (const { path, title: given } of uploads) {
+    // As the API names documents: white space folded, Unicode composed.
+    const title = documentTitle(given);
     const other = byTitle.get(title);
     if (other !== undefined) {
       throw new UsageError(
