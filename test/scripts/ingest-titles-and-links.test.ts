@@ -28,12 +28,12 @@ const documentsOf = async (stack: LocalStack, key: string) => {
     .items;
 };
 
-describe('npm run ingest (review)', () => {
+describe('npm run ingest on folders with links and folded titles', () => {
   let stack: LocalStack;
   let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rag-review-ingest-'));
+    dir = mkdtempSync(join(tmpdir(), 'rag-ingest-links-'));
     stack = await startLocalStack({
       port: 0,
       streamPort: 0,
