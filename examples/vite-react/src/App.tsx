@@ -10,12 +10,25 @@ const apiKey = import.meta.env.VITE_API_KEY as string;
 /** A chat on the RAG API's streaming endpoint: `useChat` unchanged, answers with their sources. */
 export const App = () => {
   const [input, setInput] = useState('');
+  // The chat's id names its session on the server, so that Stop can stop the answer there.
+  const [chatId] = useState(() => crypto.randomUUID());
   const { messages, sendMessage, status, stop, error } = useChat({
+    id: chatId,
     transport: new DefaultChatTransport({
       api: streamUrl,
       headers: { authorization: `Bearer ${apiKey}` },
     }),
   });
+
+  // With resumable streams (the default) closing the connection does not stop the answer: the
+  // stop route does, wherever it runs; then the connection is closed.
+  const stopAnswer = async () => {
+    await fetch(`${streamUrl.replace(/\/$/, '')}/${chatId}/stop`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}` },
+    }).catch(() => undefined);
+    await stop();
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -56,7 +69,7 @@ export const App = () => {
           style={{ flex: 1 }}
         />
         {status === 'streaming' || status === 'submitted' ? (
-          <button type="button" onClick={() => void stop()}>
+          <button type="button" onClick={() => void stopAnswer()}>
             Stop
           </button>
         ) : (
