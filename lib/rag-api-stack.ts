@@ -261,6 +261,10 @@ export class RagApiStack extends Stack {
 
     this.streaming = new StreamingEndpoint(this, 'Streaming', {
       config,
+      // The docs page (`GET /docs` of the HTTP API) tries the streaming operations out here.
+      extraOrigins: [
+        `https://${this.httpApi.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
+      ],
       environment: toEnvironment({
         ...shared,
         ...secretEnvironment({ openAi: openAiKey, qdrant: qdrantKey }),

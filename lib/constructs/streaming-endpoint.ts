@@ -23,6 +23,11 @@ export interface StreamingEndpointProps {
   config: AppConfig;
   /** Environment of the streaming function. */
   environment: Record<string, string>;
+  /**
+   * Origins allowed besides `config.corsOrigins`: the HTTP API's own, whose `/docs` page tries
+   * the streaming operations out against this URL.
+   */
+  extraOrigins?: readonly string[];
 }
 
 /**
@@ -59,7 +64,7 @@ export class StreamingEndpoint extends Construct {
       authType: FunctionUrlAuthType.NONE,
       invokeMode: InvokeMode.RESPONSE_STREAM,
       cors: {
-        allowedOrigins: config.corsOrigins,
+        allowedOrigins: [...config.corsOrigins, ...(props.extraOrigins ?? [])],
         allowedMethods: FUNCTION_URL_CORS.allowMethods.map((method) => HttpMethod[method]),
         allowedHeaders: [...FUNCTION_URL_CORS.allowHeaders],
         exposedHeaders: [...FUNCTION_URL_CORS.exposeHeaders],
