@@ -61,6 +61,8 @@ export const startInboxWatcher = async (options: InboxWatcherOptions): Promise<I
   const taken = new Map<string, Seen>();
   /** What a changed file looked like at the previous scan. */
   const changing = new Map<string, Seen>();
+  /** Keys whose event this watcher sent (or re-sent) since it started. */
+  const announced = new Set<string>();
   const warned = new Set<string>();
   let closed = false;
   let running: Promise<void> | undefined;
@@ -122,7 +124,12 @@ export const startInboxWatcher = async (options: InboxWatcherOptions): Promise<I
       if (!copy?.equals(body)) {
         await blobs.put(key, body, 'application/octet-stream');
         notify(s3EventNotification('ObjectCreated:Put', bucket, key, body.length));
+      } else if (!announced.has(key)) {
+        // Copied before this start, but its event may have been lost with the stack (the local
+        // queue is in memory): announced once again; an indexed file answers `unchanged`.
+        notify(s3EventNotification('ObjectCreated:Put', bucket, key, body.length));
       }
+      announced.add(key);
       // Only once copied: a failed copy is tried again by the next scan.
       taken.set(key, now);
     }
