@@ -1,32 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.js';
-
-const exec = promisify(execFile);
-const ROOT = join(import.meta.dirname, '../..');
-
-/** Runs `npm run ingest` as a user would; resolves with its exit code and output. */
-const ingest = (env: Record<string, string>, ...args: string[]) =>
-  exec(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
-
-const documentsOf = async (stack: LocalStack, key: string) => {
-  const response = await fetch(`${stack.apiUrl}/v1/documents`, {
-    headers: { authorization: `Bearer ${key}` },
-  });
-  return ((await response.json()) as { items: { id: string; title: string; version: number }[] })
-    .items;
-};
+import { documentsOf, ingest } from '../support/ingest-script.js';
 
 describe('npm run ingest, on options and inputs a newcomer gets wrong', () => {
   let stack: LocalStack;

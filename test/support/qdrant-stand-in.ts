@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { shortestF32Decimal } from '../../lambdas/adapters/qdrant/qdrant-vector-store.js';
 import { getSpecValidator, type SpecViolation, ViolationLog } from './spec-validator.js';
 import { readText, standInServer } from './stand-in-server.js';
 
@@ -339,19 +340,6 @@ interface Call {
   body: unknown;
 }
 
-/**
- * A score as Qdrant writes it: an f32, serialised (serde_json) as the shortest decimal that
- * reads back as that f32 (`1 / 3` arrives as `0.33333334`).
- */
-const f32OnTheWire = (value: number): number => {
-  const f32 = Math.fround(value);
-  for (let digits = 1; digits <= 9; digits += 1) {
-    const shortest = Number(f32.toPrecision(digits));
-    if (Math.fround(shortest) === f32) return shortest;
-  }
-  return f32;
-};
-
 /** A handler's answer: a value for the `result` envelope, or a raw body (root, health). */
 type Answer = { result: unknown } | { raw: unknown; contentType: string };
 
@@ -596,7 +584,7 @@ class QdrantEngine {
       return {
         id: point.id,
         version: point.version,
-        score: f32OnTheWire(value),
+        score: shortestF32Decimal(value),
         ...(payload === undefined ? {} : { payload }),
         ...(withVector ? { vector: [...point.vector] } : {}),
       };

@@ -106,12 +106,20 @@ export const inclusiveThreshold = (threshold: number): number => {
   if (bits[0] === 0) {
     asInt[0] = -2_147_483_647; // -0 stepped down: the negative f32 of least magnitude
   } else asInt[0] = asInt[0]! + (bits[0]! > 0 ? -1 : 1);
-  const below = bits[0]!;
+  return shortestF32Decimal(bits[0]!);
+};
+
+/**
+ * The shortest decimal that reads back as the same f32 (as Qdrant writes its f32 scores, and
+ * reads a threshold sent to it): `shortestF32Decimal(Math.fround(1 / 3))` is `0.33333334`.
+ */
+export const shortestF32Decimal = (value: number): number => {
+  const f32 = Math.fround(value);
   for (let digits = 1; digits <= 9; digits += 1) {
-    const shortest = Number(below.toPrecision(digits));
-    if (Math.fround(shortest) === below) return shortest;
+    const shortest = Number(f32.toPrecision(digits));
+    if (Math.fround(shortest) === f32) return shortest;
   }
-  return below;
+  return f32;
 };
 
 /** The dense vector size of a hybrid-layout collection; `null` for another layout. */

@@ -59,16 +59,6 @@ async function hybridCollection(modifier?: 'idf' | 'none'): Promise<string> {
   return name;
 }
 
-/** Qdrant serialises an f32 score (serde_json → ryu): the shortest decimal that round-trips as f32. */
-const f32OnTheWire = (value: number): number => {
-  const f32 = Math.fround(value);
-  for (let digits = 1; digits <= 9; digits += 1) {
-    const shortest = Number(f32.toPrecision(digits));
-    if (Math.fround(shortest) === f32) return shortest;
-  }
-  return f32;
-};
-
 describe('score_threshold (Qdrant keeps only strictly better scores)', () => {
   // lib/segment/src/types.rs:364-369 `check_threshold`: LargeBetter => score > threshold;
   // applied to every leaf search (root or prefetch) in lib/collection/src/shards/local_shard/search.rs:170-174.
@@ -150,7 +140,7 @@ describe('rrf fusion as Qdrant 1.19 computes it', () => {
     });
 
     // Second by meaning, in no other ranking: 1 / (1 + 2).
-    expect(points[1]?.score).toBe(f32OnTheWire(1 / 3));
+    expect(points[1]?.score).toBe(0.33333334);
   });
 
   // reciprocal_rank_fusion.rs:32-36 `position_score`: `if weight <= 0.0 { return 0.0; }`.

@@ -234,4 +234,19 @@ describe('DynamoDbSessionStore', () => {
     expect(stored).toBe(true);
     expect((await store.getMessages('t-on', 's-on', { limit: 10 }))?.items).toHaveLength(4);
   });
+
+  it('no longer serves a session past its expiry, before the TTL sweeper has removed it', async () => {
+    const own = new ManualClock('2026-03-01T00:00:00.000Z');
+    const expiring = new DynamoDbSessionStore(db.documentClient, {
+      tableName: db.tableName,
+      clock: own,
+      ttlDays: 30,
+    });
+    await expiring.appendTurn('t-expiry', 's-old', turn('stale', own.now().toISOString()));
+    own.advance(31 * 86_400_000);
+
+    expect(await expiring.exists('t-expiry', 's-old')).toBe(false);
+    expect(await expiring.getMessages('t-expiry', 's-old', { limit: 10 })).toBeUndefined();
+    expect((await expiring.list('t-expiry', { limit: 10 })).items).toEqual([]);
+  });
 });
