@@ -121,6 +121,29 @@ describe('OpenAiStandIn', () => {
       standIn.clearViolations();
     });
 
+    it('refuses a request over 300 000 tokens as OpenAI does, counted by the real tokenizer', async () => {
+      // 400 inputs of 1 000 numbers: 1.2 MB, about 800 000 cl100k tokens.
+      const numbers = Array.from({ length: 1_000 }, (_, index) => String(index % 97)).join(' ');
+      const input = Array.from({ length: 400 }, (_, index) => `${index} ${numbers}`);
+
+      const failure = client.embeddings.create({ model: MODEL, input });
+
+      await expect(failure).rejects.toMatchObject({
+        status: 400,
+        code: 'max_tokens_per_request',
+        message: expect.stringMatching(/Requested \d+ tokens, max 300000 tokens per request/),
+      });
+      expect(standIn.violations).toHaveLength(0);
+    });
+
+    it('accepts a request of more than 300 000 bytes that holds fewer tokens', async () => {
+      const input = Array.from({ length: 400 }, () => 'parameters '.repeat(100));
+
+      const reply = await client.embeddings.create({ model: MODEL, input });
+
+      expect(reply.data).toHaveLength(400);
+    });
+
     it('waits embeddingDelayMs before answering and counts the calls', async () => {
       standIn.configure({ embeddingDelayMs: 60 });
       const before = standIn.callCount('embeddings');

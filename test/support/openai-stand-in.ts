@@ -2,10 +2,13 @@
  * A local, spec-checked stand-in for the OpenAI API (`/v1/embeddings`, `/v1/chat/completions`),
  * for tests and benchmarks. Deterministic embeddings, configurable replies and latencies,
  * injectable faults, and every request and reply checked against the committed spec extract.
+ * Embedding requests over OpenAI's size limits (8 192 tokens an input, 300 000 a request, by
+ * the real tokenizer) are refused as OpenAI refuses them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { embeddingSizeRefusal } from './embedding-size-limits.js';
 import { getSpecValidator, type SpecViolation, ViolationLog } from './spec-validator.js';
 import { readText, standInServer } from './stand-in-server.js';
 
@@ -525,6 +528,17 @@ export async function startOpenAiStandIn(
     }
     counts[endpoint] += 1;
     record.stream = endpoint === 'chat.completions' && (body as ChatRequestBody).stream === true;
+    if (endpoint === 'embeddings') {
+      const { input } = body as EmbeddingRequestBody;
+      const texts = (Array.isArray(input) ? input : [input]).filter(
+        (item): item is string => typeof item === 'string',
+      );
+      const refusal = embeddingSizeRefusal(texts);
+      if (refusal !== undefined) {
+        sendJson(response, record, 400, errorBody(refusal.message, refusal.type, refusal.code));
+        return;
+      }
+    }
     const fault = takeFault(endpoint);
     if (fault !== undefined) {
       record.fault = fault.kind;

@@ -2,9 +2,12 @@ import type OpenAI from 'openai';
 import { DependencyError, misconfigured } from '../../core/dependency-error.js';
 import { embeddingBatches } from '../../core/ingestion/embedding-batches.js';
 import type { Embedder, EmbeddingLimits, Embeddings } from '../../core/ports/embedder.js';
+import { likelyTokens } from '../../core/text/likely-tokens.js';
+import { utf8Length } from '../../core/text/utf8-length.js';
 import { decodeFloat32Numbers } from '../encoding/float32-base64.js';
 import { toOpenAiFailure } from './openai-errors.js';
-import { upperBoundTokens, withinTokens } from './upper-bound-tokens.js';
+import { tokensPerRequestRefusal } from './tokens-per-request-refusal.js';
+import { withinTokens } from './within-tokens.js';
 
 /**
  * What one `POST /embeddings` request may carry. From the published OpenAPI description
@@ -48,9 +51,37 @@ const allFinite = (vector: ArrayLike<number>): boolean => {
   return true;
 };
 
+/** How full of the provider's token limit a refused request's parts are planned to be. */
+const SPLIT_FILL = 0.9;
+
+/**
+ * `items` cut, in order, into at most `parts` runs of about equal UTF-8 size: an item goes to
+ * the run its middle falls in. Two or more items always make two or more runs.
+ */
+const splitBySize = (items: readonly string[], parts: number): string[][] => {
+  const sizes = items.map(utf8Length);
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  const runs: string[][] = [];
+  let run: string[] = [];
+  let before = 0;
+  for (const [index, item] of items.entries()) {
+    const middle = before + sizes[index]! / 2;
+    if (run.length > 0 && runs.length + 1 < parts && middle > (total * (runs.length + 1)) / parts) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(item);
+    before += sizes[index]!;
+  }
+  runs.push(run);
+  return runs;
+};
+
 /**
  * {@link Embedder} on the `openai` SDK (`POST /embeddings`). Inputs beyond one request's limits
- * are split into consecutive requests; vectors come back in input order. Vectors travel as
+ * are split into consecutive requests, packed by {@link likelyTokens}; a request the provider
+ * refuses for holding too many tokens (`max_tokens_per_request`) is split into parts sized by
+ * the count it names and sent again. Vectors come back in input order. Vectors travel as
  * base64 (a quarter of the JSON size), decoded here ({@link decodeFloat32Numbers}); a server
  * that answers with JSON numbers anyway is accepted too.
  *
@@ -85,7 +116,7 @@ export class OpenAiEmbedder implements Embedder {
     const vectors: number[][] = [];
     let promptTokens = 0;
     const inputs = texts.map((text) => withinTokens(text, MAX_INPUT_TOKENS));
-    for (const batch of embeddingBatches(inputs, this.limits, upperBoundTokens)) {
+    for (const batch of embeddingBatches(inputs, this.limits, likelyTokens)) {
       const result = await this.#request(batch, options.signal);
       vectors.push(...result.vectors);
       promptTokens += result.promptTokens;
@@ -108,6 +139,10 @@ export class OpenAiEmbedder implements Embedder {
         { signal: signal ?? null },
       );
     } catch (error) {
+      const requested = tokensPerRequestRefusal(error);
+      if (requested !== undefined && input.length > 1) {
+        return this.#split(input, requested, signal);
+      }
       throw toOpenAiFailure(error, 'embeddings', signal);
     }
     const data = [...response.data].sort((a, b) => a.index - b.index);
@@ -146,5 +181,19 @@ export class OpenAiEmbedder implements Embedder {
       );
     }
     return { vectors, promptTokens: response.usage?.prompt_tokens ?? 0 };
+  }
+
+  /** Sends a refused request again as parts that each hold the provider's limit, in order. */
+  async #split(input: string[], requested: number, signal?: AbortSignal): Promise<Embeddings> {
+    const needed = Math.ceil(requested / (this.limits.maxTokensPerRequest * SPLIT_FILL));
+    const parts = Number.isFinite(needed) ? Math.min(Math.max(2, needed), input.length) : 2;
+    const vectors: number[][] = [];
+    let promptTokens = 0;
+    for (const part of splitBySize(input, parts)) {
+      const result = await this.#request(part, signal);
+      vectors.push(...result.vectors);
+      promptTokens += result.promptTokens;
+    }
+    return { vectors, promptTokens };
   }
 }

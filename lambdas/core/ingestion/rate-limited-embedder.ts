@@ -1,7 +1,7 @@
 import type { Embedder, Embeddings } from '../ports/embedder.js';
 import { TokenBucket } from '../rate/token-bucket.js';
 import { estimateTokens } from '../text/estimate-tokens.js';
-import { utf8Length } from '../text/utf8-length.js';
+import { likelyTokens } from '../text/likely-tokens.js';
 import { embeddingBatches } from './embedding-batches.js';
 
 /** The provider's limits for one container, per minute. */
@@ -51,9 +51,9 @@ export class RateLimitedEmbedder implements Embedder {
   }
 
   async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<Embeddings> {
-    // Planned as the provider's adapter sends them (inputs and UTF-8 bytes per request), so a
+    // Planned as the provider's adapter packs them (inputs and likely tokens per request), so a
     // call it would send as two requests counts, and waits, as two.
-    const requests = embeddingBatches(texts, this.#inner.limits, utf8Length);
+    const requests = embeddingBatches(texts, this.#inner.limits, likelyTokens);
     if (requests.length <= 1) return this.#send(texts, options);
     const vectors: number[][] = [];
     let promptTokens = 0;

@@ -1,9 +1,8 @@
 const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit < 0xe000;
 
 /**
- * The length of `text` in UTF-8 bytes, without encoding it: the bound the OpenAI adapter budgets
- * embedding requests by (a byte-level BPE token covers at least one byte), for the code that
- * plans those requests.
+ * The length of `text` in UTF-8 bytes, without encoding it: what embedding requests are packed
+ * by (`likelyTokens`), and what a stored stream piece weighs.
  *
  * @example
  * utf8Length('día'); // 4

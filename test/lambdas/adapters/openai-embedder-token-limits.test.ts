@@ -1,14 +1,13 @@
 /**
- * No request of the OpenAI embedder exceeds the provider's limits (8 192 tokens per input,
- * 300 000 tokens summed per request), whatever the text: digits, numeric tables and scripts
- * such as Tamil or Amharic take more tokens per byte than English. The tiny server below
- * refuses what OpenAI refuses, counting tokens with the real tokenizer (js-tiktoken,
- * cl100k_base, the one of text-embedding-3-*).
+ * The OpenAI embedder against the provider's limits (8 192 tokens per input, 300 000 tokens
+ * summed per request), whatever the text: digits, numeric tables and scripts such as Tamil or
+ * Amharic take more tokens per byte than English. The tiny server below refuses what OpenAI
+ * refuses, as OpenAI words it, counting tokens with the real tokenizer (js-tiktoken,
+ * cl100k_base, the one of text-embedding-3-*); each vector it answers starts with its input's
+ * token count, so the order of the vectors shows.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Tiktoken } from 'js-tiktoken/lite';
-import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -16,16 +15,19 @@ import {
   OpenAiEmbedder,
 } from '../../../lambdas/adapters/openai/openai-embedder.js';
 import { chatRequestSchema } from '../../../lambdas/core/schemas/chat.js';
+import {
+  embeddingSizeRefusal,
+  MAX_INPUT_TOKENS,
+  cl100kTokens as tokensOf,
+} from '../../support/embedding-size-limits.js';
 import { float32Base64 } from '../../support/openai-stand-in.js';
 
-const tokenizer = new Tiktoken(cl100k);
-const tokensOf = (text: string): number => tokenizer.encode(text).length;
-
-const MAX_INPUT_TOKENS = 8_192;
 const DIMENSIONS = 8;
 
 /** What the server received: the token count of each input of each request. */
 let received: number[][] = [];
+/** The token count of each request it answered. */
+let accepted: number[] = [];
 let server: Server;
 let baseURL = '';
 
@@ -38,30 +40,25 @@ beforeAll(async () => {
       const counts = body.input.map(tokensOf);
       received.push(counts);
       const total = counts.reduce((sum, count) => sum + count, 0);
-      const refuse = (message: string) => {
+      const refusal = embeddingSizeRefusal(body.input);
+      if (refusal !== undefined) {
         response.writeHead(400, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            error: { message, type: 'invalid_request_error', param: null, code: null },
-          }),
-        );
-      };
-      const longest = Math.max(...counts);
-      if (longest > MAX_INPUT_TOKENS) {
-        return refuse(
-          `This model's maximum context length is 8192 tokens, however you requested ${longest} tokens`,
-        );
+        response.end(JSON.stringify({ error: { ...refusal, param: null } }));
+        return;
       }
-      if (total > OPENAI_EMBEDDING_LIMITS.maxTokensPerRequest) {
-        return refuse(`Requested ${total} tokens, max 300000 tokens per request`);
-      }
-      const vector = float32Base64(Array.from({ length: DIMENSIONS }, () => 0.25));
+      accepted.push(total);
+      const vector = (count: number) =>
+        float32Base64([count, ...Array.from({ length: DIMENSIONS - 1 }, () => 0.25)]);
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify({
           object: 'list',
           model: 'text-embedding-3-small',
-          data: counts.map((_, index) => ({ object: 'embedding', index, embedding: vector })),
+          data: counts.map((count, index) => ({
+            object: 'embedding',
+            index,
+            embedding: vector(count),
+          })),
           usage: { prompt_tokens: total, total_tokens: total },
         }),
       );
@@ -78,7 +75,37 @@ afterAll(async () => {
 
 beforeEach(() => {
   received = [];
+  accepted = [];
 });
+
+/** About `bytes` of English documentation prose, differing with `seed`. */
+const prose = (seed: number, bytes: number): string => {
+  const words = [
+    'path',
+    'parameters',
+    'are',
+    'declared',
+    'in',
+    'the',
+    'function',
+    'signature',
+    'and',
+    'validated',
+    'by',
+    'their',
+    'type',
+    'annotations',
+    'before',
+    'your',
+    'handler',
+    'runs',
+  ];
+  let text = '';
+  for (let index = seed; Buffer.byteLength(text) < bytes; index += 7) {
+    text += `${words[index % words.length]}${index % 11 === 0 ? '. ' : ' '}`;
+  }
+  return text.trim();
+};
 
 const embedder = () =>
   new OpenAiEmbedder(new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0, timeout: 60_000 }), {
@@ -87,9 +114,25 @@ const embedder = () =>
   });
 
 describe('OpenAiEmbedder request limits, counted with the real tokenizer', () => {
-  it('keeps every request of a numeric table under 300 000 tokens', async () => {
+  it('packs English prose by three bytes a token, with no request refused', async () => {
+    // Arrange: 1 200 chunks of 1 500 bytes (1.8 MB): two requests at three bytes a token; six
+    // at a token a byte, the bound that never needs a refusal.
+    const texts = Array.from({ length: 1_200 }, (_, index) => prose(index, 1_500));
+    const bytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+
+    // Act
+    await embedder().embed(texts);
+
+    // Assert
+    expect(received).toHaveLength(accepted.length);
+    expect(accepted.length).toBe(
+      Math.ceil(bytes / 3 / OPENAI_EMBEDDING_LIMITS.maxTokensPerRequest),
+    );
+  }, 60_000);
+
+  it('splits a numeric table the provider refuses into requests under 300 000 tokens', async () => {
     // Arrange: 600 chunks of a CSV of two-digit values (1 500 bytes each): 500 tokens each by
-    // upperBoundTokens, so all of them fit one request's 300 000; cl100k reads about 1 000.
+    // likelyTokens, so all of them are packed into one request; cl100k reads about 1 000 each.
     const row = (seed: number) =>
       Array.from({ length: 16 }, (_, column) => String(10 + ((seed * 31 + column * 7) % 90))).join(
         ',',
@@ -103,19 +146,15 @@ describe('OpenAiEmbedder request limits, counted with the real tokenizer', () =>
     const texts = Array.from({ length: 600 }, (_, index) => chunk(index));
 
     // Act
-    const outcome = await embedder()
-      .embed(texts)
-      .then(
-        () => 'embedded',
-        (error: unknown) => error,
-      );
+    const { vectors } = await embedder().embed(texts);
 
-    // Assert
-    const perRequest = received.map((counts) => counts.reduce((sum, count) => sum + count, 0));
-    expect(Math.max(...perRequest)).toBeLessThanOrEqual(
-      OPENAI_EMBEDDING_LIMITS.maxTokensPerRequest,
+    // Assert: one refusal, then parts that each fit, the vectors still in input order.
+    expect(received.length - accepted.length).toBe(1);
+    expect(Math.max(...accepted)).toBeLessThanOrEqual(OPENAI_EMBEDDING_LIMITS.maxTokensPerRequest);
+    expect(accepted.length).toBeLessThanOrEqual(
+      Math.ceil(accepted.reduce((sum, count) => sum + count, 0) / 270_000),
     );
-    expect(outcome).toBe('embedded');
+    expect(vectors.map((vector) => vector[0])).toEqual(texts.map(tokensOf));
   }, 60_000);
 
   it('never sends a question the chat schema accepts as one input over 8 192 tokens, nor answers it with a 5xx', async () => {

@@ -73,8 +73,9 @@ describe('RateLimitedEmbedder', () => {
       requestsPerMinute: 3_000,
       tokensPerMinute: 1_000_000,
     });
-    // Two texts of 200 000 UTF-8 bytes: over the 300 000 a request may carry, together.
-    const texts = ['é'.repeat(100_000), 'ü'.repeat(100_000)];
+    // Two texts of 600 000 UTF-8 bytes: 200 000 likely tokens each, over the 300 000 a request
+    // may carry together.
+    const texts = ['é'.repeat(300_000), 'ü'.repeat(300_000)];
 
     const result = await limited.embed(texts);
 
