@@ -30,6 +30,7 @@ import {
   type ReindexOutcome,
 } from '../lambdas/core/ingestion/reindex-documents.js';
 import { systemClock } from '../lambdas/core/ports/clock.js';
+import type { DocumentStore } from '../lambdas/core/ports/document-store.js';
 import { createHandler as createChatApi } from '../lambdas/handlers/chat-api.js';
 import { createHandler as createDocumentsApi } from '../lambdas/handlers/documents-api.js';
 import { createHandler as createPublicApi } from '../lambdas/handlers/public-api.js';
@@ -121,6 +122,8 @@ export interface LocalStack {
   /** The embedder and vector store the stack answers with (the evaluation harness queries them). */
   ai: Pick<AiComponents, 'embedder' | 'vectorStore'>;
   queue: InProcessQueue;
+  /** The documents' records, on the stack's table (what `npm run reindex` checks at the end). */
+  documents: DocumentStore;
   /**
    * Re-queues every document of every tenant (or one) to the stack's indexer
    * (`npm run reindex`); `queue.idle()` resolves once they are indexed again.
@@ -521,6 +524,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     maxBodyBytes: streamDeps.maxBodyBytes,
   });
 
+  const documentStore = new DynamoDbDocumentStore(shared.dynamo, TABLE_NAME);
   return {
     apiUrl,
     streamUrl,
@@ -535,9 +539,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     corsOrigins: config.CORS_ORIGINS,
     ai,
     queue,
+    documents: documentStore,
     reindex: (reindexOptions) =>
       new ReindexDocuments({
-        documents: new DynamoDbDocumentStore(shared.dynamo, TABLE_NAME),
+        documents: documentStore,
         apiKeys: keyStore,
         blobs,
         queue,

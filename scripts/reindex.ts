@@ -20,7 +20,8 @@ writes it again, e.g. into the hybrid collection layout after an upgrade.
 
 With QUEUE_URL, TABLE_NAME and BUCKET_NAME set (a deployed stack's outputs), the jobs go to
 its SQS queue and the deployed indexer does the work. Otherwise it starts the local stack on DATA_DIR (stop
-\`npm run dev\` first), waits until every job is indexed and exits.
+\`npm run dev\` first), waits until every job is indexed and exits: 1 when a document could
+not be indexed again (each is named, with its reason), 0 when all could.
 `;
 
 const main = async (): Promise<number> => {
@@ -81,8 +82,21 @@ const main = async (): Promise<number> => {
     );
     await stack.queue.idle();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const failed: string[] = [];
+    for (const job of outcome.jobs) {
+      const record = await stack.documents.get(job.tenantId, job.documentId);
+      if (record?.version === job.version && record.status === 'failed') {
+        failed.push(
+          `  ${job.tenantId}: "${record.title}" (${job.documentId}): ${record.error ?? 'failed'}`,
+        );
+      }
+    }
     process.stdout.write(`Done in ${seconds} s (vector store: ${stack.vectorStore}).\n`);
-    return 0;
+    if (failed.length === 0) return 0;
+    process.stderr.write(
+      `${failed.length} of ${outcome.jobs.length} documents could not be indexed again:\n${failed.join('\n')}\n`,
+    );
+    return 1;
   } finally {
     await stack.close();
   }

@@ -76,4 +76,29 @@ describe('npm run reindex', () => {
     const { sources } = (chat.body as { message: { sources: Array<{ title: string }> } }).message;
     expect(sources[0]?.title).toBe('Cookies');
   }, 60_000);
+
+  it('exits 1 naming each document it could not index again', async () => {
+    stack = await startLocalStack({ port: 0, streamPort: 0, dataDir, logLevel: 'SILENT' });
+    await upload(stack, stack.apiKey, 'Cookies', 'Read cookies with Cookie.');
+    const lost = await upload(stack, stack.apiKey, 'Headers', 'Read headers with Header.');
+    await stack.close();
+    stack = undefined;
+    const stored = readdirSync(join(dataDir, 'blobs'), { recursive: true, encoding: 'utf8' });
+    for (const file of stored.filter((name) => name.includes(lost))) {
+      rmSync(join(dataDir, 'blobs', file), { recursive: true, force: true });
+    }
+
+    const outcome = await run(process.execPath, ['--import', 'tsx', 'scripts/reindex.ts'], {
+      cwd: ROOT,
+      // One receive: the missing upload fails for good at once, not after four backoffs.
+      env: { ...process.env, DATA_DIR: dataDir, MAX_RECEIVE_COUNT: '1' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain('1 of 2 documents could not be indexed again');
+    expect(outcome.stderr).toContain(`local: "Headers" (${lost})`);
+  }, 60_000);
 });
