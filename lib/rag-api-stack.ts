@@ -130,7 +130,7 @@ export interface RagApiStackProps extends StackProps {
  * | documents | documents, limits             | put (and presign), delete, list document folders | send | Qdrant |
  * | stream    | sessions, stream log, limits  |                                    |             | OpenAI, Qdrant |
  * | indexer   | get, update, delete           | get, put, delete, list             | (SQS), send | OpenAI, Qdrant |
- * | reconciler| pending index, update, delete | delete, list document folders      | send        | Qdrant         |
+ * | reconciler| pending index, update, delete | delete, read uploads, list         | send        | Qdrant         |
  *
  * No function but public may write API key items beyond their last-use time
  * (`AppTable.denyApiKeyWrites`).
@@ -247,7 +247,10 @@ export class RagApiStack extends Stack {
     });
     dataFunction(reconciler.function.function, TABLE_ACTIONS.reconciler, [qdrantKey]);
     this.ingestion.grantObjectDelete(reconciler.function.function);
-    this.ingestion.grantListDocumentFolders(reconciler.function.function);
+    // A presigned upload whose event was lost is taken in: HeadObject of uploads, answered 404
+    // for a missing one only to a caller that may list the bucket (403 otherwise).
+    this.ingestion.grantReadUploads(reconciler.function.function);
+    this.ingestion.grantListBucket(reconciler.function.function);
     this.ingestion.grantSendJobs(reconciler.function.function);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
+import { AcceptUpload } from '../core/ingestion/accept-upload.js';
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
 import { ReconcileDocuments } from '../core/ingestion/reconcile-documents.js';
 import { systemClock } from '../core/ports/clock.js';
@@ -24,7 +25,9 @@ export interface ReconcilerDeps {
 /**
  * Composes the reconciler's dependencies, once per container: the document store, the
  * indexing queue (SQS `QUEUE_URL`) for re-queues, and what finishing a deletion needs (raw
- * uploads in S3 `BUCKET_NAME`, the vector store), unless `adapters` provides them. Staleness
+ * uploads in S3 `BUCKET_NAME`, the vector store), unless `adapters` provides them; a presigned
+ * upload whose event was lost is taken in as the indexer would, objects up to
+ * `MAX_PRESIGNED_UPLOAD_BYTES`. Staleness
  * and re-queue limits come from `RECONCILE_STALE_AFTER_SECONDS`, `RECONCILE_MAX_REQUEUES` and
  * `MAX_RECEIVE_COUNT`; a version waits for its presigned upload `UPLOAD_URL_EXPIRY_SECONDS`
  * plus 5 minutes before it is failed; `overrides` replace the first two (the local stack's pass at start uses
@@ -43,16 +46,20 @@ export const composeReconciler = async (
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   // Only a halfway deletion uses the vector store: it is built on the first one.
   const vectors = composeVectorStoreOnFirstUse(config, adapters);
+  const blobs = composeBlobStore(config, adapters.blobs);
+  const queue = composeJobQueue(config, adapters.queue);
   return {
     logger: shared.logger,
     reconcile: new ReconcileDocuments({
       documents,
-      queue: composeJobQueue(config, adapters.queue),
-      deleteDocument: new DeleteDocument({
+      queue,
+      deleteDocument: new DeleteDocument({ documents, blobs, vectors, clock: systemClock }),
+      acceptUpload: new AcceptUpload({
         documents,
-        blobs: composeBlobStore(config, adapters.blobs),
-        vectors,
+        blobs,
+        queue,
         clock: systemClock,
+        maxBytes: config.MAX_PRESIGNED_UPLOAD_BYTES,
       }),
       clock: systemClock,
       staleAfterMs: (overrides.staleAfterSeconds ?? config.RECONCILE_STALE_AFTER_SECONDS) * 1000,

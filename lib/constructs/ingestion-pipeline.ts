@@ -200,6 +200,14 @@ export class IngestionPipeline extends Construct {
     return this.grantObjects(grantee, ['s3:DeleteObject']);
   }
 
+  /**
+   * Lets `grantee` read presigned uploads only (`HeadObject` of {@link UPLOAD_LIST_PREFIX}'s
+   * keys): the reconciler looks for the object of a version still awaiting it.
+   */
+  grantReadUploads(grantee: IGrantable): Grant {
+    return this.grantObjects(grantee, ['s3:GetObject'], `${UPLOAD_LIST_PREFIX}*`);
+  }
+
   /** Lets `grantee` store and delete raw documents, without reading them back. */
   grantObjectWrite(grantee: IGrantable): Grant {
     return this.grantObjects(grantee, ['s3:PutObject', 's3:DeleteObject']);
@@ -262,14 +270,15 @@ export class IngestionPipeline extends Construct {
   }
 
   /**
-   * Grants object actions on `bucket/*` and acknowledges that one wildcard on the grantee: object
-   * keys are chosen at runtime per tenant and document, so no finite list of ARNs exists.
+   * Grants object actions on `bucket/<keys>` (every key by default) and acknowledges that one
+   * wildcard on the grantee: object keys are chosen at runtime per tenant and document, so no
+   * finite list of ARNs exists.
    */
-  private grantObjects(grantee: IGrantable, actions: string[]): Grant {
+  private grantObjects(grantee: IGrantable, actions: string[], keys = '*'): Grant {
     const grant = Grant.addToPrincipal({
       grantee,
       actions,
-      resourceArns: [this.bucket.arnForObjects('*')],
+      resourceArns: [this.bucket.arnForObjects(keys)],
     });
     const bucketLogicalId = Stack.of(this).resolve(
       Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket),
@@ -277,10 +286,10 @@ export class IngestionPipeline extends Construct {
     const principal = grantee.grantPrincipal;
     if (principal instanceof Construct) {
       Validations.of(principal).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
+        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${keys}]`,
         reason:
           'Object keys of the raw document bucket are generated at runtime per tenant and ' +
-          'document, so object permissions are granted on this one bucket\'s keys ("bucket/*").',
+          `document, so object permissions are granted on this one bucket's keys ("bucket/${keys}").`,
       });
     }
     return grant;

@@ -203,7 +203,8 @@ export const describeDocumentStoreContract = (
           '2026-01-01T00:03:00.000Z',
         );
 
-        expect(marked).toEqual({
+        expect(marked).toEqual(record);
+        expect(await stored(record.documentId)).toEqual({
           ...record,
           status: 'deleting',
           updatedAt: '2026-01-01T00:03:00.000Z',
@@ -217,6 +218,64 @@ export const describeDocumentStoreContract = (
           undefined,
         );
         expect(await store.get(tenant, missing)).toBeUndefined();
+      });
+    });
+
+    describe('restoreDeleting', () => {
+      it('takes its tombstone back: the record is as it was, out of the pending index when done', async () => {
+        const record = await create('Guide', '2020-01-01T00:00:00.000Z');
+        await store.transition(tenant, record.documentId, 1, {
+          status: 'ready',
+          chunkCount: 2,
+          at: '2020-01-01T00:00:01.000Z',
+        });
+        const ready = await stored(record.documentId);
+        const replaced = await store.markDeleting(
+          tenant,
+          record.documentId,
+          '2020-01-01T00:00:02.000Z',
+        );
+
+        const restored = await store.restoreDeleting(replaced!, '2020-01-01T00:00:02.000Z');
+
+        expect(restored).toBe(true);
+        expect(await stored(record.documentId)).toEqual(ready);
+        const stale = await store.listStale('2020-01-01T00:00:09.000Z', 100);
+        expect(stale.filter((item) => item.tenantId === tenant)).toEqual([]);
+      });
+
+      it('restores a pending version where the pending index had it', async () => {
+        const record = await create('Guide', '2020-01-01T00:00:00.000Z');
+        const replaced = await store.markDeleting(
+          tenant,
+          record.documentId,
+          '2020-01-01T00:00:02.000Z',
+        );
+
+        await store.restoreDeleting(replaced!, '2020-01-01T00:00:02.000Z');
+
+        const stale = await store.listStale('2020-01-01T00:00:01.000Z', 100);
+        expect(stale.filter((item) => item.tenantId === tenant)).toEqual([record]);
+      });
+
+      it('leaves a tombstone another deletion wrote over, and one over a deletion', async () => {
+        const record = await create('Guide', '2026-01-01T00:00:00.000Z');
+        const replaced = await store.markDeleting(
+          tenant,
+          record.documentId,
+          '2026-01-01T00:01:00.000Z',
+        );
+        const again = await store.markDeleting(
+          tenant,
+          record.documentId,
+          '2026-01-01T00:02:00.000Z',
+        );
+
+        const first = await store.restoreDeleting(replaced!, '2026-01-01T00:01:00.000Z');
+        const second = await store.restoreDeleting(again!, '2026-01-01T00:02:00.000Z');
+
+        expect([first, second]).toEqual([false, false]);
+        expect(await stored(record.documentId)).toMatchObject({ status: 'deleting' });
       });
     });
 

@@ -248,7 +248,7 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
     expect(stack.services.s3.objects.size).toBe(0);
   });
 
-  it('re-drives stale documents on its schedule: a lost job re-queued, a halfway deletion finished', async () => {
+  it('re-drives stale documents on its schedule: a lost job re-queued, a halfway deletion finished, an upload whose event was lost queued', async () => {
     const { db, sqs, s3 } = stack.services;
     const upload = async (title: string) => {
       const reply = await api().json('POST', '/v1/documents', { title, text: DOCUMENT.text });
@@ -256,6 +256,18 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
     };
     const lost = await upload('Lost job');
     const halfDeleted = await upload('Deleted halfway');
+    // A presigned upload PUT whose S3 event was lost: the reconciler finds the object (HeadObject).
+    const uploaded = Buffer.from(DOCUMENT.text);
+    const requested = await api().json('POST', '/v1/uploads', {
+      fileName: 'lost-event.md',
+      contentType: 'text/markdown',
+      contentLength: uploaded.length,
+    });
+    const lostEvent = (requested.body as { id: string }).id;
+    s3.objects.set(`${stack.bucketName}/tenants/${stack.tenantId}/uploads/${lostEvent}/v1`, {
+      body: uploaded,
+      contentType: 'text/markdown',
+    });
     sqs.drain(stack.queueUrl); // both jobs lost, as when SQS retention expires in an outage
     const longAgo = '2026-01-01T00:00:00.000Z';
     const age = (id: string, status: string) =>
@@ -274,14 +286,21 @@ describe('the synthesized bundles under the Lambda runtime interface client', ()
       );
     await age(lost, 'queued');
     await age(halfDeleted, 'deleting');
+    await age(lostEvent, 'awaiting-upload');
     const rule = 'arn:aws:events:us-east-1:123456789012:rule/reconcile';
 
     const result = await running('ReconcilerReconcile').container.invoke(scheduledEvent(rule));
 
     expect(result.error, result.body.toString()).toBeUndefined();
-    expect(JSON.parse(result.body.toString('utf8'))).toMatchObject({ requeued: 1, deleted: 1 });
-    expect(sqs.drain(stack.queueUrl).map((message) => JSON.parse(message.body))).toEqual([
+    expect(JSON.parse(result.body.toString('utf8'))).toMatchObject({ requeued: 2, deleted: 1 });
+    expect(
+      sqs
+        .drain(stack.queueUrl)
+        .map((message) => JSON.parse(message.body))
+        .sort((a, b) => (a.documentId === lost ? -1 : b.documentId === lost ? 1 : 0)),
+    ).toEqual([
       { tenantId: stack.tenantId, documentId: lost, version: 1 },
+      { tenantId: stack.tenantId, documentId: lostEvent, version: 1 },
     ]);
     expect([...s3.objects.keys()].filter((key) => key.includes(halfDeleted))).toEqual([]);
     expect((await api().json('GET', `/v1/documents/${halfDeleted}`)).status).toBe(404);

@@ -627,8 +627,18 @@ describe('RagApiStack', () => {
       expect(actions).toContain('sqs:SendMessage');
       expect(actions).toContain('s3:DeleteObject');
       expect(actions).toContain('s3:ListBucket');
-      expect(actions).not.toContain('s3:GetObject');
       expect(actions).not.toContain('s3:PutObject');
+    });
+
+    it('lets the reconciler read presigned uploads only, to find one whose event was lost', () => {
+      // Act
+      const reads = statementsOf('ReconcilerReconcile').filter((statement) =>
+        [statement.Action].flat().includes('s3:GetObject'),
+      );
+
+      // Assert
+      expect(reads).toHaveLength(1);
+      expect(JSON.stringify(reads[0]?.Resource)).toContain('/tenants/*/uploads/*/*');
     });
   });
 

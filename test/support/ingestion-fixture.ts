@@ -1,3 +1,4 @@
+import { AcceptUpload } from '../../lambdas/core/ingestion/accept-upload.js';
 import { DeleteDocument } from '../../lambdas/core/ingestion/delete-document.js';
 import { HandleObjectEvents } from '../../lambdas/core/ingestion/handle-object-events.js';
 import { IndexDocument } from '../../lambdas/core/ingestion/index-document.js';
@@ -62,6 +63,13 @@ export const ingestionFixture = (
     maxBytes: maxPresignedBytes,
     expiresInSeconds: 900,
   });
+  const acceptUpload = new AcceptUpload({
+    documents,
+    blobs,
+    queue,
+    clock,
+    maxBytes: maxPresignedBytes,
+  });
   const objectEvents = new HandleObjectEvents({
     documents,
     blobs,
@@ -95,6 +103,7 @@ export const ingestionFixture = (
     deleteDocument,
     signer,
     requestUpload,
+    acceptUpload,
     objectEvents,
     uploadText,
   };

@@ -506,9 +506,33 @@ export class DynamoDbDocumentStore implements DocumentStore {
         ':at': at,
         ...pendingKeys(tenantId, documentId, at),
       },
-      ReturnValues: 'ALL_NEW',
+      ReturnValues: 'ALL_OLD',
     });
     return updated ? toRecord(updated) : undefined;
+  }
+
+  async restoreDeleting(replaced: DocumentRecord, tombstoneAt: string): Promise<boolean> {
+    if (replaced.status === 'deleting') return false;
+    const { tenantId, documentId } = replaced;
+    const pending = PENDING_STATUSES.includes(replaced.status);
+    const restored = await this.#updateRecordIf(tenantId, documentId, {
+      UpdateExpression: updateExpression(
+        ['#status = :status', 'updatedAt = :at', ...(pending ? PENDING_SET : [])],
+        pending ? [] : PENDING_REMOVE,
+      ),
+      ConditionExpression:
+        '#status = :deleting AND updatedAt = :tombstoneAt AND version = :version',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': replaced.status,
+        ':at': replaced.updatedAt,
+        ':deleting': 'deleting',
+        ':tombstoneAt': tombstoneAt,
+        ':version': replaced.version,
+        ...(pending ? pendingKeys(tenantId, documentId, replaced.updatedAt) : {}),
+      },
+    });
+    return restored !== undefined;
   }
 
   async listStale(before: string, limit: number, after?: StalePosition): Promise<DocumentRecord[]> {

@@ -13,6 +13,9 @@ export interface DeleteDocumentDeps {
   clock: Clock;
 }
 
+/** What {@link DeleteDocument.executeUnless} did: the tenant had no such document (`missing`). */
+export type DeleteOutcome = 'deleted' | 'kept' | 'missing';
+
 /**
  * Use case: remove a document entirely. Deletion is a state, not a single write: first the
  * tombstone (the document becomes `deleting`, which no upload or indexing run can change
@@ -30,13 +33,44 @@ export class DeleteDocument {
 
   /** Returns false when the tenant has no such document. */
   async execute(tenantId: string, documentId: string): Promise<boolean> {
+    return (await this.executeUnless(tenantId, documentId, async () => false)) === 'deleted';
+  }
+
+  /**
+   * Deletes the document unless `keep`, asked once the tombstone is written, answers true:
+   * from then on no upload can change the document (one arriving meanwhile is refused with a
+   * 409, and its sender tries again), so what `keep` sees of the present holds. Kept, the
+   * tombstone is taken back before anything was removed (`DocumentStore.restoreDeleting`), and
+   * so it is when `keep` fails (the error propagates). A document some other deletion already
+   * holds is deleted whatever `keep` says: that deletion goes on anyway.
+   *
+   * @example
+   * // A drop-folder file's removal, unless the file was written again meanwhile.
+   * await deleteDocument.executeUnless('acme', documentId, () => blobs.exists(key)); // 'kept'
+   */
+  async executeUnless(
+    tenantId: string,
+    documentId: string,
+    keep: () => Promise<boolean>,
+  ): Promise<DeleteOutcome> {
+    const { documents } = this.deps;
     const at = this.deps.clock.now().toISOString();
-    const record = await this.deps.documents.markDeleting(tenantId, documentId, at);
-    if (!record) return false;
+    const replaced = await documents.markDeleting(tenantId, documentId, at);
+    if (!replaced) return 'missing';
+    if (replaced.status !== 'deleting') {
+      let kept: boolean;
+      try {
+        kept = await keep();
+      } catch (error) {
+        await documents.restoreDeleting(replaced, at);
+        throw error;
+      }
+      if (kept && (await documents.restoreDeleting(replaced, at))) return 'kept';
+    }
     await this.deps.vectors.deleteDocumentChunks(tenantId, documentId);
     await this.deps.blobs.deletePrefix(documentBlobPrefix(tenantId, documentId));
     await this.deps.blobs.deletePrefix(uploadPrefix(tenantId, documentId));
-    await this.deps.documents.delete(tenantId, documentId);
-    return true;
+    await documents.delete(tenantId, documentId);
+    return 'deleted';
   }
 }

@@ -4,6 +4,7 @@ import type { DocumentStore } from '../ports/document-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { HttpProblem } from '../problem.js';
 import { MAX_TITLE_CHARS } from '../schemas/documents.js';
+import { AcceptUpload, tooLarge } from './accept-upload.js';
 import { resolveContentType } from './content-types.js';
 import type { DeleteDocument } from './delete-document.js';
 import { documentTitle } from './document-title.js';
@@ -32,14 +33,11 @@ export interface HandleObjectEventsDeps {
   queue: JobQueue;
   /** Drop-folder files go through the same use case as API uploads (versions, content hash). */
   uploadDocument: Pick<UploadDocument, 'execute'>;
-  deleteDocument: Pick<DeleteDocument, 'execute'>;
+  deleteDocument: Pick<DeleteDocument, 'executeUnless'>;
   clock: Clock;
   /** Largest object indexed, in bytes (`MAX_PRESIGNED_UPLOAD_BYTES`); larger ones fail and are removed. */
   maxBytes: number;
 }
-
-const tooLarge = (size: number, limit: number) =>
-  `The file is ${size} bytes; the largest accepted is ${limit} bytes (MAX_PRESIGNED_UPLOAD_BYTES). It was removed.`;
 
 /**
  * The blob key recorded for a drop-folder file this handler removed as too large: no object
@@ -52,8 +50,9 @@ const removedAsTooLarge = (key: string): string => `${key}#removed-too-large`;
  * Use case: turn object events of the raw bucket into document changes, so that objects
  * written straight to S3 enter the same pipeline as API uploads.
  *
- * - A presigned upload arriving (`tenants/<t>/uploads/<id>/v<n>`) moves that version from
- *   `awaiting-upload` to `queued` and sends its index job. An object of the wrong size fails
+ * - A presigned upload arriving (`tenants/<t>/uploads/<id>/v<n>`) goes to {@link AcceptUpload}
+ *   (as the reconciler's repair of a lost event does): that version moves from
+ *   `awaiting-upload` to `queued` and its index job is sent. An object of the wrong size fails
  *   the version and is removed; an object that no record waits for (a deleted document, a
  *   superseded version, an expired URL) is removed. A repeated event changes nothing.
  * - A drop-folder file created or overwritten (`tenants/<t>/inbox/<path>`) is uploaded as the
@@ -65,71 +64,42 @@ const removedAsTooLarge = (key: string): string => `${key}#removed-too-large`;
  *
  * S3 may deliver events late, twice and out of order, so each decision reads the present: a
  * created object that is gone by now is skipped, and a removal whose key holds an object again
- * (re-created since) deletes nothing. Other keys (the raw versions the API itself writes) are
- * ignored. Failures propagate, so the queue delivers the event again.
+ * (re-created since) deletes nothing, checked once more under the deletion's tombstone, which
+ * holds off the new file's upload (found there then, the tombstone is taken back). Other keys
+ * (the raw versions the API itself writes) are ignored. Failures propagate, so the queue
+ * delivers the event again.
  *
  * @example
  * await handleObjectEvents.execute({ change: 'created', key: 'tenants/acme/inbox/guide.md', sizeBytes: 812 });
  * // { kind: 'queued', documentId: '0b4e…', version: 1 }
  */
 export class HandleObjectEvents {
-  constructor(private readonly deps: HandleObjectEventsDeps) {}
+  readonly #acceptUpload: AcceptUpload;
+
+  constructor(private readonly deps: HandleObjectEventsDeps) {
+    this.#acceptUpload = new AcceptUpload(deps);
+  }
 
   async execute(event: ObjectEvent): Promise<ObjectEventOutcome> {
     const target = parseObjectKey(event.key);
     if (!target) return { kind: 'ignored', reason: 'not an upload or drop-folder key' };
     if (target.kind === 'upload') {
       if (event.change === 'removed') return { kind: 'ignored', reason: 'an upload was removed' };
-      return this.#arrived(event, target);
+      const { tenantId, documentId, version } = target;
+      const accepted = await this.#acceptUpload.execute({
+        tenantId,
+        documentId,
+        version,
+        key: event.key,
+        ...(event.sizeBytes === undefined ? {} : { sizeBytes: event.sizeBytes }),
+      });
+      return accepted.kind === 'missing' ? { kind: 'ignored', reason: accepted.reason } : accepted;
     }
     const title = documentTitle(target.path);
     if (title === '') return { kind: 'ignored', reason: 'the file name is blank' };
     return event.change === 'created'
       ? this.#inboxCreated(event, target.tenantId, target.path, title)
       : this.#inboxRemoved(event, target.tenantId, title);
-  }
-
-  async #arrived(
-    event: ObjectEvent,
-    target: { tenantId: string; documentId: string; version: number },
-  ): Promise<ObjectEventOutcome> {
-    const { documents, blobs, queue, clock, maxBytes } = this.deps;
-    const { tenantId, documentId, version } = target;
-    const record = await documents.get(tenantId, documentId);
-    const waiting =
-      record?.version === version &&
-      (record.status === 'awaiting-upload' || record.status === 'queued');
-    if (!waiting) {
-      if (record?.version === version && record.status !== 'deleting') {
-        return { kind: 'ignored', reason: `version ${version} is already ${record.status}` };
-      }
-      await blobs.delete(event.key);
-      return { kind: 'discarded', reason: 'no document waits for this upload' };
-    }
-    const size = event.sizeBytes ?? record.sizeBytes;
-    if (size > maxBytes || size !== record.sizeBytes) {
-      const reason =
-        size > maxBytes
-          ? tooLarge(size, maxBytes)
-          : `The upload is ${size} bytes, not the ${record.sizeBytes} bytes declared. It was removed.`;
-      await documents.transition(tenantId, documentId, version, {
-        status: 'failed',
-        error: reason,
-        at: clock.now().toISOString(),
-      });
-      await blobs.delete(event.key);
-      return { kind: 'failed', documentId, version, reason };
-    }
-    if (record.status === 'awaiting-upload') {
-      const moved = await documents.transition(tenantId, documentId, version, {
-        status: 'queued',
-        at: clock.now().toISOString(),
-      });
-      if (!moved) return { kind: 'ignored', reason: `version ${version} changed meanwhile` };
-    }
-    // A redelivered event finds the version queued already: sending the job again is harmless.
-    await queue.enqueue({ tenantId, documentId, version });
-    return { kind: 'queued', documentId, version };
   }
 
   async #inboxCreated(
@@ -197,7 +167,13 @@ export class HandleObjectEvents {
       // This handler's own removal of a file too large: the failure stays readable.
       return { kind: 'ignored', reason: 'the file of a failed version was removed' };
     }
-    await this.deps.deleteDocument.execute(tenantId, record.documentId);
+    // Asked again under the tombstone, which holds off the file's re-creation: a removal racing
+    // it (checked above before the new file was there) never deletes the document it made.
+    const deleted = await this.deps.deleteDocument.executeUnless(tenantId, record.documentId, () =>
+      this.deps.blobs.exists(event.key),
+    );
+    if (deleted === 'kept') return { kind: 'ignored', reason: 'the file was written again since' };
+    if (deleted === 'missing') return { kind: 'ignored', reason: 'no document has this title' };
     return { kind: 'deleted', documentId: record.documentId };
   }
 

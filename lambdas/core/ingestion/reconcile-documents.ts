@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { DocumentRecord, DocumentStore } from '../ports/document-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
+import type { AcceptUpload } from './accept-upload.js';
 import type { DeleteDocument } from './delete-document.js';
 
 /** Dependencies of {@link ReconcileDocuments}. */
@@ -8,6 +9,12 @@ export interface ReconcileDocumentsDeps {
   documents: DocumentStore;
   queue: JobQueue;
   deleteDocument: Pick<DeleteDocument, 'execute'>;
+  /**
+   * Takes in the object of a presigned upload, as its `ObjectCreated` event does: a version
+   * still `awaiting-upload` whose object is in the bucket lost its event (a local stack stopped
+   * between the `PUT` and the event), and goes on from there instead of failing.
+   */
+  acceptUpload: Pick<AcceptUpload, 'execute'>;
   clock: Clock;
   /** A pending document whose record has not changed for this long is stale, in ms. */
   staleAfterMs: number;
@@ -35,7 +42,10 @@ export const UPLOAD_EXPIRED_REASON =
 
 /** What one run of {@link ReconcileDocuments} did. */
 export interface ReconcileReport {
-  /** Stale `queued`/`indexing` versions sent to the queue again. */
+  /**
+   * Stale `queued`/`indexing` versions sent to the queue again, and stale `awaiting-upload`
+   * versions whose object had arrived without its event, queued.
+   */
   requeued: number;
   /** Versions past their attempts, now `failed`. */
   failed: number;
@@ -58,7 +68,9 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
  * a failure, messages expired from the queue during an outage, a local queue lost on restart,
  * a deletion interrupted halfway. A stale deletion is finished. A stale version is re-queued,
  * unless it already used its attempts (all of its message's receives, or `maxRequeues`
- * re-queues): then it is marked `failed` with a reason. A version left `awaiting-upload` past
+ * re-queues): then it is marked `failed` with a reason. A version left `awaiting-upload` whose
+ * object is in the blob store lost its event: it goes through {@link AcceptUpload} as the
+ * event would have (queued, or failed for a wrong size). One whose object is not there past
  * `uploadWindowMs` (its presigned URL expired unused) is marked `failed`. Each change is conditional on the
  * record not having moved since it was read, so a run never overtakes an indexer at work.
  *
@@ -99,7 +111,7 @@ export class ReconcileDocuments {
       await this.deps.deleteDocument.execute(tenantId, documentId);
       return 'deleted';
     }
-    if (record.status === 'awaiting-upload') return this.#expireUpload(record);
+    if (record.status === 'awaiting-upload') return this.#settleUpload(record);
     const attempts = record.attempts ?? 0;
     const requeues = record.requeues ?? 0;
     const at = clock.now().toISOString();
@@ -129,8 +141,20 @@ export class ReconcileDocuments {
     return 'requeued';
   }
 
-  /** Fails a version whose presigned upload never arrived, once its window has passed. */
-  async #expireUpload(record: DocumentRecord): Promise<'failed' | 'skipped'> {
+  /**
+   * Takes in a version's presigned upload whose event was lost, or fails the version when its
+   * object never arrived and its window has passed.
+   */
+  async #settleUpload(record: DocumentRecord): Promise<'requeued' | 'failed' | 'skipped'> {
+    const accepted = await this.deps.acceptUpload.execute({
+      tenantId: record.tenantId,
+      documentId: record.documentId,
+      version: record.version,
+      key: record.blobKey,
+    });
+    if (accepted.kind === 'queued') return 'requeued';
+    if (accepted.kind === 'failed') return 'failed';
+    if (accepted.kind !== 'missing') return 'skipped';
     const now = this.deps.clock.now();
     const window = this.deps.uploadWindowMs ?? DEFAULT_UPLOAD_WINDOW_MS;
     if (now.getTime() - Date.parse(record.updatedAt) < window) return 'skipped';

@@ -5,7 +5,7 @@ import type { DocumentRecord, DocumentStatus, DocumentStore } from '../ports/doc
 import type { JobQueue } from '../ports/job-queue.js';
 import { HttpProblem } from '../problem.js';
 import type { SupportedContentType } from './content-types.js';
-import { documentBlobKey, documentBlobPrefix, documentTextKey } from './document-blob-key.js';
+import { documentBlobKey, documentTextKey } from './document-blob-key.js';
 import { documentTitle } from './document-title.js';
 import {
   type ExtractedDocument,
@@ -120,8 +120,8 @@ const deletedMeanwhile = () =>
  * re-saved with new timestamps, costs no version and no embedding call.
  *
  * When the document is deleted (or being deleted) between (2) and (4), nothing is published:
- * the bytes stored in (3) are removed with the rest of the document's uploads and the client
- * gets a 409 saying to upload again, so an upload never revives a deleted document.
+ * the bytes stored in (3) are removed and the client gets a 409 saying to upload again, so an
+ * upload never revives a deleted document.
  *
  * @example
  * const upload = new UploadDocument({ documents, blobs, queue, clock: systemClock, maxBytes: 2 ** 21 });
@@ -183,7 +183,10 @@ export class UploadDocument {
       clock.now().toISOString(),
     );
     if (published.outcome === 'deleted') {
-      await blobs.deletePrefix(documentBlobPrefix(input.tenantId, documentId));
+      // Only what this upload stored: a deletion called off (its tombstone taken back) keeps
+      // the document, and the earlier versions' files with it.
+      await blobs.delete(blobKey);
+      if (textKey) await blobs.delete(textKey);
       throw deletedMeanwhile();
     }
     if (published.outcome === 'superseded') {

@@ -221,14 +221,24 @@ export interface DocumentStore {
     at: string,
   ): Promise<{ done: number; parts: number } | undefined>;
   /**
-   * Writes the deletion tombstone: the document becomes `deleting`, which no later upload or
-   * status change can undo. Returns the record, or undefined when there is no such document.
+   * Writes the deletion tombstone: the document becomes `deleting` as of `at`, which no later
+   * upload or status change can undo (only the deleter, {@link restoreDeleting}). Returns the
+   * record it replaced, as it was (the caller knows what it wrote), or undefined when there is
+   * no such document.
    */
   markDeleting(
     tenantId: string,
     documentId: string,
     at: string,
   ): Promise<DocumentRecord | undefined>;
+  /**
+   * Takes back the tombstone {@link markDeleting} wrote at `tombstoneAt` over `replaced` (what
+   * it returned), when the deletion is called off before anything was removed: the document is
+   * in `replaced`'s status, last changed at its `updatedAt`, again. Only if the record is still
+   * that tombstone (`deleting` since `tombstoneAt`, at `replaced`'s version: no other deletion
+   * wrote over it) and `replaced` was not itself `deleting`; answers whether it was restored.
+   */
+  restoreDeleting(replaced: DocumentRecord, tombstoneAt: string): Promise<boolean>;
   /**
    * Documents of every tenant in a {@link PENDING_STATUSES} status whose last change is older
    * than `before` (ISO 8601), oldest first (by `updatedAt`, then tenant and document id), at

@@ -18,6 +18,7 @@ describe('reconcile-documents function', () => {
         documents: fixture.documents,
         queue: fixture.queue,
         deleteDocument: fixture.deleteDocument,
+        acceptUpload: fixture.acceptUpload,
         clock: fixture.clock,
         staleAfterMs: 15 * 60_000,
         maxReceiveCount: 5,

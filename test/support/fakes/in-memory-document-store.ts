@@ -181,9 +181,26 @@ export class InMemoryDocumentStore implements DocumentStore {
   ): Promise<DocumentRecord | undefined> {
     const record = this.records.get(key(tenantId, documentId));
     if (!record) return undefined;
+    const replaced = structuredClone(record);
     record.status = 'deleting';
     record.updatedAt = at;
-    return structuredClone(record);
+    return replaced;
+  }
+
+  async restoreDeleting(replaced: DocumentRecord, tombstoneAt: string): Promise<boolean> {
+    const record = this.records.get(key(replaced.tenantId, replaced.documentId));
+    if (
+      !record ||
+      replaced.status === 'deleting' ||
+      record.status !== 'deleting' ||
+      record.updatedAt !== tombstoneAt ||
+      record.version !== replaced.version
+    ) {
+      return false;
+    }
+    record.status = replaced.status;
+    record.updatedAt = replaced.updatedAt;
+    return true;
   }
 
   async listStale(before: string, limit: number, after?: StalePosition): Promise<DocumentRecord[]> {

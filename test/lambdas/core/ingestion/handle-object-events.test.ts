@@ -1,8 +1,49 @@
 import { describe, expect, it } from 'vitest';
+import { DeleteDocument } from '../../../../lambdas/core/ingestion/delete-document.js';
+import { HandleObjectEvents } from '../../../../lambdas/core/ingestion/handle-object-events.js';
 import { inboxKey, uploadKey } from '../../../../lambdas/core/ingestion/object-keys.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 
 const TEXT = sectionedMarkdown(2, 'inbox');
+
+type Fixture = ReturnType<typeof ingestionFixture>;
+
+/**
+ * A handler on the fixture's stores whose document store runs `meanwhile` once, right after
+ * the first call of `method` resolves: another event handled between two steps of this one.
+ */
+const racingHandler = (
+  fixture: Fixture,
+  method: 'findByTitle' | 'markDeleting',
+  meanwhile: () => Promise<unknown>,
+): HandleObjectEvents => {
+  let pending: (() => Promise<unknown>) | undefined = meanwhile;
+  const documents = new Proxy(fixture.documents, {
+    get(target, name) {
+      const value: unknown = Reflect.get(target, name, target);
+      if (typeof value !== 'function') return value;
+      const bound = (...args: unknown[]): unknown => Reflect.apply(value, target, args);
+      if (name !== method) return bound;
+      return async (...args: unknown[]) => {
+        const result = await bound(...args);
+        const run = pending;
+        pending = undefined;
+        await run?.();
+        return result;
+      };
+    },
+  });
+  const { blobs, queue, vectors, clock } = fixture;
+  return new HandleObjectEvents({
+    documents,
+    blobs,
+    queue,
+    uploadDocument: fixture.upload,
+    deleteDocument: new DeleteDocument({ documents, blobs, vectors, clock }),
+    clock,
+    maxBytes: 1_000_000,
+  });
+};
 
 describe('HandleObjectEvents', () => {
   describe('a presigned upload arriving', () => {
@@ -231,6 +272,61 @@ describe('HandleObjectEvents', () => {
 
       expect(outcome.kind).toBe('ignored');
       expect(await fixture.documents.findByTitle('acme', 'notes.md')).toBeDefined();
+    });
+
+    it('keeps the document that a file written again made while its old removal was handled', async () => {
+      // Arrange: notes.md is indexed, then removed and written anew (an editor's save); the
+      // removal's handler finds the key empty, and the new file's event is handled before it
+      // goes on.
+      const fixture = ingestionFixture();
+      await write(fixture, 'notes.md', TEXT);
+      await fixture.indexDocument.execute(fixture.queue.jobs[0]!);
+      const key = inboxKey('acme', 'notes.md');
+      await fixture.blobs.delete(key);
+      const removal = racingHandler(fixture, 'findByTitle', () =>
+        write(fixture, 'notes.md', `${TEXT}\n\nEdited.`),
+      );
+
+      // Act
+      const outcome = await removal.execute({ change: 'removed', key });
+
+      // Assert: the document of the file there now stays, at the new file's version
+      expect(outcome.kind).toBe('ignored');
+      expect(await fixture.documents.findByTitle('acme', 'notes.md')).toMatchObject({
+        version: 2,
+        status: 'queued',
+      });
+    });
+
+    it('keeps the document, and its files, when the file is written again under the tombstone', async () => {
+      // Arrange: the same file written back (same bytes) just as the removal tombstoned the
+      // document: its event is refused (409) and redelivered later.
+      const fixture = ingestionFixture();
+      const created = (await write(fixture, 'notes.md', TEXT)) as { documentId: string };
+      await fixture.indexDocument.execute(fixture.queue.jobs[0]!);
+      const key = inboxKey('acme', 'notes.md');
+      await fixture.blobs.delete(key);
+      const refused: unknown[] = [];
+      const removal = racingHandler(fixture, 'markDeleting', () =>
+        write(fixture, 'notes.md', TEXT).catch((error: unknown) => refused.push(error)),
+      );
+
+      // Act
+      const outcome = await removal.execute({ change: 'removed', key });
+      const redelivered = await fixture.objectEvents.execute({
+        change: 'created',
+        key,
+        sizeBytes: Buffer.byteLength(TEXT),
+      });
+
+      // Assert: the tombstone was taken back, nothing of the document removed
+      expect(refused).toEqual([expect.objectContaining({ status: 409 })]);
+      expect(outcome.kind).toBe('ignored');
+      expect(redelivered).toMatchObject({ kind: 'unchanged', version: 1 });
+      const record = await fixture.documents.get('acme', created.documentId);
+      expect(record).toMatchObject({ status: 'ready', version: 1 });
+      expect(await fixture.blobs.exists(record!.blobKey)).toBe(true);
+      expect(await fixture.vectors.count('acme', created.documentId)).toBe(2);
     });
 
     it('skips a created event whose file is already gone', async () => {

@@ -11,6 +11,7 @@ describe('a version whose job waits in a queue backlog longer than the reconcile
       documents: world.documents,
       queue: world.queue,
       deleteDocument: world.deleteDocument,
+      acceptUpload: world.acceptUpload,
       clock: world.clock,
       staleAfterMs: 15 * MINUTE,
       maxReceiveCount: 5,

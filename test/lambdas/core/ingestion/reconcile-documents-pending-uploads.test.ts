@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbDocumentStore } from '../../../../lambdas/adapters/dynamodb/dynamodb-document-store.js';
+import { AcceptUpload } from '../../../../lambdas/core/ingestion/accept-upload.js';
 import { DeleteDocument } from '../../../../lambdas/core/ingestion/delete-document.js';
 import { ReconcileDocuments } from '../../../../lambdas/core/ingestion/reconcile-documents.js';
 import { RequestUpload } from '../../../../lambdas/core/ingestion/request-upload.js';
@@ -51,6 +52,7 @@ describe('ReconcileDocuments across tenants (DynamoDbDocumentStore on dynalite)'
         vectors: new FakeVectorStore(),
         clock,
       }),
+      acceptUpload: new AcceptUpload({ documents, blobs, queue, clock, maxBytes: 10_000_000 }),
       clock,
       staleAfterMs: 15 * MINUTE,
       maxReceiveCount: 5,

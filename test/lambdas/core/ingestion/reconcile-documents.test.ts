@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uploadKey } from '../../../../lambdas/core/ingestion/object-keys.js';
 import {
   ReconcileDocuments,
   UPLOAD_EXPIRED_REASON,
@@ -13,6 +14,7 @@ const setup = (options: { maxRequeues?: number; batchSize?: number } = {}) => {
     documents: fixture.documents,
     queue: fixture.queue,
     deleteDocument: fixture.deleteDocument,
+    acceptUpload: fixture.acceptUpload,
     clock: fixture.clock,
     staleAfterMs: 15 * MINUTE,
     maxReceiveCount: 5,
@@ -108,7 +110,7 @@ describe('ReconcileDocuments', () => {
   });
 
   it('skips a document that moved on while the run looked at it', async () => {
-    const { uploadText, queue, clock, documents, deleteDocument } = setup();
+    const { uploadText, queue, clock, documents, deleteDocument, acceptUpload } = setup();
     const { id } = await uploadText('Guide', sectionedMarkdown(2));
     queue.jobs.length = 0;
     clock.advance(16 * MINUTE);
@@ -129,6 +131,7 @@ describe('ReconcileDocuments', () => {
       } as typeof documents,
       queue,
       deleteDocument,
+      acceptUpload,
       clock,
       staleAfterMs: 15 * MINUTE,
       maxReceiveCount: 5,
@@ -187,6 +190,21 @@ describe('ReconcileDocuments', () => {
         error: UPLOAD_EXPIRED_REASON,
       });
       expect(queue.jobs).toEqual([]);
+    });
+
+    it('queues the version instead of failing it when its object arrived but the event was lost', async () => {
+      // Arrange: the client PUT the file, then the stack stopped before S3's event was handled
+      const { reconcile, clock, documents, blobs, queue, id } = await awaiting();
+      await blobs.put(uploadKey('acme', id, 1), Buffer.from('a'.repeat(100)), 'text/markdown');
+      clock.advance(21 * MINUTE);
+
+      // Act
+      const report = await reconcile.execute();
+
+      // Assert: it goes on as the event would have: queued, and its index job sent
+      expect(report).toMatchObject({ requeued: 1, failed: 0 });
+      expect(await documents.get('acme', id)).toMatchObject({ status: 'queued', version: 1 });
+      expect(queue.jobs).toEqual([{ tenantId: 'acme', documentId: id, version: 1 }]);
     });
   });
 });

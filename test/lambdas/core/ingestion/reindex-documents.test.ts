@@ -71,6 +71,7 @@ describe('ReindexDocuments', () => {
       documents: world.documents,
       queue: world.queue,
       deleteDocument: world.deleteDocument,
+      acceptUpload: world.acceptUpload,
       clock: world.clock,
       staleAfterMs: 15 * 60_000,
       maxReceiveCount: 5,

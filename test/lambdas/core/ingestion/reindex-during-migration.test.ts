@@ -83,6 +83,7 @@ describe('npm run reindex during a collection migration', () => {
       documents: world.documents,
       queue: world.queue,
       deleteDocument: world.deleteDocument,
+      acceptUpload: world.acceptUpload,
       clock: world.clock,
       staleAfterMs: 15 * MINUTE,
       maxReceiveCount: 5,
