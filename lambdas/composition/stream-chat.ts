@@ -3,6 +3,7 @@ import { DynamoDbStreamLog } from '../adapters/dynamodb/dynamodb-stream-log.js';
 import type { AnswerQuestion } from '../core/chat/answer-question.js';
 import type { FollowOptions } from '../core/chat/follow-stream.js';
 import type { ReleaseStream } from '../core/limits/tenant-limiter.js';
+import type { AnswerPreparations } from '../core/ports/answer-preparations.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { SessionStore } from '../core/ports/session-store.js';
 import type { StreamLog } from '../core/ports/stream-log.js';
@@ -16,6 +17,11 @@ import { composeShared, type SharedComponents } from './shared.js';
 /** Resumable streaming: answers are recorded, followed by any request, stopped by the stop route. */
 export interface ResumableStreams {
   log: StreamLog;
+  /**
+   * The chat's answers being prepared: when set, a resume that comes before the answer's stream
+   * began waits (a few seconds at most) for it to begin, instead of finding nothing.
+   */
+  preparations?: AnswerPreparations;
   /** Tells an unknown chat (404) from one with nothing streaming (204). */
   sessions: Pick<SessionStore, 'exists'>;
   /** A recorded part waits at most this long before it is written (default 150 ms). */
@@ -79,7 +85,14 @@ export const composeStreamChat = async (
     answerQuestion,
     ...(shared.limiter ? { limits: shared.limiter } : {}),
     ...(config.RESUMABLE_STREAMS
-      ? { resumable: { log, sessions, flushIntervalMs: config.STREAM_FLUSH_INTERVAL_MS } }
+      ? {
+          resumable: {
+            log,
+            preparations: log,
+            sessions,
+            flushIntervalMs: config.STREAM_FLUSH_INTERVAL_MS,
+          },
+        }
       : {}),
   };
 };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
@@ -14,7 +15,9 @@ import type { AnswerEvent } from '../core/chat/answer-question.js';
 import { DEFAULT_DEADLINE_MARGIN_MS, followStream } from '../core/chat/follow-stream.js';
 import { stoppedAnswerEnded } from '../core/chat/stopped-answer-ended.js';
 import { StreamRecorder } from '../core/chat/stream-recorder.js';
+import { streamToResume } from '../core/chat/stream-to-resume.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../core/chat/ui-message-stream.js';
+import type { PreparingAnswer } from '../core/ports/answer-preparations.js';
 import type { ActiveStream } from '../core/ports/stream-log.js';
 import { HttpProblem, notFound } from '../core/problem.js';
 import { afterRequestsWritten } from '../core/scheduling/after-requests-written.js';
@@ -93,6 +96,9 @@ const NO_CONTENT = { statusCode: 204, headers: {}, body: '' };
  */
 const arrivedAt = (event: HttpEvent): number => event.requestContext?.timeEpoch ?? Date.now();
 
+/** The longest a resume waits for an answer being prepared to begin. */
+const PREPARATION_WAIT_MS = 5_000;
+
 /** Past its deadline and this margin, a stream's writer is gone though its marker remains. */
 const deadlineMarginMs = (options: ResumableStreams) =>
   options.follow?.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
@@ -111,7 +117,8 @@ const deadlineMarginMs = (options: ResumableStreams) =>
  * ({@link StreamRecorder}) and the invocation runs until the answer is whole and stored, even
  * with no client left; `GET /{chatId}/stream` replays and follows it ({@link followStream})
  * and `POST /{chatId}/stop` flags it, which the writer sees within its stop poll (or at its
- * start, for a stop that came while it was prepared).
+ * start, for a stop that came while it was prepared). A resume that comes while the answer is
+ * prepared (admitted, its stream not begun) waits for it ({@link streamToResume}).
  *
  * @example
  * export const handler = createHandler({ logger, resolver, maxBodyBytes, answerQuestion, resumable });
@@ -144,6 +151,34 @@ export const createHandler = (deps: StreamChatDeps) => {
           limits.openStream(tenantId, new Date(deadlineAt + SLOT_LEASE_MARGIN_MS)),
         )
       : Promise.resolve(undefined);
+    // The answer is noted as being prepared (at the same moment, for the same reason), so that
+    // a resume before its stream begins waits for it; its marker's write ends the note. A stop
+    // meanwhile does not see the note: it is kept for the answer as without it.
+    const preparations = resumable?.preparations;
+    const chatId = parsed.data.sessionId;
+    const preparing: PreparingAnswer = { preparationId: randomUUID(), deadlineAt };
+    const prepared =
+      preparations && chatId
+        ? afterRequestsWritten()
+            .then(() => preparations.prepare(tenantId, chatId, preparing))
+            .then(
+              () => true,
+              (error: unknown) => {
+                deps.logger.warn('noting the answer being prepared failed; resumes miss it', {
+                  error: error as Error,
+                });
+                return false;
+              },
+            )
+        : Promise.resolve(false);
+    const abandonPreparation = async () => {
+      if (!preparations || !chatId || !(await prepared)) return;
+      await preparations.abandon(tenantId, chatId, preparing).catch((error: unknown) => {
+        deps.logger.warn('clearing the abandoned preparation failed; resumes wait it out', {
+          error: error as Error,
+        });
+      });
+    };
     const budget = setTimeout(
       () => abort.abort(new StreamCut('The answer was cut: the time budget ran out.')),
       Math.max(1, remainingMs - budgetMarginMs),
@@ -160,6 +195,7 @@ export const createHandler = (deps: StreamChatDeps) => {
       clearTimeout(budget);
       abort.abort(error);
       await started.catch(() => undefined);
+      await abandonPreparation();
       throw error;
     });
     let released: Promise<void> | undefined;
@@ -174,14 +210,14 @@ export const createHandler = (deps: StreamChatDeps) => {
     };
     const first = await started.catch(async (error: unknown) => {
       clearTimeout(budget);
-      await freeSlot(false);
+      await Promise.all([freeSlot(false), abandonPreparation()]);
       // Out of time before the first byte: a problem can still say so (504), as documented.
       if (abort.signal.reason instanceof StreamCut) throw outOfTime(abort.signal.reason);
       throw error;
     });
     if (first.done || first.value.type !== 'start') {
       clearTimeout(budget);
-      await freeSlot(false);
+      await Promise.all([freeSlot(false), abandonPreparation()]);
       throw new Error('the answer stream did not start');
     }
     abort.signal.addEventListener('abort', () => clearTimeout(budget));
@@ -198,9 +234,19 @@ export const createHandler = (deps: StreamChatDeps) => {
     }
 
     // The model call is already under way: the marker's write overlaps its time to first token.
+    const preparationId =
+      start.sessionId === chatId && (await prepared) ? preparing.preparationId : undefined;
+    if (preparationId === undefined) await abandonPreparation();
     const recorder = await StreamRecorder.begin(
       resumable.log,
-      { tenantId, chatId: start.sessionId, streamId: start.messageId, deadlineAt, requestedAt },
+      {
+        tenantId,
+        chatId: start.sessionId,
+        streamId: start.messageId,
+        deadlineAt,
+        requestedAt,
+        ...(preparationId === undefined ? {} : { preparationId }),
+      },
       {
         ...(resumable.flushIntervalMs ? { flushIntervalMs: resumable.flushIntervalMs } : {}),
         ...(resumable.stopPollMs ? { stopPollMs: resumable.stopPollMs } : {}),
@@ -210,10 +256,11 @@ export const createHandler = (deps: StreamChatDeps) => {
             error: error as Error,
           }),
       },
-    ).catch((error: unknown) => {
+    ).catch(async (error: unknown) => {
       deps.logger.warn('the answer could not be recorded; it streams unrecorded', {
         error: error as Error,
       });
+      await abandonPreparation();
       return undefined;
     });
     // The client going away ends the response, not the answer.
@@ -241,11 +288,20 @@ export const createHandler = (deps: StreamChatDeps) => {
 
   const resumeAnswer = async (options: ResumableStreams, chatId: string, context: ApiContext) => {
     const tenantId = tenantOf(context);
-    const found = await options.log.active(tenantId, chatId, { consistent: true });
     // A marker its writer could not clear (the table was unreachable at the end) dies with it.
     const writerGone = (stream: ActiveStream) =>
       stream.deadlineAt + deadlineMarginMs(options) < Date.now();
-    const active = found && !writerGone(found) ? found : undefined;
+    const active = options.preparations
+      ? await streamToResume(options.preparations, tenantId, chatId, {
+          deadlineMarginMs: deadlineMarginMs(options),
+          maxWaitMs: Math.min(
+            PREPARATION_WAIT_MS,
+            context.getRemainingTimeInMillis() - budgetMarginMs,
+          ),
+        })
+      : await options.log
+          .active(tenantId, chatId, { consistent: true })
+          .then((found) => (found && !writerGone(found) ? found : undefined));
     if (!active) {
       if (await options.sessions.exists(tenantId, chatId)) return NO_CONTENT;
       throw notFound('Chat');

@@ -89,6 +89,12 @@ export const setup = (db: DynaliteHandle, options: SetupOptions = {}) => {
   const instance = (authDelayMs = 0, clock: Clock = systemClock) => {
     const http = testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 });
     const resolver = http.resolver;
+    // As composed: one adapter is the stream log and the answers being prepared.
+    const log = new DynamoDbStreamLog(db.documentClient, {
+      tableName: db.tableName,
+      clock,
+      ttlSeconds: 600,
+    });
     return createHandler({
       ...http,
       resolver: {
@@ -98,14 +104,7 @@ export const setup = (db: DynaliteHandle, options: SetupOptions = {}) => {
         },
       } as typeof resolver,
       answerQuestion,
-      resumable: {
-        log: new DynamoDbStreamLog(db.documentClient, {
-          tableName: db.tableName,
-          clock,
-          ttlSeconds: 600,
-        }),
-        sessions,
-      },
+      resumable: { log, preparations: log, sessions },
       ...options.extra,
     });
   };

@@ -20,7 +20,10 @@ const TRANSIENT = new Set([
 export const asDynamoDbError = (error: unknown): unknown => {
   if (!(error instanceof Error)) return error;
   const code = (error as { code?: string }).code;
-  if (error.name === 'TimeoutError' || code === 'ETIMEDOUT') {
+  // The SDK names a connection reset (a kept-alive socket the endpoint dropped) `TimeoutError`
+  // too: the endpoint went away, it was not slow.
+  const reset = code === 'ECONNRESET' || code === 'EPIPE';
+  if (!reset && (error.name === 'TimeoutError' || code === 'ETIMEDOUT')) {
     return new DependencyError('dynamodb', 'timeout', 'DynamoDB did not answer in time', error);
   }
   if (

@@ -7,6 +7,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { UiMessagePart } from '../../core/chat/ui-message-stream.js';
+import type {
+  AnswerPreparations,
+  ChatStreamView,
+  PreparingAnswer,
+} from '../../core/ports/answer-preparations.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type {
   ActiveStream,
@@ -35,6 +40,27 @@ const batchSk = (streamId: string, seq: number) =>
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
+/** A preparation as an element of the marker's string set `preparing`: `<deadlineAt>#<id>`. */
+const preparingEntry = (answer: PreparingAnswer) => `${answer.deadlineAt}#${answer.preparationId}`;
+
+const preparingOf = (stored: unknown): PreparingAnswer[] =>
+  stored instanceof Set
+    ? [...stored].map((entry) => {
+        const text = String(entry);
+        const split = text.indexOf('#');
+        return { preparationId: text.slice(split + 1), deadlineAt: Number(text.slice(0, split)) };
+      })
+    : [];
+
+const activeOf = (Item: Record<string, unknown> | undefined): ActiveStream | undefined =>
+  Item?.type === 'ActiveStream'
+    ? {
+        streamId: String(Item.streamId),
+        deadlineAt: Number(Item.deadlineAt),
+        stopRequested: Item.stopRequested === true,
+      }
+    : undefined;
+
 /**
  * The stored form of a batch's parts: each `text-delta` of the batch's one text id as its bare
  * delta string, every other part as is. A delta part's JSON is mostly its type and id (about
@@ -61,9 +87,11 @@ const decodeParts = (stored: string, textId: unknown): UiMessagePart[] => {
  * `ActiveStream`; `EndedStream` once it ended, naming it; `PendingStop` when a stop came with
  * none running; a stop's `stopAt` stays on it, for the chat's streams still being prepared), each batch of
  * parts one item `STREAM#<streamId>#<seq>` holding the parts as one JSON string. Every item
- * carries `expiresAt`, so recordings leave the table by TTL without a cleanup job.
+ * carries `expiresAt`, so recordings leave the table by TTL without a cleanup job. The answers
+ * being prepared are the string set `preparing` on `STREAM` ({@link AnswerPreparations}), apart
+ * from its type, so a preparation changes nothing the writers, readers and stops read of it.
  */
-export class DynamoDbStreamLog implements StreamLog {
+export class DynamoDbStreamLog implements StreamLog, AnswerPreparations {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly options: DynamoDbStreamLogOptions,
@@ -76,13 +104,17 @@ export class DynamoDbStreamLog implements StreamLog {
   ): Promise<{ stopRequested: boolean }> {
     // An update, not a put: a kept stop's `stopAt` stays on the item for the streams that
     // begin later, and the item it updates says, at no extra round trip, whether one came first.
+    // The stream's preparation ends in the same write; the chat's other ones stay.
+    const prepared =
+      stream.preparationId === undefined
+        ? undefined
+        : preparingEntry({ preparationId: stream.preparationId, deadlineAt: stream.deadlineAt });
     const { Attributes: before } = await dynamoCall(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
-          UpdateExpression:
-            'SET #type = :active, streamId = :id, deadlineAt = :deadline, stopRequested = :no, expiresAt = :expires',
+          UpdateExpression: `SET #type = :active, streamId = :id, deadlineAt = :deadline, stopRequested = :no, expiresAt = :expires${prepared === undefined ? '' : ' DELETE preparing :prepared'}`,
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: {
             ':active': 'ActiveStream',
@@ -90,6 +122,7 @@ export class DynamoDbStreamLog implements StreamLog {
             ':deadline': stream.deadlineAt,
             ':no': false,
             ':expires': this.#expiresAt(),
+            ...(prepared === undefined ? {} : { ':prepared': new Set([prepared]) }),
           },
           ReturnValues: 'ALL_OLD',
         }),
@@ -130,11 +163,52 @@ export class DynamoDbStreamLog implements StreamLog {
     const Item = await this.#marker(tenantId, chatId, {
       ConsistentRead: options.consistent ?? false,
     });
-    if (Item?.type !== 'ActiveStream') return undefined;
+    return activeOf(Item);
+  }
+
+  async prepare(tenantId: string, chatId: string, answer: PreparingAnswer): Promise<void> {
+    await dynamoCall(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
+          UpdateExpression: 'ADD preparing :entry SET expiresAt = :expires',
+          ExpressionAttributeValues: {
+            ':entry': new Set([preparingEntry(answer)]),
+            ':expires': this.#expiresAt(),
+          },
+        }),
+      ),
+    );
+  }
+
+  async abandon(tenantId: string, chatId: string, answer: PreparingAnswer): Promise<void> {
+    const entry = preparingEntry(answer);
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.options.tableName,
+            Key: { pk: sessionPk(tenantId, chatId), sk: ACTIVE_SK },
+            UpdateExpression: 'DELETE preparing :entries',
+            // Only an item holding it: an update of a missing item would write one without a TTL.
+            ConditionExpression: 'contains(preparing, :entry)',
+            ExpressionAttributeValues: { ':entries': new Set([entry]), ':entry': entry },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async view(tenantId: string, chatId: string): Promise<ChatStreamView> {
+    const Item = await this.#marker(tenantId, chatId, { ConsistentRead: true });
+    const active = activeOf(Item);
     return {
-      streamId: String(Item.streamId),
-      deadlineAt: Number(Item.deadlineAt),
-      stopRequested: Item.stopRequested === true,
+      ...(active ? { active } : {}),
+      preparing: preparingOf(Item?.preparing),
+      ...(Item?.endedStreamId === undefined ? {} : { lastEnded: String(Item.endedStreamId) }),
     };
   }
 

@@ -11,6 +11,8 @@ export interface RecordedStream {
   deadlineAt: number;
   /** Epoch ms the answer's request arrived: a stop requested since then stops it. */
   requestedAt: number;
+  /** The answer's preparation, which its marker's write ends (`AnswerPreparations`). */
+  preparationId?: string;
 }
 
 /** Timing of a {@link StreamRecorder}. */
@@ -100,6 +102,7 @@ export class StreamRecorder {
       streamId: stream.streamId,
       deadlineAt: stream.deadlineAt,
       requestedAt: stream.requestedAt,
+      ...(stream.preparationId === undefined ? {} : { preparationId: stream.preparationId }),
     });
     const recorder = new StreamRecorder(log, stream, options);
     recorder.#writeCount = 1;

@@ -19,6 +19,8 @@ export interface BeginningStream extends Omit<ActiveStream, 'stopRequested'> {
    * whose request arrived at or after it stops the stream.
    */
   requestedAt: number;
+  /** The answer's preparation (`AnswerPreparations.prepare`), cleared by the same write. */
+  preparationId?: string;
 }
 
 /**

@@ -37,14 +37,21 @@ const parts = (body: string) =>
 const deltaReads = (reads: ClientRead[]) =>
   reads.filter((read) => read.text.includes('"text-delta"')).length;
 
-/** An embedder taking `delayMs` to answer: the time an answer is prepared before its marker. */
+/**
+ * An embedder taking `delayMs` to answer (the time an answer is prepared before its marker),
+ * then failing with `failure` when one is given.
+ */
 class SlowEmbedder extends FakeEmbedder {
-  constructor(private readonly delayMs: number) {
+  constructor(
+    private readonly delayMs: number,
+    private readonly failure?: Error,
+  ) {
     super();
   }
 
   override async embed(...args: Parameters<FakeEmbedder['embed']>) {
     await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.failure) throw this.failure;
     return super.embed(...args);
   }
 }
@@ -59,7 +66,12 @@ describe('streaming chat function with resumable streams', () => {
   afterAll(() => db.close());
 
   /** Two function instances (no shared memory) over one table, one model, one session store. */
-  const setup = (tokenIntervalMs = 20, resumable = true, embedDelayMs = 0) => {
+  const setup = (
+    tokenIntervalMs = 20,
+    resumable = true,
+    embedDelayMs = 0,
+    embedFailure?: Error,
+  ) => {
     const model = new FakeChatModel({
       defaultReply: REPLY,
       onToken: pacedTokens(tokenIntervalMs).onToken,
@@ -67,29 +79,24 @@ describe('streaming chat function with resumable streams', () => {
     const sessions = new InMemorySessionStore();
     const answerQuestion = new AnswerQuestion({
       sessions,
-      embedder: new SlowEmbedder(embedDelayMs),
+      embedder: new SlowEmbedder(embedDelayMs, embedFailure),
       vectors: new FakeVectorStore(),
       model,
       clock: new ManualClock(),
       settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
     });
-    const instance = () =>
-      createHandler({
+    const instance = () => {
+      const log = new DynamoDbStreamLog(db.documentClient, {
+        tableName: db.tableName,
+        clock: systemClock,
+        ttlSeconds: 600,
+      });
+      return createHandler({
         ...testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 }),
         answerQuestion,
-        ...(resumable
-          ? {
-              resumable: {
-                log: new DynamoDbStreamLog(db.documentClient, {
-                  tableName: db.tableName,
-                  clock: systemClock,
-                  ttlSeconds: 600,
-                }),
-                sessions,
-              },
-            }
-          : {}),
+        ...(resumable ? { resumable: { log, preparations: log, sessions } } : {}),
       });
+    };
     chats += 1;
     return { model, sessions, a: instance(), b: instance(), chatId: `chat-${chats}` };
   };
@@ -182,6 +189,90 @@ describe('streaming chat function with resumable streams', () => {
     });
     expect(parts(writer.body).filter((part) => part.type === 'text-delta')).toEqual([]);
     expect(sessions.messagesOf('tenant-a', chatId)).toEqual([]);
+  });
+
+  it.each([
+    ['a new chat', false],
+    ['a chat with answers', true],
+  ])(
+    'follows on another instance an answer of %s that a resume came for while it was prepared',
+    async (_, earlierTurn) => {
+      // Arrange: preparing an answer (embedding, retrieval) takes 300 ms.
+      const { a, b, chatId } = setup(10, true, 300);
+      if (earlierTurn) {
+        await invokeStreaming(
+          a,
+          request('POST', '/', { sessionId: chatId, message: 'Hello' }),
+          lambdaContext(),
+        ).done;
+      }
+      const writer = invokeStreaming(
+        a,
+        request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+        lambdaContext(),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 60));
+
+      // Act: the page reloads while the answer is prepared (useChat's `resume: true`).
+      const reader = invokeStreaming(b, request('GET', `/${chatId}/stream`), lambdaContext());
+      await Promise.all([writer.done, reader.done]);
+
+      // Assert
+      expect(reader.prelude.statusCode).toBe(200);
+      expect(parts(reader.body)).toEqual(parts(writer.body));
+      expect(parts(reader.body).filter((part) => part.type === 'text-delta')).toHaveLength(20);
+    },
+  );
+
+  it('gives a resume that came while the answer was prepared the stopped answer, without a token, when a stop came then too', async () => {
+    // Arrange
+    const { a, b, model, sessions, chatId } = setup(20, true, 300);
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const reader = invokeStreaming(b, request('GET', `/${chatId}/stream`), lambdaContext());
+    await new Promise((resolve) => setTimeout(resolve, 30));
+
+    // Act
+    const stop = invokeStreaming(b, request('POST', `/${chatId}/stop`), lambdaContext());
+    await Promise.all([writer.done, reader.done, stop.done]);
+
+    // Assert: the stop still cuts the answer before its first token...
+    expect(stop.prelude.statusCode).toBe(202);
+    expect(model.calls.at(-1)?.options.signal?.aborted).toBe(true);
+    expect(parts(writer.body).filter((part) => part.type === 'text-delta')).toEqual([]);
+    expect(sessions.messagesOf('tenant-a', chatId)).toEqual([]);
+    // ...and the resume ends as the stopped answer does.
+    expect(reader.prelude.statusCode).toBe(200);
+    expect(parts(reader.body)).toEqual(parts(writer.body));
+    expect(parts(reader.body).at(-1)).toMatchObject({
+      type: 'finish',
+      finishReason: 'interrupted',
+    });
+  });
+
+  it('answers a resume without waiting further once the answer being prepared failed before its start', async () => {
+    // Arrange: the embedding fails after 200 ms.
+    const { a, b, chatId } = setup(0, true, 200, new Error('embedding failed'));
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const startedAt = Date.now();
+
+    // Act
+    const reader = invokeStreaming(b, request('GET', `/${chatId}/stream`), lambdaContext());
+    await Promise.all([writer.done, reader.done]);
+
+    // Assert: not the longest wait (5 s) for an answer that will not begin.
+    expect(writer.prelude.statusCode).toBeGreaterThanOrEqual(500);
+    expect(reader.prelude.statusCode).toBe(404);
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
 
   it('answers in full a question asked after a stop that found nothing running', async () => {

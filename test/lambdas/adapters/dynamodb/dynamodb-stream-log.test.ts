@@ -227,4 +227,93 @@ describe('DynamoDbStreamLog', () => {
     expect(await log.active('t1', 'chat-del', { consistent: true })).toBeUndefined();
     expect(await log.read('t1', 'chat-del', 's1', 0)).toEqual([]);
   });
+
+  describe('answers being prepared', () => {
+    it('notes each answer being prepared, and clears one as its stream begins', async () => {
+      // Arrange
+      await log.prepare('t1', 'chat-prep', { preparationId: 'p1', deadlineAt: 50 });
+      await log.prepare('t1', 'chat-prep', { preparationId: 'p2', deadlineAt: 60 });
+      const before = await log.view('t1', 'chat-prep');
+
+      // Act
+      await log.begin('t1', 'chat-prep', {
+        streamId: 's1',
+        deadlineAt: 50,
+        requestedAt: 0,
+        preparationId: 'p1',
+      });
+
+      // Assert
+      expect(before).toEqual({
+        preparing: expect.arrayContaining([
+          { preparationId: 'p1', deadlineAt: 50 },
+          { preparationId: 'p2', deadlineAt: 60 },
+        ]),
+      });
+      expect(await log.view('t1', 'chat-prep')).toEqual({
+        active: { streamId: 's1', deadlineAt: 50, stopRequested: false },
+        preparing: [{ preparationId: 'p2', deadlineAt: 60 }],
+      });
+    });
+
+    it('keeps a stop that comes during a preparation for the stream that then begins', async () => {
+      // Arrange
+      await log.prepare('t1', 'chat-prep-stop', { preparationId: 'p1', deadlineAt: 50 });
+
+      // Act
+      const outcome = await log.requestStop('t1', 'chat-prep-stop', {
+        staleBefore: 0,
+        requestedAt: 20,
+      });
+      const begun = await log.begin('t1', 'chat-prep-stop', {
+        streamId: 's1',
+        deadlineAt: 50,
+        requestedAt: 10,
+        preparationId: 'p1',
+      });
+
+      // Assert
+      expect(outcome).toBe('pending');
+      expect(begun).toEqual({ stopRequested: true });
+      expect((await log.view('t1', 'chat-prep-stop')).preparing).toEqual([]);
+    });
+
+    it('reads the stream that ended last in the same view', async () => {
+      // Arrange
+      await log.prepare('t1', 'chat-prep-end', { preparationId: 'p1', deadlineAt: 50 });
+      await log.begin('t1', 'chat-prep-end', {
+        streamId: 's1',
+        deadlineAt: 50,
+        requestedAt: 0,
+        preparationId: 'p1',
+      });
+
+      // Act
+      await log.end('t1', 'chat-prep-end', 's1');
+
+      // Assert
+      expect(await log.view('t1', 'chat-prep-end')).toEqual({ preparing: [], lastEnded: 's1' });
+    });
+
+    it('clears an abandoned preparation, and writes nothing for a chat without it', async () => {
+      // Arrange
+      const answer = { preparationId: 'p1', deadlineAt: 50 };
+      await log.prepare('t1', 'chat-prep-abandon', answer);
+
+      // Act
+      await log.abandon('t1', 'chat-prep-abandon', answer);
+      await log.abandon('t1', 'chat-prep-none', answer);
+
+      // Assert
+      expect(await log.view('t1', 'chat-prep-abandon')).toEqual({ preparing: [] });
+      const { Items } = await db.documentClient.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'TENANT#t1#SESSION#chat-prep-none' },
+        }),
+      );
+      expect(Items).toEqual([]);
+    });
+  });
 });
