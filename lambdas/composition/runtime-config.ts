@@ -84,9 +84,9 @@ export const runtimeConfigSchema = z
     /** Local stack: time between full rescans of the drop folders (`DATA_DIR/inbox`), in ms. */
     INBOX_RESCAN_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 5_000),
     /** Local stack: most messages per indexer batch (the event source mapping's batch size). */
-    INDEXER_BATCH_SIZE: z._default(z.coerce.number().check(z.int(), z.positive()), 25),
+    INDEXER_BATCH_SIZE: z._default(z.coerce.number().check(z.int(), z.positive()), 50),
     /** Local stack: how long a partial indexer batch waits for more messages, in ms. */
-    INDEXER_BATCH_WINDOW_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 250),
+    INDEXER_BATCH_WINDOW_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 500),
     /** Per-request timeout of the Qdrant client, in ms. */
     QDRANT_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 5_000),
     /** Most time one AWS SDK call (DynamoDB, S3, SQS, Secrets Manager) may take, in ms. */
