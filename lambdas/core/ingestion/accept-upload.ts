@@ -51,7 +51,9 @@ export const tooLarge = (size: number, limit: number): string =>
  * `maxBytes`, fails the version and is removed; an object that no record waits for (a deleted
  * document, a superseded version, an expired URL) is removed. A repeated call changes nothing
  * but sending the job again, which is harmless. Without `sizeBytes`, the object's size is read
- * from the blob store: none there, nothing changes (`missing`).
+ * from the blob store: none there, nothing changes (`missing`). Each change applies only to the
+ * record as it was read (its status and `updatedAt`): an event and the reconciler taking in
+ * the same object at once change it once, and a version indexed meanwhile is left alone.
  *
  * @example
  * await acceptUpload.execute({ tenantId: 'acme', documentId: '0b4e…', version: 2, key: 'tenants/acme/uploads/0b4e…/v2' });
@@ -81,11 +83,14 @@ export class AcceptUpload {
         size > maxBytes
           ? tooLarge(size, maxBytes)
           : `The upload is ${size} bytes, not the ${record.sizeBytes} bytes declared. It was removed.`;
-      await documents.transition(tenantId, documentId, version, {
+      const failed = await documents.transition(tenantId, documentId, version, {
         status: 'failed',
         error: reason,
         at: clock.now().toISOString(),
+        ifStatus: record.status,
+        ifUpdatedAt: record.updatedAt,
       });
+      if (!failed) return { kind: 'ignored', reason: `version ${version} changed meanwhile` };
       await blobs.delete(key);
       return { kind: 'failed', documentId, version, reason };
     }
@@ -93,6 +98,8 @@ export class AcceptUpload {
       const moved = await documents.transition(tenantId, documentId, version, {
         status: 'queued',
         at: clock.now().toISOString(),
+        ifStatus: 'awaiting-upload',
+        ifUpdatedAt: record.updatedAt,
       });
       if (!moved) return { kind: 'ignored', reason: `version ${version} changed meanwhile` };
     }
