@@ -115,7 +115,7 @@ export const composeIndexer = async (
         maxBytes,
         readers,
       }),
-      deleteDocument: new DeleteDocument({ documents, blobs, vectors, clock: systemClock }),
+      deleteDocument: new DeleteDocument({ documents, blobs, vectors, queue, clock: systemClock }),
       clock: systemClock,
       maxBytes,
     }),

@@ -53,7 +53,7 @@ export const ingestionFixture = (
     readers: testReaders,
     ...(options.partChunks === undefined ? {} : { partChunks: options.partChunks }),
   });
-  const deleteDocument = new DeleteDocument({ documents, blobs, vectors, clock });
+  const deleteDocument = new DeleteDocument({ documents, blobs, vectors, queue, clock });
   const signer = new FakeUploadUrlSigner();
   const maxPresignedBytes = options.maxPresignedBytes ?? 1_000_000;
   const requestUpload = new RequestUpload({

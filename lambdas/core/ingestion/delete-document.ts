@@ -1,6 +1,7 @@
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
-import type { DocumentStore } from '../ports/document-store.js';
+import type { DocumentRecord, DocumentStore } from '../ports/document-store.js';
+import type { JobQueue } from '../ports/job-queue.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { documentBlobPrefix } from './document-blob-key.js';
 import { uploadPrefix } from './object-keys.js';
@@ -11,6 +12,11 @@ export interface DeleteDocumentDeps {
   blobs: BlobStore;
   vectors: VectorStore;
   clock: Clock;
+  /**
+   * Where a deletion called off ({@link DeleteDocument.executeUnless}) sends its version again
+   * when the tombstone may have cost it its indexing. Without it, the reconciler does, later.
+   */
+  queue?: JobQueue;
 }
 
 /** What {@link DeleteDocument.executeUnless} did: the tenant had no such document (`missing`). */
@@ -42,7 +48,8 @@ export class DeleteDocument {
    * 409, and its sender tries again), so what `keep` sees of the present holds. Kept, the
    * tombstone is taken back before anything was removed (`DocumentStore.restoreDeleting`), and
    * so it is when `keep` fails (the error propagates). A document some other deletion already
-   * holds is deleted whatever `keep` says: that deletion goes on anyway.
+   * holds is deleted whatever `keep` says: that deletion goes on anyway. A kept version that
+   * an indexing run may have lost under the tombstone is queued again (see `queue`).
    *
    * @example
    * // A drop-folder file's removal, unless the file was written again meanwhile.
@@ -65,12 +72,40 @@ export class DeleteDocument {
         await documents.restoreDeleting(replaced, at);
         throw error;
       }
-      if (kept && (await documents.restoreDeleting(replaced, at))) return 'kept';
+      if (kept && (await documents.restoreDeleting(replaced, at))) {
+        await this.#reindexIfDisturbed(replaced);
+        return 'kept';
+      }
     }
     await this.deps.vectors.deleteDocumentChunks(tenantId, documentId);
     await this.deps.blobs.deletePrefix(documentBlobPrefix(tenantId, documentId));
     await this.deps.blobs.deletePrefix(uploadPrefix(tenantId, documentId));
     await documents.delete(tenantId, documentId);
     return 'deleted';
+  }
+
+  /**
+   * Queues the restored version again when an indexing run may have met the tombstone: such a
+   * run (or a job of the version that arrived meanwhile) takes the document for deleted and
+   * removes all its chunks, and its job is gone. So a `queued` or `indexing` version is queued
+   * again, and a `ready` one whose chunks are no longer all there.
+   */
+  async #reindexIfDisturbed(restored: DocumentRecord): Promise<void> {
+    const { queue, documents, vectors, clock } = this.deps;
+    if (!queue) return;
+    const { tenantId, documentId, version, status } = restored;
+    const disturbed =
+      status === 'queued' ||
+      status === 'indexing' ||
+      (status === 'ready' &&
+        (await vectors.count(tenantId, documentId)) !== (restored.chunkCount ?? 0));
+    if (!disturbed) return;
+    const moved = await documents.transition(tenantId, documentId, version, {
+      status: 'queued',
+      at: clock.now().toISOString(),
+      ifStatus: status,
+      ifUpdatedAt: restored.updatedAt,
+    });
+    if (moved) await queue.enqueue({ tenantId, documentId, version });
   }
 }
