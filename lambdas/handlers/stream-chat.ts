@@ -348,7 +348,9 @@ export const createHandler = (deps: StreamChatDeps) => {
 
   const limits = limitRequests<HttpEvent>({
     ...(deps.limits ? { limiter: deps.limits } : {}),
-    isLimited: (event) => routeOf(event, resumable !== undefined).kind === 'chat',
+    // A resume is a long invocation of its own, polling the table until the answer ends: it
+    // counts as a request. A stop does not: an answer can always be stopped, past the limit too.
+    isLimited: (event) => routeOf(event, resumable !== undefined).kind !== 'stop',
   });
   return (
     middy<LambdaFunctionURLEvent, unknown, Error, ApiContext>({

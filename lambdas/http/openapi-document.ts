@@ -224,6 +224,12 @@ const streamControlPaths = (streamUrl: string | undefined): Record<string, JsonO
         204: { description: 'Nothing is streaming in this chat' },
         401: problem(401, 'Missing or invalid API key'),
         404: problem(404, 'No such chat'),
+        // A follower is a long invocation of its own: it counts against the requests per minute.
+        429: problem(
+          429,
+          "Over the tenant's requests per minute; retry after `Retry-After` seconds",
+          { 'Retry-After': 'Seconds to wait before retrying' },
+        ),
         // The key is read from the table first, as on every authenticated route.
         503: problem(503, 'A dependency is unavailable'),
       },
