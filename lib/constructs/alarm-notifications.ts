@@ -1,6 +1,7 @@
-import { Validations } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -36,8 +37,24 @@ export class AlarmNotifications extends Construct {
     });
   }
 
-  /** Notifies the topic when `alarm` goes into alarm and when it recovers. */
+  /**
+   * Notifies the topic when `alarm` goes into alarm and when it recovers. The topic's policy
+   * (written for `enforceSSL`) replaces SNS's default one, so it must allow CloudWatch to
+   * publish for this alarm, or the alarm's history records a denied `SNS:Publish` and no one
+   * hears of it.
+   */
   notifyOn(alarm: Alarm): void {
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnEquals: { 'aws:SourceArn': alarm.alarmArn },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
     const action = new SnsAction(this.topic);
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);

@@ -35,6 +35,9 @@ export const DOCUMENT_LIST_PREFIX = documentBlobPrefix('*', '*');
 /** The prefix of a document's presigned uploads, as an `s3:prefix` pattern (deleted with it). */
 export const UPLOAD_LIST_PREFIX = uploadPrefix('*', '*');
 
+/** The keys of every document's versions and presigned uploads, as object ARN patterns. */
+const DOCUMENT_AND_UPLOAD_KEYS = [`${DOCUMENT_LIST_PREFIX}*`, `${UPLOAD_LIST_PREFIX}*`];
+
 /**
  * The key prefix the bucket notifies the queue of. S3 filters take a literal prefix, so the
  * tenant segment of `tenants/<t>/uploads/` and `tenants/<t>/inbox/` cannot be matched: every
@@ -195,9 +198,12 @@ export class IngestionPipeline extends Construct {
     return this.grantObjects(grantee, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
   }
 
-  /** Lets `grantee` delete raw documents, and nothing else on them. */
+  /**
+   * Lets `grantee` delete raw documents and presigned uploads, and nothing else on them: never
+   * a drop-folder file, whose removal deletes its tenant's document.
+   */
   grantObjectDelete(grantee: IGrantable): Grant {
-    return this.grantObjects(grantee, ['s3:DeleteObject']);
+    return this.grantObjects(grantee, ['s3:DeleteObject'], DOCUMENT_AND_UPLOAD_KEYS);
   }
 
   /**
@@ -208,9 +214,16 @@ export class IngestionPipeline extends Construct {
     return this.grantObjects(grantee, ['s3:GetObject'], `${UPLOAD_LIST_PREFIX}*`);
   }
 
-  /** Lets `grantee` store and delete raw documents, without reading them back. */
+  /**
+   * Lets `grantee` store and delete raw documents and presigned uploads (and sign `PUT`s of
+   * them), without reading them back; never a drop-folder file.
+   */
   grantObjectWrite(grantee: IGrantable): Grant {
-    return this.grantObjects(grantee, ['s3:PutObject', 's3:DeleteObject']);
+    return this.grantObjects(
+      grantee,
+      ['s3:PutObject', 's3:DeleteObject'],
+      DOCUMENT_AND_UPLOAD_KEYS,
+    );
   }
 
   /**
@@ -274,23 +287,30 @@ export class IngestionPipeline extends Construct {
    * wildcard on the grantee: object keys are chosen at runtime per tenant and document, so no
    * finite list of ARNs exists.
    */
-  private grantObjects(grantee: IGrantable, actions: string[], keys = '*'): Grant {
+  private grantObjects(
+    grantee: IGrantable,
+    actions: string[],
+    keyPatterns: string | readonly string[] = '*',
+  ): Grant {
+    const patterns = [keyPatterns].flat();
     const grant = Grant.addToPrincipal({
       grantee,
       actions,
-      resourceArns: [this.bucket.arnForObjects(keys)],
+      resourceArns: patterns.map((keys) => this.bucket.arnForObjects(keys)),
     });
     const bucketLogicalId = Stack.of(this).resolve(
       Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket),
     ) as string;
     const principal = grantee.grantPrincipal;
     if (principal instanceof Construct) {
-      Validations.of(principal).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${keys}]`,
-        reason:
-          'Object keys of the raw document bucket are generated at runtime per tenant and ' +
-          `document, so object permissions are granted on this one bucket's keys ("bucket/${keys}").`,
-      });
+      for (const keys of patterns) {
+        Validations.of(principal).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${keys}]`,
+          reason:
+            'Object keys of the raw document bucket are generated at runtime per tenant and ' +
+            `document, so object permissions are granted on this one bucket's keys ("bucket/${keys}").`,
+        });
+      }
     }
     return grant;
   }

@@ -41,5 +41,8 @@ export class Reconciler extends Construct {
       schedule: Schedule.rate(Duration.minutes(props.config.reconcileIntervalMinutes)),
       targets: [new LambdaFunction(this.function.function, { retryAttempts: 0 })],
     });
+    // The target's retryAttempts covers EventBridge's delivery only; Lambda retries a failed
+    // asynchronous run twice by itself, runs that would overlap the next scheduled ones.
+    this.function.function.configureAsyncInvoke({ retryAttempts: 0 });
   }
 }

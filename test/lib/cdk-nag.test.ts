@@ -96,6 +96,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-IAM4[Policy::arn:<resource>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<resource>/*]',
+      'AwsSolutions-IAM5[Resource::<resource>/tenants/*/documents/*/*]',
       'AwsSolutions-IAM5[Resource::<resource>/tenants/*/uploads/*/*]',
       'AwsSolutions-SNS2',
     ]);
