@@ -286,6 +286,16 @@ export const appConfigSchema = z
         message: 'must name another collection than qdrantCollection (or be left out)',
       });
     }
+    // The indexer reads a file whole (the SDK's bytes, then a Buffer of them) and extracts its
+    // text beside them; a file it cannot hold crashes its whole batch into the dead-letter queue.
+    const indexerBytes = (config.memorySize * 1024 * 1024) / 4;
+    if (config.maxPresignedUploadBytes > indexerBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxPresignedUploadBytes'],
+        message: `must be at most a quarter of memorySize (${indexerBytes} bytes at ${config.memorySize} MB): the indexer holds a file twice and its text in memory`,
+      });
+    }
     if (config.indexerBatchSize > 10 && config.indexerBatchWindowSeconds === 0) {
       ctx.addIssue({
         code: 'custom',

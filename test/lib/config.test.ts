@@ -15,6 +15,21 @@ describe('parseAppConfig', () => {
     );
   });
 
+  it('refuses a presigned upload limit over a quarter of the memory, which the indexer cannot hold', () => {
+    expect(() =>
+      parseAppConfig({ memorySize: '1024', maxPresignedUploadBytes: String(512 * 1024 * 1024) }),
+    ).toThrow('maxPresignedUploadBytes: must be at most a quarter of memorySize');
+  });
+
+  it('takes the largest presigned upload a quarter of the memory allows', () => {
+    const config = parseAppConfig({
+      memorySize: '2048',
+      maxPresignedUploadBytes: String(512 * 1024 * 1024),
+    });
+
+    expect(config.maxPresignedUploadBytes).toBe(512 * 1024 * 1024);
+  });
+
   it('takes true and false written as text, as -c gives them', () => {
     expect(parseAppConfig({ resumableStreams: 'false' }).resumableStreams).toBe(false);
   });
