@@ -157,6 +157,8 @@ export const createHandler = (deps: StreamChatDeps) => {
     const preparations = resumable?.preparations;
     const chatId = parsed.data.sessionId;
     const preparing: PreparingAnswer = { preparationId: randomUUID(), deadlineAt };
+    // True once the note was sent, even when its write answered an error: it may have landed
+    // all the same, and clearing one that did not is harmless.
     const prepared =
       preparations && chatId
         ? afterRequestsWritten()
@@ -164,10 +166,10 @@ export const createHandler = (deps: StreamChatDeps) => {
             .then(
               () => true,
               (error: unknown) => {
-                deps.logger.warn('noting the answer being prepared failed; resumes miss it', {
+                deps.logger.warn('noting the answer being prepared failed; resumes may miss it', {
                   error: error as Error,
                 });
-                return false;
+                return true;
               },
             )
         : Promise.resolve(false);

@@ -275,6 +275,50 @@ describe('streaming chat function with resumable streams', () => {
     expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
 
+  it('clears the note of an answer being prepared whose write landed though it answered an error', async () => {
+    // Arrange: the note's write reaches the table but its answer is lost (a client timeout).
+    const log = new DynamoDbStreamLog(db.documentClient, {
+      tableName: db.tableName,
+      clock: systemClock,
+      ttlSeconds: 600,
+    });
+    const handler = createHandler({
+      ...testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 }),
+      answerQuestion: new AnswerQuestion({
+        sessions: new InMemorySessionStore(),
+        embedder: new FakeEmbedder(),
+        vectors: new FakeVectorStore(),
+        model: new FakeChatModel({ defaultReply: REPLY }),
+        clock: new ManualClock(),
+        settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
+      }),
+      resumable: {
+        log,
+        sessions: new InMemorySessionStore(),
+        preparations: {
+          prepare: async (...args) => {
+            await log.prepare(...args);
+            throw new Error('the write timed out');
+          },
+          abandon: (...args) => log.abandon(...args),
+          view: (...args) => log.view(...args),
+        },
+      },
+    });
+    chats += 1;
+    const chatId = `chat-${chats}`;
+
+    // Act
+    await invokeStreaming(
+      handler,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    ).done;
+
+    // Assert: no note left for resumes to wait on until the writer's deadline.
+    expect((await log.view('tenant-a', chatId)).preparing).toEqual([]);
+  });
+
   it('answers in full a question asked after a stop that found nothing running', async () => {
     const { a, model, sessions, chatId } = setup(0);
     await invokeStreaming(a, request('POST', `/${chatId}/stop`), lambdaContext()).done;
