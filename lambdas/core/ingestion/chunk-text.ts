@@ -1,5 +1,5 @@
 import { estimateTokens, tokenWeight } from '../text/estimate-tokens.js';
-import { countWords } from '../text/whitespace.js';
+import { countWords, isBlank } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
 import { paragraphSteps, type TextFormat } from './text-sections.js';
 import { tokenWindowSteps } from './token-window.js';
@@ -141,7 +141,11 @@ export function* chunkSteps(text: string, options: ChunkTextOptions): Steps<Text
         maxTokens - prefixCost,
         overlapTokens,
       );
-      for (const window of windows) add({ text: compose(prefix, [window]), headingPath });
+      // A window of a long run of whitespace or invisible characters shows nothing: it would be
+      // an empty chunk (which the OpenAI embedder refuses) or a heading line alone.
+      for (const window of windows) {
+        if (!isBlank(window)) add({ text: compose(prefix, [window]), headingPath });
+      }
     } else if (joinedTokens(pendingSize, size) > maxTokens) {
       flush();
       pending = [paragraph.text];
