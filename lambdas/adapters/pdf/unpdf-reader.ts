@@ -15,7 +15,9 @@ const letTimersRun = () => new Promise<void>((resolve) => setImmediate(resolve))
  * {@link PdfReader} on `unpdf`, which bundles a serverless build of Mozilla's pdf.js: pure
  * JavaScript, no native binaries, so it runs in Lambda as it runs locally. Pages are read one
  * at a time, timers (a time budget's abort) run and the signal is checked between them; a file
- * of more than `maxPages` pages is refused once opened; pdf.js's `PasswordException` becomes
+ * of more than `maxPages` pages is refused once opened, and one whose text passes `maxChars` at
+ * the page that passes it (compressed pages may share one content stream, so a file of a few
+ * kilobytes can hold megabytes of text); pdf.js's `PasswordException` becomes
  * `encrypted` and every other refusal to open the file `malformed`. The library is imported on
  * the first PDF, so a function that only ever sees text never evaluates it.
  *
@@ -25,7 +27,7 @@ const letTimersRun = () => new Promise<void>((resolve) => setImmediate(resolve))
 export class UnpdfReader implements PdfReader {
   async readPages(
     bytes: Uint8Array,
-    options: { signal?: AbortSignal; maxPages?: number } = {},
+    options: { signal?: AbortSignal; maxPages?: number; maxChars?: number } = {},
   ): Promise<PdfPages> {
     // Loaded on the first PDF: uploads of text never evaluate pdf.js.
     const { getDocumentProxy } = await import('unpdf');
@@ -52,12 +54,22 @@ export class UnpdfReader implements PdfReader {
         };
       }
       const pages: string[] = [];
+      let chars = 0;
       for (let number = 1; number <= document.numPages; number += 1) {
         await letTimersRun();
         options.signal?.throwIfAborted();
         const page = await document.getPage(number);
-        pages.push(pageText((await page.getTextContent()) as TextItems));
+        const text = pageText((await page.getTextContent()) as TextItems);
         page.cleanup();
+        chars += text.length;
+        if (options.maxChars !== undefined && chars > options.maxChars) {
+          return {
+            ok: false,
+            reason: 'too-much-text',
+            detail: `The PDF's text passes ${options.maxChars} characters by page ${number}`,
+          };
+        }
+        pages.push(text);
       }
       return { ok: true, pages };
     } catch (error) {

@@ -46,7 +46,8 @@ export type ExtractionFailureReason =
   | 'encrypted'
   | 'no-text'
   | 'malformed'
-  | 'too-many-pages';
+  | 'too-many-pages'
+  | 'too-much-text';
 
 /** A file that cannot be indexed (see {@link ExtractionFailureReason}). */
 export interface ExtractionFailure {
@@ -87,6 +88,22 @@ const fail = (reason: ExtractionFailureReason, detail: string): ExtractionFailur
  */
 export const MAX_PDF_PAGES = 5_000;
 
+/** What the 20 000 chunks a document may make can hold, about: the hard cap of a PDF's text. */
+export const MAX_PDF_TEXT_CHARS = 32_000_000;
+
+/**
+ * The most text a PDF may hold, in characters, by its size in bytes: twenty characters a byte
+ * (text PDFs hold a few; their fonts and structure weigh more than their text), at least a
+ * million, and at most what {@link MAX_PDF_TEXT_CHARS} allows. Content streams are compressed
+ * and pages may share one, so a PDF of 16 KB can hold megabytes of text on every page: read and
+ * stored in the upload request, it took the function's memory.
+ *
+ * @example
+ * pdfTextLimit(16_000); // 1_000_000
+ */
+export const pdfTextLimit = (bytes: number): number =>
+  Math.min(MAX_PDF_TEXT_CHARS, Math.max(1_000_000, 20 * bytes));
+
 const readPdf = async (
   bytes: Uint8Array,
   pdf: PdfReader,
@@ -97,6 +114,7 @@ const readPdf = async (
   }
   const read = await pdf.readPages(bytes, {
     maxPages: MAX_PDF_PAGES,
+    maxChars: pdfTextLimit(bytes.length),
     ...(signal ? { signal } : {}),
   });
   if (!read.ok) {
@@ -106,7 +124,9 @@ const readPdf = async (
         ? 'The PDF is encrypted (password protected); upload a copy without a password'
         : read.reason === 'too-many-pages'
           ? `${read.detail}; split it into files of at most ${MAX_PDF_PAGES} pages`
-          : `The PDF cannot be read: ${read.detail}`,
+          : read.reason === 'too-much-text'
+            ? `${read.detail}, more than a file of ${bytes.length} bytes may hold (${pdfTextLimit(bytes.length)}); split it into smaller files`
+            : `The PDF cannot be read: ${read.detail}`,
     );
   }
   const pages = read.pages.map((text, index) => ({ page: index + 1, text: tidyPage(text) }));
