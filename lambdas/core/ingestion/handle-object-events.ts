@@ -4,6 +4,7 @@ import type { DocumentStore } from '../ports/document-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { HttpProblem } from '../problem.js';
 import { MAX_TITLE_CHARS } from '../schemas/documents.js';
+import { isBlank } from '../text/whitespace.js';
 import { AcceptUpload, tooLarge } from './accept-upload.js';
 import { resolveContentType } from './content-types.js';
 import type { DeleteDocument } from './delete-document.js';
@@ -96,7 +97,7 @@ export class HandleObjectEvents {
       return accepted.kind === 'missing' ? { kind: 'ignored', reason: accepted.reason } : accepted;
     }
     const title = documentTitle(target.path);
-    if (title === '') return { kind: 'ignored', reason: 'the file name is blank' };
+    if (isBlank(title)) return { kind: 'ignored', reason: 'the file name is blank' };
     return event.change === 'created'
       ? this.#inboxCreated(event, target.tenantId, target.path, title)
       : this.#inboxRemoved(event, target.tenantId, title);

@@ -2,6 +2,7 @@ import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { PresignedUpload, UploadUrlSigner } from '../ports/upload-url-signer.js';
 import { HttpProblem } from '../problem.js';
+import { isBlank } from '../text/whitespace.js';
 import type { SupportedContentType } from './content-types.js';
 import { documentTitle } from './document-title.js';
 import { uploadKey } from './object-keys.js';
@@ -58,7 +59,7 @@ export class RequestUpload {
   async execute(input: RequestUploadInput): Promise<RequestedUpload> {
     const { documents, signer, clock, maxBytes, expiresInSeconds } = this.deps;
     const title = documentTitle(input.title);
-    if (title === '') throw new HttpProblem(400, { detail: 'The document needs a title' });
+    if (isBlank(title)) throw new HttpProblem(400, { detail: 'The document needs a title' });
     if (input.contentLength > maxBytes) {
       throw new HttpProblem(413, {
         type: 'urn:problem:document-too-large',

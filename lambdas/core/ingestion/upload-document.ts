@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { DocumentRecord, DocumentStatus, DocumentStore } from '../ports/document-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { HttpProblem } from '../problem.js';
+import { isBlank } from '../text/whitespace.js';
 import type { SupportedContentType } from './content-types.js';
 import { documentBlobKey, documentTextKey } from './document-blob-key.js';
 import { documentTitle } from './document-title.js';
@@ -134,7 +135,7 @@ export class UploadDocument {
   async execute(input: UploadDocumentInput): Promise<UploadedDocument> {
     const { documents, blobs, clock, maxBytes } = this.deps;
     const title = documentTitle(input.title);
-    if (title === '') throw new HttpProblem(400, { detail: 'The document needs a title' });
+    if (isBlank(title)) throw new HttpProblem(400, { detail: 'The document needs a title' });
     if (input.content.byteLength > maxBytes) {
       throw new HttpProblem(413, {
         detail: `The document is ${input.content.byteLength} bytes; the limit is ${maxBytes} bytes`,

@@ -11,7 +11,12 @@ export const MAX_METADATA_ENTRIES = 32;
 
 /** A document title as clients send it. */
 export const titleSchema = described(
-  z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TITLE_CHARS)),
+  z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(MAX_TITLE_CHARS),
+    z.refine((title: string) => !isBlank(title), 'The title shows nothing'),
+  ),
   { description: 'Uploading the same title again creates a new version of the same document.' },
 );
 
