@@ -100,8 +100,50 @@ interface Tag {
 class HtmlScanner {
   #nextGt = -1;
   #noMoreGt = false;
+  /** The next `"` and `'` found, by the same rule as `#nextGt` (-2: none left). */
+  readonly #nextQuote = new Map<number, number>();
 
   constructor(readonly html: string) {}
+
+  /** Index of the first `code` (a quote) at or after `from`, or -1; amortised constant time. */
+  #quoteFrom(code: number, from: number): number {
+    const known = this.#nextQuote.get(code) ?? -1;
+    if (known === -2) return -1;
+    if (known >= from) return known;
+    const found = this.html.indexOf(String.fromCharCode(code), from);
+    this.#nextQuote.set(code, found < 0 ? -2 : found);
+    return found;
+  }
+
+  /**
+   * Index of the `>` that ends the tag whose attributes start at `from`: the first one outside
+   * a quoted attribute value (`title="Settings > Advanced"`), as a browser reads it. A quote
+   * opens a value only after `=`; a value whose quote is never closed ends at the first `>`.
+   */
+  #tagEnd(from: number): number {
+    const { html } = this;
+    const first = this.gtFrom(from);
+    let at = from;
+    let gt = first;
+    while (gt >= 0) {
+      const double = this.#quoteFrom(0x22, at);
+      const single = this.#quoteFrom(0x27, at);
+      const quote =
+        double >= 0 && (single < 0 || double < single) ? double : single >= 0 ? single : -1;
+      if (quote < 0 || quote > gt) return gt;
+      let before = quote - 1;
+      while (before > at && isWhitespaceCode(html.charCodeAt(before))) before -= 1;
+      if (html.charCodeAt(before) !== 0x3d) {
+        at = quote + 1;
+        continue;
+      }
+      const close = this.#quoteFrom(html.charCodeAt(quote), quote + 1);
+      if (close < 0) return first;
+      at = close + 1;
+      gt = this.gtFrom(at);
+    }
+    return first;
+  }
 
   /** Index of the first `>` at or after `from`, or -1; amortised constant time. */
   gtFrom(from: number): number {
@@ -119,7 +161,7 @@ class HtmlScanner {
     const closing = html.charCodeAt(at + 1) === 0x2f;
     const nameStart = at + (closing ? 2 : 1);
     if (!isAsciiLetter(html.charCodeAt(nameStart))) return undefined;
-    const gt = this.gtFrom(nameStart);
+    const gt = this.#tagEnd(nameStart);
     if (gt < 0) return undefined;
     let nameEnd = nameStart;
     while (nameEnd < gt && isWordCode(html.charCodeAt(nameEnd))) nameEnd += 1;
@@ -156,10 +198,17 @@ class HtmlScanner {
    */
   *endOfComment(at: number): Steps<number> {
     const { html } = this;
+    // As HTML's tokenizer reads them: `<!-->` and `<!--->` are empty comments, and `--!>` ends
+    // a comment as `-->` does; a browser shows the text after them.
+    if (html.startsWith('>', at + 4)) return at + 5;
+    if (html.startsWith('->', at + 4)) return at + 6;
     for (let from = at + 4; from < html.length; from += CHARS_PER_STEP) {
-      // Slices overlap by two characters, so a `-->` across a boundary is found.
-      const end = html.slice(from, from + CHARS_PER_STEP + 2).indexOf('-->');
-      if (end >= 0) return from + end + 3;
+      // Slices overlap by three characters, so a `-->` or `--!>` across a boundary is found.
+      const slice = html.slice(from, from + CHARS_PER_STEP + 3);
+      const plain = slice.indexOf('-->');
+      const bang = slice.indexOf('--!>');
+      if (plain >= 0 && (bang < 0 || plain < bang)) return from + plain + 3;
+      if (bang >= 0) return from + bang + 4;
       yield;
     }
     return html.length;

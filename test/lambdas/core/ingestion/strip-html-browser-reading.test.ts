@@ -1,0 +1,53 @@
+/**
+ * HTML that a browser reads one way and `stripHtml` read another: the scanner ended a tag at
+ * the first `>` even inside a quoted attribute value, and a comment only at `-->`.
+ */
+import { describe, expect, it } from 'vitest';
+import { mayHoldText } from '../../../../lambdas/core/ingestion/extract-text.js';
+import { stripHtml } from '../../../../lambdas/core/ingestion/strip-html.js';
+
+describe('stripHtml on attribute values holding `>`', () => {
+  it('keeps attribute values out of the text (a `>` inside quotes does not end the tag)', () => {
+    // `>` is legal in a quoted attribute value: breadcrumbs in titles, comparisons in handlers.
+    const html =
+      '<p><a href="/settings" title="Settings > Advanced">Open the settings</a> and ' +
+      '<button onclick="if (a > b) submit()">Send</button>.</p>';
+
+    // It read 'Advanced">Open the settings and b) submit()">Send.'
+    expect(stripHtml(html)).toBe('Open the settings and Send.');
+  });
+
+  it('does not index an image attribute as text', () => {
+    const html =
+      '<p><img alt="x" data-config=\'{"when":"a>b","token":"internal-7731"}\'>Caption</p>';
+
+    expect(stripHtml(html)).not.toContain('internal-7731');
+  });
+});
+
+describe('stripHtml on comments a browser closes early', () => {
+  // HTML's tokenizer: `<!-->` and `<!--->` are empty comments (abrupt-closing-of-empty-comment),
+  // and `--!>` closes a comment (incorrectly-closed-comment). A browser shows the text after them.
+  it('reads the text after `<!-->`', () => {
+    expect(stripHtml('<!--><h1>Guide</h1><p>Install it with npm.</p>')).toBe(
+      'Guide\n\nInstall it with npm.',
+    );
+  });
+
+  it('reads the text after `<!--->`', () => {
+    expect(stripHtml('<p>Intro.</p><!---><p>Install it with npm.</p>')).toBe(
+      'Intro.\n\nInstall it with npm.',
+    );
+  });
+
+  it('reads the text after a comment closed by `--!>`', () => {
+    expect(stripHtml('<p>Intro.</p><!-- note --!><p>Install it with npm.</p>')).toBe(
+      'Intro.\n\nInstall it with npm.',
+    );
+  });
+
+  it('does not refuse a page whose text follows `<!-->` as empty', () => {
+    // The upload check answers 422 "The document holds no text to index" for a visible page.
+    expect(mayHoldText(Buffer.from('<!--><p>Install it with npm.</p>'), 'text/html')).toBe(true);
+  });
+});
