@@ -372,6 +372,16 @@ export const startTransactWriteEmulator = async (
     );
   };
 
+  /** Transactions being applied: `close` waits for them, as they write past any socket's end. */
+  const applying = new Set<Promise<DynamoReply>>();
+  const applyTracked = (headers: IncomingHttpHeaders, input: Json): Promise<DynamoReply> => {
+    const work = transact(headers, input);
+    applying.add(work);
+    const done = () => applying.delete(work);
+    work.then(done, done);
+    return work;
+  };
+
   const server: Server = createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const transaction = target === `${TARGET_PREFIX}TransactWriteItems`;
@@ -382,7 +392,7 @@ export const startTransactWriteEmulator = async (
     try {
       const body = await readAll(req);
       if (transaction) {
-        const reply = await transact(req.headers, JSON.parse(body.toString()) as Json);
+        const reply = await applyTracked(req.headers, JSON.parse(body.toString()) as Json);
         const payload = Buffer.from(JSON.stringify(reply.body));
         res.writeHead(reply.status, {
           'content-type': 'application/x-amz-json-1.0',
@@ -410,10 +420,14 @@ export const startTransactWriteEmulator = async (
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    // A transaction whose client went away is still applied whole (its actions go straight to
+    // the database): the database must not close under it.
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await Promise.allSettled([...applying]);
+    },
   };
 };
