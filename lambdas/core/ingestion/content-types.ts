@@ -56,7 +56,7 @@ export const resolveContentType = (
 
 /** How the chunker reads text extracted from a document of this type (HTML keeps its headings). */
 export const textFormatOf = (contentType: string): TextFormat =>
-  contentType === 'text/plain' ? 'plain' : 'markdown';
+  contentType === 'text/plain' ? 'plain' : contentType === 'text/html' ? 'html' : 'markdown';
 
 /** Whether documents of this type are read page by page (their chunks and citations carry pages). */
 export const isPaged = (contentType: string): contentType is 'application/pdf' =>

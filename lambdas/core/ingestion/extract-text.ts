@@ -83,8 +83,8 @@ export const extractText = (bytes: Uint8Array, contentType: string): string =>
   runSteps(extractTextSteps(bytes, contentType));
 
 /** Whether Markdown holds a paragraph: text under or outside its headings, which makes a chunk. */
-const holdsParagraph = (markdown: string): boolean => {
-  for (const paragraph of paragraphSteps(markdown, 'markdown')) {
+const holdsParagraph = (markdown: string, format: 'markdown' | 'html'): boolean => {
+  for (const paragraph of paragraphSteps(markdown, format)) {
     if (paragraph !== undefined) return true;
   }
   return false;
@@ -115,10 +115,10 @@ export const mayHoldText = (bytes: Uint8Array, contentType: string): boolean => 
   });
   const longer = bytes.length > CHECK_PREFIX_BYTES;
   if (contentType === 'text/html') {
-    return holdsParagraph(stripHtml(prefix, { markHeadings: true })) || longer;
+    return holdsParagraph(stripHtml(prefix, { markHeadings: true }), 'html') || longer;
   }
   if (contentType === 'text/markdown') {
-    return holdsParagraph(prefix) || (longer && !isBlank(decodeText(bytes)));
+    return holdsParagraph(prefix, 'markdown') || (longer && !isBlank(decodeText(bytes)));
   }
   if (!isBlank(prefix)) return true;
   return longer && !isBlank(decodeText(bytes));

@@ -177,3 +177,54 @@ export const admonitionTitle = (line: string): string | undefined => {
   if (!isBlockType(type)) return undefined;
   return bar < 0 ? '' : rest.slice(bar + 1).trim();
 };
+
+/**
+ * Whether a line is a link reference definition (`[docs]: https://example.com "Docs"`): where a
+ * link points, not text of the page. It cannot interrupt a paragraph, so the caller asks only
+ * for a line that starts one.
+ *
+ * @example
+ * isLinkDefinition('[fastapi]: https://fastapi.tiangolo.com'); // true
+ * isLinkDefinition('[not a link] here'); // false
+ */
+export const isLinkDefinition = (line: string): boolean =>
+  /^ {0,3}\[(?:[^\]\\]|\\.){1,999}\]:[ \t]*\S/.test(line);
+
+/**
+ * Whether a line opens front matter (YAML's `---`, TOML's `+++`), as the first line of a
+ * document; its closing line is the same marker (or `...` for YAML).
+ */
+export const frontMatterFence = (line: string): '---' | '+++' | undefined => {
+  const trimmed = line.trimEnd();
+  return trimmed === '---' || trimmed === '+++' ? trimmed : undefined;
+};
+
+/**
+ * A line with its HTML comments (`<!-- … -->`) removed, and whether it leaves one open (a
+ * comment whose `-->` is on a later line): a comment is markup, not text of the page.
+ *
+ * @example
+ * withoutComments('Install <!-- TODO: pin --> it', false); // { text: 'Install  it', open: false }
+ * withoutComments('<!-- draft', false); // { text: '', open: true }
+ */
+export const withoutComments = (line: string, open: boolean): { text: string; open: boolean } => {
+  let text = '';
+  let at = 0;
+  let inside = open;
+  while (at < line.length) {
+    if (inside) {
+      const end = line.indexOf('-->', at);
+      if (end < 0) return { text, open: true };
+      at = end + 3;
+      inside = false;
+    } else {
+      const start = line.indexOf('<!--', at);
+      if (start < 0) break;
+      text += line.slice(at, start);
+      at = start + 4;
+      inside = true;
+    }
+  }
+  if (!inside) text += line.slice(at);
+  return { text, open: inside };
+};

@@ -4,11 +4,14 @@ import {
   admonitionTitle,
   atxHeading,
   fenceOpening,
+  frontMatterFence,
   isIncludeDirective,
+  isLinkDefinition,
   isThematicBreak,
   MAX_STRUCTURE_LINE_CHARS,
   setextUnderline,
   withoutAttributes,
+  withoutComments,
 } from './markdown-lines.js';
 
 /** A run of paragraphs under the same headings. */
@@ -19,11 +22,17 @@ export interface TextSection {
   paragraphs: string[];
 }
 
-/** How to read the text: Markdown structure, or paragraphs only. */
-export type TextFormat = 'markdown' | 'plain';
+/**
+ * How to read the text: Markdown structure (a Markdown file: its front matter, HTML comments
+ * and link definitions are markup, not text), the same structure of a page stripped of its
+ * HTML (`html`: what looks like those is the page's text), or paragraphs only.
+ */
+export type TextFormat = 'markdown' | 'html' | 'plain';
 
 /** Characters of text, and lines, read between two pauses of {@link sectionSteps}. */
 const CHARS_PER_STEP = 8_192;
+/** Front matter longer than this is taken for text that happens to start with `---`. */
+const MAX_FRONT_MATTER_LINES = 200;
 const LINES_PER_STEP = 256;
 
 /** The lines of a paragraph joined, without leading empty lines or trailing whitespace. */
@@ -59,6 +68,11 @@ export function* paragraphSteps(
   let headingPath: string[] = [];
   let lines: string[] = [];
   let fence: { char: string; length: number } | undefined;
+  // Front matter (`---` … `---` as the first lines) is the page's metadata, not its text; it is
+  // held until it closes, and read as text after all when it never does.
+  let frontMatter: { fence: string; lines: string[] } | undefined;
+  let firstLine = true;
+  let comment = false;
   const ready: SectionParagraph[] = [];
   let read = 0;
   let lineCount = 0;
@@ -77,11 +91,44 @@ export function* paragraphSteps(
     section += 1;
     headingPath = headings.map((heading) => heading.title);
   };
-  const readLine = (line: string) => {
+  const readLine = (source: string) => {
     if (format === 'plain') {
-      if (isBlank(line)) flushParagraph();
-      else lines.push(line);
+      if (isBlank(source)) flushParagraph();
+      else lines.push(source);
       return;
+    }
+    if (firstLine) {
+      firstLine = false;
+      const opening = format === 'markdown' ? frontMatterFence(source) : undefined;
+      if (opening) {
+        frontMatter = { fence: opening, lines: [source] };
+        return;
+      }
+    }
+    if (frontMatter !== undefined) {
+      const closing = source.trimEnd();
+      if (closing === frontMatter.fence || (frontMatter.fence === '---' && closing === '...')) {
+        frontMatter = undefined;
+      } else if (frontMatter.lines.push(source) > MAX_FRONT_MATTER_LINES) {
+        const held = frontMatter.lines;
+        frontMatter = undefined;
+        for (const line of held) readMarkdownLine(line);
+      }
+      return;
+    }
+    readMarkdownLine(source);
+  };
+  const readMarkdownLine = (source: string) => {
+    let line = source;
+    if (format === 'markdown' && fence === undefined && (comment || line.includes('<!--'))) {
+      const read = withoutComments(line, comment);
+      if (read.text === line) comment = read.open;
+      else {
+        comment = read.open;
+        // A line that held only a comment is no line of the text, not even a blank one.
+        if (isBlank(read.text)) return;
+        line = read.text;
+      }
     }
     // Structure is read on lines of ordinary length only: a longer line is paragraph text.
     const structural = line.length <= MAX_STRUCTURE_LINE_CHARS;
@@ -111,7 +158,12 @@ export function* paragraphSteps(
       const title = withoutAttributes(lines[0]!.trim());
       lines = [];
       openSection(underline === '=' ? 1 : 2, title);
-    } else if (isThematicBreak(line) || isBlank(line) || isIncludeDirective(line)) {
+    } else if (
+      isThematicBreak(line) ||
+      isBlank(line) ||
+      isIncludeDirective(line) ||
+      (format === 'markdown' && lines.length === 0 && isLinkDefinition(line))
+    ) {
       flushParagraph();
     } else {
       const admonition = admonitionTitle(line);
@@ -138,6 +190,11 @@ export function* paragraphSteps(
       lineCount = 0;
       yield;
     }
+  }
+  if (frontMatter !== undefined) {
+    const held = frontMatter.lines;
+    frontMatter = undefined;
+    for (const line of held) readMarkdownLine(line);
   }
   flushParagraph();
   yield* ready;

@@ -30,10 +30,10 @@ describe('resolveContentType', () => {
 });
 
 describe('textFormatOf', () => {
-  it('reads plain text as paragraphs only and everything else as Markdown', () => {
+  it('reads plain text as paragraphs only, Markdown as Markdown, and a page by its headings', () => {
     expect(textFormatOf('text/plain')).toBe('plain');
     expect(textFormatOf('text/markdown')).toBe('markdown');
-    expect(textFormatOf('text/html')).toBe('markdown');
+    expect(textFormatOf('text/html')).toBe('html');
   });
 });
 
