@@ -1,6 +1,7 @@
 import { decodeHTML } from 'entities';
 import { isWhitespaceCode } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
+import { fenceOpening, isThematicBreak, setextUnderline } from './markdown-lines.js';
 
 /** Options of {@link stripHtml}. */
 export interface StripHtmlOptions {
@@ -28,9 +29,9 @@ export const decodeEntities = (text: string): string => decodeHTML(text).replace
 const PLACEHOLDER = '\uE000';
 
 /**
- * Stands for a heading's `#` until the text is whole (private-use, removed from input): a `#`
- * of the page's own text that starts a line is then escaped (`\#`), so "# of retries" stays a
- * paragraph and not a heading of the Markdown chunker.
+ * Stands for a heading's `#` until the text is whole (private-use, removed from input): a line
+ * of the page's own text that Markdown would read as structure is then escaped (`\#`, see
+ * {@link escapeStructure}), so "# of retries" stays a paragraph and not a heading.
  */
 const HEADING_MARK = '\uE001';
 
@@ -266,6 +267,22 @@ function* skippedMarkupEnd(scanner: HtmlScanner, lt: number): Steps<number | und
   return gt < 0 ? undefined : gt + 1;
 }
 
+/**
+ * The page's text with a backslash before each line that Markdown would read as structure: a
+ * `#` heading, a code fence (a paragraph showing three backticks would fence off every later
+ * heading), a setext underline (`Totals` over `======` would become a heading) or a thematic
+ * break. The page's own headings are marked apart and never escaped.
+ */
+const escapeStructure = (text: string): string =>
+  text.replace(/^.+$/gm, (line) =>
+    line.startsWith('#') ||
+    fenceOpening(line) !== undefined ||
+    setextUnderline(line) !== undefined ||
+    isThematicBreak(line)
+      ? `\\${line}`
+      : line,
+  );
+
 /** What a tag stands for in the text: a paragraph break, a line break, a cell gap or nothing. */
 const tagText = (tag: Tag, markHeadings: boolean): string => {
   if (HEADINGS.has(tag.name)) {
@@ -339,7 +356,7 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
     .replace(/ ?\n ?/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  const text = markHeadings ? joined.replace(/^#/gm, '\\#').replaceAll(HEADING_MARK, '#') : joined;
+  const text = markHeadings ? escapeStructure(joined).replaceAll(HEADING_MARK, '#') : joined;
   return preformatted.length === 0
     ? text
     : text.replace(

@@ -3,7 +3,8 @@
  * the first `>` even inside a quoted attribute value, and a comment only at `-->`.
  */
 import { describe, expect, it } from 'vitest';
-import { mayHoldText } from '../../../../lambdas/core/ingestion/extract-text.js';
+import { chunkText } from '../../../../lambdas/core/ingestion/chunk-text.js';
+import { extractText, mayHoldText } from '../../../../lambdas/core/ingestion/extract-text.js';
 import { stripHtml } from '../../../../lambdas/core/ingestion/strip-html.js';
 
 describe('stripHtml on attribute values holding `>`', () => {
@@ -49,5 +50,29 @@ describe('stripHtml on comments a browser closes early', () => {
   it('does not refuse a page whose text follows `<!-->` as empty', () => {
     // The upload check answers 422 "The document holds no text to index" for a visible page.
     expect(mayHoldText(Buffer.from('<!--><p>Install it with npm.</p>'), 'text/html')).toBe(true);
+  });
+});
+
+describe('the text of a page read as Markdown', () => {
+  const chunksOf = (html: string) =>
+    chunkText(extractText(Buffer.from(html), 'text/html'), {
+      maxTokens: 400,
+      overlapTokens: 60,
+      format: 'html',
+    });
+
+  it('keeps the headings after a paragraph that shows three backticks', () => {
+    const chunks = chunksOf(
+      '<h1>Guide</h1><p>Open a code block with</p><p><code>```</code></p>' +
+        '<h2>Install</h2><p>Run npm install.</p>',
+    );
+
+    expect(chunks.at(-1)?.headingPath).toEqual(['Guide', 'Install']);
+  });
+
+  it('makes no heading of a line of the page over a row of `=`', () => {
+    const chunks = chunksOf('<h1>Report</h1><p>Totals<br>======</p><p>42 in all.</p>');
+
+    expect(chunks.map((chunk) => chunk.headingPath)).toEqual([['Report']]);
   });
 });
