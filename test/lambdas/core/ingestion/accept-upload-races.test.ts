@@ -3,6 +3,7 @@ import { AcceptUpload } from '../../../../lambdas/core/ingestion/accept-upload.j
 import { DeleteDocument } from '../../../../lambdas/core/ingestion/delete-document.js';
 import { uploadKey } from '../../../../lambdas/core/ingestion/object-keys.js';
 import { ReconcileDocuments } from '../../../../lambdas/core/ingestion/reconcile-documents.js';
+import { afterFirstCall } from '../../../support/after-first-call.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 
 const MINUTE = 60_000;
@@ -25,7 +26,7 @@ describe('AcceptUpload run by the reconciler while the object event is handled',
 
     // The object's real event is handled (and its job indexed) while the reconciler's
     // AcceptUpload is between its read of the record and its write.
-    let meanwhile: (() => Promise<void>) | undefined = async () => {
+    const meanwhile = async () => {
       await fixture.objectEvents.execute({
         change: 'created',
         key,
@@ -33,21 +34,7 @@ describe('AcceptUpload run by the reconciler while the object event is handled',
       });
       await fixture.indexDocument.execute(fixture.queue.jobs[0]!);
     };
-    const documents = new Proxy(fixture.documents, {
-      get(target, name) {
-        const value: unknown = Reflect.get(target, name, target);
-        if (typeof value !== 'function') return value;
-        const bound = (...args: unknown[]): unknown => Reflect.apply(value, target, args);
-        if (name !== 'get') return bound;
-        return async (...args: unknown[]) => {
-          const result = await bound(...args);
-          const run = meanwhile;
-          meanwhile = undefined;
-          await run?.();
-          return result;
-        };
-      },
-    });
+    const documents = afterFirstCall(fixture.documents, 'get', meanwhile);
     const { blobs, queue, vectors, clock } = fixture;
     const reconcile = new ReconcileDocuments({
       documents,

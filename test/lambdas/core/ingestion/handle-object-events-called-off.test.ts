@@ -2,28 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DeleteDocument } from '../../../../lambdas/core/ingestion/delete-document.js';
 import { HandleObjectEvents } from '../../../../lambdas/core/ingestion/handle-object-events.js';
 import { inboxKey } from '../../../../lambdas/core/ingestion/object-keys.js';
+import { afterFirstCall } from '../../../support/after-first-call.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 
 type Fixture = ReturnType<typeof ingestionFixture>;
 
 /** A handler on the fixture's stores that runs `meanwhile` right after its first `markDeleting`. */
 const racingRemoval = (fixture: Fixture, meanwhile: () => Promise<unknown>): HandleObjectEvents => {
-  let pending: (() => Promise<unknown>) | undefined = meanwhile;
-  const documents = new Proxy(fixture.documents, {
-    get(target, name) {
-      const value: unknown = Reflect.get(target, name, target);
-      if (typeof value !== 'function') return value;
-      const bound = (...args: unknown[]): unknown => Reflect.apply(value, target, args);
-      if (name !== 'markDeleting') return bound;
-      return async (...args: unknown[]) => {
-        const result = await bound(...args);
-        const run = pending;
-        pending = undefined;
-        await run?.();
-        return result;
-      };
-    },
-  });
+  const documents = afterFirstCall(fixture.documents, 'markDeleting', meanwhile);
   const { blobs, queue, vectors, clock } = fixture;
   return new HandleObjectEvents({
     documents,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeleteDocument } from '../../../../lambdas/core/ingestion/delete-document.js';
 import { HandleObjectEvents } from '../../../../lambdas/core/ingestion/handle-object-events.js';
 import { inboxKey, uploadKey } from '../../../../lambdas/core/ingestion/object-keys.js';
+import { afterFirstCall } from '../../../support/after-first-call.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 
 const TEXT = sectionedMarkdown(2, 'inbox');
@@ -17,22 +18,7 @@ const racingHandler = (
   method: 'findByTitle' | 'markDeleting',
   meanwhile: () => Promise<unknown>,
 ): HandleObjectEvents => {
-  let pending: (() => Promise<unknown>) | undefined = meanwhile;
-  const documents = new Proxy(fixture.documents, {
-    get(target, name) {
-      const value: unknown = Reflect.get(target, name, target);
-      if (typeof value !== 'function') return value;
-      const bound = (...args: unknown[]): unknown => Reflect.apply(value, target, args);
-      if (name !== method) return bound;
-      return async (...args: unknown[]) => {
-        const result = await bound(...args);
-        const run = pending;
-        pending = undefined;
-        await run?.();
-        return result;
-      };
-    },
-  });
+  const documents = afterFirstCall(fixture.documents, method, meanwhile);
   const { blobs, queue, vectors, clock } = fixture;
   return new HandleObjectEvents({
     documents,
