@@ -26,6 +26,8 @@ export const ingestionFixture = (
     partChunks?: number;
     /** `MAX_PRESIGNED_UPLOAD_BYTES` of presigned uploads and drop folders (default 1 MB). */
     maxPresignedBytes?: number;
+    /** The indexer's `textCpuBudgetMs` (default `DEFAULT_TEXT_CPU_BUDGET_MS`). */
+    textCpuBudgetMs?: number;
   } = {},
 ) => {
   const documents = new InMemoryDocumentStore();
@@ -52,6 +54,7 @@ export const ingestionFixture = (
     chunking: { maxTokens: 40, overlapTokens: 8 },
     readers: testReaders,
     ...(options.partChunks === undefined ? {} : { partChunks: options.partChunks }),
+    ...(options.textCpuBudgetMs === undefined ? {} : { textCpuBudgetMs: options.textCpuBudgetMs }),
   });
   const deleteDocument = new DeleteDocument({ documents, blobs, vectors, queue, clock });
   const signer = new FakeUploadUrlSigner();

@@ -5,6 +5,7 @@ import {
   chunkSteps,
   MAX_CHUNKS_PER_DOCUMENT,
   type TextChunk,
+  TooManyChunksError,
 } from './chunk-text.js';
 import type { ExtractedPage } from './extract-document.js';
 
@@ -14,7 +15,7 @@ import type { ExtractedPage } from './extract-document.js';
  * it is on; chunk indexes run on across pages without gaps, and blank pages make none. Like
  * `chunkSteps`, the same pages always give the same chunks.
  *
- * @throws RangeError when the document makes more than {@link MAX_CHUNKS_PER_DOCUMENT} chunks.
+ * @throws TooManyChunksError when the document makes more than {@link MAX_CHUNKS_PER_DOCUMENT} chunks.
  *
  * @example
  * runSteps(pagedChunkSteps([{ page: 1, text: 'Intro' }, { page: 2, text: 'Usage' }], options))
@@ -28,11 +29,7 @@ export function* pagedChunkSteps(
   for (const { page, text } of pages) {
     if (isBlank(text)) continue;
     const own = yield* chunkSteps(text, { ...options, format: 'plain' });
-    if (chunks.length + own.length > MAX_CHUNKS_PER_DOCUMENT) {
-      throw new RangeError(
-        `The document makes more than ${MAX_CHUNKS_PER_DOCUMENT} chunks; split it into smaller documents`,
-      );
-    }
+    if (chunks.length + own.length > MAX_CHUNKS_PER_DOCUMENT) throw new TooManyChunksError();
     for (const chunk of own) chunks.push({ ...chunk, index: chunks.length, page });
     yield;
   }

@@ -48,6 +48,19 @@ const compose = (prefix: string, paragraphs: string[]): string =>
 export const MAX_CHUNKS_PER_DOCUMENT = 20_000;
 
 /**
+ * Thrown when a document makes more than {@link MAX_CHUNKS_PER_DOCUMENT} chunks: a property of
+ * its text (the same text always makes the same chunks), so trying again cannot succeed.
+ */
+export class TooManyChunksError extends RangeError {
+  constructor() {
+    super(
+      `The document makes more than ${MAX_CHUNKS_PER_DOCUMENT} chunks; split it into smaller documents`,
+    );
+    this.name = 'TooManyChunksError';
+  }
+}
+
+/**
  * Weight (`tokenWeight`) and words of a text: {@link estimateTokens} of texts joined by blank
  * lines adds them up.
  */
@@ -85,18 +98,15 @@ const validate = ({ maxTokens, overlapTokens }: ChunkTextOptions) => {
  * {@link chunkText} as pausable {@link Steps}: it pauses after every paragraph and window (and
  * inside long ones), so that a budget can bound it and other work can run between its slices.
  *
- * @throws RangeError when the document makes more than {@link MAX_CHUNKS_PER_DOCUMENT} chunks.
+ * @throws TooManyChunksError when the document makes more than {@link MAX_CHUNKS_PER_DOCUMENT} chunks.
+ * @throws RangeError when the options are out of range.
  */
 export function* chunkSteps(text: string, options: ChunkTextOptions): Steps<TextChunk[]> {
   validate(options);
   const { maxTokens, overlapTokens } = options;
   const chunks: TextChunk[] = [];
   const add = (body: { text: string; headingPath: string[] }) => {
-    if (chunks.length >= MAX_CHUNKS_PER_DOCUMENT) {
-      throw new RangeError(
-        `The document makes more than ${MAX_CHUNKS_PER_DOCUMENT} chunks; split it into smaller documents`,
-      );
-    }
+    if (chunks.length >= MAX_CHUNKS_PER_DOCUMENT) throw new TooManyChunksError();
     chunks.push({ index: chunks.length, ...body, tokens: estimateTokens(body.text) });
   };
 

@@ -10,10 +10,15 @@ import type { IndexJob, IndexPart, JobQueue } from '../ports/job-queue.js';
 import type { ChunkPoint, VectorStore } from '../ports/vector-store.js';
 import { HttpProblem } from '../problem.js';
 import { passageVector } from '../retrieval/sparse-vector.js';
-import { runStepsWithin, TimeSlicer } from '../text/work-steps.js';
+import {
+  runStepsWithin,
+  type Steps,
+  TimeSlicer,
+  WorkBudgetExceededError,
+} from '../text/work-steps.js';
 import { chunkId } from './chunk-id.js';
 import { pagedChunkSteps } from './chunk-pages.js';
-import { chunkSteps, type TextChunk } from './chunk-text.js';
+import { chunkSteps, type TextChunk, TooManyChunksError } from './chunk-text.js';
 import { isPaged, textFormatOf } from './content-types.js';
 import { embeddingBatches } from './embedding-batches.js';
 import { type ExtractedPage, type ExtractionReaders, extractDocument } from './extract-document.js';
@@ -128,6 +133,22 @@ const NO_TEXT = 'The document holds no text to index';
 /** A document whose text cannot be read: indexing it again would fail the same way. */
 class UnindexableDocument extends Error {}
 
+/**
+ * What the text's processing threw, as an {@link UnindexableDocument} when the cause is the
+ * document's own: bytes that are not text, too many chunks, more CPU time than the budget. The
+ * deadline (the signal's reason) and anything else stay as they are, for the queue to retry.
+ */
+const asUnindexable = (error: unknown): unknown => {
+  if (error instanceof TooManyChunksError || error instanceof WorkBudgetExceededError) {
+    return new UnindexableDocument(error.message);
+  }
+  // Bytes that are not UTF-8 text (a presigned upload is read only here) stay so.
+  if (error instanceof HttpProblem && error.status < 500) {
+    return new UnindexableDocument(error.detail);
+  }
+  return error;
+};
+
 /** Options of {@link IndexDocument.execute}. */
 export interface IndexOptions {
   /** Which delivery of the job this is (SQS `ApproximateReceiveCount`), recorded on the document. */
@@ -162,8 +183,11 @@ export interface IndexOptions {
  * {@link markFailed}), after which no part counts.
  *
  * The text is read and chunked a few milliseconds at a time, taking turns with other work on
- * the thread, within a CPU budget (`textCpuBudgetMs`) and the deadline (`signal`): a document
- * that needs more fails with a reason that says so, like one that makes too many chunks.
+ * the thread, within a CPU budget (`textCpuBudgetMs`) and the deadline (`signal`). A document
+ * that needs more CPU time, or makes more than `MAX_CHUNKS_PER_DOCUMENT` chunks, is marked
+ * `failed` at once with a reason that says so (`rejected`): the same text would fail the same
+ * way on every delivery. The deadline is the invocation's, not the document's: it throws, and
+ * the queue tries again.
  *
  * Failures propagate (the queue retries the message later rather than the function spinning
  * on a throttled upstream); nothing is written to the vector store before every chunk is
@@ -291,7 +315,15 @@ export class IndexDocument {
       };
     }
     signal?.throwIfAborted();
-    const all = await this.#chunksOfParts(record, signal);
+    let all: TextChunk[];
+    try {
+      all = await this.#chunksOfParts(record, signal);
+    } catch (error) {
+      // Its text ran past the CPU budget this time (the version's first job chunked it within).
+      if (!(error instanceof UnindexableDocument)) throw error;
+      await this.markFailed(job, error.message);
+      return { kind: 'rejected', reason: error.message };
+    }
     // The chunking changed since the split (a deploy with other chunk sizes): the parts' ranges
     // no longer cover the text, and counting them would mark the version ready with chunks
     // missing. An older message without `chunks` is checked by its last part's end.
@@ -420,28 +452,24 @@ export class IndexDocument {
       maxCpuMs: textCpuBudgetMs ?? DEFAULT_TEXT_CPU_BUDGET_MS,
       ...(signal ? { signal } : {}),
     };
-    let chunks: TextChunk[];
+    let steps: Steps<TextChunk[]>;
     if (isPaged(record.contentType)) {
       const pages = await this.#pages(record, signal);
-      chunks = await runStepsWithin(pagedChunkSteps(pages, chunking), budget);
+      steps = pagedChunkSteps(pages, chunking);
     } else {
       const raw = await this.deps.blobs.get(record.blobKey);
       if (!raw) {
         throw new Error(`The raw text of version ${record.version} is missing from storage`);
       }
       const format = textFormatOf(record.contentType);
-      const steps = function* () {
+      steps = (function* () {
         const text = yield* extractTextSteps(raw, record.contentType);
         return yield* chunkSteps(text, { ...chunking, format });
-      };
-      chunks = await runStepsWithin(steps(), budget).catch((error: unknown) => {
-        // Bytes that are not UTF-8 text (a presigned upload is read only here) stay so.
-        if (error instanceof HttpProblem && error.status < 500) {
-          throw new UnindexableDocument(error.detail);
-        }
-        throw error;
-      });
+      })();
     }
+    const chunks = await runStepsWithin(steps, budget).catch((error: unknown) => {
+      throw asUnindexable(error);
+    });
     // Headings alone, a rule, markup: nothing a question could find.
     if (chunks.length === 0) throw new UnindexableDocument(NO_TEXT);
     return chunks;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { s3EventNotification } from '../../../dev/s3-event-notification.js';
 import { InProcessQueue } from '../../../lambdas/adapters/local/in-process-queue.js';
 import { DependencyError } from '../../../lambdas/core/dependency-error.js';
+import { MAX_CHUNKS_PER_DOCUMENT } from '../../../lambdas/core/ingestion/chunk-text.js';
 import { IndexBatch } from '../../../lambdas/core/ingestion/index-batch.js';
 import { inboxKey } from '../../../lambdas/core/ingestion/object-keys.js';
 import { createHandler } from '../../../lambdas/handlers/index-documents.js';
@@ -10,8 +11,8 @@ import { ingestionFixture, sectionedMarkdown } from '../../support/ingestion-fix
 import { lambdaContext } from '../../support/lambda-context.js';
 import { sqsEvent, sqsRecord } from '../../support/sqs-events.js';
 
-const setup = (limits?: { maxInputsPerRequest: number }) => {
-  const fixture = ingestionFixture(limits ? { limits } : {});
+const setup = (options: Parameters<typeof ingestionFixture>[0] = {}) => {
+  const fixture = ingestionFixture(options);
   const handler = createHandler({
     logger: silentLogger(),
     indexBatch: new IndexBatch({
@@ -24,7 +25,10 @@ const setup = (limits?: { maxInputsPerRequest: number }) => {
   });
   const invoke = (...records: ReturnType<typeof sqsRecord>[]) =>
     handler(sqsEvent(...records), lambdaContext());
-  return { ...fixture, handler, invoke };
+  /** Invokes with `msLeft` of work before the deadline (the margin is the default 5 s). */
+  const invokeWithin = (msLeft: number, ...records: ReturnType<typeof sqsRecord>[]) =>
+    handler(sqsEvent(...records), lambdaContext({ timeoutMs: 5_000 + msLeft }));
+  return { ...fixture, handler, invoke, invokeWithin };
 };
 
 const rateLimited = () => new DependencyError('openai', 'unavailable', 'rate limited (429)');
@@ -47,7 +51,9 @@ describe('index-documents function', () => {
   });
 
   it('splits the shared embedding requests by the provider limits', async () => {
-    const { uploadText, queue, invoke, embedder, documents } = setup({ maxInputsPerRequest: 4 });
+    const { uploadText, queue, invoke, embedder, documents } = setup({
+      limits: { maxInputsPerRequest: 4 },
+    });
     for (let i = 0; i < 5; i += 1) await uploadText(`Doc ${i}`, sectionedMarkdown(2, `doc${i}`));
 
     const response = await invoke(...queue.jobs.map((job) => sqsRecord(JSON.stringify(job))));
@@ -126,6 +132,51 @@ describe('index-documents function', () => {
       attempts: 5,
       error: 'Indexing failed after 5 attempts: openai: rate limited (429)',
     });
+  });
+
+  it('fails at once, not retried, a document that makes more chunks than a document may', async () => {
+    const { uploadText, queue, invoke, documents, embedder } = setup({ maxUploadBytes: 2_000_000 });
+    const { id } = await uploadText('Huge', sectionedMarkdown(MAX_CHUNKS_PER_DOCUMENT + 1));
+    const record = sqsRecord(JSON.stringify(queue.jobs[0]), { receiveCount: 1 });
+
+    const response = await invoke(record);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await documents.get('acme', id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: `The document makes more than ${MAX_CHUNKS_PER_DOCUMENT} chunks; split it into smaller documents`,
+    });
+    expect(embedder.calls).toEqual([]);
+  });
+
+  it('fails at once, not retried, a document whose text needs more than its CPU budget', async () => {
+    const { uploadText, queue, invoke, documents } = setup({
+      maxUploadBytes: 2_000_000,
+      textCpuBudgetMs: 1,
+    });
+    const { id } = await uploadText('Long', sectionedMarkdown(5_000));
+    const record = sqsRecord(JSON.stringify(queue.jobs[0]), { receiveCount: 1 });
+
+    const response = await invoke(record);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await documents.get('acme', id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: expect.stringMatching(/more than 0.001 s of CPU time; split the document/),
+    });
+  });
+
+  it('reports a document whose text processing the deadline cut short, so the queue retries it', async () => {
+    const { uploadText, queue, invokeWithin, documents } = setup({ maxUploadBytes: 2_000_000 });
+    const { id } = await uploadText('Long', sectionedMarkdown(5_000));
+    const record = sqsRecord(JSON.stringify(queue.jobs[0]), { receiveCount: 1 });
+
+    const response = await invokeWithin(1, record);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect((await documents.get('acme', id))?.status).toBe('indexing');
   });
 
   it('treats a job for a superseded version as done', async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
 import { chunkId } from '../../../../lambdas/core/ingestion/chunk-id.js';
+import { MAX_CHUNKS_PER_DOCUMENT } from '../../../../lambdas/core/ingestion/chunk-text.js';
 import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
 import { uploadKey } from '../../../../lambdas/core/ingestion/object-keys.js';
+import { encodePages } from '../../../../lambdas/core/ingestion/stored-pages.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 import { testReaders } from '../../../support/readers.js';
 
@@ -271,31 +273,103 @@ describe('IndexDocument', () => {
     await expect(indexDocument.execute(queue.jobs[0]!)).rejects.toThrow('missing');
   });
 
-  it('fails with a reason the owner can act on when the text needs more than its CPU budget', async () => {
-    const { upload, queue, documents, blobs, embedder, vectors, clock } = ingestionFixture({
+  it('fails at once, with the reason, a version whose text makes more chunks than a document may', async () => {
+    const { uploadText, queue, indexDocument, documents, embedder } = ingestionFixture({
       maxUploadBytes: 2_000_000,
     });
-    await upload.execute({
+    const { id } = await uploadText('Huge', sectionedMarkdown(MAX_CHUNKS_PER_DOCUMENT + 1));
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
+
+    const reason = `The document makes more than ${MAX_CHUNKS_PER_DOCUMENT} chunks; split it into smaller documents`;
+    expect(outcome).toEqual({ kind: 'rejected', reason });
+    expect(await documents.get('acme', id)).toMatchObject({ status: 'failed', error: reason });
+    expect(embedder.calls).toEqual([]);
+  });
+
+  it('fails at once, with the reason, a PDF whose pages make more chunks than a document may', async () => {
+    const { uploadPdf, queue, indexDocument, documents, blobs, embedder } = ingestionFixture();
+    const { id } = await uploadPdf('Scans', [['A short first page']]);
+    const { textKey } = (await documents.get('acme', id))!;
+    const chunksPerPage = 5;
+    const pages = Array.from(
+      { length: MAX_CHUNKS_PER_DOCUMENT / chunksPerPage + 1 },
+      (_, page) => ({
+        page: page + 1,
+        text: Array.from(
+          { length: chunksPerPage },
+          (_, n) =>
+            `Paragraph ${n} of page ${page} says enough words to fill one chunk of forty tokens on its own, and then some more.`,
+        ).join('\n\n'),
+      }),
+    );
+    await blobs.put(textKey!, encodePages(pages), 'application/json');
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
+
+    const reason = `The document makes more than ${MAX_CHUNKS_PER_DOCUMENT} chunks; split it into smaller documents`;
+    expect(outcome).toEqual({ kind: 'rejected', reason });
+    expect(await documents.get('acme', id)).toMatchObject({ status: 'failed', error: reason });
+    expect(embedder.calls).toEqual([]);
+  });
+
+  it('fails the version at once when a part finds its text needs more than its CPU budget', async () => {
+    const world = ingestionFixture({ maxUploadBytes: 2_000_000, partChunks: 2_500 });
+    const { id } = await world.uploadText('Long', sectionedMarkdown(5_000));
+    await world.indexDocument.execute(world.queue.jobs[0]!, { attempt: 1 });
+    const part = world.queue.jobs.find((job) => job.part?.index === 0)!;
+    const tightIndexer = new IndexDocument({
+      ...world,
+      chunking: { maxTokens: 40, overlapTokens: 8 },
+      readers: testReaders,
+      partChunks: 2_500,
+      textCpuBudgetMs: 1,
+    });
+
+    const outcome = await tightIndexer.execute(part, { attempt: 1 });
+
+    expect(outcome).toMatchObject({ kind: 'rejected' });
+    expect(await world.documents.get('acme', id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/more than 0.001 s of CPU time; split the document/),
+    });
+  });
+
+  it('throws, for the queue to retry, when its deadline passes while the text is chunked', async () => {
+    const { uploadText, queue, indexDocument, documents } = ingestionFixture({
+      maxUploadBytes: 2_000_000,
+    });
+    const { id } = await uploadText('Long', sectionedMarkdown(5_000));
+    const deadline = new AbortController();
+    setTimeout(() => deadline.abort(new DOMException('deadline', 'TimeoutError')), 1);
+
+    const run = indexDocument.execute(queue.jobs[0]!, { attempt: 1, signal: deadline.signal });
+
+    await expect(run).rejects.toThrow('deadline');
+    expect((await documents.get('acme', id))?.status).toBe('indexing');
+  });
+
+  it('fails at once, with the reason, a version whose text needs more than its CPU budget', async () => {
+    const { upload, queue, indexDocument, documents, embedder } = ingestionFixture({
+      maxUploadBytes: 2_000_000,
+      textCpuBudgetMs: 1,
+    });
+    const { id } = await upload.execute({
       tenantId: 'acme',
       title: 'Huge',
       content: Buffer.from('a\n\n'.repeat(500_000)),
       contentType: 'text/markdown',
     });
-    const indexDocument = new IndexDocument({
-      documents,
-      blobs,
-      embedder,
-      vectors,
-      queue,
-      clock,
-      chunking: { maxTokens: 40, overlapTokens: 8 },
-      readers: testReaders,
-      textCpuBudgetMs: 1,
-    });
 
-    await expect(indexDocument.execute(queue.jobs[0]!)).rejects.toThrow(
-      /more than 0.001 s of CPU time; split the document into smaller ones/,
-    );
+    const outcome = await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
+
+    const reason = /more than 0.001 s of CPU time; split the document into smaller ones/;
+    expect(outcome).toEqual({ kind: 'rejected', reason: expect.stringMatching(reason) });
+    expect(await documents.get('acme', id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(reason),
+      attempts: 1,
+    });
     expect(embedder.calls).toEqual([]);
   });
 });
