@@ -49,15 +49,33 @@ export const runSteps = <T>(steps: Steps<T>): T => {
 
 /** How much of the process a piece of work may take. */
 export interface WorkBudget {
-  /** Most CPU time, in ms, the work may use in total (time spent paused does not count). */
+  /**
+   * Most CPU time, in ms, the work may use in total, as {@link WorkBudget.cpuTime} counts it:
+   * time spent paused, and time the thread waits for a core, do not count.
+   */
   maxCpuMs: number;
   /** Longest stretch, in ms, before the work pauses to let other callbacks run. Default {@link SLICE_MS}. */
   sliceMs?: number;
   /** Stops the work at its next pause (a deadline, a shutdown). */
   signal?: AbortSignal;
-  /** The clock, in ms (default `performance.now`); tests pass their own. */
+  /** The wall clock that times slices, in ms (default `performance.now`); tests pass their own. */
   now?: () => number;
+  /**
+   * The CPU time the thread has used, in ms, which the budget counts (default
+   * {@link threadCpuMs}); tests pass their own.
+   */
+  cpuTime?: () => number;
 }
+
+/**
+ * The CPU time, in ms, the calling thread has used (user and system): unlike the wall clock, it
+ * does not run while the thread waits for a core, so a busy machine or a function's share of a
+ * vCPU does not make the same work cost more.
+ */
+export const threadCpuMs = (): number => {
+  const { user, system } = process.threadCpuUsage();
+  return (user + system) / 1_000;
+};
 
 /** Thrown when work uses up its {@link WorkBudget}: the message says so in plain words. */
 export class WorkBudgetExceededError extends Error {
@@ -73,8 +91,9 @@ export class WorkBudgetExceededError extends Error {
  * Runs work a slice at a time: after at most `sliceMs` of uninterrupted work it yields to the
  * event loop (so that HTTP requests, timers and other documents get their turn, in a Lambda
  * function as in the local stack where everything shares one thread), then checks the signal
- * and the CPU budget. The budget is enforced here, outside the work, so no input can make the
- * work run past it by more than one slice.
+ * and the CPU budget. The budget counts the thread's CPU time, not the wall clock: exceeding it
+ * is a property of the work, not of how busy the machine was. It is enforced here, outside the
+ * work, so no input can make the work run past it by more than one slice.
  *
  * @throws WorkBudgetExceededError when the work needs more than `maxCpuMs`.
  * @throws the signal's reason when it aborts.
@@ -84,16 +103,17 @@ export class WorkBudgetExceededError extends Error {
  */
 export const runStepsWithin = async <T>(steps: Steps<T>, budget: WorkBudget): Promise<T> => {
   const now = budget.now ?? (() => performance.now());
+  const cpuTime = budget.cpuTime ?? threadCpuMs;
   const sliceMs = budget.sliceMs ?? SLICE_MS;
   budget.signal?.throwIfAborted();
   let used = 0;
   let sliceStart = now();
+  let sliceCpuStart = cpuTime();
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    const elapsed = now() - sliceStart;
-    if (elapsed < sliceMs) continue;
-    used += elapsed;
+    if (now() - sliceStart < sliceMs) continue;
+    used += cpuTime() - sliceCpuStart;
     if (used > budget.maxCpuMs) {
       steps.return(undefined as T);
       throw new WorkBudgetExceededError(budget.maxCpuMs);
@@ -101,6 +121,7 @@ export const runStepsWithin = async <T>(steps: Steps<T>, budget: WorkBudget): Pr
     await nextTurn();
     budget.signal?.throwIfAborted();
     sliceStart = now();
+    sliceCpuStart = cpuTime();
   }
 };
 

@@ -4,6 +4,7 @@ import {
   runSteps,
   runStepsWithin,
   type Steps,
+  threadCpuMs,
   WorkBudgetExceededError,
 } from '../../../../lambdas/core/text/work-steps.js';
 
@@ -29,6 +30,7 @@ describe('runStepsWithin', () => {
     const result = await runStepsWithin(countedSteps(50, clock, 1), {
       maxCpuMs: 100,
       now: () => clock.ms,
+      cpuTime: () => clock.ms,
     });
 
     expect(result).toBe(50);
@@ -38,7 +40,11 @@ describe('runStepsWithin', () => {
     const clock = { ms: 0 };
     const steps = countedSteps(1_000, clock, 1);
 
-    const run = runStepsWithin(steps, { maxCpuMs: 100, now: () => clock.ms });
+    const run = runStepsWithin(steps, {
+      maxCpuMs: 100,
+      now: () => clock.ms,
+      cpuTime: () => clock.ms,
+    });
 
     await expect(run).rejects.toBeInstanceOf(WorkBudgetExceededError);
     await expect(run).rejects.toThrow(/more than 0.1 s of CPU time; split the document/);
@@ -60,9 +66,31 @@ describe('runStepsWithin', () => {
       clock.ms += 1_000;
     }, 0);
 
-    const result = await runStepsWithin(slowWorld(), { maxCpuMs: 500, now }).finally(() =>
-      clearInterval(other),
+    const result = await runStepsWithin(slowWorld(), { maxCpuMs: 500, now, cpuTime: now }).finally(
+      () => clearInterval(other),
     );
+
+    expect(result).toBe('done');
+  });
+
+  it('counts the CPU time the work uses, not the wall time a busy machine stretches it to', async () => {
+    const wall = { ms: 0 };
+    const cpu = { ms: 0 };
+    // A thread given a quarter of a core: each step takes 1 ms of CPU over 4 ms of wall time.
+    function* sharedCore(): Steps<string> {
+      for (let step = 0; step < 100; step += 1) {
+        cpu.ms += 1;
+        wall.ms += 4;
+        yield;
+      }
+      return 'done';
+    }
+
+    const result = await runStepsWithin(sharedCore(), {
+      maxCpuMs: 150,
+      now: () => wall.ms,
+      cpuTime: () => cpu.ms,
+    });
 
     expect(result).toBe('done');
   });
@@ -99,6 +127,26 @@ describe('runStepsWithin', () => {
     });
 
     expect(otherTurns).toBeGreaterThanOrEqual(99);
+  });
+});
+
+describe('threadCpuMs', () => {
+  it('does not run while the thread waits', async () => {
+    const before = threadCpuMs();
+
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(threadCpuMs() - before).toBeLessThan(50);
+  });
+
+  it('runs while the thread works', () => {
+    const before = threadCpuMs();
+
+    let sum = 0;
+    for (let i = 0; i < 5_000_000; i += 1) sum += Math.sqrt(i);
+
+    expect(sum).toBeGreaterThan(0);
+    expect(threadCpuMs()).toBeGreaterThan(before);
   });
 });
 
