@@ -117,15 +117,16 @@ export class IngestionPipeline extends Construct {
       removalPolicy,
       // Versioned: deleted documents leave versions and delete markers behind.
       autoDeleteObjects: !config.retainData,
-      // A browser PUTs to the presigned URL of `POST /v1/uploads` with a signed content-type:
-      // S3 answers its preflight only from these rules (the local S3 endpoint answers the same).
+      // A browser PUTs to the presigned URL of `POST /v1/uploads` with a signed content-type and
+      // if-none-match: S3 answers its preflight only from these rules (the local S3 endpoint
+      // answers the same).
       ...(config.corsOrigins.length > 0
         ? {
             cors: [
               {
                 allowedMethods: [HttpMethods.PUT],
                 allowedOrigins: [...config.corsOrigins],
-                allowedHeaders: ['content-type'],
+                allowedHeaders: ['content-type', 'if-none-match'],
                 exposedHeaders: ['ETag'],
                 maxAge: 3000,
               },

@@ -50,8 +50,8 @@ describe('RagApiStack buckets', () => {
   });
 
   it('lets the configured browser origins PUT a presigned upload to the raw bucket (S3 CORS), as the local S3 endpoint does', () => {
-    // Arrange: POST /v1/uploads hands out a presigned PUT with a signed content-type; from a
-    // browser that PUT is preflighted. dev/serve-blob-uploads.ts answers the preflight for
+    // Arrange: POST /v1/uploads hands out a presigned PUT with a signed content-type and
+    // if-none-match; from a browser that PUT is preflighted. dev/serve-blob-uploads.ts answers the preflight for
     // CORS_ORIGINS; S3 answers it only from a bucket CORS configuration.
     const origins = ['https://app.example.com', 'https://admin.example.com'];
     const resources = synthesize({ corsOrigins: origins.join(',') });
@@ -81,10 +81,9 @@ describe('RagApiStack buckets', () => {
         putRule!.AllowedOrigins.includes(origin) || putRule!.AllowedOrigins.includes('*'),
       ).toBe(true);
     }
-    expect(
-      (putRule!.AllowedHeaders ?? []).some((header) =>
-        ['*', 'content-type'].includes(header.toLowerCase()),
-      ),
-    ).toBe(true);
+    const allowed = (putRule!.AllowedHeaders ?? []).map((header) => header.toLowerCase());
+    for (const header of ['content-type', 'if-none-match']) {
+      expect(allowed.includes(header) || allowed.includes('*'), header).toBe(true);
+    }
   });
 });
