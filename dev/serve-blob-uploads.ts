@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { BlobStore } from '../lambdas/core/ports/blob-store.js';
+import { putPrecondition } from './put-precondition.js';
 import { readRequestBody } from './read-request-body.js';
 import { s3EventNotification } from './s3-event-notification.js';
 import { type SigningCredentials, verifyPresignedRequest } from './verify-presigned-request.js';
@@ -47,15 +48,17 @@ const refuse = (
  * presigned URL only once its SigV4 signature checks out (`verifyPresignedRequest`: key,
  * content type and length, expiry), stores the object in the local blob store and sends the
  * S3 event notification (`ObjectCreated:Put`) to the indexing queue, as the bucket's
- * notification does in AWS. Any other request is refused with S3's XML errors; `OPTIONS`
- * answers CORS preflights from the allowed origins.
+ * notification does in AWS. A conditional `PUT` (`If-None-Match: *`, which every upload URL
+ * signs) is refused as S3 refuses it (`putPrecondition`): 412 `PreconditionFailed` once an
+ * object is under the key, which stays as it was. Any other request is refused with S3's XML
+ * errors; `OPTIONS` answers CORS preflights from the allowed origins.
  *
  * @example
  * createServer(blobUploadListener({ bucket: 'local', credentials, blobs, maxBytes, notify: (body) => queue.send(body), corsOrigins }));
  */
-export const blobUploadListener =
-  (options: BlobUploadOptions): RequestListener =>
-  async (request, response) => {
+export const blobUploadListener = (options: BlobUploadOptions): RequestListener => {
+  const writing = new Set<string>();
+  return async (request, response) => {
     const origin = request.headers.origin;
     const cors: Record<string, string> =
       origin && options.corsOrigins.includes(origin)
@@ -65,7 +68,7 @@ export const blobUploadListener =
       response.writeHead(204, {
         ...cors,
         'access-control-allow-methods': 'PUT',
-        'access-control-allow-headers': 'content-type',
+        'access-control-allow-headers': 'content-type, if-none-match',
         'access-control-max-age': '3000',
       });
       response.end();
@@ -94,7 +97,17 @@ export const blobUploadListener =
       refuse(request, response, 400, 'EntityTooLarge', 'The body is larger than allowed', cors);
       return;
     }
+    const conflict = writing.has(verdict.key);
+    writing.add(verdict.key);
     try {
+      const refusal = putPrecondition(request.headers, {
+        exists: !conflict && (await options.blobs.exists(verdict.key)),
+        writing: conflict,
+      });
+      if (refusal) {
+        refuse(request, response, refusal.status, refusal.code, refusal.message, cors);
+        return;
+      }
       await options.blobs.put(
         verdict.key,
         body,
@@ -103,6 +116,8 @@ export const blobUploadListener =
     } catch (error) {
       refuse(request, response, 400, 'InvalidArgument', (error as Error).message, cors);
       return;
+    } finally {
+      if (!conflict) writing.delete(verdict.key);
     }
     if (verdict.key.startsWith('tenants/')) {
       options.notify(
@@ -113,3 +128,4 @@ export const blobUploadListener =
     response.writeHead(200, { ...cors, etag, 'access-control-expose-headers': 'ETag' });
     response.end();
   };
+};

@@ -327,9 +327,13 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
           version: 1,
           status: 'awaiting-upload',
           upload: {
-            url: `https://rag-raw.s3.us-east-1.amazonaws.com/tenants/acme/uploads/${DOCUMENT_ID}/v1?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&X-Amz-Signature=…`,
+            url: `https://rag-raw.s3.us-east-1.amazonaws.com/tenants/acme/uploads/${DOCUMENT_ID}/v1?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bif-none-match&X-Amz-Signature=…`,
             method: 'PUT',
-            headers: { 'content-type': 'text/markdown', 'content-length': '12582912' },
+            headers: {
+              'content-type': 'text/markdown',
+              'content-length': '12582912',
+              'if-none-match': '*',
+            },
             expiresAt: NOW,
           },
         },

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -90,6 +90,36 @@ describe('ingestion without the API body: presigned uploads and drop folders', (
       expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready', version: 1 });
       const chunks = await api().json('GET', `/v1/documents/${id}/chunks`);
       expect(JSON.stringify(chunks.body)).toContain('escalation desk');
+    });
+
+    it('refuses a second PUT with the same URL (412), the document keeping the first file', async () => {
+      const { id, upload } = await requestUrl('single-use.md', TEXT);
+      const replacement = TEXT.replace('four hours', 'nine hours');
+      const send = (body: string) =>
+        fetch(upload.url, { method: upload.method, headers: upload.headers, body });
+      await send(TEXT);
+
+      const second = await send(replacement);
+
+      expect(second.status).toBe(412);
+      expect(await second.text()).toContain('PreconditionFailed');
+      expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready', version: 1 });
+      const chunks = JSON.stringify((await api().json('GET', `/v1/documents/${id}/chunks`)).body);
+      expect(chunks).toContain('four hours');
+      expect(chunks).not.toContain('nine hours');
+      expect(readFileSync(blobFile(`tenants/local/uploads/${id}/v1`), 'utf8')).toBe(TEXT);
+    });
+
+    it('answers a retried PUT whose first answer was lost with 412, and the version still becomes ready', async () => {
+      const { id, upload } = await requestUrl('retried.md', TEXT);
+      const send = () =>
+        fetch(upload.url, { method: upload.method, headers: upload.headers, body: TEXT });
+      await send();
+
+      const retry = await send();
+
+      expect(retry.status).toBe(412);
+      expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready', version: 1 });
     });
 
     it("cannot write under another tenant's prefix: the moved key is a 403 and nothing is stored", async () => {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { putPrecondition } from '../../dev/put-precondition.js';
 import { readBody } from '../../dev/serve-http-api.js';
 import { verifyPresignedRequest } from '../../dev/verify-presigned-request.js';
 
@@ -54,7 +55,8 @@ const errorXml = (code: string) =>
  * `DeleteObjects`: the calls the blob store makes, answered in S3's wire format so that the
  * real SDK (serialisation, XML parsing, checksums, errors) runs end to end. Presigned requests
  * (SigV4 in the query, as a presigned upload URL's `PUT`) are checked as S3 checks them
- * (`verifyPresignedRequest`) with the secrets `secretOf` gives, and refused with S3's errors.
+ * (`verifyPresignedRequest`) with the secrets `secretOf` gives, and refused with S3's errors;
+ * a conditional `PutObject` (`If-None-Match: *`) is refused with 412 once the key holds an object.
  *
  * @example
  * const s3 = await startS3StandIn();
@@ -98,6 +100,11 @@ export const startS3StandIn = async (options: S3StandInOptions = {}): Promise<S3
     }
 
     if (request.method === 'PUT' && key) {
+      const refusal = putPrecondition(request.headers, {
+        exists: objects.has(`${bucket}/${key}`),
+        writing: false,
+      });
+      if (refusal) return send(refusal.status, errorXml(refusal.code));
       objects.set(`${bucket}/${key}`, {
         body,
         contentType: request.headers['content-type'] ?? 'application/octet-stream',

@@ -40,8 +40,9 @@ export interface RequestUploadDeps {
  * Use case: hand out a presigned `PUT` for a file too large for the API's body limit. The
  * title's document gets a new version, recorded `awaiting-upload` with the declared type and
  * size, its raw upload to come at {@link uploadKey} (under the tenant's prefix); the URL binds
- * that key, the content type and the content length into its signature and expires after
- * `expiresInSeconds`. The object's arrival (an S3 event) moves the version to `queued` (see
+ * that key, the content type and the content length into its signature, takes one file only
+ * (a conditional write: a second `PUT` is refused, see {@link UploadUrlSigner}) and expires
+ * after `expiresInSeconds`. The object's arrival (an S3 event) moves the version to `queued` (see
  * `HandleObjectEvents`); a URL never used leaves the version `awaiting-upload` until the
  * reconciler marks it `failed`.
  *

@@ -44,7 +44,8 @@ export const requestedUploadSchema = described(
       }),
       method: z.literal('PUT'),
       headers: described(z.record(z.string(), z.string()), {
-        description: 'Send exactly these headers (content type and length are signed).',
+        description:
+          'Send exactly these headers (content type, length and `if-none-match: *` are signed). The URL is single-use: a second PUT is refused with 412 PreconditionFailed, also when it retries a PUT whose answer was lost; the file is then already stored.',
       }),
       expiresAt: z.iso.datetime(),
     }),

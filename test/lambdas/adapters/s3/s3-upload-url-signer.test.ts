@@ -74,4 +74,40 @@ describe('S3UploadUrlSigner', () => {
     expect(response.status).toBe(403);
     expect(s3.objects.has('raw/tenants/acme/uploads/doc/v3')).toBe(false);
   });
+
+  it('signs if-none-match among the headers of the URL and lists it with the headers to send', async () => {
+    const upload = await signer.presignPut(grant('tenants/acme/uploads/doc/v4'));
+
+    const signedHeaders = new URL(upload.url).searchParams.get('X-Amz-SignedHeaders');
+
+    expect(signedHeaders?.split(';')).toContain('if-none-match');
+    expect(upload.headers).toMatchObject({ 'if-none-match': '*' });
+  });
+
+  it('is single-use: a second PUT with the URL is a 412 and the first file stays', async () => {
+    const upload = await signer.presignPut(grant('tenants/acme/uploads/doc/v5'));
+    const send = (body: typeof BODY) =>
+      fetch(upload.url, { method: upload.method, headers: upload.headers, body });
+    await send(BODY);
+
+    const second = await send(Buffer.from(BODY.toString().toUpperCase()));
+
+    expect(second.status).toBe(412);
+    expect(await second.text()).toContain('PreconditionFailed');
+    expect(s3.objects.get('raw/tenants/acme/uploads/doc/v5')?.body).toEqual(BODY);
+  });
+
+  it('cannot be sent without if-none-match: the missing signed header is a 403', async () => {
+    const upload = await signer.presignPut(grant('tenants/acme/uploads/doc/v6'));
+    const { 'if-none-match': _, ...unconditional } = upload.headers;
+
+    const response = await fetch(upload.url, {
+      method: 'PUT',
+      headers: unconditional,
+      body: BODY,
+    });
+
+    expect(response.status).toBe(403);
+    expect(s3.objects.has('raw/tenants/acme/uploads/doc/v6')).toBe(false);
+  });
 });
