@@ -3,13 +3,13 @@ import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { HttpProblem } from '../problem.js';
-import { MAX_TITLE_CHARS } from '../schemas/documents.js';
 import { isBlank } from '../text/whitespace.js';
 import { AcceptUpload, tooLarge } from './accept-upload.js';
 import { resolveContentType } from './content-types.js';
 import type { DeleteDocument } from './delete-document.js';
 import { documentTitle } from './document-title.js';
-import { parseObjectKey } from './object-keys.js';
+import { inboxDocumentTitle } from './inbox-document-title.js';
+import { inboxKey, parseObjectKey } from './object-keys.js';
 import type { UploadDocument } from './upload-document.js';
 
 /** A change of one object of the bucket, as an S3 event notification reports it. */
@@ -57,10 +57,12 @@ const removedAsTooLarge = (key: string): string => `${key}#removed-too-large`;
  *   the version and is removed; an object that no record waits for (a deleted document, a
  *   superseded version, an expired URL) is removed. A repeated event changes nothing.
  * - A drop-folder file created or overwritten (`tenants/<t>/inbox/<path>`) is uploaded as the
- *   document titled `<path>`, typed by its extension: a new version, or none when the bytes are
- *   unchanged. A file over `maxBytes` is recorded `failed` with the reason and removed; one the
+ *   document titled by its path ({@link inboxDocumentTitle}: `<path>` itself, or a readable form
+ *   of it with a hash of the whole path when it is long or its white space would fold, so two
+ *   paths are never one document), typed by its extension: a new version, or none when the
+ *   bytes are unchanged. A file over `maxBytes` is recorded `failed` with the reason and removed; one the
  *   upload refuses (not text) is recorded `failed`; one of an unsupported type is ignored.
- * - A drop-folder file removed deletes the document titled `<path>`, unless its version failed
+ * - A drop-folder file removed deletes the document its path titles, unless its version failed
  *   on that very file (this use case removed it: the failure stays readable).
  *
  * S3 may deliver events late, twice and out of order, so each decision reads the present: a
@@ -96,11 +98,13 @@ export class HandleObjectEvents {
       });
       return accepted.kind === 'missing' ? { kind: 'ignored', reason: accepted.reason } : accepted;
     }
-    const title = documentTitle(target.path);
-    if (isBlank(title)) return { kind: 'ignored', reason: 'the file name is blank' };
+    if (isBlank(documentTitle(target.path))) {
+      return { kind: 'ignored', reason: 'the file name is blank' };
+    }
+    const title = inboxDocumentTitle(target.path);
     return event.change === 'created'
       ? this.#inboxCreated(event, target.tenantId, target.path, title)
-      : this.#inboxRemoved(event, target.tenantId, title);
+      : this.#inboxRemoved(event, target.tenantId, target.path, title);
   }
 
   async #inboxCreated(
@@ -112,9 +116,6 @@ export class HandleObjectEvents {
     const { blobs, maxBytes } = this.deps;
     const contentType = resolveContentType(undefined, path);
     if (!contentType) return { kind: 'ignored', reason: `${path} is not of a supported type` };
-    if (Array.from(title).length > MAX_TITLE_CHARS) {
-      return { kind: 'ignored', reason: `the path is longer than ${MAX_TITLE_CHARS} characters` };
-    }
     if (event.sizeBytes !== undefined && event.sizeBytes > maxBytes) {
       // Decided on the object as it is now, not as the event saw it: a late event of a file
       // since replaced by a smaller one must not remove that one.
@@ -154,12 +155,25 @@ export class HandleObjectEvents {
     }
   }
 
+  /**
+   * Whether a file still feeds the document of `path`: its own key written again, or the same
+   * name in the other Unicode form (NFC or NFD), which names the same document.
+   */
+  async #stillPresent(tenantId: string, path: string): Promise<boolean> {
+    const keys = new Set([path, path.normalize('NFC'), path.normalize('NFD')]);
+    for (const key of keys) {
+      if (await this.deps.blobs.exists(inboxKey(tenantId, key))) return true;
+    }
+    return false;
+  }
+
   async #inboxRemoved(
     event: ObjectEvent,
     tenantId: string,
+    path: string,
     title: string,
   ): Promise<ObjectEventOutcome> {
-    if (await this.deps.blobs.exists(event.key)) {
+    if (await this.#stillPresent(tenantId, path)) {
       return { kind: 'ignored', reason: 'the file was written again since' };
     }
     const record = await this.deps.documents.findByTitle(tenantId, title);
@@ -171,7 +185,7 @@ export class HandleObjectEvents {
     // Asked again under the tombstone, which holds off the file's re-creation: a removal racing
     // it (checked above before the new file was there) never deletes the document it made.
     const deleted = await this.deps.deleteDocument.executeUnless(tenantId, record.documentId, () =>
-      this.deps.blobs.exists(event.key),
+      this.#stillPresent(tenantId, path),
     );
     if (deleted === 'kept') return { kind: 'ignored', reason: 'the file was written again since' };
     if (deleted === 'missing') return { kind: 'ignored', reason: 'no document has this title' };

@@ -326,6 +326,71 @@ describe('HandleObjectEvents', () => {
 
       expect(outcome).toEqual({ kind: 'ignored', reason: 'the object is gone' });
     });
+
+    describe('whose path a title would shorten or fold', () => {
+      /** Two paths of nested folders, 400 characters long, the same but for the file's name. */
+      const LONG_A = `${'handbook-section/'.repeat(24)}a.md`;
+      const LONG_B = `${'handbook-section/'.repeat(24)}b.md`;
+      const NFC = 'Résumé équipe.md'.normalize('NFC');
+      const NFD = NFC.normalize('NFD');
+
+      const documentIdOf = (outcome: unknown) => (outcome as { documentId: string }).documentId;
+      const remove = async (fixture: Fixture, path: string) => {
+        await fixture.blobs.delete(inboxKey('acme', path));
+        return fixture.objectEvents.execute({ change: 'removed', key: inboxKey('acme', path) });
+      };
+
+      it('makes two documents of two long paths that share their first 300 characters', async () => {
+        const fixture = ingestionFixture();
+
+        const a = await write(fixture, LONG_A, `${TEXT}\n\nFile A.`);
+        const b = await write(fixture, LONG_B, `${TEXT}\n\nFile B.`);
+
+        expect(a).toMatchObject({ kind: 'queued', version: 1 });
+        expect(b).toMatchObject({ kind: 'queued', version: 1 });
+        expect(documentIdOf(b)).not.toBe(documentIdOf(a));
+        expect((await fixture.documents.list('acme', { limit: 10 })).items).toHaveLength(2);
+      });
+
+      it('makes two documents of two paths that differ only in white space', async () => {
+        const fixture = ingestionFixture();
+
+        const single = await write(fixture, 'release notes.md', `${TEXT}\n\nSingle.`);
+        const double = await write(fixture, 'release  notes.md', `${TEXT}\n\nDouble.`);
+
+        expect(double).toMatchObject({ kind: 'queued', version: 1 });
+        expect(documentIdOf(double)).not.toBe(documentIdOf(single));
+        expect(await fixture.documents.findByTitle('acme', 'release notes.md')).toMatchObject({
+          documentId: documentIdOf(single),
+          version: 1,
+        });
+      });
+
+      it('deletes only the document of the long-named file removed', async () => {
+        const fixture = ingestionFixture();
+        const a = await write(fixture, LONG_A, `${TEXT}\n\nFile A.`);
+        const b = await write(fixture, LONG_B, `${TEXT}\n\nFile B.`);
+
+        const outcome = await remove(fixture, LONG_A);
+
+        expect(outcome).toMatchObject({ kind: 'deleted', documentId: documentIdOf(a) });
+        expect(await fixture.documents.get('acme', documentIdOf(a))).toBeUndefined();
+        expect(await fixture.documents.get('acme', documentIdOf(b))).toMatchObject({
+          status: 'queued',
+        });
+      });
+
+      it('keeps the document while the same name in the other Unicode form is still there', async () => {
+        const fixture = ingestionFixture();
+        const composed = await write(fixture, NFC, TEXT);
+        await write(fixture, NFD, TEXT);
+
+        const outcome = await remove(fixture, NFD);
+
+        expect(outcome.kind).toBe('ignored');
+        expect(await fixture.documents.get('acme', documentIdOf(composed))).toBeDefined();
+      });
+    });
   });
 
   it('ignores a drop-folder file under a folder that is not a tenant name', async () => {
