@@ -1,7 +1,10 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { FilesystemBlobStore } from '../lambdas/adapters/local/filesystem-blob-store.js';
+import {
+  type FilesystemBlobStore,
+  MAX_SEGMENT_CHARS,
+} from '../lambdas/adapters/local/filesystem-blob-store.js';
 import { isTenantId, TENANT_ID_RULE } from '../lambdas/core/auth/tenant-id.js';
 import { inboxKey } from '../lambdas/core/ingestion/object-keys.js';
 import { s3EventNotification } from './s3-event-notification.js';
@@ -101,7 +104,9 @@ export const startInboxWatcher = async (options: InboxWatcherOptions): Promise<I
       const key = inboxKey(tenantId, rest.join('/'));
       if (!blobs.accepts(key)) {
         if (!warned.has(key))
-          options.warn?.(`inbox: skipped ${file} (use letters, digits and ._=+@- in names)`);
+          options.warn?.(
+            `inbox: skipped ${file} (use letters, digits and ._=+@- in names of at most ${MAX_SEGMENT_CHARS} characters)`,
+          );
         warned.add(key);
         continue;
       }

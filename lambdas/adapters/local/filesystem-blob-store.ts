@@ -7,15 +7,19 @@ import type { BlobStore } from '../../core/ports/blob-store.js';
 /** Suffix of stored files, so that a key can also be the prefix of other keys (`a` and `a/b`). */
 const SUFFIX = '.blob';
 
-const SEGMENT = /^[A-Za-z0-9._=+@-]+$/;
+/** Longest name of a key's segment: a file name holds 255 bytes on Linux and macOS, suffix included. */
+export const MAX_SEGMENT_CHARS = 255 - SUFFIX.length;
+
+const SEGMENT = new RegExp(`^[A-Za-z0-9._=+@-]{1,${MAX_SEGMENT_CHARS}}$`);
 
 const isErrno = (error: unknown, code: string) => (error as { code?: string }).code === code;
 
 /**
  * {@link BlobStore} on the local filesystem, for `npm run dev`: each object is a file under
  * `rootDir`, its path the key's `/`-separated segments. Keys are checked before any file is
- * touched: only relative keys of plain segments (letters, digits, `._=+@-`, never `.` or `..`)
- * are accepted, and the resolved path must stay inside `rootDir`, so no key can reach a file
+ * touched: only relative keys of plain segments (letters, digits, `._=+@-`, never `.` or `..`,
+ * at most {@link MAX_SEGMENT_CHARS} characters, so that every one is a file name the disk
+ * holds) are accepted, and the resolved path must stay inside `rootDir`, so no key can reach a file
  * outside it. Writes go to a temporary file renamed into place, so readers never see half an
  * object.
  *

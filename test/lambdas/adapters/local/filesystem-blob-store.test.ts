@@ -33,6 +33,21 @@ describe('FilesystemBlobStore', () => {
     await expect(store.get(key)).rejects.toThrow('Invalid blob key');
   });
 
+  it('refuses a key whose last name, with its suffix, is longer than a file name may be', () => {
+    const name = `${'x'.repeat(252)}.md`; // 255 characters: a file name the folder holds
+
+    expect(store.accepts(`tenants/a/inbox/${name}`)).toBe(false);
+  });
+
+  it('stores a key whose last name is 250 characters long', async () => {
+    const key = `tenants/a/inbox/${'x'.repeat(247)}.md`;
+
+    await store.put(key, Buffer.from('x'), 'text/plain');
+
+    expect(store.accepts(key)).toBe(true);
+    expect(await store.get(key)).toEqual(Buffer.from('x'));
+  });
+
   it('leaves no temporary file behind when a write fails', async () => {
     mkdirSync(join(root, 'failing', 'object.blob'), { recursive: true });
 
