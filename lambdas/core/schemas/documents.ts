@@ -1,4 +1,6 @@
 import { SUPPORTED_CONTENT_TYPES } from '../ingestion/content-types.js';
+import { disambiguatedTitle } from '../ingestion/disambiguated-title.js';
+import { documentTitle } from '../ingestion/document-title.js';
 import { isBlank } from '../text/whitespace.js';
 import { described, integer, pageOf } from './common.js';
 import * as z from './zod-mini.js';
@@ -113,16 +115,21 @@ export const uploadDocumentFormSchema = described(
 );
 
 /**
- * The title a file upload gets when the form names none: its file name, whitespace collapsed,
- * cut to {@link MAX_TITLE_CHARS} characters. A long name is cut rather than refused because the
- * client chose it as a file name, not as a title, and the file itself is fine; a `title` field
- * over the limit is refused like the JSON title, since the client wrote it as one.
+ * The title a file upload gets when the form names none: its file name, whitespace collapsed.
+ * A name over {@link MAX_TITLE_CHARS} characters is shortened, with a hash of the whole name
+ * ({@link disambiguatedTitle}), rather than refused, because the client chose it as a file
+ * name, not as a title, and the file itself is fine; and rather than cut, since two names
+ * alike up to the cut would replace each other's document. A `title` field over the limit is
+ * refused like the JSON title, since the client wrote it as one.
  *
  * @example
  * titleFromFileName('  Release   notes.md ') // 'Release notes.md'
  */
 export const titleFromFileName = (fileName: string): string => {
-  return Array.from(fileName.replace(/\s+/g, ' ').trim()).slice(0, MAX_TITLE_CHARS).join('').trim();
+  const readable = documentTitle(fileName);
+  return Array.from(readable).length <= MAX_TITLE_CHARS
+    ? readable
+    : disambiguatedTitle(readable, fileName.normalize('NFC'), MAX_TITLE_CHARS);
 };
 
 /** A file part as the multipart parser leaves it. */

@@ -250,15 +250,28 @@ describe('documents function', () => {
       });
     });
 
-    it('cuts a file name over 300 characters to a 300-character title', async () => {
+    it('shortens a file name over 300 characters to a title of 300 that keeps its start and end', async () => {
       const { postForm, documents } = setup();
       const longName = `${'a'.repeat(5_000)}.md`;
 
       const result = await postForm(fileForm('# Notes\n\nSome text.', longName, 'text/markdown'));
 
       expect(result.statusCode).toBe(202);
-      const record = await documents.get('tenant-a', result.json.id);
-      expect(record?.title).toBe('a'.repeat(300));
+      const title = (await documents.get('tenant-a', result.json.id))?.title ?? '';
+      expect(Array.from(title)).toHaveLength(300);
+      expect(title).toMatch(/^a+…a+\.md #[0-9a-f]{16}$/);
+    });
+
+    it('makes two documents of two file names over 300 characters alike up to their ends', async () => {
+      const { postForm } = setup();
+      const stem = 'quarterly report '.repeat(20);
+
+      const first = await postForm(fileForm('# One\n\nFirst.', `${stem}one.md`, 'text/markdown'));
+      const second = await postForm(fileForm('# Two\n\nSecond.', `${stem}two.md`, 'text/markdown'));
+
+      expect(first.statusCode).toBe(202);
+      expect(second.statusCode).toBe(202);
+      expect(second.json.id).not.toBe(first.json.id);
     });
 
     it('answers 400 for a title over 300 characters, as a form field or in JSON', async () => {
