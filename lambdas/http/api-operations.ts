@@ -216,12 +216,13 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
     summary: "The caller's tenant: its limits, today's usage and tokens left, the last 30 days",
     query: noQuery,
     description:
-      'Counts per UTC day: limited requests (refused ones included), model tokens of answers (prompt and completion apart; their sum is what the daily budget counts), embedding tokens of indexed uploads (as the embedding API reports them; not in the budget), streamed answers, documents indexed and chunks stored. Each container keeps a little usage in memory before writing it (see the README on the local allowance); this container writes its own before reading.',
+      'Counts against the requests per minute, as a limited request (this one included in `requests`). Counts per UTC day: limited requests (refused ones included), model tokens of answers (prompt and completion apart; their sum is what the daily budget counts), embedding tokens of indexed uploads (as the embedding API reports them; not in the budget), streamed answers, documents indexed and chunks stored. Each container keeps a little usage in memory before writing it (see the README on the local allowance); this container writes its own before reading.',
     tag: 'Usage',
     responses: {
       200: {
         description: 'The usage',
         schema: usageReportSchema,
+        headers: RATE_LIMIT_HEADERS,
         example: {
           limits: { requestsPerMinute: 120, tokensPerDay: 200_000, concurrentStreams: 4 },
           today: { ...USAGE_DAY_EXAMPLE, tokensRemaining: 181_750 },
@@ -229,6 +230,7 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
         },
       },
       404: { description: 'Usage is not tracked (limits are off)' },
+      429: TOO_MANY_REQUESTS,
     },
   },
   'GET /v1/sessions/{id}': {

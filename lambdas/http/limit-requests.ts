@@ -12,7 +12,7 @@ export interface RequestAdmitter {
 export interface LimitRequestsOptions<TEvent> {
   /** The limiter; when absent, nothing is limited (a deployment without limits, most tests). */
   limiter?: RequestAdmitter;
-  /** Whether the event targets a limited route (chat, stream, uploads). */
+  /** Whether the event targets a limited route (chat, stream, uploads, usage). */
   isLimited: (event: TEvent) => boolean;
 }
 

@@ -11,7 +11,10 @@ export interface RouteDefinition {
   public?: true;
   /** Body media types the route accepts; a route without it takes no body. */
   accepts?: readonly BodyMediaType[];
-  /** Counted against the tenant's requests per minute (429 past it). */
+  /**
+   * Counted against the tenant's requests per minute (429 past it): every route whose cost to
+   * the service is more than a read or two (a model call, an upload, a usage report).
+   */
   limited?: true;
 }
 
@@ -34,7 +37,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     limited: true,
   },
   { method: 'GET', path: '/v1/sessions', function: 'chat' },
-  { method: 'GET', path: '/v1/usage', function: 'chat' },
+  // Limited: each report is some 240 counter reads, which a key could otherwise repeat at will.
+  { method: 'GET', path: '/v1/usage', function: 'chat', limited: true },
   { method: 'GET', path: '/v1/sessions/{id}', function: 'chat' },
   { method: 'DELETE', path: '/v1/sessions/{id}', function: 'chat' },
   {

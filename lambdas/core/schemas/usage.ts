@@ -7,7 +7,9 @@ const count = (description: string) => described(integer(), { description });
 export const dayUsageSchema = described(
   z.object({
     date: described(z.string(), { description: 'The UTC day, YYYY-MM-DD.' }),
-    requests: count('Limited requests received (chat, stream, uploads), refused ones included.'),
+    requests: count(
+      'Limited requests received (chat, stream, uploads, usage reports), refused ones included.',
+    ),
     tokens: count('Model tokens of answers (prompt + completion): what the daily budget counts.'),
     promptTokens: count('Prompt tokens of answers, as the model reported them.'),
     completionTokens: count('Completion tokens of answers, as the model reported them.'),

@@ -247,7 +247,54 @@ describe('concurrent streams on the streaming function', () => {
   });
 });
 
+const usageRequest = (key: string) =>
+  apiGatewayEvent({
+    method: 'GET',
+    url: '/v1/usage',
+    routeKey: 'GET /v1/usage',
+    headers: { authorization: `Bearer ${key}` },
+  });
+
 describe('GET /v1/usage', () => {
+  it('counts a usage report against the requests per minute: past it, a 429 that reads nothing', async () => {
+    // Arrange
+    const clock = new ManualClock('2026-03-01T10:00:37.000Z');
+    const meter = new InMemoryUsageMeter(clock);
+    const tenantLimiter = new TenantLimiter({
+      meter,
+      limits: new InMemoryTenantLimitsStore(),
+      slots: new InMemoryStreamSlots(clock),
+      defaults: { requestsPerMinute: 2, tokensPerDay: 1_000, concurrentStreams: 2 },
+      clock,
+    });
+    let reports = 0;
+    const handler = createChatHandler({
+      http: testHttpOptions(TENANTS, { limiter: tenantLimiter }),
+      answerQuestion: { answer: async () => ({ answer: 'ok' }) as never },
+      sessions: new InMemorySessionStore(),
+      usage: {
+        execute: async (tenantId) => {
+          reports += 1;
+          return new ReadUsage({ meter, limiter: tenantLimiter, clock }).execute(tenantId);
+        },
+      },
+    });
+    await handler(usageRequest('key-a'), lambdaContext());
+    await handler(usageRequest('key-a'), lambdaContext());
+
+    // Act
+    const refused = await handler(usageRequest('key-a'), lambdaContext());
+
+    // Assert
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'Retry-After': '23',
+      RateLimit: '"default";r=0;t=23',
+    });
+    expect(reports).toBe(2);
+  });
+
   it("reports the caller's tenant's limits, today's counts and the last 30 days", async () => {
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
     const meter = new InMemoryUsageMeter(clock);
@@ -297,7 +344,7 @@ describe('GET /v1/usage', () => {
     });
     expect(report.today).toEqual({
       date: '2026-03-01',
-      requests: 1,
+      requests: 2,
       tokens: 300,
       promptTokens: 200,
       completionTokens: 100,

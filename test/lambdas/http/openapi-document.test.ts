@@ -166,6 +166,20 @@ describe('buildOpenApiDocument', () => {
     );
   });
 
+  it('documents the 429 of GET /v1/usage and the RateLimit headers of its answer', () => {
+    const responses = document.paths['/v1/usage']!.get!.responses as Record<
+      string,
+      { headers?: Record<string, unknown> }
+    >;
+
+    expect(Object.keys(responses['429']?.headers ?? {})).toEqual(
+      expect.arrayContaining(['Retry-After', 'RateLimit', 'RateLimit-Policy']),
+    );
+    expect(Object.keys(responses['200']?.headers ?? {})).toEqual(
+      expect.arrayContaining(['RateLimit', 'RateLimit-Policy']),
+    );
+  });
+
   it('documents the resume and stop routes of the stream URL on its server', () => {
     const resume = document.paths['/{chatId}/stream']!;
     const stop = document.paths['/{chatId}/stop']!;
