@@ -101,7 +101,7 @@ const usageReads = (today: Date): CounterRead[] =>
   );
 
 describe('DynamoDbUsageMeter.readMany', () => {
-  it('reads 30 days × 8 counters in three BatchGetItem calls of at most 100 keys', async () => {
+  it('reads 30 days × 8 counters in four BatchGetItem calls of at most 100 keys (today and yesterday apart)', async () => {
     const clock = new ManualClock('2026-04-30T10:00:00.000Z');
     const writer = new DynamoDbUsageMeter(db.documentClient, { tableName: db.tableName, clock });
     const reads = usageReads(clock.now());
@@ -114,7 +114,39 @@ describe('DynamoDbUsageMeter.readMany', () => {
     const counts = await meter.readMany('batched', reads);
 
     expect(counts).toEqual(reads.map((_, index) => index + 1));
-    expect(batches.sort((a, b) => b - a)).toEqual([100, 100, 40]);
+    expect(batches.sort((a, b) => b - a)).toEqual([100, 100, 24, 16]);
+  });
+
+  it('reads consistently only the windows that may still be counted in: today and yesterday', async () => {
+    // Arrange: a client that counts the keys of consistent and eventually consistent reads.
+    const clock = new ManualClock('2026-07-30T10:00:00.000Z');
+    const writer = new DynamoDbUsageMeter(db.documentClient, { tableName: db.tableName, clock });
+    const reads = usageReads(clock.now());
+    await Promise.all(
+      reads.map((read, index) => writer.add('read-units', read.counter, index + 1, read.at)),
+    );
+    const keys = { consistent: 0, eventual: 0 };
+    const client = db.newDocumentClient();
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as {
+          RequestItems?: Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }>;
+        };
+        for (const request of Object.values(input.RequestItems ?? {})) {
+          keys[request.ConsistentRead ? 'consistent' : 'eventual'] += request.Keys?.length ?? 0;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'countReadKeys' },
+    );
+    const meter = new DynamoDbUsageMeter(client, { tableName: db.tableName, clock });
+
+    // Act
+    const counts = await meter.readMany('read-units', reads);
+
+    // Assert: 16 read units + 224 half units = 128, where all 240 consistent were 240.
+    expect(counts).toEqual(reads.map((_, index) => index + 1));
+    expect(keys).toEqual({ consistent: 16, eventual: 224 });
   });
 
   it('retries the keys left unprocessed until every count is read', async () => {
@@ -130,8 +162,9 @@ describe('DynamoDbUsageMeter.readMany', () => {
     const counts = await meter.readMany('throttled', reads);
 
     expect(counts).toEqual(reads.map((_, index) => index + 1));
-    // 100 keys: 30 a call (100, 70, 40, 10); 20 keys: one call.
-    expect(batches.sort((a, b) => b - a)).toEqual([100, 70, 40, 20, 10]);
+    // Today's and yesterday's 16 keys: one call; the older 104: 100 at 30 a call (100, 70, 40,
+    // 10), then 4.
+    expect(batches.sort((a, b) => b - a)).toEqual([100, 70, 40, 16, 10, 4]);
   });
 
   it('sums the shards of each window', async () => {
