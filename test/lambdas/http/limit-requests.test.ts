@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
 import { IndexingUsage } from '../../../lambdas/core/limits/indexing-usage.js';
@@ -198,7 +198,11 @@ describe('concurrent streams on the streaming function', () => {
     const responses = Array.from({ length: 20 }, () =>
       invokeStreaming(handler, post(), lambdaContext()),
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The gate opens once the refused have their answer: a sleep let the first streams end, and
+    // free their slots, before the last requests were decided on a loaded machine.
+    let ended = 0;
+    for (const response of responses) void response.done.then(() => (ended += 1));
+    await vi.waitFor(() => expect(ended).toBe(16), { timeout: 5_000 });
     open();
     await Promise.all(responses.map((response) => response.done));
 
