@@ -55,8 +55,9 @@ export interface StreamChatDeps {
    */
   resumable?: ResumableStreams;
   /**
-   * Enforces the tenant's requests per minute on `POST /` and its concurrent streams (a slot
-   * taken before the answer starts, freed when it ends) before the stream starts.
+   * Enforces the tenant's requests per minute on `POST /`, the resume and a stop that finds no
+   * answer, and its concurrent streams (a slot taken before the answer starts, freed when it
+   * ends) before the stream starts.
    */
   limits?: RequestAdmitter & StreamOpener;
 }

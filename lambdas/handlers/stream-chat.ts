@@ -13,10 +13,12 @@ import {
 } from '../composition/stream-chat.js';
 import type { AnswerEvent } from '../core/chat/answer-question.js';
 import { DEFAULT_DEADLINE_MARGIN_MS, followStream } from '../core/chat/follow-stream.js';
+import { stopAnswer as stopChatAnswer } from '../core/chat/stop-answer.js';
 import { stoppedAnswerEnded } from '../core/chat/stopped-answer-ended.js';
 import { StreamRecorder } from '../core/chat/stream-recorder.js';
 import { streamToResume } from '../core/chat/stream-to-resume.js';
 import { UI_MESSAGE_STREAM_HEADERS } from '../core/chat/ui-message-stream.js';
+import { rateLimitHeaders } from '../core/limits/rate-limit-headers.js';
 import type { PreparingAnswer } from '../core/ports/answer-preparations.js';
 import type { ActiveStream } from '../core/ports/stream-log.js';
 import { HttpProblem, notFound } from '../core/problem.js';
@@ -340,18 +342,29 @@ export const createHandler = (deps: StreamChatDeps) => {
     context: ApiContext,
   ) => {
     // Accepted whether the answer runs or is still being prepared (no marker yet, and for a
-    // new chat no session either): the stop is kept for it until it begins.
-    await options.log.requestStop(tenantOf(context), chatId, {
-      staleBefore: Date.now() - deadlineMarginMs(options),
-      requestedAt: arrivedAt(event),
-    });
-    return { statusCode: 202, headers: {}, body: '' };
+    // new chat no session either): the stop is kept for it until it begins. Only a stop that
+    // finds no answer is counted against the requests per minute (`stopChatAnswer`).
+    const { rate } = await stopChatAnswer(
+      {
+        log: options.log,
+        ...(options.preparations ? { preparations: options.preparations } : {}),
+        ...(deps.limits ? { admitter: deps.limits } : {}),
+      },
+      {
+        tenantId: tenantOf(context),
+        chatId,
+        staleBefore: Date.now() - deadlineMarginMs(options),
+        requestedAt: arrivedAt(event),
+      },
+    );
+    return { statusCode: 202, headers: rate ? rateLimitHeaders(rate) : {}, body: '' };
   };
 
   const limits = limitRequests<HttpEvent>({
     ...(deps.limits ? { limiter: deps.limits } : {}),
     // A resume is a long invocation of its own, polling the table until the answer ends: it
-    // counts as a request. A stop does not: an answer can always be stopped, past the limit too.
+    // counts as a request. A stop is counted by `stopChatAnswer`, only when it finds no answer: an
+    // answer can always be stopped, past the limit too.
     isLimited: (event) => routeOf(event, resumable !== undefined).kind !== 'stop',
   });
   return (

@@ -244,13 +244,30 @@ const streamControlPaths = (streamUrl: string | undefined): Record<string, JsonO
         'Stops the answer streaming in the chat, on whichever instance it runs, or, when none ' +
         'streams yet, the answer whose question was sent before this stop and is still being ' +
         'prepared (its passages looked up): it starts stopped. A stop never affects a question ' +
-        'sent after it, nor another tenant, so it is accepted for any chat id.',
+        'sent after it, nor another tenant, so it is accepted for any chat id. A stop that finds ' +
+        'an answer streaming or being prepared is never refused nor counted; one that finds ' +
+        'none (it is kept for a question it overtook) counts against the requests per minute.',
       tags: ['Chat'],
       parameters: [CHAT_ID_PARAMETER],
       responses: {
-        202: { description: 'Stopping: the answer ends within a moment, or starts stopped' },
+        202: {
+          description: 'Stopping: the answer ends within a moment, or starts stopped',
+          headers: headersOf({
+            'RateLimit-Policy': 'The quota, when the stop was counted (it found no answer)',
+            RateLimit: 'What is left of it, when the stop was counted',
+          }),
+        },
         401: problem(401, 'Missing or invalid API key'),
         413: problem(413, 'Body too large'),
+        429: problem(
+          429,
+          "No answer streaming or being prepared in this chat, and over the tenant's requests per minute; retry after `Retry-After` seconds",
+          {
+            'Retry-After': 'Seconds to wait before retrying',
+            'RateLimit-Policy': 'The quota: `"default";q=<requests>;w=<seconds>`',
+            RateLimit: 'What is left: `"default";r=<remaining>;t=<seconds to reset>`',
+          },
+        ),
         503: problem(503, 'A dependency is unavailable'),
       },
     },

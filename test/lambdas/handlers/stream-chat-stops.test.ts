@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbStreamLog } from '../../../lambdas/adapters/dynamodb/dynamodb-stream-log.js';
 import { BudgetedAnswers } from '../../../lambdas/core/limits/budgeted-answers.js';
+import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
 import type { TokenUsage } from '../../../lambdas/core/ports/chat-model.js';
+import { systemClock } from '../../../lambdas/core/ports/clock.js';
 import { type DynaliteHandle, startDynalite } from '../../support/dynalite.js';
+import { InMemoryStreamSlots } from '../../support/fakes/in-memory-stream-slots.js';
+import { InMemoryTenantLimitsStore } from '../../support/fakes/in-memory-tenant-limits-store.js';
+import { InMemoryUsageMeter } from '../../support/fakes/in-memory-usage-meter.js';
+import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 import { parts, REPLY, request, setup, sleep } from '../../support/stream-chat-harness.js';
 import { invokeStreaming } from '../../support/streaming-invoke.js';
@@ -127,6 +134,95 @@ describe('a stop sent while the answer request is still in its middleware (auth 
     });
     expect(model.calls.at(-1)?.tokens.length).toBeLessThan(20);
     expect(sessions.messagesOf('tenant-a', chatId)).toEqual([]);
+  });
+});
+
+/**
+ * A stop that finds no answer writes the chat's `STREAM` item all the same (a stop that
+ * overtakes its question still wins): any key could write items for any chat id at will. It is
+ * counted against the requests per minute; a stop of an answer streaming or prepared never is.
+ */
+describe('stops under the requests-per-minute limit', () => {
+  const oneRequestAMinute = () => {
+    const clock = new ManualClock('2026-03-01T10:00:37.000Z');
+    return new TenantLimiter({
+      meter: new InMemoryUsageMeter(clock),
+      limits: new InMemoryTenantLimitsStore(),
+      slots: new InMemoryStreamSlots(clock),
+      defaults: { requestsPerMinute: 1, tokensPerDay: 1_000_000, concurrentStreams: 10 },
+      clock,
+    });
+  };
+  const logOf = () =>
+    new DynamoDbStreamLog(db.documentClient, {
+      tableName: db.tableName,
+      clock: systemClock,
+      ttlSeconds: 600,
+    });
+
+  it('counts a stop that finds no answer, and past the limit refuses it (429) keeping nothing', async () => {
+    // Arrange: the minute's one request spent on a stop of a chat with nothing running.
+    const { b, chatId } = setup(db, { extra: { limits: oneRequestAMinute() } });
+    const first = invokeStreaming(b, request('POST', `/${chatId}/stop`), lambdaContext());
+    await first.done;
+
+    // Act
+    const other = `${chatId}-other`;
+    const refused = invokeStreaming(b, request('POST', `/${other}/stop`), lambdaContext());
+    await refused.done;
+
+    // Assert
+    expect(first.prelude.statusCode).toBe(202);
+    expect(first.prelude.headers).toMatchObject({ RateLimit: '"default";r=0;t=23' });
+    expect(refused.prelude.statusCode).toBe(429);
+    expect(refused.prelude.headers).toMatchObject({ 'Retry-After': '23' });
+    expect(await logOf().stopRequestedAt('tenant-a', other)).toBeUndefined();
+  });
+
+  it('accepts past the limit a stop of a streaming answer, uncounted', async () => {
+    // Arrange: the minute's one request spent on the question.
+    const { a, b, chatId } = setup(db, {
+      tokenIntervalMs: 20,
+      extra: { limits: oneRequestAMinute() },
+    });
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await sleep(120);
+
+    // Act
+    const stop = invokeStreaming(b, request('POST', `/${chatId}/stop`), lambdaContext());
+    await Promise.all([writer.done, stop.done]);
+
+    // Assert
+    expect(stop.prelude.statusCode).toBe(202);
+    expect(stop.prelude.headers).not.toHaveProperty('RateLimit');
+    expect(parts(writer.body).at(-1)).toMatchObject({ finishReason: 'interrupted' });
+  });
+
+  it('accepts past the limit a stop of an answer still being prepared, uncounted', async () => {
+    // Arrange: the question takes the minute's one request and is prepared for 300 ms.
+    const { a, b, model, chatId } = setup(db, {
+      embedDelays: [300],
+      extra: { limits: oneRequestAMinute() },
+    });
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await sleep(60);
+
+    // Act
+    const stop = invokeStreaming(b, request('POST', `/${chatId}/stop`), lambdaContext());
+    await Promise.all([writer.done, stop.done]);
+
+    // Assert
+    expect(stop.prelude.statusCode).toBe(202);
+    expect(parts(writer.body).at(-1)).toMatchObject({ finishReason: 'interrupted' });
+    expect(model.calls.at(-1)?.options.signal?.aborted).toBe(true);
   });
 });
 

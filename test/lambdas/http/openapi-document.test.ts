@@ -190,6 +190,6 @@ describe('buildOpenApiDocument', () => {
     expect(Object.keys(resume.get!.responses)).toEqual(
       expect.arrayContaining(['200', '204', '404']),
     );
-    expect(Object.keys(stop.post!.responses)).toEqual(['202', '401', '413', '503']);
+    expect(Object.keys(stop.post!.responses)).toEqual(['202', '401', '413', '429', '503']);
   });
 });
