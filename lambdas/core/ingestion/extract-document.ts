@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PdfReader } from '../ports/pdf-reader.js';
 import { HttpProblem } from '../problem.js';
 import { isBlank } from '../text/whitespace.js';
+import { withoutByteOrderMark } from './byte-order-mark.js';
 import {
   isPaged,
   resolveContentType,
@@ -29,7 +30,9 @@ export interface ExtractedPage {
  * A document whose text can be indexed. `textHash` (SHA-256, hex) identifies its text: two
  * files with the same text have the same hash, whatever else differs in their bytes. Paged
  * formats (PDF) come with their `pages`, read here once; text formats are read by the indexer
- * (under its CPU budget), so their hash is that of their bytes, which are their text.
+ * (under its CPU budget), so their hash is that of their bytes, which are their text, less the
+ * UTF-8 byte order mark they may open with (the text decoded leaves it out: a file saved with
+ * and without one holds the same text).
  */
 export interface ExtractedDocument {
   ok: true;
@@ -170,7 +173,7 @@ export const extractDocument = async (
   } catch (error) {
     return fail('unreadable', error instanceof HttpProblem ? error.detail : String(error));
   }
-  return { ok: true, contentType, textHash: sha256(source.bytes) };
+  return { ok: true, contentType, textHash: sha256(withoutByteOrderMark(source.bytes)) };
 };
 
 /**

@@ -37,7 +37,8 @@ export interface DocumentRecord {
   contentHash?: string;
   /**
    * SHA-256 (hex) of the extracted text (`extractDocument`): an upload of other bytes holding
-   * the same text makes no new version either.
+   * the same text (a PDF saved again, a text file with or without a byte order mark) makes no
+   * new version either.
    */
   textHash?: string;
   /** Key of the extracted page texts (paged formats such as PDF), beside the raw upload. */

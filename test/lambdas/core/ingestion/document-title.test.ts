@@ -13,6 +13,10 @@ describe('documentTitle', () => {
     expect(documentTitle(NFD)).toBe(documentTitle(NFC));
   });
 
+  it('leaves out a byte order mark pasted at the start of a title', () => {
+    expect(documentTitle('\ufeffRelease notes.md')).toBe('Release notes.md');
+  });
+
   it('a re-upload of the same title in another normalization form replaces the document', async () => {
     const { uploadText, documents } = ingestionFixture();
     const first = await uploadText(NFC, '# Team\n\nOld text: the team has five people.');

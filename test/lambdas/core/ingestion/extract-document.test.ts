@@ -100,6 +100,17 @@ describe('extractDocument', () => {
     });
   });
 
+  it('gives a text document the same text hash with or without a UTF-8 byte order mark', async () => {
+    const text = '# Guide\n\nHello';
+    const read = (bytes: Buffer) =>
+      extractDocument({ bytes, contentType: 'text/markdown' }, testReaders);
+
+    const plain = await read(Buffer.from(text));
+    const marked = await read(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+
+    expect(marked).toEqual(plain);
+  });
+
   it.each([
     ['empty', Buffer.from(' \n\u200b'), 'text/plain'],
     ['unreadable', Buffer.from([0xff, 0xfe, 0x00, 0x41]), 'text/plain'],

@@ -265,6 +265,18 @@ describe('IndexDocument', () => {
     ]);
   });
 
+  it('indexes a text saved with a byte order mark as the same text without one', async () => {
+    const { uploadText, queue, indexDocument, vectors } = ingestionFixture();
+    const plain = await uploadText('Plain', '# Guide\n\nHello.');
+    const marked = await uploadText('Marked', '\ufeff# Guide\n\nHello.');
+
+    for (const job of queue.jobs) await indexDocument.execute(job);
+
+    const chunksOf = (id: string) =>
+      vectors.pointsOf('acme', id).map(({ payload, sparse }) => [payload.text, sparse]);
+    expect(chunksOf(marked.id)).toEqual(chunksOf(plain.id));
+  });
+
   it('fails, to be retried, when the raw text is missing', async () => {
     const { uploadText, queue, indexDocument, blobs } = ingestionFixture();
     await uploadText('Guide', sectionedMarkdown(2));

@@ -53,6 +53,21 @@ describe('UploadDocument', () => {
     expect(queue.jobs).toHaveLength(1);
   });
 
+  it.each([
+    ['with a byte order mark, then without', '\ufeff', ''],
+    ['without a byte order mark, then with', '', '\ufeff'],
+  ])('stores no version and queues nothing for the same text saved %s', async (_, first, then) => {
+    const { uploadText, blobs, queue, indexDocument } = ingestionFixture();
+    const stored = await uploadText('Guide', `${first}# Guide\n\nHello.`);
+    await indexDocument.execute(queue.jobs[0]!);
+
+    const again = await uploadText('Guide', `${then}# Guide\n\nHello.`);
+
+    expect(again).toEqual({ id: stored.id, status: 'ready', version: 1, unchanged: true });
+    expect(blobs.keys()).toHaveLength(1);
+    expect(queue.jobs).toHaveLength(1);
+  });
+
   it('makes a new version of identical bytes when the current version failed', async () => {
     const { uploadText, documents, queue } = ingestionFixture();
     const first = await uploadText('Guide', 'same');
