@@ -1,4 +1,9 @@
-import { tokenWeight, unitWeight } from '../text/estimate-tokens.js';
+import { tokenWeight } from '../text/estimate-tokens.js';
+import {
+  type ClusterSpan,
+  GraphemeClusters,
+  surelyBetweenClusters,
+} from '../text/grapheme-cluster.js';
 import { isWhitespaceCode } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
 
@@ -12,15 +17,39 @@ export const pieceTokens = (pieceWeight: number): number => Math.max(1, Math.cei
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
-/** Code units that continue the character before them: marks, joiners, variation selectors. */
-const CONTINUES = /\p{M}|\u200D|[\uFE00-\uFE0F]/u;
+/**
+ * How far back from where a piece must end a boundary that needs no segmenting is looked for:
+ * further than a Thai syllable's marks, not so far that pieces come out much shorter.
+ */
+const SURE_CUT_LOOK_BACK = 8;
 
 /**
- * Whether a user-perceived character starts at `index`: a piece ending there leaves no Thai
- * vowel or tone mark, Devanagari vowel sign or emoji joiner without its letter.
+ * Where a piece of a long run without spaces, starting at `from`, ends when the code point at
+ * `index` would take it past its weight: at a grapheme cluster boundary, so no cut leaves half
+ * an emoji sequence or a flag, a letter without its accents, a Hangul syllable without its
+ * final jamo, or a Devanagari conjunct in two. The last place just before that needs no
+ * segmenter (between characters that never combine: URLs, base64, Chinese, Japanese, Korean,
+ * Thai letters) is taken as it is; otherwise the cut falls before the cluster of the code
+ * point at `index` (`clusterAt`). A cluster that alone outweighs a piece is a piece of its own
+ * when it fits `windowWeight`, and is otherwise cut between code points.
  */
-const startsCharacter = (text: string, index: number): boolean =>
-  !CONTINUES.test(text[index]!) && text.charCodeAt(index - 1) !== 0x200d;
+const pieceEnd = (
+  text: string,
+  from: number,
+  index: number,
+  clusterAt: (index: number) => ClusterSpan,
+  windowWeight: number,
+): number => {
+  for (let at = index; at > Math.max(from, index - SURE_CUT_LOOK_BACK); at -= 1) {
+    if (surelyBetweenClusters(text, at)) return at;
+  }
+  const cluster = clusterAt(index);
+  if (cluster.start > from) return cluster.start;
+  // The piece so far is in one cluster: it ends where the cluster does, if a window holds it.
+  const fits =
+    cluster.end - from <= windowWeight && tokenWeight(text, from, cluster.end) <= windowWeight;
+  return fits ? cluster.end : index;
+};
 
 /** Pieces read between two pauses of {@link tokenWindowSteps}. */
 const PIECES_PER_STEP = 1_024;
@@ -45,7 +74,7 @@ const grown = (array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
 /**
  * Splits a text into pieces, words with their trailing whitespace, cutting words heavier than
  * the overlap (or than `maxTokens` without one; a run of Chinese has no spaces: it is one word)
- * between user-perceived characters; one pass over the text.
+ * between user-perceived characters (see {@link pieceEnd}); one pass over the text.
  */
 function* pieceSteps(text: string, maxTokens: number, overlapTokens: number): Steps<Pieces> {
   // A word heavier than the overlap (a run of Chinese, which has no spaces, is one "word") is
@@ -80,30 +109,34 @@ function* pieceSteps(text: string, maxTokens: number, overlapTokens: number): St
     } else {
       let from = start;
       let used = 0;
-      // The last place before which a piece may end, and the weight up to it.
-      let cuttable = start;
-      let usedBefore = 0;
-      for (let index = start; index < end; index += 1) {
-        const code = text.charCodeAt(index);
-        const unit =
-          unitWeight(code) + (isHighSurrogate(code) ? unitWeight(text.charCodeAt(index + 1)) : 0);
-        if (index > from && startsCharacter(text, index)) {
-          cuttable = index;
-          usedBefore = used;
-        }
+      let index = start;
+      // Segmented only when a cut needs it, and only this run, read forward once.
+      const clusters = new GraphemeClusters(text.slice(start, end));
+      const runStart = start;
+      const clusterAt = (at: number): ClusterSpan => {
+        const cluster = clusters.at(at - runStart);
+        return { start: runStart + cluster.start, end: runStart + cluster.end };
+      };
+      while (index < end) {
+        const width = isHighSurrogate(text.charCodeAt(index)) && index + 1 < end ? 2 : 1;
+        const unit = tokenWeight(text, index, index + width);
         if (used + unit > maxWeight && index > from) {
-          // Cut before the character this unit belongs to, or mid-character when one
-          // character alone outweighs a piece.
-          const at = cuttable > from ? cuttable : index;
-          const weight = cuttable > from ? usedBefore : used;
+          const at = pieceEnd(text, from, index, clusterAt, maxTokens * 4);
+          const weight =
+            at <= index ? used - tokenWeight(text, at, index) : tokenWeight(text, from, at);
           add(from, at, weight);
           from = at;
+          if (at > index) {
+            index = at;
+            used = 0;
+            continue;
+          }
           used -= weight;
         }
         used += unit;
-        if (isHighSurrogate(code)) index += 1;
+        index += width;
       }
-      add(from, end, used);
+      if (from < end) add(from, end, used);
     }
     start = end;
     if (count % PIECES_PER_STEP === 0) yield;
@@ -154,8 +187,9 @@ export function* tokenWindowSteps(
 /**
  * Cuts a text into windows of at most `maxTokens` estimated tokens, each repeating about the
  * last `overlapTokens` of the previous one so that a sentence cut at a boundary keeps its
- * context. Cuts fall between words (a single word longer than a window is cut inside), and
- * the original whitespace, line breaks included, is kept inside each window.
+ * context. Cuts fall between words (a single word longer than a window, such as a URL or a
+ * run of Chinese, is cut inside, between user-perceived characters), and the original
+ * whitespace, line breaks included, is kept inside each window.
  *
  * @example
  * tokenWindows('a b c d e', 3, 1) // ['a b c', 'c d e']

@@ -4,6 +4,11 @@ import { chunkText } from '../../../../lambdas/core/ingestion/chunk-text.js';
 import { tokenWindows } from '../../../../lambdas/core/ingestion/token-window.js';
 import { estimateTokens } from '../../../../lambdas/core/text/estimate-tokens.js';
 
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+/** The user-perceived characters (grapheme clusters) a text shows. */
+const graphemesOf = (text: string) =>
+  new Set(Array.from(graphemes.segment(text), (part) => part.segment));
+
 const words = (count: number, stem = 'word') =>
   Array.from({ length: count }, (_, index) => `${stem}${index}`).join(' ');
 
@@ -158,6 +163,83 @@ describe('chunkText', () => {
 
       expect(chunks.map((chunk) => chunk.text).join('')).toBe(text);
       for (const chunk of chunks) expect(chunk.text).toMatch(/^(?:👍)+$/u);
+    });
+
+    it.each([
+      ['a family emoji (a ZWJ sequence)', '👨‍👩‍👧‍👦'],
+      ['flags (pairs of regional indicators)', '🇯🇵🇫🇷🇩🇪'],
+      ['emoji with skin tones', '👍🏽👋🏿'],
+      ['a subdivision flag (tag characters)', '🏴󠁧󠁢󠁳󠁣󠁴󠁿'],
+      ['keycaps', '1️⃣#️⃣'],
+      ['letters with two combining accents', 'ệ'.normalize('NFD')],
+      ['Hangul written in conjoining jamo', '\u1100\u1161\u11a8\u1102\u1165'],
+      ['Devanagari conjuncts', 'क्षत्रियनिष्ठा'],
+      ['Thai', 'ภาษาไทยไม่มีการเว้นวรรค'],
+    ])('cuts a long run of %s between grapheme clusters only', (_, unit) => {
+      const text = unit.repeat(400);
+      const clusters = graphemesOf(text);
+
+      const chunks = [
+        [20, 0],
+        [20, 6],
+        [37, 10],
+      ].flatMap(([maxTokens, overlapTokens]) =>
+        chunkText(text, { maxTokens: maxTokens!, overlapTokens: overlapTokens!, format: 'plain' }),
+      );
+
+      for (const chunk of chunks) {
+        expect(chunk.text.isWellFormed()).toBe(true);
+        const split = [...graphemesOf(chunk.text)].filter((cluster) => !clusters.has(cluster));
+        expect(split, JSON.stringify(chunk.text)).toEqual([]);
+      }
+    });
+
+    it('keeps whole the clusters of any run without spaces, overlapping or not (property)', () => {
+      const cluster = fc.constantFrom(
+        'a',
+        '7',
+        '/',
+        'é',
+        'e\u0301',
+        '路',
+        'ไม่',
+        'क्ष',
+        '👍🏽',
+        '👨‍👩‍👧',
+        '🇫🇷',
+        '1️⃣',
+        '\u1100\u1161\u11a8',
+      );
+      const run = fc
+        .array(cluster, { minLength: 1, maxLength: 400 })
+        .map((parts) => parts.join(''));
+
+      fc.assert(
+        fc.property(
+          run,
+          fc.integer({ min: 16, max: 120 }),
+          fc.boolean(),
+          (text, maxTokens, overlap) => {
+            const clusters = graphemesOf(text);
+            const overlapTokens = overlap ? Math.floor(maxTokens / 5) : 0;
+            for (const chunk of chunkText(text, { maxTokens, overlapTokens, format: 'plain' })) {
+              expect(chunk.tokens).toBeLessThanOrEqual(maxTokens);
+              expect(chunk.text.isWellFormed()).toBe(true);
+              for (const part of graphemesOf(chunk.text)) expect(clusters).toContain(part);
+            }
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it('cuts a cluster no chunk can hold between code points, within the size', () => {
+      const text = `a${'\u0301'.repeat(600)}`;
+
+      const chunks = chunkText(text, { maxTokens: 100, overlapTokens: 0, format: 'plain' });
+
+      expect(chunks.map((chunk) => chunk.text).join('')).toBe(text);
+      for (const chunk of chunks) expect(chunk.tokens).toBeLessThanOrEqual(100);
     });
 
     it('treats # as text in plain format', () => {
