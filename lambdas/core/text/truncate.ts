@@ -1,3 +1,5 @@
+import { surelyBetweenClusters } from './grapheme-cluster.js';
+
 const GRAPHEMES = new Intl.Segmenter('und', { granularity: 'grapheme' });
 
 /** How far before a cut a grapheme cluster may start: a family emoji is 11 code units. */
@@ -20,13 +22,16 @@ const LOOK_AHEAD = 16;
 export const truncate = (text: string, maxUnits: number): string => {
   if (text.length <= maxUnits) return text;
   if (maxUnits <= 0) return '';
-  const from = Math.max(0, maxUnits - LOOK_BACK);
+  const lookBack = Math.max(0, maxUnits - LOOK_BACK);
+  // Segmenting starts on a boundary: from inside a run of flags, it would pair them wrongly.
+  let from = lookBack;
+  while (from > 0 && !surelyBetweenClusters(text, from)) from -= 1;
   let cut = from;
   for (const { index } of GRAPHEMES.segment(text.slice(from, maxUnits + LOOK_AHEAD))) {
     if (from + index > maxUnits) break;
     cut = from + index;
   }
-  if (cut > from || from === 0) return text.slice(0, cut);
+  if (cut > lookBack || lookBack === 0) return text.slice(0, cut);
   const last = text.charCodeAt(maxUnits - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxUnits - 1 : maxUnits);
 };
