@@ -2,6 +2,7 @@ import { tokenWeight } from '../text/estimate-tokens.js';
 import {
   type ClusterSpan,
   GraphemeClusters,
+  joinsPrevious,
   surelyBetweenClusters,
 } from '../text/grapheme-cluster.js';
 import { isWhitespaceCode } from '../text/whitespace.js';
@@ -98,11 +99,14 @@ function* pieceSteps(text: string, maxTokens: number, overlapTokens: number): St
   };
   let start = 0;
   while (start < text.length && isWhitespaceCode(text.charCodeAt(start))) start += 1;
+  // A mark written on a space (an accent shown alone) starts the next piece with its space.
+  if (start > 0 && joinsPrevious(text, start)) start -= 1;
   while (start < text.length) {
     let wordEnd = start + 1;
     while (wordEnd < text.length && !isWhitespaceCode(text.charCodeAt(wordEnd))) wordEnd += 1;
     let end = wordEnd;
     while (end < text.length && isWhitespaceCode(text.charCodeAt(end))) end += 1;
+    if (end > wordEnd && joinsPrevious(text, end)) end -= 1;
     const weight = tokenWeight(text, start, end);
     if (pieceTokens(weight) <= Math.max(pieceLimit, overlapTokens)) {
       add(start, end, weight);

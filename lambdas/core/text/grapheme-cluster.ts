@@ -79,3 +79,35 @@ const endsCluster = (code: number): boolean =>
  */
 export const surelyBetweenClusters = (text: string, index: number): boolean =>
   standsAlone(text.charCodeAt(index)) && endsCluster(text.charCodeAt(index - 1));
+
+/**
+ * Characters that join the one before them, whatever it is: Unicode's Extend, SpacingMark
+ * (Thai and Lao AM are letters but spacing marks) and the zero-width joiner.
+ */
+const JOINS_PREVIOUS = /[\p{Grapheme_Extend}\p{Emoji_Modifier}\p{Mc}\u0e33\u0eb3]|\u200d/uy;
+
+const UNKNOWN = 0;
+const STANDS = 1;
+const JOINS = 2;
+/** {@link JOINS_PREVIOUS} of each BMP code unit, as first read: one test per word is a lookup. */
+const JOINS_BY_UNIT = new Uint8Array(0x10000);
+
+/**
+ * Whether the character at `index` belongs to the cluster of the one before it even when that
+ * one is a space: an accent, a vowel sign, a joiner, a skin tone written after a space is shown
+ * on it. Errs towards true (every spacing mark), never false for such a character.
+ *
+ * @example
+ * joinsPrevious('a \u0301', 2); // true
+ * joinsPrevious('a b', 2); // false
+ */
+export const joinsPrevious = (text: string, index: number): boolean => {
+  const code = text.charCodeAt(index);
+  if (code < 0x300) return false;
+  const known = code < 0xd800 || code > 0xdfff ? JOINS_BY_UNIT[code]! : UNKNOWN;
+  if (known !== UNKNOWN) return known === JOINS;
+  JOINS_PREVIOUS.lastIndex = index;
+  const joins = JOINS_PREVIOUS.test(text);
+  if (code < 0xd800 || code > 0xdfff) JOINS_BY_UNIT[code] = joins ? JOINS : STANDS;
+  return joins;
+};

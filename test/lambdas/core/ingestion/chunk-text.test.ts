@@ -233,6 +233,18 @@ describe('chunkText', () => {
       );
     });
 
+    it('keeps a mark written on a space with its space at a window start', () => {
+      const text = 'the acute accent \u0301 and the grave \u0300 shown alone, '.repeat(60);
+      const clusters = graphemesOf(text);
+
+      const chunks = chunkText(text, { maxTokens: 30, overlapTokens: 6, format: 'plain' });
+
+      for (const chunk of chunks) {
+        const split = [...graphemesOf(chunk.text)].filter((cluster) => !clusters.has(cluster));
+        expect(split, JSON.stringify(chunk.text)).toEqual([]);
+      }
+    });
+
     it('cuts a cluster no chunk can hold between code points, within the size', () => {
       const text = `a${'\u0301'.repeat(600)}`;
 

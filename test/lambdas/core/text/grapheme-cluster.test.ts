@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   GraphemeClusters,
+  joinsPrevious,
   surelyBetweenClusters,
 } from '../../../../lambdas/core/text/grapheme-cluster.js';
 
@@ -78,6 +79,22 @@ describe('surelyBetweenClusters', () => {
   it('leaves to the segmenter an accent, a joiner, a jamo, a surrogate pair and CR LF', () => {
     for (const text of ['e\u0301', 'a\u200d', '\u200d路', '\u1100한', '👍a', 'a👍', '\r\n']) {
       expect(surelyBetweenClusters(text, 1), JSON.stringify(text)).toBe(false);
+    }
+  });
+});
+
+describe('joinsPrevious', () => {
+  it('is true for every character the segmenter joins to a space before it', () => {
+    const codePoints = [...BMP_CODE_UNITS, 0x1f3fb, 0x1f3ff, 0xe0020, 0xe0100];
+    const pairs = codePoints.map((code) => ` ${String.fromCodePoint(code)}`);
+    const joined = pairs.filter((pair) => graphemes.segment(pair).containing(1)?.index === 0);
+
+    expect(joined.filter((pair) => !joinsPrevious(pair, 1))).toEqual([]);
+  });
+
+  it('is false for letters, digits, CJK and spaces after a space', () => {
+    for (const text of [' a', ' 7', ' 路', ' ก', '  ', ' 👍']) {
+      expect(joinsPrevious(text, 1), JSON.stringify(text)).toBe(false);
     }
   });
 });
