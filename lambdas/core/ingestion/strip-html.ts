@@ -1,6 +1,7 @@
 import { decodeHTML } from 'entities';
-import { isWhitespaceCode } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
+import { droppedSubtree } from './dropped-subtree.js';
+import { CHARS_PER_STEP, HtmlScanner, skippedMarkupEnd, type Tag } from './html-scanner.js';
 import { fenceOpening, isThematicBreak, setextUnderline } from './markdown-lines.js';
 
 /** Options of {@link stripHtml}. */
@@ -49,18 +50,6 @@ const fenced = (code: string): string => {
   return `${fence}\n${code}\n${fence}`;
 };
 
-/** Elements removed with everything inside them: they hold no readable text. */
-const INVISIBLE = new Set([
-  'script',
-  'style',
-  'head',
-  'noscript',
-  'template',
-  'svg',
-  'iframe',
-  'object',
-]);
-
 /** Elements that separate paragraphs. */
 const BLOCKS = new Set(
   'address article aside blockquote details dialog div dl fieldset figcaption figure footer form header hr main nav ol p section summary table ul caption thead tbody tfoot'.split(
@@ -72,149 +61,6 @@ const BLOCKS = new Set(
 const LINES = new Set(['br', 'li', 'dt', 'dd', 'tr', 'option']);
 
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
-
-/** Characters of HTML read between two pauses of {@link stripHtmlSteps}. */
-const CHARS_PER_STEP = 8_192;
-
-const isAsciiLetter = (code: number) =>
-  (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
-const isWordCode = (code: number) =>
-  isAsciiLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
-
-/** A tag as the scanner read it. */
-interface Tag {
-  /** Lower-cased name (the word characters after `<` or `</`). */
-  name: string;
-  closing: boolean;
-  /** Index just past the `>`. */
-  end: number;
-  /** Only whitespace between the name and `>` (`</p >`), or `/` too for start tags (`<br />`). */
-  bare: boolean;
-}
-
-/**
- * A one-pass HTML scanner: it finds each `<` with `indexOf`, reads the tag name, and finds the
- * tag's `>` through a cached "next `>`" position, so that no character is read more than a
- * constant number of times whatever the input (the regular expressions it replaces rescanned
- * the rest of the document from every `<` that had no `>` after it).
- */
-class HtmlScanner {
-  #nextGt = -1;
-  #noMoreGt = false;
-  /** The next `"` and `'` found, by the same rule as `#nextGt` (-2: none left). */
-  readonly #nextQuote = new Map<number, number>();
-
-  constructor(readonly html: string) {}
-
-  /** Index of the first `code` (a quote) at or after `from`, or -1; amortised constant time. */
-  #quoteFrom(code: number, from: number): number {
-    const known = this.#nextQuote.get(code) ?? -1;
-    if (known === -2) return -1;
-    if (known >= from) return known;
-    const found = this.html.indexOf(String.fromCharCode(code), from);
-    this.#nextQuote.set(code, found < 0 ? -2 : found);
-    return found;
-  }
-
-  /**
-   * Index of the `>` that ends the tag whose attributes start at `from`: the first one outside
-   * a quoted attribute value (`title="Settings > Advanced"`), as a browser reads it. A quote
-   * opens a value only after `=`; a value whose quote is never closed ends at the first `>`.
-   */
-  #tagEnd(from: number): number {
-    const { html } = this;
-    const first = this.gtFrom(from);
-    let at = from;
-    let gt = first;
-    while (gt >= 0) {
-      const double = this.#quoteFrom(0x22, at);
-      const single = this.#quoteFrom(0x27, at);
-      const quote =
-        double >= 0 && (single < 0 || double < single) ? double : single >= 0 ? single : -1;
-      if (quote < 0 || quote > gt) return gt;
-      let before = quote - 1;
-      while (before > at && isWhitespaceCode(html.charCodeAt(before))) before -= 1;
-      if (html.charCodeAt(before) !== 0x3d) {
-        at = quote + 1;
-        continue;
-      }
-      const close = this.#quoteFrom(html.charCodeAt(quote), quote + 1);
-      if (close < 0) return first;
-      at = close + 1;
-      gt = this.gtFrom(at);
-    }
-    return first;
-  }
-
-  /** Index of the first `>` at or after `from`, or -1; amortised constant time. */
-  gtFrom(from: number): number {
-    if (this.#noMoreGt) return -1;
-    if (this.#nextGt < from) {
-      this.#nextGt = this.html.indexOf('>', from);
-      if (this.#nextGt < 0) this.#noMoreGt = true;
-    }
-    return this.#nextGt;
-  }
-
-  /** The tag that starts at `at` (a `<`), or undefined when the `<` starts no tag. */
-  tagAt(at: number): Tag | undefined {
-    const { html } = this;
-    const closing = html.charCodeAt(at + 1) === 0x2f;
-    const nameStart = at + (closing ? 2 : 1);
-    if (!isAsciiLetter(html.charCodeAt(nameStart))) return undefined;
-    const gt = this.#tagEnd(nameStart);
-    if (gt < 0) return undefined;
-    let nameEnd = nameStart;
-    while (nameEnd < gt && isWordCode(html.charCodeAt(nameEnd))) nameEnd += 1;
-    let rest = nameEnd;
-    while (rest < gt && isWhitespaceCode(html.charCodeAt(rest))) rest += 1;
-    if (!closing && html.charCodeAt(rest) === 0x2f) rest += 1;
-    return {
-      name: html.slice(nameStart, nameEnd).toLowerCase(),
-      closing,
-      end: gt + 1,
-      bare: rest === gt,
-    };
-  }
-
-  /**
-   * Index just past the first `</name>` (whitespace allowed before `>`) at or after `from`, or
-   * the end of the text when there is none; pauses every thousand candidates.
-   */
-  *endOfElement(name: string, from: number): Steps<number> {
-    const { html } = this;
-    let candidates = 0;
-    for (let at = html.indexOf('</', from); at >= 0; at = html.indexOf('</', at + 2)) {
-      const tag = this.tagAt(at);
-      if (tag?.closing && tag.bare && tag.name === name) return tag.end;
-      candidates += 1;
-      if (candidates % 1_024 === 0) yield;
-    }
-    return html.length;
-  }
-
-  /**
-   * Index just past the comment that starts at `at` (`<!--`), or the end of the text; searched
-   * a slice at a time.
-   */
-  *endOfComment(at: number): Steps<number> {
-    const { html } = this;
-    // As HTML's tokenizer reads them: `<!-->` and `<!--->` are empty comments, and `--!>` ends
-    // a comment as `-->` does; a browser shows the text after them.
-    if (html.startsWith('>', at + 4)) return at + 5;
-    if (html.startsWith('->', at + 4)) return at + 6;
-    for (let from = at + 4; from < html.length; from += CHARS_PER_STEP) {
-      // Slices overlap by three characters, so a `-->` or `--!>` across a boundary is found.
-      const slice = html.slice(from, from + CHARS_PER_STEP + 3);
-      const plain = slice.indexOf('-->');
-      const bang = slice.indexOf('--!>');
-      if (plain >= 0 && (bang < 0 || plain < bang)) return from + plain + 3;
-      if (bang >= 0) return from + bang + 4;
-      yield;
-    }
-    return html.length;
-  }
-}
 
 /** The text of a `<pre>` element from `from` on: tags dropped, `<br>` as line breaks. */
 function* preformattedSteps(
@@ -244,27 +90,18 @@ function* preformattedSteps(
     if (tag === undefined) continue;
     if (tag.closing && tag.name === 'pre' && tag.bare)
       return { text: parts.join(''), end: tag.end };
-    if (!tag.closing && INVISIBLE.has(tag.name)) {
-      searchFrom = textStart = yield* scanner.endOfElement(tag.name, tag.end);
-      parts.push(' ');
+    const dropped = tag.closing
+      ? undefined
+      : yield* droppedSubtree(scanner, tag, { inMathMl: false });
+    if (dropped !== undefined) {
+      searchFrom = textStart = dropped.end;
+      if (dropped.spaced) parts.push(' ');
     } else if (!tag.closing && tag.name === 'br' && tag.bare) {
       parts.push('\n');
     }
   }
   parts.push(html.slice(textStart));
   return { text: parts.join(''), end: html.length };
-}
-
-/**
- * Where markup that is dropped whole ends, when a comment (`<!--…-->`, to the end when
- * unclosed) or a declaration (`<!DOCTYPE …>`) starts at `lt`.
- */
-function* skippedMarkupEnd(scanner: HtmlScanner, lt: number): Steps<number | undefined> {
-  const { html } = scanner;
-  if (html.charCodeAt(lt + 1) !== 0x21) return undefined;
-  if (html.startsWith('<!--', lt)) return yield* scanner.endOfComment(lt);
-  const gt = scanner.gtFrom(lt);
-  return gt < 0 ? undefined : gt + 1;
 }
 
 /**
@@ -318,6 +155,8 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
   let textStart = 0;
   let searchFrom = 0;
   let read = 0;
+  /** How many `<math>` elements are open: MathML elements do not honour `hidden`. */
+  let mathDepth = 0;
   while (searchFrom < source.length) {
     const lt = source.indexOf('<', searchFrom);
     if (lt < 0) break;
@@ -334,9 +173,12 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
     addText(textStart, lt);
     searchFrom = textStart = skip ?? tag!.end;
     if (tag === undefined) continue;
-    if (!tag.closing && INVISIBLE.has(tag.name)) {
-      searchFrom = textStart = yield* scanner.endOfElement(tag.name, tag.end);
-      parts.push(' ');
+    const dropped = tag.closing
+      ? undefined
+      : yield* droppedSubtree(scanner, tag, { inMathMl: mathDepth > 0 || tag.name === 'math' });
+    if (dropped !== undefined) {
+      searchFrom = textStart = dropped.end;
+      if (dropped.spaced) parts.push(' ');
     } else if (!tag.closing && tag.name === 'pre') {
       const pre = yield* preformattedSteps(scanner, tag.end);
       searchFrom = textStart = pre.end;
@@ -344,6 +186,8 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
       preformatted.push(markHeadings ? fenced(code) : code);
       parts.push(`\n\n${PLACEHOLDER}${preformatted.length - 1}${PLACEHOLDER}\n\n`);
     } else {
+      if (tag.name === 'math' && tag.closing) mathDepth = Math.max(0, mathDepth - 1);
+      else if (tag.name === 'math' && !tag.selfClosing) mathDepth += 1;
       parts.push(tagText(tag, markHeadings));
     }
   }
@@ -366,8 +210,10 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
 }
 
 /**
- * Turns an HTML document into readable text for indexing: comments, scripts, styles and the
- * `<head>` are removed with their content; block elements become paragraph breaks and line
+ * Turns an HTML document into readable text for indexing: comments, scripts, styles, the
+ * `<head>`, templates, SVG images and what a browser's `innerText` leaves out as hidden (the
+ * `hidden` attribute, an inline `display: none` or `visibility: hidden`, see `hidesElement`) are
+ * removed with their content; block elements become paragraph breaks and line
  * elements line breaks; whitespace collapses as a browser would, except inside `<pre>`; the
  * remaining markup is dropped and character references are decoded (last, so that an escaped
  * `&lt;script&gt;` stays as text). A one-pass scanner in time linear in the input, not a

@@ -156,6 +156,14 @@ export const HOSTILE_INPUTS: HostileInput[] = [
   { name: 'closing hashes then text', build: (chars) => markdown(fill(chars, ' #', '# a', 'x')) },
   { name: 'one word as long as the document', build: (chars) => markdown(fill(chars, 'a')) },
   { name: 'many one-letter paragraphs', build: (chars) => markdown(fill(chars, 'a\n\n')) },
+  {
+    name: 'hidden elements nested, never closed',
+    build: (chars) => html(fill(chars, '<div hidden>x<span style="display:none">', '<p>t</p>')),
+  },
+  {
+    name: 'hidden paragraphs, each closing the one before',
+    build: (chars) => html(fill(chars, '<p hidden>x<li hidden>', '', '<p>t')),
+  },
   { name: 'unclosed HTML comment', build: (chars) => html(fill(chars, '-- >', '<p>t</p><!--')) },
   {
     name: 'tag that never ends, full of spaces',
