@@ -56,8 +56,9 @@ const TAGS_PER_STEP = 1_024;
 
 /**
  * Index just past the foreign element (`svg`, `math`) whose content starts at `from`: at the end
- * tag that closes it (nested elements of the same name counted, `/>` closing an element),
- * comments read whole, so an end tag inside them ends nothing; or the end of the text.
+ * tag that closes it (nested elements of the same name counted, `/>` closing an element), CDATA
+ * sections and comments read whole, so an end tag inside them ends nothing; or the end of the
+ * text.
  */
 export function* endOfForeignElement(
   scanner: HtmlScanner,
@@ -71,7 +72,7 @@ export function* endOfForeignElement(
   while (at < html.length) {
     const lt = html.indexOf('<', at);
     if (lt < 0) break;
-    const skip = yield* skippedMarkupEnd(scanner, lt);
+    const skip = yield* skippedMarkupEnd(scanner, lt, true);
     const tag = skip === undefined ? scanner.tagAt(lt) : undefined;
     at = skip ?? tag?.end ?? lt + 1;
     if (tag?.name !== name || (!tag.closing && tag.selfClosing)) continue;

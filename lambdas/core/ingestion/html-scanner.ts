@@ -9,6 +9,9 @@ const isAsciiLetter = (code: number) =>
 const isWordCode = (code: number) =>
   isAsciiLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
 
+/** What opens a CDATA section in foreign content (SVG, MathML); a bogus comment elsewhere. */
+export const CDATA_OPENING = '<![CDATA[';
+
 /** A tag as the scanner read it. */
 export interface Tag {
   /** Lower-cased name (the word characters after `<` or `</`). */
@@ -158,16 +161,31 @@ export class HtmlScanner {
     }
     return html.length;
   }
+
+  /**
+   * Index just past the CDATA section that starts at `at` (`<![CDATA[`, in SVG or MathML): at
+   * its `]]>`, or the end of the text.
+   */
+  *endOfCdata(at: number): Steps<number> {
+    return yield* this.endOf(']]>', at + CDATA_OPENING.length);
+  }
 }
 
 /**
  * Where markup that is dropped whole ends, when a comment (`<!--…-->`, to the end when
- * unclosed) or a declaration (`<!DOCTYPE …>`) starts at `lt`.
+ * unclosed) or a declaration (`<!DOCTYPE …>`) starts at `lt`; in foreign content (SVG, MathML)
+ * a CDATA section too, at its `]]>` (elsewhere `<![CDATA[` opens a bogus comment, which ends at
+ * the first `>`).
  */
-export function* skippedMarkupEnd(scanner: HtmlScanner, lt: number): Steps<number | undefined> {
+export function* skippedMarkupEnd(
+  scanner: HtmlScanner,
+  lt: number,
+  inForeignContent = false,
+): Steps<number | undefined> {
   const { html } = scanner;
   if (html.charCodeAt(lt + 1) !== 0x21) return undefined;
   if (html.startsWith('<!--', lt)) return yield* scanner.endOfComment(lt);
+  if (inForeignContent && html.startsWith(CDATA_OPENING, lt)) return yield* scanner.endOfCdata(lt);
   const gt = scanner.gtFrom(lt);
   return gt < 0 ? undefined : gt + 1;
 }

@@ -1,7 +1,13 @@
 import { decodeHTML } from 'entities';
 import { runSteps, type Steps } from '../text/work-steps.js';
 import { droppedSubtree } from './dropped-subtree.js';
-import { CHARS_PER_STEP, HtmlScanner, skippedMarkupEnd, type Tag } from './html-scanner.js';
+import {
+  CDATA_OPENING,
+  CHARS_PER_STEP,
+  HtmlScanner,
+  skippedMarkupEnd,
+  type Tag,
+} from './html-scanner.js';
 import { fenceOpening, isThematicBreak, setextUnderline } from './markdown-lines.js';
 
 /** Options of {@link stripHtml}. */
@@ -155,7 +161,10 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
   let textStart = 0;
   let searchFrom = 0;
   let read = 0;
-  /** How many `<math>` elements are open: MathML elements do not honour `hidden`. */
+  /**
+   * How many `<math>` elements are open: inside one, `<![CDATA[` opens a CDATA section, and
+   * `hidden` hides nothing.
+   */
   let mathDepth = 0;
   while (searchFrom < source.length) {
     const lt = source.indexOf('<', searchFrom);
@@ -163,6 +172,17 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
     if (lt - read >= CHARS_PER_STEP) {
       read = lt;
       yield;
+    }
+    if (mathDepth > 0 && source.startsWith(CDATA_OPENING, lt)) {
+      addText(textStart, lt);
+      const end = yield* scanner.endOfCdata(lt);
+      const closed = end >= lt + CDATA_OPENING.length + 3 && source.startsWith(']]>', end - 3);
+      // A CDATA section's text is shown as written: no character references in it.
+      parts.push(
+        source.slice(lt + CDATA_OPENING.length, closed ? end - 3 : end).replace(/\s+/g, ' '),
+      );
+      searchFrom = textStart = end;
+      continue;
     }
     const skip = yield* skippedMarkupEnd(scanner, lt);
     const tag = skip === undefined ? scanner.tagAt(lt) : undefined;
@@ -216,7 +236,9 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
  * removed with their content; block elements become paragraph breaks and line
  * elements line breaks; whitespace collapses as a browser would, except inside `<pre>`; the
  * remaining markup is dropped and character references are decoded (last, so that an escaped
- * `&lt;script&gt;` stays as text). A one-pass scanner in time linear in the input, not a
+ * `&lt;script&gt;` stays as text). `<![CDATA[` is read as HTML's tokenizer reads it: in MathML
+ * a CDATA section, whose text is kept as written up to `]]>`; elsewhere a bogus comment, which
+ * ends at the first `>`. A one-pass scanner in time linear in the input, not a
  * parser: meant for documents, not for sanitising HTML that is shown again. (A conforming
  * HTML parser would be the library choice; the indexer needs only this much, bounded.)
  *

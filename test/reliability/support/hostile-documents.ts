@@ -164,6 +164,10 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     name: 'hidden paragraphs, each closing the one before',
     build: (chars) => html(fill(chars, '<p hidden>x<li hidden>', '', '<p>t')),
   },
+  {
+    name: 'CDATA in MathML never closed',
+    build: (chars) => html(fill(chars, '<![CDATA[ a > b <math>', '<p>t</p><math><mi>')),
+  },
   { name: 'unclosed HTML comment', build: (chars) => html(fill(chars, '-- >', '<p>t</p><!--')) },
   {
     name: 'tag that never ends, full of spaces',

@@ -48,6 +48,12 @@ describe('stripHtml on hidden elements', () => {
     expect(stripHtml(html)).toBe('End.');
   });
 
+  it('does not end a hidden element at an end tag inside foreign content CDATA', () => {
+    const html = `<div hidden><svg><![CDATA[ a > b </svg></div> ]]></svg>${INJECTION}</div><p>End.</p>`;
+
+    expect(stripHtml(html)).toBe('End.');
+  });
+
   it('keeps the text around a hidden inline element together, as a browser shows it', () => {
     expect(stripHtml('<p>pass<span hidden>word</span>phrase</p>')).toBe('passphrase');
   });
