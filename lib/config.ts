@@ -1,6 +1,10 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import {
+  CLEARTEXT_QDRANT_URL_ADVICE,
+  sendsOverNetworkInCleartext,
+} from '../lambdas/composition/cleartext-url.js';
 import { PASS_THROUGH_SETTINGS, runtimeSettingProblems } from './runtime-settings.js';
 
 const RETENTION_DAYS = new Set<number>(
@@ -111,7 +115,9 @@ export const appConfigSchema = z
     qdrantUrl: z
       .union([z.literal(''), url])
       .default('')
-      .describe('Qdrant base URL. Required for a working deployment (synth warns when empty).'),
+      .describe(
+        'Qdrant base URL, https:// (http:// only to a loopback host). Required for a working deployment (synth warns when empty).',
+      ),
     qdrantCollection: z.string().min(1).default('chunks').describe('Qdrant collection name.'),
     qdrantPreviousCollection: z
       .string()
@@ -260,6 +266,13 @@ export const appConfigSchema = z
       ),
   })
   .superRefine((config, ctx) => {
+    if (sendsOverNetworkInCleartext(config.qdrantUrl)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['qdrantUrl'],
+        message: `${CLEARTEXT_QDRANT_URL_ADVICE}; deploy with -c qdrantUrl=https://...`,
+      });
+    }
     const visibility = queueVisibilityTimeoutSeconds(config);
     if (config.reconcileStaleAfterSeconds < visibility) {
       ctx.addIssue({

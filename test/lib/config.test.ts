@@ -30,6 +30,24 @@ describe('parseAppConfig', () => {
     expect(config.maxPresignedUploadBytes).toBe(512 * 1024 * 1024);
   });
 
+  it.each(['http://qdrant.example.com:6333', 'HTTP://10.0.0.5:6333'])(
+    'refuses the Qdrant URL %s, over which the API key would cross the network in clear text',
+    (qdrantUrl) => {
+      expect(() => parseAppConfig({ qdrantUrl })).toThrow(
+        'qdrantUrl: must be an https:// URL: over http:// the Qdrant API key crosses the network in clear text',
+      );
+    },
+  );
+
+  it.each([
+    'http://localhost:6333',
+    'http://127.0.0.1:6333',
+    'http://[::1]:6333',
+    'https://qdrant.example.com',
+  ])('takes the Qdrant URL %s (https, or http to a loopback host)', (qdrantUrl) => {
+    expect(parseAppConfig({ qdrantUrl }).qdrantUrl).toBe(qdrantUrl);
+  });
+
   it('takes true and false written as text, as -c gives them', () => {
     expect(parseAppConfig({ resumableStreams: 'false' }).resumableStreams).toBe(false);
   });

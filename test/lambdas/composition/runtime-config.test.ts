@@ -25,4 +25,30 @@ describe('loadRuntimeConfig', () => {
       loadRuntimeConfig({ TABLE_NAME: 't', CHUNK_SIZE_TOKENS: '100', CHUNK_OVERLAP_TOKENS: '50' }),
     ).toThrow(/CHUNK_OVERLAP_TOKENS.*under half of CHUNK_SIZE_TOKENS/s);
   });
+
+  it('refuses on AWS Lambda an http:// QDRANT_URL to another host, naming the setting', () => {
+    expect(() =>
+      loadRuntimeConfig({
+        TABLE_NAME: 't',
+        AWS_LAMBDA_FUNCTION_NAME: 'rag-api-chat',
+        QDRANT_URL: 'http://qdrant.example.com:6333',
+      }),
+    ).toThrow('QDRANT_URL: must be an https:// URL');
+  });
+
+  it('takes on AWS Lambda an http:// QDRANT_URL to a loopback host', () => {
+    const config = loadRuntimeConfig({
+      TABLE_NAME: 't',
+      AWS_LAMBDA_FUNCTION_NAME: 'rag-api-chat',
+      QDRANT_URL: 'http://127.0.0.1:6333',
+    });
+
+    expect(config.QDRANT_URL).toBe('http://127.0.0.1:6333');
+  });
+
+  it('takes an http:// QDRANT_URL off AWS Lambda (a local stack beside a Qdrant container)', () => {
+    const config = loadRuntimeConfig({ TABLE_NAME: 't', QDRANT_URL: 'http://qdrant:6333' });
+
+    expect(config.QDRANT_URL).toBe('http://qdrant:6333');
+  });
 });
