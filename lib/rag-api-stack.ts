@@ -8,6 +8,7 @@ import { HTTP_FUNCTION_ENTRIES } from '../lambdas/http/routes.js';
 import type { AppConfig } from './config.js';
 import { AlarmNotifications } from './constructs/alarm-notifications.js';
 import { AppTable, type ItemAction } from './constructs/app-table.js';
+import { CdkFunctionLogs } from './constructs/cdk-function-logs.js';
 import { HttpApi } from './constructs/http-api.js';
 import { IngestionPipeline, MAX_RECEIVE_COUNT } from './constructs/ingestion-pipeline.js';
 import { NodeFunction } from './constructs/node-function.js';
@@ -275,6 +276,8 @@ export class RagApiStack extends Stack {
       }),
     });
     dataFunction(this.streaming.handler.function, TABLE_ACTIONS.stream, [openAiKey, qdrantKey]);
+    // Last: it covers the functions CDK has added for its custom resources by now.
+    new CdkFunctionLogs(this, 'CdkFunctionLogs', { config });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'StreamUrl', {

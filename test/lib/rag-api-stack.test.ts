@@ -136,7 +136,8 @@ describe('RagApiStack', () => {
       for (const target of targets) {
         expect(Object.keys(logGroups)).toContain(target);
       }
-      expect(Object.keys(logGroups)).toHaveLength(7); // six functions and the API access log
+      // six functions, CDK's bucket notifications function and the API access log
+      expect(Object.keys(logGroups)).toHaveLength(8);
       for (const logGroup of Object.values(logGroups)) {
         expect(logGroup.Properties.RetentionInDays).toBe(14);
       }

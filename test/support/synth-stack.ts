@@ -63,5 +63,5 @@ export const synthStack = (context: Record<string, unknown>) => {
   const resource = (type: string, prefix = '') =>
     Object.entries(resources).find(([id, item]) => item.Type === type && id.startsWith(prefix))?.[1]
       .Properties ?? {};
-  return { functions, fn, resource };
+  return { functions, fn, resource, resources };
 };
