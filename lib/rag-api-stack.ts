@@ -276,6 +276,10 @@ export class RagApiStack extends Stack {
       }),
     });
     dataFunction(this.streaming.handler.function, TABLE_ACTIONS.stream, [openAiKey, qdrantKey]);
+    // Known once the streaming endpoint exists, which needs the HTTP API, which needs this function.
+    for (const [name, value] of Object.entries(toEnvironment({ STREAM_URL: this.streaming.url }))) {
+      publicApi.function.addEnvironment(name, value);
+    }
     // Last: it covers the functions CDK has added for its custom resources by now.
     new CdkFunctionLogs(this, 'CdkFunctionLogs', { config });
 

@@ -46,6 +46,7 @@ export const REFUSED_RUNTIME_SETTINGS: Readonly<
   QUEUE_URL: STACK,
   DYNAMODB_ENDPOINT: 'local stack only',
   QDRANT_URL: `${STACK}; use qdrantUrl`,
+  STREAM_URL: `${STACK}: the streaming function URL`,
   QDRANT_COLLECTION: `${STACK}; use qdrantCollection`,
   QDRANT_PREVIOUS_COLLECTION: `${STACK}; use qdrantPreviousCollection`,
   QDRANT_API_KEY_SECRET_ARN: `${STACK}; use qdrantSecretName`,

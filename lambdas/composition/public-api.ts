@@ -22,6 +22,8 @@ export interface PublicApiDeps {
  * Composes the public function's dependencies. Every route it serves is public, so it builds
  * no key store, tenant limiter or table client at init; the deep health check probes the table
  * (the DynamoDB client is loaded on the first deep check) and, when one is configured, Qdrant.
+ * The OpenAPI document names `STREAM_URL` as the streaming operations' server, without the
+ * trailing slash a function URL has (the operations' paths start with one).
  *
  * @example
  * const deps = composePublicApi(loadRuntimeConfig(process.env));
@@ -36,6 +38,7 @@ export const composePublicApi = (
     corsOrigins: config.CORS_ORIGINS,
     maxBodyBytes: config.MAX_BODY_BYTES,
   },
+  ...(config.STREAM_URL ? { streamUrl: config.STREAM_URL.replace(/\/+$/, '') } : {}),
   probes: {
     dynamodb: describeTableProbe(config.TABLE_NAME, dynamoDbClientConfig(config)),
     // Qdrant answers /healthz without an API key, so this function needs no secret.

@@ -30,6 +30,11 @@ export const runtimeConfigSchema = z
     QUEUE_URL: z._default(z.string(), ''),
     DYNAMODB_ENDPOINT: z.optional(z.string()),
     QDRANT_URL: z._default(z.string(), ''),
+    /**
+     * The streaming function URL, which the public function's OpenAPI document gives as the
+     * server of the streaming operations (and its docs page may connect to); unset: a variable.
+     */
+    STREAM_URL: z.optional(z.url({ protocol: /^https?$/ })),
     QDRANT_COLLECTION: z._default(z.string(), 'chunks'),
     /** During a layout migration: the previous (single-vector) collection, read until reindexed. */
     QDRANT_PREVIOUS_COLLECTION: z._default(z.string(), ''),

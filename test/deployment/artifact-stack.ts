@@ -217,6 +217,14 @@ export const startArtifactStack = async (
               QueueName: logicalId,
             },
           };
+        case 'AWS::Lambda::Url':
+          // Named by the public function's OpenAPI document only; no function calls it.
+          return {
+            ref: logicalId,
+            attributes: {
+              FunctionUrl: `https://${logicalId.toLowerCase()}.lambda-url.${REGION}.on.aws/`,
+            },
+          };
         default: {
           // Resources no function calls (log groups, roles): any unique ARN will do.
           const service = resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown';

@@ -39,7 +39,14 @@ const environmentOf = (fn: TemplateFunction): Record<string, string> =>
             ? { ref: db.tableName }
             : resource.Type === 'AWS::SQS::Queue'
               ? { ref: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${logicalId}` }
-              : { ref: logicalId.toLowerCase() },
+              : resource.Type === 'AWS::Lambda::Url'
+                ? {
+                    ref: logicalId,
+                    attributes: {
+                      FunctionUrl: `https://${logicalId.toLowerCase()}.lambda-url.${REGION}.on.aws/`,
+                    },
+                  }
+                : { ref: logicalId.toLowerCase() },
       }) as Record<string, unknown>,
     ).map(([name, value]) => [name, String(value)]),
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRuntimeConfig } from '../../lambdas/composition/runtime-config.js';
 import { parseAppConfig } from '../../lib/config.js';
+import { dependencyCycle } from '../support/dependency-cycle.js';
 import { synthStack } from '../support/synth-stack.js';
 
 describe('the environment cdk deploy gives the functions', () => {
@@ -45,6 +46,35 @@ describe('the environment cdk deploy gives the functions', () => {
       );
     },
   );
+});
+
+describe('the deployed public function', () => {
+  it('is given the streaming function URL (STREAM_URL) for its OpenAPI document', () => {
+    // Arrange
+    const { resources } = synthStack({});
+    const publicFunction = Object.entries(resources).find(
+      ([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.startsWith('PublicApi'),
+    )?.[1];
+    const functionUrlId = Object.entries(resources).find(
+      ([, resource]) => resource.Type === 'AWS::Lambda::Url',
+    )?.[0];
+
+    // Act
+    const streamUrl = (
+      publicFunction?.Properties.Environment as { Variables: Record<string, unknown> } | undefined
+    )?.Variables.STREAM_URL;
+
+    // Assert
+    expect(streamUrl).toEqual({ 'Fn::GetAtt': [functionUrlId, 'FunctionUrl'] });
+  });
+});
+
+describe('the deployed template', () => {
+  it('has no dependency cycle (Ref, Fn::GetAtt, DependsOn), so CloudFormation can order it', () => {
+    const { resources } = synthStack({});
+
+    expect(dependencyCycle(resources)).toEqual([]);
+  });
 });
 
 describe('parseAppConfig refuses', () => {

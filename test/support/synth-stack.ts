@@ -8,12 +8,24 @@ import { cdkJsonContext } from './cdk-json-context.js';
 /** One of the stack's own functions in a synthesized template. */
 export interface SynthesizedFunction {
   logicalId: string;
-  /** Its environment, CloudFormation references replaced by a placeholder string. */
+  /** Its environment, CloudFormation references replaced by a placeholder string (a URL for a function URL's). */
   env: Record<string, string>;
   timeoutSeconds: number;
 }
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/**
+ * What stands for a CloudFormation reference in an environment: a URL for a function URL's
+ * `FunctionUrl` (a setting that must be a URL), a name for anything else.
+ */
+const placeholderOf = (name: string, reference: unknown): string => {
+  const [logicalId, attribute] =
+    (reference as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
+  return attribute === 'FunctionUrl'
+    ? `https://${logicalId?.toLowerCase()}.lambda-url.us-east-1.on.aws/`
+    : `reference-${name.toLowerCase()}`;
+};
 
 /**
  * Synthesizes the stack without bundling from context given as `-c key=value` gives it (text),
@@ -49,7 +61,7 @@ export const synthStack = (context: Record<string, unknown>) => {
         env: Object.fromEntries(
           Object.entries(variables).map(([name, value]) => [
             name,
-            typeof value === 'string' ? value : `reference-${name.toLowerCase()}`,
+            typeof value === 'string' ? value : placeholderOf(name, value),
           ]),
         ),
         timeoutSeconds: Number(resource.Properties.Timeout),

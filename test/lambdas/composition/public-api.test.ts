@@ -54,4 +54,28 @@ describe('composePublicApi', () => {
     expect(result.statusCode).toBe(401);
     expect(JSON.parse(result.body as string).type).toBe('urn:problem:unauthorized');
   });
+
+  it("names the stream URL (STREAM_URL, no trailing slash) in /openapi.json as the streaming operations' server", async () => {
+    // Arrange
+    const config = loadRuntimeConfig({
+      TABLE_NAME: 't',
+      AWS_REGION: 'local',
+      STREAM_URL: 'https://abc.lambda-url.eu-west-1.on.aws/',
+    });
+    const handler = createHandler(composePublicApi(config, silentLogger()));
+
+    // Act
+    const result = await handler(
+      apiGatewayEvent({ method: 'GET', url: '/openapi.json', routeKey: 'GET /openapi.json' }),
+      lambdaContext(),
+    );
+
+    // Assert
+    const { paths } = JSON.parse(result.body as string) as {
+      paths: Record<string, { servers?: { url: string }[] }>;
+    };
+    expect(paths['/']?.servers).toEqual([
+      { url: 'https://abc.lambda-url.eu-west-1.on.aws', description: 'The streaming function URL' },
+    ]);
+  });
 });
