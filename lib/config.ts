@@ -2,7 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import {
-  CLEARTEXT_QDRANT_URL_ADVICE,
+  cleartextUrlAdvice,
   sendsOverNetworkInCleartext,
 } from '../lambdas/composition/cleartext-url.js';
 import { PASS_THROUGH_SETTINGS, runtimeSettingProblems } from './runtime-settings.js';
@@ -270,7 +270,14 @@ export const appConfigSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['qdrantUrl'],
-        message: `${CLEARTEXT_QDRANT_URL_ADVICE}; deploy with -c qdrantUrl=https://...`,
+        message: `${cleartextUrlAdvice('Qdrant')}; deploy with -c qdrantUrl=https://...`,
+      });
+    }
+    if (config.openAiBaseUrl && sendsOverNetworkInCleartext(config.openAiBaseUrl)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['openAiBaseUrl'],
+        message: `${cleartextUrlAdvice('OpenAI')}; deploy with -c openAiBaseUrl=https://...`,
       });
     }
     const visibility = queueVisibilityTimeoutSeconds(config);

@@ -1,6 +1,12 @@
-/** What to do about a Qdrant URL that would send the API key in clear text. */
-export const CLEARTEXT_QDRANT_URL_ADVICE =
-  'must be an https:// URL: over http:// the Qdrant API key crosses the network in clear text ' +
+/**
+ * What to do about a URL of a service (`Qdrant`, `OpenAI`) that would send its API key in
+ * clear text.
+ *
+ * @example
+ * cleartextUrlAdvice('Qdrant'); // 'must be an https:// URL: over http:// the Qdrant API key crosses…'
+ */
+export const cleartextUrlAdvice = (service: string): string =>
+  `must be an https:// URL: over http:// the ${service} API key crosses the network in clear text ` +
   '(http:// is allowed only for a loopback host: localhost, 127.0.0.1, [::1])';
 
 /** `localhost`, an address of 127.0.0.0/8, or `[::1]`, as the WHATWG URL parser writes them. */

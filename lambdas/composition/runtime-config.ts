@@ -1,5 +1,5 @@
 import * as z from '../core/schemas/zod-mini.js';
-import { CLEARTEXT_QDRANT_URL_ADVICE, sendsOverNetworkInCleartext } from './cleartext-url.js';
+import { cleartextUrlAdvice, sendsOverNetworkInCleartext } from './cleartext-url.js';
 
 const csv = z.pipe(
   z.string(),
@@ -170,11 +170,11 @@ export class RuntimeConfigError extends Error {
  * Reads and validates the runtime configuration; fails the init phase loudly when it is wrong.
  * A variable set to nothing (`KEY=` in `.env`, an unset shell variable) is taken as unset, so
  * it gets its default rather than 0 (which `Number('')` is: a tenant limit of 0 refuses all).
- * On AWS Lambda (`AWS_LAMBDA_FUNCTION_NAME` set), a plain `http://` `QDRANT_URL` to a host
- * other than a loopback address is refused: the Qdrant API key would cross the network in
- * clear text.
+ * On AWS Lambda (`AWS_LAMBDA_FUNCTION_NAME` set), a plain `http://` `QDRANT_URL` or
+ * `OPENAI_BASE_URL` to a host other than a loopback address is refused: the service's API key
+ * would cross the network in clear text.
  *
- * @throws RuntimeConfigError naming `QDRANT_URL` when it is such a URL on Lambda.
+ * @throws RuntimeConfigError naming `QDRANT_URL` or `OPENAI_BASE_URL` when it is such a URL on Lambda.
  * @example
  * const config = loadRuntimeConfig(process.env);
  */
@@ -182,10 +182,17 @@ export const loadRuntimeConfig = (env: Record<string, string | undefined>): Runt
   const config = runtimeConfigSchema.parse(
     Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim() !== '')),
   );
-  if (env.AWS_LAMBDA_FUNCTION_NAME?.trim() && sendsOverNetworkInCleartext(config.QDRANT_URL)) {
-    throw new RuntimeConfigError(
-      `QDRANT_URL: ${CLEARTEXT_QDRANT_URL_ADVICE}; deploy with -c qdrantUrl=https://...`,
-    );
+  if (env.AWS_LAMBDA_FUNCTION_NAME?.trim()) {
+    if (sendsOverNetworkInCleartext(config.QDRANT_URL)) {
+      throw new RuntimeConfigError(
+        `QDRANT_URL: ${cleartextUrlAdvice('Qdrant')}; deploy with -c qdrantUrl=https://...`,
+      );
+    }
+    if (config.OPENAI_BASE_URL && sendsOverNetworkInCleartext(config.OPENAI_BASE_URL)) {
+      throw new RuntimeConfigError(
+        `OPENAI_BASE_URL: ${cleartextUrlAdvice('OpenAI')}; deploy with -c openAiBaseUrl=https://...`,
+      );
+    }
   }
   return config;
 };

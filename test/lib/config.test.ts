@@ -48,6 +48,18 @@ describe('parseAppConfig', () => {
     expect(parseAppConfig({ qdrantUrl }).qdrantUrl).toBe(qdrantUrl);
   });
 
+  it('refuses an http:// OpenAI base URL to another host, over which the API key would cross the network in clear text', () => {
+    expect(() => parseAppConfig({ openAiBaseUrl: 'http://vllm.internal:8000/v1' })).toThrow(
+      'openAiBaseUrl: must be an https:// URL: over http:// the OpenAI API key crosses the network in clear text',
+    );
+  });
+
+  it('takes an https:// OpenAI base URL', () => {
+    expect(parseAppConfig({ openAiBaseUrl: 'https://llm.example.com/v1' }).openAiBaseUrl).toBe(
+      'https://llm.example.com/v1',
+    );
+  });
+
   it('takes true and false written as text, as -c gives them', () => {
     expect(parseAppConfig({ resumableStreams: 'false' }).resumableStreams).toBe(false);
   });

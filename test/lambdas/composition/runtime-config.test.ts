@@ -46,6 +46,25 @@ describe('loadRuntimeConfig', () => {
     expect(config.QDRANT_URL).toBe('http://127.0.0.1:6333');
   });
 
+  it('refuses on AWS Lambda an http:// OPENAI_BASE_URL to another host, naming the setting', () => {
+    expect(() =>
+      loadRuntimeConfig({
+        TABLE_NAME: 't',
+        AWS_LAMBDA_FUNCTION_NAME: 'rag-api-chat',
+        OPENAI_BASE_URL: 'http://vllm.internal:8000/v1',
+      }),
+    ).toThrow('OPENAI_BASE_URL: must be an https:// URL: over http:// the OpenAI API key');
+  });
+
+  it('takes an http:// OPENAI_BASE_URL off AWS Lambda (a local model server)', () => {
+    const config = loadRuntimeConfig({
+      TABLE_NAME: 't',
+      OPENAI_BASE_URL: 'http://ollama:11434/v1',
+    });
+
+    expect(config.OPENAI_BASE_URL).toBe('http://ollama:11434/v1');
+  });
+
   it('takes an http:// QDRANT_URL off AWS Lambda (a local stack beside a Qdrant container)', () => {
     const config = loadRuntimeConfig({ TABLE_NAME: 't', QDRANT_URL: 'http://qdrant:6333' });
 
