@@ -1,7 +1,12 @@
 import type OpenAI from 'openai';
 import { DependencyError, misconfigured } from '../../core/dependency-error.js';
 import { embeddingBatches } from '../../core/ingestion/embedding-batches.js';
-import type { Embedder, EmbeddingLimits, Embeddings } from '../../core/ports/embedder.js';
+import type {
+  Embedder,
+  EmbeddingLimits,
+  Embeddings,
+  EmbedOptions,
+} from '../../core/ports/embedder.js';
 import { likelyTokens } from '../../core/text/likely-tokens.js';
 import { utf8Length } from '../../core/text/utf8-length.js';
 import { decodeFloat32Numbers } from '../encoding/float32-base64.js';
@@ -81,7 +86,10 @@ const splitBySize = (items: readonly string[], parts: number): string[][] => {
  * {@link Embedder} on the `openai` SDK (`POST /embeddings`). Inputs beyond one request's limits
  * are split into consecutive requests, packed by {@link likelyTokens}; a request the provider
  * refuses for holding too many tokens (`max_tokens_per_request`) is split into parts sized by
- * the count it names and sent again. Vectors come back in input order. Vectors travel as
+ * the count it names and sent again. Each request, the refused one and its parts included, is
+ * announced to `options.beforeRequest` with its inputs as sent (each cut to
+ * {@link MAX_INPUT_TOKENS}) before it goes; the SDK's own retries of a request are not announced
+ * again (the indexer's client makes none). Vectors come back in input order. Vectors travel as
  * base64 (a quarter of the JSON size), decoded here ({@link decodeFloat32Numbers}); a server
  * that answers with JSON numbers anyway is accepted too.
  *
@@ -110,21 +118,23 @@ export class OpenAiEmbedder implements Embedder {
     this.#sendDimensions = options.sendDimensions ?? options.model.startsWith('text-embedding-3');
   }
 
-  async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<Embeddings> {
+  async embed(texts: string[], options: EmbedOptions = {}): Promise<Embeddings> {
     const blank = texts.findIndex((text) => text.trim() === '');
     if (blank >= 0) throw new RangeError(`cannot embed a blank text (input ${blank})`);
     const vectors: number[][] = [];
     let promptTokens = 0;
     const inputs = texts.map((text) => withinTokens(text, MAX_INPUT_TOKENS));
     for (const batch of embeddingBatches(inputs, this.limits, likelyTokens)) {
-      const result = await this.#request(batch, options.signal);
+      const result = await this.#request(batch, options);
       vectors.push(...result.vectors);
       promptTokens += result.promptTokens;
     }
     return { vectors, promptTokens };
   }
 
-  async #request(input: string[], signal?: AbortSignal): Promise<Embeddings> {
+  async #request(input: string[], options: EmbedOptions): Promise<Embeddings> {
+    const { signal } = options;
+    await options.beforeRequest?.(input);
     let response: Omit<OpenAI.Embeddings.CreateEmbeddingResponse, 'data'> & {
       data: { index: number; embedding: string | number[] }[];
     };
@@ -141,7 +151,7 @@ export class OpenAiEmbedder implements Embedder {
     } catch (error) {
       const requested = tokensPerRequestRefusal(error);
       if (requested !== undefined && input.length > 1) {
-        return this.#split(input, requested, signal);
+        return this.#split(input, requested, options);
       }
       throw toOpenAiFailure(error, 'embeddings', signal);
     }
@@ -184,13 +194,13 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   /** Sends a refused request again as parts that each hold the provider's limit, in order. */
-  async #split(input: string[], requested: number, signal?: AbortSignal): Promise<Embeddings> {
+  async #split(input: string[], requested: number, options: EmbedOptions): Promise<Embeddings> {
     const needed = Math.ceil(requested / (this.limits.maxTokensPerRequest * SPLIT_FILL));
     const parts = Number.isFinite(needed) ? Math.min(Math.max(2, needed), input.length) : 2;
     const vectors: number[][] = [];
     let promptTokens = 0;
     for (const part of splitBySize(input, parts)) {
-      const result = await this.#request(part, signal);
+      const result = await this.#request(part, options);
       vectors.push(...result.vectors);
       promptTokens += result.promptTokens;
     }

@@ -1,8 +1,6 @@
-import type { Embedder, Embeddings } from '../ports/embedder.js';
+import type { Embedder, Embeddings, EmbedOptions } from '../ports/embedder.js';
 import { TokenBucket } from '../rate/token-bucket.js';
 import { estimateTokens } from '../text/estimate-tokens.js';
-import { likelyTokens } from '../text/likely-tokens.js';
-import { embeddingBatches } from './embedding-batches.js';
 
 /** The provider's limits for one container, per minute. */
 export interface EmbeddingRateLimits {
@@ -17,6 +15,11 @@ export interface EmbeddingRateLimits {
  * behaves (`x-ratelimit-remaining-tokens` starts at the per-minute limit and
  * `x-ratelimit-reset-tokens` counts down as it refills): a burst up to the limit goes at once,
  * a longer run is spread at the rate.
+ *
+ * The buckets are charged in the inner embedder's {@link EmbedOptions.beforeRequest}, once per
+ * request it sends and for the inputs as sent: a call packed into several requests, a request
+ * the provider refuses for its size and each part sent again all count, and an input cut to the
+ * model's limit counts as cut. An inner embedder that sends no requests is not limited.
  *
  * @example
  * const embedder = new RateLimitedEmbedder(openAiEmbedder, { requestsPerMinute: 3_000, tokensPerMinute: 1_000_000 });
@@ -50,25 +53,21 @@ export class RateLimitedEmbedder implements Embedder {
     return this.#inner.limits;
   }
 
-  async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<Embeddings> {
-    // Planned as the provider's adapter packs them (inputs and likely tokens per request), so a
-    // call it would send as two requests counts, and waits, as two.
-    const requests = embeddingBatches(texts, this.#inner.limits, likelyTokens);
-    if (requests.length <= 1) return this.#send(texts, options);
-    const vectors: number[][] = [];
-    let promptTokens = 0;
-    for (const request of requests) {
-      const result = await this.#send(request, options);
-      vectors.push(...result.vectors);
-      promptTokens += result.promptTokens;
-    }
-    return { vectors, promptTokens };
+  embed(texts: string[], options: EmbedOptions = {}): Promise<Embeddings> {
+    const { signal, beforeRequest } = options;
+    return this.#inner.embed(texts, {
+      ...options,
+      beforeRequest: async (inputs) => {
+        await beforeRequest?.(inputs);
+        await this.#admit(inputs, signal);
+      },
+    });
   }
 
-  async #send(texts: string[], options: { signal?: AbortSignal }): Promise<Embeddings> {
-    const tokens = texts.reduce((sum, text) => sum + estimateTokens(text), 0);
-    await this.#requests.take(1, options.signal);
-    await this.#tokens.take(tokens, options.signal);
-    return this.#inner.embed(texts, options);
+  /** Waits until one more request holding `inputs` fits both limits, and charges it. */
+  async #admit(inputs: readonly string[], signal: AbortSignal | undefined): Promise<void> {
+    const tokens = inputs.reduce((sum, input) => sum + estimateTokens(input), 0);
+    await this.#requests.take(1, signal);
+    await this.#tokens.take(tokens, signal);
   }
 }

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiEmbedder } from '../../../lambdas/adapters/openai/openai-embedder.js';
 import { DependencyError } from '../../../lambdas/core/dependency-error.js';
+import { RateLimitedEmbedder } from '../../../lambdas/core/ingestion/rate-limited-embedder.js';
 import {
   deterministicEmbedding,
   float32Base64,
@@ -188,6 +189,110 @@ describe('OpenAiEmbedder against the OpenAI stand-in', () => {
       const error = await embedder.embed(['first']).catch((caught: unknown) => caught);
 
       expect(error).toBeInstanceOf(DependencyError);
+    });
+  });
+
+  describe('a request the provider refuses for its size', () => {
+    /**
+     * An OpenAI client on a fetch that refuses its first embeddings request as over the tokens
+     * per request (as OpenAI words it) and answers the others; `sent` holds each request's inputs.
+     */
+    const refusingFirstRequest = () => {
+      const sent: string[][] = [];
+      const client = new OpenAI({
+        apiKey: 'sk-test',
+        baseURL: 'http://openai.invalid/v1',
+        maxRetries: 0,
+        fetch: async (_url, init) => {
+          const { input } = JSON.parse(String(init?.body)) as { input: string[] };
+          sent.push(input);
+          if (sent.length === 1) {
+            return Response.json(
+              {
+                error: {
+                  message: 'Requested 453357 tokens, max 300000 tokens per request',
+                  type: 'max_tokens_per_request',
+                  param: null,
+                  code: 'max_tokens_per_request',
+                },
+              },
+              { status: 400 },
+            );
+          }
+          return Response.json({
+            object: 'list',
+            model: 'm',
+            data: input.map((_, index) => ({
+              object: 'embedding',
+              index,
+              embedding: float32Base64([1, 0, 0, 0]),
+            })),
+            usage: { prompt_tokens: input.length, total_tokens: input.length },
+          });
+        },
+      });
+      return { embedder: new OpenAiEmbedder(client, { model: 'm', dimensions: 4 }), sent };
+    };
+
+    it('announces every request it sends through beforeRequest, the refused one and each part sent again', async () => {
+      const { embedder, sent } = refusingFirstRequest();
+      const announced: (readonly string[])[] = [];
+
+      await embedder.embed(['path parameters', 'query parameters'], {
+        beforeRequest: async (inputs) => {
+          announced.push([...inputs]);
+        },
+      });
+
+      expect(announced).toEqual([
+        ['path parameters', 'query parameters'],
+        ['path parameters'],
+        ['query parameters'],
+      ]);
+      expect(announced).toEqual(sent);
+    });
+
+    it('announces an input over the model’s limit as cut to 8 192 tokens, as it is sent', async () => {
+      const { embedder, sent } = refusingFirstRequest();
+      const announced: (readonly string[])[] = [];
+      const long = 'parameters '.repeat(2_000);
+
+      await embedder.embed([long, 'short'], {
+        beforeRequest: async (inputs) => {
+          announced.push([...inputs]);
+        },
+      });
+
+      expect(announced[0]?.[0]).toHaveLength(8_192);
+      expect(announced).toEqual(sent);
+    });
+
+    it('spends a request of a RateLimitedEmbedder’s minute on the refused request and on each part', async () => {
+      // Arrange: three requests a minute, on a clock that does not move.
+      const { embedder, sent } = refusingFirstRequest();
+      const limited = new RateLimitedEmbedder(
+        embedder,
+        { requestsPerMinute: 3, tokensPerMinute: 1_000_000 },
+        () => 0,
+      );
+      await limited.embed(['path parameters', 'query parameters']);
+      const abort = new AbortController();
+
+      // Act
+      const next = limited.embed(['request body'], { signal: abort.signal });
+
+      // Assert: three requests were sent, so the fourth waits for the minute to refill.
+      const waited = await Promise.race([
+        next.then(
+          () => false,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 50)),
+      ]);
+      expect(sent).toHaveLength(3);
+      expect(waited).toBe(true);
+      abort.abort();
+      await expect(next).rejects.toBeDefined();
     });
   });
 
