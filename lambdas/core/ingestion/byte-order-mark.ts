@@ -1,12 +1,41 @@
 /** The UTF-8 encoding of U+FEFF, which editors (on Windows, mostly) write at the start of a file. */
 const UTF8_BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf] as const;
 
+/** U+FEFF in UTF-16 little-endian, as Notepad's "Unicode" and Windows PowerShell 5 write it. */
+const UTF16LE_BYTE_ORDER_MARK = [0xff, 0xfe] as const;
+
+/** U+FEFF in UTF-16 big-endian. */
+const UTF16BE_BYTE_ORDER_MARK = [0xfe, 0xff] as const;
+
+/** The encodings a text document is read in (see {@link textEncodingOf}). */
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+const opensWith = (bytes: Uint8Array, mark: readonly number[]): boolean =>
+  mark.every((byte, index) => bytes[index] === byte);
+
 /**
- * A text file's bytes without the UTF-8 byte order mark it may open with: the bytes of its
+ * The encoding a text file is read in: UTF-16, little- or big-endian, when it opens with that
+ * encoding's byte order mark (FF FE or FE FF: bytes no UTF-8 text holds, so the mark is
+ * unambiguous), and UTF-8 otherwise, with or without its own mark. No other encoding is ever
+ * guessed, and nothing the file declares inside (an HTML `<meta charset>`) is read.
+ *
+ * @example
+ * textEncodingOf(Buffer.from('\ufeffHi', 'utf16le')); // 'utf-16le'
+ * textEncodingOf(Buffer.from('Hi')); // 'utf-8'
+ */
+export const textEncodingOf = (bytes: Uint8Array): TextEncoding =>
+  opensWith(bytes, UTF16LE_BYTE_ORDER_MARK)
+    ? 'utf-16le'
+    : opensWith(bytes, UTF16BE_BYTE_ORDER_MARK)
+      ? 'utf-16be'
+      : 'utf-8';
+
+/**
+ * A UTF-8 text file's bytes without the byte order mark it may open with: the bytes of its
  * text, as the decoder reads it (`TextDecoder` drops a leading mark too). A view, not a copy.
  *
  * @example
  * withoutByteOrderMark(Buffer.from('\ufeffHello')); // the bytes of 'Hello'
  */
 export const withoutByteOrderMark = (bytes: Uint8Array): Uint8Array =>
-  UTF8_BYTE_ORDER_MARK.every((byte, index) => bytes[index] === byte) ? bytes.subarray(3) : bytes;
+  opensWith(bytes, UTF8_BYTE_ORDER_MARK) ? bytes.subarray(3) : bytes;

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import type { PdfReader } from '../ports/pdf-reader.js';
 import { HttpProblem } from '../problem.js';
 import { isBlank } from '../text/whitespace.js';
-import { withoutByteOrderMark } from './byte-order-mark.js';
 import {
   isPaged,
   resolveContentType,
   SUPPORTED_CONTENT_TYPES,
   type SupportedContentType,
 } from './content-types.js';
+import { utf8Slices } from './decode-text.js';
 import { mayHoldText } from './extract-text.js';
 
 /** A file as any source hands it over: the API's multipart part, an uploaded or dropped object. */
@@ -30,9 +30,10 @@ export interface ExtractedPage {
  * A document whose text can be indexed. `textHash` (SHA-256, hex) identifies its text: two
  * files with the same text have the same hash, whatever else differs in their bytes. Paged
  * formats (PDF) come with their `pages`, read here once; text formats are read by the indexer
- * (under its CPU budget), so their hash is that of their bytes, which are their text, less the
- * UTF-8 byte order mark they may open with (the text decoded leaves it out: a file saved with
- * and without one holds the same text).
+ * (under its CPU budget), so their hash is that of their text in UTF-8 without a byte order
+ * mark: a UTF-8 file's bytes less the mark it may open with (the text decoded leaves it out),
+ * a UTF-16 file's text encoded as UTF-8, so the same text saved with or without a mark, in
+ * UTF-8 or in UTF-16, has one hash.
  */
 export interface ExtractedDocument {
   ok: true;
@@ -65,6 +66,13 @@ export interface ExtractionReaders {
 }
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+
+/** The hash of a text document's text: that of its UTF-8 bytes (see {@link ExtractedDocument}). */
+const textHashOf = (bytes: Uint8Array): string => {
+  const hash = createHash('sha256');
+  for (const slice of utf8Slices(bytes)) hash.update(slice);
+  return hash.digest('hex');
+};
 
 /** Page texts with runs of spaces and tabs collapsed and blank lines dropped. */
 const tidyPage = (text: string): string =>
@@ -145,7 +153,8 @@ const readPdf = async (
 /**
  * Reads a file from any source into what indexing needs: its supported type, the hash of its
  * text and, for a PDF, the text of every page; or a typed reason why it cannot be indexed
- * (unsupported type, not UTF-8 text, empty, an encrypted, image-only or malformed PDF).
+ * (unsupported type, neither UTF-8 text nor UTF-16 text opening with its byte order mark,
+ * empty, an encrypted, image-only or malformed PDF).
  * Failures are answers, never exceptions, so each caller decides what they become (a 4xx
  * problem at upload, a `failed` document for an object that arrived in the bucket).
  *
@@ -173,7 +182,7 @@ export const extractDocument = async (
   } catch (error) {
     return fail('unreadable', error instanceof HttpProblem ? error.detail : String(error));
   }
-  return { ok: true, contentType, textHash: sha256(withoutByteOrderMark(source.bytes)) };
+  return { ok: true, contentType, textHash: textHashOf(source.bytes) };
 };
 
 /**

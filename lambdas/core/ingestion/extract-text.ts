@@ -1,11 +1,8 @@
-import { isUtf8 } from 'node:buffer';
-import { HttpProblem } from '../problem.js';
 import { isBlank } from '../text/whitespace.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
+import { checkText, decodedSlices, decodePrefix, decodeText } from './decode-text.js';
 import { stripHtml, stripHtmlSteps } from './strip-html.js';
 import { paragraphSteps } from './text-sections.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * Bytes at the start of a document that the upload check reads for text (HTML stripped):
@@ -14,67 +11,29 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  */
 export const CHECK_PREFIX_BYTES = 65_536;
 
-/** Bytes decoded between two pauses of {@link extractTextSteps}. */
-const DECODE_SLICE_BYTES = 262_144;
-
-const notUtf8 = (cause: unknown) =>
-  new HttpProblem(422, {
-    type: 'urn:problem:unreadable-document',
-    detail: 'The document is not UTF-8 text',
-    cause,
-  });
-
-const binary = () =>
-  new HttpProblem(422, {
-    type: 'urn:problem:unreadable-document',
-    detail: 'The document holds binary data, not text',
-  });
-
 /**
- * A document's bytes decoded as UTF-8 (a byte order mark is dropped).
+ * {@link extractText} as pausable {@link Steps}, for the indexer to run under a budget: it
+ * pauses after each slice of bytes decoded, then as the HTML is stripped.
  *
- * @throws HttpProblem 422 when the bytes are not UTF-8 text, or hold NUL (binary data).
- */
-export const decodeText = (bytes: Uint8Array): string => {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch (cause) {
-    throw notUtf8(cause);
-  }
-  if (text.includes('\u0000')) throw binary();
-  return text;
-};
-
-/**
- * {@link extractText} as pausable {@link Steps}, for the indexer to run under a budget.
- *
- * @throws HttpProblem 422 when the bytes are not UTF-8 text.
+ * @throws HttpProblem 422 when the bytes are not text (see {@link decodedSlices}).
  */
 export function* extractTextSteps(bytes: Uint8Array, contentType: string): Steps<string> {
-  // Decoded a slice at a time (a streaming decoder keeps characters cut between slices whole).
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   const parts: string[] = [];
-  try {
-    for (let start = 0; start < bytes.length; start += DECODE_SLICE_BYTES) {
-      const end = Math.min(bytes.length, start + DECODE_SLICE_BYTES);
-      parts.push(decoder.decode(bytes.subarray(start, end), { stream: end < bytes.length }));
-      yield;
-    }
-    parts.push(decoder.decode());
-  } catch (cause) {
-    throw notUtf8(cause);
+  for (const slice of decodedSlices(bytes)) {
+    parts.push(slice);
+    yield;
   }
   const text = parts.join('');
-  if (text.includes('\u0000')) throw binary();
   return contentType === 'text/html' ? yield* stripHtmlSteps(text, { markHeadings: true }) : text;
 }
 
 /**
- * The readable text of a stored document: its bytes decoded as UTF-8 (a byte order mark is
- * dropped) and, for HTML, stripped of markup with headings kept as Markdown headings.
+ * The readable text of a stored document: its bytes decoded as UTF-8, or as UTF-16 when a
+ * UTF-16 byte order mark opens them (the mark dropped; an HTML `<meta charset>` is not read,
+ * see {@link decodedSlices}) and, for HTML, stripped of markup with headings kept as Markdown
+ * headings.
  *
- * @throws HttpProblem 422 when the bytes are not UTF-8 text.
+ * @throws HttpProblem 422 when the bytes are not text.
  *
  * @example
  * extractText(Buffer.from('<h1>Hi</h1><p>there</p>'), 'text/html') // '# Hi\n\nthere'
@@ -99,7 +58,7 @@ const holdsParagraph = (markdown: string, format: 'markdown' | 'html'): boolean 
  * {@link CHECK_PREFIX_BYTES} bytes: a paragraph found there settles it; a longer document with
  * none there is left to the indexer.
  *
- * @throws HttpProblem 422 when the bytes are not UTF-8 text.
+ * @throws HttpProblem 422 when the bytes are not text (see {@link decodedSlices}).
  *
  * @example
  * mayHoldText(Buffer.from(' \n\u200b'), 'text/plain') // false
@@ -107,12 +66,8 @@ const holdsParagraph = (markdown: string, format: 'markdown' | 'html'): boolean 
  * mayHoldText(Buffer.from('# Guide\n\n## Install'), 'text/markdown') // false
  */
 export const mayHoldText = (bytes: Uint8Array, contentType: string): boolean => {
-  // Validated without decoding: no string of the whole document is made in the request.
-  if (!isUtf8(bytes)) throw notUtf8(undefined);
-  if (bytes.includes(0)) throw binary();
-  const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, CHECK_PREFIX_BYTES), {
-    stream: true, // a character cut at the end of the prefix is left out, not replaced
-  });
+  checkText(bytes);
+  const prefix = decodePrefix(bytes, CHECK_PREFIX_BYTES);
   const longer = bytes.length > CHECK_PREFIX_BYTES;
   if (contentType === 'text/html') {
     return holdsParagraph(stripHtml(prefix, { markHeadings: true }), 'html') || longer;

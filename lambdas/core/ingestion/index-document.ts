@@ -142,7 +142,7 @@ const asUnindexable = (error: unknown): unknown => {
   if (error instanceof TooManyChunksError || error instanceof WorkBudgetExceededError) {
     return new UnindexableDocument(error.message);
   }
-  // Bytes that are not UTF-8 text (a presigned upload is read only here) stay so.
+  // Bytes that are not text (a presigned upload is read only here) stay so.
   if (error instanceof HttpProblem && error.status < 500) {
     return new UnindexableDocument(error.detail);
   }

@@ -36,9 +36,9 @@ export interface DocumentRecord {
   /** SHA-256 (hex) of the raw upload's bytes: an identical upload makes no new version. */
   contentHash?: string;
   /**
-   * SHA-256 (hex) of the extracted text (`extractDocument`): an upload of other bytes holding
-   * the same text (a PDF saved again, a text file with or without a byte order mark) makes no
-   * new version either.
+   * SHA-256 (hex) of the extracted text (`extractDocument`; a text file's is that of its text
+   * in UTF-8): an upload of other bytes holding the same text (a PDF saved again, a text file
+   * with or without a byte order mark, saved as UTF-8 or as UTF-16) makes no new version either.
    */
   textHash?: string;
   /** Key of the extracted page texts (paged formats such as PDF), beside the raw upload. */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { withoutByteOrderMark } from '../../../../lambdas/core/ingestion/byte-order-mark.js';
+import {
+  textEncodingOf,
+  withoutByteOrderMark,
+} from '../../../../lambdas/core/ingestion/byte-order-mark.js';
 
 describe('withoutByteOrderMark', () => {
   it('drops the UTF-8 byte order mark a file opens with', () => {
@@ -18,5 +21,19 @@ describe('withoutByteOrderMark', () => {
     const bytes = Buffer.from([0xef, 0xbb]);
 
     expect(withoutByteOrderMark(bytes)).toBe(bytes);
+  });
+});
+
+describe('textEncodingOf', () => {
+  it.each([
+    ['FF FE as UTF-16 little-endian', [0xff, 0xfe, 0x41, 0x00], 'utf-16le'],
+    ['FE FF as UTF-16 big-endian', [0xfe, 0xff, 0x00, 0x41], 'utf-16be'],
+    ['a mark alone as the encoding it names', [0xff, 0xfe], 'utf-16le'],
+    ['the UTF-8 mark as UTF-8', [0xef, 0xbb, 0xbf, 0x41], 'utf-8'],
+    ['bytes without a mark as UTF-8, whatever they hold', [0x41, 0x00, 0x42, 0x00], 'utf-8'],
+    ['a mark past the start as UTF-8', [0x41, 0xff, 0xfe], 'utf-8'],
+    ['half a mark as UTF-8', [0xff], 'utf-8'],
+  ])('reads %s', (_, bytes, encoding) => {
+    expect(textEncodingOf(Uint8Array.from(bytes))).toBe(encoding);
   });
 });

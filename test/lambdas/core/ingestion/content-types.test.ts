@@ -46,6 +46,60 @@ describe('extractText', () => {
     expect(extractText(Buffer.from('<h2>Hi</h2><p>there</p>'), 'text/html')).toBe('## Hi\n\nthere');
   });
 
+  it('decodes UTF-16 little-endian opening with its byte order mark, dropping the mark', () => {
+    const bytes = Buffer.from('\uFEFFcafé 😀', 'utf16le');
+
+    expect(extractText(bytes, 'text/plain')).toBe('café 😀');
+  });
+
+  it('decodes UTF-16 big-endian opening with its byte order mark, dropping the mark', () => {
+    const bytes = Buffer.from('\uFEFFcafé 😀', 'utf16le').swap16();
+
+    expect(extractText(bytes, 'text/plain')).toBe('café 😀');
+  });
+
+  it('reads a UTF-16 byte order mark with nothing after it as empty text', () => {
+    expect(extractText(Buffer.from([0xff, 0xfe]), 'text/plain')).toBe('');
+  });
+
+  it('strips HTML saved as UTF-16 whatever its meta charset says', () => {
+    const html = '\uFEFF<meta charset="utf-8"><h2>Hi</h2><p>there</p>';
+
+    expect(extractText(Buffer.from(html, 'utf16le'), 'text/html')).toBe('## Hi\n\nthere');
+  });
+
+  it('refuses UTF-16 of an odd number of bytes with a 422 saying so', () => {
+    const bytes = Buffer.concat([Buffer.from('\uFEFFHi', 'utf16le'), Buffer.from([0x21])]);
+
+    expect(() => extractText(bytes, 'text/plain')).toThrow(
+      expect.objectContaining({
+        status: 422,
+        type: 'urn:problem:unreadable-document',
+        detail: expect.stringMatching(/UTF-16 \(little-endian\).*odd number of bytes/),
+      }),
+    );
+  });
+
+  it('refuses UTF-16 holding a surrogate without its pair with a 422 saying so', () => {
+    const bytes = Buffer.from('\uFEFFa\uD83Db', 'utf16le').swap16();
+
+    expect(() => extractText(bytes, 'text/plain')).toThrow(
+      expect.objectContaining({
+        status: 422,
+        type: 'urn:problem:unreadable-document',
+        detail: expect.stringMatching(/UTF-16 \(big-endian\).*surrogate without its pair/),
+      }),
+    );
+  });
+
+  it('reads bytes without a byte order mark as UTF-8 only, refusing UTF-16 without one', () => {
+    const bytes = Buffer.from('Hi', 'utf16le');
+
+    expect(() => extractText(bytes, 'text/plain')).toThrow(
+      expect.objectContaining({ status: 422 }),
+    );
+  });
+
   it('refuses bytes that are not UTF-8 text with a 422', () => {
     expect(() => extractText(Buffer.from([0xc3, 0x28]), 'text/plain')).toThrow(
       expect.objectContaining({ status: 422 }),

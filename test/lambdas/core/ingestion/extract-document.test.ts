@@ -112,8 +112,47 @@ describe('extractDocument', () => {
   });
 
   it.each([
+    ['UTF-16 little-endian', (text: string) => Buffer.from(`\ufeff${text}`, 'utf16le')],
+    ['UTF-16 big-endian', (text: string) => Buffer.from(`\ufeff${text}`, 'utf16le').swap16()],
+  ])('gives a text document saved as %s the same text hash as in UTF-8', async (_, encode) => {
+    const text = '# Guide\n\nHello, café 😀';
+    const read = (bytes: Buffer) =>
+      extractDocument({ bytes, contentType: 'text/markdown' }, testReaders);
+
+    const utf8 = await read(Buffer.from(text));
+    const utf16 = await read(encode(text));
+
+    expect(utf16).toEqual(utf8);
+  });
+
+  it('answers empty for a UTF-16 byte order mark with nothing after it', async () => {
+    const result = await extractDocument(
+      { bytes: Buffer.from([0xfe, 0xff]), contentType: 'text/plain' },
+      testReaders,
+    );
+
+    expect(result).toEqual({
+      ok: false,
+      reason: 'empty',
+      detail: 'The document holds no text to index',
+    });
+  });
+
+  it('answers unreadable, naming UTF-16, for a UTF-16 document with an unpaired surrogate', async () => {
+    const bytes = Buffer.from('\ufeffHello \ud83d', 'utf16le');
+
+    const result = await extractDocument({ bytes, contentType: 'text/markdown' }, testReaders);
+
+    expect(result).toEqual({
+      ok: false,
+      reason: 'unreadable',
+      detail: expect.stringMatching(/not UTF-16 text: it holds a surrogate without its pair/),
+    });
+  });
+
+  it.each([
     ['empty', Buffer.from(' \n\u200b'), 'text/plain'],
-    ['unreadable', Buffer.from([0xff, 0xfe, 0x00, 0x41]), 'text/plain'],
+    ['unreadable', Buffer.from([0x41, 0xc3, 0x28]), 'text/plain'],
     ['unsupported-type', Buffer.from('PK'), 'application/zip'],
   ])('answers %s for such a file', async (reason, bytes, contentType) => {
     const result = await extractDocument({ bytes, contentType }, testReaders);

@@ -137,6 +137,23 @@ describe('HandleObjectEvents', () => {
       expect(fixture.queue.jobs).toHaveLength(1);
     });
 
+    it('takes in a file saved as UTF-16 with its byte order mark, and its text is indexed', async () => {
+      const fixture = ingestionFixture();
+      const key = inboxKey('acme', 'guides/setup.md');
+      const bytes = Buffer.from(`\ufeff${TEXT}`, 'utf16le');
+      await fixture.blobs.put(key, bytes, 'application/octet-stream');
+
+      const outcome = await fixture.objectEvents.execute({
+        change: 'created',
+        key,
+        sizeBytes: bytes.length,
+      });
+      const indexed = await fixture.indexDocument.execute(fixture.queue.jobs[0]!);
+
+      expect(outcome).toMatchObject({ kind: 'queued', version: 1 });
+      expect(indexed).toMatchObject({ kind: 'indexed', chunkCount: 2 });
+    });
+
     it('makes a new version when overwritten, and none when written again unchanged', async () => {
       const fixture = ingestionFixture();
       await write(fixture, 'notes.txt', TEXT);

@@ -277,6 +277,54 @@ describe('IndexDocument', () => {
     expect(chunksOf(marked.id)).toEqual(chunksOf(plain.id));
   });
 
+  it('indexes a presigned upload of UTF-16 text, read from its raw bytes, as the same text in UTF-8', async () => {
+    const { uploadText, requestUpload, objectEvents, blobs, queue, indexDocument, vectors } =
+      ingestionFixture();
+    const text = sectionedMarkdown(3);
+    const plain = await uploadText('Plain', text);
+    const bytes = Buffer.from(`\ufeff${text}`, 'utf16le').swap16();
+    const requested = await requestUpload.execute({
+      tenantId: 'acme',
+      title: 'notes.md',
+      contentType: 'text/markdown',
+      contentLength: bytes.length,
+    });
+    const key = uploadKey('acme', requested.id, requested.version);
+    await blobs.put(key, bytes, 'text/markdown');
+    await objectEvents.execute({ change: 'created', key, sizeBytes: bytes.length });
+
+    for (const job of queue.jobs) await indexDocument.execute(job, { attempt: 1 });
+
+    const chunksOf = (id: string) =>
+      vectors.pointsOf('acme', id).map(({ payload, sparse }) => [payload.text, sparse]);
+    expect(chunksOf(requested.id)).toHaveLength(3);
+    expect(chunksOf(requested.id)).toEqual(chunksOf(plain.id));
+  });
+
+  it('fails at once, naming UTF-16, a presigned upload of UTF-16 with an odd number of bytes', async () => {
+    const { requestUpload, objectEvents, blobs, queue, indexDocument, documents } =
+      ingestionFixture();
+    const bytes = Buffer.concat([Buffer.from('\ufeff# Notes\n\nHi', 'utf16le'), Buffer.from([0])]);
+    const requested = await requestUpload.execute({
+      tenantId: 'acme',
+      title: 'notes.md',
+      contentType: 'text/markdown',
+      contentLength: bytes.length,
+    });
+    const key = uploadKey('acme', requested.id, requested.version);
+    await blobs.put(key, bytes, 'text/markdown');
+    await objectEvents.execute({ change: 'created', key, sizeBytes: bytes.length });
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
+
+    const reason = /UTF-16 \(little-endian\).*odd number of bytes/;
+    expect(outcome).toEqual({ kind: 'rejected', reason: expect.stringMatching(reason) });
+    expect(await documents.get('acme', requested.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(reason),
+    });
+  });
+
   it('fails, to be retried, when the raw text is missing', async () => {
     const { uploadText, queue, indexDocument, blobs } = ingestionFixture();
     await uploadText('Guide', sectionedMarkdown(2));
@@ -383,5 +431,24 @@ describe('IndexDocument', () => {
       attempts: 1,
     });
     expect(embedder.calls).toEqual([]);
+  });
+
+  it('fails at once a UTF-16 version whose text needs more than its CPU budget', async () => {
+    const { upload, queue, indexDocument, documents } = ingestionFixture({
+      maxUploadBytes: 4_000_000,
+      textCpuBudgetMs: 1,
+    });
+    const { id } = await upload.execute({
+      tenantId: 'acme',
+      title: 'Huge',
+      content: Buffer.from(`\ufeff${'a\n\n'.repeat(500_000)}`, 'utf16le'),
+      contentType: 'text/markdown',
+    });
+
+    const outcome = await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
+
+    const reason = /more than 0.001 s of CPU time; split the document into smaller ones/;
+    expect(outcome).toEqual({ kind: 'rejected', reason: expect.stringMatching(reason) });
+    expect(await documents.get('acme', id)).toMatchObject({ status: 'failed' });
   });
 });

@@ -68,6 +68,23 @@ describe('UploadDocument', () => {
     expect(queue.jobs).toHaveLength(1);
   });
 
+  it('stores no version and queues nothing for the same text saved in UTF-16 after UTF-8', async () => {
+    const { upload, uploadText, blobs, queue, indexDocument } = ingestionFixture();
+    const stored = await uploadText('Guide', '# Guide\n\nHello.');
+    await indexDocument.execute(queue.jobs[0]!);
+
+    const again = await upload.execute({
+      tenantId: 'acme',
+      title: 'Guide',
+      content: Buffer.from('\ufeff# Guide\n\nHello.', 'utf16le'),
+      contentType: 'text/markdown',
+    });
+
+    expect(again).toEqual({ id: stored.id, status: 'ready', version: 1, unchanged: true });
+    expect(blobs.keys()).toHaveLength(1);
+    expect(queue.jobs).toHaveLength(1);
+  });
+
   it('makes a new version of identical bytes when the current version failed', async () => {
     const { uploadText, documents, queue } = ingestionFixture();
     const first = await uploadText('Guide', 'same');
@@ -132,7 +149,7 @@ describe('UploadDocument', () => {
     await expect(
       upload.execute({
         ...input,
-        content: Buffer.from([0xff, 0xfe, 0x00]),
+        content: Buffer.from([0x41, 0xc3, 0x28]),
         contentType: 'text/plain',
       }),
     ).rejects.toMatchObject({ status: 422, type: 'urn:problem:unreadable-document' });
