@@ -297,7 +297,10 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
       },
       409: { description: 'The document is being deleted; upload again once it is gone' },
       413: { description: 'The body or the document is larger than the upload limit' },
-      422: { description: 'The file cannot be read as text (unsupported type, not UTF-8, empty)' },
+      422: {
+        description:
+          'The file cannot be read as text (neither UTF-8 nor UTF-16 opening with a byte order mark, empty)',
+      },
       429: TOO_MANY_REQUESTS,
       502: { description: 'Storage or the queue answered wrongly' },
     },
