@@ -60,6 +60,7 @@ import {
 import { LocalStackStartError } from './local-stack-start-error.js';
 import { localUploadUrlSigner } from './local-upload-url-signer.js';
 import { ReadableLogger } from './readable-logger.js';
+import { scheduleReconciler } from './reconcile-schedule.js';
 import { blobUploadListener } from './serve-blob-uploads.js';
 import { functionUrlListener, type LocalStreamingHandler } from './serve-function-url.js';
 import { httpApiListener, type LocalHttpFunction } from './serve-http-api.js';
@@ -427,12 +428,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   });
   await restart.reconcile.execute();
   const { reconcile } = await composeReconciler(config, shared, adapters);
-  const reconciling = setInterval(() => {
-    reconcile.execute().catch((error: unknown) => {
-      logger.error('reconciling failed', { error: error as Error });
-    });
-  }, RECONCILE_INTERVAL_MS);
-  reconciling.unref();
+  const reconciling = scheduleReconciler({
+    run: (signal) => reconcile.execute({ signal }),
+    intervalMs: RECONCILE_INTERVAL_MS,
+    logger,
+  });
 
   const keyFile = join(dataDir, 'dev-api-key');
   const savedKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
@@ -550,7 +550,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       }).execute(reindexOptions),
     issueApiKey: async (tenantId) => (await issueApiKey(keyStore, systemClock, tenantId)).key,
     close: async () => {
-      clearInterval(reconciling);
+      // A run in flight writes to the table, the bucket and the queue: it ends before they close.
+      await reconciling.close();
       await inbox.close();
       await Promise.all([closeServer(api), closeServer(stream), closeServer(blob)]);
       await documentsThread?.close();

@@ -73,6 +73,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
  * event would have (queued, or failed for a wrong size). One whose object is not there past
  * `uploadWindowMs` (its presigned URL expired unused) is marked `failed`. Each change is conditional on the
  * record not having moved since it was read, so a run never overtakes an indexer at work.
+ * Once `signal` aborts, the run stops before its next record (the one at hand is settled) and
+ * reports what it did: the rest is the next run's work.
  *
  * @example
  * const report = await reconcile.execute();
@@ -81,7 +83,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 export class ReconcileDocuments {
   constructor(private readonly deps: ReconcileDocumentsDeps) {}
 
-  async execute(): Promise<ReconcileReport> {
+  async execute(options: { signal?: AbortSignal } = {}): Promise<ReconcileReport> {
+    const { signal } = options;
     const report: ReconcileReport = { requeued: 0, failed: 0, deleted: 0, skipped: 0, errors: 0 };
     const batchSize = this.deps.batchSize ?? 100;
     const before = new Date(this.deps.clock.now().getTime() - this.deps.staleAfterMs);
@@ -90,8 +93,10 @@ export class ReconcileDocuments {
     // of them hid everything behind them from every run.
     let after: DocumentRecord | undefined;
     for (let round = 0; round < (this.deps.maxRounds ?? 10); round += 1) {
+      if (signal?.aborted) break;
       const stale = await this.deps.documents.listStale(before.toISOString(), batchSize, after);
       for (const record of stale) {
+        if (signal?.aborted) return report;
         try {
           report[await this.#settle(record)] += 1;
         } catch {

@@ -37,6 +37,34 @@ describe('ReconcileDocuments', () => {
     expect(await documents.get('acme', id)).toMatchObject({ status: 'queued', requeues: 1 });
   });
 
+  it('stops before its next record once its signal aborts, and reports what it did', async () => {
+    const fixture = setup();
+    await fixture.uploadText('Guide', sectionedMarkdown(2));
+    await fixture.uploadText('Manual', sectionedMarkdown(2));
+    fixture.queue.jobs.length = 0;
+    fixture.clock.advance(16 * MINUTE);
+    const stopping = new AbortController();
+    const reconcile = new ReconcileDocuments({
+      documents: fixture.documents,
+      queue: {
+        enqueue: async (job) => {
+          await fixture.queue.enqueue(job);
+          stopping.abort();
+        },
+      },
+      deleteDocument: fixture.deleteDocument,
+      acceptUpload: fixture.acceptUpload,
+      clock: fixture.clock,
+      staleAfterMs: 15 * MINUTE,
+      maxReceiveCount: 5,
+    });
+
+    const report = await reconcile.execute({ signal: stopping.signal });
+
+    expect(report.requeued).toBe(1);
+    expect(fixture.queue.jobs).toHaveLength(1);
+  });
+
   it('leaves pending work alone until it is stale', async () => {
     const { uploadText, queue, clock, reconcile } = setup();
     await uploadText('Guide', sectionedMarkdown(2));
