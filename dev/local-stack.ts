@@ -334,12 +334,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       { cause: error },
     );
   }
-  const lock = lockDataFolder(dataDir);
+  const lock = await lockDataFolder(dataDir);
   let database: Awaited<ReturnType<typeof startDatabase>>;
   try {
     database = await startDatabase(dataDir);
   } catch (error) {
-    lock.release();
+    await lock.release();
     throw error;
   }
 
@@ -355,7 +355,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const abandon = async () => {
     await Promise.all([api, stream, blob].filter((server) => server.listening).map(closeServer));
     await database.close();
-    lock.release();
+    await lock.release();
   };
   let apiPort: number;
   let streamPort: number;
@@ -560,7 +560,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await vectorThread?.close();
       shared.dynamo.destroy();
       await database.close();
-      lock.release();
+      await lock.release();
     },
   };
 };
