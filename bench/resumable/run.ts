@@ -24,6 +24,7 @@ import type {
 } from '../../lambdas/core/ports/stream-log.js';
 import { createHandler } from '../../lambdas/handlers/stream-chat.js';
 import { startDynalite } from '../../test/support/dynalite.js';
+import { everyDocumentLive } from '../../test/support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../test/support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../test/support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../test/support/fakes/fake-vector-store.js';
@@ -176,6 +177,7 @@ export const runResumable = async (options: ResumableOptions) => {
       sessions,
       embedder: new FakeEmbedder(),
       vectors: new FakeVectorStore(),
+      documents: everyDocumentLive,
       model,
       clock: new ManualClock(),
       settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

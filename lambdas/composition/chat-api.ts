@@ -1,4 +1,5 @@
 import { DynamoDbApiKeyStore } from '../adapters/dynamodb/dynamodb-api-key-store.js';
+import { DynamoDbLiveDocuments } from '../adapters/dynamodb/dynamodb-live-documents.js';
 import { DynamoDbSessionStore } from '../adapters/dynamodb/dynamodb-session-store.js';
 import { AnswerQuestion } from '../core/chat/answer-question.js';
 import { BudgetedAnswers } from '../core/limits/budgeted-answers.js';
@@ -36,6 +37,7 @@ export const composeChat = (config: RuntimeConfig, shared: SharedComponents, ai:
     sessions,
     embedder: ai.embedder,
     vectors: ai.vectorStore,
+    documents: new DynamoDbLiveDocuments(shared.dynamo, config.TABLE_NAME),
     model: ai.chatModel,
     clock: systemClock,
     settings: {

@@ -1,4 +1,5 @@
 import { AnswerQuestion } from '../../lambdas/core/chat/answer-question.js';
+import { everyDocumentLive } from './fakes/every-document-live.js';
 import { FakeChatModel } from './fakes/fake-chat-model.js';
 import { FakeEmbedder } from './fakes/fake-embedder.js';
 import { FakeVectorStore } from './fakes/fake-vector-store.js';
@@ -24,6 +25,7 @@ export const answerQuestionFixture = (
     sessions,
     embedder,
     vectors,
+    documents: everyDocumentLive,
     model,
     clock: new ManualClock(),
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: options.historyTokenBudget ?? 1_000 },

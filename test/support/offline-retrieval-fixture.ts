@@ -2,6 +2,7 @@ import { EmbeddedVectorStore } from '../../lambdas/adapters/embedded/embedded-ve
 import { HashedFeatureEmbedder } from '../../lambdas/adapters/offline/hashed-feature-embedder.js';
 import { AnswerQuestion } from '../../lambdas/core/chat/answer-question.js';
 import { passageVector } from '../../lambdas/core/retrieval/sparse-vector.js';
+import { everyDocumentLive } from './fakes/every-document-live.js';
 import { FakeChatModel } from './fakes/fake-chat-model.js';
 import { InMemorySessionStore } from './fakes/in-memory-session-store.js';
 import { ManualClock } from './fakes/manual-clock.js';
@@ -52,6 +53,7 @@ export const offlineRetrievalFixture = async (
     sessions: new InMemorySessionStore(),
     embedder,
     vectors,
+    documents: everyDocumentLive,
     model,
     clock: new ManualClock(),
     settings: { topK: 2, minScore: -1, historyTokenBudget: 1_000 },

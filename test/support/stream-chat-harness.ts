@@ -11,6 +11,7 @@ import { AnswerQuestion } from '../../lambdas/core/chat/answer-question.js';
 import { type Clock, systemClock } from '../../lambdas/core/ports/clock.js';
 import { createHandler } from '../../lambdas/handlers/stream-chat.js';
 import type { DynaliteHandle } from './dynalite.js';
+import { everyDocumentLive } from './fakes/every-document-live.js';
 import { FakeChatModel, pacedTokens } from './fakes/fake-chat-model.js';
 import { FakeEmbedder } from './fakes/fake-embedder.js';
 import { FakeVectorStore } from './fakes/fake-vector-store.js';
@@ -82,6 +83,7 @@ export const setup = (db: DynaliteHandle, options: SetupOptions = {}) => {
     sessions,
     embedder: new ScriptedEmbedder(options.embedDelays ?? [0]),
     vectors: new FakeVectorStore(),
+    documents: everyDocumentLive,
     model,
     clock: new ManualClock(),
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

@@ -26,18 +26,13 @@ import {
   type ReservedVersion,
   type StalePosition,
 } from '../../core/ports/document-store.js';
+import { documentKey } from './document-key.js';
 import { dynamoCall } from './dynamodb-errors.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { LISTING_INDEX, PENDING_INDEX } from './table-schema.js';
 import { sendTransaction } from './transact-write.js';
 
 const tenantPrefix = (tenantId: string) => `TENANT#${tenantId}#`;
-
-/** Key of a document's item. */
-const documentKey = (tenantId: string, documentId: string) => ({
-  pk: `${tenantPrefix(tenantId)}DOC#${documentId}`,
-  sk: 'DOC',
-});
 
 /** Key of the item that maps a title to its document and counts its versions. */
 const titleKey = (tenantId: string, title: string) => ({

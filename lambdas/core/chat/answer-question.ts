@@ -8,6 +8,7 @@ import {
 } from '../ports/chat-model.js';
 import type { Clock } from '../ports/clock.js';
 import type { Embedder } from '../ports/embedder.js';
+import type { LiveDocuments } from '../ports/live-documents.js';
 import type { SessionStore, Source, StoredMessage } from '../ports/session-store.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { HttpProblem, notFound } from '../problem.js';
@@ -41,6 +42,11 @@ export interface AnswerQuestionDeps {
   sessions: SessionStore;
   embedder: Embedder;
   vectors: VectorStore;
+  /**
+   * Which documents may be cited: read once per answer, after retrieval, for the distinct
+   * documents of the candidates (see {@link retrievePassages}).
+   */
+  documents: LiveDocuments;
   model: ChatModel;
   clock: Clock;
   settings: AnswerSettings;
@@ -127,6 +133,13 @@ const EMPTY_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTok
  * do not cover the question), asks the model with the passages delimited as numbered data (or
  * told that nothing relevant was found), and stores the question and the answer together with
  * their sources and usage.
+ *
+ * Only live documents are cited ({@link LiveDocuments}): a document whose deletion was accepted
+ * is `deleting` at once, while its chunks leave the vector store only when their removal
+ * succeeds (a retry, the reconciler's, may come minutes later). The candidates' documents are
+ * read in one consistent `BatchGetItem` after the vector query, since which documents to read
+ * is known only then: one round trip (a few milliseconds in-region) before the model call,
+ * the price of never citing a deleted document's text.
  *
  * A failed turn stores nothing, with one exception in streaming: once tokens have reached the
  * client, a cut (client gone, time budget, model failure) stores what was said, marked
@@ -254,7 +267,7 @@ export class AnswerQuestion {
   }
 
   async #prepare(question: Question): Promise<PreparedTurn> {
-    const { sessions, embedder, vectors, settings, clock } = this.#deps;
+    const { sessions, embedder, vectors, documents, settings, clock } = this.#deps;
     const signal = question.signal;
     // The embedding request goes out first: the history read's signing work would delay it.
     const sessionId = question.sessionId;
@@ -286,8 +299,10 @@ export class AnswerQuestion {
       .filter((message) => message.role === 'user')
       .map((message) => message.content)
       .reverse();
+    // The candidates' documents are read after the query, one round trip before the prompt:
+    // only a document's record says it is being deleted, whatever the vector store still holds.
     const { chunks } = await retrievePassages(
-      { embedder, vectors },
+      { embedder, vectors, documents },
       { ...DEFAULT_RETRIEVAL, ...settings },
       {
         tenantId: question.tenantId,

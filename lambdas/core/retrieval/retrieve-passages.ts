@@ -1,4 +1,5 @@
 import type { Embedder } from '../ports/embedder.js';
+import type { LiveDocuments } from '../ports/live-documents.js';
 import {
   DEFAULT_FUSION,
   type HybridFusion,
@@ -7,6 +8,7 @@ import {
   type VectorStore,
 } from '../ports/vector-store.js';
 import { conversationalQuery } from './conversational-query.js';
+import { liveChunks } from './live-chunks.js';
 import { type QuestionCoverage, questionCoverage } from './passage-coverage.js';
 
 /** How passages are retrieved for a question; chosen with `npm run eval`. */
@@ -113,13 +115,27 @@ export interface Retrieval {
   followUp: boolean;
 }
 
+/** What {@link retrievePassages} reads. */
+export interface RetrievalDeps {
+  embedder: Embedder;
+  vectors: VectorStore;
+  /**
+   * Which documents may be cited. Given, the candidates of documents being deleted or gone are
+   * dropped before anything is ranked or measured; answers always give it (the evaluation
+   * harness, whose stores hold only live documents, does not).
+   */
+  documents?: LiveDocuments;
+}
+
 /**
  * Retrieves the passages that answer a question: builds the query from the question and, for
  * a follow-up, the previous question ({@link conversationalQuery}, model-free), embeds it,
  * queries the tenant's chunks in the configured mode (hybrid by default: dense and BM25
- * fused), and abstains — cites nothing — when the passages cover too little of the question
- * ({@link abstains}: a {@link questionCoverage} figure under its floor; a follow-up only when
- * they also cover too little of it read with the question it follows).
+ * fused), keeps those of live documents ({@link liveChunks}, with `deps.documents`: the vector
+ * store may still hold the chunks of a document whose deletion was accepted), and abstains —
+ * cites nothing — when the passages cover too little of the question ({@link abstains}: a
+ * {@link questionCoverage} figure under its floor; a follow-up only when they also cover too
+ * little of it read with the question it follows).
  *
  * @example
  * const { chunks, abstained } = await retrievePassages({ embedder, vectors }, settings, {
@@ -128,7 +144,7 @@ export interface Retrieval {
  * });
  */
 export const retrievePassages = async (
-  deps: { embedder: Embedder; vectors: VectorStore },
+  deps: RetrievalDeps,
   settings: RetrievalSettings,
   request: RetrievalRequest,
 ): Promise<Retrieval> => {
@@ -142,7 +158,7 @@ export const retrievePassages = async (
     query.followUp || request.questionVector === undefined
       ? (await deps.embedder.embed([query.denseText], signal ? { signal } : {})).vectors[0]!
       : request.questionVector;
-  const candidates = await deps.vectors.query(request.tenantId, vector, {
+  const found = await deps.vectors.query(request.tenantId, vector, {
     limit: Math.max(settings.topK, settings.coverageCandidates),
     scoreThreshold: settings.minScore,
     lexical: query.lexical,
@@ -150,6 +166,9 @@ export const retrievePassages = async (
     fusion: settings.fusion,
     ...(signal ? { signal } : {}),
   });
+  const candidates = deps.documents
+    ? await liveChunks(deps.documents, request.tenantId, found)
+    : found;
   // A follow-up is judged with the question it follows too, as it is retrieved: its own words
   // ("Why?", "Can you show me an example of that?") may say nothing of what it is about.
   const byMeaning = { byMeaning: settings.mode !== 'lexical' };

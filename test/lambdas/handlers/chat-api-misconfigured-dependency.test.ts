@@ -4,6 +4,7 @@ import { apiGatewayEvent } from '../../../dev/http-events.js';
 import { QdrantVectorStore } from '../../../lambdas/adapters/qdrant/qdrant-vector-store.js';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { createHandler } from '../../../lambdas/handlers/chat-api.js';
+import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
@@ -44,6 +45,7 @@ describe('POST /v1/chat when the vector store is misconfigured', () => {
           dimensions,
           retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
         }),
+        documents: everyDocumentLive,
         model: new FakeChatModel({ defaultReply: 'Because.' }),
         clock: new ManualClock(),
         settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent } from '../../../dev/http-events.js';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { createHandler } from '../../../lambdas/handlers/chat-api.js';
+import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
@@ -33,6 +34,7 @@ const setup = (sessions: InMemorySessionStore) =>
       sessions,
       embedder: new FakeEmbedder(),
       vectors: new FakeVectorStore(),
+      documents: everyDocumentLive,
       model: new FakeChatModel({ defaultReply: 'Because.' }),
       clock: new ManualClock(),
       settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

@@ -9,6 +9,7 @@ import {
   TOKENS,
 } from '../../../lambdas/core/limits/tenant-limiter.js';
 import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
+import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
@@ -40,6 +41,7 @@ const setup = () => {
     sessions,
     embedder: new FakeEmbedder(),
     vectors: new FakeVectorStore(),
+    documents: everyDocumentLive,
     model: new FakeChatModel({ defaultReply: 'One two three four five six seven eight.' }),
     clock,
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

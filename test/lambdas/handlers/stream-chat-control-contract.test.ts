@@ -5,6 +5,7 @@ import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { DependencyError } from '../../../lambdas/core/dependency-error.js';
 import type { StreamLog } from '../../../lambdas/core/ports/stream-log.js';
 import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
+import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
@@ -37,6 +38,7 @@ const streamFunctionWithKeyTableDown = () => {
       sessions,
       embedder: new FakeEmbedder(),
       vectors: new FakeVectorStore(),
+      documents: everyDocumentLive,
       model: new FakeChatModel({ defaultReply: 'Because.' }),
       clock: new ManualClock(),
       settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

@@ -6,6 +6,7 @@ import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { systemClock } from '../../../lambdas/core/ports/clock.js';
 import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
 import { type DynaliteHandle, startDynalite } from '../../support/dynalite.js';
+import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel, pacedTokens } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
@@ -81,6 +82,7 @@ describe('streaming chat function with resumable streams', () => {
       sessions,
       embedder: new SlowEmbedder(embedDelayMs, embedFailure),
       vectors: new FakeVectorStore(),
+      documents: everyDocumentLive,
       model,
       clock: new ManualClock(),
       settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
@@ -288,6 +290,7 @@ describe('streaming chat function with resumable streams', () => {
         sessions: new InMemorySessionStore(),
         embedder: new FakeEmbedder(),
         vectors: new FakeVectorStore(),
+        documents: everyDocumentLive,
         model: new FakeChatModel({ defaultReply: REPLY }),
         clock: new ManualClock(),
         settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

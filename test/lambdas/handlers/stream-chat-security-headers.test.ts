@@ -3,6 +3,7 @@ import { functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
+import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
@@ -25,6 +26,7 @@ const streamFunction = () =>
       sessions: new InMemorySessionStore(),
       embedder: new FakeEmbedder(),
       vectors: new FakeVectorStore(),
+      documents: everyDocumentLive,
       model: new FakeChatModel({ defaultReply: 'Because.' }),
       clock: new ManualClock(),
       settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

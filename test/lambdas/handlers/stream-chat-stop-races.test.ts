@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { type DynaliteHandle, startDynalite } from '../../support/dynalite.js';
+import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel, pacedTokens } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
@@ -38,6 +39,7 @@ const fixture = (replies: string[], tokenIntervalMs = 30) => {
     sessions,
     embedder: new FakeEmbedder(),
     vectors: new FakeVectorStore(),
+    documents: everyDocumentLive,
     model,
     clock: new ManualClock(),
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

@@ -6,6 +6,7 @@ import type { StreamChatDeps } from '../../../lambdas/composition/stream-chat.js
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { HttpProblem } from '../../../lambdas/core/problem.js';
 import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
+import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel, pacedTokens } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
@@ -33,6 +34,7 @@ const setup = (
     sessions,
     embedder,
     vectors,
+    documents: everyDocumentLive,
     model,
     clock: new ManualClock(),
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

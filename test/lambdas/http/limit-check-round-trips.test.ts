@@ -16,6 +16,7 @@ import {
 import type { TenantLimits } from '../../../lambdas/core/limits/tenant-limits.js';
 import { createHandler } from '../../../lambdas/handlers/chat-api.js';
 import { type DynaliteHandle, startDynalite } from '../../support/dynalite.js';
+import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
@@ -117,6 +118,7 @@ const container = (
     sessions: new InMemorySessionStore(),
     embedder: new FakeEmbedder(),
     vectors: new FakeVectorStore(),
+    documents: everyDocumentLive,
     model: new FakeChatModel({ defaultReply: 'A short answer.' }),
     clock,
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

@@ -22,13 +22,15 @@ const cosine = (a: number[], b: number[]): number => {
 
 /**
  * A {@link VectorStore} in memory: points by id, every read filtered by tenant, exact cosine
- * search. Counts upserts and can be told to fail the next ones.
+ * search. Counts upserts and can be told to fail the next upserts or deletions.
  */
 export class FakeVectorStore implements VectorStore {
   readonly points = new Map<string, ChunkPoint>();
   upsertCalls = 0;
   /** Errors thrown, in order, by the next `upsert` calls. */
   readonly upsertFailures: Error[] = [];
+  /** Errors thrown, in order, by the next `deleteDocumentChunks` calls. */
+  readonly deleteFailures: Error[] = [];
 
   async ensureReady(): Promise<void> {}
 
@@ -69,6 +71,8 @@ export class FakeVectorStore implements VectorStore {
     documentId: string,
     options: { fromChunkIndex?: number } = {},
   ): Promise<void> {
+    const failure = this.deleteFailures.shift();
+    if (failure) throw failure;
     for (const [id, { payload }] of this.points) {
       if (
         payload.tenantId === tenantId &&

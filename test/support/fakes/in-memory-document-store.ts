@@ -13,16 +13,17 @@ import {
   type ReservedVersion,
   type StalePosition,
 } from '../../../lambdas/core/ports/document-store.js';
+import type { LiveDocuments } from '../../../lambdas/core/ports/live-documents.js';
 import { HttpProblem } from '../../../lambdas/core/problem.js';
 
 const key = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
 
 /**
- * A {@link DocumentStore} in memory, with the same semantics as the DynamoDB one (the port's
- * contract test runs against both). Records are copied in and out, so tests cannot mutate
- * stored state by accident.
+ * A {@link DocumentStore} (and {@link LiveDocuments}) in memory, with the same semantics as the
+ * DynamoDB ones (the ports' contract tests run against both). Records are copied in and out,
+ * so tests cannot mutate stored state by accident.
  */
-export class InMemoryDocumentStore implements DocumentStore {
+export class InMemoryDocumentStore implements DocumentStore, LiveDocuments {
   readonly records = new Map<string, DocumentRecord>();
   readonly #titles = new Map<string, { documentId: string; lastVersion: number }>();
   readonly #partsDone = new Map<string, Set<number>>();
@@ -213,6 +214,15 @@ export class InMemoryDocumentStore implements DocumentStore {
       .sort((a, b) => (position(a) < position(b) ? -1 : position(a) > position(b) ? 1 : 0))
       .slice(0, limit)
       .map((record) => structuredClone(record));
+  }
+
+  async liveAmong(tenantId: string, documentIds: readonly string[]): Promise<ReadonlySet<string>> {
+    return new Set(
+      documentIds.filter((documentId) => {
+        const status = this.records.get(key(tenantId, documentId))?.status;
+        return status !== undefined && status !== 'deleting';
+      }),
+    );
   }
 
   async delete(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AnswerEvent, AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
 import type { TokenUsage } from '../../../../lambdas/core/ports/chat-model.js';
+import { everyDocumentLive } from '../../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
@@ -36,6 +37,7 @@ const setup = (model: FakeChatModel) =>
     sessions: new InMemorySessionStore(),
     embedder: new FakeEmbedder(),
     vectors: new FakeVectorStore(),
+    documents: everyDocumentLive,
     model,
     clock: new ManualClock(),
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

@@ -9,6 +9,7 @@ import type {
   TokenUsage,
 } from '../../../../lambdas/core/ports/chat-model.js';
 import { type DynaliteHandle, startDynalite } from '../../../support/dynalite.js';
+import { everyDocumentLive } from '../../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
@@ -55,6 +56,7 @@ const fixture = () => {
     sessions,
     embedder: new FakeEmbedder(),
     vectors: new FakeVectorStore(),
+    documents: everyDocumentLive,
     model,
     clock,
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
@@ -193,6 +195,7 @@ describe('a streamed regenerate that loses the race', () => {
       sessions,
       embedder: new FakeEmbedder(),
       vectors: new FakeVectorStore(),
+      documents: everyDocumentLive,
       model,
       clock,
       settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

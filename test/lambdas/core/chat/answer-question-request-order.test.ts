@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { OpenAiChatModel } from '../../../../lambdas/adapters/openai/openai-chat-model.js';
 import { OpenAiEmbedder } from '../../../../lambdas/adapters/openai/openai-embedder.js';
 import { AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
+import { everyDocumentLive } from '../../../support/fakes/every-document-live.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
 import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
@@ -43,6 +44,7 @@ const setup = () => {
     sessions,
     embedder: new OpenAiEmbedder(client, { model: 'text-embedding-3-small', dimensions: 8 }),
     vectors: new FakeVectorStore(),
+    documents: everyDocumentLive,
     model: new OpenAiChatModel(client, { model: 'gpt-4o-mini' }),
     clock: new ManualClock(),
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },

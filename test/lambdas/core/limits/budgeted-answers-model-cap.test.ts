@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type AnswerEvent, AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
 import { BudgetedAnswers } from '../../../../lambdas/core/limits/budgeted-answers.js';
 import { TenantLimiter } from '../../../../lambdas/core/limits/tenant-limiter.js';
+import { everyDocumentLive } from '../../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
@@ -33,6 +34,7 @@ const setup = () => {
     sessions: new InMemorySessionStore(),
     embedder: new FakeEmbedder(),
     vectors: new FakeVectorStore(),
+    documents: everyDocumentLive,
     model,
     clock,
     settings: { topK: 5, minScore: 0.5, historyTokenBudget: 2_000 },

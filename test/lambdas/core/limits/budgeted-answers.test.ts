@@ -8,6 +8,7 @@ import {
   TOKENS,
 } from '../../../../lambdas/core/limits/tenant-limiter.js';
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
+import { everyDocumentLive } from '../../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
@@ -33,6 +34,7 @@ const setup = (tokensPerDay: number, maxTokens?: number) => {
     sessions,
     embedder: new FakeEmbedder(),
     vectors: new FakeVectorStore(),
+    documents: everyDocumentLive,
     model,
     clock,
     settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
