@@ -73,7 +73,8 @@ const LIMITS: readonly ItemAction[] = ['dynamodb:BatchGetItem'];
 export const TABLE_ACTIONS = {
   /**
    * Sessions: read, list, one transaction per turn (put, update); delete a session: its summary
-   * first (no turn lands after it), then its messages in batches.
+   * first (no turn lands after it), then its messages in batches. The records of the documents
+   * an answer retrieved, read in one batch (`BatchGetItem`, as the limits) to cite live ones only.
    */
   chat: [
     ...AUTHENTICATION,
@@ -84,8 +85,8 @@ export const TABLE_ACTIONS = {
     'dynamodb:BatchWriteItem',
   ],
   /**
-   * The same turns as chat; never deletes a session (an ended stream's marker is updated, left
-   * to its TTL).
+   * The same turns (and document records) as chat; never deletes a session (an ended stream's
+   * marker is updated, left to its TTL).
    */
   stream: [...AUTHENTICATION, ...LIMITS, 'dynamodb:Query', 'dynamodb:PutItem'],
   /** Document records and title claims: read, list, update; delete on document deletion. */
@@ -124,14 +125,14 @@ export interface RagApiStackProps extends StackProps {
  * The whole API: the table, the HTTP API with its three functions, the streaming endpoint, the
  * ingestion pipeline and the scheduled reconciler, each function granted only what it uses:
  *
- * | function  | table ({@link TABLE_ACTIONS}) | raw bucket                         | queue       | secrets        |
- * |-----------|-------------------------------|------------------------------------|-------------|----------------|
- * | public    | `DescribeTable` only          |                                    |             |                |
- * | chat      | sessions, limits              |                                    |             | OpenAI, Qdrant |
- * | documents | documents, limits             | put (and presign), delete, list document folders | send | Qdrant |
- * | stream    | sessions, stream log, limits  |                                    |             | OpenAI, Qdrant |
- * | indexer   | get, update, delete           | get, put, delete, list             | (SQS), send | OpenAI, Qdrant |
- * | reconciler| pending index, update, delete | delete, read uploads, list         | send        | Qdrant         |
+ * | function  | table ({@link TABLE_ACTIONS})                 | raw bucket                         | queue       | secrets        |
+ * |-----------|-----------------------------------------------|------------------------------------|-------------|----------------|
+ * | public    | `DescribeTable` only                          |                                    |             |                |
+ * | chat      | sessions, limits, document reads              |                                    |             | OpenAI, Qdrant |
+ * | documents | documents, limits                             | put (and presign), delete, list document folders | send | Qdrant |
+ * | stream    | sessions, stream log, limits, document reads  |                                    |             | OpenAI, Qdrant |
+ * | indexer   | get, update, delete                           | get, put, delete, list             | (SQS), send | OpenAI, Qdrant |
+ * | reconciler| pending index, update, delete                 | delete, read uploads, list         | send        | Qdrant         |
  *
  * No function but public may write API key items beyond their last-use time
  * (`AppTable.denyApiKeyWrites`).

@@ -29,7 +29,9 @@ export type DeleteOutcome = 'deleted' | 'kept' | 'missing';
  * the blob store, and last the record (which frees the title). Every step is idempotent: when one fails,
  * the document stays listed as `deleting`, and deleting it again (or the reconciler) finishes
  * the job. An indexing run in flight cannot mark the tombstoned document `ready`; it then
- * removes the chunks it wrote, so deleted text never stays searchable.
+ * removes the chunks it wrote, so deleted text never stays searchable. Until the chunks are
+ * gone they are never cited either: from the tombstone on, answers leave out the document's
+ * chunks, whatever the vector store still holds (`LiveDocuments`, read by `AnswerQuestion`).
  *
  * @example
  * const deleted = await deleteDocument.execute('acme', documentId); // false: no such document

@@ -197,7 +197,8 @@ export interface IndexOptions {
  * After storing, the `ready` transition re-checks the record: if the version was superseded
  * or the document deleted (or tombstoned `deleting`) while the run was in flight, the run
  * repairs what it may have overwritten: it re-queues the newer version, or removes every chunk
- * of the deleted document, so deleted text never stays searchable. A redelivered job that finds
+ * of the deleted document, so deleted text never stays searchable (answers never cite it
+ * meanwhile: they read the record, see `LiveDocuments`). A redelivered job that finds
  * the document deleted or superseded repairs the same way, in case its earlier run stored its
  * chunks and stopped before repairing.
  *
