@@ -139,7 +139,8 @@ const EMPTY_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTok
  * succeeds (a retry, the reconciler's, may come minutes later). The candidates' documents are
  * read in one consistent `BatchGetItem` after the vector query, since which documents to read
  * is known only then: one round trip (a few milliseconds in-region) before the model call,
- * the price of never citing a deleted document's text.
+ * the price of never citing a deleted document's text. A failed read fails the answer before
+ * its first token (the store's `DependencyError`), rather than cite documents unchecked.
  *
  * A failed turn stores nothing, with one exception in streaming: once tokens have reached the
  * client, a cut (client gone, time budget, model failure) stores what was said, marked
