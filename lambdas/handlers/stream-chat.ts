@@ -12,6 +12,7 @@ import {
   type StreamChatDeps,
 } from '../composition/stream-chat.js';
 import type { AnswerEvent } from '../core/chat/answer-question.js';
+import { BudgetCut } from '../core/chat/budget-cut.js';
 import { DEFAULT_DEADLINE_MARGIN_MS, followStream } from '../core/chat/follow-stream.js';
 import { stopAnswer as stopChatAnswer } from '../core/chat/stop-answer.js';
 import { stoppedAnswerEnded } from '../core/chat/stopped-answer-ended.js';
@@ -39,6 +40,7 @@ import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { outOfTime } from '../http/time-budget.js';
 import { validationProblem } from '../http/to-problem.js';
 import { streamUnavailable } from '../http/unavailable.js';
+import { type HeldAnswer, waitForFirstToken } from '../http/wait-for-first-token.js';
 import { wellFormedStrings } from '../http/well-formed-json.js';
 
 /** A slot outlives the stream's deadline by this much, then frees itself (a crashed stream). */
@@ -49,6 +51,13 @@ class StreamCut extends Error {}
 
 /** The abort reason of an answer stopped through the stop route. */
 class StreamStopped extends Error {}
+
+/**
+ * A failure before the first token that the stream tells rather than a problem: a stop (the
+ * answer ends `interrupted`) and a budget cut (the answer was stored, `incomplete`).
+ */
+const toldInStream = (error: unknown, signal: AbortSignal): boolean =>
+  signal.reason instanceof StreamStopped || error instanceof BudgetCut;
 
 const describeError = (error: unknown): string => {
   if (error instanceof StreamCut) return error.message;
@@ -109,8 +118,10 @@ const deadlineMarginMs = (options: ResumableStreams) =>
  * Builds the streaming chat function behind a Lambda function URL (`RESPONSE_STREAM`), with
  * Middy v7's `executionModeStreamifyResponse` and the same authentication middleware as the
  * HTTP API. Authentication, validation, body size, and failures before the first token
- * (retrieval, an unknown session) are answered with a status and a problem document before
- * any byte of the stream. The stream follows the AI SDK UI message stream protocol v1, so
+ * (retrieval, an unknown session, the model refusing: a rate limit or an outage is a 503 with
+ * its `Retry-After`, the time budget a 504, as `POST /v1/chat` answers them) are answered with
+ * a status and a problem document before any byte of the stream: the head waits for the first
+ * token, at most a ping interval, and goes out with it. The stream follows the AI SDK UI message stream protocol v1, so
  * `useChat` with `DefaultChatTransport` works unchanged. CORS is the function URL's own
  * configuration (it answers preflights and sets the headers), so the handler adds none.
  *
@@ -226,8 +237,26 @@ export const createHandler = (deps: StreamChatDeps) => {
     }
     abort.signal.addEventListener('abort', () => clearTimeout(budget));
     const start = first.value;
+    // The head waits for the first token (at most a ping interval, which keeps an idle
+    // connection open), so that a model refusing before it is answered as the buffered route
+    // answers it: a status and a problem, nothing of the stream sent.
+    const refusedBeforeFirstToken = (
+      held: HeldAnswer<AnswerEvent>,
+    ): held is Extract<HeldAnswer<AnswerEvent>, { failed: true }> =>
+      held.failed && !toldInStream(held.error, abort.signal);
+    const refusal = async (error: unknown) => {
+      clearTimeout(budget);
+      await freeSlot(false);
+      return abort.signal.reason instanceof StreamCut ? outOfTime(abort.signal.reason) : error;
+    };
     if (!resumable) {
-      const answer = answerEventStream(start, events, { abort, pingIntervalMs, describeError });
+      const held = await waitForFirstToken(events, pingIntervalMs);
+      if (refusedBeforeFirstToken(held)) throw await refusal(held.error);
+      const answer = answerEventStream(start, held.rest, {
+        abort,
+        pingIntervalMs,
+        describeError,
+      });
       // The invocation lasts until a cut answer is stored and the slot freed (requestEnd).
       const finished = answer.done.finally(async () => {
         clearTimeout(budget);
@@ -267,10 +296,24 @@ export const createHandler = (deps: StreamChatDeps) => {
       await abandonPreparation();
       return undefined;
     });
+    // Pulled once the marker is written, so that a stop kept for the answer aborts it before a
+    // token is taken as sent; the model call runs meanwhile.
+    const held = await waitForFirstToken(events, pingIntervalMs);
+    if (refusedBeforeFirstToken(held)) {
+      // A resume that found the marker reads the failure as the stream would have told it, then
+      // the marker is cleared.
+      if (recorder) {
+        for await (const part of answerParts(start, held.rest, { describeError })) {
+          recorder.add(part);
+        }
+        await recorder.close();
+      }
+      throw await refusal(held.error);
+    }
     // The client going away ends the response, not the answer.
     const live = uiMessageBody({ pingIntervalMs });
     const run = async () => {
-      const parts = answerParts(start, events, {
+      const parts = answerParts(start, held.rest, {
         describeError,
         stopped: () => abort.signal.reason instanceof StreamStopped,
       });

@@ -124,24 +124,14 @@ describe('faults: failing dependencies give clear errors, no partial writes, ful
       await expectRecovery();
     });
 
-    it('ends a started stream with an error part naming openai, and stores nothing', async () => {
+    it('answers a stream 503 naming openai with its Retry-After before any byte, as the buffered chat, and stores nothing', async () => {
       const before = await state();
       harness.openai.setFault('chat.completions', { kind: '429', retryAfterSeconds: 1 });
 
       const reply = await api.stream({ message: 'What do retries absorb?' });
 
-      expect(reply.status).toBe(200);
-      const parts = streamParts(reply.text);
-      const types = parts.map((part) => part.type);
-      expect(types[0]).toBe('start');
-      expect(types).not.toContain('text-delta');
-      expect(types).not.toContain('finish');
-      expect(parts.at(-1)).toMatchObject({
-        type: 'error',
-        errorText: expect.stringMatching(/openai.*429/),
-      });
-      const frames = reply.text.split('\n').filter((line) => line.startsWith('data: '));
-      expect(frames.at(-1)).toBe('data: [DONE]');
+      expectDependencyProblem(reply, [503], /openai.*429/);
+      expect(reply.headers.get('retry-after')).toBe('1');
       expect(await state()).toEqual(before);
 
       harness.openai.clearFaults();
@@ -190,10 +180,7 @@ describe('faults: failing dependencies give clear errors, no partial writes, ful
       const streamed = await api.stream({ message: 'What do retries absorb?' });
 
       expectDependencyProblem(buffered, [502, 503], /openai.*500/);
-      expect(streamParts(streamed.text).at(-1)).toMatchObject({
-        type: 'error',
-        errorText: expect.stringMatching(/openai.*500/),
-      });
+      expectDependencyProblem(streamed, [buffered.status], /openai.*500/);
       expect(await state()).toEqual(before);
 
       harness.openai.clearFaults();
@@ -221,16 +208,13 @@ describe('faults: failing dependencies give clear errors, no partial writes, ful
       await expectRecovery();
     });
 
-    it('ends a stream whose model never answers with an error part naming openai, and stores nothing', async () => {
+    it('answers a stream whose model never answers 504 naming openai, and stores nothing', async () => {
       const before = await state();
       harness.openai.setFault('chat.completions', { kind: 'hang' });
 
       const reply = await api.stream({ message: 'What do retries absorb?' });
 
-      expect(streamParts(reply.text).at(-1)).toMatchObject({
-        type: 'error',
-        errorText: expect.stringMatching(/openai.*timed out/),
-      });
+      expectDependencyProblem(reply, [504], /openai.*timed out/);
       expect(await state()).toEqual(before);
 
       harness.openai.clearFaults();

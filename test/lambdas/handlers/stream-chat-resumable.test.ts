@@ -14,6 +14,7 @@ import { InMemorySessionStore } from '../../support/fakes/in-memory-session-stor
 import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { lambdaContext } from '../../support/lambda-context.js';
+import { openAiRefusal } from '../../support/openai-refusal.js';
 import { type ClientRead, invokeStreaming } from '../../support/streaming-invoke.js';
 
 installAwsLambdaGlobal();
@@ -275,6 +276,53 @@ describe('streaming chat function with resumable streams', () => {
     expect(writer.prelude.statusCode).toBeGreaterThanOrEqual(500);
     expect(reader.prelude.statusCode).toBe(404);
     expect(Date.now() - startedAt).toBeLessThan(2_000);
+  });
+
+  it('answers a rate limit before the first token with a 503 problem and ends a resume that followed it', async () => {
+    // Arrange: OpenAI refuses 150 ms after the answer's marker is written.
+    const { a, b, model, chatId } = setup(0);
+    model.onToken = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      throw openAiRefusal(429, { 'retry-after': '20' });
+    };
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const startedAt = Date.now();
+
+    // Act
+    const reader = invokeStreaming(b, request('GET', `/${chatId}/stream`), lambdaContext());
+    await Promise.all([writer.done, reader.done]);
+
+    // Assert: the writer's client gets a problem, the follower the failure, at once.
+    expect(writer.prelude.statusCode).toBe(503);
+    expect(writer.prelude.headers?.['retry-after']).toBe('20');
+    expect(reader.prelude.statusCode).toBe(200);
+    expect(parts(reader.body).at(-1)).toMatchObject({ type: 'error' });
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+  });
+
+  it('leaves no active stream on the chat when the model fails before the first token', async () => {
+    const { a, model, chatId } = setup(0);
+    model.failWith(openAiRefusal(500));
+    const log = new DynamoDbStreamLog(db.documentClient, {
+      tableName: db.tableName,
+      clock: systemClock,
+      ttlSeconds: 600,
+    });
+
+    const writer = invokeStreaming(
+      a,
+      request('POST', '/', { sessionId: chatId, message: 'Hi' }),
+      lambdaContext(),
+    );
+    await writer.done;
+
+    expect(writer.prelude.statusCode).toBe(503);
+    expect(await log.active('tenant-a', chatId, { consistent: true })).toBeUndefined();
   });
 
   it('clears the note of an answer being prepared whose write landed though it answered an error', async () => {

@@ -1,7 +1,9 @@
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
+import { APIConnectionError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
+import { toOpenAiFailure } from '../../../lambdas/adapters/openai/openai-errors.js';
 import type { StreamChatDeps } from '../../../lambdas/composition/stream-chat.js';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { HttpProblem } from '../../../lambdas/core/problem.js';
@@ -14,6 +16,7 @@ import { InMemorySessionStore } from '../../support/fakes/in-memory-session-stor
 import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { lambdaContext } from '../../support/lambda-context.js';
+import { openAiRefusal } from '../../support/openai-refusal.js';
 import { type ClientRead, invokeStreaming } from '../../support/streaming-invoke.js';
 
 installAwsLambdaGlobal();
@@ -342,6 +345,124 @@ describe('streaming chat function', () => {
       content: 'The answer',
       incomplete: true,
     });
+  });
+
+  it("answers a rate limit before the first token as the buffered route does: 503 with OpenAI's Retry-After, nothing streamed", async () => {
+    const model = new FakeChatModel({ defaultReply: ANSWER }).failWith(
+      openAiRefusal(429, { 'retry-after': '20' }),
+    );
+    const { handler } = setup(model);
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(503);
+    expect(response.prelude.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '20',
+    });
+    expect(JSON.parse(response.body)).toMatchObject({
+      type: 'urn:problem:dependency:openai',
+      status: 503,
+      detail: 'openai: chat stream: rate limited (429)',
+    });
+    expect(frames(response.body)).toEqual([]);
+  });
+
+  it.each([
+    ['a server error', 503, () => openAiRefusal(500)],
+    ['a broken connection', 503, () => toOpenAiFailure(new APIConnectionError({}), 'chat stream')],
+    ['a refused request', 502, () => openAiRefusal(400)],
+  ])(
+    'answers %s of the model before the first token with a %i problem',
+    async (_, status, failure) => {
+      const model = new FakeChatModel({ defaultReply: ANSWER }).failWith(failure() as Error);
+      const { handler } = setup(model);
+
+      const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+      await response.done;
+
+      expect(response.prelude.statusCode).toBe(status);
+      expect(response.prelude.headers?.['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(response.body).type).toBe('urn:problem:dependency:openai');
+    },
+  );
+
+  it('answers 504 when the time budget runs out before the first token', async () => {
+    const model = new FakeChatModel({
+      defaultReply: ANSWER,
+      onToken: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      },
+    });
+    const { handler } = setup(model, { budgetMarginMs: 0 });
+
+    const response = invokeStreaming(
+      handler,
+      post({ message: QUESTION }),
+      lambdaContext({ timeoutMs: 150 }),
+    );
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(504);
+    expect(JSON.parse(response.body).type).toBe('urn:problem:time-budget');
+    expect(lastCall(model).aborted).toBe(true);
+  });
+
+  it('stores nothing when the model fails before the first token, so asking again stores the question once', async () => {
+    const model = new FakeChatModel({ defaultReply: ANSWER }).failWith(openAiRefusal(429));
+    const { handler, sessions } = setup(model);
+    const ask = () =>
+      post({
+        id: 'chat-retry',
+        messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: QUESTION }] }],
+      });
+    await invokeStreaming(handler, ask(), lambdaContext()).done;
+
+    const again = invokeStreaming(handler, ask(), lambdaContext());
+    await again.done;
+
+    expect(again.prelude.statusCode).toBe(200);
+    expect(sessions.messagesOf('tenant-a', 'chat-retry').map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+    ]);
+  });
+
+  it('frees the stream slot without counting an answer when the model fails before the first token', async () => {
+    const releases: { answered?: boolean }[] = [];
+    const model = new FakeChatModel({ defaultReply: ANSWER }).failWith(openAiRefusal(500));
+    const { handler } = setup(model, {
+      limits: {
+        admitRequest: admitted,
+        openStream: async () => async (options) => {
+          releases.push(options ?? {});
+        },
+      },
+    });
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(503);
+    expect(releases).toEqual([{ answered: false }]);
+  });
+
+  it('sends the head after a ping interval of silence before the first token, then tells a failure in an error part', async () => {
+    const model = new FakeChatModel({
+      defaultReply: ANSWER,
+      onToken: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        throw openAiRefusal(500);
+      },
+    });
+    const { handler } = setup(model, { pingIntervalMs: 40 });
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(200);
+    expect(parts(response.body).at(-1)).toMatchObject({ type: 'error' });
   });
 
   it('aborts the model at once when the client goes away after 3 tokens, keeping those tokens', async () => {
