@@ -17,6 +17,7 @@ import type {
   Turn,
 } from '../../core/ports/session-store.js';
 import { truncate } from '../../core/text/truncate.js';
+import { countLiveMessages } from './count-live-messages.js';
 import { dynamoCall } from './dynamodb-errors.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { LISTING_INDEX } from './table-schema.js';
@@ -52,13 +53,21 @@ const toMessage = (item: Record<string, unknown>): StoredMessage => {
   };
 };
 
-const toSummary = (item: Record<string, unknown>): SessionSummary => ({
+const toSummary = (item: Record<string, unknown>, messageCount: number): SessionSummary => ({
   sessionId: String(item.sessionId),
   title: String(item.title),
   createdAt: String(item.createdAt),
   updatedAt: String(item.updatedAt),
-  messageCount: Number(item.messageCount),
+  messageCount,
 });
+
+/**
+ * Whether every message the summary's `messageCount` counts is still live at `epoch`: none
+ * expires before `messagesExpireFrom`, the expiry of the session's first turn (summaries
+ * written before it was kept have none, so their count is not trusted).
+ */
+const countIsLive = (item: Record<string, unknown>, epoch: number): boolean =>
+  typeof item.messagesExpireFrom === 'number' && item.messagesExpireFrom > epoch;
 
 /** The turn's transaction failed on its third action's condition: the session is gone. */
 const summaryConditionFailed = (error: unknown) =>
@@ -71,6 +80,13 @@ const summaryConditionFailed = (error: unknown) =>
  * index sorts by last activity. A turn's two messages and the summary update are one
  * transaction; each message is written with `attribute_not_exists`, so concurrent turns on
  * one session never overwrite each other (conflicting transactions are retried with jitter).
+ *
+ * Each message expires `ttlDays` after it was written, the session `ttlDays` after its last
+ * turn, so a long-lived session outlives its first messages. The summary's `messageCount`
+ * counts every message stored; it also keeps `messagesExpireFrom`, when its first turn
+ * expires. Until then the count is exact; from then on, {@link list} counts the session's
+ * live messages instead (one `Query` per such session of the page), as reads of messages
+ * leave out the expired ones.
  */
 export class DynamoDbSessionStore implements SessionStore {
   readonly #options: Required<DynamoDbSessionStoreOptions>;
@@ -172,7 +188,8 @@ export class DynamoDbSessionStore implements SessionStore {
             UpdateExpression:
               'SET #type = :type, sessionId = :sid, tenantId = :tenant, updatedAt = :now, ' +
               'expiresAt = :ttl, gsi1pk = :listPk, gsi1sk = :listSk, ' +
-              'createdAt = if_not_exists(createdAt, :now), title = if_not_exists(title, :title) ' +
+              'createdAt = if_not_exists(createdAt, :now), title = if_not_exists(title, :title), ' +
+              'messagesExpireFrom = if_not_exists(messagesExpireFrom, :ttl) ' +
               'ADD messageCount :two',
             ExpressionAttributeNames: { '#type': 'type' },
             // A deleted session is not re-created by the end of an answer begun before.
@@ -286,6 +303,7 @@ export class DynamoDbSessionStore implements SessionStore {
 
   async list(tenantId: string, page: PageRequest): Promise<Page<SessionSummary>> {
     const listPk = sessionsListPk(tenantId);
+    const epoch = this.#nowEpoch();
     const result = await dynamoCall(() =>
       this.client.send(
         new QueryCommand({
@@ -293,7 +311,7 @@ export class DynamoDbSessionStore implements SessionStore {
           IndexName: LISTING_INDEX,
           KeyConditionExpression: 'gsi1pk = :pk',
           FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :epoch',
-          ExpressionAttributeValues: { ':pk': listPk, ':epoch': this.#nowEpoch() },
+          ExpressionAttributeValues: { ':pk': listPk, ':epoch': epoch },
           ScanIndexForward: false,
           Limit: page.limit,
           ExclusiveStartKey: decodeCursor(page.cursor, {
@@ -304,8 +322,18 @@ export class DynamoDbSessionStore implements SessionStore {
         }),
       ),
     );
+    const items = await Promise.all(
+      (result.Items ?? []).map(async (item) =>
+        toSummary(
+          item,
+          countIsLive(item, epoch)
+            ? Number(item.messageCount)
+            : await countLiveMessages(this.client, this.#options.tableName, String(item.pk), epoch),
+        ),
+      ),
+    );
     const nextCursor = encodeCursor(result.LastEvaluatedKey);
-    return { items: (result.Items ?? []).map(toSummary), ...(nextCursor ? { nextCursor } : {}) };
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   async delete(tenantId: string, sessionId: string): Promise<boolean> {

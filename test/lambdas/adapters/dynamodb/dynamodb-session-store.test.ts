@@ -235,6 +235,40 @@ describe('DynamoDbSessionStore', () => {
     expect((await store.getMessages('t-on', 's-on', { limit: 10 }))?.items).toHaveLength(4);
   });
 
+  it('counts only the messages not yet expired when a live session is listed', async () => {
+    const own = new ManualClock('2026-03-01T00:00:00.000Z');
+    const expiring = new DynamoDbSessionStore(db.documentClient, {
+      tableName: db.tableName,
+      clock: own,
+      ttlDays: 30,
+    });
+    await expiring.appendTurn('t-count', 's-long', turn('early', own.now().toISOString()));
+    own.advance(20 * 86_400_000);
+    await expiring.appendTurn('t-count', 's-long', turn('late', own.now().toISOString()));
+    own.advance(11 * 86_400_000);
+
+    const [summary] = (await expiring.list('t-count', { limit: 10 })).items;
+
+    expect(summary?.messageCount).toBe(2);
+  });
+
+  it('leaves out of the history the messages past their expiry while the session lives', async () => {
+    const own = new ManualClock('2026-03-01T00:00:00.000Z');
+    const expiring = new DynamoDbSessionStore(db.documentClient, {
+      tableName: db.tableName,
+      clock: own,
+      ttlDays: 30,
+    });
+    await expiring.appendTurn('t-history', 's-long', turn('early', own.now().toISOString()));
+    own.advance(20 * 86_400_000);
+    await expiring.appendTurn('t-history', 's-long', turn('late', own.now().toISOString()));
+    own.advance(11 * 86_400_000);
+
+    const page = await expiring.getMessages('t-history', 's-long', { limit: 10 });
+
+    expect(page?.items.map((m) => m.content)).toEqual(['answer to late', 'late']);
+  });
+
   it('no longer serves a session past its expiry, before the TTL sweeper has removed it', async () => {
     const own = new ManualClock('2026-03-01T00:00:00.000Z');
     const expiring = new DynamoDbSessionStore(db.documentClient, {
