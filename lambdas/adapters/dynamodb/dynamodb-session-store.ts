@@ -225,8 +225,10 @@ export class DynamoDbSessionStore implements SessionStore {
 
   /**
    * One `Query` finds the session's newest message; if it is the answer to replace, one
-   * transaction puts the new answer under its key (on condition it still holds that answer)
-   * and refreshes the summary's activity (on condition the session exists).
+   * transaction puts the new answer under its key (on condition it still holds that answer),
+   * gives its question the same expiry (a turn expires whole: an answer left without its
+   * question would be history of nothing) and refreshes the summary's activity (on condition
+   * the session exists).
    */
   async replaceLastAnswer(
     tenantId: string,
@@ -249,18 +251,33 @@ export class DynamoDbSessionStore implements SessionStore {
     );
     const last = newest.Items?.[0];
     if (last?.id !== change.replaces) return false;
+    const answerKey = String(last.sk);
+    const questionKey = answerKey.replace(/#1$/, '#0');
     const { updatedAt, expiresAt } = this.#activity();
     const command = new TransactWriteCommand({
       TransactItems: [
         {
           Put: {
             TableName: this.#options.tableName,
-            Item: { pk, sk: last.sk, type: 'Message', ...change.assistant, expiresAt },
+            Item: { pk, sk: answerKey, type: 'Message', ...change.assistant, expiresAt },
             ConditionExpression: '#id = :replaced',
             ExpressionAttributeNames: { '#id': 'id' },
             ExpressionAttributeValues: { ':replaced': change.replaces },
           },
         },
+        ...(questionKey === answerKey
+          ? []
+          : [
+              {
+                Update: {
+                  TableName: this.#options.tableName,
+                  Key: { pk, sk: questionKey },
+                  UpdateExpression: 'SET expiresAt = :ttl',
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeValues: { ':ttl': expiresAt },
+                },
+              },
+            ]),
         {
           Update: {
             TableName: this.#options.tableName,

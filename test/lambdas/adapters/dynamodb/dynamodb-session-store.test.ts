@@ -269,6 +269,27 @@ describe('DynamoDbSessionStore', () => {
     expect(page?.items.map((m) => m.content)).toEqual(['answer to late', 'late']);
   });
 
+  it('keeps a regenerated answer and its question expiring together', async () => {
+    const own = new ManualClock('2026-03-01T00:00:00.000Z');
+    const expiring = new DynamoDbSessionStore(db.documentClient, {
+      tableName: db.tableName,
+      clock: own,
+      ttlDays: 30,
+    });
+    const asked = turn('Q', own.now().toISOString());
+    await expiring.appendTurn('t-regen-ttl', 's-regen', asked);
+    own.advance(20 * 86_400_000);
+    await expiring.replaceLastAnswer('t-regen-ttl', 's-regen', {
+      replaces: asked.assistant.id,
+      assistant: { ...asked.assistant, id: 'm-regenerated-late', content: 'better answer' },
+    });
+    own.advance(11 * 86_400_000);
+
+    const page = await expiring.getMessages('t-regen-ttl', 's-regen', { limit: 10 });
+
+    expect(page?.items.map((m) => m.content)).toEqual(['better answer', 'Q']);
+  });
+
   it('no longer serves a session past its expiry, before the TTL sweeper has removed it', async () => {
     const own = new ManualClock('2026-03-01T00:00:00.000Z');
     const expiring = new DynamoDbSessionStore(db.documentClient, {
