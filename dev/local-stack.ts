@@ -424,6 +424,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   // the previous one (its in-process queue is gone), so it is re-driven at once.
   const restart = await composeReconciler(config, shared, adapters, {
     staleAfterSeconds: 0,
+    bulkPatienceSeconds: 0,
     maxRequeues: Number.POSITIVE_INFINITY,
   });
   await restart.reconcile.execute();

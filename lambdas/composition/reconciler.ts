@@ -30,7 +30,8 @@ export interface ReconcilerDeps {
  * `MAX_PRESIGNED_UPLOAD_BYTES`. Staleness
  * and re-queue limits come from `RECONCILE_STALE_AFTER_SECONDS`, `RECONCILE_MAX_REQUEUES` and
  * `MAX_RECEIVE_COUNT`; a version waits for its presigned upload `UPLOAD_URL_EXPIRY_SECONDS`
- * plus 5 minutes before it is failed; `overrides` replace the first two (the local stack's pass at start uses
+ * plus 5 minutes before it is failed, one a re-index queued the queue's retention (14 days);
+ * `overrides` replace the first two and the last (the local stack's pass at start uses
  * 0 and no re-queue limit: nothing can be in flight then, and the queue that held the jobs is
  * gone, which says nothing about the versions themselves).
  *
@@ -41,7 +42,11 @@ export const composeReconciler = async (
   config: RuntimeConfig,
   shared: TableClients = composeTableClients(config),
   adapters: IngestionAdapters = {},
-  overrides: { staleAfterSeconds?: number; maxRequeues?: number } = {},
+  overrides: {
+    staleAfterSeconds?: number;
+    maxRequeues?: number;
+    bulkPatienceSeconds?: number;
+  } = {},
 ): Promise<ReconcilerDeps> => {
   const documents = new DynamoDbDocumentStore(shared.dynamo, config.TABLE_NAME);
   // Only a halfway deletion uses the vector store: it is built on the first one.
@@ -66,6 +71,9 @@ export const composeReconciler = async (
       maxReceiveCount: config.MAX_RECEIVE_COUNT,
       maxRequeues: overrides.maxRequeues ?? config.RECONCILE_MAX_REQUEUES,
       uploadWindowMs: (config.UPLOAD_URL_EXPIRY_SECONDS + UPLOAD_MARGIN_SECONDS) * 1000,
+      ...(overrides.bulkPatienceSeconds === undefined
+        ? {}
+        : { bulkPatienceMs: overrides.bulkPatienceSeconds * 1000 }),
     }),
   };
 };

@@ -149,6 +149,40 @@ export const describeDocumentStoreContract = (
         });
       });
 
+      it('clears a re-index’s bulk mark with the version it marked', async () => {
+        const { documentId } = await store.reserveVersion(tenant, 'Guide');
+        await store.publishVersion(versionOf(documentId, 1), '2026-01-01T00:00:00.000Z');
+        await store.transition(tenant, documentId, 1, {
+          status: 'queued',
+          queuedInBulk: true,
+          at: '2026-01-01T00:01:00.000Z',
+        });
+        const marked = await stored(documentId);
+
+        await store.publishVersion(versionOf(documentId, 2), '2026-01-02T00:00:00.000Z');
+
+        expect(marked.queuedInBulk).toBe(true);
+        expect((await stored(documentId)).queuedInBulk).toBeUndefined();
+      });
+
+      it('clears a re-index’s bulk mark on the version’s next change', async () => {
+        const { documentId } = await store.reserveVersion(tenant, 'Guide');
+        await store.publishVersion(versionOf(documentId, 1), '2026-01-01T00:00:00.000Z');
+        await store.transition(tenant, documentId, 1, {
+          status: 'queued',
+          queuedInBulk: true,
+          at: '2026-01-01T00:01:00.000Z',
+        });
+
+        await store.transition(tenant, documentId, 1, {
+          status: 'queued',
+          requeues: 1,
+          at: '2026-01-01T00:02:00.000Z',
+        });
+
+        expect((await stored(documentId)).queuedInBulk).toBeUndefined();
+      });
+
       it('does not let an older version replace a newer one', async () => {
         const { documentId } = await store.reserveVersion(tenant, 'Guide');
         await store.publishVersion(versionOf(documentId, 3), '2026-01-02T00:00:00.000Z');

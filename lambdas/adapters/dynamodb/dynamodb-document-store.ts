@@ -91,6 +91,7 @@ const toRecord = (item: Record<string, unknown>): DocumentRecord => ({
   ...(item.error !== undefined ? { error: String(item.error) } : {}),
   ...(item.attempts !== undefined ? { attempts: Number(item.attempts) } : {}),
   ...(item.requeues !== undefined ? { requeues: Number(item.requeues) } : {}),
+  ...(item.queuedInBulk === true ? { queuedInBulk: true } : {}),
   createdAt: String(item.createdAt),
   updatedAt: String(item.updatedAt),
 });
@@ -236,6 +237,7 @@ export class DynamoDbDocumentStore implements DocumentStore {
                     '#error',
                     'attempts',
                     'requeues',
+                    'queuedInBulk',
                     ...(metadata ? [] : ['metadata']),
                   ],
                 ),
@@ -399,6 +401,10 @@ export class DynamoDbDocumentStore implements DocumentStore {
       set.push('requeues = :requeues');
       values[':requeues'] = change.requeues;
     }
+    if (change.queuedInBulk === true) {
+      set.push('queuedInBulk = :queuedInBulk');
+      values[':queuedInBulk'] = true;
+    } else remove.push('queuedInBulk');
     let condition = 'attribute_exists(pk) AND version = :version AND #status <> :deleting';
     if (change.ifUpdatedAt !== undefined) {
       condition += ' AND updatedAt = :ifUpdatedAt';

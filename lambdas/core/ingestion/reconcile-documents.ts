@@ -18,6 +18,15 @@ export interface ReconcileDocumentsDeps {
   clock: Clock;
   /** A pending document whose record has not changed for this long is stale, in ms. */
   staleAfterMs: number;
+  /**
+   * How long a version a re-index queued (`queuedInBulk`) is waited for before its job is taken
+   * for lost, in ms; default {@link DEFAULT_BULK_PATIENCE_MS}. A re-index queues every document
+   * at once, so its jobs wait behind one another for as long as the indexer needs, which no
+   * staleness threshold bounds; SQS cannot be asked whether one message is still there, but it
+   * keeps a message until its retention period ends, so a job still unreceived after that
+   * long is gone.
+   */
+  bulkPatienceMs?: number;
   /** Receives of one message before the queue gives it up (its `maxReceiveCount`). */
   maxReceiveCount: number;
   /** Times one version is re-queued before it is marked `failed` (default 2). */
@@ -32,6 +41,9 @@ export interface ReconcileDocumentsDeps {
    */
   uploadWindowMs?: number;
 }
+
+/** Default of {@link ReconcileDocumentsDeps.bulkPatienceMs}: the indexing queue's retention, 14 days. */
+export const DEFAULT_BULK_PATIENCE_MS = 14 * 24 * 3_600_000;
 
 /** Default of {@link ReconcileDocumentsDeps.uploadWindowMs}: a 15-minute URL and 5 minutes' margin. */
 export const DEFAULT_UPLOAD_WINDOW_MS = 20 * 60_000;
@@ -66,7 +78,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
  * It reads the documents whose pending status has not changed for `staleAfterMs`: a crash
  * between publishing a version and sending its job, an indexer killed before it could record
  * a failure, messages expired from the queue during an outage, a local queue lost on restart,
- * a deletion interrupted halfway. A stale deletion is finished. A stale version is re-queued,
+ * a deletion interrupted halfway. A version a re-index queued is waited for longer
+ * (`bulkPatienceMs`): its job may be far back in the backlog the re-index made. A stale deletion is finished. A stale version is re-queued,
  * unless it already used its attempts (all of its message's receives, or `maxRequeues`
  * re-queues): then it is marked `failed` with a reason. A version left `awaiting-upload` whose
  * object is in the blob store lost its event: it goes through {@link AcceptUpload} as the
@@ -117,6 +130,7 @@ export class ReconcileDocuments {
       return 'deleted';
     }
     if (record.status === 'awaiting-upload') return this.#settleUpload(record);
+    if (this.#inBulkBacklog(record)) return 'skipped';
     const attempts = record.attempts ?? 0;
     const requeues = record.requeues ?? 0;
     const at = clock.now().toISOString();
@@ -144,6 +158,13 @@ export class ReconcileDocuments {
     if (!claimed) return 'skipped';
     await queue.enqueue({ tenantId, documentId, version });
     return 'requeued';
+  }
+
+  /** Whether the version is a re-index's, whose job may still be in the queue's backlog. */
+  #inBulkBacklog(record: DocumentRecord): boolean {
+    if (record.status !== 'queued' || record.queuedInBulk !== true) return false;
+    const waited = this.deps.clock.now().getTime() - Date.parse(record.updatedAt);
+    return waited < (this.deps.bulkPatienceMs ?? DEFAULT_BULK_PATIENCE_MS);
   }
 
   /**

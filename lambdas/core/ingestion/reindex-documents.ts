@@ -38,7 +38,10 @@ export interface ReindexOutcome {
  *
  * A `ready` or `failed` version is moved to `queued` before its job is sent, so the documents'
  * statuses show the work still to come (a migration's previous collection may go once every
- * document is `ready` again), and the reconciler sends again a job that was lost. A version that
+ * document is `ready` again), and the reconciler sends again a job that was lost. The version is
+marked `queuedInBulk`: its job joins a backlog of all of them, which the reconciler waits for
+past its usual staleness threshold (`ReconcileDocumentsDeps.bulkPatienceMs`); a run
+that stops between the two is run again, which sends the job of every version left `queued`. A version that
  * changed since it was listed is left to the change. Indexing is idempotent (deterministic point
  * ids), so running it twice, or while uploads go on, is harmless.
  *
@@ -84,6 +87,7 @@ export class ReindexDocuments {
       status: 'queued',
       attempts: 0,
       requeues: 0,
+      queuedInBulk: true,
       at: this.deps.clock.now().toISOString(),
       ifUpdatedAt: record.updatedAt,
     });

@@ -56,6 +56,12 @@ export interface DocumentRecord {
   attempts?: number;
   /** Times the reconciler re-queued the current version because its indexing stalled. */
   requeues?: number;
+  /**
+   * Set while the version is `queued` by a re-index: its job joined a backlog of every
+   * document's, which may take longer than the reconciler's staleness threshold to drain, so
+   * the reconciler waits for it as long as the queue keeps a message.
+   */
+  queuedInBulk?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -127,6 +133,8 @@ export interface DocumentTransition {
   attempts?: number;
   /** Sets the re-queue count (kept when absent). */
   requeues?: number;
+  /** Marks the version {@link DocumentRecord.queuedInBulk}; any other change clears the mark. */
+  queuedInBulk?: boolean;
   /** When the change happened (ISO 8601); becomes `updatedAt`. */
   at: string;
   /** Applies the change only if the record is in this status, or in one of these. */

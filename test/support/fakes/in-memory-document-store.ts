@@ -123,6 +123,8 @@ export class InMemoryDocumentStore implements DocumentStore, LiveDocuments {
     else delete record.error;
     if (change.attempts !== undefined) record.attempts = change.attempts;
     if (change.requeues !== undefined) record.requeues = change.requeues;
+    if (change.queuedInBulk === true) record.queuedInBulk = true;
+    else delete record.queuedInBulk;
     return true;
   }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { issueApiKey } from '../../../../lambdas/core/auth/issue-api-key.js';
 import { ReconcileDocuments } from '../../../../lambdas/core/ingestion/reconcile-documents.js';
+import { ReindexDocuments } from '../../../../lambdas/core/ingestion/reindex-documents.js';
+import { InMemoryApiKeyStore } from '../../../support/fakes/in-memory-api-key-store.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 
 const MINUTE = 60_000;
@@ -33,5 +36,70 @@ describe('a version whose job waits in a queue backlog longer than the reconcile
     }
 
     expect(await world.documents.get('acme', id)).toMatchObject({ status: 'ready', chunkCount: 2 });
+  });
+});
+
+describe('a version a re-index queued, its job still in the backlog past the reconciler’s patience', () => {
+  it('is not queued again, so it is embedded once', async () => {
+    const world = ingestionFixture();
+    const apiKeys = new InMemoryApiKeyStore();
+    await issueApiKey(apiKeys, world.clock, 'acme');
+    const reconcile = new ReconcileDocuments({
+      documents: world.documents,
+      queue: world.queue,
+      deleteDocument: world.deleteDocument,
+      acceptUpload: world.acceptUpload,
+      clock: world.clock,
+      staleAfterMs: 15 * MINUTE,
+      maxReceiveCount: 5,
+    });
+    const { id } = await world.uploadText('Guide', sectionedMarkdown(2));
+    await world.indexDocument.execute(world.queue.jobs.shift()!);
+    await new ReindexDocuments({
+      documents: world.documents,
+      apiKeys,
+      blobs: world.blobs,
+      queue: world.queue,
+      clock: world.clock,
+    }).execute();
+    world.clock.advance(16 * MINUTE);
+
+    const report = await reconcile.execute();
+
+    expect(report.requeued).toBe(0);
+    expect(world.queue.jobs).toEqual([{ tenantId: 'acme', documentId: id, version: 1 }]);
+  });
+
+  it('is queued again once the queue would have dropped its job, when that job was lost', async () => {
+    const world = ingestionFixture();
+    const apiKeys = new InMemoryApiKeyStore();
+    await issueApiKey(apiKeys, world.clock, 'acme');
+    const reconcile = new ReconcileDocuments({
+      documents: world.documents,
+      queue: world.queue,
+      deleteDocument: world.deleteDocument,
+      acceptUpload: world.acceptUpload,
+      clock: world.clock,
+      staleAfterMs: 15 * MINUTE,
+      maxReceiveCount: 5,
+      bulkPatienceMs: 60 * MINUTE,
+    });
+    const { id } = await world.uploadText('Guide', sectionedMarkdown(2));
+    await world.indexDocument.execute(world.queue.jobs.shift()!);
+    await new ReindexDocuments({
+      documents: world.documents,
+      apiKeys,
+      blobs: world.blobs,
+      queue: world.queue,
+      clock: world.clock,
+    }).execute();
+    world.queue.jobs.length = 0;
+    world.clock.advance(61 * MINUTE);
+
+    const report = await reconcile.execute();
+
+    expect(report.requeued).toBe(1);
+    expect(await world.documents.get('acme', id)).toMatchObject({ status: 'queued', requeues: 1 });
+    expect((await world.documents.get('acme', id))?.queuedInBulk).toBeUndefined();
   });
 });
