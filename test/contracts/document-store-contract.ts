@@ -165,24 +165,6 @@ export const describeDocumentStoreContract = (
         expect((await stored(documentId)).queuedInBulk).toBeUndefined();
       });
 
-      it('clears a re-index’s bulk mark on the version’s next change', async () => {
-        const { documentId } = await store.reserveVersion(tenant, 'Guide');
-        await store.publishVersion(versionOf(documentId, 1), '2026-01-01T00:00:00.000Z');
-        await store.transition(tenant, documentId, 1, {
-          status: 'queued',
-          queuedInBulk: true,
-          at: '2026-01-01T00:01:00.000Z',
-        });
-
-        await store.transition(tenant, documentId, 1, {
-          status: 'queued',
-          requeues: 1,
-          at: '2026-01-01T00:02:00.000Z',
-        });
-
-        expect((await stored(documentId)).queuedInBulk).toBeUndefined();
-      });
-
       it('does not let an older version replace a newer one', async () => {
         const { documentId } = await store.reserveVersion(tenant, 'Guide');
         await store.publishVersion(versionOf(documentId, 3), '2026-01-02T00:00:00.000Z');
@@ -455,6 +437,24 @@ export const describeDocumentStoreContract = (
     });
 
     describe('transition', () => {
+      it('clears a re-index’s bulk mark on the version’s next change', async () => {
+        const { documentId } = await store.reserveVersion(tenant, 'Guide');
+        await store.publishVersion(versionOf(documentId, 1), '2026-01-01T00:00:00.000Z');
+        await store.transition(tenant, documentId, 1, {
+          status: 'queued',
+          queuedInBulk: true,
+          at: '2026-01-01T00:01:00.000Z',
+        });
+
+        await store.transition(tenant, documentId, 1, {
+          status: 'queued',
+          requeues: 1,
+          at: '2026-01-01T00:02:00.000Z',
+        });
+
+        expect((await stored(documentId)).queuedInBulk).toBeUndefined();
+      });
+
       it('changes the status of the current version', async () => {
         const record = await create('Guide', '2026-01-01T00:00:00.000Z');
 
