@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type InboxWatcher, startInboxWatcher } from '../../dev/inbox-watcher.js';
+import { describe, expect, it } from 'vitest';
 import { FilesystemBlobStore } from '../../lambdas/adapters/local/filesystem-blob-store.js';
+import { useInboxWatcher } from './support/inbox-watcher-fixture.js';
 
 /** The local bucket, whose next `put` fails once (a full disk, a transient I/O error). */
 class FlakyBlobStore extends FilesystemBlobStore {
@@ -19,38 +18,15 @@ class FlakyBlobStore extends FilesystemBlobStore {
 }
 
 describe('the local drop-folder watcher ', () => {
-  let dir: string;
-  let inboxDir: string;
-  let blobs: FlakyBlobStore;
-  let watcher: InboxWatcher | undefined;
-  const warnings: string[] = [];
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rag-review-inbox-'));
-    inboxDir = join(dir, 'inbox');
-    blobs = new FlakyBlobStore(join(dir, 'blobs'));
-    warnings.length = 0;
-  });
-  afterEach(async () => {
-    await watcher?.close();
-    watcher = undefined;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const inbox = useInboxWatcher((root) => new FlakyBlobStore(root));
 
   const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
   it('copies a file into the bucket on a later rescan when copying it failed once', async () => {
     // Arrange
+    const { inboxDir, blobs, warnings } = inbox;
     mkdirSync(join(inboxDir, 'acme'), { recursive: true });
-    watcher = await startInboxWatcher({
-      inboxDir,
-      blobs,
-      bucket: 'local',
-      notify: () => undefined,
-      rescanMs: 60_000,
-      settleMs: 10,
-      warn: (message) => warnings.push(message),
-    });
+    const watcher = await inbox.start();
     blobs.failNextPut = true;
     writeFileSync(join(inboxDir, 'acme', 'guide.md'), '# Guide\n\nHow to start.\n');
     await watcher.rescan(); // seen, not settled yet

@@ -1,31 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type InboxWatcher, startInboxWatcher } from '../../dev/inbox-watcher.js';
+import { describe, expect, it } from 'vitest';
+import type { InboxWatcher } from '../../dev/inbox-watcher.js';
 import { FilesystemBlobStore } from '../../lambdas/adapters/local/filesystem-blob-store.js';
+import { useInboxWatcher } from './support/inbox-watcher-fixture.js';
 
 /** A file name of 255 characters: as long as a Linux or macOS folder holds. */
 const LONGEST_NAME = `${'quarterly-handbook-'.repeat(14).slice(0, 252)}.md`;
 
 describe('the local drop-folder watcher', () => {
-  let dir: string;
-  let inboxDir: string;
-  let blobs: FilesystemBlobStore;
-  let watcher: InboxWatcher | undefined;
-  const warnings: string[] = [];
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'inbox-long-names-'));
-    inboxDir = join(dir, 'inbox');
-    blobs = new FilesystemBlobStore(join(dir, 'blobs'));
-    warnings.length = 0;
-  });
-  afterEach(async () => {
-    await watcher?.close();
-    watcher = undefined;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const inbox = useInboxWatcher((root) => new FilesystemBlobStore(root));
 
   const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
   const settle = async (active: InboxWatcher) => {
@@ -37,17 +21,10 @@ describe('the local drop-folder watcher', () => {
 
   it('keeps the folder in sync, naming the file once, when a file name is too long for the local bucket', async () => {
     // Arrange: old.md is copied, then removed while a file of the longest name arrives
+    const { inboxDir, blobs, warnings } = inbox;
     mkdirSync(join(inboxDir, 'acme'), { recursive: true });
     writeFileSync(join(inboxDir, 'acme', 'old.md'), '# Old\n\nTo be removed.\n');
-    watcher = await startInboxWatcher({
-      inboxDir,
-      blobs,
-      bucket: 'local',
-      notify: () => undefined,
-      rescanMs: 60_000,
-      settleMs: 10,
-      warn: (message) => warnings.push(message),
-    });
+    const watcher = await inbox.start();
     await settle(watcher);
     unlinkSync(join(inboxDir, 'acme', 'old.md'));
     writeFileSync(join(inboxDir, 'acme', LONGEST_NAME), '# Long\n\nA long name.\n');

@@ -20,6 +20,18 @@ const heldRuns = () => {
 
 const recordingLogger = () => ({ debug: vi.fn(), warn: vi.fn(), error: vi.fn() });
 
+/** A schedule of {@link heldRuns}, once its first run has started. */
+const scheduleWithRunInFlight = async () => {
+  const runs = heldRuns();
+  const schedule = scheduleReconciler({
+    run: runs.run,
+    intervalMs: INTERVAL_MS,
+    logger: recordingLogger(),
+  });
+  await vi.waitFor(() => expect(runs.run).toHaveBeenCalledTimes(1));
+  return { runs, schedule };
+};
+
 describe('scheduleReconciler', () => {
   it('skips a tick while the previous run still works, and says so at debug level', async () => {
     const runs = heldRuns();
@@ -37,13 +49,7 @@ describe('scheduleReconciler', () => {
   });
 
   it('runs again at the next tick once the previous run ended', async () => {
-    const runs = heldRuns();
-    const schedule = scheduleReconciler({
-      run: runs.run,
-      intervalMs: INTERVAL_MS,
-      logger: recordingLogger(),
-    });
-    await vi.waitFor(() => expect(runs.run).toHaveBeenCalledTimes(1));
+    const { runs, schedule } = await scheduleWithRunInFlight();
 
     runs.finish();
 
@@ -53,13 +59,7 @@ describe('scheduleReconciler', () => {
   });
 
   it('closes only once the run in flight has ended', async () => {
-    const runs = heldRuns();
-    const schedule = scheduleReconciler({
-      run: runs.run,
-      intervalMs: INTERVAL_MS,
-      logger: recordingLogger(),
-    });
-    await vi.waitFor(() => expect(runs.run).toHaveBeenCalledTimes(1));
+    const { runs, schedule } = await scheduleWithRunInFlight();
     let closed = false;
 
     const closing = schedule.close().then(() => {
@@ -75,13 +75,7 @@ describe('scheduleReconciler', () => {
   });
 
   it('aborts the run in flight through its signal when closing', async () => {
-    const runs = heldRuns();
-    const schedule = scheduleReconciler({
-      run: runs.run,
-      intervalMs: INTERVAL_MS,
-      logger: recordingLogger(),
-    });
-    await vi.waitFor(() => expect(runs.run).toHaveBeenCalledTimes(1));
+    const { runs, schedule } = await scheduleWithRunInFlight();
 
     const closing = schedule.close();
     const abortedOnClose = runs.signals[0]?.aborted;
@@ -92,13 +86,7 @@ describe('scheduleReconciler', () => {
   });
 
   it('starts no run once closed', async () => {
-    const runs = heldRuns();
-    const schedule = scheduleReconciler({
-      run: runs.run,
-      intervalMs: INTERVAL_MS,
-      logger: recordingLogger(),
-    });
-    await vi.waitFor(() => expect(runs.run).toHaveBeenCalledTimes(1));
+    const { runs, schedule } = await scheduleWithRunInFlight();
     const closing = schedule.close();
     runs.finish();
     await closing;

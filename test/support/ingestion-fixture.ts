@@ -2,6 +2,7 @@ import { AcceptUpload } from '../../lambdas/core/ingestion/accept-upload.js';
 import { DeleteDocument } from '../../lambdas/core/ingestion/delete-document.js';
 import { HandleObjectEvents } from '../../lambdas/core/ingestion/handle-object-events.js';
 import { IndexDocument } from '../../lambdas/core/ingestion/index-document.js';
+import { uploadKey } from '../../lambdas/core/ingestion/object-keys.js';
 import { RequestUpload } from '../../lambdas/core/ingestion/request-upload.js';
 import { UploadDocument } from '../../lambdas/core/ingestion/upload-document.js';
 import type { EmbeddingLimits } from '../../lambdas/core/ports/embedder.js';
@@ -93,8 +94,22 @@ export const ingestionFixture = (
     upload.execute({ tenantId, title, content: Buffer.from(text), contentType: 'text/markdown' });
   const uploadPdf = (title: string, pages: readonly (readonly string[])[], tenantId = 'acme') =>
     upload.execute({ tenantId, title, content: makePdf(pages), contentType: 'application/pdf' });
+  /** A presigned upload of `bytes` as Markdown whose object has arrived (its event handled). */
+  const uploadPresigned = async (bytes: Buffer, title = 'notes.md', tenantId = 'acme') => {
+    const requested = await requestUpload.execute({
+      tenantId,
+      title,
+      contentType: 'text/markdown',
+      contentLength: bytes.length,
+    });
+    const key = uploadKey(tenantId, requested.id, requested.version);
+    await blobs.put(key, bytes, 'text/markdown');
+    await objectEvents.execute({ change: 'created', key, sizeBytes: bytes.length });
+    return requested;
+  };
   return {
     uploadPdf,
+    uploadPresigned,
     documents,
     blobs,
     queue,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent, type HttpRequestParts } from '../../../dev/http-events.js';
-import { createHandler } from '../../../lambdas/handlers/documents-api.js';
-import { testHttpOptions } from '../../support/http-deps.js';
+import { documentsApiOver } from '../../support/documents-api-over-fixture.js';
 import { ingestionFixture } from '../../support/ingestion-fixture.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 
@@ -9,15 +8,7 @@ const MAX_UPLOAD_BYTES = 2_000;
 
 const setup = () => {
   const fixture = ingestionFixture({ maxUploadBytes: MAX_UPLOAD_BYTES });
-  const handler = createHandler({
-    http: testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 }),
-    documents: fixture.documents,
-    uploadDocument: fixture.upload,
-    requestUpload: fixture.requestUpload,
-    deleteDocument: fixture.deleteDocument,
-    chunks: fixture.vectors,
-    maxUploadBytes: MAX_UPLOAD_BYTES,
-  });
+  const handler = documentsApiOver(fixture, { maxUploadBytes: MAX_UPLOAD_BYTES });
   const call = async (parts: HttpRequestParts & { routeKey: string }) => {
     const result = await handler(
       apiGatewayEvent({ ...parts, headers: { authorization: 'Bearer key-a', ...parts.headers } }),

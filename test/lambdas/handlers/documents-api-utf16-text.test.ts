@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent } from '../../../dev/http-events.js';
-import { createHandler } from '../../../lambdas/handlers/documents-api.js';
-import { testHttpOptions } from '../../support/http-deps.js';
+import { documentsApiOver } from '../../support/documents-api-over-fixture.js';
 import { ingestionFixture } from '../../support/ingestion-fixture.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 
@@ -12,15 +11,7 @@ const utf16le = (text: string) => new Uint8Array(Buffer.from(`\ufeff${text}`, 'u
 
 const setup = () => {
   const fixture = ingestionFixture({ maxUploadBytes: MAX_UPLOAD_BYTES });
-  const handler = createHandler({
-    http: testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 }),
-    documents: fixture.documents,
-    uploadDocument: fixture.upload,
-    requestUpload: fixture.requestUpload,
-    deleteDocument: fixture.deleteDocument,
-    chunks: fixture.vectors,
-    maxUploadBytes: MAX_UPLOAD_BYTES,
-  });
+  const handler = documentsApiOver(fixture, { maxUploadBytes: MAX_UPLOAD_BYTES });
   const postFile = async (content: Uint8Array<ArrayBuffer>, name: string, type: string) => {
     const form = new FormData();
     form.append('file', new Blob([content], { type }), name);

@@ -3,7 +3,6 @@ import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
 import { chunkId } from '../../../../lambdas/core/ingestion/chunk-id.js';
 import { MAX_CHUNKS_PER_DOCUMENT } from '../../../../lambdas/core/ingestion/chunk-text.js';
 import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
-import { uploadKey } from '../../../../lambdas/core/ingestion/object-keys.js';
 import { encodePages } from '../../../../lambdas/core/ingestion/stored-pages.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 import { testReaders } from '../../../support/readers.js';
@@ -142,18 +141,9 @@ describe('IndexDocument', () => {
 
   it('fails a version whose text makes no chunk instead of marking it ready', async () => {
     // A presigned upload: its file is stored before anything reads it (the API refuses it).
-    const { requestUpload, objectEvents, blobs, queue, indexDocument, documents } =
-      ingestionFixture();
+    const { uploadPresigned, queue, indexDocument, documents } = ingestionFixture();
     const bytes = Buffer.from('# Title\n\n## Section\n\n---\n');
-    const { id, version } = await requestUpload.execute({
-      tenantId: 'acme',
-      title: 'headings.md',
-      contentType: 'text/markdown',
-      contentLength: bytes.length,
-    });
-    const key = uploadKey('acme', id, version);
-    await blobs.put(key, bytes, 'text/markdown');
-    await objectEvents.execute({ change: 'created', key, sizeBytes: bytes.length });
+    const { id } = await uploadPresigned(bytes, 'headings.md');
 
     const outcome = await indexDocument.execute(queue.jobs[0]!);
 
@@ -165,18 +155,9 @@ describe('IndexDocument', () => {
   });
 
   it('fails at once a presigned upload whose bytes are not UTF-8 text', async () => {
-    const { requestUpload, objectEvents, blobs, queue, indexDocument, documents } =
-      ingestionFixture();
+    const { uploadPresigned, queue, indexDocument, documents } = ingestionFixture();
     const bytes = Buffer.from([0x23, 0x20, 0xff, 0xfe, 0x41, 0x0a]);
-    const requested = await requestUpload.execute({
-      tenantId: 'acme',
-      title: 'notes.md',
-      contentType: 'text/markdown',
-      contentLength: bytes.length,
-    });
-    const key = uploadKey('acme', requested.id, requested.version);
-    await blobs.put(key, bytes, 'text/markdown');
-    await objectEvents.execute({ change: 'created', key, sizeBytes: bytes.length });
+    const requested = await uploadPresigned(bytes);
 
     const outcome = await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
 
@@ -278,20 +259,11 @@ describe('IndexDocument', () => {
   });
 
   it('indexes a presigned upload of UTF-16 text, read from its raw bytes, as the same text in UTF-8', async () => {
-    const { uploadText, requestUpload, objectEvents, blobs, queue, indexDocument, vectors } =
-      ingestionFixture();
+    const { uploadText, uploadPresigned, queue, indexDocument, vectors } = ingestionFixture();
     const text = sectionedMarkdown(3);
     const plain = await uploadText('Plain', text);
     const bytes = Buffer.from(`\ufeff${text}`, 'utf16le').swap16();
-    const requested = await requestUpload.execute({
-      tenantId: 'acme',
-      title: 'notes.md',
-      contentType: 'text/markdown',
-      contentLength: bytes.length,
-    });
-    const key = uploadKey('acme', requested.id, requested.version);
-    await blobs.put(key, bytes, 'text/markdown');
-    await objectEvents.execute({ change: 'created', key, sizeBytes: bytes.length });
+    const requested = await uploadPresigned(bytes);
 
     for (const job of queue.jobs) await indexDocument.execute(job, { attempt: 1 });
 
@@ -302,18 +274,9 @@ describe('IndexDocument', () => {
   });
 
   it('fails at once, naming UTF-16, a presigned upload of UTF-16 with an odd number of bytes', async () => {
-    const { requestUpload, objectEvents, blobs, queue, indexDocument, documents } =
-      ingestionFixture();
+    const { uploadPresigned, queue, indexDocument, documents } = ingestionFixture();
     const bytes = Buffer.concat([Buffer.from('\ufeff# Notes\n\nHi', 'utf16le'), Buffer.from([0])]);
-    const requested = await requestUpload.execute({
-      tenantId: 'acme',
-      title: 'notes.md',
-      contentType: 'text/markdown',
-      contentLength: bytes.length,
-    });
-    const key = uploadKey('acme', requested.id, requested.version);
-    await blobs.put(key, bytes, 'text/markdown');
-    await objectEvents.execute({ change: 'created', key, sizeBytes: bytes.length });
+    const requested = await uploadPresigned(bytes);
 
     const outcome = await indexDocument.execute(queue.jobs[0]!, { attempt: 1 });
 

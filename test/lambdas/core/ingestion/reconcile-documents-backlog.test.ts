@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../../../lambdas/core/auth/issue-api-key.js';
-import { ReconcileDocuments } from '../../../../lambdas/core/ingestion/reconcile-documents.js';
 import { ReindexDocuments } from '../../../../lambdas/core/ingestion/reindex-documents.js';
 import { InMemoryApiKeyStore } from '../../../support/fakes/in-memory-api-key-store.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
+import { reconcilerOver } from '../../../support/reconciler-fixture.js';
 
 const MINUTE = 60_000;
 
 describe('a version whose job waits in a queue backlog longer than the reconciler’s patience', () => {
-  it('is indexed to ready when its job finally arrives (README: “shows failed until its job arrives”)', async () => {
+  it('shows failed until its job finally arrives, then is indexed to ready', async () => {
     const world = ingestionFixture();
-    const reconcile = new ReconcileDocuments({
-      documents: world.documents,
-      queue: world.queue,
-      deleteDocument: world.deleteDocument,
-      acceptUpload: world.acceptUpload,
-      clock: world.clock,
-      staleAfterMs: 15 * MINUTE,
-      maxReceiveCount: 5,
-    });
+    const reconcile = reconcilerOver(world);
     const { id } = await world.uploadText('Guide', sectionedMarkdown(2));
     const original = world.queue.jobs[0]!;
 
@@ -44,15 +36,7 @@ describe('a version a re-index queued, its job still in the backlog past the rec
     const world = ingestionFixture();
     const apiKeys = new InMemoryApiKeyStore();
     await issueApiKey(apiKeys, world.clock, 'acme');
-    const reconcile = new ReconcileDocuments({
-      documents: world.documents,
-      queue: world.queue,
-      deleteDocument: world.deleteDocument,
-      acceptUpload: world.acceptUpload,
-      clock: world.clock,
-      staleAfterMs: 15 * MINUTE,
-      maxReceiveCount: 5,
-    });
+    const reconcile = reconcilerOver(world);
     const { id } = await world.uploadText('Guide', sectionedMarkdown(2));
     await world.indexDocument.execute(world.queue.jobs.shift()!);
     await new ReindexDocuments({
@@ -74,16 +58,7 @@ describe('a version a re-index queued, its job still in the backlog past the rec
     const world = ingestionFixture();
     const apiKeys = new InMemoryApiKeyStore();
     await issueApiKey(apiKeys, world.clock, 'acme');
-    const reconcile = new ReconcileDocuments({
-      documents: world.documents,
-      queue: world.queue,
-      deleteDocument: world.deleteDocument,
-      acceptUpload: world.acceptUpload,
-      clock: world.clock,
-      staleAfterMs: 15 * MINUTE,
-      maxReceiveCount: 5,
-      bulkPatienceMs: 60 * MINUTE,
-    });
+    const reconcile = reconcilerOver(world, { bulkPatienceMs: 60 * MINUTE });
     const { id } = await world.uploadText('Guide', sectionedMarkdown(2));
     await world.indexDocument.execute(world.queue.jobs.shift()!);
     await new ReindexDocuments({

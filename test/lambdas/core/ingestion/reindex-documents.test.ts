@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../../../lambdas/core/auth/issue-api-key.js';
-import {
-  ReconcileDocuments,
-  UPLOAD_EXPIRED_REASON,
-} from '../../../../lambdas/core/ingestion/reconcile-documents.js';
+import { UPLOAD_EXPIRED_REASON } from '../../../../lambdas/core/ingestion/reconcile-documents.js';
 import { ReindexDocuments } from '../../../../lambdas/core/ingestion/reindex-documents.js';
 import { InMemoryApiKeyStore } from '../../../support/fakes/in-memory-api-key-store.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
+import { reconcilerOver } from '../../../support/reconciler-fixture.js';
 
 const setup = async () => {
   const world = ingestionFixture();
@@ -67,15 +65,7 @@ describe('ReindexDocuments', () => {
       contentType: 'text/markdown',
       contentLength: 100,
     });
-    const reconcile = new ReconcileDocuments({
-      documents: world.documents,
-      queue: world.queue,
-      deleteDocument: world.deleteDocument,
-      acceptUpload: world.acceptUpload,
-      clock: world.clock,
-      staleAfterMs: 15 * 60_000,
-      maxReceiveCount: 5,
-    });
+    const reconcile = reconcilerOver(world);
     world.clock.advance(21 * 60_000);
     await reconcile.execute();
 

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { MigratingVectorStore } from '../../../../lambdas/adapters/migration/migrating-vector-store.js';
 import { issueApiKey } from '../../../../lambdas/core/auth/issue-api-key.js';
 import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
-import { ReconcileDocuments } from '../../../../lambdas/core/ingestion/reconcile-documents.js';
 import { ReindexDocuments } from '../../../../lambdas/core/ingestion/reindex-documents.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
 import { InMemoryApiKeyStore } from '../../../support/fakes/in-memory-api-key-store.js';
 import { ingestionFixture, sectionedMarkdown } from '../../../support/ingestion-fixture.js';
 import { testReaders } from '../../../support/readers.js';
+import { reconcilerOver } from '../../../support/reconciler-fixture.js';
 
 const MINUTE = 60_000;
 
@@ -79,15 +79,7 @@ describe('npm run reindex during a collection migration', () => {
     await reindex.execute();
     const [lost, ...delivered] = world.queue.jobs.splice(0);
     for (const job of delivered) await migratingIndexer.execute(job);
-    const reconcile = new ReconcileDocuments({
-      documents: world.documents,
-      queue: world.queue,
-      deleteDocument: world.deleteDocument,
-      acceptUpload: world.acceptUpload,
-      clock: world.clock,
-      staleAfterMs: 15 * MINUTE,
-      maxReceiveCount: 5,
-    });
+    const reconcile = reconcilerOver(world);
 
     // Act: the reconciler runs, long after, and whatever it queues is indexed.
     world.clock.advance(60 * MINUTE);
