@@ -126,7 +126,8 @@ const documentId = (event: HttpEvent): string =>
  * file up to `MAX_PRESIGNED_UPLOAD_BYTES`, its document `awaiting-upload`), `GET /v1/documents` (newest first, paginated),
  * `GET /v1/documents/{id}` (status, chunk count, error, timestamps) and
  * `DELETE /v1/documents/{id}` (`204`; chunks, uploads and record) and
- * `GET /v1/documents/{id}/chunks` (its indexed chunks, in order, a page at a time). Every route reads the tenant
+ * `GET /v1/documents/{id}/chunks` (its indexed chunks, in order, a page at a time; none once
+ * its deletion has begun, as answers cite none). Every route reads the tenant
  * from the authenticated caller only, so another tenant's document is a 404.
  *
  * @example
@@ -184,6 +185,10 @@ export const createHandler = (deps: DocumentsApiDeps) =>
         const page = parsePart(chunkPageQuery, event.queryStringParameters ?? {}, 'query');
         const record = await deps.documents.get(tenantId, documentId(event));
         if (!record) throw notFound('Document');
+        // A deletion's tombstone hides the chunks at once, as answers do: the vector store may
+        // still hold them until the deletion finishes.
+        if (record.status === 'deleting')
+          return json(200, { documentId: record.documentId, items: [] });
         const items = await deps.chunks.listDocumentChunks(tenantId, record.documentId, page);
         const next = page.offset + page.limit;
         const more =

@@ -386,6 +386,8 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/documents/{id}/chunks': {
     operationId: 'listDocumentChunks',
     summary: "A document's indexed chunks, in order (what retrieval searches and cites)",
+    description:
+      'A document being deleted (`status` `deleting`) lists no chunk: from its `DELETE` on, answers cite none of them, even while the vector store still holds them.',
     tag: 'Documents',
     path: documentPathSchema,
     query: chunkPageQuery,

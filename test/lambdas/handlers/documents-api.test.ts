@@ -666,6 +666,20 @@ describe('documents function', () => {
       expect(second.json.nextOffset).toBeUndefined();
     });
 
+    it('lists no chunk of a document being deleted, whose chunks the vector store still holds', async () => {
+      const { postJson, chunks, getOne, queue, indexDocument, documents, vectors, clock } = setup();
+      const { json: accepted } = await postJson({ title: 'Guide', text: sectionedMarkdown(3) });
+      await indexDocument.execute(queue.jobs[0]!);
+      await documents.markDeleting('tenant-a', accepted.id, clock.now().toISOString());
+
+      const result = await chunks(accepted.id);
+
+      expect(await vectors.count('tenant-a', accepted.id)).toBe(3);
+      expect((await getOne(accepted.id)).json.status).toBe('deleting');
+      expect(result.statusCode).toBe(200);
+      expect(result.json).toEqual({ documentId: accepted.id, items: [] });
+    });
+
     it('answers 400 for a limit over 100 and 404 for an unknown document', async () => {
       const { chunks } = setup();
 
