@@ -5,6 +5,10 @@ import {
   cleartextUrlAdvice,
   sendsOverNetworkInCleartext,
 } from '../lambdas/composition/cleartext-url.js';
+import {
+  MAX_CHUNK_SIZE_TOKENS,
+  maxChunkSizeReason,
+} from '../lambdas/composition/max-chunk-size.js';
 import { PASS_THROUGH_SETTINGS, runtimeSettingProblems } from './runtime-settings.js';
 
 const RETENTION_DAYS = new Set<number>(
@@ -175,7 +179,11 @@ export const appConfigSchema = z
     historyTokenBudget: integer(0, 200_000)
       .default(2_000)
       .describe('Tokens of session history sent to the model with each question.'),
-    chunkSizeTokens: integer(50, 8_000).default(400).describe('Tokens per indexed chunk.'),
+    chunkSizeTokens: integer(50, 8_000)
+      .default(400)
+      .describe(
+        `Tokens per indexed chunk (at most ${MAX_CHUNK_SIZE_TOKENS}, which the embedder embeds whole).`,
+      ),
     chunkOverlapTokens: integer(0, 2_000)
       .default(60)
       .describe('Tokens shared by consecutive chunks.'),
@@ -322,6 +330,9 @@ export const appConfigSchema = z
         path: ['indexerBatchWindowSeconds'],
         message: 'must be at least 1 when indexerBatchSize is above 10',
       });
+    }
+    if (config.chunkSizeTokens > MAX_CHUNK_SIZE_TOKENS) {
+      ctx.addIssue({ code: 'custom', path: ['chunkSizeTokens'], message: maxChunkSizeReason });
     }
     if (config.chunkOverlapTokens * 2 >= config.chunkSizeTokens) {
       ctx.addIssue({

@@ -1,5 +1,6 @@
 import * as z from '../core/schemas/zod-mini.js';
 import { cleartextUrlAdvice, sendsOverNetworkInCleartext } from './cleartext-url.js';
+import { MAX_CHUNK_SIZE_TOKENS, maxChunkSizeReason } from './max-chunk-size.js';
 
 const csv = z.pipe(
   z.string(),
@@ -150,6 +151,11 @@ export const runtimeConfigSchema = z
     PRIME_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 1_000),
   })
   .check(
+    // What the embedder embeds whole: refused at start, not cut on every chunk's embedding.
+    z.refine((config) => config.CHUNK_SIZE_TOKENS <= MAX_CHUNK_SIZE_TOKENS, {
+      path: ['CHUNK_SIZE_TOKENS'],
+      message: maxChunkSizeReason,
+    }),
     // What the chunker accepts: refused at start, not on every document's indexing.
     z.refine((config) => config.CHUNK_OVERLAP_TOKENS * 2 < config.CHUNK_SIZE_TOKENS, {
       path: ['CHUNK_OVERLAP_TOKENS'],

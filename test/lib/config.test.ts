@@ -15,6 +15,12 @@ describe('parseAppConfig', () => {
     );
   });
 
+  it('refuses a chunk size the embedder would cut, naming the setting and its limit', () => {
+    expect(() => parseAppConfig({ chunkSizeTokens: 3000 })).toThrow(
+      'chunkSizeTokens: must be at most 2048',
+    );
+  });
+
   it('refuses a presigned upload limit over a quarter of the memory, which the indexer cannot hold', () => {
     expect(() =>
       parseAppConfig({ memorySize: '1024', maxPresignedUploadBytes: String(512 * 1024 * 1024) }),

@@ -10,6 +10,7 @@ import type {
 import { likelyTokens } from '../../core/text/likely-tokens.js';
 import { utf8Length } from '../../core/text/utf8-length.js';
 import { decodeFloat32Numbers } from '../encoding/float32-base64.js';
+import { MAX_INPUT_TOKENS } from './max-input-tokens.js';
 import { toOpenAiFailure } from './openai-errors.js';
 import { tokensPerRequestRefusal } from './tokens-per-request-refusal.js';
 import { withinTokens } from './within-tokens.js';
@@ -25,13 +26,6 @@ export const OPENAI_EMBEDDING_LIMITS: EmbeddingLimits = Object.freeze({
   maxInputsPerRequest: 2048,
   maxTokensPerRequest: 300_000,
 });
-
-/**
- * Tokens of one embedding input (the embedding models' context). The chunker's chunks stay far
- * under it; a question may not (8 000 characters of Tamil are 11 000 tokens), and is embedded by
- * its start: enough to retrieve with, where the whole was refused (a 502 for a valid question).
- */
-export const MAX_INPUT_TOKENS = 8_192;
 
 /** Options of {@link OpenAiEmbedder}. */
 export interface OpenAiEmbedderOptions {

@@ -10,6 +10,14 @@ import { countWords } from './whitespace.js';
 export const unitWeight = (code: number): number => (code < 0x80 ? 1 : code < 0x800 ? 2 : 4);
 
 /**
+ * The most UTF-8 bytes a text holds per estimated token ({@link estimateTokens}): a code unit
+ * of weight 1 is one byte, of weight 2 two bytes, of weight 4 three bytes (or, as half of a
+ * surrogate pair, two of the pair's four), so the bytes never exceed the weight, which never
+ * exceeds four times the estimate.
+ */
+export const MAX_UTF8_BYTES_PER_ESTIMATED_TOKEN = 4;
+
+/**
  * The estimated size of `text[from, to)` in quarter tokens (see {@link unitWeight}); one pass,
  * allocating nothing.
  *

@@ -26,6 +26,18 @@ describe('loadRuntimeConfig', () => {
     ).toThrow(/CHUNK_OVERLAP_TOKENS.*under half of CHUNK_SIZE_TOKENS/s);
   });
 
+  it('refuses a chunk size the embedder would cut, naming the setting and its limit', () => {
+    expect(() => loadRuntimeConfig({ TABLE_NAME: 't', CHUNK_SIZE_TOKENS: '2049' })).toThrow(
+      /CHUNK_SIZE_TOKENS.*must be at most 2048.*8192/s,
+    );
+  });
+
+  it('takes the largest chunk size the embedder embeds whole', () => {
+    expect(
+      loadRuntimeConfig({ TABLE_NAME: 't', CHUNK_SIZE_TOKENS: '2048' }).CHUNK_SIZE_TOKENS,
+    ).toBe(2048);
+  });
+
   it('refuses on AWS Lambda an http:// QDRANT_URL to another host, naming the setting', () => {
     expect(() =>
       loadRuntimeConfig({
