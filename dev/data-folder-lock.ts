@@ -1,19 +1,26 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalStackStartError } from './local-stack-start-error.js';
 
-/** The file naming the process whose local stack uses a data folder. */
-export const lockFile = (dataDir: string): string => join(dataDir, 'local-stack.pid');
+const LOCK_NAME = 'local-stack.pid';
 
-/** The file that one process at a time holds while it takes over a stale lock. */
-export const takeoverFile = (dataDir: string): string => `${lockFile(dataDir)}.takeover`;
+/** The file naming the process whose local stack uses a data folder. */
+export const lockFile = (dataDir: string): string => join(dataDir, LOCK_NAME);
+
+/**
+ * The file that one process at a time holds while it replaces the stale lock `staleText`. Its
+ * name is the stale lock's own (a hash of it): a takeover a stopped stack left behind concerns
+ * only the lock it meant to replace, never a later one.
+ */
+export const takeoverFile = (dataDir: string, staleText: string): string =>
+  `${lockFile(dataDir)}.takeover-${createHash('sha256').update(staleText).digest('hex').slice(0, 16)}`;
 
 /** The file operations the lock uses (tests interleave two claims through them). */
 export type LockFileSystem = Pick<
   typeof nodeFs,
-  'writeFile' | 'readFile' | 'link' | 'rename' | 'rm' | 'stat' | 'utimes'
+  'writeFile' | 'readFile' | 'link' | 'rename' | 'rm' | 'stat' | 'utimes' | 'readdir'
 >;
 
 /** Options of {@link lockDataFolder}. */
@@ -36,6 +43,8 @@ export interface DataFolderLock {
 
 const CLAIM_ATTEMPTS = 50;
 const CLAIM_RETRY_MS = 20;
+/** Takeovers left behind by stopped stacks that one claim goes past (each took a crash). */
+const MAX_LEFT_TAKEOVERS = 16;
 
 const isRunning = (pid: number): boolean => {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -79,6 +88,10 @@ const readHolder = async (fs: LockFileSystem, file: string): Promise<Holder | un
   }
 };
 
+/** Whether a lock, takeover or claim file is one no running stack holds any more. */
+const isAbandoned = (holder: Holder, staleAfterMs: number): boolean =>
+  !isRunning(holder.pid) || Date.now() - holder.renewedAtMs >= staleAfterMs;
+
 const inUse = (dataDir: string, pid: number) =>
   new LocalStackStartError(
     `The data folder ${dataDir} is in use by another local stack (process ${pid}${pid === process.pid ? ', this one' : ''}). Stop it, or give this one its own folder and ports: DATA_DIR=${dataDir}-2 PORT=4100 STREAM_PORT=4101 BLOB_PORT=4102 npm run dev`,
@@ -88,31 +101,58 @@ const inUse = (dataDir: string, pid: number) =>
  * Replaces the stale lock `staleText` with `claimFile`, unless another process took it over (or
  * it was released and claimed again) since it was read: the takeover file lets one process at a
  * time compare and replace, and the rename replaces the lock in one step, so the lock file never
- * disappears for a fresh claim to slip in.
+ * disappears for a fresh claim to slip in. A takeover file left by a stack that stopped (its
+ * process gone, or the file older than `staleAfterMs`: a takeover takes milliseconds) is itself
+ * stale: the takeover then goes through the file named after the lock and that leftover, which
+ * again one process at a time holds (a leftover is never removed here: two processes could each
+ * remove one and both go on).
  */
 const takeOver = async (
   fs: LockFileSystem,
   dataDir: string,
   staleText: string,
   claimFile: string,
+  staleAfterMs: number,
 ): Promise<boolean> => {
   const file = lockFile(dataDir);
-  const takeover = takeoverFile(dataDir);
-  if (!(await linked(fs, claimFile, takeover))) {
-    const taker = await readHolder(fs, takeover);
-    if (taker && !isRunning(taker.pid)) {
-      throw new LocalStackStartError(
-        `A local stack stopped while taking over the data folder ${dataDir}: remove ${takeover} and start again`,
-      );
+  let key = staleText;
+  for (let depth = 0; depth < MAX_LEFT_TAKEOVERS; depth += 1) {
+    const takeover = takeoverFile(dataDir, key);
+    if (!(await linked(fs, claimFile, takeover))) {
+      const taker = await readHolder(fs, takeover);
+      if (taker && !isAbandoned(taker, staleAfterMs)) return false;
+      // Gone since it was seen (its takeover done): the lock is read again.
+      if (!taker) return false;
+      key = `${key}${taker.text}`;
+      continue;
     }
-    return false;
+    try {
+      if ((await readHolder(fs, file))?.text !== staleText) return false;
+      await fs.rename(claimFile, file);
+      return true;
+    } finally {
+      await fs.rm(takeover, { force: true });
+    }
   }
-  try {
-    if ((await readHolder(fs, file))?.text !== staleText) return false;
-    await fs.rename(claimFile, file);
-    return true;
-  } finally {
-    await fs.rm(takeover, { force: true });
+  throw new LocalStackStartError(
+    `Could not claim the data folder ${dataDir}: ${MAX_LEFT_TAKEOVERS} stacks stopped while taking it over; remove ${file}.takeover-* and start again`,
+  );
+};
+
+/** The name of a takeover file ({@link takeoverFile}) or of a claim file, beside the lock. */
+const LEFTOVER_NAME = /^local-stack\.pid\.(?:takeover-[0-9a-f]{16}|[0-9a-f]{32}\.claim)$/;
+
+/**
+ * Removes the takeover and claim files that stopped stacks left beside the lock (see
+ * {@link isAbandoned}); those of a stack starting at the same moment stay. Called with the lock
+ * held: no leftover can matter any more, since each concerns a lock that is no longer there.
+ */
+const removeLeftovers = async (fs: LockFileSystem, dataDir: string, staleAfterMs: number) => {
+  for (const name of await fs.readdir(dataDir)) {
+    if (!LEFTOVER_NAME.test(name)) continue;
+    const path = join(dataDir, name);
+    const holder = await readHolder(fs, path);
+    if (holder && isAbandoned(holder, staleAfterMs)) await fs.rm(path, { force: true });
   }
 };
 
@@ -122,7 +162,9 @@ const takeOver = async (
  * is held). The lock names this process and a random token and appears complete at once (a
  * claim file linked into place); while held, its time is renewed every `heartbeatMs`. A lock
  * whose process is gone (killed, crashed) or that was not renewed for `staleAfterMs` (its pid
- * now another process's) is taken over, by exactly one of the stacks starting at once.
+ * now another process's) is taken over, by exactly one of the stacks starting at once; so is
+ * one whose takeover a stack left unfinished (it stopped mid-way). Once the folder is held, the
+ * takeover and claim files stopped stacks left beside the lock are removed.
  *
  * @throws LocalStackStartError naming the process that holds the folder and how to use another.
  * @example
@@ -143,9 +185,8 @@ export const lockDataFolder = async (
     for (let attempt = 1; !(await linked(fs, claimFile, file)); attempt += 1) {
       const holder = await readHolder(fs, file);
       if (holder) {
-        const live = isRunning(holder.pid) && Date.now() - holder.renewedAtMs < staleAfterMs;
-        if (live) throw inUse(dataDir, holder.pid);
-        if (await takeOver(fs, dataDir, holder.text, claimFile)) break;
+        if (!isAbandoned(holder, staleAfterMs)) throw inUse(dataDir, holder.pid);
+        if (await takeOver(fs, dataDir, holder.text, claimFile, staleAfterMs)) break;
       }
       if (attempt >= CLAIM_ATTEMPTS) {
         throw new LocalStackStartError(
@@ -157,6 +198,8 @@ export const lockDataFolder = async (
   } finally {
     await fs.rm(claimFile, { force: true });
   }
+  // Housekeeping: a leftover that cannot be removed now is removed by a later start.
+  await removeLeftovers(fs, dataDir, staleAfterMs).catch(() => {});
   const heartbeat = setInterval(() => {
     const now = new Date();
     fs.utimes(file, now, now).catch(() => {});

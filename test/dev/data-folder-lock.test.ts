@@ -120,15 +120,87 @@ describe('lockDataFolder', () => {
     expect(existsSync(lockFile(dataDir))).toBe(false);
   });
 
-  it('names the file to remove when a stack stopped in the middle of a takeover', async () => {
-    writeFileSync(lockFile(dataDir), `${goneProcess()}\n`);
-    writeFileSync(takeoverFile(dataDir), `${goneProcess()} 0123456789abcdef0123456789abcdef\n`);
-
-    const claim = lockDataFolder(dataDir);
-
-    await expect(claim).rejects.toThrow(
-      `stopped while taking over the data folder ${dataDir}: remove ${takeoverFile(dataDir)}`,
+  it('starts when a stack stopped in the middle of a takeover, before replacing the lock', async () => {
+    const stale = `${goneProcess()} 0123456789abcdef0123456789abcdef\n`;
+    writeFileSync(lockFile(dataDir), stale);
+    writeFileSync(
+      takeoverFile(dataDir, stale),
+      `${goneProcess()} fedcba9876543210fedcba9876543210\n`,
     );
+
+    const lock = await lockDataFolder(dataDir);
+
+    expect(readFileSync(lockFile(dataDir), 'utf8')).toMatch(new RegExp(`^${process.pid} `));
+    await lock.release();
+  });
+
+  it('starts when a stack stopped after replacing the lock, before letting go of the takeover', async () => {
+    const taker = `${goneProcess()} fedcba9876543210fedcba9876543210\n`;
+    writeFileSync(lockFile(dataDir), taker);
+    writeFileSync(takeoverFile(dataDir, `${goneProcess()}\n`), taker);
+
+    const lock = await lockDataFolder(dataDir);
+
+    expect(readFileSync(lockFile(dataDir), 'utf8')).toMatch(new RegExp(`^${process.pid} `));
+    await lock.release();
+  });
+
+  it('starts when a takeover was left long ago by a process whose pid now runs (a reused pid)', async () => {
+    const stale = `${goneProcess()} 0123456789abcdef0123456789abcdef\n`;
+    writeFileSync(lockFile(dataDir), stale);
+    const takeover = takeoverFile(dataDir, stale);
+    writeFileSync(takeover, `${process.ppid} fedcba9876543210fedcba9876543210\n`);
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    utimesSync(takeover, longAgo, longAgo);
+
+    const lock = await lockDataFolder(dataDir);
+
+    expect(readFileSync(lockFile(dataDir), 'utf8')).toMatch(new RegExp(`^${process.pid} `));
+    await lock.release();
+  });
+
+  it('lets exactly one of two stacks starting at once take over a lock whose takeover was left', async () => {
+    const stale = `${goneProcess()} 0123456789abcdef0123456789abcdef\n`;
+    writeFileSync(lockFile(dataDir), stale);
+    const takeover = takeoverFile(dataDir, stale);
+    writeFileSync(takeover, `${goneProcess()} fedcba9876543210fedcba9876543210\n`);
+    const fs = readsMeetingAt(takeover, 2);
+
+    const claims = await Promise.allSettled([
+      lockDataFolder(dataDir, { fs }),
+      lockDataFolder(dataDir, { fs }),
+    ]);
+
+    const won = claims.filter((claim) => claim.status === 'fulfilled');
+    const lost = claims.filter((claim) => claim.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(String(lost[0]?.reason)).toMatch(/in use by another local stack/);
+    await won[0]?.value.release();
+  });
+
+  it('removes the takeover and claim files stopped stacks left, once it holds the folder', async () => {
+    const stale = `${goneProcess()} 0123456789abcdef0123456789abcdef\n`;
+    writeFileSync(takeoverFile(dataDir, stale), stale);
+    writeFileSync(
+      `${lockFile(dataDir)}.fedcba9876543210fedcba9876543210.claim`,
+      `${goneProcess()} fedcba9876543210fedcba9876543210\n`,
+    );
+
+    const lock = await lockDataFolder(dataDir);
+    const left = readdirSync(dataDir);
+
+    expect(left).toEqual(['local-stack.pid']);
+    await lock.release();
+  });
+
+  it('keeps the claim file of a stack starting at the same time', async () => {
+    const claim = `${lockFile(dataDir)}.fedcba9876543210fedcba9876543210.claim`;
+    writeFileSync(claim, `${process.ppid} fedcba9876543210fedcba9876543210\n`);
+
+    const lock = await lockDataFolder(dataDir);
+
+    expect(existsSync(claim)).toBe(true);
+    await lock.release();
   });
 
   it('leaves a lock another stack took over when released', async () => {
