@@ -406,6 +406,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     ...(vectorThread ? { vectorStore: vectorThread.store } : {}),
   });
   const blobs = new FilesystemBlobStore(join(dataDir, 'blobs'));
+  // Housekeeping of uploads a stopped stack was writing: never worth failing the start for.
+  await blobs
+    .removeLeftoverTemporaries()
+    .catch((error: unknown) =>
+      logger.warn('leftover temporary uploads were not removed', { error: error as Error }),
+    );
   const onBatchError = (error: unknown) =>
     logger.error('indexing batch failed', { error: error as Error });
   const indexing = !threaded

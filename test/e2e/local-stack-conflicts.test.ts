@@ -1,7 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockFile } from '../../dev/data-folder-lock.js';
@@ -71,6 +71,20 @@ describe('starting a second local stack', () => {
     await stack.close();
 
     expect(existsSync(lockFile(dataDir))).toBe(false);
+  });
+
+  it('removes the temporary upload its previous stack stopped writing long ago', async () => {
+    const dataDir = join(root, 'half-written');
+    const leftover = join(dataDir, 'blobs/tenants/local/.tmp-0b4e6a52-3c1d-4e8f-9a7b-2d5c8e1f0a36');
+    mkdirSync(dirname(leftover), { recursive: true });
+    writeFileSync(leftover, 'partial');
+    const longAgo = new Date(Date.now() - 60 * 60_000);
+    utimesSync(leftover, longAgo, longAgo);
+
+    const stack = await startLocalStack({ port: 0, streamPort: 0, dataDir, logLevel: 'SILENT' });
+    await stack.close();
+
+    expect(existsSync(leftover)).toBe(false);
   });
 
   it('names a setting that is wrong instead of failing with its validation report', async () => {

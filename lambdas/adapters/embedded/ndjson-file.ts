@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TimeSlicer } from '../../core/text/work-steps.js';
+import { isAbandonedTemporary } from '../local/abandoned-temporary.js';
 
 /**
  * Reads a newline-delimited JSON file: one parsed value per non-blank line, `[]` when the file
@@ -101,8 +102,11 @@ const isRunning = (pid: number): boolean => {
 
 /**
  * Removes the temporary files {@link writeNdjsonAtomically} left beside `path` in a process that
- * is gone (it crashed, or its disk filled, mid-write): each may be as large as the file itself.
- * Those of running processes stay.
+ * stopped (it crashed, or its disk filled, mid-write): each may be as large as the file itself.
+ * A file is left behind when its process is gone, or when it went unwritten for
+ * `ABANDONED_AFTER_MS` (10 min), however its pid runs again (after a restart, a container's
+ * process often has its crashed one's pid; this one's included). A running process's write in
+ * progress is younger, and stays.
  *
  * @example
  * await removeLeftoverTemporaries('.data/vectors.ndjson');
@@ -119,8 +123,8 @@ export const removeLeftoverTemporaries = async (path: string): Promise<void> => 
   for (const name of names) {
     const pid = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length))?.[1];
     if (!name.startsWith(prefix) || pid === undefined) continue;
-    if (Number(pid) !== process.pid && !isRunning(Number(pid))) {
-      await rm(join(dirname(path), name), { force: true });
-    }
+    const file = join(dirname(path), name);
+    const gone = Number(pid) !== process.pid && !isRunning(Number(pid));
+    if (gone || (await isAbandonedTemporary(file))) await rm(file, { force: true });
   }
 };

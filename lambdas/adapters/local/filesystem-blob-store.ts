@@ -3,12 +3,19 @@ import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { BlobStore } from '../../core/ports/blob-store.js';
+import { isAbandonedTemporary } from './abandoned-temporary.js';
 
 /** Suffix of stored files, so that a key can also be the prefix of other keys (`a` and `a/b`). */
 const SUFFIX = '.blob';
 
 /** Longest name of a key's segment: a file name holds 255 bytes on Linux and macOS, suffix included. */
 export const MAX_SEGMENT_CHARS = 255 - SUFFIX.length;
+
+/** Whether a file name is a stored object's. */
+const isStored = (name: string) => name.endsWith(SUFFIX);
+
+/** Whether a file name is a write's temporary file (see `put`). */
+const isTemporary = (name: string) => /^\.tmp-[0-9a-f-]{36}$/.test(name);
 
 const SEGMENT = new RegExp(`^[A-Za-z0-9._=+@-]{1,${MAX_SEGMENT_CHARS}}$`);
 
@@ -21,7 +28,7 @@ const isErrno = (error: unknown, code: string) => (error as { code?: string }).c
  * at most {@link MAX_SEGMENT_CHARS} characters, so that every one is a file name the disk
  * holds) are accepted, and the resolved path must stay inside `rootDir`, so no key can reach a file
  * outside it. Writes go to a temporary file renamed into place, so readers never see half an
- * object.
+ * object; those a stopped process left are removed by {@link removeLeftoverTemporaries}.
  *
  * @example
  * const blobs = new FilesystemBlobStore('.data/blobs');
@@ -101,6 +108,17 @@ export class FilesystemBlobStore implements BlobStore {
       .sort();
   }
 
+  /**
+   * Removes the temporary files of writes that a stopped process left under the root (a crash
+   * between the write and its rename): those written `ABANDONED_AFTER_MS` (10 min) or more ago; a
+   * write in progress, in this process or another, is younger. Meant for the start.
+   */
+  async removeLeftoverTemporaries(): Promise<void> {
+    for (const file of await this.#filesUnder(this.#root, isTemporary)) {
+      if (await isAbandonedTemporary(file)) await rm(file, { force: true });
+    }
+  }
+
   /** Whether a key is one this store accepts (plain relative segments, see the class). */
   accepts(key: string): boolean {
     try {
@@ -125,7 +143,8 @@ export class FilesystemBlobStore implements BlobStore {
     return file;
   }
 
-  async #filesUnder(directory: string): Promise<string[]> {
+  /** The files under `directory` whose names `named` accepts (default: stored objects). */
+  async #filesUnder(directory: string, named = isStored): Promise<string[]> {
     let entries: Dirent[];
     try {
       entries = await readdir(directory, { withFileTypes: true });
@@ -136,8 +155,8 @@ export class FilesystemBlobStore implements BlobStore {
     const files: string[] = [];
     for (const entry of entries) {
       const path = join(directory, entry.name);
-      if (entry.isDirectory()) files.push(...(await this.#filesUnder(path)));
-      else if (entry.isFile() && entry.name.endsWith(SUFFIX)) files.push(path);
+      if (entry.isDirectory()) files.push(...(await this.#filesUnder(path, named)));
+      else if (entry.isFile() && named(entry.name)) files.push(path);
     }
     return files;
   }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,5 +108,20 @@ describe('EmbeddedVectorStore after a crash in the middle of rewriting its snaps
     expect(await readdir(dir)).not.toContain(`vectors.ndjson.${GONE_PID}.1.tmp`);
     expect(await readdir(dir)).toContain(`vectors.ndjson.${process.pid}.999.tmp`);
     expect(await restarted.count('tenant-a', 'doc-1')).toBe(1);
+  });
+
+  it('removes a temporary snapshot left long ago under a pid that runs again (a reused pid)', async () => {
+    // Arrange: after a restart a container's process often has the pid its crashed one had.
+    const leftover = `${filePath}.${process.pid}.1.tmp`;
+    await writeFile(leftover, 'x'.repeat(1000));
+    const longAgo = new Date(Date.now() - 60 * 60_000);
+    await utimes(leftover, longAgo, longAgo);
+
+    // Act
+    const restarted = new EmbeddedVectorStore({ dimensions: 4, filePath });
+    await restarted.ensureReady();
+
+    // Assert
+    expect(await readdir(dir)).not.toContain(`vectors.ndjson.${process.pid}.1.tmp`);
   });
 });

@@ -1,6 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FilesystemBlobStore } from '../../../../lambdas/adapters/local/filesystem-blob-store.js';
 import { describeBlobStoreContract } from '../../../contracts/blob-store-contract.js';
@@ -77,6 +85,29 @@ describe('FilesystemBlobStore', () => {
     await store.deletePrefix('tenants/z/documents/d/');
 
     expect(existsSync(join(root, 'tenants/z'))).toBe(false);
+  });
+
+  it('removes the temporary files of writes a stopped process left long ago', async () => {
+    await store.put('tenants/z/documents/d/v1', Buffer.from('x'), 'text/plain');
+    const leftover = join(root, 'tenants/z/documents/d/.tmp-0b4e6a52-3c1d-4e8f-9a7b-2d5c8e1f0a36');
+    writeFileSync(leftover, 'partial');
+    const longAgo = new Date(Date.now() - 60 * 60_000);
+    utimesSync(leftover, longAgo, longAgo);
+
+    await store.removeLeftoverTemporaries();
+
+    expect(existsSync(leftover)).toBe(false);
+    expect(await store.get('tenants/z/documents/d/v1')).toEqual(Buffer.from('x'));
+  });
+
+  it('keeps a temporary file written just now: a write another process has in progress', async () => {
+    const writing = join(root, 'tenants/z/documents/e/.tmp-1c5f7b63-4d2e-4f90-8b8c-3e6d9f2a1b47');
+    mkdirSync(dirname(writing), { recursive: true });
+    writeFileSync(writing, 'partial');
+
+    await store.removeLeftoverTemporaries();
+
+    expect(existsSync(writing)).toBe(true);
   });
 
   it('ignores files that are not blobs (left-over temporaries)', async () => {
