@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbDocumentStore } from '../adapters/dynamodb/dynamodb-document-store.js';
 import { AcceptUpload } from '../core/ingestion/accept-upload.js';
 import { DeleteDocument } from '../core/ingestion/delete-document.js';
+import { JOB_RETENTION_MS } from '../core/ingestion/job-retention.js';
 import { ReconcileDocuments } from '../core/ingestion/reconcile-documents.js';
 import { systemClock } from '../core/ports/clock.js';
 import {
@@ -30,7 +31,8 @@ export interface ReconcilerDeps {
  * `MAX_PRESIGNED_UPLOAD_BYTES`. Staleness
  * and re-queue limits come from `RECONCILE_STALE_AFTER_SECONDS`, `RECONCILE_MAX_REQUEUES` and
  * `MAX_RECEIVE_COUNT`; a version waits for its presigned upload `UPLOAD_URL_EXPIRY_SECONDS`
- * plus 5 minutes before it is failed, one a re-index queued the queue's retention (14 days);
+ * plus 5 minutes before it is failed, one a re-index queued the queue's retention
+ * (`JOB_RETENTION_MS`, 14 days, the deployed queue's own);
  * `overrides` replace the first two and the last (the local stack's pass at start uses
  * 0 and no re-queue limit: nothing can be in flight then, and the queue that held the jobs is
  * gone, which says nothing about the versions themselves).
@@ -71,9 +73,10 @@ export const composeReconciler = async (
       maxReceiveCount: config.MAX_RECEIVE_COUNT,
       maxRequeues: overrides.maxRequeues ?? config.RECONCILE_MAX_REQUEUES,
       uploadWindowMs: (config.UPLOAD_URL_EXPIRY_SECONDS + UPLOAD_MARGIN_SECONDS) * 1000,
-      ...(overrides.bulkPatienceSeconds === undefined
-        ? {}
-        : { bulkPatienceMs: overrides.bulkPatienceSeconds * 1000 }),
+      bulkPatienceMs:
+        overrides.bulkPatienceSeconds === undefined
+          ? JOB_RETENTION_MS
+          : overrides.bulkPatienceSeconds * 1000,
     }),
   };
 };

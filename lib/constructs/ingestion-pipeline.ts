@@ -16,15 +16,13 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { documentBlobPrefix } from '../../lambdas/core/ingestion/document-blob-key.js';
+import { JOB_RETENTION_DAYS } from '../../lambdas/core/ingestion/job-retention.js';
 import { uploadPrefix } from '../../lambdas/core/ingestion/object-keys.js';
 import { type AppConfig, queueVisibilityTimeoutSeconds } from '../config.js';
 import { NodeFunction } from './node-function.js';
 
 /** Receives before a message moves to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 5;
-
-/** The longest retention SQS allows: a job survives two weeks of indexer outage. */
-export const QUEUE_RETENTION_DAYS = 14;
 
 /**
  * The key prefix every raw document lives under (`tenants/<tenant>/documents/<id>/`), as an
@@ -138,14 +136,14 @@ export class IngestionPipeline extends Construct {
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
+      retentionPeriod: Duration.days(JOB_RETENTION_DAYS),
     });
 
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(queueVisibilityTimeoutSeconds(config)),
-      retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
+      retentionPeriod: Duration.days(JOB_RETENTION_DAYS),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 

@@ -2,6 +2,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_TABLE_SCHEMA } from '../../lambdas/adapters/dynamodb/table-schema.js';
+import { JOB_RETENTION_MS } from '../../lambdas/core/ingestion/job-retention.js';
+import { DEFAULT_BULK_PATIENCE_MS } from '../../lambdas/core/ingestion/reconcile-documents.js';
 import { type HttpFunctionName, ROUTES, routeKey } from '../../lambdas/http/routes.js';
 import { loadAppConfig } from '../../lib/config.js';
 import { RagApiStack } from '../../lib/rag-api-stack.js';
@@ -461,6 +463,18 @@ describe('RagApiStack', () => {
 
       // Assert
       expect(retentions).toEqual([14 * 24 * 3600, 14 * 24 * 3600]);
+    });
+
+    it("keeps an indexing job exactly as long as the reconciler waits for a re-index's job", () => {
+      // Arrange
+      const queues = propsOf('AWS::SQS::Queue');
+
+      // Act
+      const retentionsMs = queues.map((queue) => Number(queue.MessageRetentionPeriod) * 1000);
+
+      // Assert
+      expect(retentionsMs).toEqual([DEFAULT_BULK_PATIENCE_MS, DEFAULT_BULK_PATIENCE_MS]);
+      expect(JOB_RETENTION_MS).toBe(DEFAULT_BULK_PATIENCE_MS);
     });
 
     it('gives the indexer the queue URL and sqs:SendMessage, which its re-queue needs', () => {

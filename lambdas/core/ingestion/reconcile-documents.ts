@@ -3,6 +3,7 @@ import type { DocumentRecord, DocumentStore } from '../ports/document-store.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { AcceptUpload } from './accept-upload.js';
 import type { DeleteDocument } from './delete-document.js';
+import { JOB_RETENTION_MS } from './job-retention.js';
 
 /** Dependencies of {@link ReconcileDocuments}. */
 export interface ReconcileDocumentsDeps {
@@ -43,7 +44,7 @@ export interface ReconcileDocumentsDeps {
 }
 
 /** Default of {@link ReconcileDocumentsDeps.bulkPatienceMs}: the indexing queue's retention, 14 days. */
-export const DEFAULT_BULK_PATIENCE_MS = 14 * 24 * 3_600_000;
+export const DEFAULT_BULK_PATIENCE_MS = JOB_RETENTION_MS;
 
 /** Default of {@link ReconcileDocumentsDeps.uploadWindowMs}: a 15-minute URL and 5 minutes' margin. */
 export const DEFAULT_UPLOAD_WINDOW_MS = 20 * 60_000;
