@@ -1,6 +1,6 @@
 /**
  * A 503 for a throttled provider carries Retry-After, "the provider's own when it sent
- * one" (ARCHITECTURE.md): its `retry-after-ms` header (which the openai SDK itself honours
+ * one" (`dependency-error.ts`): its `retry-after-ms` header (which the openai SDK itself honours
  * first) and the HTTP-date form RFC 9110 allows included, not the 5-second default.
  */
 import { createServer, type Server } from 'node:http';

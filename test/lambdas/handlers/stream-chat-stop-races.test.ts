@@ -158,7 +158,7 @@ describe('a stop processed late (slow authentication / cold start of its instanc
     await Promise.all([stop.done, second.done]);
     expect(stop.prelude.statusCode).toBe(202);
 
-    // "A stop never touches a question sent after it" (ARCHITECTURE.md, Stop).
+    // A stop never touches a question sent after it (`stop-answer.ts`, `DynamoDbStreamLog`).
     expect(parts(second.body).at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
     expect(model.calls[1]?.aborted).toBe(false);
     expect(sessions.messagesOf('tenant-a', chatId)[3]).toMatchObject({ content: words('b') });

@@ -111,8 +111,8 @@ describe('DynamoDbDocumentStore.delete racing an upload of the title', () => {
     await w.deleteDocument.execute(tenantId, first.id);
     await w.uploadText(sectionedMarkdown(4, 'later'));
 
-    // Assert: the racing upload is refused with 409 (ARCHITECTURE.md: "an upload racing a
-    // delete is refused (409) instead of reviving it"), or, if it was stored, the title still
+    // Assert: the racing upload is refused with 409 (`UploadDocument`: an upload racing a
+    // delete is refused instead of reviving it), or, if it was stored, the title still
     // names its document, so the later upload is a new version of it, not a second "Guide".
     expect(racing).toBeDefined();
     if (racing?.ok === false) expect(racing.status).toBe(409);
