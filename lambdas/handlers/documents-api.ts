@@ -97,7 +97,10 @@ const supportedType = (mediaType: string, fileName?: string): SupportedContentTy
   return contentType;
 };
 
-/** A document as clients see it: no storage keys, no tenant. */
+/**
+ * A document as clients see it: no storage keys, no tenant, and no chunk count while it is being
+ * deleted (its chunk listing and answers show none of its chunks by then).
+ */
 export const toDocumentView = (record: DocumentRecord) => ({
   id: record.documentId,
   title: record.title,
@@ -105,7 +108,9 @@ export const toDocumentView = (record: DocumentRecord) => ({
   version: record.version,
   contentType: record.contentType,
   sizeBytes: record.sizeBytes,
-  ...(record.chunkCount !== undefined ? { chunkCount: record.chunkCount } : {}),
+  ...(record.chunkCount !== undefined && record.status !== 'deleting'
+    ? { chunkCount: record.chunkCount }
+    : {}),
   ...(record.status === 'indexing' && record.parts !== undefined
     ? { parts: record.parts, partsDone: record.partsDone ?? 0 }
     : {}),

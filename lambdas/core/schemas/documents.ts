@@ -211,7 +211,7 @@ export const documentSchema = described(
     contentType: z.enum(SUPPORTED_CONTENT_TYPES),
     sizeBytes: integer().check(z.minimum(0)),
     chunkCount: described(z.optional(integer().check(z.minimum(0))), {
-      description: 'Set once the version is ready.',
+      description: 'Set once the version is ready; absent while the document is being deleted.',
     }),
     parts: described(z.optional(integer().check(z.minimum(2))), {
       description: 'While a large document is indexing: the parts it was split into.',

@@ -680,6 +680,20 @@ describe('documents function', () => {
       expect(result.json).toEqual({ documentId: accepted.id, items: [] });
     });
 
+    it('shows no chunk count for a document being deleted, as its listing shows no chunk', async () => {
+      const { postJson, getOne, queue, indexDocument, documents, clock } = setup();
+      const { json: accepted } = await postJson({ title: 'Guide', text: sectionedMarkdown(3) });
+      await indexDocument.execute(queue.jobs[0]!);
+      const before = (await getOne(accepted.id)).json;
+      await documents.markDeleting('tenant-a', accepted.id, clock.now().toISOString());
+
+      const after = (await getOne(accepted.id)).json;
+
+      expect(before.chunkCount).toBe(3);
+      expect(after.status).toBe('deleting');
+      expect(after).not.toHaveProperty('chunkCount');
+    });
+
     it('answers 400 for a limit over 100 and 404 for an unknown document', async () => {
       const { chunks } = setup();
 
