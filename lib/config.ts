@@ -33,7 +33,14 @@ const numeric = z.union(
   { error: 'must be a number (leave the key out for its default)' },
 );
 
-const integer = (min: number, max: number) => numeric.pipe(z.number().int().min(min).max(max));
+const integer = (min: number, max: number, overMax?: string) =>
+  numeric.pipe(
+    z
+      .number()
+      .int()
+      .min(min)
+      .max(max, overMax === undefined ? undefined : { error: overMax }),
+  );
 
 /** `true`/`false` from cdk.json (booleans) or from `-c key=value` (strings). */
 const flag = z.union(
@@ -179,7 +186,7 @@ export const appConfigSchema = z
     historyTokenBudget: integer(0, 200_000)
       .default(2_000)
       .describe('Tokens of session history sent to the model with each question.'),
-    chunkSizeTokens: integer(50, 8_000)
+    chunkSizeTokens: integer(50, MAX_CHUNK_SIZE_TOKENS, maxChunkSizeReason)
       .default(400)
       .describe(
         `Tokens per indexed chunk (at most ${MAX_CHUNK_SIZE_TOKENS}, which the embedder embeds whole).`,
@@ -330,9 +337,6 @@ export const appConfigSchema = z
         path: ['indexerBatchWindowSeconds'],
         message: 'must be at least 1 when indexerBatchSize is above 10',
       });
-    }
-    if (config.chunkSizeTokens > MAX_CHUNK_SIZE_TOKENS) {
-      ctx.addIssue({ code: 'custom', path: ['chunkSizeTokens'], message: maxChunkSizeReason });
     }
     if (config.chunkOverlapTokens * 2 >= config.chunkSizeTokens) {
       ctx.addIssue({

@@ -21,6 +21,20 @@ describe('parseAppConfig', () => {
     );
   });
 
+  it('gives one reason for a chunk size far over the limit, not a second, looser bound', () => {
+    const message = (() => {
+      try {
+        parseAppConfig({ chunkSizeTokens: 9000 });
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+
+    expect(message).toContain('chunkSizeTokens: must be at most 2048: the embedder');
+    expect(message.match(/chunkSizeTokens:/g)).toHaveLength(1);
+  });
+
   it('refuses a presigned upload limit over a quarter of the memory, which the indexer cannot hold', () => {
     expect(() =>
       parseAppConfig({ memorySize: '1024', maxPresignedUploadBytes: String(512 * 1024 * 1024) }),
