@@ -8,7 +8,16 @@ import type { Clock } from '../../core/ports/clock.js';
 import type { StreamSlots } from '../../core/ports/stream-slots.js';
 import { dynamoCall } from './dynamodb-errors.js';
 
-const keyOf = (tenantId: string) => ({ pk: `TENANT#${tenantId}#STREAMS`, sk: 'STREAMS' });
+/** The pools of slots a tenant has: its streaming answers', and its followers' (resumes). */
+export type SlotPool = 'STREAMS' | 'FOLLOWERS';
+
+/** Options of {@link DynamoDbStreamSlots}. */
+export interface DynamoDbStreamSlotsOptions {
+  tableName: string;
+  clock: Clock;
+  /** The pool of slots this instance takes from (default `STREAMS`). */
+  pool?: SlotPool;
+}
 
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -17,8 +26,10 @@ const isConditionFailure = (error: unknown) =>
 const ATTEMPTS = 8;
 
 /**
- * {@link StreamSlots} on the application table: one item per tenant, `TENANT#<t>#STREAMS`,
- * whose `leases` map holds each streaming answer's lease end (epoch ms).
+ * {@link StreamSlots} on the application table: one item per tenant and pool,
+ * `TENANT#<t>#STREAMS` / `STREAMS` (streaming answers) or `TENANT#<t>#FOLLOWERS` /
+ * `FOLLOWERS` (resumes following them), whose `leases` map holds each holder's lease end
+ * (epoch ms).
  *
  * Taking a slot is one `UpdateItem` that sets the stream's lease on the condition that the map
  * holds fewer leases than the limit, so concurrent opens never exceed it. Only when that
@@ -31,10 +42,19 @@ const ATTEMPTS = 8;
  * if (!(await slots.acquire('acme', streamId, 4, leaseUntil))) refuse();
  */
 export class DynamoDbStreamSlots implements StreamSlots {
+  readonly #pool: SlotPool;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly options: { tableName: string; clock: Clock },
-  ) {}
+    private readonly options: DynamoDbStreamSlotsOptions,
+  ) {
+    this.#pool = options.pool ?? 'STREAMS';
+  }
+
+  /** The item of the tenant's pool. */
+  #keyOf(tenantId: string) {
+    return { pk: `TENANT#${tenantId}#${this.#pool}`, sk: this.#pool };
+  }
 
   async acquire(
     tenantId: string,
@@ -49,7 +69,7 @@ export class DynamoDbStreamSlots implements StreamSlots {
         this.client.send(
           new GetCommand({
             TableName: this.options.tableName,
-            Key: keyOf(tenantId),
+            Key: this.#keyOf(tenantId),
             ConsistentRead: true,
           }),
         ),
@@ -75,7 +95,7 @@ export class DynamoDbStreamSlots implements StreamSlots {
       this.client.send(
         new UpdateCommand({
           TableName: this.options.tableName,
-          Key: keyOf(tenantId),
+          Key: this.#keyOf(tenantId),
           UpdateExpression: 'REMOVE leases.#stream',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#stream': streamId },
@@ -92,7 +112,7 @@ export class DynamoDbStreamSlots implements StreamSlots {
         this.client.send(
           new UpdateCommand({
             TableName: this.options.tableName,
-            Key: keyOf(tenantId),
+            Key: this.#keyOf(tenantId),
             UpdateExpression: 'SET leases.#stream = :until',
             ConditionExpression: 'size(leases) < :limit',
             ExpressionAttributeNames: { '#stream': streamId },
@@ -114,7 +134,7 @@ export class DynamoDbStreamSlots implements StreamSlots {
           new PutCommand({
             TableName: this.options.tableName,
             Item: {
-              ...keyOf(tenantId),
+              ...this.#keyOf(tenantId),
               type: 'StreamSlots',
               leases: { [streamId]: leaseUntil.getTime() },
             },
@@ -136,7 +156,7 @@ export class DynamoDbStreamSlots implements StreamSlots {
       this.client.send(
         new UpdateCommand({
           TableName: this.options.tableName,
-          Key: keyOf(tenantId),
+          Key: this.#keyOf(tenantId),
           UpdateExpression: `REMOVE ${expired.map((_, index) => `leases.#s${index}`).join(', ')}`,
           ConditionExpression: expired
             .map((_, index) => `leases.#s${index} = :u${index}`)

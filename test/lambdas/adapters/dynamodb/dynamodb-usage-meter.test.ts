@@ -224,3 +224,33 @@ describeStreamSlotsContract(
   'DynamoDbStreamSlots',
   async (clock) => new DynamoDbStreamSlots(db.documentClient, { tableName: db.tableName, clock }),
 );
+
+describeStreamSlotsContract(
+  'DynamoDbStreamSlots (followers pool)',
+  async (clock) =>
+    new DynamoDbStreamSlots(db.documentClient, {
+      tableName: db.tableName,
+      clock,
+      pool: 'FOLLOWERS',
+    }),
+);
+
+describe('DynamoDbStreamSlots pools', () => {
+  it("keeps a tenant's followers apart from its streams on one table", async () => {
+    // Arrange: the tenant's one stream slot held.
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const lease = new Date('2026-03-01T10:15:00.000Z');
+    const options = { tableName: db.tableName, clock };
+    const streams = new DynamoDbStreamSlots(db.documentClient, options);
+    const followers = new DynamoDbStreamSlots(db.documentClient, { ...options, pool: 'FOLLOWERS' });
+    await streams.acquire('pools-tenant', 'stream-1', 1, lease);
+
+    // Act
+    const follower = await followers.acquire('pools-tenant', 'follower-1', 1, lease);
+
+    // Assert: each pool is full now, apart.
+    expect(follower).toBe(true);
+    expect(await streams.acquire('pools-tenant', 'stream-2', 1, lease)).toBe(false);
+    expect(await followers.acquire('pools-tenant', 'follower-2', 1, lease)).toBe(false);
+  });
+});
