@@ -244,6 +244,7 @@ const LOCAL_DEFAULTS: Record<string, string> = {
   TENANT_REQUESTS_PER_MINUTE: '100000',
   TENANT_TOKENS_PER_DAY: '1000000000',
   TENANT_CONCURRENT_STREAMS: '1000',
+  TENANT_CONCURRENT_FOLLOWERS: '1000',
 };
 
 /** The local bucket's name in presigned URLs and event notifications. */

@@ -255,6 +255,11 @@ export const appConfigSchema = z
     tenantConcurrentStreams: integer(0, 10_000)
       .default(4)
       .describe('Default per-tenant limit of streams open at once.'),
+    tenantConcurrentFollowers: integer(0, 10_000)
+      .default(8)
+      .describe(
+        'Default per-tenant limit of resumes following an answer at once (GET /{chatId}/stream), apart from the streams.',
+      ),
     tenantAllowanceRequests: integer(0, 1_000_000)
       .default(10)
       .describe(

@@ -51,6 +51,7 @@ const sharedEnvironment = (config: AppConfig, tableName: string): RuntimeEnviron
   TENANT_REQUESTS_PER_MINUTE: String(config.tenantRequestsPerMinute),
   TENANT_TOKENS_PER_DAY: String(config.tenantTokensPerDay),
   TENANT_CONCURRENT_STREAMS: String(config.tenantConcurrentStreams),
+  TENANT_CONCURRENT_FOLLOWERS: String(config.tenantConcurrentFollowers),
   TENANT_ALLOWANCE_REQUESTS: String(config.tenantAllowanceRequests),
   TENANT_ALLOWANCE_TOKENS: String(config.tenantAllowanceTokens),
   TENANT_ALLOWANCE_MAX_AGE_MS: String(config.tenantAllowanceMaxAgeMs),

@@ -79,6 +79,7 @@ export const REFUSED_RUNTIME_SETTINGS: Readonly<
   TENANT_REQUESTS_PER_MINUTE: `${STACK}; use tenantRequestsPerMinute`,
   TENANT_TOKENS_PER_DAY: `${STACK}; use tenantTokensPerDay`,
   TENANT_CONCURRENT_STREAMS: `${STACK}; use tenantConcurrentStreams`,
+  TENANT_CONCURRENT_FOLLOWERS: `${STACK}; use tenantConcurrentFollowers`,
   TENANT_ALLOWANCE_REQUESTS: `${STACK}; use tenantAllowanceRequests`,
   TENANT_ALLOWANCE_TOKENS: `${STACK}; use tenantAllowanceTokens`,
   TENANT_ALLOWANCE_MAX_AGE_MS: `${STACK}; use tenantAllowanceMaxAgeMs`,

@@ -23,6 +23,7 @@ Commands:
   list [--tenant NAME]     list keys (id, tenant, prefix, created, last used, revoked)
   revoke KEY_ID            revoke a key; it stops working within the key cache TTL
   limits --tenant NAME [--requests-per-minute N] [--tokens-per-day N] [--concurrent-streams N]
+                           [--concurrent-followers N]
                            set a tenant's limits (the others keep their value or the
                            default); without a limit, print the tenant's overrides. Functions
                            see a change within TENANT_LIMITS_CACHE_TTL_SECONDS
@@ -45,6 +46,7 @@ const OPTIONS = {
     'requests-per-minute': { type: 'string' },
     'tokens-per-day': { type: 'string' },
     'concurrent-streams': { type: 'string' },
+    'concurrent-followers': { type: 'string' },
   },
 } as const;
 
@@ -77,9 +79,11 @@ const limitsFromOptions = (): Partial<TenantLimits> => {
   const requestsPerMinute = limitOption('requests-per-minute');
   const tokensPerDay = limitOption('tokens-per-day');
   const concurrentStreams = limitOption('concurrent-streams');
+  const concurrentFollowers = limitOption('concurrent-followers');
   if (requestsPerMinute !== undefined) limits.requestsPerMinute = requestsPerMinute;
   if (tokensPerDay !== undefined) limits.tokensPerDay = tokensPerDay;
   if (concurrentStreams !== undefined) limits.concurrentStreams = concurrentStreams;
+  if (concurrentFollowers !== undefined) limits.concurrentFollowers = concurrentFollowers;
   return limits;
 };
 

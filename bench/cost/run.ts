@@ -159,6 +159,7 @@ export const runCost = async (
       TENANT_REQUESTS_PER_MINUTE: '1000000',
       TENANT_TOKENS_PER_DAY: '1000000000',
       TENANT_CONCURRENT_STREAMS: '1000',
+      TENANT_CONCURRENT_FOLLOWERS: '1000',
     });
     const shared = composeShared(config, new Logger({ logLevel: 'SILENT' }));
     const capacity = countCapacity(shared.dynamo);

@@ -51,6 +51,7 @@ export const startEnvironment = async (workDir: string): Promise<BenchEnvironmen
     TENANT_REQUESTS_PER_MINUTE: '1000000',
     TENANT_TOKENS_PER_DAY: '1000000000',
     TENANT_CONCURRENT_STREAMS: '1000',
+    TENANT_CONCURRENT_FOLLOWERS: '1000',
   };
   const dataDir = join(workDir, 'data');
   await rm(dataDir, { recursive: true, force: true });

@@ -49,7 +49,17 @@ const newLimiter = (db: DynaliteHandle, blocks: AllowanceBlocks) =>
       tableName: db.tableName,
       clock: systemClock,
     }),
-    defaults: { requestsPerMinute: 1_000_000, tokensPerDay: 1_000_000_000, concurrentStreams: 100 },
+    followerSlots: new DynamoDbStreamSlots(db.documentClient, {
+      tableName: db.tableName,
+      clock: systemClock,
+      pool: 'FOLLOWERS',
+    }),
+    defaults: {
+      requestsPerMinute: 1_000_000,
+      tokensPerDay: 1_000_000_000,
+      concurrentStreams: 100,
+      concurrentFollowers: 8,
+    },
     clock: systemClock,
     blocks,
   });

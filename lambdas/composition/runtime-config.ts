@@ -123,6 +123,11 @@ export const runtimeConfigSchema = z
     TENANT_TOKENS_PER_DAY: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 200_000),
     /** Default limit of a tenant: answers streaming at once. */
     TENANT_CONCURRENT_STREAMS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 4),
+    /**
+     * Default limit of a tenant: resumes following an answer at once (`GET /{chatId}/stream`),
+     * apart from the streams; each polls the table while it follows.
+     */
+    TENANT_CONCURRENT_FOLLOWERS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 8),
     /** How long a container reuses a tenant's limits before reading them again, in s. */
     TENANT_LIMITS_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.minimum(0)), 60),
     /**

@@ -43,10 +43,16 @@ export const composeLimiter = (
       shards: config.USAGE_COUNTER_SHARDS,
     }),
     slots: new DynamoDbStreamSlots(dynamo, { tableName: config.TABLE_NAME, clock: systemClock }),
+    followerSlots: new DynamoDbStreamSlots(dynamo, {
+      tableName: config.TABLE_NAME,
+      clock: systemClock,
+      pool: 'FOLLOWERS',
+    }),
     defaults: {
       requestsPerMinute: config.TENANT_REQUESTS_PER_MINUTE,
       tokensPerDay: config.TENANT_TOKENS_PER_DAY,
       concurrentStreams: config.TENANT_CONCURRENT_STREAMS,
+      concurrentFollowers: config.TENANT_CONCURRENT_FOLLOWERS,
     },
     clock: systemClock,
     cacheTtlMs: config.TENANT_LIMITS_CACHE_TTL_SECONDS * 1000,

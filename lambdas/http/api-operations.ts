@@ -224,7 +224,12 @@ export const API_OPERATIONS: Record<string, OperationDoc> = {
         schema: usageReportSchema,
         headers: RATE_LIMIT_HEADERS,
         example: {
-          limits: { requestsPerMinute: 120, tokensPerDay: 200_000, concurrentStreams: 4 },
+          limits: {
+            requestsPerMinute: 120,
+            tokensPerDay: 200_000,
+            concurrentStreams: 4,
+            concurrentFollowers: 8,
+          },
           today: { ...USAGE_DAY_EXAMPLE, tokensRemaining: 181_750 },
           days: [USAGE_DAY_EXAMPLE],
         },

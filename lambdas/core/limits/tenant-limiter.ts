@@ -63,6 +63,8 @@ export interface TenantLimiterDeps {
    */
   snapshots?: TenantSnapshotReader;
   slots: StreamSlots;
+  /** The followers' slots (resumes following an answer), a pool apart from `slots`. */
+  followerSlots: StreamSlots;
   /** The limits of a tenant without overrides (runtime configuration). */
   defaults: TenantLimits;
   clock: Clock;
@@ -76,14 +78,16 @@ export interface TenantLimiterDeps {
   onError?: (error: unknown) => void;
 }
 
-/** Frees a stream's slot; call it once the stream has ended, however it ended. */
 /**
  * Frees a stream slot; `answered: false` for a stream that never started its answer (refused,
  * or failed before its first event), which is not counted among the day's streamed answers.
  */
 export type ReleaseStream = (options?: { answered?: boolean }) => Promise<void>;
 
-/** Seconds a client refused a stream slot is told to wait before it tries again. */
+/** Frees a follower's slot; call it once the following has ended, however it ended. */
+export type ReleaseFollower = () => Promise<void>;
+
+/** Seconds a client refused a stream or follower slot is told to wait before it tries again. */
 const STREAM_RETRY_SECONDS = 5;
 
 const stateOf = (
@@ -109,7 +113,8 @@ const tooMany = (state: RateLimitState, detail: string) =>
 /**
  * Enforces a tenant's limits with a {@link UsageMeter} through a per-container
  * {@link LocalAllowance}: the request rate (an atomic conditional count, made locally while
- * the tenant is well under its limit), the concurrent streams (slots under a lease), and the
+ * the tenant is well under its limit), the concurrent streams and followers (slots under a
+ * lease, in two pools), and the
  * daily token budget (checked against the container's view before an answer, counted after it
  * with the usage the model reports). A request adds at most one DynamoDB round trip and none
  * while the tenant is well under its limits: a tenant's first request in a container reads its
@@ -261,27 +266,58 @@ export class TenantLimiter {
    */
   async openStream(tenantId: string, leaseUntil: Date): Promise<ReleaseStream> {
     const { concurrentStreams } = await this.limitsOf(tenantId);
-    const streamId = (this.deps.newId ?? (() => crypto.randomUUID()))();
-    const acquired = await this.deps.slots.acquire(
-      tenantId,
-      streamId,
-      concurrentStreams,
-      leaseUntil,
-    );
-    if (!acquired) {
-      throw new HttpProblem(429, {
-        detail: `Already ${concurrentStreams} ${concurrentStreams === 1 ? 'answer' : 'answers'} streaming at once (the most this tenant may have); retry when one ends`,
-        headers: {
-          'Retry-After': String(STREAM_RETRY_SECONDS),
-          'RateLimit-Policy': `"streams";q=${concurrentStreams}`,
-          RateLimit: `"streams";r=0;t=${STREAM_RETRY_SECONDS}`,
-        },
-      });
-    }
+    const slotId = await this.#takeSlot(this.deps.slots, tenantId, concurrentStreams, leaseUntil, {
+      policy: 'streams',
+      detail: `Already ${concurrentStreams} ${concurrentStreams === 1 ? 'answer' : 'answers'} streaming at once (the most this tenant may have); retry when one ends`,
+    });
     return async ({ answered = true } = {}) => {
       if (answered) this.#allowance.add(tenantId, DAILY_STREAMS, 1);
-      await this.deps.slots.release(tenantId, streamId);
+      await this.deps.slots.release(tenantId, slotId);
     };
+  }
+
+  /**
+   * Takes one of the tenant's follower slots (a resume following an answer) until `leaseUntil`
+   * (the follower's deadline: one that crashes without releasing frees its slot then). The
+   * followers' pool is apart from the streams': a reload that resumes its own answer is never
+   * refused for the answer it follows, and followers never keep a question from streaming.
+   *
+   * @returns the function that frees the slot
+   * @throws HttpProblem 429 when the tenant already has its limit of followers
+   */
+  async openFollower(tenantId: string, leaseUntil: Date): Promise<ReleaseFollower> {
+    const { concurrentFollowers } = await this.limitsOf(tenantId);
+    const slotId = await this.#takeSlot(
+      this.deps.followerSlots,
+      tenantId,
+      concurrentFollowers,
+      leaseUntil,
+      {
+        policy: 'followers',
+        detail: `Already ${concurrentFollowers} ${concurrentFollowers === 1 ? 'resume' : 'resumes'} following answers at once (the most this tenant may have); retry when one ends`,
+      },
+    );
+    return () => this.deps.followerSlots.release(tenantId, slotId);
+  }
+
+  /** Takes a slot of `slots` under `limit`; throws the 429 problem `refusal` names when full. */
+  async #takeSlot(
+    slots: StreamSlots,
+    tenantId: string,
+    limit: number,
+    leaseUntil: Date,
+    refusal: { policy: string; detail: string },
+  ): Promise<string> {
+    const slotId = (this.deps.newId ?? (() => crypto.randomUUID()))();
+    if (await slots.acquire(tenantId, slotId, limit, leaseUntil)) return slotId;
+    throw new HttpProblem(429, {
+      detail: refusal.detail,
+      headers: {
+        'Retry-After': String(STREAM_RETRY_SECONDS),
+        'RateLimit-Policy': `"${refusal.policy}";q=${limit}`,
+        RateLimit: `"${refusal.policy}";r=0;t=${STREAM_RETRY_SECONDS}`,
+      },
+    });
   }
 
   /**

@@ -6,6 +6,11 @@ export interface TenantLimits {
   tokensPerDay: number;
   /** Answers streaming at once. */
   concurrentStreams: number;
+  /**
+   * Resumes following an answer at once (`GET /{chatId}/stream`), apart from the streams: a
+   * follower polls the table for as long as the answer lasts.
+   */
+  concurrentFollowers: number;
 }
 
 /** The names of the limits, for callers that set some of them only. */
@@ -13,6 +18,7 @@ export const TENANT_LIMIT_NAMES = [
   'requestsPerMinute',
   'tokensPerDay',
   'concurrentStreams',
+  'concurrentFollowers',
 ] as const satisfies readonly (keyof TenantLimits)[];
 
 /**

@@ -31,6 +31,7 @@ export const usageReportSchema = described(
         requestsPerMinute: integer(),
         tokensPerDay: integer(),
         concurrentStreams: integer(),
+        concurrentFollowers: integer(),
       }),
       { description: "The tenant's limits (its overrides over the defaults)." },
     ),

@@ -18,7 +18,13 @@ const setup = () => {
     meter,
     limits: new InMemoryTenantLimitsStore(),
     slots: new InMemoryStreamSlots(clock),
-    defaults: { requestsPerMinute: 10, tokensPerDay: 1_000, concurrentStreams: 2 },
+    followerSlots: new InMemoryStreamSlots(clock),
+    defaults: {
+      requestsPerMinute: 10,
+      tokensPerDay: 1_000,
+      concurrentStreams: 2,
+      concurrentFollowers: 8,
+    },
     clock,
   });
   return createChatHandler({

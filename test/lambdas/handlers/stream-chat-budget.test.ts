@@ -34,7 +34,13 @@ const setup = () => {
     meter,
     limits: new InMemoryTenantLimitsStore(),
     slots: new InMemoryStreamSlots(clock),
-    defaults: { requestsPerMinute: 100, tokensPerDay: TOKENS_PER_DAY, concurrentStreams: 4 },
+    followerSlots: new InMemoryStreamSlots(clock),
+    defaults: {
+      requestsPerMinute: 100,
+      tokensPerDay: TOKENS_PER_DAY,
+      concurrentStreams: 4,
+      concurrentFollowers: 8,
+    },
     clock,
   });
   const answers = new AnswerQuestion({

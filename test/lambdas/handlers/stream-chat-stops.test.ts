@@ -149,7 +149,13 @@ describe('stops under the requests-per-minute limit', () => {
       meter: new InMemoryUsageMeter(clock),
       limits: new InMemoryTenantLimitsStore(),
       slots: new InMemoryStreamSlots(clock),
-      defaults: { requestsPerMinute: 1, tokensPerDay: 1_000_000, concurrentStreams: 10 },
+      followerSlots: new InMemoryStreamSlots(clock),
+      defaults: {
+        requestsPerMinute: 1,
+        tokensPerDay: 1_000_000,
+        concurrentStreams: 10,
+        concurrentFollowers: 8,
+      },
       clock,
     });
   };

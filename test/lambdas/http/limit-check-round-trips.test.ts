@@ -110,6 +110,11 @@ const container = (
     limits: new DynamoDbTenantLimitsStore(client, db.tableName),
     snapshots: new DynamoDbTenantSnapshots(client, { tableName: db.tableName }),
     slots: new DynamoDbStreamSlots(client, { tableName: db.tableName, clock }),
+    followerSlots: new DynamoDbStreamSlots(client, {
+      tableName: db.tableName,
+      clock,
+      pool: 'FOLLOWERS',
+    }),
     defaults,
     clock,
     blocks,
@@ -163,7 +168,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
     // block (the next test) comes after these ten.
     const { chat } = container(
       clock,
-      { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      {
+        requestsPerMinute: 1_000,
+        tokensPerDay: 10_000_000,
+        concurrentStreams: 4,
+        concurrentFollowers: 8,
+      },
       { requests: 40, tokens: 50_000 },
     );
     const first = await chat();
@@ -180,7 +190,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
     const clock = new ManualClock('2026-03-08T10:00:05.000Z');
     const { chat, limiter, counter } = container(
       clock,
-      { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      {
+        requestsPerMinute: 1_000,
+        tokensPerDay: 10_000_000,
+        concurrentStreams: 4,
+        concurrentFollowers: 8,
+      },
       BLOCKS,
     );
     await chat();
@@ -204,7 +219,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
     const clock = new ManualClock('2026-03-04T11:00:05.000Z');
     const { chat } = container(
       clock,
-      { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      {
+        requestsPerMinute: 1_000,
+        tokensPerDay: 10_000_000,
+        concurrentStreams: 4,
+        concurrentFollowers: 8,
+      },
       BLOCKS,
     );
 
@@ -218,7 +238,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
     const clock = new ManualClock('2026-03-04T12:00:05.000Z');
     const { chatOnPath } = container(
       clock,
-      { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      {
+        requestsPerMinute: 1_000,
+        tokensPerDay: 10_000_000,
+        concurrentStreams: 4,
+        concurrentFollowers: 8,
+      },
       BLOCKS,
     );
 
@@ -229,7 +254,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
 
   it('decides the first chat of a tenant within a block of its request limit in one round trip, and counts it', async () => {
     const clock = new ManualClock('2026-03-09T11:00:05.000Z');
-    const limits = { requestsPerMinute: 30, tokensPerDay: 10_000_000, concurrentStreams: 4 };
+    const limits = {
+      requestsPerMinute: 30,
+      tokensPerDay: 10_000_000,
+      concurrentStreams: 4,
+      concurrentFollowers: 8,
+    };
     await meterOf(clock).add('tenant-a', REQUESTS, 25);
     const { chatOnPath, limiter } = container(clock, limits, BLOCKS);
 
@@ -242,7 +272,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
 
   it('refuses the first chat of a tenant past its request limit in one round trip, counting nothing', async () => {
     const clock = new ManualClock('2026-03-10T11:00:05.000Z');
-    const limits = { requestsPerMinute: 30, tokensPerDay: 10_000_000, concurrentStreams: 4 };
+    const limits = {
+      requestsPerMinute: 30,
+      tokensPerDay: 10_000_000,
+      concurrentStreams: 4,
+      concurrentFollowers: 8,
+    };
     await meterOf(clock).add('tenant-a', REQUESTS, 30);
     const { chatOnPath, limiter } = container(clock, limits, BLOCKS);
 
@@ -261,7 +296,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
     await meterOf(clock).add('tenant-own', REQUESTS, 5);
     const { chatOnPath } = container(
       clock,
-      { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      {
+        requestsPerMinute: 1_000,
+        tokensPerDay: 10_000_000,
+        concurrentStreams: 4,
+        concurrentFollowers: 8,
+      },
       BLOCKS,
       'tenant-own',
     );
@@ -275,7 +315,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
     const clock = new ManualClock('2026-03-12T11:00:50.000Z');
     const { chatOnPath } = container(
       clock,
-      { requestsPerMinute: 1_000, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      {
+        requestsPerMinute: 1_000,
+        tokensPerDay: 10_000_000,
+        concurrentStreams: 4,
+        concurrentFollowers: 8,
+      },
       BLOCKS,
     );
 
@@ -293,7 +338,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
     const clock = new ManualClock('2026-03-05T12:00:05.000Z');
     const { chat, limiter } = container(
       clock,
-      { requestsPerMinute: 30, tokensPerDay: 10_000_000, concurrentStreams: 4 },
+      {
+        requestsPerMinute: 30,
+        tokensPerDay: 10_000_000,
+        concurrentStreams: 4,
+        concurrentFollowers: 8,
+      },
       BLOCKS,
     );
     for (let index = 0; index < 21; index += 1) await chat();
@@ -310,7 +360,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
 
   it('admits at most the limit plus containers × block out of 50 concurrent chats over two containers', async () => {
     const clock = new ManualClock('2026-03-06T13:00:05.000Z');
-    const limits = { requestsPerMinute: 20, tokensPerDay: 10_000_000, concurrentStreams: 4 };
+    const limits = {
+      requestsPerMinute: 20,
+      tokensPerDay: 10_000_000,
+      concurrentStreams: 4,
+      concurrentFollowers: 8,
+    };
     const blocks = { requests: 5, tokens: 50_000 };
     const containers = [container(clock, limits, blocks), container(clock, limits, blocks)];
     for (const { chat } of containers) await chat();
@@ -328,7 +383,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
 
   it('overshoots the token budget under 50 concurrent chats by at most the answers in flight plus containers × block', async () => {
     const clock = new ManualClock('2026-03-03T10:00:05.000Z');
-    const limits = { requestsPerMinute: 1_000, tokensPerDay: 2_000, concurrentStreams: 4 };
+    const limits = {
+      requestsPerMinute: 1_000,
+      tokensPerDay: 2_000,
+      concurrentStreams: 4,
+      concurrentFollowers: 8,
+    };
     const blocks = { requests: 10, tokens: 500 };
     const containers = [container(clock, limits, blocks), container(clock, limits, blocks)];
     await containers[0]!.chat();
@@ -346,7 +406,12 @@ describe('the limit check on the chat path, over DynamoDB', () => {
 
   it('keeps the written counts across a container restart', async () => {
     const clock = new ManualClock('2026-03-07T14:00:05.000Z');
-    const limits = { requestsPerMinute: 12, tokensPerDay: 10_000_000, concurrentStreams: 4 };
+    const limits = {
+      requestsPerMinute: 12,
+      tokensPerDay: 10_000_000,
+      concurrentStreams: 4,
+      concurrentFollowers: 8,
+    };
     const old = container(clock, limits, { requests: 3, tokens: 50_000 });
     for (let index = 0; index < 12; index += 1) await old.chat();
 

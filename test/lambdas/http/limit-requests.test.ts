@@ -26,7 +26,13 @@ const limiter = (requestsPerMinute: number) => {
     meter: new InMemoryUsageMeter(clock),
     limits: new InMemoryTenantLimitsStore(),
     slots: new InMemoryStreamSlots(clock),
-    defaults: { requestsPerMinute, tokensPerDay: 1_000_000, concurrentStreams: 10 },
+    followerSlots: new InMemoryStreamSlots(clock),
+    defaults: {
+      requestsPerMinute,
+      tokensPerDay: 1_000_000,
+      concurrentStreams: 10,
+      concurrentFollowers: 8,
+    },
     clock,
   });
 };
@@ -179,7 +185,13 @@ describe('concurrent streams on the streaming function', () => {
         meter: new InMemoryUsageMeter(clock),
         limits: new InMemoryTenantLimitsStore(),
         slots: new InMemoryStreamSlots(clock),
-        defaults: { requestsPerMinute: 1_000, tokensPerDay: 1_000_000, concurrentStreams },
+        followerSlots: new InMemoryStreamSlots(clock),
+        defaults: {
+          requestsPerMinute: 1_000,
+          tokensPerDay: 1_000_000,
+          concurrentStreams,
+          concurrentFollowers: 8,
+        },
         clock,
       }),
       answerQuestion: {
@@ -268,7 +280,13 @@ describe('GET /v1/usage', () => {
       meter,
       limits: new InMemoryTenantLimitsStore(),
       slots: new InMemoryStreamSlots(clock),
-      defaults: { requestsPerMinute: 2, tokensPerDay: 1_000, concurrentStreams: 2 },
+      followerSlots: new InMemoryStreamSlots(clock),
+      defaults: {
+        requestsPerMinute: 2,
+        tokensPerDay: 1_000,
+        concurrentStreams: 2,
+        concurrentFollowers: 8,
+      },
       clock,
     });
     let reports = 0;
@@ -306,7 +324,13 @@ describe('GET /v1/usage', () => {
       meter,
       limits: new InMemoryTenantLimitsStore(),
       slots: new InMemoryStreamSlots(clock),
-      defaults: { requestsPerMinute: 10, tokensPerDay: 1_000, concurrentStreams: 2 },
+      followerSlots: new InMemoryStreamSlots(clock),
+      defaults: {
+        requestsPerMinute: 10,
+        tokensPerDay: 1_000,
+        concurrentStreams: 2,
+        concurrentFollowers: 8,
+      },
       clock,
     });
     const handler = createChatHandler({
@@ -345,6 +369,7 @@ describe('GET /v1/usage', () => {
       requestsPerMinute: 10,
       tokensPerDay: 1_000,
       concurrentStreams: 2,
+      concurrentFollowers: 8,
     });
     expect(report.today).toEqual({
       date: '2026-03-01',

@@ -16,12 +16,22 @@ afterAll(() => db.close());
 /** One container's limiter: its own adapters and cache, the shared table. */
 const container = (
   clock: ManualClock,
-  defaults = { requestsPerMinute: 20, tokensPerDay: 1_000, concurrentStreams: 4 },
+  defaults = {
+    requestsPerMinute: 20,
+    tokensPerDay: 1_000,
+    concurrentStreams: 4,
+    concurrentFollowers: 8,
+  },
 ) =>
   new TenantLimiter({
     meter: new DynamoDbUsageMeter(db.documentClient, { tableName: db.tableName, clock }),
     limits: new DynamoDbTenantLimitsStore(db.documentClient, db.tableName),
     slots: new DynamoDbStreamSlots(db.documentClient, { tableName: db.tableName, clock }),
+    followerSlots: new DynamoDbStreamSlots(db.documentClient, {
+      tableName: db.tableName,
+      clock,
+      pool: 'FOLLOWERS',
+    }),
     defaults,
     clock,
   });

@@ -27,7 +27,13 @@ const setup = () => {
     meter: new InMemoryUsageMeter(clock),
     limits: new InMemoryTenantLimitsStore(),
     slots: new InMemoryStreamSlots(clock),
-    defaults: { requestsPerMinute: 120, tokensPerDay: 200_000, concurrentStreams: 10 },
+    followerSlots: new InMemoryStreamSlots(clock),
+    defaults: {
+      requestsPerMinute: 120,
+      tokensPerDay: 200_000,
+      concurrentStreams: 10,
+      concurrentFollowers: 8,
+    },
     clock,
   });
   const inner = new AnswerQuestion({

@@ -26,7 +26,13 @@ const setup = (tokensPerDay: number, maxTokens?: number) => {
     meter,
     limits: new InMemoryTenantLimitsStore(),
     slots: new InMemoryStreamSlots(clock),
-    defaults: { requestsPerMinute: 1_000, tokensPerDay, concurrentStreams: 10 },
+    followerSlots: new InMemoryStreamSlots(clock),
+    defaults: {
+      requestsPerMinute: 1_000,
+      tokensPerDay,
+      concurrentStreams: 10,
+      concurrentFollowers: 8,
+    },
     clock,
   });
   const sessions = new InMemorySessionStore();

@@ -7,7 +7,12 @@ import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
 import { tokenUsage } from '../../../support/token-usage.js';
 
-const DEFAULTS = { requestsPerMinute: 2, tokensPerDay: 1_000, concurrentStreams: 1 };
+const DEFAULTS = {
+  requestsPerMinute: 2,
+  tokensPerDay: 1_000,
+  concurrentStreams: 1,
+  concurrentFollowers: 8,
+};
 
 const setup = () => {
   const clock = new ManualClock('2026-03-01T10:00:37.000Z');
@@ -16,6 +21,7 @@ const setup = () => {
     meter: new InMemoryUsageMeter(clock),
     limits,
     slots: new InMemoryStreamSlots(clock),
+    followerSlots: new InMemoryStreamSlots(clock),
     defaults: DEFAULTS,
     clock,
   });
@@ -115,5 +121,59 @@ describe('TenantLimiter', () => {
     const after = await limiter.limitsOf('acme');
 
     expect(after.requestsPerMinute).toBe(0);
+  });
+
+  describe('follower slots', () => {
+    const LEASE = new Date('2026-03-01T10:15:00.000Z');
+
+    it('refuses a follower past the limit with 429, Retry-After and the followers policy', async () => {
+      const { limiter, limits } = setup();
+      await limits.put('acme', { concurrentFollowers: 2 });
+      await limiter.openFollower('acme', LEASE);
+      await limiter.openFollower('acme', LEASE);
+
+      const problem = await refusal(limiter.openFollower('acme', LEASE));
+
+      expect(problem.status).toBe(429);
+      expect(problem.headers).toEqual({
+        'Retry-After': '5',
+        'RateLimit-Policy': '"followers";q=2',
+        RateLimit: '"followers";r=0;t=5',
+      });
+    });
+
+    it('admits a follower again once one is released', async () => {
+      const { limiter, limits } = setup();
+      await limits.put('acme', { concurrentFollowers: 1 });
+      const release = await limiter.openFollower('acme', LEASE);
+
+      await release();
+
+      await expect(limiter.openFollower('acme', LEASE)).resolves.toBeTypeOf('function');
+    });
+
+    it("admits a follower while the tenant's stream slots are all held", async () => {
+      // Arrange: the tenant's one stream slot held (a reload resuming its own answer).
+      const { limiter } = setup();
+      await limiter.openStream('acme', LEASE);
+
+      // Act
+      const follower = limiter.openFollower('acme', LEASE);
+
+      // Assert
+      await expect(follower).resolves.toBeTypeOf('function');
+    });
+
+    it('takes no stream slot for a follower', async () => {
+      // Arrange: a follower of the tenant holding its slot.
+      const { limiter } = setup();
+      await limiter.openFollower('acme', LEASE);
+
+      // Act
+      const stream = limiter.openStream('acme', LEASE);
+
+      // Assert: the tenant's one stream slot is still free.
+      await expect(stream).resolves.toBeTypeOf('function');
+    });
   });
 });
