@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbStreamLog } from '../adapters/dynamodb/dynamodb-stream-log.js';
 import type { AnswerQuestion } from '../core/chat/answer-question.js';
 import type { FollowOptions } from '../core/chat/follow-stream.js';
-import type { ReleaseStream } from '../core/limits/tenant-limiter.js';
+import type { ReleaseFollower, ReleaseStream } from '../core/limits/tenant-limiter.js';
 import type { AnswerPreparations } from '../core/ports/answer-preparations.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { SessionStore } from '../core/ports/session-store.js';
@@ -38,6 +38,12 @@ export interface StreamOpener {
   openStream(tenantId: string, leaseUntil: Date): Promise<ReleaseStream>;
 }
 
+/** What the handler needs to hold one of the tenant's follower slots (a resume following). */
+export interface FollowerOpener {
+  /** Takes a follower slot until `leaseUntil` or throws a 429 problem; resolves to its release. */
+  openFollower(tenantId: string, leaseUntil: Date): Promise<ReleaseFollower>;
+}
+
 /** Dependencies of the streaming chat function. */
 export interface StreamChatDeps {
   logger: Logger;
@@ -56,10 +62,11 @@ export interface StreamChatDeps {
   resumable?: ResumableStreams;
   /**
    * Enforces the tenant's requests per minute on `POST /`, the resume and a stop that finds no
-   * answer, and its concurrent streams (a slot taken before the answer starts, freed when it
-   * ends) before the stream starts.
+   * answer, its concurrent streams (a slot taken before the answer starts, freed when it ends)
+   * before the stream starts, and its concurrent followers (a slot taken before a resume reads
+   * anything, freed when its following ends).
    */
-  limits?: RequestAdmitter & StreamOpener;
+  limits?: RequestAdmitter & StreamOpener & FollowerOpener;
 }
 
 /**

@@ -133,6 +133,13 @@ const deadlineMarginMs = (options: ResumableStreams) =>
  * start, for a stop that came while it was prepared). A resume that comes while the answer is
  * prepared (admitted, its stream not begun) waits for it ({@link streamToResume}).
  *
+ * A resume counts against the tenant's requests per minute, and holds one of its follower
+ * slots (`concurrentFollowers`, a pool apart from the streams': a page reloaded mid-answer
+ * resumes even when its answer holds the tenant's last stream slot) from before it reads
+ * anything until its following ends, however it ends: the answer's end, its client gone, a
+ * failure, or nothing to follow (204/404). Past the limit it is refused with a 429 problem and
+ * `Retry-After`, as a stream past its limit; a crashed follower frees its slot at its lease.
+ *
  * @example
  * export const handler = createHandler({ logger, resolver, maxBodyBytes, answerQuestion, resumable });
  */
@@ -335,23 +342,48 @@ export const createHandler = (deps: StreamChatDeps) => {
 
   const resumeAnswer = async (options: ResumableStreams, chatId: string, context: ApiContext) => {
     const tenantId = tenantOf(context);
+    const readerDeadlineAt = Date.now() + context.getRemainingTimeInMillis() - budgetMarginMs;
+    // The follower's slot is taken first: a follower past the limit is refused before it reads
+    // anything, and the wait for an answer being prepared (polls too) is bounded with it.
+    const release = await deps.limits?.openFollower(
+      tenantId,
+      new Date(readerDeadlineAt + SLOT_LEASE_MARGIN_MS),
+    );
+    let released: Promise<void> | undefined;
+    const freeSlot = () => {
+      released ??= (release?.() ?? Promise.resolve()).catch((error: unknown) => {
+        deps.logger.warn("freeing the follower's slot failed; its lease frees it", {
+          error: error as Error,
+        });
+      });
+      return released;
+    };
     // A marker its writer could not clear (the table was unreachable at the end) dies with it.
     const writerGone = (stream: ActiveStream) =>
       stream.deadlineAt + deadlineMarginMs(options) < Date.now();
-    const active = options.preparations
-      ? await streamToResume(options.preparations, tenantId, chatId, {
-          deadlineMarginMs: deadlineMarginMs(options),
-          maxWaitMs: Math.min(
-            PREPARATION_WAIT_MS,
-            context.getRemainingTimeInMillis() - budgetMarginMs,
-          ),
-        })
-      : await options.log
-          .active(tenantId, chatId, { consistent: true })
-          .then((found) => (found && !writerGone(found) ? found : undefined));
-    if (!active) {
-      if (await options.sessions.exists(tenantId, chatId)) return NO_CONTENT;
+    const findActive = async () => {
+      const active = options.preparations
+        ? await streamToResume(options.preparations, tenantId, chatId, {
+            deadlineMarginMs: deadlineMarginMs(options),
+            maxWaitMs: Math.min(
+              PREPARATION_WAIT_MS,
+              context.getRemainingTimeInMillis() - budgetMarginMs,
+            ),
+          })
+        : await options.log
+            .active(tenantId, chatId, { consistent: true })
+            .then((found) => (found && !writerGone(found) ? found : undefined));
+      if (active) return active;
+      if (await options.sessions.exists(tenantId, chatId)) return undefined;
       throw notFound('Chat');
+    };
+    const active = await findActive().catch(async (error: unknown) => {
+      await freeSlot();
+      throw error;
+    });
+    if (!active) {
+      await freeSlot();
+      return NO_CONTENT;
     }
     const gone = new AbortController();
     const live = uiMessageBody({ pingIntervalMs, onClose: () => gone.abort() });
@@ -359,11 +391,7 @@ export const createHandler = (deps: StreamChatDeps) => {
       const parts = followStream(
         options.log,
         { tenantId, chatId, stream: active },
-        {
-          ...options.follow,
-          readerDeadlineAt: Date.now() + context.getRemainingTimeInMillis() - budgetMarginMs,
-          signal: gone.signal,
-        },
+        { ...options.follow, readerDeadlineAt, signal: gone.signal },
       );
       try {
         for await (const part of parts) live.send(part);
@@ -372,6 +400,7 @@ export const createHandler = (deps: StreamChatDeps) => {
         live.send({ type: 'error', errorText: describeError(error) });
       } finally {
         live.end();
+        await freeSlot();
       }
     };
     unfinished.set(context, run());
@@ -406,8 +435,9 @@ export const createHandler = (deps: StreamChatDeps) => {
   const limits = limitRequests<HttpEvent>({
     ...(deps.limits ? { limiter: deps.limits } : {}),
     // A resume is a long invocation of its own, polling the table until the answer ends: it
-    // counts as a request. A stop is counted by `stopChatAnswer`, only when it finds no answer: an
-    // answer can always be stopped, past the limit too.
+    // counts as a request (and holds a follower slot while it follows). A stop is counted by
+    // `stopChatAnswer`, only when it finds no answer: an answer can always be stopped, past the
+    // limit too.
     isLimited: (event) => routeOf(event, resumable !== undefined).kind !== 'stop',
   });
   return (

@@ -282,6 +282,7 @@ describe('streaming chat function', () => {
     const { handler, embedder } = setup(undefined, {
       limits: {
         admitRequest: admitted,
+        openFollower: async () => async () => {},
         openStream: async () => {
           embeddingCallsAtSlot = embedder.calls.length;
           return async () => {};
@@ -303,6 +304,7 @@ describe('streaming chat function', () => {
     });
     const limits: NonNullable<StreamChatDeps['limits']> = {
       admitRequest: admitted,
+      openFollower: async () => async () => {},
       openStream: async () => {
         await new Promise((done) => setTimeout(done, 20));
         refuse();
@@ -435,6 +437,7 @@ describe('streaming chat function', () => {
     const { handler } = setup(model, {
       limits: {
         admitRequest: admitted,
+        openFollower: async () => async () => {},
         openStream: async () => async (options) => {
           releases.push(options ?? {});
         },
@@ -492,6 +495,7 @@ describe('streaming chat function', () => {
     let slotFreed = false;
     const limits: NonNullable<StreamChatDeps['limits']> = {
       admitRequest: admitted,
+      openFollower: async () => async () => {},
       openStream: async () => async () => {
         await new Promise((done) => setTimeout(done, 30));
         slotFreed = true;
