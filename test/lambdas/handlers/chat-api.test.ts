@@ -10,6 +10,7 @@ import { InMemorySessionStore } from '../../support/fakes/in-memory-session-stor
 import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { testHttpOptions } from '../../support/http-deps.js';
 import { lambdaContext } from '../../support/lambda-context.js';
+import { openAiRefusal } from '../../support/openai-refusal.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,15 +28,21 @@ class SlowSessionStore extends InMemorySessionStore {
   }
 }
 
-const setup = (sessions: InMemorySessionStore) =>
+const setup = (
+  sessions: InMemorySessionStore,
+  {
+    embedder = new FakeEmbedder(),
+    model = new FakeChatModel({ defaultReply: 'Because.' }),
+  }: { embedder?: FakeEmbedder; model?: FakeChatModel } = {},
+) =>
   createHandler({
     http: testHttpOptions({ 'key-a': 'tenant-a' }, { maxBodyBytes: 10_000 }),
     answerQuestion: new AnswerQuestion({
       sessions,
-      embedder: new FakeEmbedder(),
+      embedder,
       vectors: new FakeVectorStore(),
       documents: everyDocumentLive,
-      model: new FakeChatModel({ defaultReply: 'Because.' }),
+      model,
       clock: new ManualClock(),
       settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
     }),
@@ -52,6 +59,13 @@ const ask = () =>
     body: JSON.stringify({ message: 'Why?' }),
   });
 
+/** What the buffered route answers. */
+interface RouteReply {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 const storedMessages = (sessions: InMemorySessionStore) =>
   [...sessions.sessions.values()].reduce((sum, session) => sum + session.messages.length, 0);
 
@@ -67,5 +81,53 @@ describe('POST /v1/chat', () => {
 
     expect(reply.statusCode).toBe(200);
     expect(storedMessages(sessions)).toBe(2);
+  });
+
+  it("answers OpenAI's chat rate limit, after the SDK's retries, 503 problem with its retry-after-ms as Retry-After, storing nothing", async () => {
+    // Arrange
+    const sessions = new InMemorySessionStore();
+    const model = new FakeChatModel().failWith(
+      openAiRefusal(429, { 'retry-after-ms': '20000' }, 'chat completion'),
+    );
+    const handler = setup(sessions, { model });
+
+    // Act
+    const reply = (await handler(ask(), lambdaContext())) as RouteReply;
+
+    // Assert
+    expect(reply.statusCode).toBe(503);
+    expect(reply.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '20',
+    });
+    expect(JSON.parse(reply.body)).toMatchObject({
+      type: 'urn:problem:dependency:openai',
+      status: 503,
+      detail: 'openai: chat completion: rate limited (429)',
+    });
+    expect(storedMessages(sessions)).toBe(0);
+  });
+
+  it("answers OpenAI's embeddings rate limit 503 problem with its retry-after as Retry-After, storing nothing", async () => {
+    // Arrange
+    const sessions = new InMemorySessionStore();
+    const embedder = new FakeEmbedder();
+    embedder.failures.push(openAiRefusal(429, { 'retry-after': '7' }, 'embeddings'));
+    const handler = setup(sessions, { embedder });
+
+    // Act
+    const reply = (await handler(ask(), lambdaContext())) as RouteReply;
+
+    // Assert
+    expect(reply.statusCode).toBe(503);
+    expect(reply.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '7',
+    });
+    expect(JSON.parse(reply.body)).toMatchObject({
+      type: 'urn:problem:dependency:openai',
+      detail: 'openai: embeddings: rate limited (429)',
+    });
+    expect(storedMessages(sessions)).toBe(0);
   });
 });

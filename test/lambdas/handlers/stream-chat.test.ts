@@ -371,6 +371,28 @@ describe('streaming chat function', () => {
     expect(frames(response.body)).toEqual([]);
   });
 
+  it("answers OpenAI's embeddings rate limit before the first token 503 with its Retry-After, nothing streamed", async () => {
+    // Arrange
+    const { handler, embedder } = setup();
+    embedder.failures.push(openAiRefusal(429, { 'retry-after-ms': '7000' }, 'embeddings'));
+
+    // Act
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    // Assert
+    expect(response.prelude.statusCode).toBe(503);
+    expect(response.prelude.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '7',
+    });
+    expect(JSON.parse(response.body)).toMatchObject({
+      type: 'urn:problem:dependency:openai',
+      detail: 'openai: embeddings: rate limited (429)',
+    });
+    expect(frames(response.body)).toEqual([]);
+  });
+
   it.each([
     ['a server error', 503, () => openAiRefusal(500)],
     ['a broken connection', 503, () => toOpenAiFailure(new APIConnectionError({}), 'chat stream')],
