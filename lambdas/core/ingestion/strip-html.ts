@@ -1,6 +1,7 @@
 import { decodeHTML } from 'entities';
 import { runSteps, type Steps } from '../text/work-steps.js';
 import { droppedSubtree } from './dropped-subtree.js';
+import { RAW_TEXT } from './html-element-kinds.js';
 import {
   CDATA_OPENING,
   CHARS_PER_STEP,
@@ -9,6 +10,7 @@ import {
   type Tag,
 } from './html-scanner.js';
 import { fenceOpening, isThematicBreak, setextUnderline } from './markdown-lines.js';
+import { OpenElements } from './open-elements.js';
 
 /** Options of {@link stripHtml}. */
 export interface StripHtmlOptions {
@@ -68,10 +70,39 @@ const LINES = new Set(['br', 'li', 'dt', 'dd', 'tr', 'option']);
 
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
+/**
+ * Where the content of the raw text element (`<textarea>`, `<title>`…) whose start tag is `tag`
+ * ends (at its end tag, or the end of the text), and where the element ends: a browser reads
+ * that content as text, never as tags.
+ */
+function* rawTextExtent(
+  scanner: HtmlScanner,
+  tag: Tag,
+): Steps<{ contentEnd: number; end: number }> {
+  const { html } = scanner;
+  const end = yield* scanner.endOfElement(tag.name, tag.end);
+  const close = html.lastIndexOf('</', end - 1);
+  const closed =
+    close >= tag.end &&
+    html.charCodeAt(end - 1) === 0x3e &&
+    html.slice(close + 2, close + 2 + tag.name.length).toLowerCase() === tag.name;
+  return { contentEnd: closed ? close : end, end };
+}
+
+/**
+ * Applies a tag read as text (not dropped) to the stack of open elements: forgets the stack
+ * where the tag's effect is not known.
+ */
+const applyTag = (open: OpenElements, tag: Tag): void => {
+  const known = tag.closing ? open.end(tag.name) : open.start(tag.name) !== 'unknown';
+  if (!known) open.forget();
+};
+
 /** The text of a `<pre>` element from `from` on: tags dropped, `<br>` as line breaks. */
 function* preformattedSteps(
   scanner: HtmlScanner,
   from: number,
+  open: OpenElements,
 ): Steps<{ text: string; end: number }> {
   const { html } = scanner;
   const parts: string[] = [];
@@ -94,14 +125,26 @@ function* preformattedSteps(
     parts.push(html.slice(textStart, lt));
     searchFrom = textStart = skip ?? tag!.end;
     if (tag === undefined) continue;
-    if (tag.closing && tag.name === 'pre' && tag.bare)
+    if (tag.closing && tag.name === 'pre' && tag.bare) {
+      applyTag(open, tag);
       return { text: parts.join(''), end: tag.end };
+    }
     const dropped = tag.closing
       ? undefined
-      : yield* droppedSubtree(scanner, tag, { inMathMl: false });
+      : yield* droppedSubtree(scanner, tag, { inMathMl: false }, open);
     if (dropped !== undefined) {
       searchFrom = textStart = dropped.end;
       if (dropped.spaced) parts.push(' ');
+      const closing = dropped.closingTag;
+      if (closing?.name === 'pre' && closing.bare)
+        return { text: parts.join(''), end: dropped.end };
+      continue;
+    }
+    applyTag(open, tag);
+    if (!tag.closing && RAW_TEXT.has(tag.name)) {
+      const raw = yield* rawTextExtent(scanner, tag);
+      parts.push(html.slice(tag.end, raw.contentEnd));
+      searchFrom = textStart = raw.end;
     } else if (!tag.closing && tag.name === 'br' && tag.bare) {
       parts.push('\n');
     }
@@ -145,6 +188,7 @@ const tagText = (tag: Tag, markHeadings: boolean): string => {
 export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): Steps<string> {
   const source = HAS_MARK.test(html) ? html.replace(MARKS, '') : html;
   const scanner = new HtmlScanner(source);
+  const open = new OpenElements();
   const markHeadings = options.markHeadings ?? false;
   const parts: string[] = [];
   const preformatted: string[] = [];
@@ -193,14 +237,23 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
     addText(textStart, lt);
     searchFrom = textStart = skip ?? tag!.end;
     if (tag === undefined) continue;
+    const inMathMl = mathDepth > 0 || tag.name === 'math';
     const dropped = tag.closing
       ? undefined
-      : yield* droppedSubtree(scanner, tag, { inMathMl: mathDepth > 0 || tag.name === 'math' });
+      : yield* droppedSubtree(scanner, tag, { inMathMl }, open);
+    // MathML's tags are not modelled: the stack is forgotten on the way in and out.
+    if (inMathMl) open.forget();
+    else if (dropped === undefined) applyTag(open, tag);
     if (dropped !== undefined) {
       searchFrom = textStart = dropped.end;
       if (dropped.spaced) parts.push(' ');
+      if (dropped.closingTag) parts.push(tagText(dropped.closingTag, markHeadings));
+    } else if (!tag.closing && RAW_TEXT.has(tag.name) && !inMathMl) {
+      const raw = yield* rawTextExtent(scanner, tag);
+      addText(tag.end, raw.contentEnd);
+      searchFrom = textStart = raw.end;
     } else if (!tag.closing && tag.name === 'pre') {
-      const pre = yield* preformattedSteps(scanner, tag.end);
+      const pre = yield* preformattedSteps(scanner, tag.end, open);
       searchFrom = textStart = pre.end;
       const code = decodeEntities(pre.text).replace(/^\n+/, '').trimEnd().replace(MARKS, '');
       preformatted.push(markHeadings ? fenced(code) : code);

@@ -100,4 +100,10 @@ describe('stripHtml on CDATA sections', () => {
   it('reads CDATA as a comment again after the MathML element ends', () => {
     expect(stripHtml('<math><mi>x</mi></math><p><![CDATA[ a > b ]]> y</p>')).toBe('x\n\nb ]]> y');
   });
+
+  it('reads the content of a textarea as text, tags and all, as a browser shows it', () => {
+    expect(stripHtml('<p>Example:</p><textarea><b>bold</b> &amp; more</textarea>')).toBe(
+      'Example:\n\n<b>bold</b> & more',
+    );
+  });
 });

@@ -1,0 +1,124 @@
+import type { Steps } from '../text/work-steps.js';
+import { endOfElementByName, endOfForeignElement, TAGS_PER_STEP } from './element-ends.js';
+import { FOREIGN, FOREIGN_EXITS, FORMATTING, RAW_TEXT } from './html-element-kinds.js';
+import { CDATA_OPENING, type HtmlScanner, skippedMarkupEnd, type Tag } from './html-scanner.js';
+import type { OpenElements } from './open-elements.js';
+
+const TAG_NAME = /<\/?([a-zA-Z][^\s/>]*)/y;
+const CDATA = CDATA_OPENING.toLowerCase();
+
+/**
+ * Whether markup from `from` to `to` holds a tag whose name `matches`, comments and raw text
+ * (`<script>`…) skipped; linear in its length. A comment or raw text element left unclosed in it
+ * counts as such a tag: the answer is "yes" whenever it is not sure.
+ */
+export const holdsTag = (
+  html: string,
+  from: number,
+  to: number,
+  matches: (name: string) => boolean,
+): boolean => {
+  const lower = html.slice(from, to).toLowerCase();
+  let at = 0;
+  for (let lt = lower.indexOf('<'); lt >= 0; lt = lower.indexOf('<', at)) {
+    at = lt + 1;
+    const opening = lower.startsWith('<!--', lt) ? '-->' : lower.startsWith(CDATA, lt) ? ']]>' : '';
+    if (opening !== '') {
+      const close = lower.indexOf(opening, lt + 4);
+      if (close < 0) return true;
+      at = close + 3;
+      continue;
+    }
+    TAG_NAME.lastIndex = lt;
+    const name = TAG_NAME.exec(lower)?.[1];
+    if (name === undefined) continue;
+    if (matches(name)) return true;
+    if (lower[lt + 1] !== '/' && RAW_TEXT.has(name)) {
+      const close = lower.indexOf(`</${name}`, lt + name.length + 1);
+      if (close < 0) return true;
+      at = close;
+    }
+  }
+  return false;
+};
+
+/**
+ * Index where a foreign element (`<svg>`, `<math>`) whose start tag is `tag` ends, and whether
+ * the stack of open elements is still known after it: not when it holds a tag that takes a
+ * browser back to HTML (`<div>`, `<p>`…, or SVG's `<foreignObject>`).
+ */
+export function* foreignElementEnd(
+  scanner: HtmlScanner,
+  tag: Tag,
+): Steps<{ end: number; known: boolean }> {
+  if (tag.selfClosing) return { end: tag.end, known: true };
+  const end = yield* endOfForeignElement(scanner, tag.name, tag.end);
+  return { end, known: !holdsTag(scanner.html, tag.end, end, (name) => FOREIGN_EXITS.has(name)) };
+}
+
+/** Where a hidden subtree ends. */
+export interface HiddenSubtreeEnd {
+  /** Index just past it (or of the start tag that closed it, which is read again). */
+  end: number;
+  /** The end tag of an element around it that ended it, which closed that element too. */
+  closingTag?: Tag;
+}
+
+/**
+ * Where the hidden element whose start tag is `tag` ends, as a browser ends it: where the
+ * stack of open elements `open` (the elements open before it) pops it, at its end tag, at an
+ * enclosing element's end tag (`<div><span hidden>…</div>`), at a start tag that closes an
+ * enclosing paragraph, list item or cell (then the index of that tag, which is read again), or at
+ * the end of the text; never earlier (`</span>` does not end `<span hidden><div>…`, as a special
+ * element stops it). Where the stack is not known (markup it does not model), it falls back on
+ * the element's own end tags ({@link endOfElementByName}) and forgets the stack. Comments, raw
+ * text and foreign content are read whole. `open` is left as the browser's stack after the end.
+ */
+export function* endOfHiddenSubtree(
+  scanner: HtmlScanner,
+  tag: Tag,
+  open: OpenElements,
+): Steps<HiddenSubtreeEnd> {
+  const { html } = scanner;
+  const fallBack = function* (from: number): Steps<HiddenSubtreeEnd> {
+    const depth = Math.max(1, open.countHidden(tag.name));
+    open.forget();
+    return { end: yield* endOfElementByName(scanner, tag.name, from, depth) };
+  };
+  if (open.start(tag.name) !== 'opened') return yield* fallBack(tag.end);
+  open.hideCurrent();
+  const hiddenAt = open.depth - 1;
+  // A browser opens a formatting element again after an enclosing end tag closes it.
+  if (FORMATTING.has(tag.name)) return yield* fallBack(tag.end);
+  let at = tag.end;
+  let tags = 0;
+  while (at < html.length) {
+    const lt = html.indexOf('<', at);
+    if (lt < 0) break;
+    const skip = yield* skippedMarkupEnd(scanner, lt);
+    const inner = skip === undefined ? scanner.tagAt(lt) : undefined;
+    at = skip ?? inner?.end ?? lt + 1;
+    if (inner === undefined) continue;
+    tags += 1;
+    if (tags % TAGS_PER_STEP === 0) yield;
+    if (inner.closing) {
+      if (!open.end(inner.name)) return yield* fallBack(lt);
+      if (!open.hiding)
+        return { end: inner.end, closingTag: open.depth < hiddenAt ? inner : undefined };
+      continue;
+    }
+    if (!open.closeBefore(inner.name)) return yield* fallBack(lt);
+    if (!open.hiding) return { end: lt };
+    if (inner.name === 'plaintext') return { end: html.length };
+    if (RAW_TEXT.has(inner.name)) {
+      at = yield* scanner.endOfElement(inner.name, inner.end);
+    } else if (FOREIGN.has(inner.name)) {
+      const foreign = yield* foreignElementEnd(scanner, inner);
+      if (!foreign.known) return yield* fallBack(foreign.end);
+      at = foreign.end;
+    } else if (open.open(inner.name) === 'unknown') {
+      return yield* fallBack(lt);
+    }
+  }
+  return { end: html.length };
+}
