@@ -7,6 +7,18 @@ const UTF16LE_BYTE_ORDER_MARK = [0xff, 0xfe] as const;
 /** U+FEFF in UTF-16 big-endian. */
 const UTF16BE_BYTE_ORDER_MARK = [0xfe, 0xff] as const;
 
+/**
+ * U+FEFF in UTF-32, little- and big-endian. The little-endian mark opens with the UTF-16
+ * little-endian one: a UTF-32 file is told apart by its first four bytes.
+ */
+const UTF32_BYTE_ORDER_MARKS = [
+  ['little-endian', [0xff, 0xfe, 0x00, 0x00]],
+  ['big-endian', [0x00, 0x00, 0xfe, 0xff]],
+] as const;
+
+/** The byte order of a UTF-32 byte order mark. */
+export type Utf32ByteOrder = (typeof UTF32_BYTE_ORDER_MARKS)[number][0];
+
 /** The encodings a text document is read in (see {@link textEncodingOf}). */
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -39,3 +51,16 @@ export const textEncodingOf = (bytes: Uint8Array): TextEncoding =>
  */
 export const withoutByteOrderMark = (bytes: Uint8Array): Uint8Array =>
   opensWith(bytes, UTF8_BYTE_ORDER_MARK) ? bytes.subarray(3) : bytes;
+
+/**
+ * The byte order of the UTF-32 byte order mark a file opens with (FF FE 00 00 or 00 00 FE FF),
+ * or undefined. UTF-32 is not read (WHATWG's Encoding standard, and so `TextDecoder`, has no
+ * UTF-32): a file it opens is refused, never read as the UTF-16 or UTF-8 it is not. (A UTF-16
+ * little-endian file opening with U+0000 has these bytes too; NUL is not text either.)
+ *
+ * @example
+ * utf32ByteOrderOf(Uint8Array.from([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0])); // 'little-endian'
+ * utf32ByteOrderOf(Buffer.from('\ufeffHi', 'utf16le')); // undefined
+ */
+export const utf32ByteOrderOf = (bytes: Uint8Array): Utf32ByteOrder | undefined =>
+  UTF32_BYTE_ORDER_MARKS.find(([, mark]) => opensWith(bytes, mark))?.[0];

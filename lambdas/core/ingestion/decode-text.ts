@@ -1,6 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import { HttpProblem } from '../problem.js';
-import { type TextEncoding, textEncodingOf, withoutByteOrderMark } from './byte-order-mark.js';
+import {
+  type TextEncoding,
+  textEncodingOf,
+  utf32ByteOrderOf,
+  withoutByteOrderMark,
+} from './byte-order-mark.js';
 
 /** Bytes decoded at a time, so that a large document is read in short stretches. */
 const DECODE_SLICE_BYTES = 262_144;
@@ -24,6 +29,16 @@ const notText = (bytes: Uint8Array, encoding: TextEncoding, cause?: unknown) =>
     cause,
   });
 
+/** Refuses a document that opens with a UTF-32 byte order mark, naming it. */
+const refuseUtf32 = (bytes: Uint8Array): void => {
+  const byteOrder = utf32ByteOrderOf(bytes);
+  if (byteOrder === undefined) return;
+  throw new HttpProblem(422, {
+    type: 'urn:problem:unreadable-document',
+    detail: `The document opens with a UTF-32 (${byteOrder}) byte order mark: UTF-32 is not read; save it as UTF-8`,
+  });
+};
+
 const binary = () =>
   new HttpProblem(422, {
     type: 'urn:problem:unreadable-document',
@@ -38,12 +53,14 @@ const binary = () =>
  * mark opens it.
  *
  * @throws HttpProblem 422 when the bytes are not text in that encoding (malformed UTF-8; an
- * odd number of bytes or an unpaired surrogate in UTF-16), or hold NUL (binary data).
+ * odd number of bytes or an unpaired surrogate in UTF-16), hold NUL (binary data), or open with
+ * a UTF-32 byte order mark (UTF-32 is not read, nor mistaken for UTF-16).
  *
  * @example
  * [...decodedSlices(Buffer.from('\ufeffHi', 'utf16le'))].join(''); // 'Hi'
  */
 export function* decodedSlices(bytes: Uint8Array): Generator<string, void, void> {
+  refuseUtf32(bytes);
   const encoding = textEncodingOf(bytes);
   const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: false });
   const decode = (slice?: Uint8Array): string => {
@@ -76,9 +93,10 @@ export const decodeText = (bytes: Uint8Array): string => [...decodedSlices(bytes
  * Checks that bytes are text (see {@link decodedSlices}) without making a string of the whole
  * document: UTF-8 is validated on the bytes, UTF-16 decoded a slice at a time.
  *
- * @throws HttpProblem 422 when the bytes are not text, or hold NUL (binary data).
+ * @throws HttpProblem 422 when the bytes are not text, hold NUL (binary data), or are UTF-32.
  */
 export const checkText = (bytes: Uint8Array): void => {
+  refuseUtf32(bytes);
   const encoding = textEncodingOf(bytes);
   if (encoding === 'utf-8') {
     if (!isUtf8(bytes)) throw notText(bytes, encoding);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   textEncodingOf,
+  utf32ByteOrderOf,
   withoutByteOrderMark,
 } from '../../../../lambdas/core/ingestion/byte-order-mark.js';
 
@@ -35,5 +36,21 @@ describe('textEncodingOf', () => {
     ['half a mark as UTF-8', [0xff], 'utf-8'],
   ])('reads %s', (_, bytes, encoding) => {
     expect(textEncodingOf(Uint8Array.from(bytes))).toBe(encoding);
+  });
+});
+
+describe('utf32ByteOrderOf', () => {
+  it.each([
+    [
+      'FF FE 00 00 as little-endian',
+      [0xff, 0xfe, 0x00, 0x00, 0x41, 0x00, 0x00, 0x00],
+      'little-endian',
+    ],
+    ['00 00 FE FF as big-endian', [0x00, 0x00, 0xfe, 0xff, 0x00, 0x00, 0x00, 0x41], 'big-endian'],
+    ['the UTF-16 little-endian mark as no UTF-32 mark', [0xff, 0xfe, 0x41, 0x00], undefined],
+    ['UTF-8 as no UTF-32 mark', [0x41, 0x42, 0x43, 0x44], undefined],
+    ['a mark cut short as no UTF-32 mark', [0xff, 0xfe, 0x00], undefined],
+  ])('reads %s', (_, bytes, byteOrder) => {
+    expect(utf32ByteOrderOf(Uint8Array.from(bytes))).toBe(byteOrder);
   });
 });

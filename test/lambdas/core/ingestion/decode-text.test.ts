@@ -9,6 +9,12 @@ import {
 
 const utf16le = (text: string) => Buffer.from(`\ufeff${text}`, 'utf16le');
 const utf16be = (text: string) => utf16le(text).swap16();
+const utf32 = (text: string, byteOrder: 'LE' | 'BE') => {
+  const points = [...`\ufeff${text}`].map((character) => character.codePointAt(0)!);
+  const bytes = Buffer.alloc(points.length * 4);
+  points.forEach((point, index) => bytes[`writeUInt32${byteOrder}`](point, index * 4));
+  return bytes;
+};
 
 describe('decodedSlices', () => {
   it('keeps a UTF-16 character cut between two slices whole, in the later slice', () => {
@@ -38,6 +44,12 @@ describe('decodedSlices', () => {
 });
 
 describe('decodeText', () => {
+  it('never decodes UTF-32 text as UTF-16', () => {
+    expect(() => decodeText(utf32('😀', 'LE'))).toThrow(
+      expect.objectContaining({ status: 422, detail: expect.stringContaining('UTF-32') }),
+    );
+  });
+
   it('decodes UTF-8 with or without its byte order mark, and UTF-16 in either byte order', () => {
     const decoded = [
       Buffer.from('café'),
@@ -72,6 +84,22 @@ describe('checkText', () => {
       expect.objectContaining({ status: 422, detail: expect.stringContaining('surrogate') }),
     );
   });
+
+  it.each([
+    ['little-endian', 'LE'],
+    ['big-endian', 'BE'],
+  ] as const)(
+    'refuses UTF-32 (%s), naming it, as neither UTF-16 nor binary data',
+    (order, byteOrder) => {
+      expect(() => checkText(utf32('😀😀', byteOrder))).toThrow(
+        expect.objectContaining({
+          status: 422,
+          type: 'urn:problem:unreadable-document',
+          detail: `The document opens with a UTF-32 (${order}) byte order mark: UTF-32 is not read; save it as UTF-8`,
+        }),
+      );
+    },
+  );
 
   it('refuses UTF-8 holding NUL as binary data', () => {
     expect(() => checkText(Buffer.from('a\u0000b'))).toThrow(

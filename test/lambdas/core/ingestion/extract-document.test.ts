@@ -151,6 +151,26 @@ describe('extractDocument', () => {
   });
 
   it.each([
+    ['little-endian', 'writeUInt32LE'],
+    ['big-endian', 'writeUInt32BE'],
+  ] as const)(
+    'answers unreadable, naming UTF-32, for a UTF-32 (%s) document',
+    async (order, write) => {
+      const points = [...'\ufeff😀 Hello'].map((character) => character.codePointAt(0)!);
+      const bytes = Buffer.alloc(points.length * 4);
+      points.forEach((point, index) => bytes[write](point, index * 4));
+
+      const result = await extractDocument({ bytes, contentType: 'text/html' }, testReaders);
+
+      expect(result).toEqual({
+        ok: false,
+        reason: 'unreadable',
+        detail: `The document opens with a UTF-32 (${order}) byte order mark: UTF-32 is not read; save it as UTF-8`,
+      });
+    },
+  );
+
+  it.each([
     ['empty', Buffer.from(' \n\u200b'), 'text/plain'],
     ['unreadable', Buffer.from([0x41, 0xc3, 0x28]), 'text/plain'],
     ['unsupported-type', Buffer.from('PK'), 'application/zip'],
