@@ -56,6 +56,21 @@ export function* foreignElementEnd(
   return { end, known: !holdsTag(scanner.html, tag.end, end, (name) => FOREIGN_EXITS.has(name)) };
 }
 
+/**
+ * Where the hidden element `tag` ends by its own end tags from `from` on, the stack no longer
+ * known; the stack is forgotten.
+ */
+function* endByOwnTags(
+  scanner: HtmlScanner,
+  tag: Tag,
+  from: number,
+  open: OpenElements,
+): Steps<HiddenSubtreeEnd> {
+  const depth = Math.max(1, open.countHidden(tag.name));
+  open.forget();
+  return { end: yield* endOfElementByName(scanner, tag.name, from, depth) };
+}
+
 /** Where a hidden subtree ends. */
 export interface HiddenSubtreeEnd {
   /** Index just past it (or of the start tag that closed it, which is read again). */
@@ -80,11 +95,7 @@ export function* endOfHiddenSubtree(
   open: OpenElements,
 ): Steps<HiddenSubtreeEnd> {
   const { html } = scanner;
-  const fallBack = function* (from: number): Steps<HiddenSubtreeEnd> {
-    const depth = Math.max(1, open.countHidden(tag.name));
-    open.forget();
-    return { end: yield* endOfElementByName(scanner, tag.name, from, depth) };
-  };
+  const fallBack = (from: number) => endByOwnTags(scanner, tag, from, open);
   if (open.start(tag.name) !== 'opened') return yield* fallBack(tag.end);
   open.hideCurrent();
   const hiddenAt = open.depth - 1;

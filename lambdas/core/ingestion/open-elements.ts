@@ -24,6 +24,9 @@ const MAX_FORGOTTEN_NAMES = 64;
 /** The elements by which a browser reads a table's tags (its insertion mode). */
 const TABLE_CONTEXTS = new Set([...TABLE_PARTS, 'table', 'template']);
 
+/** Start tags a browser opens no element for in a page's body. */
+const IGNORED_IN_BODY = new Set(['html', 'body', 'head', 'frame']);
+
 /** Where a start tag leaves the stack: its element opened, nothing opened, or not known. */
 export type Opening = 'opened' | 'none' | 'unknown';
 
@@ -122,7 +125,8 @@ export class OpenElements {
 
   /** Opens the element of a start tag whose closing {@link closeBefore} has applied. */
   open(name: string): Opening {
-    if (VOID.has(name) || name === 'html' || name === 'body' || name === 'frame') return 'none';
+    // A browser reads `<html>`, `<body>` and `<head>` in a page's body as no element.
+    if (VOID.has(name) || IGNORED_IN_BODY.has(name)) return 'none';
     if (name === 'form') {
       if (this.#form === undefined || this.#mayBeOpen('template')) return 'unknown';
       if (this.#form) return 'none';
