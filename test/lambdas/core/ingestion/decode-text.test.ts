@@ -12,7 +12,9 @@ const utf16be = (text: string) => utf16le(text).swap16();
 const utf32 = (text: string, byteOrder: 'LE' | 'BE') => {
   const points = [...`\ufeff${text}`].map((character) => character.codePointAt(0)!);
   const bytes = Buffer.alloc(points.length * 4);
-  points.forEach((point, index) => bytes[`writeUInt32${byteOrder}`](point, index * 4));
+  points.forEach((point, index) => {
+    bytes[`writeUInt32${byteOrder}`](point, index * 4);
+  });
   return bytes;
 };
 

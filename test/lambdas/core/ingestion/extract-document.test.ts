@@ -158,7 +158,9 @@ describe('extractDocument', () => {
     async (order, write) => {
       const points = [...'\ufeff😀 Hello'].map((character) => character.codePointAt(0)!);
       const bytes = Buffer.alloc(points.length * 4);
-      points.forEach((point, index) => bytes[write](point, index * 4));
+      points.forEach((point, index) => {
+        bytes[write](point, index * 4);
+      });
 
       const result = await extractDocument({ bytes, contentType: 'text/html' }, testReaders);
 
