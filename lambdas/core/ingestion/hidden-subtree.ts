@@ -71,6 +71,9 @@ function* endByOwnTags(
   return { end: yield* endOfElementByName(scanner, tag.name, from, depth) };
 }
 
+/** Start tags that open no element in a page's body but give it their attributes. */
+const MERGED_INTO_PAGE = new Set(['html', 'body']);
+
 /** Where a hidden subtree ends. */
 export interface HiddenSubtreeEnd {
   /** Index just past it (or of the start tag that closed it, which is read again). */
@@ -86,8 +89,10 @@ export interface HiddenSubtreeEnd {
  * enclosing paragraph, list item or cell (then the index of that tag, which is read again), or at
  * the end of the text; never earlier (`</span>` does not end `<span hidden><div>…`, as a special
  * element stops it). Where the stack is not known (markup it does not model), it falls back on
- * the element's own end tags ({@link endOfElementByName}) and forgets the stack. Comments, raw
- * text and foreign content are read whole. `open` is left as the browser's stack after the end.
+ * the element's own end tags ({@link endOfElementByName}) and forgets the stack. A table part
+ * outside a table (`<td hidden>` in a `<div>`), whose tag a browser ignores, hides nothing.
+ * Comments, raw text and foreign content are read whole. `open` is left as the browser's stack
+ * after the end.
  */
 export function* endOfHiddenSubtree(
   scanner: HtmlScanner,
@@ -96,7 +101,10 @@ export function* endOfHiddenSubtree(
 ): Steps<HiddenSubtreeEnd> {
   const { html } = scanner;
   const fallBack = (from: number) => endByOwnTags(scanner, tag, from, open);
-  if (open.start(tag.name) !== 'opened') return yield* fallBack(tag.end);
+  const opening = open.start(tag.name);
+  // A table part outside a table, or a form in a form, opens nothing, so hides nothing.
+  if (opening === 'none' && !MERGED_INTO_PAGE.has(tag.name)) return { end: tag.end };
+  if (opening !== 'opened') return yield* fallBack(tag.end);
   open.hideCurrent();
   const hiddenAt = open.depth - 1;
   // A browser opens a formatting element again after an enclosing end tag closes it.

@@ -76,6 +76,18 @@ describe('stripHtml on a hidden element whose end tag is missing', () => {
   });
 });
 
+describe('stripHtml on a hidden table part outside any table', () => {
+  it.each([
+    ['a cell', '<div><td hidden>Shown.</td></div>'],
+    ['a header cell', '<th style="display:none">Shown.'],
+    ['a row', '<p><tr hidden>Shown.</tr></p>'],
+    ['a caption', '<caption hidden>Shown.</caption>'],
+    ['a section', '<tbody hidden>Shown.</tbody>'],
+  ])('keeps the text of %s, whose tag a browser ignores', (_, html) => {
+    expect(stripHtml(html)).toBe('Shown.');
+  });
+});
+
 describe('stripHtml on a hidden element a browser keeps open', () => {
   it.each([
     ['an end tag of an element that is not open', `<div hidden>${INJECTION}</span>x</div>End.`],
