@@ -1,5 +1,7 @@
 import type { Steps } from '../text/work-steps.js';
 import { endOfElementByName, endOfForeignElement, TAGS_PER_STEP } from './element-ends.js';
+import { hidesElement } from './hidden-element.js';
+import { readAttributes } from './html-attributes.js';
 import { FOREIGN, FOREIGN_EXITS, FORMATTING, RAW_TEXT } from './html-element-kinds.js';
 import { CDATA_OPENING, type HtmlScanner, skippedMarkupEnd, type Tag } from './html-scanner.js';
 import type { OpenElements } from './open-elements.js';
@@ -74,6 +76,31 @@ function* endByOwnTags(
 /** Start tags that open no element in a page's body but give it their attributes. */
 const MERGED_INTO_PAGE = new Set(['html', 'body']);
 
+/** Whether the start tag `tag` hides its element (`hidden`, `display: none`…). */
+const hides = (html: string, tag: Tag): boolean =>
+  hidesElement(readAttributes(html, tag.attributesStart, tag.end - 1), { inMathMl: false });
+
+/**
+ * Where hiding ends when hidden formatting elements (`<b hidden>`…) opened in a hidden subtree
+ * are still unclosed by their own end tags at `from`, where the subtree ended: a browser opens
+ * each again, attributes and all, at the next text, so the text stays hidden up to their own end
+ * tags ({@link endOfElementByName}); the stack is forgotten. `from` when there are none.
+ */
+function* endOfReopenedHidden(
+  scanner: HtmlScanner,
+  unclosed: ReadonlyMap<string, number>,
+  from: number,
+  open: OpenElements,
+): Steps<number> {
+  let end = from;
+  for (const [name, count] of unclosed) {
+    if (count === 0) continue;
+    open.forget();
+    end = Math.max(end, yield* endOfElementByName(scanner, name, from, count));
+  }
+  return end;
+}
+
 /** Where a hidden subtree ends. */
 export interface HiddenSubtreeEnd {
   /** Index just past it (or of the start tag that closed it, which is read again). */
@@ -90,9 +117,10 @@ export interface HiddenSubtreeEnd {
  * the end of the text; never earlier (`</span>` does not end `<span hidden><div>…`, as a special
  * element stops it). Where the stack is not known (markup it does not model), it falls back on
  * the element's own end tags ({@link endOfElementByName}) and forgets the stack. A table part
- * outside a table (`<td hidden>` in a `<div>`), whose tag a browser ignores, hides nothing.
- * Comments, raw text and foreign content are read whole. `open` is left as the browser's stack
- * after the end.
+ * outside a table (`<td hidden>` in a `<div>`), whose tag a browser ignores, hides nothing. A
+ * hidden formatting element in the subtree (`<b hidden>`) left unclosed where it ends keeps the
+ * text after it hidden up to its own end tag, as a browser opens it again. Comments, raw text
+ * and foreign content are read whole. `open` is left as the browser's stack after the end.
  */
 export function* endOfHiddenSubtree(
   scanner: HtmlScanner,
@@ -100,7 +128,15 @@ export function* endOfHiddenSubtree(
   open: OpenElements,
 ): Steps<HiddenSubtreeEnd> {
   const { html } = scanner;
-  const fallBack = (from: number) => endByOwnTags(scanner, tag, from, open);
+  /** Hidden formatting elements opened in the subtree, less their own end tags met. */
+  const hiddenFormatting = new Map<string, number>();
+  /** Where hiding ends when the subtree ends at `from` ({@link endOfReopenedHidden}). */
+  const endAfter = (from: number) => endOfReopenedHidden(scanner, hiddenFormatting, from, open);
+  /** Where hiding ends when the stack is no longer known at `from`: by own end tags. */
+  function* fallBack(from: number): Steps<HiddenSubtreeEnd> {
+    const own = yield* endByOwnTags(scanner, tag, from, open);
+    return { end: Math.max(own.end, yield* endAfter(from)) };
+  }
   const opening = open.start(tag.name);
   // A table part outside a table, or a form in a form, opens nothing, so hides nothing.
   if (opening === 'none' && !MERGED_INTO_PAGE.has(tag.name)) return { end: tag.end };
@@ -121,13 +157,20 @@ export function* endOfHiddenSubtree(
     tags += 1;
     if (tags % TAGS_PER_STEP === 0) yield;
     if (inner.closing) {
+      const unclosed = hiddenFormatting.get(inner.name);
+      if (unclosed) hiddenFormatting.set(inner.name, unclosed - 1);
       if (!open.end(inner.name)) return yield* fallBack(lt);
-      if (!open.hiding)
-        return { end: inner.end, closingTag: open.depth < hiddenAt ? inner : undefined };
+      if (!open.hiding) {
+        const end = yield* endAfter(inner.end);
+        if (end > inner.end) return { end };
+        return { end, closingTag: open.depth < hiddenAt ? inner : undefined };
+      }
       continue;
     }
     if (!open.closeBefore(inner.name)) return yield* fallBack(lt);
-    if (!open.hiding) return { end: lt };
+    if (!open.hiding) return { end: yield* endAfter(lt) };
+    if (FORMATTING.has(inner.name) && hides(html, inner))
+      hiddenFormatting.set(inner.name, (hiddenFormatting.get(inner.name) ?? 0) + 1);
     if (inner.name === 'plaintext') return { end: html.length };
     if (RAW_TEXT.has(inner.name)) {
       at = yield* scanner.endOfElement(inner.name, inner.end);

@@ -113,6 +113,20 @@ describe('stripHtml on a hidden element a browser keeps open', () => {
     expect(stripHtml(html)).not.toContain(INJECTION);
   });
 
+  it.each([
+    ['a hidden formatting element in it', `<div hidden><p><u hidden>a</div>${INJECTION}`],
+    [
+      'a hidden formatting element in it closed by a block',
+      `<p hidden>a<i style="display:none"><ul><li>${INJECTION}`,
+    ],
+    [
+      'a hidden formatting element in it closed by a heading',
+      `<div><p hidden><code hidden><h2>${INJECTION}`,
+    ],
+  ])('keeps hiding past its end when it held %s, which a browser opens again', (_, html) => {
+    expect(stripHtml(html)).not.toContain(INJECTION);
+  });
+
   it('finishes on 100 000 nested elements around a hidden one, then ends it', () => {
     const html = `${'<div>'.repeat(100_000)}<span hidden>${INJECTION}</div>End.`;
 
