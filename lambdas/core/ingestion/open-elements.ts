@@ -27,6 +27,12 @@ const TABLE_CONTEXTS = new Set([...TABLE_PARTS, 'table', 'template']);
 /** Start tags a browser opens no element for in a page's body. */
 const IGNORED_IN_BODY = new Set(['html', 'body', 'head', 'frame']);
 
+/** A list item, which a new one's start tag closes. */
+const LIST_ITEMS: ReadonlySet<string> = new Set(['li']);
+
+/** A definition's term or description, which the next one's start tag closes. */
+const DEFINITIONS: ReadonlySet<string> = new Set(['dd', 'dt']);
+
 /** Where a start tag leaves the stack: its element opened, nothing opened, or not known. */
 export type Opening = 'opened' | 'none' | 'unknown';
 
@@ -111,8 +117,8 @@ export class OpenElements {
     if (name === 'select' || name === 'frameset' || name === 'colgroup' || name === 'col')
       return false;
     if ((name === 'a' || name === 'nobr') && !this.#isNew(name)) return false;
-    if (name === 'li' && !this.#closeItem(new Set(['li']))) return false;
-    if ((name === 'dd' || name === 'dt') && !this.#closeItem(new Set(['dd', 'dt']))) return false;
+    if (name === 'li' && !this.#closeItem(LIST_ITEMS)) return false;
+    if ((name === 'dd' || name === 'dt') && !this.#closeItem(DEFINITIONS)) return false;
     if (CLOSES_P.has(name) && !(name === 'form' && this.#form !== false)) {
       if (!this.#closeIn((n) => n === 'p', BUTTON_SCOPE)) return false;
     }
@@ -182,11 +188,11 @@ export class OpenElements {
 
   /** Pops the element at `index` and those above it (`own`: by its own end tag). */
   #popTo(index: number, own = false): void {
-    const popped = this.#names.splice(index);
+    for (let at = this.#names.length - 1; at >= index; at -= 1) {
+      const name = this.#names.pop()!;
+      if (FORMATTING.has(name) && !(own && at === index)) this.#reopened.add(name);
+    }
     if (this.#hiddenAt !== undefined && !this.hiding) this.#hiddenAt = undefined;
-    popped.forEach((name, at) => {
-      if (FORMATTING.has(name) && !(own && at === 0)) this.#reopened.add(name);
-    });
   }
 
   #push(name: string): void {
