@@ -7,7 +7,7 @@ import {
   type ScoredChunk,
   type VectorStore,
 } from '../ports/vector-store.js';
-import { conversationalQuery } from './conversational-query.js';
+import { type ConversationalQuery, conversationalQuery } from './conversational-query.js';
 import { liveChunks } from './live-chunks.js';
 import { type QuestionCoverage, questionCoverage } from './passage-coverage.js';
 
@@ -127,27 +127,28 @@ export interface RetrievalDeps {
   documents?: LiveDocuments;
 }
 
+/** What {@link findCandidates} found: the candidates before liveness and ranking. */
+export interface Candidates {
+  /** The query they were found with. */
+  query: ConversationalQuery;
+  /** Every candidate the vector store returned, best first. */
+  found: ScoredChunk[];
+}
+
 /**
- * Retrieves the passages that answer a question: builds the query from the question and, for
- * a follow-up, the previous question ({@link conversationalQuery}, model-free), embeds it,
- * queries the tenant's chunks in the configured mode (hybrid by default: dense and BM25
- * fused), keeps those of live documents ({@link liveChunks}, with `deps.documents`: the vector
- * store may still hold the chunks of a document whose deletion was accepted), and abstains —
- * cites nothing — when the passages cover too little of the question ({@link abstains}: a
- * {@link questionCoverage} figure under its floor; a follow-up only when they also cover too
- * little of it read with the question it follows).
+ * The first half of {@link retrievePassages}: builds the query from the question and, for a
+ * follow-up, the previous question ({@link conversationalQuery}, model-free), embeds it
+ * (unless the question's own embedding is given and it is no follow-up) and queries the
+ * tenant's chunks in the configured mode. Nothing is checked for liveness or ranked yet.
  *
  * @example
- * const { chunks, abstained } = await retrievePassages({ embedder, vectors }, settings, {
- *   tenantId: 'tenant-a',
- *   question: 'How do I upload a file?',
- * });
+ * const candidates = await findCandidates({ embedder, vectors }, settings, { tenantId, question });
  */
-export const retrievePassages = async (
-  deps: RetrievalDeps,
+export const findCandidates = async (
+  deps: Pick<RetrievalDeps, 'embedder' | 'vectors'>,
   settings: RetrievalSettings,
   request: RetrievalRequest,
-): Promise<Retrieval> => {
+): Promise<Candidates> => {
   const signal = request.signal;
   const query = conversationalQuery(
     request.question,
@@ -166,14 +167,30 @@ export const retrievePassages = async (
     fusion: settings.fusion,
     ...(signal ? { signal } : {}),
   });
-  const candidates = deps.documents
-    ? await liveChunks(deps.documents, request.tenantId, found)
-    : found;
+  return { query, found };
+};
+
+/**
+ * The second half of {@link retrievePassages}, pure: measures how `candidates` (the citable
+ * ones among those {@link findCandidates} found, in their order) cover the question and
+ * abstains — cites nothing — when they cover too little of it ({@link abstains}: a
+ * {@link questionCoverage} figure under its floor; a follow-up only when they also cover too
+ * little of it read with the question it follows); else cites the first `topK`.
+ *
+ * @example
+ * const { chunks } = rankCandidates(settings, question, query, await liveChunks(documents, tenantId, found));
+ */
+export const rankCandidates = (
+  settings: RetrievalSettings,
+  question: string,
+  query: ConversationalQuery,
+  candidates: ScoredChunk[],
+): Retrieval => {
   // A follow-up is judged with the question it follows too, as it is retrieved: its own words
   // ("Why?", "Can you show me an example of that?") may say nothing of what it is about.
   const byMeaning = { byMeaning: settings.mode !== 'lexical' };
   const coverages = [
-    questionCoverage(request.question, candidates, settings.topK, byMeaning),
+    questionCoverage(question, candidates, settings.topK, byMeaning),
     ...(query.followUp
       ? [questionCoverage(query.denseText, candidates, settings.topK, byMeaning)]
       : []),
@@ -187,4 +204,30 @@ export const retrievePassages = async (
     abstained,
     followUp: query.followUp,
   };
+};
+
+/**
+ * Retrieves the passages that answer a question: finds the candidates ({@link findCandidates}:
+ * the conversational query embedded and run in the configured mode, hybrid by default: dense
+ * and BM25 fused), keeps those of live documents ({@link liveChunks}, with `deps.documents`:
+ * the vector store may still hold the chunks of a document whose deletion was accepted), and
+ * ranks them ({@link rankCandidates}: the first `topK`, or nothing when they cover too little
+ * of the question).
+ *
+ * @example
+ * const { chunks, abstained } = await retrievePassages({ embedder, vectors }, settings, {
+ *   tenantId: 'tenant-a',
+ *   question: 'How do I upload a file?',
+ * });
+ */
+export const retrievePassages = async (
+  deps: RetrievalDeps,
+  settings: RetrievalSettings,
+  request: RetrievalRequest,
+): Promise<Retrieval> => {
+  const { query, found } = await findCandidates(deps, settings, request);
+  const candidates = deps.documents
+    ? await liveChunks(deps.documents, request.tenantId, found)
+    : found;
+  return rankCandidates(settings, request.question, query, candidates);
 };
