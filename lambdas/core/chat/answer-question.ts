@@ -10,11 +10,15 @@ import type { Clock } from '../ports/clock.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { LiveDocuments } from '../ports/live-documents.js';
 import type { SessionStore, Source, StoredMessage } from '../ports/session-store.js';
-import type { VectorStore } from '../ports/vector-store.js';
+import type { ScoredChunk, VectorStore } from '../ports/vector-store.js';
 import { HttpProblem, notFound } from '../problem.js';
+import { liveChunks } from '../retrieval/live-chunks.js';
 import {
+  type Candidates,
   DEFAULT_RETRIEVAL,
+  findCandidates,
   type RetrievalSettings,
+  rankCandidates,
   retrievePassages,
 } from '../retrieval/retrieve-passages.js';
 import { afterRequestsWritten } from '../scheduling/after-requests-written.js';
@@ -23,6 +27,7 @@ import { BudgetCut } from './budget-cut.js';
 import { buildPrompt } from './build-prompt.js';
 import { estimateUsage } from './estimate-usage.js';
 import { historyWindow } from './history-window.js';
+import { startModelStream } from './started-model-stream.js';
 import { toSources } from './to-sources.js';
 
 /**
@@ -43,8 +48,9 @@ export interface AnswerQuestionDeps {
   embedder: Embedder;
   vectors: VectorStore;
   /**
-   * Which documents may be cited: read once per answer, after retrieval, for the distinct
-   * documents of the candidates (see {@link retrievePassages}).
+   * Which documents may be cited: read once per answer, after the vector query, for the
+   * distinct documents of the candidates (see {@link retrievePassages}); a streamed answer reads
+   * them while its model call starts ({@link AnswerQuestion.stream}).
    */
   documents: LiveDocuments;
   model: ChatModel;
@@ -113,16 +119,30 @@ export type AnswerEvent =
       finishReason?: FinishReason;
     };
 
-interface PreparedTurn {
+/** A turn with its candidates found, before they are checked and ranked. */
+interface RetrievedTurn {
   sessionId: string;
   /** The session existed when the turn began: a deletion meanwhile is not undone by storing. */
   continuing: boolean;
   /** The id of the answer a regenerated one replaces (the turn keeps its stored question). */
   replaces?: string;
   user: StoredMessage;
+  /** The history window the prompt carries. */
+  history: StoredMessage[];
+  candidates: Candidates;
+}
+
+/** A turn ready for the model: its passages chosen among citable candidates. */
+interface PreparedTurn extends Omit<RetrievedTurn, 'history' | 'candidates'> {
+  /** The passages cited (the prompt's numbered sources). */
+  chunks: ScoredChunk[];
   prompt: ChatMessage[];
   sources: Source[];
 }
+
+/** Whether two choices of passages are the same passages in the same order. */
+const samePassages = (a: readonly ScoredChunk[], b: readonly ScoredChunk[]): boolean =>
+  a.length === b.length && a.every((chunk, index) => chunk === b[index]);
 
 const EMPTY_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
@@ -138,9 +158,13 @@ const EMPTY_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTok
  * is `deleting` at once, while its chunks leave the vector store only when their removal
  * succeeds (a retry, the reconciler's, may come minutes later). The candidates' documents are
  * read in one consistent `BatchGetItem` after the vector query, since which documents to read
- * is known only then: one round trip (a few milliseconds in-region) before the model call,
- * the price of never citing a deleted document's text. A failed read fails the answer before
- * its first token (the store's `DependencyError`), rather than cite documents unchecked.
+ * is known only then. A buffered answer reads them before its model call. A streamed one
+ * starts its model call with the passages ranked as if every candidate were live and reads
+ * them meanwhile, so that the round trip is off its time to first token; nothing is relayed
+ * before the read, and when it drops a candidate that changes the passages, that call is
+ * withdrawn and the model asked again with the live ones ({@link AnswerQuestion.stream}). A
+ * failed read fails the answer before its first token (the store's `DependencyError`), rather
+ * than cite documents unchecked.
  *
  * A failed turn stores nothing, with one exception in streaming: once tokens have reached the
  * client, a cut (client gone, time budget, model failure) stores what was said, marked
@@ -163,7 +187,8 @@ export class AnswerQuestion {
    * the signal is charged (`chargeCut`): its prompt was sent.
    */
   async answer(question: Question): Promise<Answer> {
-    const turn = await this.#prepare(question);
+    const retrieved = await this.#retrieve(question);
+    const turn = this.#withPassages(question, retrieved, await this.#citable(question, retrieved));
     const completion = await this.#deps.model
       .complete(turn.prompt, this.#callOptions(question))
       .catch(async (error: unknown) => {
@@ -195,16 +220,34 @@ export class AnswerQuestion {
    * reaches `budgetTokens` is stored `incomplete` and ends with a {@link BudgetCut}.
    */
   async *stream(question: Question): AsyncGenerator<AnswerEvent> {
-    const turn = await this.#prepare(question);
+    const retrieved = await this.#retrieve(question);
     const messageId = this.#deps.newId();
-    // The model call starts before `start` is handed out, so that the caller's work on it
-    // (response head, source frames) overlaps the model's time to first token.
-    const events = this.#deps.model
-      .stream(turn.prompt, this.#callOptions(question))
-      [Symbol.asyncIterator]();
-    const firstEvent = events.next();
-    firstEvent.catch(() => undefined);
+    // The model call starts before the candidates' documents are read, with the passages
+    // ranked as if every candidate were live (they nearly always are), so that the read's
+    // round trip overlaps the model's time to first token, and before `start` is handed out,
+    // so that the caller's work on it (response head, source frames) does too. Nothing of the
+    // call is relayed before the read has confirmed its passages.
+    let turn = this.#withPassages(question, retrieved, retrieved.candidates.found);
+    let call = startModelStream(this.#deps.model, turn.prompt, this.#callOptions(question));
     await afterRequestsWritten();
+    const citable = await this.#citable(question, retrieved).catch((error: unknown) => {
+      call.withdraw();
+      throw error;
+    });
+    if (citable.length < retrieved.candidates.found.length) {
+      const checked = this.#withPassages(question, retrieved, citable);
+      if (!samePassages(checked.chunks, turn.chunks)) {
+        // A document being deleted (or gone) would have been cited, or dropping it changes the
+        // ranking: that call is withdrawn before anything of it was relayed and the model asked
+        // again with the live passages. Rare (a deletion whose chunks still wait for removal),
+        // it costs a wasted prompt, which is not charged to the tenant, and a time to first token.
+        call.withdraw();
+        turn = checked;
+        call = startModelStream(this.#deps.model, turn.prompt, this.#callOptions(question));
+        await afterRequestsWritten();
+      }
+    }
+    const { events, first: firstEvent } = call;
     yield { type: 'start', sessionId: turn.sessionId, messageId, sources: turn.sources };
 
     let text = '';
@@ -267,8 +310,12 @@ export class AnswerQuestion {
     }
   }
 
-  async #prepare(question: Question): Promise<PreparedTurn> {
-    const { sessions, embedder, vectors, documents, settings, clock } = this.#deps;
+  /**
+   * Reads the session's history window and finds the question's candidates (the embedding
+   * and the history read together); the candidates are not yet checked for liveness.
+   */
+  async #retrieve(question: Question): Promise<RetrievedTurn> {
+    const { sessions, embedder, vectors, settings, clock } = this.#deps;
     const signal = question.signal;
     // The embedding request goes out first: the history read's signing work would delay it.
     const sessionId = question.sessionId;
@@ -300,20 +347,13 @@ export class AnswerQuestion {
       .filter((message) => message.role === 'user')
       .map((message) => message.content)
       .reverse();
-    // The candidates' documents are read after the query, one round trip before the prompt:
-    // only a document's record says it is being deleted, whatever the vector store still holds.
-    const { chunks } = await retrievePassages(
-      { embedder, vectors, documents },
-      { ...DEFAULT_RETRIEVAL, ...settings },
-      {
-        tenantId: question.tenantId,
-        question: question.message,
-        previousQuestions,
-        questionVector: embedded.vectors[0]!,
-        ...(signal ? { signal } : {}),
-      },
-    );
-    const history = historyWindow(earlier, settings.historyTokenBudget);
+    const candidates = await findCandidates({ embedder, vectors }, this.#retrievalSettings(), {
+      tenantId: question.tenantId,
+      question: question.message,
+      previousQuestions,
+      questionVector: embedded.vectors[0]!,
+      ...(signal ? { signal } : {}),
+    });
     return {
       sessionId: question.sessionId ?? this.#deps.newId(),
       continuing: page !== undefined,
@@ -324,9 +364,42 @@ export class AnswerQuestion {
         content: question.message,
         createdAt: clock.now().toISOString(),
       },
+      history: historyWindow(earlier, settings.historyTokenBudget),
+      candidates,
+    };
+  }
+
+  /**
+   * The candidates of live documents, in their order: only a document's record says it is being
+   * deleted, whatever the vector store still holds.
+   */
+  #citable(question: Question, retrieved: RetrievedTurn): Promise<ScoredChunk[]> {
+    return liveChunks(this.#deps.documents, question.tenantId, retrieved.candidates.found);
+  }
+
+  /** The turn with its passages ranked among `citable` ({@link rankCandidates}) and its prompt. */
+  #withPassages(
+    question: Question,
+    retrieved: RetrievedTurn,
+    citable: ScoredChunk[],
+  ): PreparedTurn {
+    const { history, candidates, ...turn } = retrieved;
+    const { chunks } = rankCandidates(
+      this.#retrievalSettings(),
+      question.message,
+      candidates.query,
+      citable,
+    );
+    return {
+      ...turn,
+      chunks,
       prompt: buildPrompt({ question: question.message, history, chunks }),
       sources: toSources(chunks),
     };
+  }
+
+  #retrievalSettings(): RetrievalSettings {
+    return { ...DEFAULT_RETRIEVAL, ...this.#deps.settings };
   }
 
   /**

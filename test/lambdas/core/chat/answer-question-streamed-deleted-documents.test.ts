@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { HashedFeatureEmbedder } from '../../../../lambdas/adapters/offline/hashed-feature-embedder.js';
+import { type AnswerEvent, AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
+import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
+import { DeleteDocument } from '../../../../lambdas/core/ingestion/delete-document.js';
+import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
+import { UploadDocument } from '../../../../lambdas/core/ingestion/upload-document.js';
+import type { LiveDocuments } from '../../../../lambdas/core/ports/live-documents.js';
+import { FakeBlobStore } from '../../../support/fakes/fake-blob-store.js';
+import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
+import { FakeJobQueue } from '../../../support/fakes/fake-job-queue.js';
+import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
+import { InMemoryDocumentStore } from '../../../support/fakes/in-memory-document-store.js';
+import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
+import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import { testReaders } from '../../../support/readers.js';
+
+const TENANT = 'acme';
+const SESSION = 'chat-1';
+const QUESTION = 'What hydration should a sourdough loaf have?';
+const SOURDOUGH =
+  'Sourdough hydration: a sourdough loaf should have a hydration of 75 percent, water to flour.';
+const COOKIES = 'Cookie parameters are declared with Cookie, the same way as Query parameters.';
+const FIRST_REPLY = 'Seventy-five percent [1].';
+const SECOND_REPLY = 'The documents do not cover it.';
+
+/**
+ * The documents function, the indexer and a streaming chat over one set of stores; the chat
+ * reads liveness through `liveness(documents, model)` (the document store itself by default).
+ */
+const setup = (
+  liveness: (documents: InMemoryDocumentStore, model: FakeChatModel) => LiveDocuments = (
+    documents,
+  ) => documents,
+) => {
+  const documents = new InMemoryDocumentStore();
+  const blobs = new FakeBlobStore();
+  const queue = new FakeJobQueue();
+  const embedder = new HashedFeatureEmbedder();
+  const vectors = new FakeVectorStore();
+  const sessions = new InMemorySessionStore();
+  const clock = new ManualClock();
+  const model = new FakeChatModel({ replies: [FIRST_REPLY, SECOND_REPLY] });
+  const upload = new UploadDocument({
+    documents,
+    blobs,
+    queue,
+    clock,
+    maxBytes: 10_000,
+    readers: testReaders,
+  });
+  const indexDocument = new IndexDocument({
+    documents,
+    blobs,
+    embedder,
+    vectors,
+    queue,
+    clock,
+    chunking: { maxTokens: 200, overlapTokens: 20 },
+    readers: testReaders,
+  });
+  const deleteDocument = new DeleteDocument({ documents, blobs, vectors, queue, clock });
+  const answers = new AnswerQuestion({
+    sessions,
+    embedder,
+    vectors,
+    documents: liveness(documents, model),
+    model,
+    clock,
+    settings: { topK: 3, minScore: -1, historyTokenBudget: 1_000 },
+  });
+  const indexed = async (title: string, text: string) => {
+    const { id } = await upload.execute({
+      tenantId: TENANT,
+      title,
+      content: Buffer.from(text),
+      contentType: 'text/markdown',
+    });
+    await indexDocument.execute(queue.jobs.at(-1)!);
+    return id;
+  };
+  /** Accepts the document's deletion while its chunks stay in the vector store (`deleting`). */
+  const deletingWithChunksLeft = async (documentId: string) => {
+    vectors.deleteFailures.push(new DependencyError('qdrant', 'unavailable', 'delete points'));
+    await deleteDocument.execute(TENANT, documentId).catch(() => undefined);
+  };
+  const streamed = async () => {
+    const events: AnswerEvent[] = [];
+    for await (const event of answers.stream({
+      tenantId: TENANT,
+      sessionId: SESSION,
+      createIfMissing: true,
+      message: QUESTION,
+    })) {
+      events.push(event);
+    }
+    return events;
+  };
+  return { sessions, model, indexed, deletingWithChunksLeft, streamed };
+};
+
+/** Liveness answered only once the model call under way has produced its first token. */
+const answeredAfterFirstToken =
+  (answer: (documents: InMemoryDocumentStore) => LiveDocuments['liveAmong']) =>
+  (documents: InMemoryDocumentStore, model: FakeChatModel): LiveDocuments => {
+    let tokenMade: () => void = () => undefined;
+    const firstToken = new Promise<void>((resolve) => {
+      tokenMade = resolve;
+    });
+    model.onToken = (_token, index) => {
+      if (index === 0) tokenMade();
+    };
+    return {
+      liveAmong: async (tenantId, documentIds) => {
+        await firstToken;
+        return answer(documents)(tenantId, documentIds);
+      },
+    };
+  };
+
+const textOf = (events: AnswerEvent[]) =>
+  events.map((event) => (event.type === 'delta' ? event.text : '')).join('');
+
+describe('AnswerQuestion.stream and documents being deleted', () => {
+  it('withdraws the model call under way when the liveness read drops a cited document, and asks again with the live passages', async () => {
+    const { model, indexed, deletingWithChunksLeft, streamed } = setup(
+      answeredAfterFirstToken((documents) => (tenantId, ids) => documents.liveAmong(tenantId, ids)),
+    );
+    const deleted = await indexed('Sourdough', SOURDOUGH);
+    await indexed('Cookies', COOKIES);
+    await deletingWithChunksLeft(deleted);
+
+    const events = await streamed();
+
+    expect(model.calls).toHaveLength(2);
+    expect(model.calls[0]!.options.signal?.aborted).toBe(true);
+    expect(JSON.stringify(model.prompts[1])).not.toContain('75 percent');
+    expect(textOf(events)).toBe(SECOND_REPLY);
+  });
+
+  it('hands out no source of a document being deleted when the read answers after the model call started', async () => {
+    const { indexed, deletingWithChunksLeft, streamed } = setup(
+      answeredAfterFirstToken((documents) => (tenantId, ids) => documents.liveAmong(tenantId, ids)),
+    );
+    const deleted = await indexed('Sourdough', SOURDOUGH);
+    await indexed('Cookies', COOKIES);
+    await deletingWithChunksLeft(deleted);
+
+    const events = await streamed();
+
+    const start = events.find((event) => event.type === 'start');
+    expect(start?.sources.map((source) => source.documentId)).not.toContain(deleted);
+  });
+
+  it('stores the answer given with the live passages, not the withdrawn one', async () => {
+    const { sessions, indexed, deletingWithChunksLeft, streamed } = setup(
+      answeredAfterFirstToken((documents) => (tenantId, ids) => documents.liveAmong(tenantId, ids)),
+    );
+    const deleted = await indexed('Sourdough', SOURDOUGH);
+    await indexed('Cookies', COOKIES);
+    await deletingWithChunksLeft(deleted);
+
+    await streamed();
+
+    const page = await sessions.getMessages(TENANT, SESSION, { limit: 10 });
+    const answer = page?.items.find((message) => message.role === 'assistant');
+    expect(answer?.content).toBe(SECOND_REPLY);
+    expect(answer?.sources?.map((source) => source.documentId)).not.toContain(deleted);
+  });
+
+  it('keeps the model call under way when every candidate is live', async () => {
+    const { model, indexed, streamed } = setup(
+      answeredAfterFirstToken((documents) => (tenantId, ids) => documents.liveAmong(tenantId, ids)),
+    );
+    await indexed('Sourdough', SOURDOUGH);
+    await indexed('Cookies', COOKIES);
+
+    const events = await streamed();
+
+    expect(model.calls).toHaveLength(1);
+    expect(textOf(events)).toBe(FIRST_REPLY);
+  });
+
+  it('fails before its first event, withdrawing the model call, when the liveness read fails after the call started', async () => {
+    const { sessions, model, indexed, streamed } = setup(
+      answeredAfterFirstToken(() => async () => {
+        throw new DependencyError('dynamodb', 'unavailable', 'batch get');
+      }),
+    );
+    await indexed('Sourdough', SOURDOUGH);
+
+    await expect(streamed()).rejects.toThrow(DependencyError);
+
+    expect(model.calls[0]!.options.signal?.aborted).toBe(true);
+    expect(await sessions.getMessages(TENANT, SESSION, { limit: 10 })).toBeUndefined();
+  });
+});
