@@ -38,6 +38,11 @@ export interface StreamRun {
   beforeUpstreamMs: number;
   /** Overhead between stand-in calls (reply decoding, next request's building). */
   betweenUpstreamMs: number;
+  /**
+   * Part of {@link StreamRun.betweenUpstreamMs}: from the vector query's reply to the model
+   * request (ranking, prompt building, and whatever else the answer waits for there).
+   */
+  vectorToModelMs: number;
   /** From the model's first token write to the client's read of it. */
   afterFirstTokenMs: number;
 }
@@ -141,6 +146,8 @@ export const runStreaming = async (
     const ttftMs = first - reading.sentAt;
     const beforeUpstreamMs = Math.min(...all.map(([start]) => start)) - reading.sentAt;
     const afterFirstTokenMs = first - writes[0]!;
+    const vectorRepliedAt = Math.max(...vector.map(([, end]) => end));
+    const modelAskedAt = Math.min(...model.map(([start]) => start));
     const deltaReads = reading.reads.filter((read) => read.deltas > 0).length;
     return {
       target,
@@ -157,6 +164,7 @@ export const runStreaming = async (
       ttftOverheadMs: ttftMs - standInMs,
       beforeUpstreamMs,
       betweenUpstreamMs: ttftMs - standInMs - beforeUpstreamMs - afterFirstTokenMs,
+      vectorToModelMs: vector.length > 0 ? Math.max(0, modelAskedAt - vectorRepliedAt) : 0,
       afterFirstTokenMs,
     };
   };
@@ -231,6 +239,7 @@ export const runStreaming = async (
         [
           ['beforeUpstreamMs', '… of which before the first upstream call'],
           ['betweenUpstreamMs', '… of which between upstream calls'],
+          ['vectorToModelMs', '… … of which from the vector query to the model request'],
           ['afterFirstTokenMs', '… of which relaying the first token'],
         ] as const
       ).map(
