@@ -1,3 +1,5 @@
+import { segmenterOnFirstUse } from '../text/segmenter-on-first-use.js';
+
 /**
  * English words too common to tell passages apart. Left out of lexical terms, so that "How do I
  * declare path parameters?" is about `declare`, `path` and `parameter`.
@@ -78,11 +80,11 @@ const SPACELESS_RUN = new RegExp(`${CJK_RUN.source}|${SEGMENTED_RUN.source}`, 'g
 const HAS_SPACELESS = new RegExp(SPACELESS_RUN.source, 'u');
 const IS_CJK = new RegExp(`^${CJK_RUN.source}$`, 'u');
 
-const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
+const wordSegmenter = segmenterOnFirstUse('word');
 
 /** A Thai (Lao, Khmer, Burmese) run as its words. */
 const segmentedWords = (run: string): string[] =>
-  Array.from(wordSegmenter.segment(run), (part) => (part.isWordLike ? part.segment : '')).filter(
+  Array.from(wordSegmenter().segment(run), (part) => (part.isWordLike ? part.segment : '')).filter(
     (word) => word !== '',
   );
 

@@ -1,4 +1,6 @@
-const GRAPHEMES = new Intl.Segmenter('und', { granularity: 'grapheme' });
+import { segmenterOnFirstUse } from './segmenter-on-first-use.js';
+
+const graphemes = segmenterOnFirstUse('grapheme');
 
 /** Where a grapheme cluster (a user-perceived character) starts and ends in a text. */
 export interface ClusterSpan {
@@ -30,7 +32,7 @@ export class GraphemeClusters {
     if (index < this.#current.start) {
       throw new RangeError(`index ${index} is before the cluster at ${this.#current.start}`);
     }
-    this.#clusters ??= GRAPHEMES.segment(this.text)[Symbol.iterator]();
+    this.#clusters ??= graphemes().segment(this.text)[Symbol.iterator]();
     while (this.#current.end <= index) {
       const next = this.#clusters.next();
       if (next.done) throw new RangeError(`index ${index} is outside the text`);

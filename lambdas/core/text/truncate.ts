@@ -1,6 +1,7 @@
 import { surelyBetweenClusters } from './grapheme-cluster.js';
+import { segmenterOnFirstUse } from './segmenter-on-first-use.js';
 
-const GRAPHEMES = new Intl.Segmenter('und', { granularity: 'grapheme' });
+const graphemes = segmenterOnFirstUse('grapheme');
 
 /** How far before a cut a grapheme cluster may start: a family emoji is 11 code units. */
 const LOOK_BACK = 64;
@@ -22,12 +23,14 @@ const LOOK_AHEAD = 16;
 export const truncate = (text: string, maxUnits: number): string => {
   if (text.length <= maxUnits) return text;
   if (maxUnits <= 0) return '';
+  // Between characters that never combine (Latin, CJK, kana…) the cut needs no segmenter.
+  if (surelyBetweenClusters(text, maxUnits)) return text.slice(0, maxUnits);
   const lookBack = Math.max(0, maxUnits - LOOK_BACK);
   // Segmenting starts on a boundary: from inside a run of flags, it would pair them wrongly.
   let from = lookBack;
   while (from > 0 && !surelyBetweenClusters(text, from)) from -= 1;
   let cut = from;
-  for (const { index } of GRAPHEMES.segment(text.slice(from, maxUnits + LOOK_AHEAD))) {
+  for (const { index } of graphemes().segment(text.slice(from, maxUnits + LOOK_AHEAD))) {
     if (from + index > maxUnits) break;
     cut = from + index;
   }

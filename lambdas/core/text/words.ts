@@ -1,4 +1,6 @@
-const WORDS = new Intl.Segmenter('und', { granularity: 'word' });
+import { segmenterOnFirstUse } from './segmenter-on-first-use.js';
+
+const words = segmenterOnFirstUse('word');
 
 /**
  * The words of a text as ICU's word segmenter cuts them: at spaces and punctuation in English,
@@ -9,6 +11,6 @@ const WORDS = new Intl.Segmenter('und', { granularity: 'word' });
  * wordsOf('上传文件的大小'); // ['上传', '文件', '的', '大小']
  */
 export const wordsOf = (text: string): string[] =>
-  Array.from(WORDS.segment(text), (part) => (part.isWordLike ? part.segment : '')).filter(
+  Array.from(words().segment(text), (part) => (part.isWordLike ? part.segment : '')).filter(
     (word) => word !== '',
   );
