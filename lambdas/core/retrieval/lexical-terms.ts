@@ -1,3 +1,4 @@
+import { regExpOnFirstUse } from '../text/regexp-on-first-use.js';
 import { segmenterOnFirstUse } from '../text/segmenter-on-first-use.js';
 
 /**
@@ -65,20 +66,28 @@ const keep = (word: string): boolean =>
  * them (Korean): a run of them is one raw token, so it is read as overlapping pairs of
  * characters instead, as Lucene's CJK analyzer does, and `路径参数` meets `把路径参数限制`.
  */
-const CJK_RUN = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]+/gu;
+const CJK_RUN = String.raw`[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]+`;
 
 /**
  * Other scripts written without spaces between words (Thai, Lao, Khmer, Burmese), whose
  * characters take combining vowel and tone marks: a run of them is cut into words by the
  * runtime's ICU word segmenter (dictionary-based for Thai and Lao).
  */
-const SEGMENTED_RUN =
-  /[\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}][\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}\p{M}]*/gu;
+const SEGMENTED_RUN = String.raw`[\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}][\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}\p{M}]*`;
+
+/*
+ * The script patterns are sources, built into expressions on first use: none of those scripts
+ * has an ASCII character, so ASCII tokens (all of an English text's) never build them
+ * (`regExpOnFirstUse` says what that saves a cold start).
+ */
 
 /** A run of a spaceless script: its CJK or its segmented part. */
-const SPACELESS_RUN = new RegExp(`${CJK_RUN.source}|${SEGMENTED_RUN.source}`, 'gu');
-const HAS_SPACELESS = new RegExp(SPACELESS_RUN.source, 'u');
-const IS_CJK = new RegExp(`^${CJK_RUN.source}$`, 'u');
+const spacelessRun = regExpOnFirstUse(`${CJK_RUN}|${SEGMENTED_RUN}`, 'gu');
+const hasSpaceless = regExpOnFirstUse(`${CJK_RUN}|${SEGMENTED_RUN}`, 'u');
+const isCjk = regExpOnFirstUse(`^${CJK_RUN}$`, 'u');
+
+/** A character outside ASCII: a token without one has no spaceless script ({@link ASCII_JUDGED}). */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 const wordSegmenter = segmenterOnFirstUse('word');
 
@@ -89,7 +98,10 @@ const segmentedWords = (run: string): string[] =>
   );
 
 /** Terms in the script {@link lexicalTerms}' stop words and the abstention floors know. */
-const JUDGED = /^[\p{scx=Latin}\p{N}_]+$/u;
+const judged = regExpOnFirstUse(String.raw`^[\p{scx=Latin}\p{N}_]+$`, 'u');
+
+/** {@link judged} for an ASCII term: the ASCII letters are Latin, the ASCII digits numbers. */
+const ASCII_JUDGED = /^[A-Za-z0-9_]+$/;
 
 /**
  * Whether a term is written in Latin letters and digits: the terms the abstention floors, chosen
@@ -101,7 +113,8 @@ const JUDGED = /^[\p{scx=Latin}\p{N}_]+$/u;
  * isJudgedTerm('uploadfile'); // true
  * isJudgedTerm('路径'); // false
  */
-export const isJudgedTerm = (term: string): boolean => JUDGED.test(term);
+export const isJudgedTerm = (term: string): boolean =>
+  NON_ASCII.test(term) ? judged().test(term) : ASCII_JUDGED.test(term);
 
 /** A run of CJK characters as its overlapping character pairs (a lone character alone). */
 const characterPairs = (run: string): string[] => {
@@ -112,7 +125,7 @@ const characterPairs = (run: string): string[] => {
 
 /** The terms of one raw token, as {@link lexicalTerms} describes them. */
 const termsOfToken = (token: string): readonly string[] => {
-  if (HAS_SPACELESS.test(token)) return termsOfMixedToken(token);
+  if (NON_ASCII.test(token) && hasSpaceless().test(token)) return termsOfMixedToken(token);
   return termsOfWord(token);
 };
 
@@ -120,10 +133,10 @@ const termsOfToken = (token: string): readonly string[] => {
 const termsOfMixedToken = (token: string): string[] => {
   const terms: string[] = [];
   let from = 0;
-  for (const match of token.matchAll(SPACELESS_RUN)) {
+  for (const match of token.matchAll(spacelessRun())) {
     if (match.index > from) terms.push(...termsOfWord(token.slice(from, match.index)));
     const run = match[0];
-    terms.push(...(IS_CJK.test(run) ? characterPairs(run) : segmentedWords(run)));
+    terms.push(...(isCjk().test(run) ? characterPairs(run) : segmentedWords(run)));
     from = match.index + run.length;
   }
   if (from < token.length) terms.push(...termsOfWord(token.slice(from)));
@@ -155,9 +168,14 @@ const tokenCache = new Map<string, readonly string[]>();
 /** A character with the combining marks that follow it. */
 const MARKED = /(\P{M})\p{M}+/gu;
 
+const latinGreekCyrillic = regExpOnFirstUse(
+  String.raw`[\p{scx=Latin}\p{scx=Greek}\p{scx=Cyrillic}]`,
+  'u',
+);
+
 /** Whether the marks on `base` are part of its letter: letters outside Latin, Greek, Cyrillic. */
 const keepsMarks = (base: string): boolean =>
-  /\p{L}/u.test(base) && !/[\p{scx=Latin}\p{scx=Greek}\p{scx=Cyrillic}]/u.test(base);
+  /\p{L}/u.test(base) && !latinGreekCyrillic().test(base);
 
 /**
  * A text as {@link lexicalTerms} tokenizes it: compatibility forms decomposed and accents
@@ -168,7 +186,7 @@ const keepsMarks = (base: string): boolean =>
  */
 export const foldText = (text: string): string => {
   // Only text outside ASCII can carry combining marks worth folding.
-  const ascii = !/[\u0080-\uffff]/.test(text);
+  const ascii = !NON_ASCII.test(text);
   const folded = ascii
     ? text
     : text
