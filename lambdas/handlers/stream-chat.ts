@@ -164,13 +164,16 @@ export const createHandler = (deps: StreamChatDeps) => {
     // The stream slot is taken while the answer prepares (budget, history, embedding,
     // retrieval), not before: one table round trip less before the first token; and once the
     // embedding request is written, so its signing work does not hold that request back. A
-    // refused slot aborts the preparation, which then costs at most an embedding request.
+    // refused slot aborts the preparation, which then costs at most an embedding request and a
+    // vector query: the model is called only once the slot is held (`admitted`).
     const limits = deps.limits;
     const slot = limits
       ? afterRequestsWritten().then(() =>
           limits.openStream(tenantId, new Date(deadlineAt + SLOT_LEASE_MARGIN_MS)),
         )
       : Promise.resolve(undefined);
+    const admitted = slot.then(() => undefined);
+    admitted.catch(() => undefined);
     // The answer is noted as being prepared (at the same moment, for the same reason), so that
     // a resume before its stream begins waits for it; its marker's write ends the note. A stop
     // meanwhile does not see the note: it is kept for the answer as without it.
@@ -210,6 +213,7 @@ export const createHandler = (deps: StreamChatDeps) => {
       ...parsed.data,
       createIfMissing: true,
       signal: abort.signal,
+      admitted,
     });
     const started = events.next();
     started.catch(() => undefined);

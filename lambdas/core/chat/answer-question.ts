@@ -80,6 +80,12 @@ export interface Question {
    */
   chargeCut?: (usage: TokenUsage) => Promise<void>;
   signal?: AbortSignal;
+  /**
+   * Settles when the answer may call the model (e.g. once a stream slot is held, taken while
+   * the answer prepares): a streamed answer calls the model only after it fulfils, and fails
+   * with its reason, calling nothing, when it rejects. A refused answer never costs a prompt.
+   */
+  admitted?: Promise<void>;
   /** Cap on the answer's tokens for this question (e.g. what is left of a token budget). */
   maxTokens?: number;
   /**
@@ -221,6 +227,7 @@ export class AnswerQuestion {
    */
   async *stream(question: Question): AsyncGenerator<AnswerEvent> {
     const retrieved = await this.#retrieve(question);
+    await question.admitted;
     const messageId = this.#deps.newId();
     // The model call starts before the candidates' documents are read, with the passages
     // ranked as if every candidate were live (they nearly always are), so that the read's

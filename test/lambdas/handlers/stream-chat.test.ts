@@ -326,6 +326,25 @@ describe('streaming chat function', () => {
     expect(model.calls.every((call) => call.aborted)).toBe(true);
   });
 
+  it('calls no model when the stream slot is refused after the answer was prepared', async () => {
+    const limits: NonNullable<StreamChatDeps['limits']> = {
+      admitRequest: admitted,
+      openFollower: async () => async () => {},
+      openStream: async () => {
+        await new Promise((done) => setTimeout(done, 50));
+        throw new HttpProblem(429, { detail: 'Over 1 concurrent stream' });
+      },
+    };
+    const { handler, model, embedder } = setup(undefined, { limits });
+
+    const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(429);
+    expect(embedder.calls).toHaveLength(1);
+    expect(model.calls).toHaveLength(0);
+  });
+
   it('ends with an error part after the first byte when the model fails, keeping the partial answer', async () => {
     const model = new FakeChatModel({ defaultReply: ANSWER }).failWith(
       new Error('upstream reset'),
