@@ -16,6 +16,14 @@ export interface AuthenticateOptions<TEvent> {
   authorization: (event: TEvent) => string | undefined;
 }
 
+/** Resolves the request's caller from its Authorization header onto `context.principal`. */
+const resolveCaller = async <TEvent>(
+  options: AuthenticateOptions<TEvent>,
+  request: { event: TEvent; context: ApiContext },
+): Promise<void> => {
+  request.context.principal = await options.resolver.execute(options.authorization(request.event));
+};
+
 /**
  * Middy middleware that authenticates every request by API key, the way FastAPI apps inject
  * the current user with `Depends`, and puts the caller on `context.principal`. Handlers read
@@ -24,11 +32,11 @@ export interface AuthenticateOptions<TEvent> {
 export const authenticate = <TEvent>(
   options: AuthenticateOptions<TEvent>,
 ): MiddlewareObj<TEvent, unknown, Error, ApiContext> => ({
-  before: async (request) => {
+  // Synchronous for a public route: Middy awaits only a returned promise, so a route that needs
+  // no caller costs no turn of the microtask queue.
+  before: (request) => {
     if (options.isPublic(request.event)) return;
-    request.context.principal = await options.resolver.execute(
-      options.authorization(request.event),
-    );
+    return resolveCaller(options, request);
   },
 });
 
