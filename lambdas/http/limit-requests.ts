@@ -50,12 +50,16 @@ export const limitRequests = <TEvent>(
     // A refusal of its own (the concurrent streams' 429) keeps the policy it names.
     response.headers = { ...rateLimitHeaders(state), ...response.headers };
   };
+  const admit = async (limiter: RequestAdmitter, context: ApiContext): Promise<void> => {
+    admitted.set(context, await limiter.admitRequest(tenantOf(context)));
+  };
   return {
     admit: {
-      before: async (request) => {
-        if (!options.limiter || !options.isLimited(request.event)) return;
-        const state = await options.limiter.admitRequest(tenantOf(request.context));
-        admitted.set(request.context, state);
+      // Synchronous when nothing is counted: Middy awaits only a returned promise.
+      before: (request) => {
+        const { limiter } = options;
+        if (!limiter || !options.isLimited(request.event)) return;
+        return admit(limiter, request.context);
       },
     },
     headers: { after: annotate, onError: annotate },

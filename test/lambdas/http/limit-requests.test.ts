@@ -1,3 +1,4 @@
+import type { Request } from '@middy/core';
 import { describe, expect, it, vi } from 'vitest';
 import { apiGatewayEvent, functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
@@ -6,6 +7,8 @@ import { ReadUsage } from '../../../lambdas/core/limits/read-usage.js';
 import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
 import { createHandler as createChatHandler } from '../../../lambdas/handlers/chat-api.js';
 import { createHandler as createStreamHandler } from '../../../lambdas/handlers/stream-chat.js';
+import type { ApiContext, HttpEvent } from '../../../lambdas/http/http-types.js';
+import { limitRequests } from '../../../lambdas/http/limit-requests.js';
 import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
 import { InMemoryStreamSlots } from '../../support/fakes/in-memory-stream-slots.js';
 import { InMemoryTenantLimitsStore } from '../../support/fakes/in-memory-tenant-limits-store.js';
@@ -119,6 +122,26 @@ describe('limitRequests on the HTTP functions', () => {
     await handler(list, lambdaContext());
 
     expect((await handler(chat('key-a'), lambdaContext())).statusCode).toBe(200);
+  });
+});
+
+describe('limitRequests admission', () => {
+  const request = () =>
+    ({
+      event: chat('key-a'),
+      context: { ...lambdaContext(), principal: { tenantId: 'tenant-a', keyId: 'key-a' } },
+    }) as unknown as Request<HttpEvent, unknown, Error, ApiContext>;
+
+  it('admits a route that is not limited at once, with no promise for Middy to await', () => {
+    const { admit } = limitRequests<HttpEvent>({ limiter: limiter(1), isLimited: () => false });
+
+    expect(admit.before?.(request())).toBeUndefined();
+  });
+
+  it('admits every route at once when there is no limiter', () => {
+    const { admit } = limitRequests<HttpEvent>({ isLimited: () => true });
+
+    expect(admit.before?.(request())).toBeUndefined();
   });
 });
 
