@@ -1,8 +1,8 @@
-import { LRUCache } from 'lru-cache';
 import type { ApiKeyStore } from '../ports/api-key-store.js';
 import type { Clock } from '../ports/clock.js';
 import { HttpProblem } from '../problem.js';
 import { hashApiKey, isWellFormedApiKey } from './api-key-format.js';
+import { ExpiringLruCache } from './expiring-lru-cache.js';
 
 /** The tenant and key an authenticated request acts as. */
 export interface AuthenticatedCaller {
@@ -53,24 +53,22 @@ const unauthorized = (detail: string, error?: 'invalid_token' | 'invalid_request
  */
 export class AuthenticateApiKey {
   readonly #options: AuthenticateApiKeyOptions;
-  readonly #known: LRUCache<string, AuthenticatedCaller>;
-  readonly #unknown: LRUCache<string, true>;
+  readonly #known: ExpiringLruCache<string, AuthenticatedCaller>;
+  readonly #unknown: ExpiringLruCache<string, true>;
 
   constructor(options: AuthenticateApiKeyOptions) {
     this.#options = options;
     // Time comes from the clock port, read on every check (no cached "now").
-    const perf = { now: () => options.clock.now().getTime() };
-    this.#known = new LRUCache({
-      max: options.maxCacheEntries ?? 10_000,
-      ttl: options.cacheTtlMs,
-      ttlResolution: 0,
-      perf,
+    const now = () => options.clock.now().getTime();
+    this.#known = new ExpiringLruCache({
+      maxEntries: options.maxCacheEntries ?? 10_000,
+      ttlMs: options.cacheTtlMs,
+      now,
     });
-    this.#unknown = new LRUCache({
-      max: options.maxUnknownKeys ?? 1_000,
-      ttl: Math.max(1, Math.min(options.unknownKeyTtlMs ?? 10_000, options.cacheTtlMs)),
-      ttlResolution: 0,
-      perf,
+    this.#unknown = new ExpiringLruCache({
+      maxEntries: options.maxUnknownKeys ?? 1_000,
+      ttlMs: Math.max(1, Math.min(options.unknownKeyTtlMs ?? 10_000, options.cacheTtlMs)),
+      now,
     });
   }
 
@@ -91,7 +89,7 @@ export class AuthenticateApiKey {
   }
 
   async #resolve(keyHash: string): Promise<AuthenticatedCaller | null> {
-    // A TTL of 0 turns caching off (lru-cache would keep such entries for ever).
+    // A TTL of 0 turns caching off.
     const caching = this.#options.cacheTtlMs > 0;
     const cached = caching ? this.#known.get(keyHash) : undefined;
     if (cached) return cached;
