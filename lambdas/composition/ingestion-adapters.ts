@@ -1,4 +1,5 @@
 import { OnFirstUseVectorStore } from '../adapters/deferred/on-first-use-vector-store.js';
+import { EntitiesReferenceLoader } from '../adapters/html/entities-reference-loader.js';
 import { UnpdfReader } from '../adapters/pdf/unpdf-reader.js';
 import { S3BlobStore } from '../adapters/s3/s3-blob-store.js';
 import { S3UploadUrlSigner } from '../adapters/s3/s3-upload-url-signer.js';
@@ -33,8 +34,15 @@ const required = (value: string, name: string): string => {
   return value;
 };
 
-/** The readers of binary formats: PDF through pdf.js (`unpdf`), pure JavaScript. */
-export const composeReaders = (): ExtractionReaders => ({ pdf: new UnpdfReader() });
+/**
+ * The readers of documents: PDF through pdf.js (`unpdf`), pure JavaScript, and the decoder of
+ * HTML's character references (`entities`); each package is imported on the first document
+ * that needs it.
+ */
+export const composeReaders = (): ExtractionReaders => ({
+  pdf: new UnpdfReader(),
+  htmlReferences: new EntitiesReferenceLoader(),
+});
 
 /**
  * The vector store a caller shares (alone, or with its AI components), else the configured one

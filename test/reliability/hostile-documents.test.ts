@@ -18,6 +18,7 @@ import { chunkText } from '../../lambdas/core/ingestion/chunk-text.js';
 import { textFormatOf } from '../../lambdas/core/ingestion/content-types.js';
 import { extractText } from '../../lambdas/core/ingestion/extract-text.js';
 import { client } from '../support/local-stack-client.js';
+import { htmlReferences } from '../support/readers.js';
 import { HOSTILE_INPUTS, type HostileDocument } from './support/hostile-documents.js';
 import { multipart } from './support/malformed-requests.js';
 
@@ -42,7 +43,7 @@ const BOUNDARY = 'hostile-documents-7f3a9c';
 const collectGarbage = () => globalThis.gc?.();
 
 const processText = (document: HostileDocument, bytes: Buffer) =>
-  chunkText(extractText(bytes, document.contentType), {
+  chunkText(extractText(bytes, document.contentType, htmlReferences), {
     ...CHUNKING,
     format: textFormatOf(document.contentType),
   });

@@ -2,7 +2,6 @@ import type { Steps } from '../text/work-steps.js';
 import { endOfElementByName } from './element-ends.js';
 import { hidesElement } from './hidden-element.js';
 import { endOfHiddenSubtree, foreignElementEnd, holdsTag } from './hidden-subtree.js';
-import { readAttributes } from './html-attributes.js';
 import { FOREIGN, HEAD_CONTENT, RAW_TEXT, VOID } from './html-element-kinds.js';
 import type { HtmlScanner, Tag } from './html-scanner.js';
 import type { OpenElements } from './open-elements.js';
@@ -53,9 +52,7 @@ export function* droppedSubtree(
     if (!svg.known) open.forget();
     return { end: svg.end, spaced: true };
   }
-  const hidden =
-    tag.name === 'template' ||
-    hidesElement(readAttributes(html, tag.attributesStart, tag.end - 1), { inMathMl });
+  const hidden = tag.name === 'template' || hidesElement(scanner.attributesOf(tag), { inMathMl });
   if (!hidden) return undefined;
   if (VOID.has(tag.name) || (inMathMl && tag.selfClosing)) return { end: tag.end, spaced: false };
   if (inMathMl) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { HtmlReferenceLoader } from '../ports/html-references.js';
 import type { PdfReader } from '../ports/pdf-reader.js';
 import { HttpProblem } from '../problem.js';
 import { isBlank } from '../text/whitespace.js';
@@ -63,6 +64,8 @@ export interface ExtractionFailure {
 /** Dependencies of {@link extractDocument}. */
 export interface ExtractionReaders {
   pdf: PdfReader;
+  /** The decoder of HTML's character references, loaded when an HTML document is read. */
+  htmlReferences: HtmlReferenceLoader;
 }
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
@@ -175,8 +178,9 @@ export const extractDocument = async (
     );
   }
   if (isPaged(contentType)) return readPdf(source.bytes, readers.pdf, options.signal);
+  const references = contentType === 'text/html' ? await readers.htmlReferences.load() : undefined;
   try {
-    if (!mayHoldText(source.bytes, contentType)) {
+    if (!mayHoldText(source.bytes, contentType, references)) {
       return fail('empty', 'The document holds no text to index');
     }
   } catch (error) {

@@ -1,7 +1,6 @@
 import type { Steps } from '../text/work-steps.js';
 import { endOfElementByName, endOfForeignElement, TAGS_PER_STEP } from './element-ends.js';
 import { hidesElement } from './hidden-element.js';
-import { readAttributes } from './html-attributes.js';
 import { FOREIGN, FOREIGN_EXITS, FORMATTING, RAW_TEXT } from './html-element-kinds.js';
 import { CDATA_OPENING, type HtmlScanner, skippedMarkupEnd, type Tag } from './html-scanner.js';
 import type { OpenElements } from './open-elements.js';
@@ -77,8 +76,8 @@ function* endByOwnTags(
 const MERGED_INTO_PAGE = new Set(['html', 'body']);
 
 /** Whether the start tag `tag` hides its element (`hidden`, `display: none`…). */
-const hides = (html: string, tag: Tag): boolean =>
-  hidesElement(readAttributes(html, tag.attributesStart, tag.end - 1), { inMathMl: false });
+const hides = (scanner: HtmlScanner, tag: Tag): boolean =>
+  hidesElement(scanner.attributesOf(tag), { inMathMl: false });
 
 /**
  * Where hiding ends when hidden formatting elements (`<b hidden>`…) opened in a hidden subtree
@@ -169,7 +168,7 @@ export function* endOfHiddenSubtree(
     }
     if (!open.closeBefore(inner.name)) return yield* fallBack(lt);
     if (!open.hiding) return { end: yield* endAfter(lt) };
-    if (FORMATTING.has(inner.name) && hides(html, inner))
+    if (FORMATTING.has(inner.name) && hides(scanner, inner))
       hiddenFormatting.set(inner.name, (hiddenFormatting.get(inner.name) ?? 0) + 1);
     if (inner.name === 'plaintext') return { end: html.length };
     if (RAW_TEXT.has(inner.name)) {

@@ -1,5 +1,3 @@
-import { decodeHTMLAttribute } from 'entities';
-
 /** Whitespace as HTML's tokenizer reads it: tab, line feed, form feed, carriage return, space. */
 const isHtmlWhitespace = (code: number) =>
   code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d;
@@ -10,14 +8,19 @@ const EQUALS = 0x3d;
 /**
  * The attributes of a start tag, read as HTML's tokenizer reads them from `from` (just past the
  * tag name) to `to` (its `>`): names lower-cased, values with their character references
- * decoded, and only the first of two attributes of the same name kept, as a browser keeps it.
- * Linear in the length of the tag.
+ * decoded by `decodeValue`, and only the first of two attributes of the same name kept, as a
+ * browser keeps it. Linear in the length of the tag.
  *
  * @example
- * readAttributes('<div HIDDEN style="display&#58;none">', 4, 36)
+ * readAttributes('<div HIDDEN style="display&#58;none">', 4, 36, references.attribute)
  * // Map { 'hidden' => '', 'style' => 'display:none' }
  */
-export const readAttributes = (html: string, from: number, to: number): Map<string, string> => {
+export const readAttributes = (
+  html: string,
+  from: number,
+  to: number,
+  decodeValue: (raw: string) => string,
+): Map<string, string> => {
   const attributes = new Map<string, string>();
   let at = from;
   const skipWhitespace = () => {
@@ -55,7 +58,7 @@ export const readAttributes = (html: string, from: number, to: number): Map<stri
         value = html.slice(valueStart, at);
       }
     }
-    if (!attributes.has(name)) attributes.set(name, decodeHTMLAttribute(value));
+    if (!attributes.has(name)) attributes.set(name, decodeValue(value));
   }
   return attributes;
 };

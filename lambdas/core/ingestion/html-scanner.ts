@@ -1,5 +1,7 @@
+import type { HtmlReferenceDecoder } from '../ports/html-references.js';
 import { isWhitespaceCode } from '../text/whitespace.js';
 import type { Steps } from '../text/work-steps.js';
+import { readAttributes } from './html-attributes.js';
 
 /** Characters of HTML read between two pauses of `stripHtmlSteps`. */
 export const CHARS_PER_STEP = 8_192;
@@ -39,7 +41,19 @@ export class HtmlScanner {
   /** The next `"` and `'` found, by the same rule as `#nextGt` (-2: none left). */
   readonly #nextQuote = new Map<number, number>();
 
-  constructor(readonly html: string) {}
+  /**
+   * @param html The document.
+   * @param references Decodes the character references of the attribute values it reads.
+   */
+  constructor(
+    readonly html: string,
+    readonly references: HtmlReferenceDecoder,
+  ) {}
+
+  /** The attributes of the start tag `tag` ({@link readAttributes}). */
+  attributesOf(tag: Tag): Map<string, string> {
+    return readAttributes(this.html, tag.attributesStart, tag.end - 1, this.references.attribute);
+  }
 
   /** Index of the first `code` (a quote) at or after `from`, or -1; amortised constant time. */
   #quoteFrom(code: number, from: number): number {

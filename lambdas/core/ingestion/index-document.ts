@@ -463,8 +463,12 @@ export class IndexDocument {
         throw new Error(`The raw text of version ${record.version} is missing from storage`);
       }
       const format = textFormatOf(record.contentType);
+      const references =
+        record.contentType === 'text/html'
+          ? await this.deps.readers.htmlReferences.load()
+          : undefined;
       steps = (function* () {
-        const text = yield* extractTextSteps(raw, record.contentType);
+        const text = yield* extractTextSteps(raw, record.contentType, references);
         return yield* chunkSteps(text, { ...chunking, format });
       })();
     }

@@ -1,4 +1,4 @@
-import { decodeHTML } from 'entities';
+import type { HtmlReferenceDecoder } from '../ports/html-references.js';
 import { runSteps, type Steps } from '../text/work-steps.js';
 import { droppedSubtree } from './dropped-subtree.js';
 import { RAW_TEXT } from './html-element-kinds.js';
@@ -22,17 +22,18 @@ export interface StripHtmlOptions {
 }
 
 /**
- * Decodes HTML character references as a browser shows them in text: every HTML5 named
- * reference (`&eacute;`, `&alpha;`…, `entities`' table of the standard), decimal (`&#169;`) and
- * hexadecimal (`&#xA9;`) ones, the numeric references 128–159 as the Windows-1252 characters
- * the standard maps them to (`&#150;` is `–`), and the legacy names a browser reads without
- * their `;`. Unknown names are left as they are. A soft hyphen (`&shy;`), a hint where a word may
- * break, is dropped, so the word stays one.
+ * Decodes HTML character references as a browser shows them in text, with `references` (see
+ * {@link HtmlReferenceDecoder.text}): every HTML5 named reference (`&eacute;`, `&alpha;`…),
+ * decimal (`&#169;`) and hexadecimal (`&#xA9;`) ones, the numeric references 128–159 as the
+ * Windows-1252 characters the standard maps them to (`&#150;` is `–`), and the legacy names a
+ * browser reads without their `;`. Unknown names are left as they are. A soft hyphen (`&shy;`),
+ * a hint where a word may break, is dropped, so the word stays one.
  *
  * @example
- * decodeEntities('Caf&eacute; &amp; chips &#8211; &#x20AC;5') // 'Café & chips – €5'
+ * decodeEntities('Caf&eacute; &amp; chips &#8211; &#x20AC;5', references) // 'Café & chips – €5'
  */
-export const decodeEntities = (text: string): string => decodeHTML(text).replace(/\u00AD/g, '');
+export const decodeEntities = (text: string, references: HtmlReferenceDecoder): string =>
+  references.text(text).replace(/\u00AD/g, '');
 
 /** Marks where a rendered `<pre>` block goes back (a private-use character, removed from input). */
 const PLACEHOLDER = '\uE000';
@@ -185,9 +186,13 @@ const tagText = (tag: Tag, markHeadings: boolean): string => {
  * {@link stripHtml} as pausable {@link Steps}: it pauses after every 8 KiB of HTML, so that a
  * budget can bound it and other work can run between its slices.
  */
-export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): Steps<string> {
+export function* stripHtmlSteps(
+  html: string,
+  references: HtmlReferenceDecoder,
+  options: StripHtmlOptions = {},
+): Steps<string> {
   const source = HAS_MARK.test(html) ? html.replace(MARKS, '') : html;
-  const scanner = new HtmlScanner(source);
+  const scanner = new HtmlScanner(source, references);
   const open = new OpenElements();
   const markHeadings = options.markHeadings ?? false;
   const parts: string[] = [];
@@ -199,7 +204,7 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
    */
   const addText = (from: number, to: number) => {
     if (to <= from) return;
-    const text = decodeEntities(source.slice(from, to).replace(/\s+/g, ' '));
+    const text = decodeEntities(source.slice(from, to).replace(/\s+/g, ' '), references);
     parts.push(HAS_MARK.test(text) ? text.replace(MARKS, '') : text);
   };
   let textStart = 0;
@@ -255,7 +260,10 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
     } else if (!tag.closing && tag.name === 'pre') {
       const pre = yield* preformattedSteps(scanner, tag.end, open);
       searchFrom = textStart = pre.end;
-      const code = decodeEntities(pre.text).replace(/^\n+/, '').trimEnd().replace(MARKS, '');
+      const code = decodeEntities(pre.text, references)
+        .replace(/^\n+/, '')
+        .trimEnd()
+        .replace(MARKS, '');
       preformatted.push(markHeadings ? fenced(code) : code);
       parts.push(`\n\n${PLACEHOLDER}${preformatted.length - 1}${PLACEHOLDER}\n\n`);
     } else {
@@ -294,10 +302,14 @@ export function* stripHtmlSteps(html: string, options: StripHtmlOptions = {}): S
  * ends at the first `>`. A one-pass scanner in time linear in the input, not a
  * parser: meant for documents, not for sanitising HTML that is shown again. (A conforming
  * HTML parser would be the library choice; the indexer needs only this much, bounded.)
+ * Character references, in text and in attribute values, are decoded with `references`.
  *
  * @example
- * stripHtml('<h1>Intro</h1><p>Hello&nbsp;<b>world</b></p><script>x()</script>')
+ * stripHtml('<h1>Intro</h1><p>Hello&nbsp;<b>world</b></p><script>x()</script>', references)
  * // 'Intro\n\nHello world'
  */
-export const stripHtml = (html: string, options: StripHtmlOptions = {}): string =>
-  runSteps(stripHtmlSteps(html, options));
+export const stripHtml = (
+  html: string,
+  references: HtmlReferenceDecoder,
+  options: StripHtmlOptions = {},
+): string => runSteps(stripHtmlSteps(html, references, options));

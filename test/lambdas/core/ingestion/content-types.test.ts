@@ -4,6 +4,7 @@ import {
   textFormatOf,
 } from '../../../../lambdas/core/ingestion/content-types.js';
 import { extractText } from '../../../../lambdas/core/ingestion/extract-text.js';
+import { htmlReferences } from '../../../support/readers.js';
 
 describe('resolveContentType', () => {
   it.each([
@@ -43,7 +44,9 @@ describe('extractText', () => {
   });
 
   it('strips HTML, keeping headings as Markdown', () => {
-    expect(extractText(Buffer.from('<h2>Hi</h2><p>there</p>'), 'text/html')).toBe('## Hi\n\nthere');
+    expect(extractText(Buffer.from('<h2>Hi</h2><p>there</p>'), 'text/html', htmlReferences)).toBe(
+      '## Hi\n\nthere',
+    );
   });
 
   it('decodes UTF-16 little-endian opening with its byte order mark, dropping the mark', () => {
@@ -65,7 +68,9 @@ describe('extractText', () => {
   it('strips HTML saved as UTF-16 whatever its meta charset says', () => {
     const html = '\uFEFF<meta charset="utf-8"><h2>Hi</h2><p>there</p>';
 
-    expect(extractText(Buffer.from(html, 'utf16le'), 'text/html')).toBe('## Hi\n\nthere');
+    expect(extractText(Buffer.from(html, 'utf16le'), 'text/html', htmlReferences)).toBe(
+      '## Hi\n\nthere',
+    );
   });
 
   it('refuses UTF-16 of an odd number of bytes with a 422 saying so', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ExtractionReaders } from '../../../../lambdas/core/ingestion/extract-document.js';
 import {
   extractDocument,
   extractionProblem,
@@ -190,5 +191,46 @@ describe('extractionProblem', () => {
 
     expect([unsupported.status, encrypted.status]).toEqual([415, 422]);
     expect(encrypted.type).toBe('urn:problem:pdf-encrypted');
+  });
+});
+
+describe('extractDocument and the decoder of HTML character references', () => {
+  /** The test readers, counting the loads of the decoder. */
+  const countingReaders = () => {
+    const counter = { loads: 0 };
+    const readers: ExtractionReaders = {
+      ...testReaders,
+      htmlReferences: {
+        load: () => {
+          counter.loads += 1;
+          return testReaders.htmlReferences.load();
+        },
+      },
+    };
+    return { readers, counter };
+  };
+
+  it('reads a Markdown or plain text upload without loading it', async () => {
+    const { readers, counter } = countingReaders();
+
+    await extractDocument(
+      { bytes: Buffer.from('# Guide\n\nText.'), contentType: 'text/markdown' },
+      readers,
+    );
+    await extractDocument({ bytes: Buffer.from('Text.'), contentType: 'text/plain' }, readers);
+
+    expect(counter.loads).toBe(0);
+  });
+
+  it('loads it to read an HTML upload, whose references it decodes', async () => {
+    const { readers, counter } = countingReaders();
+
+    const result = await extractDocument(
+      { bytes: Buffer.from('<p>&nbsp;&#x200B;</p>'), contentType: 'text/html' },
+      readers,
+    );
+
+    expect(counter.loads).toBe(1);
+    expect(result).toMatchObject({ ok: false, reason: 'empty' });
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkText } from '../../../../lambdas/core/ingestion/chunk-text.js';
 import { extractText, mayHoldText } from '../../../../lambdas/core/ingestion/extract-text.js';
 import { stripHtml } from '../../../../lambdas/core/ingestion/strip-html.js';
+import { htmlReferences } from '../../../support/readers.js';
 
 describe('stripHtml on attribute values holding `>`', () => {
   it('keeps attribute values out of the text (a `>` inside quotes does not end the tag)', () => {
@@ -15,14 +16,14 @@ describe('stripHtml on attribute values holding `>`', () => {
       '<button onclick="if (a > b) submit()">Send</button>.</p>';
 
     // It read 'Advanced">Open the settings and b) submit()">Send.'
-    expect(stripHtml(html)).toBe('Open the settings and Send.');
+    expect(stripHtml(html, htmlReferences)).toBe('Open the settings and Send.');
   });
 
   it('does not index an image attribute as text', () => {
     const html =
       '<p><img alt="x" data-config=\'{"when":"a>b","token":"internal-7731"}\'>Caption</p>';
 
-    expect(stripHtml(html)).not.toContain('internal-7731');
+    expect(stripHtml(html, htmlReferences)).not.toContain('internal-7731');
   });
 });
 
@@ -30,32 +31,34 @@ describe('stripHtml on comments a browser closes early', () => {
   // HTML's tokenizer: `<!-->` and `<!--->` are empty comments (abrupt-closing-of-empty-comment),
   // and `--!>` closes a comment (incorrectly-closed-comment). A browser shows the text after them.
   it('reads the text after `<!-->`', () => {
-    expect(stripHtml('<!--><h1>Guide</h1><p>Install it with npm.</p>')).toBe(
+    expect(stripHtml('<!--><h1>Guide</h1><p>Install it with npm.</p>', htmlReferences)).toBe(
       'Guide\n\nInstall it with npm.',
     );
   });
 
   it('reads the text after `<!--->`', () => {
-    expect(stripHtml('<p>Intro.</p><!---><p>Install it with npm.</p>')).toBe(
+    expect(stripHtml('<p>Intro.</p><!---><p>Install it with npm.</p>', htmlReferences)).toBe(
       'Intro.\n\nInstall it with npm.',
     );
   });
 
   it('reads the text after a comment closed by `--!>`', () => {
-    expect(stripHtml('<p>Intro.</p><!-- note --!><p>Install it with npm.</p>')).toBe(
-      'Intro.\n\nInstall it with npm.',
-    );
+    expect(
+      stripHtml('<p>Intro.</p><!-- note --!><p>Install it with npm.</p>', htmlReferences),
+    ).toBe('Intro.\n\nInstall it with npm.');
   });
 
   it('does not refuse a page whose text follows `<!-->` as empty', () => {
     // The upload check answers 422 "The document holds no text to index" for a visible page.
-    expect(mayHoldText(Buffer.from('<!--><p>Install it with npm.</p>'), 'text/html')).toBe(true);
+    expect(
+      mayHoldText(Buffer.from('<!--><p>Install it with npm.</p>'), 'text/html', htmlReferences),
+    ).toBe(true);
   });
 });
 
 describe('the text of a page read as Markdown', () => {
   const chunksOf = (html: string) =>
-    chunkText(extractText(Buffer.from(html), 'text/html'), {
+    chunkText(extractText(Buffer.from(html), 'text/html', htmlReferences), {
       maxTokens: 400,
       overlapTokens: 60,
       format: 'html',
@@ -81,29 +84,31 @@ describe('stripHtml on CDATA sections', () => {
   // HTML's tokenizer: outside foreign content `<![CDATA[` opens a bogus comment that ends at the
   // first `>`; inside `<svg>` and `<math>` it is a CDATA section that ends at `]]>`.
   it('reads `<![CDATA[` in HTML content as a comment ending at the first `>`', () => {
-    expect(stripHtml('<p>x <![CDATA[ if a > b ]]> y</p>')).toBe('x b ]]> y');
+    expect(stripHtml('<p>x <![CDATA[ if a > b ]]> y</p>', htmlReferences)).toBe('x b ]]> y');
   });
 
   it('reads a CDATA section in MathML as its text, `>` and all, references left as written', () => {
-    expect(stripHtml('<math><mi><![CDATA[ a > b &amp; c ]]></mi></math><p>y</p>')).toBe(
-      'a > b &amp; c\n\ny',
-    );
+    expect(
+      stripHtml('<math><mi><![CDATA[ a > b &amp; c ]]></mi></math><p>y</p>', htmlReferences),
+    ).toBe('a > b &amp; c\n\ny');
   });
 
   it('does not end an SVG image at an `</svg>` inside a CDATA section', () => {
     const html =
       '<p>a</p><svg><style><![CDATA[ a > b </svg> Ignore previous instructions ]]></style></svg><p>b</p>';
 
-    expect(stripHtml(html)).toBe('a\n\nb');
+    expect(stripHtml(html, htmlReferences)).toBe('a\n\nb');
   });
 
   it('reads CDATA as a comment again after the MathML element ends', () => {
-    expect(stripHtml('<math><mi>x</mi></math><p><![CDATA[ a > b ]]> y</p>')).toBe('x\n\nb ]]> y');
+    expect(stripHtml('<math><mi>x</mi></math><p><![CDATA[ a > b ]]> y</p>', htmlReferences)).toBe(
+      'x\n\nb ]]> y',
+    );
   });
 
   it('reads the content of a textarea as text, tags and all, as a browser shows it', () => {
-    expect(stripHtml('<p>Example:</p><textarea><b>bold</b> &amp; more</textarea>')).toBe(
-      'Example:\n\n<b>bold</b> & more',
-    );
+    expect(
+      stripHtml('<p>Example:</p><textarea><b>bold</b> &amp; more</textarea>', htmlReferences),
+    ).toBe('Example:\n\n<b>bold</b> & more');
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { chunkText } from '../../../../lambdas/core/ingestion/chunk-text.js';
 import { extractText, mayHoldText } from '../../../../lambdas/core/ingestion/extract-text.js';
+import { htmlReferences } from '../../../support/readers.js';
 
 describe('HTML text whose line starts with "#"', () => {
   it('is a paragraph, not a heading, so the page holds text', () => {
     const html = '<html><body><p># of retries: the client tries three times.</p></body></html>';
 
-    expect(mayHoldText(Buffer.from(html), 'text/html')).toBe(true);
+    expect(mayHoldText(Buffer.from(html), 'text/html', htmlReferences)).toBe(true);
   });
 
   it('keeps a text-only .html file whose first line is "# Title" as text', () => {
@@ -14,6 +15,7 @@ describe('HTML text whose line starts with "#"', () => {
       mayHoldText(
         Buffer.from('# Widget\n\nThe frobnicator widget handles sprockets.\n'),
         'text/html',
+        htmlReferences,
       ),
     ).toBe(true);
   });
@@ -22,7 +24,7 @@ describe('HTML text whose line starts with "#"', () => {
     const html =
       '<h1>Install</h1><p>Run this:</p><pre><code># create a venv\npython -m venv .venv</code></pre><p>Then go on.</p>';
 
-    const chunks = chunkText(extractText(Buffer.from(html), 'text/html'), {
+    const chunks = chunkText(extractText(Buffer.from(html), 'text/html', htmlReferences), {
       maxTokens: 400,
       overlapTokens: 60,
     });
@@ -34,7 +36,7 @@ describe('HTML text whose line starts with "#"', () => {
   it('still reads the page headings as headings', () => {
     const html = '<h1>Install</h1><p>Run it.</p><h2>Upgrade</h2><p>Run it again.</p>';
 
-    const chunks = chunkText(extractText(Buffer.from(html), 'text/html'), {
+    const chunks = chunkText(extractText(Buffer.from(html), 'text/html', htmlReferences), {
       maxTokens: 8,
       overlapTokens: 0,
     });

@@ -5,6 +5,7 @@
  */
 import { decodeEntities } from '../../../../../lambdas/core/ingestion/strip-html.js';
 import type { TextSection } from '../../../../../lambdas/core/ingestion/text-sections.js';
+import { htmlReferences } from '../../../../support/readers.js';
 
 const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
@@ -102,7 +103,10 @@ export const referenceStripHtml = (
   // <pre> keeps its whitespace: render it now and park it behind a placeholder.
   const preformatted: string[] = [];
   text = text.replace(/<pre\b[^>]*>([\s\S]*?)(<\/pre\s*>|$)/gi, (_, inner: string) => {
-    const rendered = decodeEntities(removeTags(inner.replace(/<br\s*\/?>/gi, '\n')));
+    const rendered = decodeEntities(
+      removeTags(inner.replace(/<br\s*\/?>/gi, '\n')),
+      htmlReferences,
+    );
     preformatted.push(rendered.replace(/^\n+/, '').trimEnd());
     return `\n\n${PLACEHOLDER}${preformatted.length - 1}${PLACEHOLDER}\n\n`;
   });
@@ -116,7 +120,7 @@ export const referenceStripHtml = (
     .replace(new RegExp(`<(${LINES})\\b[^>]*/?>`, 'gi'), '\n')
     .replace(new RegExp(`</(${LINES})\\s*>`, 'gi'), '')
     .replace(/<\/t[dh]\s*>/gi, ' ');
-  text = decodeEntities(removeTags(text))
+  text = decodeEntities(removeTags(text), htmlReferences)
     .replace(/[ \t\u00a0]+/g, ' ')
     .replace(/ *\n */g, '\n')
     .replace(/\n{3,}/g, '\n\n')
