@@ -63,7 +63,8 @@ export interface NodeFunctionProps {
  * settings are `FUNCTION_BUNDLING` (`lib/bundling.ts`), shared with the bench and the bundle
  * size test; its externals are only packages the SDK imports on demand on paths Lambda never
  * takes, and the lazy modules (each budget's `lazy`: pdf.js, loaded on the first PDF; the
- * DynamoDB client of the public function's deep health check), installed beside the bundle of
+ * table of HTML character references, loaded on the first HTML document; the DynamoDB client
+ * of the public function's deep health check), installed beside the bundle of
  * the functions whose budget lists them.
  *
  * `keepNames` is off (see `FUNCTION_BUNDLING`): stack traces keep function names through the

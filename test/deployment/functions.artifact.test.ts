@@ -471,6 +471,28 @@ describe('large files and drop folders: S3 event notifications on the indexing q
     expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready', chunkCount: 2 });
   });
 
+  it('reads an HTML upload with the entities installed beside the documents and indexer bundles, decoding its references', async () => {
+    const form = new FormData();
+    const html = '<h1>Caf&eacute; menu</h1><p>Fish &amp; chips &#8211; &euro;5, &copy 2026.</p>';
+    form.append('file', new Blob([html], { type: 'text/html' }), 'menu.html');
+
+    const reply = await fetch(`${stack.apiUrl}/v1/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}` },
+      body: form,
+    });
+    const text = await reply.text();
+    await indexQueuedJobs();
+
+    expect(reply.status, text).toBe(202);
+    const { id } = JSON.parse(text) as { id: string };
+    expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready' });
+    const chunks = await api().json('GET', `/v1/documents/${id}/chunks`);
+    expect((chunks.body as { items: { text: string }[] }).items.map((chunk) => chunk.text)).toEqual(
+      ['Café menu\n\nFish & chips – €5, © 2026.'],
+    );
+  });
+
   it("refuses the URL moved under another tenant's prefix (403 from S3), storing nothing", async () => {
     const reply = await api().json('POST', '/v1/uploads', {
       fileName: 'moved.md',

@@ -153,6 +153,12 @@ describe('the function bundles', () => {
     }
   });
 
+  it('bundles the table of HTML character references into no function: it is installed beside the bundle', () => {
+    for (const name of Object.keys(BUNDLE_BUDGETS)) {
+      expect(packages(name, /node_modules\/entities\//)).toEqual([]);
+    }
+  });
+
   it.each(Object.keys(BUNDLE_BUDGETS))('bundles no undici into %s', (name) => {
     expect(packages(name, /node_modules\/undici\//)).toEqual([]);
   });
