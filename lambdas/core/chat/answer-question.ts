@@ -228,6 +228,8 @@ export class AnswerQuestion {
   async *stream(question: Question): AsyncGenerator<AnswerEvent> {
     const retrieved = await this.#retrieve(question);
     await question.admitted;
+    // Out of time (or stopped) while waiting: no prompt goes out, so none is charged.
+    question.signal?.throwIfAborted();
     const messageId = this.#deps.newId();
     // The model call starts before the candidates' documents are read, with the passages
     // ranked as if every candidate were live (they nearly always are), so that the read's
@@ -249,17 +251,17 @@ export class AnswerQuestion {
         // again with the live passages. Rare (a deletion whose chunks still wait for removal),
         // it costs a wasted prompt, which is not charged to the tenant, and a time to first token.
         call.withdraw();
+        question.signal?.throwIfAborted();
         turn = checked;
         call = startModelStream(this.#deps.model, turn.prompt, this.#callOptions(question));
         await afterRequestsWritten();
       }
     }
     const { events, first: firstEvent } = call;
-    yield { type: 'start', sessionId: turn.sessionId, messageId, sources: turn.sources };
-
     let text = '';
     let finished = false;
     try {
+      yield { type: 'start', sessionId: turn.sessionId, messageId, sources: turn.sources };
       for (let next = await firstEvent; !next.done; next = await events.next()) {
         // A stop or cut may come while an event is already buffered: nothing more goes out.
         question.signal?.throwIfAborted();
@@ -299,6 +301,8 @@ export class AnswerQuestion {
         };
       }
     } finally {
+      // An answer left unfinished (its caller gone, a failure, a stop) leaves no call running.
+      if (!finished) call.withdraw();
       // Tokens reached the client, so the model read the prompt and said this much: it counts.
       // So does a prompt sent and then cut by us (a stop, the time budget) before any token.
       if (!finished && (text.length > 0 || question.signal?.aborted)) {
