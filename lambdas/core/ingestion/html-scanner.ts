@@ -29,6 +29,26 @@ export interface Tag {
   bare: boolean;
 }
 
+/** The first index of a character at or after `from` that a search found (-1: none). */
+interface Found {
+  from: number;
+  at: number;
+}
+
+const notSearched = (): Found => ({ from: Number.POSITIVE_INFINITY, at: -1 });
+
+/**
+ * Index of the first `char` at or after `from` in `html`, or -1, through `found`, the last
+ * search's answer, which it updates: amortised constant time while reads move forward. A read
+ * that starts before the last search did (a hidden subtree read again) searches again.
+ */
+const nextIndexOf = (html: string, char: string, from: number, found: Found): number => {
+  if (from >= found.from && (found.at < 0 || found.at >= from)) return found.at;
+  found.from = from;
+  found.at = html.indexOf(char, from);
+  return found.at;
+};
+
 /**
  * A one-pass HTML scanner: it finds each `<` with `indexOf`, reads the tag name, and finds the
  * tag's `>` through a cached "next `>`" position, so that no character is read more than a
@@ -36,10 +56,9 @@ export interface Tag {
  * the rest of the document from every `<` that had no `>` after it).
  */
 export class HtmlScanner {
-  #nextGt = -1;
-  #noMoreGt = false;
-  /** The next `"` and `'` found, by the same rule as `#nextGt` (-2: none left). */
-  readonly #nextQuote = new Map<number, number>();
+  readonly #nextGt = notSearched();
+  readonly #nextDoubleQuote = notSearched();
+  readonly #nextSingleQuote = notSearched();
 
   /**
    * @param html The document.
@@ -57,12 +76,8 @@ export class HtmlScanner {
 
   /** Index of the first `code` (a quote) at or after `from`, or -1; amortised constant time. */
   #quoteFrom(code: number, from: number): number {
-    const known = this.#nextQuote.get(code) ?? -1;
-    if (known === -2) return -1;
-    if (known >= from) return known;
-    const found = this.html.indexOf(String.fromCharCode(code), from);
-    this.#nextQuote.set(code, found < 0 ? -2 : found);
-    return found;
+    const quote = code === 0x22 ? this.#nextDoubleQuote : this.#nextSingleQuote;
+    return nextIndexOf(this.html, code === 0x22 ? '"' : "'", from, quote);
   }
 
   /**
@@ -97,12 +112,7 @@ export class HtmlScanner {
 
   /** Index of the first `>` at or after `from`, or -1; amortised constant time. */
   gtFrom(from: number): number {
-    if (this.#noMoreGt) return -1;
-    if (this.#nextGt < from) {
-      this.#nextGt = this.html.indexOf('>', from);
-      if (this.#nextGt < 0) this.#noMoreGt = true;
-    }
-    return this.#nextGt;
+    return nextIndexOf(this.html, '>', from, this.#nextGt);
   }
 
   /** The tag that starts at `at` (a `<`), or undefined when the `<` starts no tag. */

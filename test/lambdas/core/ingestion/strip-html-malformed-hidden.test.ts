@@ -130,6 +130,15 @@ describe('stripHtml on a hidden element a browser keeps open', () => {
     expect(stripHtml(html, htmlReferences)).not.toContain(INJECTION);
   });
 
+  it('shows the text after it when a hidden formatting element in it was reopened past markup not modelled', () => {
+    const html =
+      '<div hidden><b hidden>a<rt>b</rt></b></div><p>Install it with npm.</p><p>Then run it.</p><b>Bold</b> tail';
+
+    expect(stripHtml(html, htmlReferences)).toBe(
+      'Install it with npm.\n\nThen run it.\n\nBold tail',
+    );
+  });
+
   it('finishes on 100 000 nested elements around a hidden one, then ends it', () => {
     const html = `${'<div>'.repeat(100_000)}<span hidden>${INJECTION}</div>End.`;
 
