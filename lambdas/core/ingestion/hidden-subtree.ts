@@ -4,6 +4,7 @@ import { hidesElement } from './hidden-element.js';
 import { FOREIGN, FOREIGN_EXITS, FORMATTING, RAW_TEXT } from './html-element-kinds.js';
 import { CDATA_OPENING, type HtmlScanner, skippedMarkupEnd, type Tag } from './html-scanner.js';
 import type { OpenElements } from './open-elements.js';
+import { UnclosedFormatting } from './unclosed-formatting.js';
 
 const TAG_NAME = /<\/?([a-zA-Z][^\s/>]*)/y;
 const CDATA = CDATA_OPENING.toLowerCase();
@@ -127,14 +128,19 @@ export function* endOfHiddenSubtree(
   open: OpenElements,
 ): Steps<HiddenSubtreeEnd> {
   const { html } = scanner;
-  /** Hidden formatting elements opened in the subtree, less their own end tags met. */
-  const hiddenFormatting = new Map<string, number>();
+  /** Formatting elements opened in the subtree, less those their own end tags closed. */
+  const formatting = new UnclosedFormatting();
   /** Where hiding ends when the subtree ends at `from` ({@link endOfReopenedHidden}). */
-  const endAfter = (from: number) => endOfReopenedHidden(scanner, hiddenFormatting, from, open);
-  /** Where hiding ends when the stack is no longer known at `from`: by own end tags. */
-  function* fallBack(from: number): Steps<HiddenSubtreeEnd> {
+  const endAfter = (from: number) =>
+    endOfReopenedHidden(scanner, formatting.endTagsToReveal(), from, open);
+  /**
+   * Where hiding ends when the stack is no longer known at `from`: by own end tags; those of
+   * reopened formatting elements counted from `reopenedFrom` (past an end tag whose effect is
+   * not known, which is taken to close none of them).
+   */
+  function* fallBack(from: number, reopenedFrom = from): Steps<HiddenSubtreeEnd> {
     const own = yield* endByOwnTags(scanner, tag, from, open);
-    return { end: Math.max(own.end, yield* endAfter(from)) };
+    return { end: Math.max(own.end, yield* endAfter(reopenedFrom)) };
   }
   const opening = open.start(tag.name);
   // A table part outside a table, or a form in a form, opens nothing, so hides nothing.
@@ -156,9 +162,10 @@ export function* endOfHiddenSubtree(
     tags += 1;
     if (tags % TAGS_PER_STEP === 0) yield;
     if (inner.closing) {
-      const unclosed = hiddenFormatting.get(inner.name);
-      if (unclosed) hiddenFormatting.set(inner.name, unclosed - 1);
-      if (!open.end(inner.name)) return yield* fallBack(lt);
+      const depth = open.depth;
+      if (!open.end(inner.name)) return yield* fallBack(lt, inner.end);
+      // An end tag that closed an element inside the hidden one closed the innermost of its name.
+      if (open.hiding && open.depth < depth) formatting.closed(inner.name);
       if (!open.hiding) {
         const end = yield* endAfter(inner.end);
         if (end > inner.end) return { end };
@@ -168,8 +175,6 @@ export function* endOfHiddenSubtree(
     }
     if (!open.closeBefore(inner.name)) return yield* fallBack(lt);
     if (!open.hiding) return { end: yield* endAfter(lt) };
-    if (FORMATTING.has(inner.name) && hides(scanner, inner))
-      hiddenFormatting.set(inner.name, (hiddenFormatting.get(inner.name) ?? 0) + 1);
     if (inner.name === 'plaintext') return { end: html.length };
     if (RAW_TEXT.has(inner.name)) {
       at = yield* scanner.endOfElement(inner.name, inner.end);
@@ -177,8 +182,11 @@ export function* endOfHiddenSubtree(
       const foreign = yield* foreignElementEnd(scanner, inner);
       if (!foreign.known) return yield* fallBack(foreign.end);
       at = foreign.end;
-    } else if (open.open(inner.name) === 'unknown') {
-      return yield* fallBack(lt);
+    } else {
+      const opening = open.open(inner.name);
+      if (opening === 'unknown') return yield* fallBack(lt);
+      if (opening === 'opened' && FORMATTING.has(inner.name))
+        formatting.opened(inner.name, hides(scanner, inner));
     }
   }
   return { end: html.length };

@@ -130,6 +130,18 @@ describe('stripHtml on a hidden element a browser keeps open', () => {
     expect(stripHtml(html, htmlReferences)).not.toContain(INJECTION);
   });
 
+  it('keeps hiding past its end when a plain element of the name of a hidden formatting element in it was closed', () => {
+    const html = `Intro.<div hidden><b hidden>a<b>b</b></div>${INJECTION}</b><p>End.</p>`;
+
+    expect(stripHtml(html, htmlReferences)).toBe('Intro.\n\nEnd.');
+  });
+
+  it('keeps hiding past its end when a hidden formatting element in it met an end tag a browser ignores', () => {
+    const html = `Intro.<div hidden><b hidden>a<table><tr><td></b>b</td></tr></table></div>${INJECTION}<p>End.</p>`;
+
+    expect(stripHtml(html, htmlReferences)).not.toContain(INJECTION);
+  });
+
   it('shows the text after it when a hidden formatting element in it was reopened past markup not modelled', () => {
     const html =
       '<div hidden><b hidden>a<rt>b</rt></b></div><p>Install it with npm.</p><p>Then run it.</p><b>Bold</b> tail';
