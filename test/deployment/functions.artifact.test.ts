@@ -393,6 +393,19 @@ describe('large files and drop folders: S3 event notifications on the indexing q
     expect(JSON.parse(result.body.toString('utf8'))).toEqual({ batchItemFailures: [] });
     return jobs;
   };
+  /** Uploads `file` as the documents function's multipart form, then indexes what it queued. */
+  const uploadedFile = async (file: Blob, fileName: string) => {
+    const form = new FormData();
+    form.append('file', file, fileName);
+    const reply = await fetch(`${stack.apiUrl}/v1/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}` },
+      body: form,
+    });
+    const text = await reply.text();
+    await indexQueuedJobs();
+    return { status: reply.status, text };
+  };
   const s3TestEvent = JSON.stringify({
     Service: 'Amazon S3',
     Event: 's3:TestEvent',
@@ -429,19 +442,14 @@ describe('large files and drop folders: S3 event notifications on the indexing q
   });
 
   it('reads a PDF upload with the pdf.js installed beside the documents bundle, then indexes it', async () => {
-    const form = new FormData();
     const pdf = makePdf([['The escalation desk answers within four hours.'], ['Refunds wait.']]);
-    form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'desk.pdf');
 
-    const reply = await fetch(`${stack.apiUrl}/v1/documents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.apiKey}` },
-      body: form,
-    });
-    const text = await reply.text();
-    await indexQueuedJobs();
+    const { status, text } = await uploadedFile(
+      new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }),
+      'desk.pdf',
+    );
 
-    expect(reply.status, text).toBe(202);
+    expect(status, text).toBe(202);
     const { id } = JSON.parse(text) as { id: string };
     expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready', chunkCount: 2 });
   });
@@ -472,19 +480,14 @@ describe('large files and drop folders: S3 event notifications on the indexing q
   });
 
   it('reads an HTML upload with the entities installed beside the documents and indexer bundles, decoding its references', async () => {
-    const form = new FormData();
     const html = '<h1>Caf&eacute; menu</h1><p>Fish &amp; chips &#8211; &euro;5, &copy 2026.</p>';
-    form.append('file', new Blob([html], { type: 'text/html' }), 'menu.html');
 
-    const reply = await fetch(`${stack.apiUrl}/v1/documents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.apiKey}` },
-      body: form,
-    });
-    const text = await reply.text();
-    await indexQueuedJobs();
+    const { status, text } = await uploadedFile(
+      new Blob([html], { type: 'text/html' }),
+      'menu.html',
+    );
 
-    expect(reply.status, text).toBe(202);
+    expect(status, text).toBe(202);
     const { id } = JSON.parse(text) as { id: string };
     expect(await api().waitForDocument(id)).toMatchObject({ status: 'ready' });
     const chunks = await api().json('GET', `/v1/documents/${id}/chunks`);

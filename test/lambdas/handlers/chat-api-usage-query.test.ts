@@ -1,31 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent } from '../../../dev/http-events.js';
 import { ReadUsage } from '../../../lambdas/core/limits/read-usage.js';
-import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
 import { createHandler as createChatHandler } from '../../../lambdas/handlers/chat-api.js';
 import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
-import { InMemoryStreamSlots } from '../../support/fakes/in-memory-stream-slots.js';
-import { InMemoryTenantLimitsStore } from '../../support/fakes/in-memory-tenant-limits-store.js';
 import { InMemoryUsageMeter } from '../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { testHttpOptions } from '../../support/http-deps.js';
+import { inMemoryTenantLimiter } from '../../support/in-memory-tenant-limiter.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 
 const setup = () => {
   const clock = new ManualClock('2026-03-01T10:00:00.000Z');
   const meter = new InMemoryUsageMeter(clock);
-  const limiter = new TenantLimiter({
+  const limiter = inMemoryTenantLimiter({
+    clock,
     meter,
-    limits: new InMemoryTenantLimitsStore(),
-    slots: new InMemoryStreamSlots(clock),
-    followerSlots: new InMemoryStreamSlots(clock),
     defaults: {
       requestsPerMinute: 10,
       tokensPerDay: 1_000,
       concurrentStreams: 2,
       concurrentFollowers: 8,
     },
-    clock,
   });
   return createChatHandler({
     http: testHttpOptions({ 'key-a': 'tenant-a' }, { limiter }),

@@ -3,22 +3,17 @@ import { functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
 import { AnswerQuestion } from '../../../lambdas/core/chat/answer-question.js';
 import { BudgetedAnswers } from '../../../lambdas/core/limits/budgeted-answers.js';
-import {
-  COMPLETION_TOKENS,
-  TenantLimiter,
-  TOKENS,
-} from '../../../lambdas/core/limits/tenant-limiter.js';
+import { COMPLETION_TOKENS, TOKENS } from '../../../lambdas/core/limits/tenant-limiter.js';
 import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
 import { everyDocumentLive } from '../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../support/fakes/fake-vector-store.js';
 import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
-import { InMemoryStreamSlots } from '../../support/fakes/in-memory-stream-slots.js';
-import { InMemoryTenantLimitsStore } from '../../support/fakes/in-memory-tenant-limits-store.js';
 import { InMemoryUsageMeter } from '../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { testHttpOptions } from '../../support/http-deps.js';
+import { inMemoryTenantLimiter } from '../../support/in-memory-tenant-limiter.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 import { invokeStreaming } from '../../support/streaming-invoke.js';
 
@@ -30,18 +25,15 @@ const setup = () => {
   const clock = new ManualClock('2026-03-01T10:00:00.000Z');
   const meter = new InMemoryUsageMeter(clock);
   const sessions = new InMemorySessionStore();
-  const limiter = new TenantLimiter({
+  const limiter = inMemoryTenantLimiter({
+    clock,
     meter,
-    limits: new InMemoryTenantLimitsStore(),
-    slots: new InMemoryStreamSlots(clock),
-    followerSlots: new InMemoryStreamSlots(clock),
     defaults: {
       requestsPerMinute: 100,
       tokensPerDay: TOKENS_PER_DAY,
       concurrentStreams: 4,
       concurrentFollowers: 8,
     },
-    clock,
   });
   const answers = new AnswerQuestion({
     sessions,

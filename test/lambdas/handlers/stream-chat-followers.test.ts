@@ -6,15 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbStreamLog } from '../../../lambdas/adapters/dynamodb/dynamodb-stream-log.js';
 import { DependencyError } from '../../../lambdas/core/dependency-error.js';
-import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
 import { systemClock } from '../../../lambdas/core/ports/clock.js';
 import type { StreamBatch } from '../../../lambdas/core/ports/stream-log.js';
 import { createHandler } from '../../../lambdas/handlers/stream-chat.js';
 import { type DynaliteHandle, startDynalite } from '../../support/dynalite.js';
-import { InMemoryStreamSlots } from '../../support/fakes/in-memory-stream-slots.js';
-import { InMemoryTenantLimitsStore } from '../../support/fakes/in-memory-tenant-limits-store.js';
-import { InMemoryUsageMeter } from '../../support/fakes/in-memory-usage-meter.js';
 import { testHttpOptions } from '../../support/http-deps.js';
+import { inMemoryTenantLimiter } from '../../support/in-memory-tenant-limiter.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 import { parts, request, setup } from '../../support/stream-chat-harness.js';
 import {
@@ -31,18 +28,14 @@ afterAll(() => db.close());
 
 /** A limiter with room for `concurrentFollowers` followers and plenty of everything else. */
 const limiterWith = (concurrentFollowers: number, requestsPerMinute = 1_000) =>
-  new TenantLimiter({
-    meter: new InMemoryUsageMeter(systemClock),
-    limits: new InMemoryTenantLimitsStore(),
-    slots: new InMemoryStreamSlots(systemClock),
-    followerSlots: new InMemoryStreamSlots(systemClock),
+  inMemoryTenantLimiter({
+    clock: systemClock,
     defaults: {
       requestsPerMinute,
       tokensPerDay: 1_000_000,
       concurrentStreams: 10,
       concurrentFollowers,
     },
-    clock: systemClock,
   });
 
 /** A stream log whose reads of recorded parts fail, as when DynamoDB goes away mid-follow. */

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbStreamLog } from '../../../lambdas/adapters/dynamodb/dynamodb-stream-log.js';
 import { BudgetedAnswers } from '../../../lambdas/core/limits/budgeted-answers.js';
-import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
 import type { TokenUsage } from '../../../lambdas/core/ports/chat-model.js';
 import { systemClock } from '../../../lambdas/core/ports/clock.js';
 import { type DynaliteHandle, startDynalite } from '../../support/dynalite.js';
-import { InMemoryStreamSlots } from '../../support/fakes/in-memory-stream-slots.js';
-import { InMemoryTenantLimitsStore } from '../../support/fakes/in-memory-tenant-limits-store.js';
-import { InMemoryUsageMeter } from '../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../support/fakes/manual-clock.js';
+import { inMemoryTenantLimiter } from '../../support/in-memory-tenant-limiter.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 import { parts, REPLY, request, setup, sleep } from '../../support/stream-chat-harness.js';
 import { invokeStreaming } from '../../support/streaming-invoke.js';
@@ -145,18 +142,14 @@ describe('a stop sent while the answer request is still in its middleware (auth 
 describe('stops under the requests-per-minute limit', () => {
   const oneRequestAMinute = () => {
     const clock = new ManualClock('2026-03-01T10:00:37.000Z');
-    return new TenantLimiter({
-      meter: new InMemoryUsageMeter(clock),
-      limits: new InMemoryTenantLimitsStore(),
-      slots: new InMemoryStreamSlots(clock),
-      followerSlots: new InMemoryStreamSlots(clock),
+    return inMemoryTenantLimiter({
+      clock,
       defaults: {
         requestsPerMinute: 1,
         tokensPerDay: 1_000_000,
         concurrentStreams: 10,
         concurrentFollowers: 8,
       },
-      clock,
     });
   };
   const logOf = () =>

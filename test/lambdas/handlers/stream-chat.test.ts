@@ -75,6 +75,15 @@ const admitted = async () => ({
   resetSeconds: 60,
 });
 
+type StreamLimits = NonNullable<StreamChatDeps['limits']>;
+
+/** Limits that admit every request and follower, and open streams with `openStream`. */
+const openingStreams = (openStream: StreamLimits['openStream']): StreamLimits => ({
+  admitRequest: admitted,
+  openFollower: async () => async () => {},
+  openStream,
+});
+
 const post = (body: unknown, headers: Record<string, string> = { authorization: 'Bearer key-a' }) =>
   functionUrlEvent({
     method: 'POST',
@@ -280,14 +289,10 @@ describe('streaming chat function', () => {
   it('asks for the stream slot only after the embedding request is made', async () => {
     let embeddingCallsAtSlot: number | undefined;
     const { handler, embedder } = setup(undefined, {
-      limits: {
-        admitRequest: admitted,
-        openFollower: async () => async () => {},
-        openStream: async () => {
-          embeddingCallsAtSlot = embedder.calls.length;
-          return async () => {};
-        },
-      },
+      limits: openingStreams(async () => {
+        embeddingCallsAtSlot = embedder.calls.length;
+        return async () => {};
+      }),
     });
 
     const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
@@ -302,15 +307,11 @@ describe('streaming chat function', () => {
     const refused = new Promise<void>((done) => {
       refuse = done;
     });
-    const limits: NonNullable<StreamChatDeps['limits']> = {
-      admitRequest: admitted,
-      openFollower: async () => async () => {},
-      openStream: async () => {
-        await new Promise((done) => setTimeout(done, 20));
-        refuse();
-        throw new HttpProblem(429, { detail: 'Over 1 concurrent stream' });
-      },
-    };
+    const limits = openingStreams(async () => {
+      await new Promise((done) => setTimeout(done, 20));
+      refuse();
+      throw new HttpProblem(429, { detail: 'Over 1 concurrent stream' });
+    });
     const { handler, model, embedder } = setup(undefined, { limits });
     embedder.onCall = async () => {
       await refused;
@@ -327,14 +328,10 @@ describe('streaming chat function', () => {
   });
 
   it('calls no model when the stream slot is refused after the answer was prepared', async () => {
-    const limits: NonNullable<StreamChatDeps['limits']> = {
-      admitRequest: admitted,
-      openFollower: async () => async () => {},
-      openStream: async () => {
-        await new Promise((done) => setTimeout(done, 50));
-        throw new HttpProblem(429, { detail: 'Over 1 concurrent stream' });
-      },
-    };
+    const limits = openingStreams(async () => {
+      await new Promise((done) => setTimeout(done, 50));
+      throw new HttpProblem(429, { detail: 'Over 1 concurrent stream' });
+    });
     const { handler, model, embedder } = setup(undefined, { limits });
 
     const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
@@ -476,13 +473,9 @@ describe('streaming chat function', () => {
     const releases: { answered?: boolean }[] = [];
     const model = new FakeChatModel({ defaultReply: ANSWER }).failWith(openAiRefusal(500));
     const { handler } = setup(model, {
-      limits: {
-        admitRequest: admitted,
-        openFollower: async () => async () => {},
-        openStream: async () => async (options) => {
-          releases.push(options ?? {});
-        },
-      },
+      limits: openingStreams(async () => async (options) => {
+        releases.push(options ?? {});
+      }),
     });
 
     const response = invokeStreaming(handler, post({ message: QUESTION }), lambdaContext());
@@ -534,14 +527,10 @@ describe('streaming chat function', () => {
   it('has stored the cut answer and freed its stream slot by the time the invocation returns', async () => {
     const model = new FakeChatModel({ defaultReply: ANSWER, onToken: pacedTokens(30).onToken });
     let slotFreed = false;
-    const limits: NonNullable<StreamChatDeps['limits']> = {
-      admitRequest: admitted,
-      openFollower: async () => async () => {},
-      openStream: async () => async () => {
-        await new Promise((done) => setTimeout(done, 30));
-        slotFreed = true;
-      },
-    };
+    const limits = openingStreams(async () => async () => {
+      await new Promise((done) => setTimeout(done, 30));
+      slotFreed = true;
+    });
     const { handler, sessions } = setup(model, { limits });
     const append = sessions.appendTurn.bind(sessions);
     sessions.appendTurn = async (...args) => {

@@ -4,17 +4,15 @@ import { apiGatewayEvent, functionUrlEvent } from '../../../dev/http-events.js';
 import { installAwsLambdaGlobal } from '../../../dev/lambda-response-stream.js';
 import { IndexingUsage } from '../../../lambdas/core/limits/indexing-usage.js';
 import { ReadUsage } from '../../../lambdas/core/limits/read-usage.js';
-import { TenantLimiter } from '../../../lambdas/core/limits/tenant-limiter.js';
 import { createHandler as createChatHandler } from '../../../lambdas/handlers/chat-api.js';
 import { createHandler as createStreamHandler } from '../../../lambdas/handlers/stream-chat.js';
 import type { ApiContext, HttpEvent } from '../../../lambdas/http/http-types.js';
 import { limitRequests } from '../../../lambdas/http/limit-requests.js';
 import { InMemorySessionStore } from '../../support/fakes/in-memory-session-store.js';
-import { InMemoryStreamSlots } from '../../support/fakes/in-memory-stream-slots.js';
-import { InMemoryTenantLimitsStore } from '../../support/fakes/in-memory-tenant-limits-store.js';
 import { InMemoryUsageMeter } from '../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { testHttpOptions } from '../../support/http-deps.js';
+import { inMemoryTenantLimiter } from '../../support/in-memory-tenant-limiter.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 import { invokeStreaming } from '../../support/streaming-invoke.js';
 import { tokenUsage } from '../../support/token-usage.js';
@@ -25,18 +23,14 @@ const TENANTS = { 'key-a': 'tenant-a', 'key-b': 'tenant-b' };
 
 const limiter = (requestsPerMinute: number) => {
   const clock = new ManualClock('2026-03-01T10:00:37.000Z');
-  return new TenantLimiter({
-    meter: new InMemoryUsageMeter(clock),
-    limits: new InMemoryTenantLimitsStore(),
-    slots: new InMemoryStreamSlots(clock),
-    followerSlots: new InMemoryStreamSlots(clock),
+  return inMemoryTenantLimiter({
+    clock,
     defaults: {
       requestsPerMinute,
       tokensPerDay: 1_000_000,
       concurrentStreams: 10,
       concurrentFollowers: 8,
     },
-    clock,
   });
 };
 
@@ -204,18 +198,14 @@ describe('concurrent streams on the streaming function', () => {
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
     const handler = createStreamHandler({
       ...testHttpOptions(TENANTS, { maxBodyBytes: 10_000 }),
-      limits: new TenantLimiter({
-        meter: new InMemoryUsageMeter(clock),
-        limits: new InMemoryTenantLimitsStore(),
-        slots: new InMemoryStreamSlots(clock),
-        followerSlots: new InMemoryStreamSlots(clock),
+      limits: inMemoryTenantLimiter({
+        clock,
         defaults: {
           requestsPerMinute: 1_000,
           tokensPerDay: 1_000_000,
           concurrentStreams,
           concurrentFollowers: 8,
         },
-        clock,
       }),
       answerQuestion: {
         stream: async function* () {
@@ -299,18 +289,15 @@ describe('GET /v1/usage', () => {
     // Arrange
     const clock = new ManualClock('2026-03-01T10:00:37.000Z');
     const meter = new InMemoryUsageMeter(clock);
-    const tenantLimiter = new TenantLimiter({
+    const tenantLimiter = inMemoryTenantLimiter({
+      clock,
       meter,
-      limits: new InMemoryTenantLimitsStore(),
-      slots: new InMemoryStreamSlots(clock),
-      followerSlots: new InMemoryStreamSlots(clock),
       defaults: {
         requestsPerMinute: 2,
         tokensPerDay: 1_000,
         concurrentStreams: 2,
         concurrentFollowers: 8,
       },
-      clock,
     });
     let reports = 0;
     const handler = createChatHandler({
@@ -343,18 +330,15 @@ describe('GET /v1/usage', () => {
   it("reports the caller's tenant's limits, today's counts and the last 30 days", async () => {
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
     const meter = new InMemoryUsageMeter(clock);
-    const tenantLimiter = new TenantLimiter({
+    const tenantLimiter = inMemoryTenantLimiter({
+      clock,
       meter,
-      limits: new InMemoryTenantLimitsStore(),
-      slots: new InMemoryStreamSlots(clock),
-      followerSlots: new InMemoryStreamSlots(clock),
       defaults: {
         requestsPerMinute: 10,
         tokensPerDay: 1_000,
         concurrentStreams: 2,
         concurrentFollowers: 8,
       },
-      clock,
     });
     const handler = createChatHandler({
       http: testHttpOptions(TENANTS, { limiter: tenantLimiter }),

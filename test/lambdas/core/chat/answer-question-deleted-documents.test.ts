@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HashedFeatureEmbedder } from '../../../../lambdas/adapters/offline/hashed-feature-embedder.js';
-import { AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
-import { DeleteDocument } from '../../../../lambdas/core/ingestion/delete-document.js';
-import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
-import { UploadDocument } from '../../../../lambdas/core/ingestion/upload-document.js';
-import { FakeBlobStore } from '../../../support/fakes/fake-blob-store.js';
-import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
-import { FakeJobQueue } from '../../../support/fakes/fake-job-queue.js';
-import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
-import { InMemoryDocumentStore } from '../../../support/fakes/in-memory-document-store.js';
-import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
-import { ManualClock } from '../../../support/fakes/manual-clock.js';
-import { testReaders } from '../../../support/readers.js';
+import { deletedDocumentsFixture } from '../../../support/deleted-documents-fixture.js';
 
 const TENANT = 'acme';
 const QUESTION = 'What hydration should a sourdough loaf have?';
@@ -22,53 +10,9 @@ const COOKIES = 'Cookie parameters are declared with Cookie, the same way as Que
 
 /** The documents function, the indexer and the chat function over one set of stores. */
 const setup = () => {
-  const documents = new InMemoryDocumentStore();
-  const blobs = new FakeBlobStore();
-  const queue = new FakeJobQueue();
-  const embedder = new HashedFeatureEmbedder();
-  const vectors = new FakeVectorStore();
-  const clock = new ManualClock();
-  const model = new FakeChatModel({ defaultReply: 'An answer.' });
-  const upload = new UploadDocument({
-    documents,
-    blobs,
-    queue,
-    clock,
-    maxBytes: 10_000,
-    readers: testReaders,
-  });
-  const indexDocument = new IndexDocument({
-    documents,
-    blobs,
-    embedder,
-    vectors,
-    queue,
-    clock,
-    chunking: { maxTokens: 200, overlapTokens: 20 },
-    readers: testReaders,
-  });
-  const deleteDocument = new DeleteDocument({ documents, blobs, vectors, queue, clock });
-  const answers = new AnswerQuestion({
-    sessions: new InMemorySessionStore(),
-    embedder,
-    vectors,
-    documents,
-    model,
-    clock,
-    settings: { topK: 3, minScore: -1, historyTokenBudget: 1_000 },
-  });
-  const indexed = async (title: string, text: string) => {
-    const { id } = await upload.execute({
-      tenantId: TENANT,
-      title,
-      content: Buffer.from(text),
-      contentType: 'text/markdown',
-    });
-    await indexDocument.execute(queue.jobs.at(-1)!);
-    return id;
-  };
+  const fixture = deletedDocumentsFixture({ tenantId: TENANT });
   const unavailable = () => new DependencyError('qdrant', 'unavailable', 'delete points');
-  return { documents, vectors, deleteDocument, answers, model, indexed, unavailable };
+  return { ...fixture, unavailable };
 };
 
 describe('AnswerQuestion and deleted documents', () => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { HashedFeatureEmbedder } from '../../../../lambdas/adapters/offline/hashed-feature-embedder.js';
-import { type AnswerEvent, AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
+import type { AnswerEvent } from '../../../../lambdas/core/chat/answer-question.js';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
-import { DeleteDocument } from '../../../../lambdas/core/ingestion/delete-document.js';
-import { IndexDocument } from '../../../../lambdas/core/ingestion/index-document.js';
-import { UploadDocument } from '../../../../lambdas/core/ingestion/upload-document.js';
 import type { LiveDocuments } from '../../../../lambdas/core/ports/live-documents.js';
-import { FakeBlobStore } from '../../../support/fakes/fake-blob-store.js';
+import { deletedDocumentsFixture } from '../../../support/deleted-documents-fixture.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
-import { FakeJobQueue } from '../../../support/fakes/fake-job-queue.js';
-import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
-import { InMemoryDocumentStore } from '../../../support/fakes/in-memory-document-store.js';
-import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
-import { ManualClock } from '../../../support/fakes/manual-clock.js';
-import { testReaders } from '../../../support/readers.js';
+import type { InMemoryDocumentStore } from '../../../support/fakes/in-memory-document-store.js';
 
 const TENANT = 'acme';
 const SESSION = 'chat-1';
@@ -29,56 +20,13 @@ const SECOND_REPLY = 'The documents do not cover it.';
  * reads liveness through `liveness(documents, model)` (the document store itself by default).
  */
 const setup = (
-  liveness: (documents: InMemoryDocumentStore, model: FakeChatModel) => LiveDocuments = (
-    documents,
-  ) => documents,
+  liveness?: (documents: InMemoryDocumentStore, model: FakeChatModel) => LiveDocuments,
 ) => {
-  const documents = new InMemoryDocumentStore();
-  const blobs = new FakeBlobStore();
-  const queue = new FakeJobQueue();
-  const embedder = new HashedFeatureEmbedder();
-  const vectors = new FakeVectorStore();
-  const sessions = new InMemorySessionStore();
-  const clock = new ManualClock();
-  const model = new FakeChatModel({ replies: [FIRST_REPLY, SECOND_REPLY] });
-  const upload = new UploadDocument({
-    documents,
-    blobs,
-    queue,
-    clock,
-    maxBytes: 10_000,
-    readers: testReaders,
+  const { vectors, sessions, model, deleteDocument, answers, indexed } = deletedDocumentsFixture({
+    tenantId: TENANT,
+    model: new FakeChatModel({ replies: [FIRST_REPLY, SECOND_REPLY] }),
+    ...(liveness ? { liveness } : {}),
   });
-  const indexDocument = new IndexDocument({
-    documents,
-    blobs,
-    embedder,
-    vectors,
-    queue,
-    clock,
-    chunking: { maxTokens: 200, overlapTokens: 20 },
-    readers: testReaders,
-  });
-  const deleteDocument = new DeleteDocument({ documents, blobs, vectors, queue, clock });
-  const answers = new AnswerQuestion({
-    sessions,
-    embedder,
-    vectors,
-    documents: liveness(documents, model),
-    model,
-    clock,
-    settings: { topK: 3, minScore: -1, historyTokenBudget: 1_000 },
-  });
-  const indexed = async (title: string, text: string) => {
-    const { id } = await upload.execute({
-      tenantId: TENANT,
-      title,
-      content: Buffer.from(text),
-      contentType: 'text/markdown',
-    });
-    await indexDocument.execute(queue.jobs.at(-1)!);
-    return id;
-  };
   /** Accepts the document's deletion while its chunks stay in the vector store (`deleting`). */
   const deletingWithChunksLeft = async (documentId: string) => {
     vectors.deleteFailures.push(new DependencyError('qdrant', 'unavailable', 'delete points'));

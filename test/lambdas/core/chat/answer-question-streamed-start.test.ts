@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
 import type { TokenUsage } from '../../../../lambdas/core/ports/chat-model.js';
-import { everyDocumentLive } from '../../../support/fakes/every-document-live.js';
+import { answerQuestionFixture } from '../../../support/answer-question-fixture.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
-import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
-import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
-import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
-import { ManualClock } from '../../../support/fakes/manual-clock.js';
 
 const QUESTION = 'How do path parameters work?';
 
-const setup = (model: FakeChatModel) =>
-  new AnswerQuestion({
-    sessions: new InMemorySessionStore(),
-    embedder: new FakeEmbedder(),
-    vectors: new FakeVectorStore(),
-    documents: everyDocumentLive,
-    model,
-    clock: new ManualClock(),
-    settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
-  });
+const setup = (model: FakeChatModel) => answerQuestionFixture({ model }).useCase;
 
 describe('AnswerQuestion.stream around its start', () => {
   it('withdraws the model call when its caller leaves at the start', async () => {

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type AnswerEvent, AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
 import { BudgetedAnswers } from '../../../../lambdas/core/limits/budgeted-answers.js';
-import { TenantLimiter } from '../../../../lambdas/core/limits/tenant-limiter.js';
 import { everyDocumentLive } from '../../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
 import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
-import { InMemoryStreamSlots } from '../../../support/fakes/in-memory-stream-slots.js';
-import { InMemoryTenantLimitsStore } from '../../../support/fakes/in-memory-tenant-limits-store.js';
-import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import { inMemoryTenantLimiter } from '../../../support/in-memory-tenant-limiter.js';
 
 /**
  * gpt-4o-mini (the default CHAT_MODEL) writes at most 16 384 completion tokens; OpenAI refuses a
@@ -23,18 +20,14 @@ const GPT_4O_MINI_MAX_OUTPUT = 16_384;
 const setup = () => {
   const clock = new ManualClock('2026-03-01T10:00:00.000Z');
   const model = new FakeChatModel({ defaultReply: 'A short answer.' });
-  const limiter = new TenantLimiter({
-    meter: new InMemoryUsageMeter(clock),
-    limits: new InMemoryTenantLimitsStore(),
-    slots: new InMemoryStreamSlots(clock),
-    followerSlots: new InMemoryStreamSlots(clock),
+  const limiter = inMemoryTenantLimiter({
+    clock,
     defaults: {
       requestsPerMinute: 120,
       tokensPerDay: 200_000,
       concurrentStreams: 10,
       concurrentFollowers: 8,
     },
-    clock,
   });
   const inner = new AnswerQuestion({
     sessions: new InMemorySessionStore(),

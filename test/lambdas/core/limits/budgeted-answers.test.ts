@@ -2,38 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { type AnswerEvent, AnswerQuestion } from '../../../../lambdas/core/chat/answer-question.js';
 import { BudgetCut } from '../../../../lambdas/core/chat/budget-cut.js';
 import { BudgetedAnswers } from '../../../../lambdas/core/limits/budgeted-answers.js';
-import {
-  COMPLETION_TOKENS,
-  TenantLimiter,
-  TOKENS,
-} from '../../../../lambdas/core/limits/tenant-limiter.js';
+import { COMPLETION_TOKENS, TOKENS } from '../../../../lambdas/core/limits/tenant-limiter.js';
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
 import { everyDocumentLive } from '../../../support/fakes/every-document-live.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import { FakeEmbedder } from '../../../support/fakes/fake-embedder.js';
 import { FakeVectorStore } from '../../../support/fakes/fake-vector-store.js';
 import { InMemorySessionStore } from '../../../support/fakes/in-memory-session-store.js';
-import { InMemoryStreamSlots } from '../../../support/fakes/in-memory-stream-slots.js';
-import { InMemoryTenantLimitsStore } from '../../../support/fakes/in-memory-tenant-limits-store.js';
 import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import { inMemoryTenantLimiter } from '../../../support/in-memory-tenant-limiter.js';
 
 const setup = (tokensPerDay: number, maxTokens?: number) => {
   const clock = new ManualClock('2026-03-01T10:00:00.000Z');
   const model = new FakeChatModel({ defaultReply: 'Four words of answer.' });
   const meter = new InMemoryUsageMeter(clock);
-  const limiter = new TenantLimiter({
+  const limiter = inMemoryTenantLimiter({
+    clock,
     meter,
-    limits: new InMemoryTenantLimitsStore(),
-    slots: new InMemoryStreamSlots(clock),
-    followerSlots: new InMemoryStreamSlots(clock),
     defaults: {
       requestsPerMinute: 1_000,
       tokensPerDay,
       concurrentStreams: 10,
       concurrentFollowers: 8,
     },
-    clock,
   });
   const sessions = new InMemorySessionStore();
   const inner = new AnswerQuestion({

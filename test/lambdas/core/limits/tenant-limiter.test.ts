@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TenantLimiter } from '../../../../lambdas/core/limits/tenant-limiter.js';
 import { HttpProblem } from '../../../../lambdas/core/problem.js';
-import { InMemoryStreamSlots } from '../../../support/fakes/in-memory-stream-slots.js';
 import { InMemoryTenantLimitsStore } from '../../../support/fakes/in-memory-tenant-limits-store.js';
-import { InMemoryUsageMeter } from '../../../support/fakes/in-memory-usage-meter.js';
 import { ManualClock } from '../../../support/fakes/manual-clock.js';
+import { inMemoryTenantLimiter } from '../../../support/in-memory-tenant-limiter.js';
 import { tokenUsage } from '../../../support/token-usage.js';
 
 const DEFAULTS = {
@@ -17,13 +15,10 @@ const DEFAULTS = {
 const setup = () => {
   const clock = new ManualClock('2026-03-01T10:00:37.000Z');
   const limits = new InMemoryTenantLimitsStore();
-  const limiter = new TenantLimiter({
-    meter: new InMemoryUsageMeter(clock),
-    limits,
-    slots: new InMemoryStreamSlots(clock),
-    followerSlots: new InMemoryStreamSlots(clock),
-    defaults: DEFAULTS,
+  const limiter = inMemoryTenantLimiter({
     clock,
+    limits,
+    defaults: DEFAULTS,
   });
   return { clock, limits, limiter };
 };
