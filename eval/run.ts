@@ -13,6 +13,7 @@ import {
 import {
   type AbstentionFloors,
   DEFAULT_RETRIEVAL,
+  type Retrieval,
   type RetrievalSettings,
   retrievePassages,
 } from '../lambdas/core/retrieval/retrieve-passages.js';
@@ -24,6 +25,16 @@ import {
   type RuleTrial,
   rankFloors,
 } from './abstention-floors.js';
+import {
+  type AbstentionScore,
+  calibrateScoreFit,
+  fitAbstentionScore,
+  type RatedScore,
+  rateScore,
+  type ScoreFit,
+  type ScoreTrial,
+  scoreAbstains,
+} from './abstention-score.js';
 import { type EvalDataset, loadDataset, type Split } from './dataset.js';
 import { bootstrap, type Estimate, hitAt, ndcgAt, reciprocalRank } from './metrics.js';
 
@@ -37,13 +48,17 @@ half; writes eval/results.json. Uses OpenAI and Qdrant when OPENAI_API_KEY / QDR
   --dataset PATH       labelled set (default eval/dataset.json)
   --out PATH           results file (default eval/results.json; a run with any option below, or
                        --dataset, writes eval/results.partial.json, not committed)
-  The abstention floors are chosen by this run on the tuning half and applied to both halves:
-  the floors with the most unanswerable questions citing nothing while a share of answerable
-  ones (and follow-ups) still cite something, that share and the tie-break picked by
-  cross-validation on the tuning half so that held-back answerable questions cite >= 95% of the
-  time. --default-floors uses the shipped defaults instead; any --min-* option sets that floor
-  and leaves the others at their defaults (nothing chosen).
-  --default-floors     score with the shipped abstention floors, choose none
+  The abstention rule is chosen by this run on the tuning half and applied to both halves:
+  floors (the kind the stack ships), or a score with --abstention-rule score (measured only).
+  floors: the floors with the most unanswerable questions citing nothing while a share of
+  answerable ones (and follow-ups) still cite something; score: a logistic regression over the
+  same figures, its threshold at a share of answerable ones citing. That share (and the
+  tie-break, or the regularization) is picked by cross-validation on the tuning half so that
+  held-back answerable questions cite >= 95% of the time; both kinds are cross-validated and
+  printed on every run. --default-floors uses the shipped floors instead; any --min-* option
+  sets that floor and leaves the others at their defaults (nothing chosen).
+  --abstention-rule K  floors or score: the kind of abstention rule this run chooses
+  --default-floors     score with the shipped abstention floors, choose none (no score)
   --min-coverage X     abstention floor of the best passage's weighted coverage (default ${DEFAULT_RETRIEVAL.minCoverage})
   --min-vocabulary X   abstention floor of the question's words found at all (default ${DEFAULT_RETRIEVAL.minVocabulary})
   --min-names-cited X  abstention floor of the question's names found in a cited passage (default ${DEFAULT_RETRIEVAL.minNamesCited})
@@ -80,6 +95,7 @@ const { values } = (() => {
         'min-coverage': { type: 'string' },
         'min-vocabulary': { type: 'string' },
         'default-floors': { type: 'boolean', default: false },
+        'abstention-rule': { type: 'string' },
         'min-names-cited': { type: 'string' },
         'min-names-known': { type: 'string' },
         'min-closeness': { type: 'string' },
@@ -126,6 +142,7 @@ const EXPERIMENT_OPTIONS = [
   'min-coverage',
   'min-vocabulary',
   'default-floors',
+  'abstention-rule',
   'min-names-cited',
   'min-names-known',
   'min-closeness',
@@ -196,11 +213,19 @@ const timed = (store: VectorStore, samples: Samples): VectorStore =>
 
 const pagesOf = (chunks: ReadonlyArray<{ title: string }>) => chunks.map((chunk) => chunk.title);
 
+/**
+ * The passages a retrieval cites: its own (the stack's floors decide), or none when the
+ * abstention score being measured (`--abstention-rule score`, with the floors off) abstains.
+ */
+const citedBy = (retrieval: Retrieval, abstention: AbstentionScore | null) =>
+  abstention !== null && scoreAbstains(retrieval.coverages, abstention) ? [] : retrieval.chunks;
+
 const score = async (
   dataset: EvalDataset,
   deps: { embedder: Parameters<typeof retrievePassages>[0]['embedder']; vectors: VectorStore },
   settings: RetrievalSettings,
   split: Split,
+  abstention: AbstentionScore | null = null,
 ): Promise<Scores> => {
   const scores: Scores = {
     hit1: [],
@@ -232,14 +257,14 @@ const score = async (
       tenantId: TENANT,
       question: item.question,
     });
-    scores.cited.push(cited.chunks.length > 0 ? 1 : 0);
+    scores.cited.push(citedBy(cited, abstention).length > 0 ? 1 : 0);
   }
   for (const item of dataset.unanswerable.filter((entry) => entry.split === split)) {
     const cited = await retrievePassages(deps, settings, {
       tenantId: TENANT,
       question: item.question,
     });
-    scores.abstained.push(cited.chunks.length === 0 ? 1 : 0);
+    scores.abstained.push(citedBy(cited, abstention).length === 0 ? 1 : 0);
   }
   for (const item of dataset.conversations.filter((entry) => entry.split === split)) {
     const [first, second] = item.turns;
@@ -248,7 +273,7 @@ const score = async (
       question: second,
       previousQuestions: [first],
     });
-    const hit = hitAt(pagesOf(cited.chunks), item.expected, CITED);
+    const hit = hitAt(pagesOf(citedBy(cited, abstention)), item.expected, CITED);
     scores.followUpHit5.push(hit);
     if (hit === 0) scores.misses.push(item.id);
   }
@@ -304,6 +329,7 @@ const sweep = async (
   dataset: EvalDataset,
   deps: Parameters<typeof score>[1],
   base: RetrievalSettings,
+  abstention: AbstentionScore | null,
 ): Promise<void> => {
   process.stdout.write('\nSweep on the tuning half only (hybrid):\n');
   const variants: Array<[string, Partial<RetrievalSettings>]> = [];
@@ -326,17 +352,20 @@ const sweep = async (
     variants.push([`followUpWeight=${followUpWeight}`, { followUpWeight }]);
   }
   for (const [label, change] of variants) {
-    const summary = summarise(await score(dataset, deps, { ...base, ...change }, 'tune'));
+    const summary = summarise(
+      await score(dataset, deps, { ...base, ...change }, 'tune', abstention),
+    );
     process.stdout.write(
       `${label.padEnd(28)} ${ROWS.map(([key, name]) => `${name.split(' ')[0]}=${percent(summary[key].mean)}`).join(' ')}\n`,
     );
   }
-  const { rated, rule, answerable, unanswerable } = await rateFloors(dataset, deps, base);
+  const readings = await tuningReadings(dataset, deps, base);
+  const { rated, rule } = chooseFloors(readings);
   process.stdout.write(
     `\nAbstention floors on the tuning half (best first, picked by ${describeRule(rule)}):\n`,
   );
   for (const entry of rated.slice(0, 5)) {
-    process.stdout.write(`${describeFloors(entry, answerable, unanswerable)}\n`);
+    process.stdout.write(`${describeFloors(entry, readings)}\n`);
   }
 };
 
@@ -351,25 +380,36 @@ const FLOOR_KEYS: Array<keyof AbstentionFloors> = [
 const floorsOf = (settings: AbstentionFloors): AbstentionFloors =>
   Object.fromEntries(FLOOR_KEYS.map((key) => [key, settings[key]])) as AbstentionFloors;
 
+/** Every floor at its lowest: a rule of floors that never abstains. */
+const FLOORS_OFF: AbstentionFloors = {
+  minCoverage: 0,
+  minVocabulary: 0,
+  minNamesCited: 0,
+  minNamesKnown: 0,
+  minCloseness: -1,
+};
+
+/** The kinds of abstention rule the harness can choose: floors on each figure, or a score. */
+const RULE_KINDS = ['floors', 'score'] as const;
+type RuleKind = (typeof RULE_KINDS)[number];
+
+/** How the tuning questions' coverage was read: what every abstention rule is chosen on. */
+interface TuningReadings {
+  /** Answerable questions and the second turns of the conversations. */
+  answerable: QuestionReadings[];
+  unanswerable: QuestionReadings[];
+}
+
 /**
- * The abstention floors, chosen on the tuning half ({@link rankFloors}): the coverage of every
- * tuning question is measured once (hybrid retrieval, the run's settings) and every
- * combination of floors is rated on it, picked by the rule that cross-validation on the tuning
- * half keeps ({@link calibrateRule}). The second turns of the tuning conversations count as
- * answerable questions (retrieved with the first turn, as chat does), so the rule chosen does
- * not silence follow-ups either.
+ * Measures the coverage of every tuning question once (hybrid retrieval, the run's settings).
+ * The second turns of the tuning conversations count as answerable questions (retrieved with
+ * the first turn, as chat does), so the rule chosen does not silence follow-ups either.
  */
-const rateFloors = async (
+const tuningReadings = async (
   dataset: EvalDataset,
   deps: Parameters<typeof score>[1],
   base: RetrievalSettings,
-): Promise<{
-  rated: RatedFloors[];
-  rule: FloorRule;
-  trials: RuleTrial[];
-  answerable: number;
-  unanswerable: number;
-}> => {
+): Promise<TuningReadings> => {
   const coverageOf = async (question: string, previousQuestions: string[] = []) =>
     (
       await retrievePassages(
@@ -387,21 +427,69 @@ const rateFloors = async (
     if (item.split === 'tune') answerable.push(await coverageOf(item.turns[1], [item.turns[0]]));
   for (const item of dataset.unanswerable)
     if (item.split === 'tune') unanswerable.push(await coverageOf(item.question));
+  return { answerable, unanswerable };
+};
+
+/**
+ * The abstention floors, chosen on the tuning half ({@link rankFloors}): every combination of
+ * floors is rated on the tuning readings, picked by the rule that cross-validation on the
+ * tuning half keeps ({@link calibrateRule}).
+ */
+const chooseFloors = ({
+  answerable,
+  unanswerable,
+}: TuningReadings): { rated: RatedFloors[]; rule: FloorRule; trials: RuleTrial[] } => {
   const { rule, trials } = calibrateRule(answerable, unanswerable);
-  return {
-    rated: rankFloors(answerable, unanswerable, rule),
-    rule,
-    trials,
-    answerable: answerable.length,
-    unanswerable: unanswerable.length,
-  };
+  return { rated: rankFloors(answerable, unanswerable, rule), rule, trials };
+};
+
+/**
+ * The abstention score, fitted on the tuning half ({@link fitAbstentionScore}) with the
+ * regularization and threshold share that cross-validation on the tuning half keeps
+ * ({@link calibrateScoreFit}).
+ */
+const chooseScore = ({
+  answerable,
+  unanswerable,
+}: TuningReadings): {
+  score: AbstentionScore;
+  rated: RatedScore;
+  fit: ScoreFit;
+  trials: ScoreTrial[];
+} => {
+  const { fit, trials } = calibrateScoreFit(answerable, unanswerable);
+  const score = fitAbstentionScore(answerable, unanswerable, fit);
+  return { score, rated: rateScore(answerable, unanswerable, score), fit, trials };
 };
 
 const describeRule = (rule: FloorRule) =>
   `>= ${percent(rule.minCitedShare)}% citing, ties to ${rule.ties} floors`;
 
-const describeFloors = (rated: RatedFloors, answerable: number, unanswerable: number) =>
-  `${JSON.stringify(rated.floors)} answerable (and follow-ups) citing ${percent(rated.cited / answerable)}, unanswerable citing nothing ${percent(rated.abstained / unanswerable)}`;
+const describeRated = (rated: { cited: number; abstained: number }, readings: TuningReadings) =>
+  `answerable (and follow-ups) citing ${percent(rated.cited / readings.answerable.length)}, unanswerable citing nothing ${percent(rated.abstained / readings.unanswerable.length)}`;
+
+const describeFloors = (rated: RatedFloors, readings: TuningReadings) =>
+  `${JSON.stringify(rated.floors)} ${describeRated(rated, readings)}`;
+
+/** The score fits' cross-validation as a grid: a row per regularization, a column per share. */
+const describeScoreTrials = (trials: readonly ScoreTrial[], kept: ScoreFit): string => {
+  const shares = [...new Set(trials.map((trial) => trial.fit.citedShare))];
+  const penalties = [...new Set(trials.map((trial) => trial.fit.regularization))];
+  const lines = [
+    `  ${'penalty \\ threshold at'.padEnd(24)}${shares.map((share) => `${percent(share)}% citing`.padEnd(20)).join('')}`,
+  ];
+  for (const penalty of penalties) {
+    const cells = shares.map((share) => {
+      const trial = trials.find(
+        (entry) => entry.fit.regularization === penalty && entry.fit.citedShare === share,
+      )!;
+      const mark = trial.fit === kept ? ' <-' : '';
+      return `${percent(trial.cited)} / ${percent(trial.abstained)}${mark}`.padEnd(20);
+    });
+    lines.push(`  ${String(penalty).padEnd(24)}${cells.join('')}`);
+  }
+  return lines.join('\n');
+};
 
 const optionOf = (key: keyof AbstentionFloors) =>
   key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`) as
@@ -410,6 +498,68 @@ const optionOf = (key: keyof AbstentionFloors) =>
     | 'min-names-cited'
     | 'min-names-known'
     | 'min-closeness';
+
+const ruleKindOf = (text: string | undefined): RuleKind => {
+  if (text === undefined) return 'floors';
+  if (!(RULE_KINDS as readonly string[]).includes(text)) {
+    return usageError(`--abstention-rule must be floors or score; got ${JSON.stringify(text)}`);
+  }
+  return text as RuleKind;
+};
+
+/**
+ * Chooses the abstention rule of `kind` on the tuning readings, after printing the
+ * cross-validation of both kinds side by side: floors are set in `base`; a score is returned
+ * for the harness to apply, with `base`'s floors turned off (the stack has no score). Also
+ * returns what `eval/results.json` records of the choice, with whether it is the shipped rule.
+ */
+const chooseRule = (
+  kind: RuleKind,
+  readings: TuningReadings,
+  base: RetrievalSettings,
+): { record: Record<string, unknown>; score: AbstentionScore | null } => {
+  const floors = chooseFloors(readings);
+  const scored = chooseScore(readings);
+  process.stdout.write(
+    'Abstention floors pickers, cross-validated on the tuning half (pick on one random half, score on the other):\n',
+  );
+  for (const trial of floors.trials) {
+    process.stdout.write(
+      `  ${describeRule(trial.rule).padEnd(44)} held-back answerable citing ${percent(trial.cited)}, unanswerable citing nothing ${percent(trial.abstained)}${trial.rule === floors.rule ? '  <- kept' : ''}\n`,
+    );
+  }
+  process.stdout.write(
+    `Abstention score fits, cross-validated the same way (held-back answerable citing / unanswerable citing nothing):\n${describeScoreTrials(scored.trials, scored.fit)}\n`,
+  );
+  const best = floors.rated[0];
+  if (kind === 'floors' && best === undefined) {
+    throw new Error('no abstention floors keep enough answerable questions citing');
+  }
+  const shippedFloors = floorsOf(DEFAULT_RETRIEVAL);
+  const chosenFloors = kind === 'floors' ? best!.floors : FLOORS_OFF;
+  const chosenScore = kind === 'score' ? scored.score : null;
+  Object.assign(base, chosenFloors);
+  const shipped =
+    kind === 'floors' && JSON.stringify(chosenFloors) === JSON.stringify(shippedFloors);
+  const rated = kind === 'floors' ? best! : scored.rated;
+  process.stdout.write(
+    `Abstention rule chosen on the tuning half (${kind}): ${kind === 'floors' ? JSON.stringify(chosenFloors) : `score ${JSON.stringify(chosenScore)} (${JSON.stringify(scored.fit)})`} ${describeRated(rated, readings)}${shipped ? ' (the shipped rule)' : `; the stack ships the floors ${JSON.stringify(shippedFloors)}`}\n`,
+  );
+  const record = {
+    chosenOnTune: true,
+    kind,
+    rule: floors.rule,
+    ruleTrials: floors.trials,
+    scoreFit: scored.fit,
+    scoreTrials: scored.trials,
+    floors: chosenFloors,
+    score: chosenScore,
+    tuneAnswerableCiting: rated.cited / readings.answerable.length,
+    tuneUnanswerableCitingNothing: rated.abstained / readings.unanswerable.length,
+    sameAsDefaults: shipped,
+  };
+  return { record, score: chosenScore };
+};
 
 const bonusOf = (text: string) => {
   const [weight = 0, saturation = 1] = numbersOption('bonus', text) ?? [];
@@ -424,9 +574,11 @@ const main = async (): Promise<number> => {
   // Every number is read before the stack starts, so a typo costs no ingest.
   for (const name of EXPERIMENT_OPTIONS) {
     const value = values[name];
-    if (typeof value === 'string' && name !== 'dataset') numbersOption(name, value);
+    if (typeof value === 'string' && name !== 'dataset' && name !== 'abstention-rule')
+      numbersOption(name, value);
   }
   numberOption('RETRIEVAL_MIN_SCORE', process.env.RETRIEVAL_MIN_SCORE?.trim() || undefined);
+  ruleKindOf(values['abstention-rule']);
   const corpus = resolve(values.corpus);
   if (!existsSync(corpus)) {
     process.stdout.write(
@@ -480,40 +632,21 @@ const main = async (): Promise<number> => {
         ...(values.bonus ? { lexicalBonus: bonusOf(values.bonus) } : {}),
       },
     };
-    const floorsGiven =
+    const ruleGiven =
       values['default-floors'] || FLOOR_KEYS.some((key) => values[optionOf(key)] !== undefined);
+    const kind = ruleKindOf(values['abstention-rule']);
     let abstention: Record<string, unknown> = { chosenOnTune: false, floors: floorsOf(base) };
-    if (!floorsGiven) {
-      const chosen = await rateFloors(
-        dataset,
-        { embedder: stack.ai.embedder, vectors: stack.ai.vectorStore },
+    let abstentionScore: AbstentionScore | null = null;
+    if (!ruleGiven) {
+      ({ record: abstention, score: abstentionScore } = chooseRule(
+        kind,
+        await tuningReadings(
+          dataset,
+          { embedder: stack.ai.embedder, vectors: stack.ai.vectorStore },
+          base,
+        ),
         base,
-      );
-      process.stdout.write(
-        'Abstention rule pickers, cross-validated on the tuning half (pick on one random half, score on the other):\n',
-      );
-      for (const trial of chosen.trials) {
-        process.stdout.write(
-          `  ${describeRule(trial.rule).padEnd(44)} held-back answerable citing ${percent(trial.cited)}, unanswerable citing nothing ${percent(trial.abstained)}${trial.rule === chosen.rule ? '  <- kept' : ''}\n`,
-        );
-      }
-      const best = chosen.rated[0];
-      if (best === undefined)
-        throw new Error('no abstention floors keep enough answerable questions citing');
-      Object.assign(base, best.floors);
-      const shipped = JSON.stringify(best.floors) === JSON.stringify(floorsOf(DEFAULT_RETRIEVAL));
-      abstention = {
-        chosenOnTune: true,
-        rule: chosen.rule,
-        ruleTrials: chosen.trials,
-        floors: best.floors,
-        tuneAnswerableCiting: best.cited / chosen.answerable,
-        tuneUnanswerableCitingNothing: best.abstained / chosen.unanswerable,
-        sameAsDefaults: shipped,
-      };
-      process.stdout.write(
-        `Abstention floors chosen on the tuning half: ${describeFloors(best, chosen.answerable, chosen.unanswerable)}${shipped ? ' (the shipped defaults)' : `; the shipped defaults are ${JSON.stringify(floorsOf(DEFAULT_RETRIEVAL))}`}\n`,
-      );
+      ));
     }
     const latencies: Record<RetrievalMode, Samples> = {
       dense: { wall: [], cpu: [] },
@@ -528,7 +661,9 @@ const main = async (): Promise<number> => {
           embedder: stack.ai.embedder,
           vectors: timed(stack.ai.vectorStore, latencies[mode]),
         };
-        results[split][mode] = summarise(await score(dataset, deps, { ...base, mode }, split));
+        results[split][mode] = summarise(
+          await score(dataset, deps, { ...base, mode }, split, abstentionScore),
+        );
       }
     }
     const count = (split: Split) =>
@@ -579,6 +714,7 @@ const main = async (): Promise<number> => {
         dataset,
         { embedder: stack.ai.embedder, vectors: stack.ai.vectorStore },
         { ...base, mode: 'hybrid' },
+        abstentionScore,
       );
     }
     return 0;

@@ -28,6 +28,13 @@ describe('npm run eval options', () => {
     expect(run.stderr).toContain('--weights must be above 0');
   });
 
+  it('refuses an abstention rule kind other than floors or score, before ingesting anything', async () => {
+    const run = await evalWith('--abstention-rule', 'forest');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--abstention-rule must be floors or score; got "forest"');
+  });
+
   it('refuses an option it does not know with its usage, not a stack trace', async () => {
     const run = await evalWith('--bogus');
 
