@@ -177,6 +177,30 @@ const latinGreekCyrillic = regExpOnFirstUse(
 const keepsMarks = (base: string): boolean =>
   /\p{L}/u.test(base) && !latinGreekCyrillic().test(base);
 
+/** Folds a stretch of text as {@link foldText} describes; see {@link NON_ASCII_RUN}. */
+const foldStretch = (stretch: string): string =>
+  stretch
+    .normalize('NFKD')
+    // Accents of Latin, Greek and Cyrillic letters go (and marks on digits or symbols); other
+    // scripts' marks are their letters' parts (Devanagari vowel signs, kana voicing, Thai
+    // tones) and stay. NFC then joins what NFKD took apart (kana with their marks, Hangul
+    // syllables).
+    .replace(MARKED, (marked: string, base: string) => (keepsMarks(base) ? marked : base))
+    .normalize('NFC')
+    // Spellings that case cannot join: German ß is ss (STRASSE), Turkish dotless ı is i.
+    .replace(/ß/g, 'ss')
+    .replace(/ı/g, 'i');
+
+/**
+ * A run of characters outside ASCII with the character before it (a base its combining marks
+ * may sit on). Folding is the same run by run as over the whole text: ASCII characters are
+ * left as they are by NFKD and NFC, take no part in reordering marks (they are starters), are
+ * no mark, and compose with nothing that comes before them. So only these runs are folded:
+ * a passage of English with a few emoji or arrows (half this corpus's passages) is not
+ * normalized whole, which took most of the abstention check's time before each answer.
+ */
+const NON_ASCII_RUN = /[^\u0080-\uffff]?[\u0080-\uffff]+/g;
+
 /**
  * A text as {@link lexicalTerms} tokenizes it: compatibility forms decomposed and accents
  * dropped (NFKD, then combining marks removed), apostrophes removed so `don't` is one token.
@@ -186,20 +210,7 @@ const keepsMarks = (base: string): boolean =>
  */
 export const foldText = (text: string): string => {
   // Only text outside ASCII can carry combining marks worth folding.
-  const ascii = !NON_ASCII.test(text);
-  const folded = ascii
-    ? text
-    : text
-        .normalize('NFKD')
-        // Accents of Latin, Greek and Cyrillic letters go (and marks on digits or symbols);
-        // other scripts' marks are their letters' parts (Devanagari vowel signs, kana voicing,
-        // Thai tones) and stay. NFC then joins what NFKD took apart (kana with their marks,
-        // Hangul syllables).
-        .replace(MARKED, (marked: string, base: string) => (keepsMarks(base) ? marked : base))
-        .normalize('NFC')
-        // Spellings that case cannot join: German ß is ss (STRASSE), Turkish dotless ı is i.
-        .replace(/ß/g, 'ss')
-        .replace(/ı/g, 'i');
+  const folded = NON_ASCII.test(text) ? text.replace(NON_ASCII_RUN, foldStretch) : text;
   return folded.replace(/['\u2019]/g, '');
 };
 

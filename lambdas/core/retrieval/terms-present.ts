@@ -1,7 +1,18 @@
 import { foldText, lexicalTerms, tokenTerms } from './lexical-terms.js';
 
-/** A letter or digit outside ASCII: part of a token that lower-casing may not keep in place. */
-const NON_ASCII_WORD_CHAR = /(?!\p{ASCII})[\p{L}\p{N}]/u;
+/** A run of characters outside ASCII (UTF-16 code units, so a surrogate pair stays whole). */
+const NON_ASCII_RUN = /[\u0080-\uffff]+/g;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * Whether a text has a letter or digit outside ASCII: part of a token that lower-casing may not
+ * keep in place. Only its runs outside ASCII are searched (a passage of English with a few
+ * emoji has short ones), not every character of it.
+ */
+const hasNonAsciiWordChar = (text: string): boolean => {
+  for (const [run] of text.matchAll(NON_ASCII_RUN)) if (LETTER_OR_DIGIT.test(run)) return true;
+  return false;
+};
 
 /** Whether a UTF-16 code unit is one of a raw token's (ASCII letters, digits, underscore). */
 const isTokenChar = (code: number): boolean =>
@@ -31,7 +42,7 @@ export const termsPresent = (text: string, wanted: Iterable<string>): Set<string
   const found = new Set<string>();
   const folded = foldText(text);
   const lower = folded.toLowerCase();
-  if (NON_ASCII_WORD_CHAR.test(folded) || lower.length !== folded.length) {
+  if (lower.length !== folded.length || hasNonAsciiWordChar(folded)) {
     const terms = new Set(lexicalTerms(text));
     for (const term of wanted) if (terms.has(term)) found.add(term);
     return found;

@@ -1,5 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lexicalTerms, stemWord } from '../../../../lambdas/core/retrieval/lexical-terms.js';
+import {
+  foldText,
+  lexicalTerms,
+  stemWord,
+} from '../../../../lambdas/core/retrieval/lexical-terms.js';
 
 describe('lexicalTerms', () => {
   it('keeps a code identifier whole and also splits it into its parts', () => {
@@ -70,6 +75,74 @@ describe('lexicalTerms', () => {
 
   it('meets plural and inflected forms of a word', () => {
     expect(lexicalTerms('queries declared')).toEqual(lexicalTerms('query declare'));
+  });
+});
+
+/** foldText as it was first written: the whole text normalized, marks dropped, as one piece. */
+const foldWhole = (text: string): string =>
+  text
+    .normalize('NFKD')
+    .replace(/(\P{M})\p{M}+/gu, (marked: string, base: string) =>
+      /\p{L}/u.test(base) && !/[\p{scx=Latin}\p{scx=Greek}\p{scx=Cyrillic}]/u.test(base)
+        ? marked
+        : base,
+    )
+    .normalize('NFC')
+    .replace(/ß/g, 'ss')
+    .replace(/ı/g, 'i')
+    .replace(/['\u2019]/g, '');
+
+/** Pieces that folding treats differently: marks alone, on ASCII and on other scripts, kana, jamo, ligatures. */
+const PIECES = [
+  'e',
+  'E',
+  'a',
+  '1',
+  ' ',
+  '_',
+  "'",
+  '.',
+  '\u0301',
+  '\u0308',
+  '\u093e',
+  '\u3099',
+  '\u1100',
+  '\u1161',
+  '\u11a8',
+  'é',
+  'ß',
+  'ı',
+  'ﬁ',
+  '½',
+  '①',
+  'Å',
+  '\u2019',
+  'カ',
+  'ｶ',
+  'ﾞ',
+  'ก',
+  '\u0e49',
+  'क',
+  '🌐',
+  '⬆️',
+  '\ud83d',
+  'Ω',
+  'ά',
+];
+
+describe('foldText', () => {
+  it('folds a text as folding it whole would, though it folds only what lies outside ASCII', () => {
+    const texts = fc.oneof(
+      fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((pieces) => pieces.join('')),
+      fc.string({ unit: 'grapheme-composite', maxLength: 40 }),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(foldText(text)).toBe(foldWhole(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

@@ -40,6 +40,7 @@ const WORDS = [
   'Kafka',
   'naïve',
   'café',
+  'Ωmega',
   'x',
   '42',
   'é',
@@ -72,6 +73,10 @@ describe('termsPresent', () => {
       'deploi',
       'docker',
     ]);
+  });
+
+  it('leaves out a term inside a word whose other letter lies outside ASCII', () => {
+    expect([...termsPresent('🌐 See Ωmega', ['mega'])]).toEqual([]);
   });
 
   it('answers for text outside ASCII as lexicalTerms does', () => {
