@@ -76,3 +76,22 @@ export const deletedDocumentsFixture = (options: {
   };
   return { documents, vectors, sessions, model, deleteDocument, answers, indexed };
 };
+
+/**
+ * A `liveness` for {@link deletedDocumentsFixture} that answers from the document store and
+ * records the ids each read asked about.
+ *
+ * @example
+ * const { liveness, asked } = recordedLiveness();
+ * const fixture = deletedDocumentsFixture({ tenantId: 'acme', liveness });
+ */
+export const recordedLiveness = () => {
+  const asked: string[][] = [];
+  const liveness = (documents: InMemoryDocumentStore): LiveDocuments => ({
+    liveAmong: async (tenantId, documentIds) => {
+      asked.push([...documentIds]);
+      return documents.liveAmong(tenantId, documentIds);
+    },
+  });
+  return { liveness, asked };
+};

@@ -12,7 +12,7 @@ import type { LiveDocuments } from '../ports/live-documents.js';
 import type { SessionStore, Source, StoredMessage } from '../ports/session-store.js';
 import type { ScoredChunk, VectorStore } from '../ports/vector-store.js';
 import { HttpProblem, notFound } from '../problem.js';
-import { liveChunks } from '../retrieval/live-chunks.js';
+import { liveRanking } from '../retrieval/live-ranking.js';
 import {
   type Candidates,
   DEFAULT_RETRIEVAL,
@@ -48,9 +48,10 @@ export interface AnswerQuestionDeps {
   embedder: Embedder;
   vectors: VectorStore;
   /**
-   * Which documents may be cited: read once per answer, after the vector query, for the
-   * distinct documents of the candidates (see {@link retrievePassages}); a streamed answer reads
-   * them while its model call starts ({@link AnswerQuestion.stream}).
+   * Which documents may be cited: read after the vector query, for the documents of the
+   * candidates that decide what is cited (`Retrieval.deciding`), and only when one of those is
+   * not live for the others too ({@link liveRanking}); a streamed answer reads them while its
+   * model call starts ({@link AnswerQuestion.stream}).
    */
   documents: LiveDocuments;
   model: ChatModel;
@@ -142,6 +143,8 @@ interface RetrievedTurn {
 interface PreparedTurn extends Omit<RetrievedTurn, 'history' | 'candidates'> {
   /** The passages cited (the prompt's numbered sources). */
   chunks: ScoredChunk[];
+  /** The candidates whose documents' liveness decides `chunks` (`Retrieval.deciding`). */
+  deciding: ScoredChunk[];
   prompt: ChatMessage[];
   sources: Source[];
 }
@@ -162,9 +165,12 @@ const EMPTY_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTok
  *
  * Only live documents are cited ({@link LiveDocuments}): a document whose deletion was accepted
  * is `deleting` at once, while its chunks leave the vector store only when their removal
- * succeeds (a retry, the reconciler's, may come minutes later). The candidates' documents are
- * read in one consistent `BatchGetItem` after the vector query, since which documents to read
- * is known only then. A buffered answer reads them before its model call. A streamed one
+ * succeeds (a retry, the reconciler's, may come minutes later). The documents are read in a
+ * consistent `BatchGetItem` after the vector query, since which documents to read is known only
+ * then: those of the candidates that decide what is cited (the cited ones and those that carry
+ * the abstention check's figures, `Retrieval.deciding`), and only if one of them is not live the
+ * other candidates' too ({@link liveRanking}). A buffered answer reads them before its model
+ * call. A streamed one
  * starts its model call with the passages ranked as if every candidate were live and reads
  * them meanwhile, so that the round trip is off its time to first token; nothing is relayed
  * before the read, and when it drops a candidate that changes the passages, that call is
@@ -194,7 +200,11 @@ export class AnswerQuestion {
    */
   async answer(question: Question): Promise<Answer> {
     const retrieved = await this.#retrieve(question);
-    const turn = this.#withPassages(question, retrieved, await this.#citable(question, retrieved));
+    const turn = await this.#liveTurn(
+      question,
+      retrieved,
+      this.#withPassages(question, retrieved, retrieved.candidates.found),
+    );
     const completion = await this.#deps.model
       .complete(turn.prompt, this.#callOptions(question))
       .catch(async (error: unknown) => {
@@ -239,23 +249,20 @@ export class AnswerQuestion {
     let turn = this.#withPassages(question, retrieved, retrieved.candidates.found);
     let call = startModelStream(this.#deps.model, turn.prompt, this.#callOptions(question));
     await afterRequestsWritten();
-    const citable = await this.#citable(question, retrieved).catch((error: unknown) => {
+    const checked = await this.#liveTurn(question, retrieved, turn).catch((error: unknown) => {
       call.withdraw();
       throw error;
     });
-    if (citable.length < retrieved.candidates.found.length) {
-      const checked = this.#withPassages(question, retrieved, citable);
-      if (!samePassages(checked.chunks, turn.chunks)) {
-        // A document being deleted (or gone) would have been cited, or dropping it changes the
-        // ranking: that call is withdrawn before anything of it was relayed and the model asked
-        // again with the live passages. Rare (a deletion whose chunks still wait for removal),
-        // it costs a wasted prompt, which is not charged to the tenant, and a time to first token.
-        call.withdraw();
-        question.signal?.throwIfAborted();
-        turn = checked;
-        call = startModelStream(this.#deps.model, turn.prompt, this.#callOptions(question));
-        await afterRequestsWritten();
-      }
+    if (!samePassages(checked.chunks, turn.chunks)) {
+      // A document being deleted (or gone) would have been cited, or dropping it changes the
+      // ranking: that call is withdrawn before anything of it was relayed and the model asked
+      // again with the live passages. Rare (a deletion whose chunks still wait for removal),
+      // it costs a wasted prompt, which is not charged to the tenant, and a time to first token.
+      call.withdraw();
+      question.signal?.throwIfAborted();
+      turn = checked;
+      call = startModelStream(this.#deps.model, turn.prompt, this.#callOptions(question));
+      await afterRequestsWritten();
     }
     const { events, first: firstEvent } = call;
     let text = '';
@@ -381,11 +388,23 @@ export class AnswerQuestion {
   }
 
   /**
-   * The candidates of live documents, in their order: only a document's record says it is being
-   * deleted, whatever the vector store still holds.
+   * The turn as ranking the candidates of live documents makes it, knowing `turn`, ranked as if
+   * every candidate were live: only a document's record says it is being deleted, whatever the
+   * vector store still holds ({@link liveRanking}: the deciding candidates' documents first).
    */
-  #citable(question: Question, retrieved: RetrievedTurn): Promise<ScoredChunk[]> {
-    return liveChunks(this.#deps.documents, question.tenantId, retrieved.candidates.found);
+  #liveTurn(
+    question: Question,
+    retrieved: RetrievedTurn,
+    turn: PreparedTurn,
+  ): Promise<PreparedTurn> {
+    return liveRanking(
+      this.#deps.documents,
+      question.tenantId,
+      retrieved.candidates.found,
+      turn.deciding,
+      turn,
+      (citable) => this.#withPassages(question, retrieved, citable),
+    );
   }
 
   /** The turn with its passages ranked among `citable` ({@link rankCandidates}) and its prompt. */
@@ -395,7 +414,7 @@ export class AnswerQuestion {
     citable: ScoredChunk[],
   ): PreparedTurn {
     const { history, candidates, ...turn } = retrieved;
-    const { chunks } = rankCandidates(
+    const { chunks, deciding } = rankCandidates(
       this.#retrievalSettings(),
       question.message,
       candidates.query,
@@ -404,6 +423,7 @@ export class AnswerQuestion {
     return {
       ...turn,
       chunks,
+      deciding,
       prompt: buildPrompt({ question: question.message, history, chunks }),
       sources: toSources(chunks),
     };

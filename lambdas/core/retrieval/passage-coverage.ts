@@ -77,6 +77,33 @@ const REQUEST_TERMS: ReadonlySet<string> = new Set(
 const share = (wanted: readonly string[], found: (term: string) => boolean): number =>
   wanted.length === 0 ? 1 : wanted.filter(found).length / wanted.length;
 
+/** A {@link QuestionCoverage} with the candidates that carry its figures. */
+export interface MeasuredCoverage {
+  coverage: QuestionCoverage;
+  /**
+   * Indexes (in the candidates' order) of candidates that carry every figure but `best`: for
+   * each of the question's terms and names found, the first candidate holding it, and (by
+   * meaning) the first with the best cosine. Any subset of the candidates that holds these and
+   * the cited ones has the same `vocabulary`, `namesKnown`, `closeness` and `namesCited`.
+   */
+  witnesses: number[];
+}
+
+const NO_COVERAGE: QuestionCoverage = {
+  best: 0,
+  vocabulary: 0,
+  namesCited: 0,
+  namesKnown: 0,
+  closeness: -1,
+};
+const FULL_COVERAGE: QuestionCoverage = {
+  best: 1,
+  vocabulary: 1,
+  namesCited: 1,
+  namesKnown: 1,
+  closeness: 1,
+};
+
 /**
  * Measures how much of a question the retrieved passages cover, from their text (so it is the
  * same for every vector store and embedding model), and how close their meaning comes to it
@@ -92,19 +119,31 @@ export const questionCoverage = (
   candidates: readonly ScoredChunk[],
   citedCount: number,
   options: { byMeaning?: boolean } = {},
-): QuestionCoverage => {
+): QuestionCoverage => measureCoverage(question, candidates, citedCount, options).coverage;
+
+/**
+ * {@link questionCoverage} with the candidates that carry its figures
+ * ({@link MeasuredCoverage.witnesses}), measured in the same pass over the candidates.
+ *
+ * @example
+ * const { coverage, witnesses } = measureCoverage('How do I declare path parameters?', chunks, 5);
+ */
+export const measureCoverage = (
+  question: string,
+  candidates: readonly ScoredChunk[],
+  citedCount: number,
+  options: { byMeaning?: boolean } = {},
+): MeasuredCoverage => {
   const terms = [...new Set(lexicalTerms(question))];
   if (terms.length === 0 || candidates.length === 0) {
-    return { best: 0, vocabulary: 0, namesCited: 0, namesKnown: 0, closeness: -1 };
+    return { coverage: { ...NO_COVERAGE }, witnesses: [] };
   }
   // The floors were chosen on English (see `isJudgedTerm`): a question is judged by its terms
   // in Latin letters and its names, and one with none is answered with its best passages.
   const judged = terms.filter(isJudgedTerm);
   const about = judged.filter((term) => !REQUEST_TERMS.has(term));
   const wanted = about.length > 0 ? about : judged;
-  if (wanted.length === 0) {
-    return { best: 1, vocabulary: 1, namesCited: 1, namesKnown: 1, closeness: 1 };
-  }
+  if (wanted.length === 0) return { coverage: { ...FULL_COVERAGE }, witnesses: [] };
   const names = questionNames(question);
   const asked = [...new Set([...wanted, ...names])];
   // Only whether each of the question's terms occurs matters, not the passages' other terms.
@@ -123,14 +162,36 @@ export const questionCoverage = (
     best = Math.max(best, covered / total);
   }
   const cited = passages.slice(0, citedCount);
+  const byMeaning = options.byMeaning !== false;
+  const witnesses = new Set<number>();
+  for (const term of asked) {
+    const holder = passages.findIndex((terms) => terms.has(term));
+    if (holder !== -1) witnesses.add(holder);
+  }
+  const closest = byMeaning ? closestIndex(candidates) : -1;
+  if (closest !== -1) witnesses.add(closest);
   return {
-    best,
-    vocabulary: share(wanted, (term) => passages.some((terms) => terms.has(term))),
-    namesCited: share(names, (term) => cited.some((terms) => terms.has(term))),
-    namesKnown: share(names, (term) => passages.some((terms) => terms.has(term))),
-    closeness: options.byMeaning === false ? 1 : closenessOf(candidates),
+    coverage: {
+      best,
+      vocabulary: share(wanted, (term) => passages.some((terms) => terms.has(term))),
+      namesCited: share(names, (term) => cited.some((terms) => terms.has(term))),
+      namesKnown: share(names, (term) => passages.some((terms) => terms.has(term))),
+      closeness: byMeaning ? (candidates[closest]?.denseScore ?? -1) : 1,
+    },
+    witnesses: [...witnesses].sort((a, b) => a - b),
   };
 };
 
-const closenessOf = (candidates: readonly ScoredChunk[]): number =>
-  candidates.reduce((best, chunk) => Math.max(best, chunk.denseScore ?? -1), -1);
+/** The index of the first candidate with the best cosine; -1 when none has one. */
+const closestIndex = (candidates: readonly ScoredChunk[]): number => {
+  let closest = -1;
+  candidates.forEach((chunk, index) => {
+    if (
+      chunk.denseScore !== undefined &&
+      (closest === -1 || chunk.denseScore > candidates[closest]!.denseScore!)
+    ) {
+      closest = index;
+    }
+  });
+  return closest;
+};

@@ -8,8 +8,9 @@ import {
   type VectorStore,
 } from '../ports/vector-store.js';
 import { type ConversationalQuery, conversationalQuery } from './conversational-query.js';
+import { decidingCandidates } from './deciding-candidates.js';
 import { liveChunks } from './live-chunks.js';
-import { type QuestionCoverage, questionCoverage } from './passage-coverage.js';
+import { measureCoverage, type QuestionCoverage } from './passage-coverage.js';
 
 /** How passages are retrieved for a question; chosen with `npm run eval`. */
 export interface RetrievalSettings {
@@ -113,6 +114,12 @@ export interface Retrieval {
   coverages: QuestionCoverage[];
   abstained: boolean;
   followUp: boolean;
+  /**
+   * The candidates whose documents' liveness decides `chunks` ({@link decidingCandidates}):
+   * when their documents are all live, ranking the live candidates among those ranked here
+   * cites the same passages, whatever the others' documents.
+   */
+  deciding: ScoredChunk[];
 }
 
 /** What {@link retrievePassages} reads. */
@@ -189,20 +196,23 @@ export const rankCandidates = (
   // A follow-up is judged with the question it follows too, as it is retrieved: its own words
   // ("Why?", "Can you show me an example of that?") may say nothing of what it is about.
   const byMeaning = { byMeaning: settings.mode !== 'lexical' };
-  const coverages = [
-    questionCoverage(question, candidates, settings.topK, byMeaning),
+  const readings = [
+    measureCoverage(question, candidates, settings.topK, byMeaning),
     ...(query.followUp
-      ? [questionCoverage(query.denseText, candidates, settings.topK, byMeaning)]
+      ? [measureCoverage(query.denseText, candidates, settings.topK, byMeaning)]
       : []),
   ];
+  const coverages = readings.map((reading) => reading.coverage);
   const abstained = abstainsOnEvery(coverages, settings);
   const ranked = candidates.slice(0, settings.topK);
+  const chunks = abstained ? [] : ranked;
   return {
-    chunks: abstained ? [] : ranked,
+    chunks,
     ranked,
     coverages,
     abstained,
     followUp: query.followUp,
+    deciding: decidingCandidates(settings, candidates, readings, chunks.length),
   };
 };
 

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
-import { deletedDocumentsFixture } from '../../../support/deleted-documents-fixture.js';
+import {
+  deletedDocumentsFixture,
+  recordedLiveness,
+} from '../../../support/deleted-documents-fixture.js';
 
 const TENANT = 'acme';
 const QUESTION = 'What hydration should a sourdough loaf have?';
 const SOURDOUGH =
   'Sourdough hydration: a sourdough loaf should have a hydration of 75 percent, water to flour.';
 const COOKIES = 'Cookie parameters are declared with Cookie, the same way as Query parameters.';
+/** Documents that hold none of the question's words: candidates, never cited. */
+const OTHERS = [
+  ['Headers', 'Header parameters are declared with Header.'],
+  ['Forms', 'Form fields are received with Form instead of JSON.'],
+  ['Files', 'Uploaded files are received with UploadFile.'],
+  ['Status codes', 'The status code of a response is set with status_code.'],
+] as const;
 
 /** The documents function, the indexer and the chat function over one set of stores. */
 const setup = () => {
@@ -24,6 +34,19 @@ describe('AnswerQuestion and deleted documents', () => {
     const answer = await answers.answer({ tenantId: TENANT, message: QUESTION });
 
     expect(answer.message.sources.map((source) => source.documentId)).toContain(id);
+  });
+
+  it('reads the liveness of the documents that decide the answer, not of every candidate', async () => {
+    const { liveness, asked } = recordedLiveness();
+    const { answers, indexed } = deletedDocumentsFixture({ tenantId: TENANT, liveness });
+    const sourdough = await indexed('Sourdough', SOURDOUGH);
+    for (const [title, text] of [['Cookies', COOKIES], ...OTHERS]) await indexed(title, text);
+
+    const answer = await answers.answer({ tenantId: TENANT, message: QUESTION });
+
+    const cited = [...new Set(answer.message.sources.map((source) => source.documentId))];
+    expect(cited).toContain(sourdough);
+    expect(asked).toEqual([cited]);
   });
 
   it('never cites a document being deleted whose chunks the vector store failed to remove', async () => {

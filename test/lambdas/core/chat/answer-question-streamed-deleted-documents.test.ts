@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AnswerEvent } from '../../../../lambdas/core/chat/answer-question.js';
 import { DependencyError } from '../../../../lambdas/core/dependency-error.js';
 import type { LiveDocuments } from '../../../../lambdas/core/ports/live-documents.js';
-import { deletedDocumentsFixture } from '../../../support/deleted-documents-fixture.js';
+import {
+  deletedDocumentsFixture,
+  recordedLiveness,
+} from '../../../support/deleted-documents-fixture.js';
 import { FakeChatModel } from '../../../support/fakes/fake-chat-model.js';
 import type { InMemoryDocumentStore } from '../../../support/fakes/in-memory-document-store.js';
 
@@ -12,6 +15,12 @@ const QUESTION = 'What hydration should a sourdough loaf have?';
 const SOURDOUGH =
   'Sourdough hydration: a sourdough loaf should have a hydration of 75 percent, water to flour.';
 const COOKIES = 'Cookie parameters are declared with Cookie, the same way as Query parameters.';
+/** Documents that hold none of the question's words: candidates, never cited. */
+const OTHERS = [
+  ['Headers', 'Header parameters are declared with Header.'],
+  ['Forms', 'Form fields are received with Form instead of JSON.'],
+  ['Files', 'Uploaded files are received with UploadFile.'],
+] as const;
 const FIRST_REPLY = 'Seventy-five percent [1].';
 const SECOND_REPLY = 'The documents do not cover it.';
 
@@ -127,6 +136,20 @@ describe('AnswerQuestion.stream and documents being deleted', () => {
 
     expect(model.calls).toHaveLength(1);
     expect(textOf(events)).toBe(FIRST_REPLY);
+  });
+
+  it('reads the liveness of the documents that decide the answer, not of every candidate', async () => {
+    const { liveness, asked } = recordedLiveness();
+    const { indexed, streamed } = setup(liveness);
+    const sourdough = await indexed('Sourdough', SOURDOUGH);
+    for (const [title, text] of [['Cookies', COOKIES], ...OTHERS]) await indexed(title, text);
+
+    const events = await streamed();
+
+    const start = events.find((event) => event.type === 'start');
+    const cited = [...new Set(start?.sources.map((source) => source.documentId))];
+    expect(cited).toContain(sourdough);
+    expect(asked).toEqual([cited]);
   });
 
   it('fails before its first event, withdrawing the model call, when the liveness read fails after the call started', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScoredChunk } from '../../../../lambdas/core/ports/vector-store.js';
 import {
+  measureCoverage,
   questionCoverage,
   questionNames,
 } from '../../../../lambdas/core/retrieval/passage-coverage.js';
@@ -131,5 +132,26 @@ describe('questionNames', () => {
 
   it('finds none in a question of ordinary words', () => {
     expect(questionNames('How do I declare path parameters?')).toEqual([]);
+  });
+});
+
+describe('measureCoverage', () => {
+  it('names as witnesses the first candidate holding each of the question’s terms and the closest one', () => {
+    const candidates = [
+      { ...chunk('Cookies are read with Cookie.'), denseScore: 0.2 },
+      { ...chunk('Path parameters are declared with Python format strings.'), denseScore: 0.3 },
+      { ...chunk('Query parameters are the other function parameters.'), denseScore: 0.1 },
+      { ...chunk('Path operations are declared with decorators.'), denseScore: 0.9 },
+    ];
+
+    const { witnesses } = measureCoverage('declare path parameters', candidates, 1);
+
+    expect(witnesses).toEqual([1, 3]);
+  });
+
+  it('measures what questionCoverage measures', () => {
+    const { coverage } = measureCoverage('bake sourdough bread parameters', passages, 2);
+
+    expect(coverage).toEqual(questionCoverage('bake sourdough bread parameters', passages, 2));
   });
 });
