@@ -5,9 +5,10 @@ import { documentKey } from './document-key.js';
 
 /**
  * {@link LiveDocuments} on the application table: one strongly consistent `BatchGetItem` of the
- * documents' record items (up to 100 ids a call; an answer asks for the distinct documents of
- * its candidates, at most 50), so a tombstone written before the question is seen. The keys are
- * under the tenant's prefix: another tenant's document id finds no item.
+ * documents' record items (up to 100 ids a call; an answer asks for the documents of the
+ * candidates that decide what it cites, a few, and only when one of them is not live for those
+ * of its other candidates, at most 50 in all), so a tombstone written before the question is
+ * seen. The keys are under the tenant's prefix: another tenant's document id finds no item.
  */
 export class DynamoDbLiveDocuments implements LiveDocuments {
   constructor(
