@@ -8,6 +8,7 @@ import { HttpProblem } from '../core/problem.js';
 import { accessLog } from './access-log.js';
 import { authenticate, type CallerResolver } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
+import { correlateLogs } from './correlate-logs.js';
 import type { ApiContext, HttpEvent, HttpResult } from './http-types.js';
 import { limitRequests, type RequestAdmitter } from './limit-requests.js';
 import { acceptedMediaType } from './media-type.js';
@@ -69,13 +70,6 @@ const routeBodyParser = (routeOf: RouteLookup): MiddlewareObj<HttpEvent> => ({
   },
 });
 
-/** Adds the API Gateway request id to every log line of the request. */
-const correlateLogs = (logger: Logger): MiddlewareObj<HttpEvent> => ({
-  before: (request) => {
-    logger.setCorrelationId(request.event.requestContext?.requestId);
-  },
-});
-
 /**
  * Builds an HTTP API function with the project's standard middleware stack: Powertools logger
  * with the Lambda context and request id, one access log line per request, header normalisation, CORS, security headers,
@@ -106,7 +100,7 @@ export const createHttpHandler = (options: HttpHandlerOptions) => {
     isLimited: (event) => routeOf(event)?.limited === true,
   });
   return middy<HttpEvent, HttpResult, Error, ApiContext>()
-    .use(injectLambdaContext(options.logger, { resetKeys: true }))
+    .use(injectLambdaContext(options.logger))
     .use(correlateLogs(options.logger))
     .use(accessLog(options.logger))
     .use(httpHeaderNormalizer())
