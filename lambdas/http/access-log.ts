@@ -3,6 +3,9 @@ import type { MiddlewareObj } from '@middy/core';
 import type { ApiContext, HttpEvent, HttpResult } from './http-types.js';
 import { toProblem } from './to-problem.js';
 
+/** Where the request's start time waits on Middy's `request.internal` for its answer. */
+const STARTED = 'accessLogStartedAt';
+
 /** The message of every access log line, which log readers and formatters key on. */
 export const ACCESS_LOG_MESSAGE = 'request';
 
@@ -17,16 +20,16 @@ export const ACCESS_LOG_MESSAGE = 'request';
 export const accessLog = (
   logger: Logger,
 ): MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext> => {
-  const started = new WeakMap<object, number>();
   const write = (request: {
     event: HttpEvent;
     context: ApiContext;
     response: HttpResult | null | undefined;
     error?: unknown;
+    internal: Record<string, unknown>;
   }) => {
     const status =
       request.response?.statusCode ?? (request.error ? toProblem(request.error).status : 200);
-    const begun = started.get(request.event);
+    const begun = request.internal[STARTED] as number | undefined;
     logger.info(ACCESS_LOG_MESSAGE, {
       method: request.event.requestContext?.http?.method,
       path: request.event.rawPath,
@@ -37,8 +40,10 @@ export const accessLog = (
     });
   };
   return {
+    // On Middy's per-request `internal`, which the request's other hooks see: a property write
+    // and read instead of a WeakMap's hashing.
     before: (request) => {
-      started.set(request.event, performance.now());
+      (request.internal as Record<string, unknown>)[STARTED] = performance.now();
     },
     after: write,
     onError: write,
