@@ -29,6 +29,7 @@ import { accessLog } from '../http/access-log.js';
 import { answerEventStream, answerParts, uiMessageBody } from '../http/answer-event-stream.js';
 import { authenticate, tenantOf } from '../http/authenticate.js';
 import { bodyLimit } from '../http/body-limit.js';
+import { correlateLogs } from '../http/correlate-logs.js';
 import { deferredHandler } from '../http/deferred-handler.js';
 import type { ApiContext, HttpEvent } from '../http/http-types.js';
 import { limitRequests } from '../http/limit-requests.js';
@@ -454,7 +455,8 @@ export const createHandler = (deps: StreamChatDeps) => {
         await unfinished.get(request.context);
       },
     })
-      .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+      .use(injectLambdaContext(deps.logger))
+      .use(correlateLogs(deps.logger))
       // One line per request, as the HTTP API's functions write: for an answer, once it starts.
       .use(accessLog(deps.logger))
       .use(httpHeaderNormalizer())

@@ -32,22 +32,21 @@ const setup = () => {
       settings: { topK: 3, minScore: 0.5, historyTokenBudget: 1_000 },
     }),
   });
-  const ask = (authorization?: string) =>
-    invokeStreaming(
-      handler,
-      functionUrlEvent({
-        method: 'POST',
-        url: '/',
-        headers: {
-          'content-type': 'application/json',
-          ...(authorization ? { authorization } : {}),
-        },
-        body: JSON.stringify({ message: 'How do path parameters work?' }),
-      }),
-      lambdaContext(),
-    );
+  const question = (authorization?: string) =>
+    functionUrlEvent({
+      method: 'POST',
+      url: '/',
+      headers: {
+        'content-type': 'application/json',
+        ...(authorization ? { authorization } : {}),
+      },
+      body: JSON.stringify({ message: 'How do path parameters work?' }),
+    });
+  const send = (event: ReturnType<typeof question>) =>
+    invokeStreaming(handler, event, lambdaContext());
+  const ask = (authorization?: string) => send(question(authorization));
   const accessLines = () => logger.items.filter((item) => item.message === ACCESS_LOG_MESSAGE);
-  return { ask, accessLines };
+  return { ask, question, send, accessLines };
 };
 
 describe('streaming function access log', () => {
@@ -58,6 +57,20 @@ describe('streaming function access log', () => {
 
     expect(accessLines()).toEqual([
       expect.objectContaining({ method: 'POST', path: '/', status: 200, tenant: 'tenant-a' }),
+    ]);
+  });
+
+  it("writes each request's line with that request's id as correlation id", async () => {
+    const { question, send, accessLines } = setup();
+    const first = question('Bearer key-a');
+    const second = question('Bearer key-a');
+
+    await send(first).done;
+    await send(second).done;
+
+    expect(accessLines().map((line) => line.correlation_id)).toEqual([
+      first.requestContext.requestId,
+      second.requestContext.requestId,
     ]);
   });
 
