@@ -19,6 +19,9 @@ const isTemporary = (name: string) => /^\.tmp-[0-9a-f-]{36}$/.test(name);
 
 const SEGMENT = new RegExp(`^[A-Za-z0-9._=+@-]{1,${MAX_SEGMENT_CHARS}}$`);
 
+/** Writes tried before giving up on a folder that prunes keep removing. */
+const MAX_FOLDER_ATTEMPTS = 8;
+
 const isErrno = (error: unknown, code: string) => (error as { code?: string }).code === code;
 
 /**
@@ -43,14 +46,31 @@ export class FilesystemBlobStore implements BlobStore {
 
   async put(key: string, body: Buffer, _contentType: string): Promise<void> {
     const file = this.#fileOf(key);
-    await mkdir(dirname(file), { recursive: true });
     const temporary = join(dirname(file), `.tmp-${randomUUID()}`);
     try {
-      await writeFile(temporary, body);
+      await this.#writeInFolder(temporary, body);
       await rename(temporary, file);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
+    }
+  }
+
+  /**
+   * Writes a new file, making its folder first. A delete of the folder's last object prunes the
+   * folder once it is empty, which it is between the `mkdir` and the write (a document's new
+   * version uploaded while its old one is deleted): the folder is made again then. Once the
+   * file is written, the folder is no longer empty, so no prune removes it before the rename.
+   */
+  async #writeInFolder(path: string, body: Buffer): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, body, { flag: 'wx' });
+        return;
+      } catch (error) {
+        if (!isErrno(error, 'ENOENT') || attempt === MAX_FOLDER_ATTEMPTS) throw error;
+      }
     }
   }
 

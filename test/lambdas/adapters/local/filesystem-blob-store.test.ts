@@ -79,6 +79,31 @@ describe('FilesystemBlobStore', () => {
     expect((await store.get('k/longer'))?.toString()).toBe('long');
   });
 
+  it("stores an object while a delete of its folder's last object prunes that folder", async () => {
+    // Arrange: each round, a folder holding one object that is deleted as another is written
+    // beside it (a document's new version uploaded while its old one is deleted).
+    const rounds = Array.from({ length: 200 }, (_, round) => `race/doc-${round}`);
+    for (const folder of rounds) await store.put(`${folder}/v1`, Buffer.from('old'), 'text/plain');
+
+    // Act
+    const writes: PromiseSettledResult<void>[] = [];
+    for (const [round, folder] of rounds.entries()) {
+      // The put starts a little later each round, so one of them meets the prune.
+      const put = new Promise<void>((resolve, reject) => {
+        const start = () => store.put(`${folder}/v2`, Buffer.from('new'), 'text/plain');
+        let hops = round % 20;
+        const hop = () => (hops-- > 0 ? setImmediate(hop) : start().then(resolve, reject));
+        hop();
+      });
+      writes.push(...(await Promise.allSettled([store.deletePrefix(`${folder}/v1`), put])));
+    }
+
+    // Assert
+    expect(writes.filter((write) => write.status === 'rejected')).toEqual([]);
+    const stored = await Promise.all(rounds.map((folder) => store.get(`${folder}/v2`)));
+    expect(stored.map(String)).toEqual(rounds.map(() => 'new'));
+  });
+
   it('removes the directories a prefix delete empties', async () => {
     await store.put('tenants/z/documents/d/v1', Buffer.from('x'), 'text/plain');
 
