@@ -1,6 +1,7 @@
 import { SUPPORTED_CONTENT_TYPES } from '../ingestion/content-types.js';
 import { disambiguatedTitle } from '../ingestion/disambiguated-title.js';
 import { documentTitle } from '../ingestion/document-title.js';
+import { repeatedMember } from '../text/repeated-member.js';
 import { isBlank } from '../text/whitespace.js';
 import { described, integer, pageOf } from './common.js';
 import * as z from './zod-mini.js';
@@ -142,6 +143,14 @@ export const uploadedFileSchema = z.object(
   'Expected one file',
 );
 
+/** Whether a parsed object's names or string values hold a lone surrogate (`"\\ud800"`). */
+const hasLoneSurrogate = (parsed: unknown): boolean =>
+  typeof parsed === 'object' &&
+  parsed !== null &&
+  Object.entries(parsed).some(
+    ([name, value]) => !name.isWellFormed() || (typeof value === 'string' && !value.isWellFormed()),
+  );
+
 /** The multipart form of `POST /v1/documents` as parsed, checked at run time. */
 export const parsedUploadFormSchema = z.strictObject({
   file: uploadedFileSchema,
@@ -156,6 +165,26 @@ export const parsedUploadFormSchema = z.strictObject({
             parsed = JSON.parse(value);
           } catch {
             context.issues.push({ code: 'custom', message: 'Not valid JSON', input: value });
+            return z.NEVER;
+          }
+          // Refused in a JSON body before parsing (`repeated-member.ts`, `well-formed-json.ts`):
+          // the same here, so a form stores no metadata a JSON body could not.
+          const repeated = repeatedMember(value);
+          if (repeated !== undefined) {
+            context.issues.push({
+              code: 'custom',
+              message: `Names the key ${JSON.stringify(repeated)} twice`,
+              input: value,
+            });
+            return z.NEVER;
+          }
+          if (hasLoneSurrogate(parsed)) {
+            context.issues.push({
+              code: 'custom',
+              message:
+                'Holds a lone surrogate (an unpaired \\uD800–\\uDFFF escape): its text must be well-formed Unicode',
+              input: value,
+            });
             return z.NEVER;
           }
           // The record schema drops a `__proto__` key without a word; refuse it here instead.

@@ -346,6 +346,40 @@ describe('documents function', () => {
       expect(blobs.keys()).toEqual([]);
     });
 
+    it('answers 400 for form metadata that names a key twice, as for a JSON body, and stores nothing', async () => {
+      const { postForm, blobs, queue } = setup();
+
+      const result = await postForm(
+        fileForm('# Guide\n\nHello.', 'guide.md', 'text/markdown', {
+          metadata: '{"team": "a", "team": "b"}',
+        }),
+      );
+
+      expect(result.statusCode).toBe(400);
+      expect(result.json.errors).toEqual([
+        { path: 'body.metadata', message: 'Names the key "team" twice' },
+      ]);
+      expect(blobs.keys()).toEqual([]);
+      expect(queue.jobs).toEqual([]);
+    });
+
+    it('answers 400 for form metadata holding a lone surrogate, as for a JSON body, and stores nothing', async () => {
+      const { postForm, blobs, queue } = setup();
+
+      const result = await postForm(
+        fileForm('# Guide\n\nHello.', 'guide.md', 'text/markdown', {
+          metadata: '{"team": "\\ud800"}',
+        }),
+      );
+
+      expect(result.statusCode).toBe(400);
+      expect(result.json.errors).toEqual([
+        { path: 'body.metadata', message: expect.stringContaining('lone surrogate') },
+      ]);
+      expect(blobs.keys()).toEqual([]);
+      expect(queue.jobs).toEqual([]);
+    });
+
     it('recognises a Markdown file sent as application/octet-stream by its extension', async () => {
       const { postForm } = setup();
 

@@ -1,4 +1,4 @@
-import { HttpProblem } from '../core/problem.js';
+import { HttpProblem } from '../problem.js';
 
 /**
  * The first member name that one JSON object of `json` repeats, or undefined. `JSON.parse`

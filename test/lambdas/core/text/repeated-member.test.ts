@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repeatedMember } from '../../../lambdas/http/repeated-member.js';
+import { repeatedMember } from '../../../../lambdas/core/text/repeated-member.js';
 
 describe('repeatedMember', () => {
   it('finds a name one object repeats', () => {
