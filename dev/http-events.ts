@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, LambdaFunctionURLEvent } from 'aws-lambda';
 
@@ -30,8 +31,10 @@ const flattenHeaders = (headers: HttpRequestParts['headers'] = {}) => {
 const encodeBody = (body: HttpRequestParts['body'], contentType: string | undefined) => {
   if (body === undefined || body.length === 0) return { isBase64Encoded: false };
   const buffer = typeof body === 'string' ? Buffer.from(body) : body;
-  // API Gateway and function URLs pass text bodies as is and binary ones in base64.
-  return contentType && TEXT_TYPES.test(contentType)
+  // API Gateway and function URLs pass text bodies as is and binary ones in base64; a "text"
+  // body that is not UTF-8 goes in base64 too, so its bytes reach the function unchanged
+  // (decoded to a string, each would become U+FFFD and the function could not refuse it).
+  return contentType && TEXT_TYPES.test(contentType) && isUtf8(buffer)
     ? { body: buffer.toString('utf8'), isBase64Encoded: false }
     : { body: buffer.toString('base64'), isBase64Encoded: true };
 };

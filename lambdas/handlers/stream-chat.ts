@@ -41,6 +41,7 @@ import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
 import { outOfTime } from '../http/time-budget.js';
 import { validationProblem } from '../http/to-problem.js';
 import { streamUnavailable } from '../http/unavailable.js';
+import { refuseNonUtf8Body } from '../http/utf8-body.js';
 import { type HeldAnswer, waitForFirstToken } from '../http/wait-for-first-token.js';
 import { wellFormedStrings } from '../http/well-formed-json.js';
 
@@ -93,6 +94,7 @@ const jsonBodyOfChatRoute = (): MiddlewareObj<HttpEvent> => {
       if (request.event.rawPath !== '/' && request.event.rawPath !== '') return;
       acceptedMediaType(request.event.headers['content-type'], ['application/json']);
       const { body, isBase64Encoded } = request.event;
+      refuseNonUtf8Body(body, isBase64Encoded);
       await parser.before?.(request);
       refuseRepeatedMembers(body, isBase64Encoded);
     },

@@ -16,6 +16,7 @@ import { acceptedMediaType } from './media-type.js';
 import { problemJson } from './problem-json.js';
 import { ROUTES, type RouteDefinition, routeKey } from './routes.js';
 import { securityHeaders } from './security-headers.js';
+import { refuseNonUtf8Body } from './utf8-body.js';
 import { wellFormedStrings } from './well-formed-json.js';
 
 /** A route's implementation: receives the normalised event and the context with the caller. */
@@ -65,6 +66,7 @@ const routeBodyParser = (routeOf: RouteLookup): MiddlewareObj<HttpEvent> => ({
     const mediaType = acceptedMediaType(request.event.headers['content-type'], accepts);
     if (mediaType !== 'application/json') return;
     const { body, isBase64Encoded } = request.event;
+    refuseNonUtf8Body(body, isBase64Encoded);
     jsonBodyParser.before?.(request);
     refuseRepeatedMembers(body, isBase64Encoded);
   },

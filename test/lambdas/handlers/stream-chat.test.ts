@@ -89,7 +89,7 @@ const post = (body: unknown, headers: Record<string, string> = { authorization: 
     method: 'POST',
     url: '/',
     headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
   });
 
 /** The data of every SSE event, comment lines ignored (each of our events is one `data:` line). */
@@ -193,6 +193,18 @@ describe('streaming chat function', () => {
 
     expect(response.prelude.statusCode).toBe(400);
     expect(JSON.parse(response.body).detail).toContain('"message" twice');
+    expect(model.calls).toHaveLength(0);
+  });
+
+  it('refuses a body that is not UTF-8 with a 400 problem, before any model call', async () => {
+    const { handler, model } = setup();
+    const latin1 = Buffer.from('{"message":"Qu\u00e9 es?"}', 'latin1');
+
+    const response = invokeStreaming(handler, post(latin1), lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(400);
+    expect(JSON.parse(response.body).detail).toBe('The request body is not UTF-8 text');
     expect(model.calls).toHaveLength(0);
   });
 

@@ -74,7 +74,7 @@ describe('createHttpHandler', () => {
   });
 
   describe('bodies', () => {
-    const post = (body: string, contentType = 'application/json') =>
+    const post = (body: string | Buffer, contentType = 'application/json') =>
       call({
         method: 'POST',
         url: '/v1/echo',
@@ -105,6 +105,22 @@ describe('createHttpHandler', () => {
 
       expect(result.statusCode).toBe(400);
       expect(bodyOf(result).type).toBe('urn:problem:malformed-json');
+    });
+
+    it('answers a JSON body that is not UTF-8 with 400, instead of reading its bytes as U+FFFD', async () => {
+      const notUtf8 = Buffer.concat([
+        Buffer.from('{"message":"caf'),
+        Buffer.from([0xe9]), // "é" in Latin-1
+        Buffer.from('"}'),
+      ]);
+
+      const result = await post(notUtf8);
+
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf(result)).toMatchObject({
+        type: 'urn:problem:malformed-json',
+        detail: 'The request body is not UTF-8 text',
+      });
     });
 
     it('answers valid JSON that uses __proto__ as a name with a 400 naming it', async () => {
