@@ -1,8 +1,21 @@
+import { isBlank } from '../text/whitespace.js';
 import { described, integer, pageOf, resourceId, usageSchema } from './common.js';
 import * as z from './zod-mini.js';
 
 /** Longest question accepted, in characters. */
 export const MAX_MESSAGE_CHARS = 8_000;
+
+/**
+ * A question: at most {@link MAX_MESSAGE_CHARS} characters, trimmed, and showing something (one
+ * of only zero-width or other invisible characters would cost a model call for nothing, as a
+ * title that shows nothing is refused).
+ */
+export const questionSchema = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(MAX_MESSAGE_CHARS),
+  z.refine((message: string) => !isBlank(message), 'The message shows nothing'),
+);
 
 /** Body of `POST /v1/chat` (and of the streaming endpoint's simple form). */
 export const chatRequestSchema = described(
@@ -11,9 +24,7 @@ export const chatRequestSchema = described(
       description:
         'Continue this session; omit to start a new one. `POST /v1/chat` answers 404 for a session that does not exist; the stream starts a session of that id.',
     }),
-    message: described(z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MESSAGE_CHARS)), {
-      description: 'The question.',
-    }),
+    message: described(questionSchema, { description: 'The question.' }),
   }),
   { id: 'ChatRequest' },
 );

@@ -1,5 +1,5 @@
 import { $ZodError } from 'zod/v4/core';
-import { chatRequestSchema, MAX_MESSAGE_CHARS } from './chat.js';
+import { chatRequestSchema, questionSchema } from './chat.js';
 import { described, resourceId } from './common.js';
 import * as z from './zod-mini.js';
 
@@ -29,8 +29,6 @@ export interface StreamQuestion {
   regenerate?: boolean;
 }
 
-const questionText = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MESSAGE_CHARS));
-
 /**
  * Reads a streaming chat request: either `{ sessionId?, message }` or the body of the AI SDK's
  * `useChat` (`{ id, messages }`: `id` is the session, the last user message's text parts are
@@ -55,7 +53,7 @@ export const parseStreamRequest = (
     .filter((part) => part.type === 'text' && typeof part.text === 'string')
     .map((part) => part.text)
     .join('\n');
-  const question = questionText.safeParse(text);
+  const question = questionSchema.safeParse(text);
   if (!question.success) {
     return {
       success: false,

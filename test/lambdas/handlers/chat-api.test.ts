@@ -50,13 +50,13 @@ const setup = (
     budgetMarginMs: 1_000,
   });
 
-const ask = () =>
+const ask = (message = 'Why?') =>
   apiGatewayEvent({
     method: 'POST',
     url: '/v1/chat',
     routeKey: 'POST /v1/chat',
     headers: { authorization: 'Bearer key-a', 'content-type': 'application/json' },
-    body: JSON.stringify({ message: 'Why?' }),
+    body: JSON.stringify({ message }),
   });
 
 /** What the buffered route answers. */
@@ -70,6 +70,21 @@ const storedMessages = (sessions: InMemorySessionStore) =>
   [...sessions.sessions.values()].reduce((sum, session) => sum + session.messages.length, 0);
 
 describe('POST /v1/chat', () => {
+  it('answers 400 for a question that shows nothing (zero-width characters), calling no model and storing nothing', async () => {
+    const sessions = new InMemorySessionStore();
+    const model = new FakeChatModel({ defaultReply: 'Because.' });
+    const handler = setup(sessions, { model });
+
+    const reply = (await handler(ask('\u200b\u2060\u200d'), lambdaContext())) as RouteReply;
+
+    expect(reply.statusCode).toBe(400);
+    expect(JSON.parse(reply.body).errors).toEqual([
+      { path: 'body.message', message: 'The message shows nothing' },
+    ]);
+    expect(model.calls).toHaveLength(0);
+    expect(sessions.sessions.size).toBe(0);
+  });
+
   it('answers 200 for a turn whose storing outlasts the time budget, within its grace', async () => {
     const sessions = new SlowSessionStore(300);
     const handler = setup(sessions);

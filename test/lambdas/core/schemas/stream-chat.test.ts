@@ -21,4 +21,23 @@ describe('parseStreamRequest', () => {
       data: { sessionId: 'chat-1', message: 'What is X?', regenerate: true },
     });
   });
+
+  it.each([
+    ['the simple form', { message: '\u200b\u200b' }, 'message'],
+    [
+      "useChat's body",
+      { id: 'chat-1', messages: [{ role: 'user', parts: [{ type: 'text', text: '\u2060' }] }] },
+      'last user message',
+    ],
+  ])('refuses a question that shows nothing in %s', (_, body, pathEnd) => {
+    const parsed = parseStreamRequest(body);
+
+    expect(parsed.success).toBe(false);
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([
+      expect.objectContaining({
+        message: 'The message shows nothing',
+        path: expect.arrayContaining([pathEnd]),
+      }),
+    ]);
+  });
 });
