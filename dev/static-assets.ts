@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HttpProblem } from '../lambdas/core/problem.js';
+import { writeProblem } from './write-problem.js';
 
 const PLAYGROUND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'playground');
 const SWAGGER_UI_DIR = dirname(
@@ -32,13 +34,17 @@ const inside = (root: string, relative: string): string | undefined => {
 };
 
 const send = async (
+  request: IncomingMessage,
   response: ServerResponse,
   path: string | undefined,
   headers: Record<string, string> = {},
 ) => {
   const body = path ? await readFile(path).catch(() => undefined) : undefined;
   if (!body) {
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    // The same problem document as the API's own 404s, beside which these pages are served.
+    writeProblem(response, new HttpProblem(404), {
+      instance: new URL(request.url ?? '/', 'http://local').pathname,
+    });
     return;
   }
   response.writeHead(200, {
@@ -66,14 +72,16 @@ export const serveStaticAssets =
     const path = new URL(request.url ?? '/', 'http://local').pathname;
     const streamOrigin = new URL(options.config.streamUrl).origin;
     if (path === '/' || path === '/index.html') {
-      void send(response, join(PLAYGROUND_DIR, 'index.html'), {
+      void send(request, response, join(PLAYGROUND_DIR, 'index.html'), {
         'content-security-policy': `default-src 'self'; connect-src 'self' ${streamOrigin} https:; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'`,
       });
       return true;
     }
     if (path === '/favicon.ico') {
       // Browsers ask for it on every page (the docs too); the playground's icon answers.
-      void send(response, join(PLAYGROUND_DIR, 'favicon.svg'), { 'content-type': 'image/svg+xml' });
+      void send(request, response, join(PLAYGROUND_DIR, 'favicon.svg'), {
+        'content-type': 'image/svg+xml',
+      });
       return true;
     }
     if (path === '/playground/config.json') {
@@ -82,11 +90,11 @@ export const serveStaticAssets =
       return true;
     }
     if (path.startsWith('/playground/')) {
-      void send(response, inside(PLAYGROUND_DIR, path.slice('/playground/'.length)));
+      void send(request, response, inside(PLAYGROUND_DIR, path.slice('/playground/'.length)));
       return true;
     }
     if (path.startsWith('/docs/assets/')) {
-      void send(response, inside(SWAGGER_UI_DIR, path.slice('/docs/assets/'.length)));
+      void send(request, response, inside(SWAGGER_UI_DIR, path.slice('/docs/assets/'.length)));
       return true;
     }
     return false;
