@@ -37,6 +37,7 @@ import { createHandler as createPublicApi } from '../lambdas/handlers/public-api
 import { createHandler as createStreamChat } from '../lambdas/handlers/stream-chat.js';
 import { documentTooLarge } from '../lambdas/http/document-too-large.js';
 import type { HttpResult } from '../lambdas/http/http-types.js';
+import { answerClientErrorsAsProblems } from './client-errors.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { startDatabaseThread } from './database-thread.js';
 import { ensureDevApiKey } from './dev-api-key.js';
@@ -170,7 +171,8 @@ const listenOn = async (
 /**
  * A server whose every request goes through {@link guardRequests} (served host names only, no
  * crash from a failing listener) to the listener `current()` returns, or a 503 before there is
- * one; slow clients are cut off after the given timeouts.
+ * one; slow clients are cut off after the given timeouts; what Node refuses itself (a request
+ * it cannot parse, headers over its limit) is a problem document too.
  */
 const createGuardedServer = (
   current: () => RequestListener | undefined,
@@ -193,6 +195,7 @@ const createGuardedServer = (
       listener: (request, response) => (current() ?? unavailable)(request, response),
     }),
   );
+  answerClientErrorsAsProblems(server);
   server.on('listening', () => {
     hosts = servedHosts((server.address() as AddressInfo).port);
   });
