@@ -7,6 +7,7 @@
  * RFC 9457 problem document.
  */
 import fc from 'fast-check';
+import { isBlank } from '../../../lambdas/core/text/whitespace.js';
 import { ROUTES, type RouteDefinition } from '../../../lambdas/http/routes.js';
 
 /** The kinds of malformed input, as the suite counts them. */
@@ -107,10 +108,10 @@ const oddText = fc.oneof(
     .map(([ascii, odd]) => `${ascii}${odd}`),
 );
 
-/** Text that is not blank once trimmed: acceptable as a question or a document. */
+/** Text that shows something (`isBlank`): acceptable as a question or a document. */
 const questionText = fc
   .oneof(oddText, fc.lorem({ maxCount: 8 }))
-  .filter((text) => text.trim() !== '' && text.length <= 500);
+  .filter((text) => !isBlank(text) && text.length <= 500);
 
 /** Exactly the characters `String.prototype.trim` removes. */
 const TRIMMED = [
