@@ -4,6 +4,8 @@
  * so what is measured is what is deployed.
  */
 
+import { unusedOpenAiResources } from './unused-openai-resources.js';
+
 /**
  * Lets CommonJS dependencies that call `require` (for Node built-ins) run inside the ESM bundle.
  * esbuild renames its own helpers, so this top-level `require` cannot collide with bundled code.
@@ -99,6 +101,10 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
  * renamed: `r.run`); the project's error classes set `name` themselves; the few places of a bundled dependency that read a class's name at run time are
  * listed, with why each is harmless, in {@link CLASS_NAME_READERS}, and the bundle test fails
  * on a new one.
+ *
+ * `plugins`: {@link unusedOpenAiResources} leaves out the OpenAI client's resources the
+ * functions never call (about 220 KB of each bundle that uses the client). Plugins run only
+ * through esbuild's API, which is why the CDK construct builds with `lib/bundle-function.ts`.
  */
 export const FUNCTION_BUNDLING = {
   platform: 'node',
@@ -112,6 +118,7 @@ export const FUNCTION_BUNDLING = {
   sourcesContent: false,
   external: ON_DEMAND_EXTERNALS,
   alias: BUNDLE_ALIASES,
+  plugins: [unusedOpenAiResources],
 } as const;
 
 /**

@@ -53,8 +53,8 @@ const contributorsOf = (output: Metafile['outputs'][string]): Contributor[] => {
 };
 
 /**
- * Bundles a handler with the options of the CDK `NodeFunction` construct (`NodejsFunction`
- * with esbuild: ESM, `target: node24`, `platform: node`, `mainFields: module,main`, the
+ * Bundles a handler with the options of the CDK `NodeFunction` construct (esbuild's API,
+ * `FUNCTION_BUNDLING` and its plugins: ESM, `target: node24`, `platform: node`, `mainFields: module,main`, the
  * `require` banner, minified (names not kept), an external source map without sources content
  * of the project's own code only (`ownCodeSourceMap`),
  * every package bundled), into `<outDir>/<name>/index.mjs`, and reads its metafile.
@@ -71,6 +71,7 @@ export const bundleFunction = async (spec: FunctionSpec, outDir: string): Promis
     bundle: true,
     ...FUNCTION_BUNDLING,
     mainFields: [...FUNCTION_BUNDLING.mainFields],
+    plugins: [...FUNCTION_BUNDLING.plugins],
     external: externalModulesOf(spec.entry),
     alias: aliasesOf(spec.entry),
     banner: { js: FUNCTION_BUNDLING.banner },

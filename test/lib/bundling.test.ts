@@ -16,6 +16,7 @@ import {
   ON_DEMAND_EXTERNALS,
 } from '../../lib/bundling.js';
 import { PROJECT_ROOT } from '../../lib/constructs/node-function.js';
+import { openAiResourceOf, USED_OPENAI_RESOURCES } from '../../lib/unused-openai-resources.js';
 
 const KB = 1024;
 const GROWTH_ALLOWED = 1.1;
@@ -42,6 +43,7 @@ beforeAll(async () => {
       bundle: true,
       ...FUNCTION_BUNDLING,
       mainFields: [...FUNCTION_BUNDLING.mainFields],
+      plugins: [...FUNCTION_BUNDLING.plugins],
       external: externalModulesOf(budget.entry),
       alias: aliasesOf(budget.entry),
       banner: { js: FUNCTION_BUNDLING.banner },
@@ -101,6 +103,24 @@ const bundle = (name: string): Built => {
 
 const packages = (name: string, pattern: RegExp) =>
   bundle(name).inputs.filter((input) => pattern.test(input));
+
+/** A module a plugin generated (its namespace before the path): no file on disk. */
+const GENERATED = /^[\w-]+:/;
+
+/** The functions that call a model. */
+const OPENAI_FUNCTIONS = ['chat-api', 'stream-chat', 'index-documents'];
+
+/** The OpenAI resources whose own modules (not a generated empty class) are in a bundle. */
+const openAiResourcesIn = (name: string): string[] => [
+  ...new Set(
+    packages(name, /node_modules\/openai\/resources\//)
+      .filter((input) => !GENERATED.test(input))
+      .map(
+        (input) => /node_modules\/openai\/resources\/([^/]+?)(?:\.mjs)?(?:\/|$)/.exec(input)?.[1],
+      )
+      .filter((resource): resource is string => resource !== undefined && resource !== 'index'),
+  ),
+];
 
 describe('the function bundles', () => {
   it.each(Object.entries(BUNDLE_BUDGETS))('keeps %s within 10%% of its budget', (name, budget) => {
@@ -201,11 +221,41 @@ describe('the function bundles', () => {
   it.each(Object.keys(BUNDLE_BUDGETS))(
     'bundles into %s only the class-name readers known to be harmless without keepNames',
     (name) => {
-      const readers = bundle(name).inputs.filter((input) =>
-        /constructor\??\.name\b/.test(readFileSync(join(PROJECT_ROOT, input), 'utf8')),
-      );
+      const readers = bundle(name)
+        .inputs.filter((input) => !GENERATED.test(input))
+        .filter((input) =>
+          /constructor\??\.name\b/.test(readFileSync(join(PROJECT_ROOT, input), 'utf8')),
+        );
 
       expect(readers.filter((input) => !(input in CLASS_NAME_READERS))).toEqual([]);
+    },
+  );
+
+  it.each(OPENAI_FUNCTIONS)(
+    'bundles into %s only the OpenAI resources the functions call',
+    (name) => {
+      expect(openAiResourcesIn(name).sort()).toEqual([...USED_OPENAI_RESOURCES].sort());
+    },
+  );
+
+  it.each(OPENAI_FUNCTIONS)(
+    'gives the OpenAI client of %s an empty class for every resource it does not call',
+    (name) => {
+      const client = readFileSync(join(PROJECT_ROOT, 'node_modules/openai/client.mjs'), 'utf8');
+      const imported = [...client.matchAll(/from "\.\/resources\/([^/".]+)/g)].map(
+        (match) => match[1],
+      );
+      const stubs = bundle(name).inputs.filter((input) =>
+        input.startsWith('unused-openai-resource:'),
+      );
+
+      expect(stubs.map((input) => openAiResourceOf(input.replace(GENERATED, ''))).sort()).toEqual(
+        [...new Set(imported)]
+          .filter(
+            (resource) => resource !== 'index' && !USED_OPENAI_RESOURCES.includes(resource ?? ''),
+          )
+          .sort(),
+      );
     },
   );
 
