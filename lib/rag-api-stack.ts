@@ -1,6 +1,6 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { RuntimeConfig } from '../lambdas/composition/runtime-config.js';
@@ -186,7 +186,7 @@ export class RagApiStack extends Stack {
       }),
     });
     const dataFunction = (
-      fn: NodejsFunction,
+      fn: LambdaFunction,
       actions: readonly ItemAction[],
       secrets: ISecret[],
     ): void => {

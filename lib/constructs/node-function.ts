@@ -1,36 +1,41 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
+  Code,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { aliasesOf, externalModulesOf, FUNCTION_BUNDLING, installedModules } from '../bundling.js';
 import { type AppConfig, toRetentionDays } from '../config.js';
 
 /** The project root: every handler entry and the lock file are resolved against it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The script that builds a function's asset, relative to the project root. */
+const BUNDLE_SCRIPT = 'lib/bundle-function.ts';
+
 /**
- * The shell command that keeps only the project's own code in a bundle's source map
- * (`lib/own-code-source-map.ts`, run by the Node.js 24 running the CDK app, types stripped).
+ * Builds the function of `entry` into `outputDir` with `lib/bundle-function.ts` (esbuild's
+ * API, so that the bundles' esbuild plugins run), in a child process of the Node.js running the
+ * CDK app (CDK bundling is synchronous, esbuild's API is not), through tsx as the app itself.
  */
-const ownCodeSourceMapCommand = (outputDir: string): string =>
-  [
+const bundleLocally = (entry: string, outputDir: string): boolean => {
+  execFileSync(
     process.execPath,
-    path.join(PROJECT_ROOT, 'lib/own-code-source-map.ts'),
-    path.join(outputDir, 'index.mjs.map'),
-  ]
-    .map((part) => JSON.stringify(part))
-    .join(' ');
+    ['--import', 'tsx', path.join(PROJECT_ROOT, BUNDLE_SCRIPT), entry, outputDir],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', process.stderr, 'inherit'] },
+  );
+  return true;
+};
 
 /** Properties of a {@link NodeFunction}. */
 export interface NodeFunctionProps {
@@ -61,7 +66,10 @@ export interface NodeFunctionProps {
  * must match its client's version); tree-shaken and minified, the bundled clients also cost
  * less init time than loading the runtime's full, unminified packages from disk. The esbuild
  * settings are `FUNCTION_BUNDLING` (`lib/bundling.ts`), shared with the bench and the bundle
- * size test; its externals are only packages the SDK imports on demand on paths Lambda never
+ * size test. The asset is built by `lib/bundle-function.ts` through esbuild's API, not the
+ * esbuild command line that CDK's `NodejsFunction` runs, because the bundles use an esbuild
+ * plugin (`unusedOpenAiResources`: the OpenAI client without the resources the functions never
+ * call), which the command line cannot load. Its externals are only packages the SDK imports on demand on paths Lambda never
  * takes, and the lazy modules (each budget's `lazy`: pdf.js, loaded on the first PDF; the
  * table of HTML character references, loaded on the first HTML document; the DynamoDB client
  * of the public function's deep health check), installed beside the bundle of
@@ -85,7 +93,7 @@ export interface NodeFunctionProps {
  */
 export class NodeFunction extends Construct {
   /** The Lambda function. */
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   /** The function's log group (JSON logs, configured retention). */
   readonly logGroup: LogGroup;
   /** The function's execution role; grants add to it. */
@@ -106,12 +114,19 @@ export class NodeFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    const nodeModules = installedModules(props.entry);
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(PROJECT_ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: the bundle is always built locally (no Docker). The command is what
+          // the image would run; it also tells CDK's bundling cache the functions apart (the
+          // local bundler, a function, is not part of the cache key).
+          image: Runtime.NODEJS_24_X.bundlingImage,
+          command: ['node', '--import', 'tsx', BUNDLE_SCRIPT, props.entry, '/asset-output'],
+          local: { tryBundle: (outputDir) => bundleLocally(props.entry, outputDir) },
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -130,29 +145,6 @@ export class NodeFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: config.appName,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: FUNCTION_BUNDLING.target,
-        mainFields: [...FUNCTION_BUNDLING.mainFields],
-        banner: FUNCTION_BUNDLING.banner,
-        minify: FUNCTION_BUNDLING.minify,
-        keepNames: FUNCTION_BUNDLING.keepNames,
-        sourceMap: FUNCTION_BUNDLING.sourcemap,
-        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
-        externalModules: externalModulesOf(props.entry),
-        // Installed (npm, from the lock file's versions) into the asset's node_modules; with
-        // none, no npm install runs and the asset holds only the bundle.
-        ...(nodeModules.length === 0 ? {} : { nodeModules }),
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [ownCodeSourceMapCommand(outputDir)],
-        },
-        esbuildArgs: {
-          '--alias': Object.entries(aliasesOf(props.entry)).map(([from, to]) => `${from}=${to}`),
-        },
       },
     });
 
