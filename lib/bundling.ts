@@ -41,11 +41,16 @@ export const ON_DEMAND_EXTERNALS: readonly string[] = [
  * `import()` on a path a Lambda function never takes, left out of the bundles as esbuild
  * external patterns: the embedded vector store (with its change log and lexical index, 8–9 KB
  * per function), which `composeVectorStore` refuses on Lambda before importing it
- * (every container would index into its own memory). The bundle test checks that it stays an
- * `import()` and that nothing of it is bundled.
+ * (every container would index into its own memory), and the offline provider's models (the
+ * hashed-feature embedder and the extractive chat model, about 7 KB of each function that calls
+ * a model), which `composeEmbedder` and `composeChatModel` refuse on Lambda before importing
+ * them (the stack gives every such function an OpenAI key). The bundle test checks that they
+ * stay `import()`s and that nothing of them is bundled.
  */
 export const LOCAL_ONLY_MODULES: readonly string[] = [
   '*/adapters/embedded/embedded-vector-store.js',
+  '*/adapters/offline/hashed-feature-embedder.js',
+  '*/adapters/offline/extractive-chat-model.js',
 ];
 
 /**

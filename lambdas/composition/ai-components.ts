@@ -1,7 +1,5 @@
 import OpenAI from 'openai';
 import { VERSION as OPENAI_SDK_VERSION } from 'openai/version';
-import { ExtractiveChatModel } from '../adapters/offline/extractive-chat-model.js';
-import { HashedFeatureEmbedder } from '../adapters/offline/hashed-feature-embedder.js';
 import { OpenAiChatModel } from '../adapters/openai/openai-chat-model.js';
 import { OpenAiEmbedder } from '../adapters/openai/openai-embedder.js';
 import type { ChatModel } from '../core/ports/chat-model.js';
@@ -76,13 +74,28 @@ export const composeOpenAiClient = async (
   });
 };
 
+/**
+ * Refuses the offline provider on AWS Lambda, before its adapters are imported: the function
+ * bundles leave them out (`LOCAL_ONLY_MODULES`, `lib/bundling.ts`), and the stack gives every
+ * function that calls a model an OpenAI key (`OPENAI_API_KEY_SECRET_ARN`).
+ */
+const refuseOfflineOnLambda = (): void => {
+  if (set(process.env.AWS_LAMBDA_FUNCTION_NAME)) {
+    throw new Error(
+      'OPENAI_API_KEY_SECRET_ARN, OPENAI_API_KEY or OPENAI_BASE_URL must be set on AWS Lambda: ' +
+        'the offline provider runs in the local stack only',
+    );
+  }
+};
+
 const usesOpenAiItself = (config: RuntimeConfig): boolean =>
   !set(config.OPENAI_BASE_URL) || new URL(config.OPENAI_BASE_URL).hostname === 'api.openai.com';
 
 /**
  * The embedder the configuration selects: {@link OpenAiEmbedder} (`EMBEDDING_MODEL`,
- * `EMBEDDING_DIMENSIONS`) or the offline {@link HashedFeatureEmbedder}
- * (`OFFLINE_EMBEDDING_DIMENSIONS`). The indexer needs only this and the vector store.
+ * `EMBEDDING_DIMENSIONS`) or the offline `HashedFeatureEmbedder`
+ * (`OFFLINE_EMBEDDING_DIMENSIONS`; off AWS Lambda only, imported on first use). The indexer
+ * needs only this and the vector store.
  *
  * @example
  * const embedder = await composeEmbedder(config);
@@ -90,18 +103,26 @@ const usesOpenAiItself = (config: RuntimeConfig): boolean =>
 export const composeEmbedder = async (
   config: RuntimeConfig,
   options: ComposeAiOptions = {},
-): Promise<Embedder> =>
-  aiProvider(config) === 'offline'
-    ? new HashedFeatureEmbedder({ dimensions: config.OFFLINE_EMBEDDING_DIMENSIONS })
-    : new OpenAiEmbedder(options.openai ?? (await composeOpenAiClient(config, options)), {
-        model: config.EMBEDDING_MODEL,
-        dimensions: config.EMBEDDING_DIMENSIONS,
-      });
+): Promise<Embedder> => {
+  if (aiProvider(config) === 'offline') {
+    refuseOfflineOnLambda();
+    // Imported here, off Lambda only: the function bundles leave it out (LOCAL_ONLY_MODULES).
+    const { HashedFeatureEmbedder } = await import(
+      '../adapters/offline/hashed-feature-embedder.js'
+    );
+    return new HashedFeatureEmbedder({ dimensions: config.OFFLINE_EMBEDDING_DIMENSIONS });
+  }
+  return new OpenAiEmbedder(options.openai ?? (await composeOpenAiClient(config, options)), {
+    model: config.EMBEDDING_MODEL,
+    dimensions: config.EMBEDDING_DIMENSIONS,
+  });
+};
 
 /**
  * The chat model the configuration selects: {@link OpenAiChatModel} (`CHAT_MODEL`,
  * `CHAT_MAX_TOKENS`, `CHAT_TEMPERATURE`; `max_tokens` instead of `max_completion_tokens` for
- * OpenAI-compatible servers) or the offline {@link ExtractiveChatModel}.
+ * OpenAI-compatible servers) or the offline `ExtractiveChatModel` (off AWS Lambda only,
+ * imported on first use).
  *
  * @example
  * const chatModel = await composeChatModel(config);
@@ -111,6 +132,9 @@ export const composeChatModel = async (
   options: ComposeAiOptions = {},
 ): Promise<ChatModel> => {
   if (aiProvider(config) === 'offline') {
+    refuseOfflineOnLambda();
+    // Imported here, off Lambda only: the function bundles leave it out (LOCAL_ONLY_MODULES).
+    const { ExtractiveChatModel } = await import('../adapters/offline/extractive-chat-model.js');
     return new ExtractiveChatModel({ tokenDelayMs: config.OFFLINE_TOKEN_DELAY_MS });
   }
   return new OpenAiChatModel(options.openai ?? (await composeOpenAiClient(config, options)), {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import type { EmbeddedVectorStoreOptions } from '../adapters/embedded/embedded-vector-store.js';
 import { MigratingVectorStore } from '../adapters/migration/migrating-vector-store.js';
-import { HashedFeatureEmbedder } from '../adapters/offline/hashed-feature-embedder.js';
+import { OFFLINE_EMBEDDING_MODEL } from '../adapters/offline/offline-embedding-model.js';
 import { QdrantVectorStore } from '../adapters/qdrant/qdrant-vector-store.js';
 import type { Embedder } from '../core/ports/embedder.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
@@ -71,7 +71,7 @@ export const composedEmbedderShape = (
   config: RuntimeConfig,
 ): Pick<Embedder, 'model' | 'dimensions'> =>
   aiProvider(config) === 'offline'
-    ? new HashedFeatureEmbedder({ dimensions: config.OFFLINE_EMBEDDING_DIMENSIONS })
+    ? { model: OFFLINE_EMBEDDING_MODEL, dimensions: config.OFFLINE_EMBEDDING_DIMENSIONS }
     : { model: config.EMBEDDING_MODEL, dimensions: config.EMBEDDING_DIMENSIONS };
 
 /**

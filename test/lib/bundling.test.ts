@@ -167,6 +167,20 @@ describe('the function bundles', () => {
     },
   );
 
+  it.each(Object.keys(BUNDLE_BUDGETS))(
+    'bundles no offline model into %s, and imports it only on demand (refused on Lambda)',
+    (name) => {
+      const imports = bundle(name).imports.filter(
+        (entry) => isLocalOnlyImport(entry.path) && entry.path.includes('/adapters/offline/'),
+      );
+
+      expect(
+        packages(name, /lambdas\/adapters\/offline\/(hashed-feature-embedder|extractive-)/),
+      ).toEqual([]);
+      expect(imports.every((entry) => entry.kind === 'dynamic-import')).toBe(true);
+    },
+  );
+
   it('bundles pdf.js into no function: it is installed beside the bundle', () => {
     for (const name of Object.keys(BUNDLE_BUDGETS)) {
       expect(packages(name, /node_modules\/unpdf\//)).toEqual([]);

@@ -2,6 +2,7 @@ import type { Embedder, EmbeddingLimits, Embeddings } from '../../core/ports/emb
 import { lexicalTerms } from '../../core/retrieval/lexical-terms.js';
 import { TimeSlicer } from '../../core/text/work-steps.js';
 import { estimateTokens } from './estimate-tokens.js';
+import { OFFLINE_EMBEDDING_MODEL } from './offline-embedding-model.js';
 
 /** Options of {@link HashedFeatureEmbedder}. */
 export interface HashedFeatureEmbedderOptions {
@@ -93,7 +94,7 @@ const termCounts = (text: string): Map<string, number> => {
  * const { vectors } = await embedder.embed(['How do I declare path parameters?']);
  */
 export class HashedFeatureEmbedder implements Embedder {
-  readonly model = 'offline-hashed-terms';
+  readonly model = OFFLINE_EMBEDDING_MODEL;
   readonly dimensions: number;
   readonly limits: EmbeddingLimits = Object.freeze({
     maxInputsPerRequest: 4096,

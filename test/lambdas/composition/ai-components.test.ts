@@ -10,7 +10,13 @@ import { HashedFeatureEmbedder } from '../../../lambdas/adapters/offline/hashed-
 import { OpenAiChatModel } from '../../../lambdas/adapters/openai/openai-chat-model.js';
 import { OpenAiEmbedder } from '../../../lambdas/adapters/openai/openai-embedder.js';
 import { QdrantVectorStore } from '../../../lambdas/adapters/qdrant/qdrant-vector-store.js';
-import { composeAi, flushAi, NO_API_KEY } from '../../../lambdas/composition/ai-components.js';
+import {
+  composeAi,
+  composeChatModel,
+  composeEmbedder,
+  flushAi,
+  NO_API_KEY,
+} from '../../../lambdas/composition/ai-components.js';
 import { apiKeyFromSecret } from '../../../lambdas/composition/ai-secrets.js';
 import { loadRuntimeConfig } from '../../../lambdas/composition/runtime-config.js';
 import { contractPoint } from '../../contracts/vector-store-contract.js';
@@ -139,6 +145,13 @@ describe('composeAi', () => {
     vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'rag-api-chat');
 
     await expect(composeAi(config())).rejects.toThrow(/QDRANT_URL must be set/);
+  });
+
+  it('refuses the offline provider on AWS Lambda, whose bundles leave its models out', async () => {
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'rag-api-chat');
+
+    await expect(composeChatModel(config())).rejects.toThrow(/offline provider runs in the local/);
+    await expect(composeEmbedder(config())).rejects.toThrow(/offline provider runs in the local/);
   });
 
   describe('with Qdrant', () => {
