@@ -13,7 +13,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
  * The versions `package.json` asks for of `modules`, as the CDK's `nodeModules` takes them.
  *
  * @example
- * requestedVersions(['unpdf']) // { unpdf: '^1.4.0' }
+ * requestedVersions(['unpdf']) // { unpdf: <the range package.json gives> }
  */
 const requestedVersions = (modules: readonly string[]): Record<string, string> => {
   const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {

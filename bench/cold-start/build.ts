@@ -53,10 +53,10 @@ const contributorsOf = (output: Metafile['outputs'][string]): Contributor[] => {
 };
 
 /**
- * Bundles a handler with the options of the CDK `NodeFunction` construct (esbuild's API,
- * `FUNCTION_BUNDLING` and its plugins: ESM, `target: node24`, `platform: node`, `mainFields: module,main`, the
- * `require` banner, minified (names not kept), an external source map without sources content
- * of the project's own code only (`ownCodeSourceMap`),
+ * Bundles a handler with the options of the CDK `NodeFunction` construct (esbuild's API with
+ * `FUNCTION_BUNDLING` and its plugins: ESM, `target: node24`, `platform: node`,
+ * `mainFields: module,main`, the `require` banner, minified (names not kept), an external
+ * source map without sources content of the project's own code only (`ownCodeSourceMap`),
  * every package bundled), into `<outDir>/<name>/index.mjs`, and reads its metafile.
  *
  * @example

@@ -69,11 +69,12 @@ export interface NodeFunctionProps {
  * size test. The asset is built by `lib/bundle-function.ts` through esbuild's API, not the
  * esbuild command line that CDK's `NodejsFunction` runs, because the bundles use an esbuild
  * plugin (`unusedOpenAiResources`: the OpenAI client without the resources the functions never
- * call), which the command line cannot load. Its externals are only packages the SDK imports on demand on paths Lambda never
- * takes, and the lazy modules (each budget's `lazy`: pdf.js, loaded on the first PDF; the
- * table of HTML character references, loaded on the first HTML document; the DynamoDB client
- * of the public function's deep health check), installed beside the bundle of
- * the functions whose budget lists them.
+ * call), which the command line cannot load. Its externals are only packages the SDK imports
+ * on demand on paths Lambda never takes, and the lazy modules (each budget's `lazy`: pdf.js,
+ * loaded on the first PDF; the table of HTML character references, loaded on the first HTML
+ * document; the DynamoDB client of the public function's deep health check), installed beside
+ * the bundle of the functions whose budget lists them (`npm ci` from the lock file, as
+ * `NodejsFunction`'s `nodeModules` did).
  *
  * `keepNames` is off (see `FUNCTION_BUNDLING`): stack traces keep function names through the
  * source map, which maps the project's own code only (`ownCodeSourceMap`: the dependencies'
