@@ -3,7 +3,7 @@ import {
   type AbstentionFloors,
   abstainsOnEvery,
 } from '../lambdas/core/retrieval/retrieve-passages.js';
-import { seededRandom } from './metrics.js';
+import { crossValidate } from './cross-validation.js';
 
 /**
  * How retrieval read one question's coverage (`Retrieval.coverages`): its own words and, for a
@@ -158,15 +158,6 @@ export interface RuleTrial {
   abstained: number;
 }
 
-const shuffled = (length: number, random: () => number) => {
-  const order = range(length);
-  for (let index = length - 1; index > 0; index -= 1) {
-    const other = Math.floor(random() * (index + 1));
-    [order[index], order[other]] = [order[other]!, order[index]!];
-  }
-  return order;
-};
-
 /**
  * Chooses the picking rule by cross-validation on the labelled questions: `repeats` times,
  * the answerable and the unanswerable questions are each split in two random halves (seeded);
@@ -190,49 +181,24 @@ export const calibrateRule = (
     grid?: FloorGrid;
   } = {},
 ): { rule: FloorRule; trials: RuleTrial[] } => {
-  const { rules = FLOOR_RULES, target = 0.95, repeats = 100, seed = 7 } = options;
   const table = tabulate(answerable, unanswerable, options.grid ?? FLOOR_GRID);
-  const random = seededRandom(seed);
-  const sums = rules.map(() => ({ cited: 0, abstained: 0 }));
-  let folds = 0;
-  for (let repeat = 0; repeat < repeats; repeat += 1) {
-    const answerableOrder = shuffled(answerable.length, random);
-    const unanswerableOrder = shuffled(unanswerable.length, random);
-    const halfA = Math.floor(answerable.length / 2);
-    const halfU = Math.floor(unanswerable.length / 2);
-    const halves = [
-      [answerableOrder.slice(0, halfA), unanswerableOrder.slice(0, halfU)],
-      [answerableOrder.slice(halfA), unanswerableOrder.slice(halfU)],
-    ] as const;
-    const counts = halves.map(([a, u]) => tally(table, a, u));
-    for (const [pickOn, scoreOn] of [
-      [0, 1],
-      [1, 0],
-    ] as const) {
-      const [pickA] = halves[pickOn];
-      const [scoreA, scoreU] = halves[scoreOn];
-      rules.forEach((rule, which) => {
-        const [best] = ordered(table, counts[pickOn]!, pickA.length, rule);
-        if (best === undefined) return;
-        const outcome = counts[scoreOn]![best]!;
-        sums[which]!.cited += outcome.cited / scoreA.length;
-        sums[which]!.abstained += outcome.abstained / Math.max(1, scoreU.length);
-      });
-      folds += 1;
-    }
-  }
-  const trials = rules.map((rule, which) => ({
-    rule,
-    cited: sums[which]!.cited / folds,
-    abstained: sums[which]!.abstained / folds,
-  }));
-  const meeting = trials.filter((trial) => trial.cited >= target);
-  const [kept] = (meeting.length > 0 ? meeting : trials)
-    .slice()
-    .sort((a, b) =>
-      meeting.length > 0
-        ? b.abstained - a.abstained || b.cited - a.cited
-        : b.cited - a.cited || b.abstained - a.abstained,
-    );
-  return { rule: kept!.rule, trials };
+  const { kept, trials } = crossValidate(
+    { answerable: answerable.length, unanswerable: unanswerable.length },
+    options.rules ?? FLOOR_RULES,
+    (half) => ({ half, counts: tally(table, half.answerable, half.unanswerable) }),
+    (rule, pickOn, scoreOn) => {
+      const [best] = ordered(table, pickOn.counts, pickOn.half.answerable.length, rule);
+      if (best === undefined) return undefined;
+      const outcome = scoreOn.counts[best]!;
+      return {
+        cited: outcome.cited / scoreOn.half.answerable.length,
+        abstained: outcome.abstained / Math.max(1, scoreOn.half.unanswerable.length),
+      };
+    },
+    options,
+  );
+  return {
+    rule: kept,
+    trials: trials.map(({ candidate, ...rest }) => ({ rule: candidate, ...rest })),
+  };
 };

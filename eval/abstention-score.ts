@@ -1,6 +1,6 @@
 import type { QuestionCoverage } from '../lambdas/core/retrieval/passage-coverage.js';
 import type { QuestionReadings } from './abstention-floors.js';
-import { seededRandom } from './metrics.js';
+import { crossValidate } from './cross-validation.js';
 
 /** The figures of a {@link QuestionCoverage}, in the order the abstention score reads them. */
 export const COVERAGE_FIGURES = [
@@ -259,15 +259,6 @@ export interface ScoreTrial {
   abstained: number;
 }
 
-const shuffled = (length: number, random: () => number) => {
-  const order = Array.from({ length }, (_, index) => index);
-  for (let index = length - 1; index > 0; index -= 1) {
-    const other = Math.floor(random() * (index + 1));
-    [order[index], order[other]] = [order[other]!, order[index]!];
-  }
-  return order;
-};
-
 /**
  * Chooses the fit (penalty and threshold share) by cross-validation on the labelled
  * questions, as `calibrateRule` chooses the floors' picker: `repeats` times the answerable and
@@ -284,58 +275,34 @@ export const calibrateScoreFit = (
   unanswerable: readonly QuestionReadings[],
   options: { fits?: readonly ScoreFit[]; target?: number; repeats?: number; seed?: number } = {},
 ): { fit: ScoreFit; trials: ScoreTrial[] } => {
-  const { fits = SCORE_FITS, target = 0.95, repeats = 100, seed = 7 } = options;
-  const random = seededRandom(seed);
-  const sums = fits.map(() => ({ cited: 0, abstained: 0 }));
-  let folds = 0;
   const pick = <T>(items: readonly T[], indexes: readonly number[]) =>
     indexes.map((index) => items[index]!);
-  for (let repeat = 0; repeat < repeats; repeat += 1) {
-    const answerableOrder = shuffled(answerable.length, random);
-    const unanswerableOrder = shuffled(unanswerable.length, random);
-    const halfA = Math.floor(answerable.length / 2);
-    const halfU = Math.floor(unanswerable.length / 2);
-    const halves = [
-      [
-        pick(answerable, answerableOrder.slice(0, halfA)),
-        pick(unanswerable, unanswerableOrder.slice(0, halfU)),
-      ],
-      [
-        pick(answerable, answerableOrder.slice(halfA)),
-        pick(unanswerable, unanswerableOrder.slice(halfU)),
-      ],
-    ] as const;
-    for (const [fitOn, scoreOn] of [
-      [0, 1],
-      [1, 0],
-    ] as const) {
-      const [fitA, fitU] = halves[fitOn];
-      const [scoreA, scoreU] = halves[scoreOn];
-      const weights = new Map<number, AbstentionScore['weights']>();
-      fits.forEach((fit, which) => {
-        if (!weights.has(fit.regularization)) {
-          weights.set(fit.regularization, fitWeights(fitA, fitU, fit.regularization));
-        }
-        const score = withThreshold(weights.get(fit.regularization)!, fitA, fit.citedShare);
-        const outcome = rateScore(scoreA, scoreU, score);
-        sums[which]!.cited += outcome.cited / scoreA.length;
-        sums[which]!.abstained += outcome.abstained / Math.max(1, scoreU.length);
-      });
-      folds += 1;
-    }
-  }
-  const trials = fits.map((fit, which) => ({
-    fit,
-    cited: sums[which]!.cited / folds,
-    abstained: sums[which]!.abstained / folds,
-  }));
-  const meeting = trials.filter((trial) => trial.cited >= target);
-  const [kept] = (meeting.length > 0 ? meeting : trials)
-    .slice()
-    .sort((a, b) =>
-      meeting.length > 0
-        ? b.abstained - a.abstained || b.cited - a.cited
-        : b.cited - a.cited || b.abstained - a.abstained,
-    );
-  return { fit: kept!.fit, trials };
+  const { kept, trials } = crossValidate(
+    { answerable: answerable.length, unanswerable: unanswerable.length },
+    options.fits ?? SCORE_FITS,
+    (half) => ({
+      answerable: pick(answerable, half.answerable),
+      unanswerable: pick(unanswerable, half.unanswerable),
+      // One regression per penalty and half: the fits of a penalty differ by threshold only.
+      weights: new Map<number, AbstentionScore['weights']>(),
+    }),
+    (fit, fitOn, scoreOn) => {
+      let weights = fitOn.weights.get(fit.regularization);
+      if (weights === undefined) {
+        weights = fitWeights(fitOn.answerable, fitOn.unanswerable, fit.regularization);
+        fitOn.weights.set(fit.regularization, weights);
+      }
+      const score = withThreshold(weights, fitOn.answerable, fit.citedShare);
+      const outcome = rateScore(scoreOn.answerable, scoreOn.unanswerable, score);
+      return {
+        cited: outcome.cited / scoreOn.answerable.length,
+        abstained: outcome.abstained / Math.max(1, scoreOn.unanswerable.length),
+      };
+    },
+    options,
+  );
+  return {
+    fit: kept,
+    trials: trials.map(({ candidate, ...rest }) => ({ fit: candidate, ...rest })),
+  };
 };
