@@ -9,6 +9,32 @@ export const described = <T extends z.ZodMiniType>(schema: T, meta: z.core.Globa
 /** An integer (zod's `int` check: a safe integer). */
 export const integer = () => z.number().check(z.int());
 
+/** A query value of decimal digits as its number; anything else as sent, for the number to refuse. */
+const decimalDigits = (value: unknown): unknown =>
+  typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
+
+/**
+ * A whole-number query parameter from `min` to `max`, `fallback` when absent. Only decimal
+ * digits are read (not `0x10`, `1e1`, ` 5` or a repeated `1,2`, as `Number` would); every
+ * refusal names the range. Its OpenAPI (input) schema is the bounded integer with its default.
+ *
+ * @example
+ * queryInteger(1, 100, 20) // '7' → 7; absent → 20; '0x10' → "Use a whole number from 1 to 100"
+ */
+export const queryInteger = (min: number, max: number, fallback: number) => {
+  const error = `Use a whole number from ${min} to ${max}`;
+  // The default inside the pipe: zod documents no default on a transforming schema's input.
+  return z.pipe(
+    z.transform(decimalDigits),
+    z._default(
+      z
+        .number({ error })
+        .check(z.int({ error, abort: true }), z.minimum(min, { error }), z.maximum(max, { error })),
+      fallback,
+    ),
+  );
+};
+
 /** A client- or server-chosen identifier of a session or document. */
 export const resourceId = z
   .string()
@@ -19,7 +45,7 @@ export const noQuery = z.strictObject({});
 
 /** `?limit=&cursor=` of every listing. */
 export const pageQuery = z.strictObject({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+  limit: queryInteger(1, 100, 20),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 

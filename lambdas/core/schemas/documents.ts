@@ -3,7 +3,7 @@ import { disambiguatedTitle } from '../ingestion/disambiguated-title.js';
 import { documentTitle } from '../ingestion/document-title.js';
 import { repeatedMember } from '../text/repeated-member.js';
 import { isBlank } from '../text/whitespace.js';
-import { described, integer, pageOf } from './common.js';
+import { described, integer, pageOf, queryInteger } from './common.js';
 import * as z from './zod-mini.js';
 
 /** Longest document title, in characters. */
@@ -264,8 +264,8 @@ export const documentListSchema = pageOf(documentSchema, 'DocumentList');
 
 /** `?offset=&limit=` of `GET /v1/documents/{id}/chunks`: chunk indexes from `offset`. */
 export const chunkPageQuery = z.strictObject({
-  offset: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)), 0),
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+  offset: queryInteger(0, 1_000_000, 0),
+  limit: queryInteger(1, 100, 20),
 });
 
 /** Reply of `GET /v1/documents/{id}/chunks`. */

@@ -649,6 +649,17 @@ describe('documents function', () => {
       expect((await list('?limit=0')).statusCode).toBe(400);
       expect((await list('?cursor=forged')).statusCode).toBe(400);
     });
+
+    it('answers 400 naming the whole number it takes for a hexadecimal limit', async () => {
+      const { list } = setup();
+
+      const response = await list('?limit=0x10');
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json.errors).toEqual([
+        { path: 'query.limit', message: 'Use a whole number from 1 to 100' },
+      ]);
+    });
   });
 
   describe('DELETE /v1/documents/{id}', () => {

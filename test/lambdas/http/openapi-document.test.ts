@@ -192,4 +192,23 @@ describe('buildOpenApiDocument', () => {
     );
     expect(Object.keys(stop.post!.responses)).toEqual(['202', '401', '413', '429', '503']);
   });
+
+  it.each([
+    ['get /v1/sessions', 'limit', { type: 'integer', minimum: 1, maximum: 100, default: 20 }],
+    [
+      'get /v1/documents/{id}/chunks',
+      'offset',
+      { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+    ],
+  ])(
+    'describes the query number %s ?%s as a bounded integer with its default',
+    (key, name, schema) => {
+      const [method, path] = key.split(' ') as ['get', string];
+      const parameters = document.paths[path]![method]!.parameters as { name: string }[];
+
+      expect(parameters.find((parameter) => parameter.name === name)).toEqual(
+        expect.objectContaining({ in: 'query', schema }),
+      );
+    },
+  );
 });
