@@ -37,7 +37,7 @@ import { limitRequests } from '../http/limit-requests.js';
 import { acceptedMediaType } from '../http/media-type.js';
 import { problemJson } from '../http/problem-json.js';
 import { securityHeaders } from '../http/security-headers.js';
-import { matchStreamRoute, type StreamRoute } from '../http/stream-routes.js';
+import { matchStreamRoute, routeShapeOf, type StreamRoute } from '../http/stream-routes.js';
 import { outOfTime } from '../http/time-budget.js';
 import { validationProblem } from '../http/to-problem.js';
 import { streamUnavailable } from '../http/unavailable.js';
@@ -73,9 +73,11 @@ const describeError = (error: unknown): string => {
 const routeOf = (event: HttpEvent, resumable: boolean): StreamRoute =>
   matchStreamRoute(event.requestContext.http.method, event.rawPath, resumable);
 
+/** 404 and 405 before the key is checked, as API Gateway routes; the chat id is read later. */
 const routes = (resumable: boolean): MiddlewareObj<HttpEvent> => ({
   before: (request) => {
-    routeOf(request.event, resumable);
+    const { method } = request.event.requestContext.http;
+    routeShapeOf(method, request.event.rawPath, resumable);
   },
 });
 
@@ -444,8 +446,10 @@ export const createHandler = (deps: StreamChatDeps) => {
     // A resume is a long invocation of its own, polling the table until the answer ends: it
     // counts as a request (and holds a follower slot while it follows). A stop is counted by
     // `stopChatAnswer`, only when it finds no answer: an answer can always be stopped, past the
-    // limit too.
-    isLimited: (event) => routeOf(event, resumable !== undefined).kind !== 'stop',
+    // limit too. A malformed chat id is counted as the HTTP API counts a 400 of a limited route.
+    isLimited: (event) =>
+      routeShapeOf(event.requestContext.http.method, event.rawPath, resumable !== undefined)
+        .kind !== 'stop',
   });
   return (
     middy<LambdaFunctionURLEvent, unknown, Error, ApiContext>({

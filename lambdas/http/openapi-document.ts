@@ -222,6 +222,7 @@ const streamControlPaths = (streamUrl: string | undefined): Record<string, JsonO
           },
         },
         204: { description: 'Nothing is streaming in this chat' },
+        400: problem(400, 'Malformed chat id'),
         401: problem(401, 'Missing or invalid API key'),
         404: problem(404, 'No such chat'),
         // A follower is a long invocation of its own: it counts against the requests per minute.
@@ -257,6 +258,7 @@ const streamControlPaths = (streamUrl: string | undefined): Record<string, JsonO
             RateLimit: 'What is left of it, when the stop was counted',
           }),
         },
+        400: problem(400, 'Malformed chat id'),
         401: problem(401, 'Missing or invalid API key'),
         413: problem(413, 'Body too large'),
         429: problem(

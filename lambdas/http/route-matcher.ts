@@ -6,8 +6,11 @@ export type RouteMatch =
   | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'not-found' };
 
-/** Decodes a path segment; a malformed escape stays as sent, for validation to reject. */
-const decodeSegment = (segment: string): string => {
+/**
+ * Decodes a path segment as API Gateway decodes a path parameter; a malformed escape stays as
+ * sent, for validation to reject.
+ */
+export const decodeSegment = (segment: string): string => {
   try {
     return decodeURIComponent(segment);
   } catch {

@@ -459,7 +459,8 @@ describe('streaming chat function with resumable streams', () => {
     ['a resume of an unknown chat', request('GET', '/chat-unknown/stream'), 404],
     ['another method on the resume route', request('POST', '/chat-1/stream'), 405],
     ['an unknown sub-path', request('GET', '/chat-1/other'), 404],
-    ['a chat id that is not an id', request('GET', '/chat%2F1/stream'), 404],
+    ['a chat id that is not an id', request('GET', '/chat%2F1/stream'), 400],
+    ['a stop of a chat id that is not an id', request('POST', '/chat!1/stop'), 400],
   ])('answers %s with a problem', async (_, event, status) => {
     const { a } = setup(0);
 
@@ -468,6 +469,33 @@ describe('streaming chat function with resumable streams', () => {
 
     expect(response.prelude.statusCode).toBe(status);
     expect(response.prelude.headers?.['content-type']).toBe('application/problem+json');
+  });
+
+  it('answers a malformed chat id with the validation problem the HTTP API gives a malformed id', async () => {
+    const { a } = setup(0);
+
+    const response = invokeStreaming(a, request('GET', '/chat!1/stream'), lambdaContext());
+    await response.done;
+
+    expect(JSON.parse(response.body)).toEqual(
+      expect.objectContaining({
+        status: 400,
+        type: 'urn:problem:validation',
+        errors: [
+          { path: 'path.chatId', message: 'Use 1–64 letters, digits, dashes or underscores' },
+        ],
+      }),
+    );
+  });
+
+  it('answers a malformed chat id without a key 401, as the HTTP API checks the key first', async () => {
+    const { a } = setup(0);
+    const event = functionUrlEvent({ method: 'GET', url: '/chat!1/stream', headers: {} });
+
+    const response = invokeStreaming(a, event, lambdaContext());
+    await response.done;
+
+    expect(response.prelude.statusCode).toBe(401);
   });
 
   it('has no resume route when resumable streams are off', async () => {

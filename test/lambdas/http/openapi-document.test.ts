@@ -190,7 +190,17 @@ describe('buildOpenApiDocument', () => {
     expect(Object.keys(resume.get!.responses)).toEqual(
       expect.arrayContaining(['200', '204', '404']),
     );
-    expect(Object.keys(stop.post!.responses)).toEqual(['202', '401', '413', '429', '503']);
+    expect(Object.keys(stop.post!.responses)).toEqual(['202', '400', '401', '413', '429', '503']);
+  });
+
+  it('documents a malformed chat id as a 400 on the resume and stop routes', () => {
+    const resume = document.paths['/{chatId}/stream']!.get!.responses;
+    const stop = document.paths['/{chatId}/stop']!.post!.responses;
+
+    expect([resume['400'], stop['400']]).toEqual([
+      expect.objectContaining({ description: 'Malformed chat id' }),
+      expect.objectContaining({ description: 'Malformed chat id' }),
+    ]);
   });
 
   it.each([
