@@ -3,22 +3,9 @@ import {
   calibrateRule,
   type FloorGrid,
   type FloorRule,
-  type QuestionReadings,
   rankFloors,
 } from '../../eval/abstention-floors.js';
-import type { QuestionCoverage } from '../../lambdas/core/retrieval/passage-coverage.js';
-
-const reading = (figures: Partial<QuestionCoverage>): QuestionCoverage => ({
-  best: 1,
-  vocabulary: 1,
-  namesCited: 1,
-  namesKnown: 1,
-  closeness: 1,
-  ...figures,
-});
-
-/** A question read once (a question that stands alone). */
-const coverage = (figures: Partial<QuestionCoverage>): QuestionReadings => [reading(figures)];
+import { coverage, reading } from '../support/coverage-readings.js';
 
 const off = {
   minCoverage: [0],

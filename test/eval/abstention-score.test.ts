@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { QuestionReadings } from '../../eval/abstention-floors.js';
 import {
   type AbstentionScore,
   calibrateScoreFit,
@@ -8,19 +7,7 @@ import {
   rateScore,
   scoreAbstains,
 } from '../../eval/abstention-score.js';
-import type { QuestionCoverage } from '../../lambdas/core/retrieval/passage-coverage.js';
-
-const reading = (figures: Partial<QuestionCoverage>): QuestionCoverage => ({
-  best: 1,
-  vocabulary: 1,
-  namesCited: 1,
-  namesKnown: 1,
-  closeness: 1,
-  ...figures,
-});
-
-/** A question read once (a question that stands alone). */
-const coverage = (figures: Partial<QuestionCoverage>): QuestionReadings => [reading(figures)];
+import { coverage, reading } from '../support/coverage-readings.js';
 
 /** Cites when the vocabulary and the closeness add up to more than 1. */
 const vocabularyAndCloseness: AbstentionScore = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveDocuments } from '../../../../lambdas/core/ports/live-documents.js';
 import type { ScoredChunk } from '../../../../lambdas/core/ports/vector-store.js';
 import { liveChunks } from '../../../../lambdas/core/retrieval/live-chunks.js';
+import { someDocumentsLive } from '../../../support/fakes/some-documents-live.js';
 
 const chunk = (documentId: string, chunkIndex: number): ScoredChunk => ({
   documentId,
@@ -11,21 +11,9 @@ const chunk = (documentId: string, chunkIndex: number): ScoredChunk => ({
   score: 1 - chunkIndex / 10,
 });
 
-/** Live documents by id, recording what each call asked about. */
-const liveOnly = (...live: string[]) => {
-  const asked: string[][] = [];
-  const documents: LiveDocuments = {
-    liveAmong: async (_tenantId, documentIds) => {
-      asked.push([...documentIds]);
-      return new Set(documentIds.filter((documentId) => live.includes(documentId)));
-    },
-  };
-  return { documents, asked };
-};
-
 describe('liveChunks', () => {
   it('keeps the chunks of live documents, in their order', async () => {
-    const { documents } = liveOnly('a', 'c');
+    const { documents } = someDocumentsLive(['a', 'c']);
     const chunks = [chunk('a', 0), chunk('b', 1), chunk('c', 2), chunk('a', 3)];
 
     const kept = await liveChunks(documents, 'acme', chunks);
@@ -34,7 +22,7 @@ describe('liveChunks', () => {
   });
 
   it('asks about each document once, in one call', async () => {
-    const { documents, asked } = liveOnly('a');
+    const { documents, asked } = someDocumentsLive(['a']);
 
     await liveChunks(documents, 'acme', [chunk('a', 0), chunk('b', 1), chunk('a', 2)]);
 
@@ -42,7 +30,7 @@ describe('liveChunks', () => {
   });
 
   it('reads nothing when there are no chunks', async () => {
-    const { documents, asked } = liveOnly('a');
+    const { documents, asked } = someDocumentsLive(['a']);
 
     const kept = await liveChunks(documents, 'acme', []);
 

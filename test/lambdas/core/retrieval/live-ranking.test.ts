@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LiveDocuments } from '../../../../lambdas/core/ports/live-documents.js';
 import type { ScoredChunk } from '../../../../lambdas/core/ports/vector-store.js';
 import { conversationalQuery } from '../../../../lambdas/core/retrieval/conversational-query.js';
 import { liveChunks } from '../../../../lambdas/core/retrieval/live-chunks.js';
@@ -10,6 +9,7 @@ import {
   type RetrievalSettings,
   rankCandidates,
 } from '../../../../lambdas/core/retrieval/retrieve-passages.js';
+import { someDocumentsLive } from '../../../support/fakes/some-documents-live.js';
 
 const SETTINGS: RetrievalSettings = { ...DEFAULT_RETRIEVAL, topK: 3, minScore: -1 };
 
@@ -21,18 +21,6 @@ const chunk = (documentId: string, chunkIndex: number, text: string, denseScore 
   score: 1 - chunkIndex / 100,
   denseScore,
 });
-
-/** Live documents by id, recording what each call asked about. */
-const liveOnly = (live: readonly string[]) => {
-  const asked: string[][] = [];
-  const documents: LiveDocuments = {
-    liveAmong: async (_tenantId, documentIds) => {
-      asked.push([...documentIds]);
-      return new Set(documentIds.filter((documentId) => live.includes(documentId)));
-    },
-  };
-  return { documents, asked };
-};
 
 /** The ranking of `found` as if all were live, and how to rank any of them again. */
 const ranking = (
@@ -59,7 +47,13 @@ const FOUND = [
 describe('liveRanking', () => {
   it('reads only the documents of the candidates that decide the ranking when they are all live', async () => {
     const { rank, optimistic } = ranking(SETTINGS, QUESTION, FOUND);
-    const { documents, asked } = liveOnly(['path', 'query', 'cookies', 'headers', 'forms']);
+    const { documents, asked } = someDocumentsLive([
+      'path',
+      'query',
+      'cookies',
+      'headers',
+      'forms',
+    ]);
 
     const live = await liveRanking(documents, 'acme', FOUND, optimistic.deciding, optimistic, rank);
 
@@ -69,7 +63,7 @@ describe('liveRanking', () => {
 
   it('reads the other candidates’ documents when a deciding one is not live, and ranks the live candidates', async () => {
     const { rank, optimistic } = ranking(SETTINGS, QUESTION, FOUND);
-    const { documents, asked } = liveOnly(['path', 'cookies', 'headers', 'forms']);
+    const { documents, asked } = someDocumentsLive(['path', 'cookies', 'headers', 'forms']);
 
     const live = await liveRanking(documents, 'acme', FOUND, optimistic.deciding, optimistic, rank);
 
@@ -82,7 +76,7 @@ describe('liveRanking', () => {
 
   it('reads nothing when the candidates know too few of the question’s words to cite any', async () => {
     const { rank, optimistic } = ranking(SETTINGS, 'How do I bake sourdough bread?', FOUND);
-    const { documents, asked } = liveOnly([]);
+    const { documents, asked } = someDocumentsLive([]);
 
     const live = await liveRanking(documents, 'acme', FOUND, optimistic.deciding, optimistic, rank);
 
@@ -129,7 +123,7 @@ describe('liveRanking', () => {
             found,
             previous,
           );
-          const { documents } = liveOnly(liveIds);
+          const { documents } = someDocumentsLive(liveIds);
 
           const live = await liveRanking(
             documents,
