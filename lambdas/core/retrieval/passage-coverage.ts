@@ -2,7 +2,7 @@ import type { ScoredChunk } from '../ports/vector-store.js';
 import { isJudgedTerm, lexicalTerms } from './lexical-terms.js';
 import { termsPresent } from './terms-present.js';
 
-/** How well retrieved passages speak to a question; see {@link questionCoverage}. */
+/** How well retrieved passages speak to a question; see {@link measureCoverage}. */
 export interface QuestionCoverage {
   /**
    * The best cited passage's share of the question's terms, each term weighted by its rarity
@@ -107,26 +107,14 @@ const FULL_COVERAGE: QuestionCoverage = {
 /**
  * Measures how much of a question the retrieved passages cover, from their text (so it is the
  * same for every vector store and embedding model), and how close their meaning comes to it
- * (the stores' cosines, unless `byMeaning` is false: a lexical-only query). `candidates` are all passages the
- * query returned, best first; the first `citedCount` of them are the ones that would be cited.
- * The abstention rule compares each figure with floors chosen by `npm run eval`.
+ * (the stores' cosines, unless `byMeaning` is false: a lexical-only query), with the candidates
+ * that carry those figures ({@link MeasuredCoverage.witnesses}), in one pass over them.
+ * `candidates` are all passages the query returned, best first; the first `citedCount` of them
+ * are the ones that would be cited. The abstention rule compares each figure with floors chosen
+ * by `npm run eval`.
  *
  * @example
- * questionCoverage('How do I bake sourdough bread?', chunks, 5); // { best: 0.1, vocabulary: 0.33, namesCited: 1, namesKnown: 1, closeness: 0.08 }
- */
-export const questionCoverage = (
-  question: string,
-  candidates: readonly ScoredChunk[],
-  citedCount: number,
-  options: { byMeaning?: boolean } = {},
-): QuestionCoverage => measureCoverage(question, candidates, citedCount, options).coverage;
-
-/**
- * {@link questionCoverage} with the candidates that carry its figures
- * ({@link MeasuredCoverage.witnesses}), measured in the same pass over the candidates.
- *
- * @example
- * const { coverage, witnesses } = measureCoverage('How do I declare path parameters?', chunks, 5);
+ * measureCoverage('How do I bake sourdough bread?', chunks, 5).coverage; // { best: 0.1, vocabulary: 0.33, namesCited: 1, namesKnown: 1, closeness: 0.08 }
  */
 export const measureCoverage = (
   question: string,

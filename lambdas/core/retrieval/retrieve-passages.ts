@@ -181,7 +181,7 @@ export const findCandidates = async (
  * The second half of {@link retrievePassages}, pure: measures how `candidates` (the citable
  * ones among those {@link findCandidates} found, in their order) cover the question and
  * abstains — cites nothing — when they cover too little of it ({@link abstains}: a
- * {@link questionCoverage} figure under its floor; a follow-up only when they also cover too
+ * {@link measureCoverage} figure under its floor; a follow-up only when they also cover too
  * little of it read with the question it follows); else cites the first `topK`.
  *
  * @example

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedVectorStore } from '../../../lambdas/adapters/embedded/embedded-vector-store.js';
 import { QdrantVectorStore } from '../../../lambdas/adapters/qdrant/qdrant-vector-store.js';
 import type { VectorStore } from '../../../lambdas/core/ports/vector-store.js';
-import { questionCoverage } from '../../../lambdas/core/retrieval/passage-coverage.js';
+import { measureCoverage } from '../../../lambdas/core/retrieval/passage-coverage.js';
 import { queryVector } from '../../../lambdas/core/retrieval/sparse-vector.js';
 import { contractPoint } from '../../contracts/vector-store-contract.js';
 import { type QdrantStandIn, startQdrantStandIn } from '../../support/qdrant-stand-in.js';
@@ -54,7 +54,8 @@ describe('ScoredChunk.denseScore in hybrid mode', () => {
     expect(fromQdrant.map((chunk) => chunk.documentId)).toEqual(['doc-lex-1', 'doc-lex-2']);
     // ...and the abstention rule's closeness must not depend on the store.
     const question = 'upload file limits';
-    const closeness = (found: typeof fromQdrant) => questionCoverage(question, found, 2).closeness;
+    const closeness = (found: typeof fromQdrant) =>
+      measureCoverage(question, found, 2).coverage.closeness;
     expect(closeness(fromEmbedded)).toBeCloseTo(0.6, 5);
     expect(closeness(fromQdrant)).toBeCloseTo(0.6, 5);
   });

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ScoredChunk } from '../../../../lambdas/core/ports/vector-store.js';
 import {
   measureCoverage,
-  questionCoverage,
   questionNames,
 } from '../../../../lambdas/core/retrieval/passage-coverage.js';
+
+/** The figures alone of {@link measureCoverage}. */
+const questionCoverage = (...args: Parameters<typeof measureCoverage>) =>
+  measureCoverage(...args).coverage;
 
 const chunk = (text: string): ScoredChunk => ({
   documentId: 'd',
@@ -21,7 +24,7 @@ const passages = [
   chunk('Cookies are read with Cookie.'),
 ];
 
-describe('questionCoverage', () => {
+describe('measureCoverage: the figures', () => {
   it('is complete when a cited passage holds every word of the question', () => {
     expect(questionCoverage('declare path parameters', passages, 3)).toEqual({
       best: 1,
